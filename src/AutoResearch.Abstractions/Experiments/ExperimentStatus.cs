@@ -1,0 +1,15 @@
+namespace AutoResearch.Abstractions.Experiments;
+
+/// <summary>Lifecycle of one experiment in the ledger.</summary>
+[GenerateSerializer]
+public enum ExperimentStatus
+{
+    /// <summary>Proposed and recorded, waiting for a sandbox slot.</summary>
+    Queued = 0,
+
+    /// <summary>Its container exists or is about to.</summary>
+    Running = 1,
+
+    Succeeded = 2,
+    Failed = 3,
+}

@@ -1,0 +1,26 @@
+namespace AutoResearch.Abstractions.Experiments;
+
+/// <summary>Why an experiment failed; reports group failures by it.</summary>
+[GenerateSerializer]
+public enum FailureKind
+{
+    None = 0,
+
+    /// <summary>Ran past the benchmark's wall-clock limit and was killed.</summary>
+    Timeout = 1,
+
+    /// <summary>Killed by the kernel for exceeding the memory limit.</summary>
+    OutOfMemory = 2,
+
+    /// <summary>Exited non-zero.</summary>
+    Crash = 3,
+
+    /// <summary>Exited zero but reported no (parsable) objective.</summary>
+    NoMetric = 4,
+
+    /// <summary>The proposal was invalid and never ran.</summary>
+    Rejected = 5,
+
+    /// <summary>The sandbox itself failed (image missing, daemon error).</summary>
+    SandboxError = 6,
+}

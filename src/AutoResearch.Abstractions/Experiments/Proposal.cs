@@ -1,0 +1,24 @@
+namespace AutoResearch.Abstractions.Experiments;
+
+/// <summary>What a proposer wants to try next: parameter values and/or file edits, with its reasoning.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Proposal
+{
+    /// <summary>Full parameter assignment (every declared parameter), invariant-formatted.</summary>
+    [Id(0)] public required Dictionary<string, string> Parameters { get; init; }
+
+    /// <summary>Unified diff against the benchmark's editable files, or null for parameter-only proposals.</summary>
+    [Id(1)] public string? Diff { get; init; }
+
+    /// <summary>Replacement contents of edited files (path relative to the work dir → content).</summary>
+    [Id(2)] public Dictionary<string, string> EditedFiles { get; init; } = [];
+
+    /// <summary>One line: what is being tried and why.</summary>
+    [Id(3)] public string Hypothesis { get; init; } = "";
+
+    /// <summary>Name of the proposer that made it (e.g. <c>gp</c>, <c>baseline</c>).</summary>
+    [Id(4)] public required string ProposerName { get; init; }
+
+    /// <summary>True for the baseline run (all defaults, no edits).</summary>
+    [Id(5)] public bool IsBaseline { get; init; }
+}

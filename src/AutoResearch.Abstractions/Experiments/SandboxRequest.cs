@@ -1,0 +1,24 @@
+using AutoResearch.Abstractions.Specs;
+
+namespace AutoResearch.Abstractions.Experiments;
+
+/// <summary>Everything the sandbox runner needs to run one experiment.</summary>
+public sealed record SandboxRequest
+{
+    public required string CampaignId { get; init; }
+    public required string ExperimentId { get; init; }
+    public required BenchmarkSpec Benchmark { get; init; }
+    public required Dictionary<string, string> Parameters { get; init; }
+
+    /// <summary>Files that replace the benchmark's copies in the work dir (relative path → content).</summary>
+    public Dictionary<string, string> EditedFiles { get; init; } = [];
+
+    /// <summary>Seed passed to the run as <c>AR_SEED</c>.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>GPU device ids assigned by the fleet (empty for CPU runs).</summary>
+    public IReadOnlyList<string> GpuDeviceIds { get; init; } = [];
+
+    /// <summary>Host folder where artifacts (<c>/work/out</c>) are copied after the run; null to skip.</summary>
+    public string? ArtifactsDirectory { get; init; }
+}

@@ -1,0 +1,13 @@
+namespace AutoResearch.Abstractions.Grains;
+
+/// <summary>What an agent is doing.</summary>
+[GenerateSerializer]
+public enum AgentState
+{
+    Idle = 0,
+    Running = 1,
+
+    /// <summary>The campaign granted no more experiments, or the agent's budget is spent.</summary>
+    Done = 2,
+    Stopped = 3,
+}

@@ -1,0 +1,32 @@
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Specs;
+
+namespace AutoResearch.Abstractions.Grains;
+
+/// <summary>A campaign's state as the CLI and console show it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CampaignStatus
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required string Name { get; init; }
+    [Id(2)] public required CampaignState State { get; init; }
+    [Id(3)] public DateTimeOffset? StartedAt { get; init; }
+    [Id(4)] public DateTimeOffset? EndedAt { get; init; }
+    [Id(5)] public DateTimeOffset? Deadline { get; init; }
+    [Id(6)] public int MaxExperiments { get; init; }
+
+    /// <summary>Experiments granted so far (queued, running or finished).</summary>
+    [Id(7)] public int Launched { get; init; }
+    [Id(8)] public int Finished { get; init; }
+    [Id(9)] public int Succeeded { get; init; }
+    [Id(10)] public int Failed { get; init; }
+    [Id(11)] public Direction Direction { get; init; }
+    [Id(12)] public double? Baseline { get; init; }
+    [Id(13)] public double? Best { get; init; }
+    [Id(14)] public string? BestExperimentId { get; init; }
+    [Id(15)] public List<AgentStatus> Agents { get; init; } = [];
+    [Id(16)] public string? Reason { get; init; }
+    [Id(17)] public string MetricName { get; init; } = "";
+
+    public bool IsTerminal => State is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed;
+}

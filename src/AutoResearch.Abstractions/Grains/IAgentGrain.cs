@@ -1,0 +1,14 @@
+namespace AutoResearch.Abstractions.Grains;
+
+/// <summary>A research agent running propose → run → record → reflect. Key: <c>{campaignId}/{agentId}</c>.</summary>
+public interface IAgentGrain : IGrainWithStringKey
+{
+    /// <summary>Starts (or, after a restart, resumes) the agent's loop. Idempotent.</summary>
+    Task Start(AgentAssignment assignment);
+
+    Task<AgentStatus> GetStatus();
+
+    Task Stop();
+
+    static string KeyFor(string campaignId, string agentId) => $"{campaignId}/{agentId}";
+}

@@ -1,0 +1,10 @@
+namespace AutoResearch.Abstractions.Grains;
+
+/// <summary>A sandbox slot handed to one experiment until released.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SlotLease
+{
+    [Id(0)] public required Guid LeaseId { get; init; }
+    [Id(1)] public required int Slot { get; init; }
+    [Id(2)] public List<string> GpuDeviceIds { get; init; } = [];
+}

@@ -1,0 +1,28 @@
+namespace AutoResearch.Abstractions.Specs;
+
+/// <summary>One research agent of a campaign: its role, how it proposes, and its budgets.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AgentSpec
+{
+    /// <summary>Unique within the campaign (e.g. <c>explorer-1</c>).</summary>
+    [Id(0)] public required string Id { get; init; }
+
+    /// <summary>Role name from <c>agents/&lt;role&gt;.yaml</c>.</summary>
+    [Id(1)] public required string Role { get; init; }
+
+    /// <summary>Proposer strategy: <c>gp</c>, <c>tpe</c>, <c>random</c> (or a model proposer, later).</summary>
+    [Id(2)] public required string Proposer { get; init; }
+
+    /// <summary>Model name for model-driven proposers; null for built-in optimizers.</summary>
+    [Id(3)] public string? Model { get; init; }
+
+    [Id(4)] public long TokenBudget { get; init; }
+    [Id(5)] public double GpuBudgetSeconds { get; init; }
+    [Id(6)] public double CpuBudgetSeconds { get; init; }
+
+    /// <summary>Seed for the agent's proposer; distinct agents get distinct seeds.</summary>
+    [Id(7)] public int Seed { get; init; }
+
+    /// <summary>Strategy settings from the role file (free-form key/values, e.g. <c>exploration: 0.2</c>).</summary>
+    [Id(8)] public Dictionary<string, string> Settings { get; init; } = [];
+}

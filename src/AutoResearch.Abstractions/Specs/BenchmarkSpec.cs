@@ -1,0 +1,38 @@
+namespace AutoResearch.Abstractions.Specs;
+
+/// <summary>A validated <c>benchmark.yaml</c>: what to run, what may change, what to measure.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BenchmarkSpec
+{
+    [Id(0)] public required string Name { get; init; }
+
+    /// <summary>Absolute path of the benchmark folder on the host.</summary>
+    [Id(1)] public required string Directory { get; init; }
+
+    /// <summary>Docker image reference the run uses (e.g. <c>autoresearch/digits-mlp:latest</c>).</summary>
+    [Id(2)] public required string Image { get; init; }
+
+    /// <summary>argv of the run inside the sandbox, relative to the work directory.</summary>
+    [Id(3)] public required List<string> Command { get; init; }
+
+    /// <summary>Files (relative to the benchmark folder) copied into the sandbox work directory.</summary>
+    [Id(4)] public required List<string> Files { get; init; }
+
+    /// <summary>Files an agent may edit (a subset of <see cref="Files"/>).</summary>
+    [Id(5)] public List<string> Editable { get; init; } = [];
+
+    [Id(6)] public List<ParameterSpec> Parameters { get; init; } = [];
+    [Id(7)] public required MetricSpec Metric { get; init; }
+    [Id(8)] public required TimeSpan TimeLimit { get; init; }
+    [Id(9)] public ResourceSpec Resources { get; init; } = new();
+
+    /// <summary>Optional task description for agents (a program.md-style file, relative to the folder).</summary>
+    [Id(10)] public string? Description { get; init; }
+
+    /// <summary>Known optimum of the objective, when the benchmark has one (synthetic functions).</summary>
+    [Id(11)] public double? KnownOptimum { get; init; }
+
+    /// <summary>Baseline parameter values (each parameter's default).</summary>
+    public Dictionary<string, string> Defaults() =>
+        Parameters.ToDictionary(p => p.Name, p => p.Default, StringComparer.Ordinal);
+}

@@ -1,0 +1,30 @@
+namespace AutoResearch.Abstractions.Specs;
+
+/// <summary>A validated <c>campaign.yaml</c>: the goal, the benchmark, the agents and the limits.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CampaignSpec
+{
+    /// <summary>Campaign name from the file; campaign ids are derived from it.</summary>
+    [Id(0)] public required string Name { get; init; }
+
+    /// <summary>Free-text goal shown in reports.</summary>
+    [Id(1)] public string Goal { get; init; } = "";
+
+    [Id(2)] public required BenchmarkSpec Benchmark { get; init; }
+    [Id(3)] public required List<AgentSpec> Agents { get; init; }
+
+    /// <summary>Stop after this many finished experiments (all agents together).</summary>
+    [Id(4)] public int MaxExperiments { get; init; }
+
+    /// <summary>Wall-clock length of the campaign from its start; the deadline is start + duration.</summary>
+    [Id(5)] public TimeSpan Duration { get; init; }
+
+    /// <summary>Stop early once the objective reaches this value.</summary>
+    [Id(6)] public double? Target { get; init; }
+
+    /// <summary>Sandbox slots (concurrent experiments) the campaign may use; 0 means all the fleet has.</summary>
+    [Id(7)] public int Slots { get; init; }
+
+    /// <summary>Absolute path of the campaign file it was loaded from.</summary>
+    [Id(8)] public string SourceFile { get; init; } = "";
+}

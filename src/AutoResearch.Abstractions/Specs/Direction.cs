@@ -1,0 +1,9 @@
+namespace AutoResearch.Abstractions.Specs;
+
+/// <summary>Whether the objective metric should go down or up.</summary>
+[GenerateSerializer]
+public enum Direction
+{
+    Minimize = 0,
+    Maximize = 1,
+}

@@ -1,0 +1,12 @@
+namespace AutoResearch.Abstractions.Specs;
+
+/// <summary>Resources one run of a benchmark gets inside its sandbox.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ResourceSpec
+{
+    [Id(0)] public double Cpus { get; init; } = 1;
+    [Id(1)] public long MemoryMb { get; init; } = 1024;
+    [Id(2)] public int Gpus { get; init; }
+    [Id(3)] public long Pids { get; init; } = 256;
+    [Id(4)] public long TmpfsMb { get; init; } = 256;
+}
