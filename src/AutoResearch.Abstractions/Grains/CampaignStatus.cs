@@ -28,5 +28,12 @@ public sealed record CampaignStatus
     [Id(16)] public string? Reason { get; init; }
     [Id(17)] public string MetricName { get; init; } = "";
 
+    /// <summary>Paths of the last written report, once there is one.</summary>
+    [Id(18)] public string? ReportMarkdown { get; init; }
+    [Id(19)] public string? ReportHtml { get; init; }
+
+    /// <summary>Sandbox slots the campaign may use at once.</summary>
+    [Id(20)] public int Slots { get; init; }
+
     public bool IsTerminal => State is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed;
 }

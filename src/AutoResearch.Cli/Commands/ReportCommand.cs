@@ -1,0 +1,48 @@
+using System.CommandLine;
+using AutoResearch.Abstractions.Ports;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutoResearch.Cli.Commands;
+
+/// <summary><c>autoresearch report &lt;campaign&gt;</c>: (re)writes a campaign's report from the ledger.</summary>
+public static class ReportCommand
+{
+    public static Command Create(Option<string?> data)
+    {
+        var id = new Argument<string>("campaign") { Description = "Campaign id (see 'autoresearch status')." };
+        var format = new Option<string>("--format") { Description = "md or html.", DefaultValueFactory = _ => "md" };
+        format.AcceptOnlyFromAmong("md", "html");
+        var output = new Option<FileInfo?>("--out") { Description = "Copy the report to this file (images are copied next to it)." };
+        var command = new Command("report", "Write a campaign's report (Markdown and self-contained HTML) and print its path.") { id, format, output };
+        command.SetAction((parse, cancellationToken) =>
+            ExecuteAsync(parse.GetRequiredValue(id), parse.GetValue(format)!, parse.GetValue(output), parse.GetValue(data), cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> ExecuteAsync(string id, string format, FileInfo? output, string? dataDirectory, CancellationToken cancellationToken)
+    {
+        using var host = CliHost.BuildStorageOnly(dataDirectory);
+        await host.Services.GetRequiredService<AutoResearch.Ledger.LedgerInitializer>().EnsureCreatedAsync(cancellationToken);
+        if (await host.Services.GetRequiredService<ILedger>().GetCampaignAsync(id, cancellationToken) is null)
+        {
+            await Console.Error.WriteLineAsync($"No campaign '{id}' in the ledger. Run 'autoresearch status' to list campaigns.");
+            return 2;
+        }
+        var files = await host.Services.GetRequiredService<IReportWriter>().WriteAsync(id, cancellationToken);
+        var chosen = format == "html" ? files.Html : files.Markdown;
+        if (output is not null)
+        {
+            var folder = output.Directory?.FullName ?? Environment.CurrentDirectory;
+            Directory.CreateDirectory(folder);
+            File.Copy(chosen, output.FullName, overwrite: true);
+            if (format == "md")
+            {
+                foreach (var image in Directory.EnumerateFiles(Path.GetDirectoryName(chosen)!, "*.png"))
+                    File.Copy(image, Path.Combine(folder, Path.GetFileName(image)), overwrite: true);
+            }
+            chosen = output.FullName;
+        }
+        await Console.Out.WriteLineAsync(chosen);
+        return 0;
+    }
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Grains;
+using AutoResearch.Host.Hosting;
+using AutoResearch.Reports;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
+using Spectre.Console;
+
+namespace AutoResearch.Cli.Commands;
+
+/// <summary><c>autoresearch status [campaign]</c>: campaigns from the ledger, or one campaign's summary.</summary>
+public static class StatusCommand
+{
+    public static Command Create(Option<string?> data)
+    {
+        var id = new Argument<string?>("campaign") { Description = "Campaign id; omit to list all.", Arity = ArgumentArity.ZeroOrOne };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of tables." };
+        var command = new Command("status", "Show campaigns and their progress (reads the ledger; works while a campaign runs).") { id, json };
+        command.SetAction((parse, cancellationToken) => ExecuteAsync(parse.GetValue(id), parse.GetValue(json), parse.GetValue(data), cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> ExecuteAsync(string? id, bool json, string? dataDirectory, CancellationToken cancellationToken)
+    {
+        using var host = CliHost.BuildStorageOnly(dataDirectory);
+        await host.Services.GetRequiredService<AutoResearch.Ledger.LedgerInitializer>().EnsureCreatedAsync(cancellationToken);
+        var ledger = host.Services.GetRequiredService<ILedger>();
+        var slots = host.Services.GetRequiredService<IConfiguration>().GetValue($"{FleetOptions.Section}:Slots", Environment.ProcessorCount);
+
+        if (id is null)
+        {
+            var campaigns = await ledger.ListCampaignsAsync(cancellationToken);
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("campaign", "state", "started", "experiments", "baseline", "best");
+            foreach (var c in campaigns.OrderBy(c => c.CreatedAt))
+            {
+                var s = LedgerCampaignStatus.From(c, await ledger.GetExperimentsAsync(c.Id, cancellationToken), slots);
+                table.AddRow(Markup.Escape(c.Id), s.State.ToString(), c.StartedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "–",
+                    $"{s.Finished}/{s.MaxExperiments}", Fmt(s.Baseline), Fmt(s.Best));
+            }
+            if (json)
+                await Console.Out.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(campaigns.Select(c => new { id = c.Id, name = c.Name, state = c.State.ToString() })));
+            else if (campaigns.Count == 0)
+                AnsiConsole.MarkupLine("No campaigns yet. Start one with [bold]autoresearch run campaigns/demo.yaml[/].");
+            else
+                AnsiConsole.Write(table);
+            return 0;
+        }
+
+        var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
+        if (campaign is null)
+        {
+            await Console.Error.WriteLineAsync($"No campaign '{id}' in the ledger. Run 'autoresearch status' to list campaigns.");
+            return 2;
+        }
+        var experiments = await ledger.GetExperimentsAsync(id, cancellationToken);
+        var status = LedgerCampaignStatus.From(campaign, experiments, campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, slots) : slots);
+        var summary = CampaignSummaryBuilder.Build(status, experiments, null, status.Slots);
+        if (json)
+            await Console.Out.WriteLineAsync(summary.ToJson());
+        else
+            Display.SummaryView.Write(AnsiConsole.Console, status, summary);
+        return 0;
+    }
+
+    private static string Fmt(double? value) => value is { } v ? v.ToString("G5", CultureInfo.InvariantCulture) : "–";
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using AutoResearch.Abstractions.Grains;
+using AutoResearch.Reports;
+using Spectre.Console;
+
+namespace AutoResearch.Cli.Display;
+
+/// <summary>The end-of-campaign summary as people read it.</summary>
+public static class SummaryView
+{
+    public static void Write(IAnsiConsole console, CampaignStatus status, CampaignSummary summary)
+    {
+        var grid = new Grid().AddColumn().AddColumn();
+        grid.AddRow("campaign", Markup.Escape(summary.Campaign));
+        grid.AddRow("state", Markup.Escape($"{status.State}{(status.Reason is { } r ? $" ({r})" : "")}"));
+        grid.AddRow("experiments", $"{summary.Experiments}: [green]{summary.Succeeded} succeeded[/], [red]{summary.Failed} failed[/]");
+        grid.AddRow(Markup.Escape(status.MetricName), $"baseline [bold]{Fmt(summary.Baseline)}[/] → best [bold green]{Fmt(summary.Best)}[/] ({summary.Direction}){Improvement(summary)}");
+        grid.AddRow("utilization", summary.Utilization.ToString("P0", CultureInfo.InvariantCulture) + $" of {status.Slots} sandbox slots");
+        if (summary.Report is not null) grid.AddRow("report", Markup.Escape(summary.Report));
+        if (summary.ReportHtml is not null) grid.AddRow("report (html)", Markup.Escape(summary.ReportHtml));
+        console.Write(new Panel(grid).Header("Summary").Border(BoxBorder.Rounded));
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("agent", "role", "runs", "CPU-s used", "CPU-s budget", "GPU-s used", "tokens used");
+        foreach (var a in summary.Agents)
+        {
+            table.AddRow(Markup.Escape(a.Id), Markup.Escape(a.Role), a.Experiments.ToString(CultureInfo.InvariantCulture),
+                a.CpuSecondsUsed.ToString("F0", CultureInfo.InvariantCulture),
+                a.CpuBudgetSeconds > 0 ? a.CpuBudgetSeconds.ToString("F0", CultureInfo.InvariantCulture) : "–",
+                a.GpuSecondsUsed.ToString("F0", CultureInfo.InvariantCulture), a.TokensUsed.ToString(CultureInfo.InvariantCulture));
+        }
+        console.Write(table);
+    }
+
+    private static string Improvement(CampaignSummary s)
+    {
+        if (s.Baseline is not { } b || s.Best is not { } best || Math.Abs(b) < 1e-12) return "";
+        var gain = s.Direction == "minimize" ? (b - best) / Math.Abs(b) : (best - b) / Math.Abs(b);
+        return $", {gain.ToString("P1", CultureInfo.InvariantCulture)} better";
+    }
+
+    private static string Fmt(double? value) => value is { } v ? v.ToString("G5", CultureInfo.InvariantCulture) : "–";
+}

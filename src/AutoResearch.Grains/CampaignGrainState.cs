@@ -1,0 +1,21 @@
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Grains;
+using AutoResearch.Abstractions.Specs;
+
+namespace AutoResearch.Grains;
+
+/// <summary>Persisted state of a campaign. Experiment counts are not stored: the ledger is their source of truth.</summary>
+[GenerateSerializer]
+public sealed class CampaignGrainState
+{
+    [Id(0)] public CampaignSpec? Spec { get; set; }
+    [Id(1)] public CampaignState State { get; set; }
+    [Id(2)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(3)] public DateTimeOffset? StartedAt { get; set; }
+    [Id(4)] public DateTimeOffset? EndedAt { get; set; }
+    [Id(5)] public DateTimeOffset? Deadline { get; set; }
+    [Id(6)] public string? Reason { get; set; }
+    [Id(7)] public Dictionary<string, AgentStatus> Agents { get; set; } = [];
+    [Id(8)] public string? ReportMarkdown { get; set; }
+    [Id(9)] public string? ReportHtml { get; set; }
+}

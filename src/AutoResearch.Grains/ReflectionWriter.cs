@@ -1,0 +1,92 @@
+using System.Globalization;
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Journal;
+using AutoResearch.Abstractions.Specs;
+
+namespace AutoResearch.Grains;
+
+/// <summary>Rule-based reflection for built-in proposers: what was tried, the result against the best, what it concludes.</summary>
+public static class ReflectionWriter
+{
+    public static (JournalEntryKind Kind, string Text) Reflect(
+        BenchmarkSpec benchmark, ExperimentRecord experiment, ExperimentRecord? bestBefore)
+    {
+        var metric = benchmark.Metric;
+        var tried = experiment.IsBaseline ? "the baseline (all defaults)" : DescribeChange(benchmark, experiment.Parameters, bestBefore?.Parameters);
+
+        if (experiment.Status != ExperimentStatus.Succeeded || experiment.Objective is not { } value)
+        {
+            var reason = FirstLine(experiment.Reason) ?? "no reason recorded";
+            return (JournalEntryKind.DeadEnd,
+                $"Tried {tried}. Failed ({Describe(experiment.Failure)}): {reason}. Conclusion: avoid this setting; it does not run within the sandbox limits.");
+        }
+
+        var shown = Format(value);
+        if (experiment.IsBaseline)
+            return (JournalEntryKind.Reflection, $"Ran {tried}: {metric.Name}={shown}. This is the reference every later experiment is measured against.");
+
+        if (bestBefore?.Objective is not { } best)
+            return (JournalEntryKind.Reflection, $"Tried {tried}: {metric.Name}={shown}. First successful result; it becomes the best so far.");
+
+        var change = RelativeChange(value, best);
+        if (metric.IsBetter(value, best))
+        {
+            return (JournalEntryKind.Insight,
+                $"Tried {tried}: {metric.Name}={shown}, better than the best so far {Format(best)} by {change:P1}. Conclusion: keep this direction; the next proposals should refine around it.");
+        }
+
+        var verdict = change < 0.02
+            ? "close to the best; the difference may be noise"
+            : "clearly worse; this change does not help";
+        return (JournalEntryKind.Reflection,
+            $"Tried {tried}: {metric.Name}={shown} against the best {Format(best)} ({change:P1} worse). Conclusion: {verdict}.");
+    }
+
+    /// <summary>Distance between <paramref name="value"/> and <paramref name="best"/> as a fraction of the best.</summary>
+    private static double RelativeChange(double value, double best)
+    {
+        var denom = Math.Abs(best) > 1e-12 ? Math.Abs(best) : 1;
+        var diff = Math.Abs(value - best) / denom;
+        return diff;
+    }
+
+    private static string DescribeChange(BenchmarkSpec benchmark, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string>? reference)
+    {
+        if (reference is null)
+            return string.Join(", ", parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        var changes = new List<string>();
+        foreach (var spec in benchmark.Parameters)
+        {
+            if (!parameters.TryGetValue(spec.Name, out var now)) continue;
+            if (!reference.TryGetValue(spec.Name, out var before) || before == now) continue;
+            if (spec.Type != ParameterType.Choice
+                && double.TryParse(before, NumberStyles.Float, CultureInfo.InvariantCulture, out var b)
+                && double.TryParse(now, NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
+                && Math.Abs(b) > 1e-300)
+            {
+                changes.Add($"{spec.Name} {before}→{now} (×{(n / b).ToString("G3", CultureInfo.InvariantCulture)})");
+            }
+            else
+            {
+                changes.Add($"{spec.Name} {before}→{now}");
+            }
+        }
+        return changes.Count == 0 ? "the best settings again" : "against the best: " + string.Join(", ", changes);
+    }
+
+    private static string Describe(FailureKind failure) => failure switch
+    {
+        FailureKind.Timeout => "timeout",
+        FailureKind.OutOfMemory => "out of memory",
+        FailureKind.Crash => "crash",
+        FailureKind.NoMetric => "no metric",
+        FailureKind.Rejected => "rejected proposal",
+        FailureKind.SandboxError => "sandbox error",
+        _ => "failure",
+    };
+
+    private static string? FirstLine(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null : text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+
+    private static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Sockets;
+using AutoResearch.Abstractions;
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Grains;
+using AutoResearch.Host.Storage;
+using AutoResearch.Ledger;
+using AutoResearch.Proposers;
+using AutoResearch.Reports;
+using AutoResearch.Sandboxes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace AutoResearch.Host.Hosting;
+
+/// <summary>The building blocks of an AutoResearch host, each one call in <c>Program.cs</c>.</summary>
+public static class HostBuilderExtensions
+{
+    /// <summary>Binds and validates <see cref="AutoResearchOptions"/>; throws naming every bad setting.</summary>
+    public static AutoResearchOptions AddAutoResearchOptions(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(AutoResearchOptions.Section).Get<AutoResearchOptions>() ?? new AutoResearchOptions();
+        var problems = options.Validate();
+        if (problems.Count > 0)
+            throw new OptionsValidationException(AutoResearchOptions.Section, typeof(AutoResearchOptions), problems);
+        Directory.CreateDirectory(options.FullDataDirectory);
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return options;
+    }
+
+    /// <summary>Serilog from configuration: console (stderr, from <paramref name="consoleLevel"/>) and compact JSON files in the data directory.</summary>
+    public static IHostApplicationBuilder AddAutoResearchLogging(this IHostApplicationBuilder builder, AutoResearchOptions options, LogEventLevel consoleLevel)
+    {
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(restrictedToMinimumLevel: consoleLevel, standardErrorFromLevel: LogEventLevel.Verbose)
+            .WriteTo.File(new CompactJsonFormatter(), Path.Combine(options.LogsDirectory, "autoresearch-.json"), rollingInterval: RollingInterval.Day));
+        return builder;
+    }
+
+    /// <summary>Ledger, journal and reports: everything needed to read and report on campaigns without running any.</summary>
+    public static IHostApplicationBuilder AddAutoResearchStorage(this IHostApplicationBuilder builder, AutoResearchOptions options)
+    {
+        builder.Services.AddLedger(ledger => ledger.ConnectionString = options.EffectiveLedgerConnectionString);
+        builder.Services.AddReports(reports => reports.OutputDirectory = options.ReportsDirectory);
+        return builder;
+    }
+
+    /// <summary>Sandboxes, proposers, start-up recovery and the Orleans silo: everything needed to run campaigns.</summary>
+    public static IHostApplicationBuilder AddAutoResearchRuntime(this IHostApplicationBuilder builder, AutoResearchOptions options)
+    {
+        builder.Services.AddDockerSandboxes(sandbox =>
+        {
+            builder.Configuration.GetSection("Sandbox").Bind(sandbox);
+            sandbox.Owner = options.Owner;
+        });
+        builder.Services.TryAddSingleton<IProposerFactory, ProposerFactory>();
+        builder.Services.Configure<FleetOptions>(builder.Configuration.GetSection(FleetOptions.Section));
+        builder.Services.Configure<AgentOptions>(agents =>
+        {
+            builder.Configuration.GetSection(AgentOptions.Section).Bind(agents);
+            agents.ArtifactsRoot ??= options.ArtifactsDirectory;
+        });
+
+        // Registered before the silo so it finishes before any grain activates.
+        builder.Services.AddHostedService<StartupRecovery>();
+        builder.AddAutoResearchSilo(options);
+        return builder;
+    }
+
+    /// <summary>The one place that chooses clustering and grain storage: embedded localhost + SQLite, or ADO.NET on PostgreSQL.</summary>
+    public static IHostApplicationBuilder AddAutoResearchSilo(this IHostApplicationBuilder builder, AutoResearchOptions options)
+    {
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = "autoresearch";
+                cluster.ServiceId = "autoresearch";
+            });
+            if (options.Clustering == ClusteringModes.AdoNet)
+            {
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = options.ClusterConnectionString;
+                });
+                silo.AddAdoNetGrainStorage(Names.GrainStorage, o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = options.ClusterConnectionString;
+                });
+            }
+            else
+            {
+                // An embedded silo serves only this process: any free ports will do, so several hosts can share a machine.
+                silo.UseLocalhostClustering(siloPort: FreeTcpPort(), gatewayPort: FreeTcpPort());
+                var connectionString = $"Data Source={options.SqlitePath};Default Timeout=30";
+                silo.Services.AddKeyedSingleton<IGrainStorage>(Names.GrainStorage,
+                    (services, _) => new SqliteGrainStorage(connectionString, services.GetRequiredService<Serializer>()));
+            }
+        });
+        return builder;
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,51 @@
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Grains;
+
+namespace AutoResearch.Host.Hosting;
+
+/// <summary>A campaign's status rebuilt from the ledger alone, for reading without a running silo.</summary>
+public static class LedgerCampaignStatus
+{
+    public static CampaignStatus From(CampaignRecord campaign, IReadOnlyList<ExperimentRecord> experiments, int slots)
+    {
+        var spec = campaign.Spec;
+        var metric = spec.Benchmark.Metric;
+        var succeeded = experiments.Where(e => e.Status == ExperimentStatus.Succeeded && e.Objective is not null).ToList();
+        var best = succeeded.Aggregate((ExperimentRecord?)null, (b, e) => b is null || metric.IsBetter(e.Objective!.Value, b.Objective!.Value) ? e : b);
+        var agents = spec.Agents.Select(a =>
+        {
+            var mine = experiments.Where(e => e.AgentId == a.Id && e.IsFinished).ToList();
+            var mineOk = mine.Where(e => e.Status == ExperimentStatus.Succeeded && e.Objective is not null).ToList();
+            return AgentStatus.Initial(a) with
+            {
+                Experiments = mine.Count,
+                Succeeded = mineOk.Count,
+                CpuSecondsUsed = mine.Sum(e => e.CpuSeconds),
+                GpuSecondsUsed = mine.Sum(e => e.GpuSeconds),
+                Best = mineOk.Count == 0 ? null : metric.Direction == Abstractions.Specs.Direction.Minimize ? mineOk.Min(e => e.Objective) : mineOk.Max(e => e.Objective),
+            };
+        }).ToList();
+        return new CampaignStatus
+        {
+            Id = campaign.Id,
+            Name = campaign.Name,
+            State = campaign.State,
+            StartedAt = campaign.StartedAt,
+            EndedAt = campaign.EndedAt,
+            Deadline = campaign.Deadline,
+            MaxExperiments = spec.MaxExperiments,
+            Launched = experiments.Count,
+            Finished = experiments.Count(e => e.IsFinished),
+            Succeeded = succeeded.Count,
+            Failed = experiments.Count(e => e.IsFinished) - succeeded.Count,
+            Direction = metric.Direction,
+            MetricName = metric.Name,
+            Baseline = experiments.FirstOrDefault(e => e.IsBaseline && e.Status == ExperimentStatus.Succeeded)?.Objective,
+            Best = best?.Objective,
+            BestExperimentId = best?.Id,
+            Agents = agents,
+            Reason = campaign.Reason,
+            Slots = slots,
+        };
+    }
+}
