@@ -1,0 +1,155 @@
+using System.Data.Common;
+using AutoResearch.Ledger.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace AutoResearch.Ledger;
+
+/// <summary>
+/// Creates the ledger's tables once (idempotent, safe when several processes start together) and checks the schema version.
+/// Runs as a hosted service at start-up; <see cref="EfLedger"/> and <see cref="EfJournal"/> also await it before their first use.
+/// </summary>
+public sealed class LedgerInitializer(
+    IDbContextFactory<LedgerDbContext> factory,
+    LedgerSettings settings,
+    ILogger<LedgerInitializer>? logger = null) : IHostedService
+{
+    /// <summary>The schema this build writes and reads.</summary>
+    public const int SchemaVersion = 1;
+
+    private const long PostgresInitLockKey = 0x4C45444745520001; // "LEDGER" + 1
+
+    private readonly ILogger _logger = logger ?? NullLogger<LedgerInitializer>.Instance;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile bool _initialized;
+
+    /// <summary>Whether the schema is known to exist in this process.</summary>
+    public bool IsInitialized => _initialized;
+
+    public Task StartAsync(CancellationToken cancellationToken) => EnsureCreatedAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Creates the database (PostgreSQL) or file (SQLite), switches SQLite to WAL, and creates the tables when missing.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+            _initialized = true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (settings.Provider == LedgerProvider.Sqlite)
+        {
+            var file = settings.SqliteFile!;
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        }
+
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+
+        if (settings.Provider == LedgerProvider.Postgres && !await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await creator.CreateAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                // Another process created it first.
+            }
+        }
+
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (settings.Provider == LedgerProvider.Sqlite)
+            {
+                // Persistent in the file: readers never block the writer, and a crash loses at most the uncommitted transaction.
+                var mode = await ScalarAsync(db, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+                if (!string.Equals(Convert.ToString(mode, System.Globalization.CultureInfo.InvariantCulture), "wal", StringComparison.OrdinalIgnoreCase))
+                {
+                    _logger.LogWarning("SQLite ledger {File} could not switch to WAL mode (journal mode is {Mode}).", settings.SqliteFile, mode);
+                }
+            }
+
+            // SQLite: BEGIN IMMEDIATE takes the write lock; PostgreSQL: an advisory lock. Either way one initializer at a time.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            if (settings.Provider == LedgerProvider.Postgres)
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({PostgresInitLockKey})", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!await SchemaTableExistsAsync(db, cancellationToken).ConfigureAwait(false))
+            {
+                // Not EnsureCreated: that skips a database that already has any table (e.g. Orleans' own tables in a shared PostgreSQL).
+                await creator.CreateTablesAsync(cancellationToken).ConfigureAwait(false);
+                db.SchemaVersions.Add(new SchemaVersionRow { Version = SchemaVersion, AppliedAt = DateTimeOffset.UtcNow });
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                _logger.LogInformation("Created ledger schema version {Version} ({Provider}).", SchemaVersion, settings.Provider);
+            }
+            else
+            {
+                var version = await db.SchemaVersions.MaxAsync(v => (int?)v.Version, cancellationToken).ConfigureAwait(false) ?? 0;
+                if (version > SchemaVersion)
+                {
+                    throw new InvalidOperationException(
+                        $"The ledger database has schema version {version}, newer than this build understands ({SchemaVersion}). Upgrade AutoResearch.");
+                }
+
+                if (version < SchemaVersion)
+                {
+                    throw new InvalidOperationException(
+                        $"The ledger database has schema version {version}; this build needs {SchemaVersion} and has no upgrade from it.");
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> SchemaTableExistsAsync(LedgerDbContext db, CancellationToken cancellationToken)
+    {
+        var sql = settings.Provider == LedgerProvider.Sqlite
+            ? $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{LedgerDbContext.SchemaVersionTable}'"
+            : $"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{LedgerDbContext.SchemaVersionTable}'";
+        var count = await ScalarAsync(db, sql, cancellationToken).ConfigureAwait(false);
+        return Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
+    private static async Task<object?> ScalarAsync(LedgerDbContext db, string sql, CancellationToken cancellationToken)
+    {
+        DbConnection connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
