@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace AutoResearch.EndToEnd.Tests;
+
+/// <summary>The real <c>autoresearch</c> CLI in its own process, with its output captured.</summary>
+public sealed class CliProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private CliProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public static CliProcess Start(string dataDirectory, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        info.ArgumentList.Add(RepoPaths.CliDll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.ArgumentList.Add("--data");
+        info.ArgumentList.Add(dataDirectory);
+        return new CliProcess(Process.Start(info)!);
+    }
+
+    public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    /// <summary>Waits for the exit and returns the exit code; kills and throws on timeout.</summary>
+    public async Task<int> WaitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"autoresearch did not finish within {timeout}. stderr:\n{Tail(Stderr)}");
+        }
+        _process.WaitForExit(); // flush the async readers
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL, like <c>kill -9</c>: no shutdown code runs.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
+    public string LastStdoutLine => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+
+    public static string Tail(string text, int chars = 4000) => text.Length <= chars ? text : text[^chars..];
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using AutoResearch.Abstractions.Experiments;
+
+namespace AutoResearch.EndToEnd.Tests;
+
+[Collection(EndToEndCollection.Name)]
+public sealed class DemoCampaignTests
+{
+    [Fact]
+    public async Task The_demo_campaign_runs_in_real_containers_improves_on_the_baseline_and_writes_its_report()
+    {
+        await using var data = new TestData();
+        using var cli = CliProcess.Start(data.Directory, "run", "campaigns/demo.yaml", "--json");
+        var exit = await cli.WaitAsync(TimeSpan.FromMinutes(10));
+        Assert.True(exit == 0, $"exit {exit}\n{CliProcess.Tail(cli.Stderr)}");
+
+        using var summary = JsonDocument.Parse(cli.LastStdoutLine);
+        var root = summary.RootElement;
+        var experiments = root.GetProperty("experiments").GetInt32();
+        var succeeded = root.GetProperty("succeeded").GetInt32();
+        Assert.True(experiments >= 20, $"only {experiments} experiments");
+        Assert.True(succeeded >= 0.9 * experiments, $"{succeeded}/{experiments} succeeded");
+        Assert.Equal("minimize", root.GetProperty("direction").GetString());
+        Assert.True(root.GetProperty("best").GetDouble() < root.GetProperty("baseline").GetDouble(), "best is not better than the baseline");
+        Assert.True(File.Exists(root.GetProperty("report").GetString()));
+        Assert.True(File.Exists(root.GetProperty("report_html").GetString()));
+        var agents = root.GetProperty("agents").EnumerateArray().ToList();
+        Assert.True(agents.Count >= 3);
+        Assert.All(agents, a => Assert.True(a.GetProperty("experiments").GetInt32() > 0, $"{a.GetProperty("id")} ran nothing"));
+        Assert.Equal(experiments, agents.Sum(a => a.GetProperty("experiments").GetInt32()));
+        var utilization = root.GetProperty("utilization").GetDouble();
+        Assert.InRange(utilization, 0.01, 1.0);
+
+        var campaignId = root.GetProperty("campaign").GetString()!;
+        var recorded = await data.Ledger.GetExperimentsAsync(campaignId);
+        Assert.Equal(experiments, recorded.Count);
+        Assert.All(recorded.Where(e => e.Failure != FailureKind.Rejected), e =>
+        {
+            Assert.StartsWith("sha256:", e.ImageId);
+            Assert.False(string.IsNullOrEmpty(e.ContainerId));
+        });
+        Assert.Single(recorded, e => e.IsBaseline);
+        Assert.Empty(await data.ContainersAsync());
+
+        // The ledger-only commands agree with the run.
+        using var status = CliProcess.Start(data.Directory, "status", campaignId, "--json");
+        Assert.Equal(0, await status.WaitAsync(TimeSpan.FromMinutes(1)));
+        using var statusJson = JsonDocument.Parse(status.LastStdoutLine);
+        Assert.Equal(experiments, statusJson.RootElement.GetProperty("experiments").GetInt32());
+        Assert.Equal(root.GetProperty("best").GetDouble(), statusJson.RootElement.GetProperty("best").GetDouble());
+
+        var copy = Path.Combine(data.Directory, "copy", "morning.html");
+        using var report = CliProcess.Start(data.Directory, "report", campaignId, "--format", "html", "--out", copy);
+        Assert.Equal(0, await report.WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Contains("<html", await File.ReadAllTextAsync(copy), StringComparison.OrdinalIgnoreCase);
+    }
+}
