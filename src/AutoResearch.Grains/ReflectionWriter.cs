@@ -53,7 +53,7 @@ public static class ReflectionWriter
     private static string DescribeChange(BenchmarkSpec benchmark, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string>? reference)
     {
         if (reference is null)
-            return string.Join(", ", parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+            return string.Join(", ", parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Short(p.Value)}"));
         var changes = new List<string>();
         foreach (var spec in benchmark.Parameters)
         {
@@ -64,7 +64,7 @@ public static class ReflectionWriter
                 && double.TryParse(now, NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
                 && Math.Abs(b) > 1e-300)
             {
-                changes.Add($"{spec.Name} {before}→{now} (×{(n / b).ToString("G3", CultureInfo.InvariantCulture)})");
+                changes.Add($"{spec.Name} {Short(before)}→{Short(now)} (×{(n / b).ToString("G3", CultureInfo.InvariantCulture)})");
             }
             else
             {
@@ -73,6 +73,12 @@ public static class ReflectionWriter
         }
         return changes.Count == 0 ? "the best settings again" : "against the best: " + string.Join(", ", changes);
     }
+
+    /// <summary>Numbers to four significant digits (journal entries are read by people and models, not replayed).</summary>
+    private static string Short(string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            ? number.ToString("G4", CultureInfo.InvariantCulture)
+            : value;
 
     private static string Describe(FailureKind failure) => failure switch
     {

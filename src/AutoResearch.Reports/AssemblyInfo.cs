@@ -1,1 +1,3 @@
-namespace AutoResearch.Reports;
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("AutoResearch.Reports.Tests")]

@@ -65,7 +65,7 @@ public static class HostBuilderExtensions
     {
         builder.Services.AddDockerSandboxes(sandbox =>
         {
-            builder.Configuration.GetSection("Sandbox").Bind(sandbox);
+            builder.Configuration.GetSection(SandboxOptions.SectionName).Bind(sandbox);
             sandbox.Owner = options.Owner;
         });
         builder.Services.TryAddSingleton<IProposerFactory, ProposerFactory>();

@@ -1,0 +1,293 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Journal;
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Abstractions.Specs;
+
+namespace AutoResearch.Reports;
+
+/// <summary>Builds a <see cref="CampaignReportModel"/> from the ledger and the journal.</summary>
+public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, TimeProvider? timeProvider = null)
+{
+    /// <summary>Reflections kept per author.</summary>
+    public const int RecentJournalEntriesPerAuthor = 3;
+
+    private static readonly JournalEntryKind[] ReflectiveKinds =
+        [JournalEntryKind.Reflection, JournalEntryKind.Insight, JournalEntryKind.DeadEnd, JournalEntryKind.Note];
+
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    /// <exception cref="KeyNotFoundException">The ledger has no such campaign.</exception>
+    public async Task<CampaignReportModel> BuildAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        var campaign = await ledger.GetCampaignAsync(campaignId, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"Campaign '{campaignId}' is not in the ledger.");
+        var experiments = await ledger.GetExperimentsAsync(campaignId, cancellationToken).ConfigureAwait(false);
+        var entries = await journal.ReadAsync(campaignId, 0, cancellationToken).ConfigureAwait(false);
+        return Build(campaign, experiments, entries, _time.GetUtcNow());
+    }
+
+    /// <summary>Pure: the report model of <paramref name="campaign"/> as of <paramref name="now"/>.</summary>
+    public static CampaignReportModel Build(
+        CampaignRecord campaign,
+        IReadOnlyList<ExperimentRecord> experiments,
+        IReadOnlyList<JournalEntry> journalEntries,
+        DateTimeOffset now)
+    {
+        var spec = campaign.Spec;
+        var metric = spec.Benchmark.Metric;
+        var defaults = spec.Benchmark.Defaults();
+        var ordered = experiments.OrderBy(e => e.Sequence).ThenBy(e => e.QueuedAt).ToList();
+        var origin = campaign.StartedAt
+            ?? ordered.Where(e => e.StartedAt is not null).Select(e => e.StartedAt!.Value).DefaultIfEmpty(campaign.CreatedAt).Min();
+
+        var succeeded = ordered.Where(IsUsableSuccess).ToList();
+        var baseline = succeeded.FirstOrDefault(e => e.IsBaseline);
+        ExperimentRecord? best = null;
+        foreach (var e in succeeded)
+        {
+            if (best is null || metric.IsBetter(e.Objective!.Value, best.Objective!.Value))
+            {
+                best = e;
+            }
+        }
+
+        // Best-so-far in the order results became known.
+        var bestSoFar = new List<BestSoFarPoint>();
+        var newBestIds = new HashSet<string>(StringComparer.Ordinal);
+        double? running = null;
+        foreach (var e in succeeded.OrderBy(e => FinishedAt(e)).ThenBy(e => e.Sequence))
+        {
+            var v = e.Objective!.Value;
+            if (running is null || metric.IsBetter(v, running.Value))
+            {
+                running = v;
+                newBestIds.Add(e.Id);
+                var at = FinishedAt(e);
+                bestSoFar.Add(new BestSoFarPoint { At = at, ElapsedMinutes = (at - origin).TotalMinutes, Value = v, ExperimentId = e.Id });
+            }
+        }
+
+        var rows = ordered.Select(e => ToRow(e, defaults, origin, e.Id == best?.Id, newBestIds.Contains(e.Id))).ToList();
+        var rowById = rows.GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
+        var failed = ordered.Where(e => e.Status == ExperimentStatus.Failed).ToList();
+        var failureGroups = failed
+            .GroupBy(e => e.Failure)
+            .Select(g =>
+            {
+                var example = g.FirstOrDefault(e => !string.IsNullOrWhiteSpace(e.Reason)) ?? g.First();
+                return new FailureGroup { Kind = g.Key, Count = g.Count(), ExampleExperimentId = example.Id, ExampleReason = example.Reason };
+            })
+            .OrderByDescending(g => g.Count)
+            .ThenBy(g => g.Kind)
+            .ToList();
+
+        var notes = new List<string>();
+        if (ordered.Any(e => e.IsBaseline) && baseline is null)
+        {
+            notes.Add("The baseline experiment did not succeed, so there is nothing to compare against.");
+        }
+        else if (baseline is null && ordered.Count > 0)
+        {
+            notes.Add("No baseline experiment was recorded.");
+        }
+
+        var pending = ordered.Count(e => !e.IsFinished);
+        if (pending > 0)
+        {
+            notes.Add($"{pending} experiment(s) were still queued or running when this report was built.");
+        }
+
+        var succeededWithoutObjective = ordered.Count(e => e.Status == ExperimentStatus.Succeeded && !IsUsableSuccess(e));
+        if (succeededWithoutObjective > 0)
+        {
+            notes.Add($"{succeededWithoutObjective} succeeded experiment(s) had no finite objective and are left out of the best.");
+        }
+
+        return new CampaignReportModel
+        {
+            CampaignId = campaign.Id,
+            Name = campaign.Name,
+            Goal = spec.Goal,
+            BenchmarkName = spec.Benchmark.Name,
+            MetricName = metric.Name,
+            Direction = metric.Direction,
+            Target = spec.Target,
+            KnownOptimum = spec.Benchmark.KnownOptimum,
+            State = campaign.State,
+            StateReason = campaign.Reason,
+            CreatedAt = campaign.CreatedAt,
+            StartedAt = campaign.StartedAt,
+            EndedAt = campaign.EndedAt,
+            GeneratedAt = now,
+            Origin = origin,
+            Baseline = baseline is null ? null : rowById[baseline.Id],
+            Best = best is null ? null : rowById[best.Id],
+            RelativeImprovement = baseline is null || best is null
+                ? null
+                : RelativeImprovement(baseline.Objective!.Value, best.Objective!.Value, metric.Direction),
+            Total = ordered.Count,
+            Succeeded = ordered.Count(e => e.Status == ExperimentStatus.Succeeded),
+            Failed = failed.Count,
+            Pending = pending,
+            FailuresByKind = failureGroups,
+            Agents = BuildAgents(spec, ordered, metric, newBestIds),
+            Experiments = rows,
+            BestSoFar = bestSoFar,
+            Journal = BuildJournal(spec, journalEntries),
+            JournalEntryCount = journalEntries.Count,
+            Reproduce = best is null ? null : BuildReproduce(spec.Benchmark, best),
+            Notes = notes,
+        };
+    }
+
+    /// <summary>
+    /// Relative change from <paramref name="baseline"/> to <paramref name="best"/> where positive means better
+    /// for <paramref name="direction"/>; null when the baseline is 0 or a value is not finite.
+    /// </summary>
+    public static double? RelativeImprovement(double baseline, double best, Direction direction)
+    {
+        if (!double.IsFinite(baseline) || !double.IsFinite(best) || baseline == 0)
+        {
+            return null;
+        }
+
+        var change = (best - baseline) / Math.Abs(baseline);
+        return direction == Direction.Minimize ? -change : change;
+    }
+
+    internal static bool IsUsableSuccess(ExperimentRecord e) =>
+        e.Status == ExperimentStatus.Succeeded && e.Objective is { } v && double.IsFinite(v);
+
+    internal static DateTimeOffset FinishedAt(ExperimentRecord e) => e.EndedAt ?? e.StartedAt ?? e.QueuedAt;
+
+    private static ExperimentReportRow ToRow(
+        ExperimentRecord e, IReadOnlyDictionary<string, string> defaults, DateTimeOffset origin, bool isBest, bool isNewBest) => new()
+    {
+        Id = e.Id,
+        Sequence = e.Sequence,
+        AgentId = e.AgentId,
+        ProposerName = e.ProposerName,
+        Status = e.Status,
+        Failure = e.Status == ExperimentStatus.Failed ? e.Failure : FailureKind.None,
+        IsBaseline = e.IsBaseline,
+        IsBest = isBest,
+        IsNewBest = isNewBest,
+        Objective = e.Objective,
+        Duration = e.Duration,
+        StartedAt = e.StartedAt,
+        EndedAt = e.EndedAt,
+        ElapsedMinutes = e.IsFinished ? (FinishedAt(e) - origin).TotalMinutes : null,
+        KeyParameters = ReportFormat.KeyParameters(e.Parameters, defaults)
+            + (e.Diff is not null || e.EditedFiles.Count > 0 ? " + edits" : ""),
+        Hypothesis = e.Hypothesis,
+        Reason = e.Status == ExperimentStatus.Failed ? e.Reason ?? "" : null,
+        CpuSeconds = e.CpuSeconds,
+        GpuSeconds = e.GpuSeconds,
+        HasEdits = e.Diff is not null || e.EditedFiles.Count > 0,
+    };
+
+    private static List<AgentReportRow> BuildAgents(
+        CampaignSpec spec, IReadOnlyList<ExperimentRecord> experiments, MetricSpec metric, HashSet<string> newBestIds)
+    {
+        var ids = spec.Agents.Select(a => a.Id)
+            .Concat(experiments.Select(e => e.AgentId))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var rows = new List<AgentReportRow>(ids.Count);
+        foreach (var id in ids)
+        {
+            var agentSpec = spec.Agents.FirstOrDefault(a => a.Id == id);
+            var mine = experiments.Where(e => e.AgentId == id).ToList();
+            ExperimentRecord? best = null;
+            foreach (var e in mine.Where(IsUsableSuccess))
+            {
+                if (best is null || metric.IsBetter(e.Objective!.Value, best.Objective!.Value))
+                {
+                    best = e;
+                }
+            }
+
+            rows.Add(new AgentReportRow
+            {
+                Id = id,
+                Role = agentSpec?.Role ?? "",
+                Proposer = agentSpec?.Proposer ?? mine.Select(e => e.ProposerName).FirstOrDefault() ?? "",
+                Model = agentSpec?.Model,
+                Experiments = mine.Count,
+                Succeeded = mine.Count(e => e.Status == ExperimentStatus.Succeeded),
+                Failed = mine.Count(e => e.Status == ExperimentStatus.Failed),
+                NewBests = mine.Count(e => newBestIds.Contains(e.Id)),
+                Best = best?.Objective,
+                BestExperimentId = best?.Id,
+                CpuSeconds = mine.Sum(e => e.CpuSeconds),
+                GpuSeconds = mine.Sum(e => e.GpuSeconds),
+                CpuBudgetSeconds = agentSpec?.CpuBudgetSeconds ?? 0,
+                GpuBudgetSeconds = agentSpec?.GpuBudgetSeconds ?? 0,
+            });
+        }
+
+        return rows;
+    }
+
+    private static List<AgentJournal> BuildJournal(CampaignSpec spec, IReadOnlyList<JournalEntry> entries)
+    {
+        var reflective = entries.Where(e => ReflectiveKinds.Contains(e.Kind)).OrderBy(e => e.At).ThenBy(e => e.Id).ToList();
+        var agentOrder = spec.Agents.Select((a, i) => (a.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        return reflective
+            .GroupBy(e => e.Author, StringComparer.Ordinal)
+            .OrderBy(g => agentOrder.TryGetValue(g.Key, out var i) ? i : int.MaxValue)
+            .ThenBy(g => g.First().At)
+            .Select(g =>
+            {
+                var all = g.ToList();
+                return new AgentJournal
+                {
+                    Author = g.Key,
+                    Recent = all.Skip(Math.Max(0, all.Count - RecentJournalEntriesPerAuthor)).ToList(),
+                    Total = all.Count,
+                };
+            })
+            .ToList();
+    }
+
+    private static string TypedParametersJson(BenchmarkSpec benchmark, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        var json = new JsonObject();
+        foreach (var (name, value) in parameters)
+        {
+            var type = benchmark.Parameters.FirstOrDefault(p => p.Name == name)?.Type;
+            json[name] = type switch
+            {
+                ParameterType.Int when long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) => JsonValue.Create(i),
+                ParameterType.Float when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+                    => JsonValue.Create(d),
+                _ => JsonValue.Create(value),
+            };
+        }
+
+        return json.ToJsonString(ReportJson.Indented);
+    }
+
+    private static ReproduceInfo BuildReproduce(BenchmarkSpec benchmark, ExperimentRecord best)
+    {
+        var parameters = best.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        return new ReproduceInfo
+        {
+            ExperimentId = best.Id,
+            AgentId = best.AgentId,
+            Objective = best.Objective,
+            ImageId = best.ImageId,
+            Image = benchmark.Image,
+            BenchmarkDirectory = benchmark.Directory,
+            Parameters = parameters,
+            ParametersJson = TypedParametersJson(benchmark, parameters),
+            Seed = best.Seed,
+            Diff = string.IsNullOrWhiteSpace(best.Diff) ? null : best.Diff,
+            EditedFiles = best.EditedFiles.Keys.Order(StringComparer.Ordinal).ToList(),
+            CommandLine = ReproduceCommandLine.Build(benchmark, best.ImageId, parameters, best.Seed),
+        };
+    }
+}

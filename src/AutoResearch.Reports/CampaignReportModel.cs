@@ -1,0 +1,75 @@
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Journal;
+using AutoResearch.Abstractions.Specs;
+
+namespace AutoResearch.Reports;
+
+/// <summary>Everything a campaign report shows, computed once from the ledger and the journal.</summary>
+public sealed record CampaignReportModel
+{
+    public required string CampaignId { get; init; }
+    public required string Name { get; init; }
+    public string Goal { get; init; } = "";
+    public required string BenchmarkName { get; init; }
+    public required string MetricName { get; init; }
+    public required Direction Direction { get; init; }
+    public double? Target { get; init; }
+    public double? KnownOptimum { get; init; }
+    public required CampaignState State { get; init; }
+
+    /// <summary>Why the campaign ended, when it says.</summary>
+    public string? StateReason { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>When the report was built.</summary>
+    public required DateTimeOffset GeneratedAt { get; init; }
+
+    /// <summary>Time zero of the charts: campaign start, else first experiment start, else creation.</summary>
+    public required DateTimeOffset Origin { get; init; }
+
+    /// <summary>The first succeeded baseline experiment, if any.</summary>
+    public ExperimentReportRow? Baseline { get; init; }
+
+    public double? BaselineObjective => Baseline?.Objective;
+
+    /// <summary>The succeeded experiment with the best objective (earliest on ties).</summary>
+    public ExperimentReportRow? Best { get; init; }
+
+    public double? BestObjective => Best?.Objective;
+
+    /// <summary>(best − baseline) / |baseline|, sign flipped for minimize: positive always means better. Null without both or when the baseline is 0.</summary>
+    public double? RelativeImprovement { get; init; }
+
+    public int Total { get; init; }
+    public int Succeeded { get; init; }
+    public int Failed { get; init; }
+
+    /// <summary>Queued or running when the report was built.</summary>
+    public int Pending { get; init; }
+
+    /// <summary>Failed experiments by cause, most frequent first.</summary>
+    public IReadOnlyList<FailureGroup> FailuresByKind { get; init; } = [];
+
+    public IReadOnlyList<AgentReportRow> Agents { get; init; } = [];
+
+    /// <summary>All experiments, by sequence.</summary>
+    public IReadOnlyList<ExperimentReportRow> Experiments { get; init; } = [];
+
+    /// <summary>Each improvement of the best objective, in time order.</summary>
+    public IReadOnlyList<BestSoFarPoint> BestSoFar { get; init; } = [];
+
+    /// <summary>Recent reflections, insights, dead ends and notes per author.</summary>
+    public IReadOnlyList<AgentJournal> Journal { get; init; } = [];
+
+    public int JournalEntryCount { get; init; }
+
+    public ReproduceInfo? Reproduce { get; init; }
+
+    /// <summary>Caveats for the reader (baseline failed, runs still going, ...).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    public string DirectionWord => Direction == Direction.Minimize ? "minimize" : "maximize";
+}

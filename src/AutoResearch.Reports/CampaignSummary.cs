@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AutoResearch.Reports;
+
+/// <summary>The machine-readable end-of-campaign summary the CLI prints with <c>--json</c>.</summary>
+public sealed record CampaignSummary
+{
+    [JsonPropertyName("campaign")] public required string Campaign { get; init; }
+    [JsonPropertyName("experiments")] public int Experiments { get; init; }
+    [JsonPropertyName("succeeded")] public int Succeeded { get; init; }
+    [JsonPropertyName("failed")] public int Failed { get; init; }
+
+    /// <summary><c>minimize</c> or <c>maximize</c>.</summary>
+    [JsonPropertyName("direction")] public required string Direction { get; init; }
+
+    [JsonPropertyName("baseline")] public double? Baseline { get; init; }
+    [JsonPropertyName("best")] public double? Best { get; init; }
+
+    /// <summary>Path of <c>report.md</c>, or null when no report was written.</summary>
+    [JsonPropertyName("report")] public string? Report { get; init; }
+
+    /// <summary>Path of <c>report.html</c>, or null when no report was written.</summary>
+    [JsonPropertyName("report_html")] public string? ReportHtml { get; init; }
+
+    [JsonPropertyName("agents")] public IReadOnlyList<CampaignSummaryAgent> Agents { get; init; } = [];
+
+    /// <summary>Busy sandbox-slot time over available slot time in the campaign window, 0..1.</summary>
+    [JsonPropertyName("utilization")] public double Utilization { get; init; }
+
+    /// <summary>The summary as one line of JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, ReportJson.Compact);
+}

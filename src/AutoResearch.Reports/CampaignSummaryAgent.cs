@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+
+namespace AutoResearch.Reports;
+
+/// <summary>One agent in a <see cref="CampaignSummary"/>.</summary>
+public sealed record CampaignSummaryAgent
+{
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("role")] public string Role { get; init; } = "";
+    [JsonPropertyName("model")] public string? Model { get; init; }
+    [JsonPropertyName("experiments")] public int Experiments { get; init; }
+    [JsonPropertyName("tokens_used")] public long TokensUsed { get; init; }
+    [JsonPropertyName("token_budget")] public long TokenBudget { get; init; }
+    [JsonPropertyName("gpu_seconds_used")] public double GpuSecondsUsed { get; init; }
+    [JsonPropertyName("gpu_budget_seconds")] public double GpuBudgetSeconds { get; init; }
+    [JsonPropertyName("cpu_seconds_used")] public double CpuSecondsUsed { get; init; }
+    [JsonPropertyName("cpu_budget_seconds")] public double CpuBudgetSeconds { get; init; }
+}

@@ -1,0 +1,97 @@
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Grains;
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Abstractions.Specs;
+
+namespace AutoResearch.Reports;
+
+/// <summary>Builds the <see cref="CampaignSummary"/> the CLI prints at the end of a campaign.</summary>
+public static class CampaignSummaryBuilder
+{
+    /// <param name="status">The campaign's state (agents, budgets, direction, window).</param>
+    /// <param name="experiments">The ledger's experiments of the campaign; counts, baseline and best come from them (from <paramref name="status"/> when empty).</param>
+    /// <param name="report">The written report, if any.</param>
+    /// <param name="slots">Sandbox slots the campaign could use.</param>
+    /// <param name="now">End of the window while the campaign has not ended; defaults to the current time.</param>
+    public static CampaignSummary Build(
+        CampaignStatus status, IReadOnlyList<ExperimentRecord> experiments, ReportFiles? report, int slots, DateTimeOffset? now = null)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        ArgumentNullException.ThrowIfNull(experiments);
+        var metric = new MetricSpec { Name = status.MetricName, Direction = status.Direction };
+        var usable = experiments.Where(CampaignReportBuilder.IsUsableSuccess).OrderBy(e => e.Sequence).ToList();
+
+        double? baseline = usable.FirstOrDefault(e => e.IsBaseline)?.Objective;
+        double? best = null;
+        foreach (var e in usable)
+        {
+            if (best is null || metric.IsBetter(e.Objective!.Value, best.Value))
+            {
+                best = e.Objective;
+            }
+        }
+
+        var fromLedger = experiments.Count > 0;
+        var agentExperiments = experiments.GroupBy(e => e.AgentId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return new CampaignSummary
+        {
+            Campaign = status.Id,
+            Experiments = fromLedger ? experiments.Count : status.Launched,
+            Succeeded = fromLedger ? experiments.Count(e => e.Status == ExperimentStatus.Succeeded) : status.Succeeded,
+            Failed = fromLedger ? experiments.Count(e => e.Status == ExperimentStatus.Failed) : status.Failed,
+            Direction = status.Direction == Direction.Minimize ? "minimize" : "maximize",
+            Baseline = Finite(baseline ?? status.Baseline),
+            Best = Finite(best ?? status.Best),
+            Report = report?.Markdown,
+            ReportHtml = report?.Html,
+            Agents = status.Agents.Select(a => new CampaignSummaryAgent
+            {
+                Id = a.Id,
+                Role = a.Role,
+                Model = a.Model,
+                Experiments = fromLedger ? agentExperiments.GetValueOrDefault(a.Id) : a.Experiments,
+                TokensUsed = a.TokensUsed,
+                TokenBudget = a.TokenBudget,
+                GpuSecondsUsed = a.GpuSecondsUsed,
+                GpuBudgetSeconds = a.GpuBudgetSeconds,
+                CpuSecondsUsed = a.CpuSecondsUsed,
+                CpuBudgetSeconds = a.CpuBudgetSeconds,
+            }).ToList(),
+            Utilization = Utilization(status.StartedAt, status.EndedAt ?? now ?? DateTimeOffset.UtcNow, experiments, slots),
+        };
+    }
+
+    /// <summary>
+    /// Sum over experiments of their run time (start to end, or to the window end while running) clipped to
+    /// [<paramref name="start"/>, <paramref name="end"/>], divided by <paramref name="slots"/> × the window; 0 when undefined.
+    /// </summary>
+    public static double Utilization(DateTimeOffset? start, DateTimeOffset end, IReadOnlyList<ExperimentRecord> experiments, int slots)
+    {
+        if (start is not { } s || slots <= 0 || end <= s)
+        {
+            return 0;
+        }
+
+        var busy = 0.0;
+        foreach (var e in experiments)
+        {
+            if (e.StartedAt is not { } runStart)
+            {
+                continue;
+            }
+
+            var runEnd = e.EndedAt ?? (e.IsFinished ? runStart : end);
+            var from = runStart > s ? runStart : s;
+            var to = runEnd < end ? runEnd : end;
+            if (to > from)
+            {
+                busy += (to - from).TotalSeconds;
+            }
+        }
+
+        var available = slots * (end - s).TotalSeconds;
+        return Math.Round(Math.Clamp(busy / available, 0, 1), 4);
+    }
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+}

@@ -1,0 +1,41 @@
+using AutoResearch.Abstractions.Experiments;
+
+namespace AutoResearch.Reports;
+
+/// <summary>One row of the report's experiment table.</summary>
+public sealed record ExperimentReportRow
+{
+    public required string Id { get; init; }
+    public required int Sequence { get; init; }
+    public required string AgentId { get; init; }
+    public required string ProposerName { get; init; }
+    public required ExperimentStatus Status { get; init; }
+    public FailureKind Failure { get; init; }
+    public bool IsBaseline { get; init; }
+
+    /// <summary>True for the experiment holding the campaign's best objective.</summary>
+    public bool IsBest { get; init; }
+
+    /// <summary>True when, at the time it finished, it beat every earlier result.</summary>
+    public bool IsNewBest { get; init; }
+
+    public double? Objective { get; init; }
+    public TimeSpan? Duration { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>Minutes from the campaign start to when it finished (or was queued, if it never ran).</summary>
+    public double? ElapsedMinutes { get; init; }
+
+    /// <summary>Parameters that differ from the benchmark defaults, as <c>name=value</c> pairs.</summary>
+    public required string KeyParameters { get; init; }
+
+    public string Hypothesis { get; init; } = "";
+
+    /// <summary>Why it failed; null when it did not.</summary>
+    public string? Reason { get; init; }
+
+    public double CpuSeconds { get; init; }
+    public double GpuSeconds { get; init; }
+    public bool HasEdits { get; init; }
+}

@@ -1,0 +1,284 @@
+using System.Net;
+using System.Text;
+using AutoResearch.Abstractions.Experiments;
+
+namespace AutoResearch.Reports;
+
+/// <summary>
+/// Renders the morning report as one self-contained HTML page: inline CSS, charts as <c>data:</c> PNGs, no external
+/// references, every piece of campaign- or experiment-provided text escaped, and a CSP that forbids scripts.
+/// </summary>
+public static class HtmlReportRenderer
+{
+    private const string Css = """
+        :root { --fg:#1d232a; --muted:#5b6570; --line:#dde3e9; --bg:#ffffff; --alt:#f6f8fa; --good:#1a7f37; --bad:#c0392b; --accent:#0b5cad; }
+        * { box-sizing: border-box; }
+        body { margin: 0; padding: 24px 32px 64px; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: var(--fg); background: var(--bg); max-width: 1400px; }
+        h1 { font-size: 24px; margin: 0 0 4px; }
+        h2 { font-size: 19px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
+        h3 { font-size: 15px; margin: 20px 0 6px; }
+        h4, h5, h6 { font-size: 14px; margin: 12px 0 4px; }
+        .meta { color: var(--muted); margin: 2px 0; }
+        .goal { font-size: 15px; margin: 8px 0 12px; }
+        .headline { font-size: 18px; font-weight: 600; margin: 8px 0; padding: 12px 16px; background: var(--alt); border-left: 4px solid var(--accent); }
+        .better { color: var(--good); } .worse { color: var(--bad); }
+        .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
+        .card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 120px; }
+        .card .n { font-size: 20px; font-weight: 600; } .card .l { color: var(--muted); font-size: 12px; }
+        .note { color: #7a5b00; background: #fff8e1; border: 1px solid #f0e0a0; border-radius: 4px; padding: 6px 10px; margin: 6px 0; }
+        table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
+        th, td { border: 1px solid var(--line); padding: 4px 8px; vertical-align: top; text-align: left; }
+        th { background: var(--alt); position: sticky; top: 0; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        tr:nth-child(even) td { background: #fbfcfd; }
+        tr.best td { background: #e6f4ea; font-weight: 600; }
+        tr.failed td.status { color: var(--bad); }
+        td.params, td.text { max-width: 420px; overflow-wrap: anywhere; }
+        code, pre { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
+        pre { background: var(--alt); border: 1px solid var(--line); border-radius: 4px; padding: 8px 10px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
+        img.chart { max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px; }
+        .entry { border-left: 3px solid var(--line); padding: 2px 12px; margin: 8px 0; }
+        .entry .when { color: var(--muted); font-size: 12px; }
+        .legend { color: var(--muted); font-size: 12px; }
+        """;
+
+    /// <param name="model">The campaign.</param>
+    /// <param name="metricPng">The metric chart, embedded when given.</param>
+    /// <param name="budgetPng">The budget chart, embedded when given.</param>
+    public static string Render(CampaignReportModel model, byte[]? metricPng = null, byte[]? budgetPng = null)
+    {
+        var h = new StringBuilder(64 * 1024);
+        h.AppendLine("<!DOCTYPE html>");
+        h.AppendLine("<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        h.AppendLine("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">");
+        h.AppendLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        h.Append("<title>").Append(E("Campaign report: " + model.Name)).AppendLine("</title>");
+        h.Append("<style>").Append(Css).AppendLine("</style></head><body>");
+
+        h.Append("<h1>Campaign report: ").Append(E(model.Name)).AppendLine("</h1>");
+        if (!string.IsNullOrWhiteSpace(model.Goal))
+        {
+            h.Append("<p class=\"goal\"><strong>Goal:</strong> ").Append(E(model.Goal)).AppendLine("</p>");
+        }
+
+        h.Append("<p class=\"meta\">Campaign <code>").Append(E(model.CampaignId)).Append("</code> · benchmark <code>")
+         .Append(E(model.BenchmarkName)).Append("</code> · metric <code>").Append(E(model.MetricName)).Append("</code> (")
+         .Append(model.DirectionWord).Append(") · state <strong>").Append(model.State).Append("</strong>");
+        if (!string.IsNullOrWhiteSpace(model.StateReason))
+        {
+            h.Append(" (").Append(E(ReportFormat.OneLine(model.StateReason, 300))).Append(')');
+        }
+
+        h.AppendLine("</p>");
+        h.Append("<p class=\"meta\">Started ").Append(E(ReportFormat.Time(model.StartedAt))).Append(" · ended ")
+         .Append(E(ReportFormat.Time(model.EndedAt))).Append(" · report built ").Append(E(ReportFormat.Time(model.GeneratedAt))).AppendLine("</p>");
+
+        RenderHeadline(h, model);
+        if (metricPng is { Length: > 0 })
+        {
+            h.AppendLine(Image(metricPng, model.MetricName + " over time"));
+        }
+
+        RenderAgents(h, model, budgetPng);
+        RenderFailures(h, model);
+        RenderJournal(h, model);
+        RenderExperiments(h, model);
+        RenderReproduce(h, model);
+        h.AppendLine("</body></html>");
+        return h.ToString();
+    }
+
+    /// <summary>HTML-escapes text for element content and double-quoted attributes.</summary>
+    internal static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+
+    private static string Image(byte[] png, string alt) =>
+        $"<p><img class=\"chart\" alt=\"{E(alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"></p>";
+
+    private static void RenderHeadline(StringBuilder h, CampaignReportModel model)
+    {
+        h.AppendLine("<h2>Headline</h2>");
+        var cls = model.RelativeImprovement switch { > 0 => " better", < 0 => " worse", _ => "" };
+        h.Append("<div class=\"headline").Append(cls).Append("\">").Append(E(ReportNarrative.Headline(model))).AppendLine("</div>");
+
+        h.AppendLine("<div class=\"cards\">");
+        Card(h, ReportFormat.Objective(model.BaselineObjective), "baseline");
+        Card(h, ReportFormat.Objective(model.BestObjective), "best");
+        Card(h, ReportFormat.Percent(model.RelativeImprovement), "improvement");
+        Card(h, model.Total.ToString(System.Globalization.CultureInfo.InvariantCulture), "experiments");
+        Card(h, model.Succeeded.ToString(System.Globalization.CultureInfo.InvariantCulture), "succeeded");
+        Card(h, model.Failed.ToString(System.Globalization.CultureInfo.InvariantCulture), "failed");
+        if (model.Pending > 0)
+        {
+            Card(h, model.Pending.ToString(System.Globalization.CultureInfo.InvariantCulture), "pending");
+        }
+
+        h.AppendLine("</div>");
+        h.AppendLine("<ul>");
+        if (model.Best is { } best)
+        {
+            h.Append("<li>Best: experiment <code>").Append(E(best.Id)).Append("</code> (#").Append(best.Sequence).Append(") by <code>")
+             .Append(E(best.AgentId)).Append("</code>: ").Append(E(best.KeyParameters)).AppendLine("</li>");
+        }
+
+        foreach (var line in ReportNarrative.TargetLines(model))
+        {
+            h.Append("<li>").Append(E(line)).AppendLine("</li>");
+        }
+
+        h.AppendLine("</ul>");
+        foreach (var note in model.Notes)
+        {
+            h.Append("<div class=\"note\">").Append(E(note)).AppendLine("</div>");
+        }
+    }
+
+    private static void Card(StringBuilder h, string value, string label) =>
+        h.Append("<div class=\"card\"><div class=\"n\">").Append(E(value)).Append("</div><div class=\"l\">").Append(E(label)).AppendLine("</div></div>");
+
+    private static void RenderAgents(StringBuilder h, CampaignReportModel model, byte[]? budgetPng)
+    {
+        h.AppendLine("<h2>Agents</h2>");
+        if (model.Agents.Count == 0)
+        {
+            h.AppendLine("<p>No agents.</p>");
+            return;
+        }
+
+        h.AppendLine("<table><thead><tr><th>agent</th><th>role</th><th>proposer</th><th>model</th><th class=\"num\">experiments</th><th class=\"num\">succeeded</th><th class=\"num\">failed</th><th class=\"num\">new bests</th><th class=\"num\">best</th><th class=\"num\">CPU s used / budget</th><th class=\"num\">GPU s used / budget</th></tr></thead><tbody>");
+        foreach (var a in model.Agents)
+        {
+            h.Append("<tr><td>").Append(E(a.Id)).Append("</td><td>").Append(E(a.Role)).Append("</td><td>").Append(E(a.Proposer))
+             .Append("</td><td>").Append(E(a.Model ?? ReportFormat.Missing))
+             .Append("</td><td class=\"num\">").Append(a.Experiments)
+             .Append("</td><td class=\"num\">").Append(a.Succeeded)
+             .Append("</td><td class=\"num\">").Append(a.Failed)
+             .Append("</td><td class=\"num\">").Append(a.NewBests)
+             .Append("</td><td class=\"num\">").Append(E(ReportFormat.Objective(a.Best)))
+             .Append("</td><td class=\"num\">").Append(E(ReportNarrative.UsedOfBudget(a.CpuSeconds, a.CpuBudgetSeconds)))
+             .Append("</td><td class=\"num\">").Append(E(ReportNarrative.UsedOfBudget(a.GpuSeconds, a.GpuBudgetSeconds)))
+             .AppendLine("</td></tr>");
+        }
+
+        h.AppendLine("</tbody></table>");
+        if (budgetPng is { Length: > 0 })
+        {
+            h.AppendLine(Image(budgetPng, "budget use per agent"));
+        }
+    }
+
+    private static void RenderFailures(StringBuilder h, CampaignReportModel model)
+    {
+        h.AppendLine("<h2>Failures</h2>");
+        if (model.FailuresByKind.Count == 0)
+        {
+            h.AppendLine("<p>No experiment failed.</p>");
+            return;
+        }
+
+        h.AppendLine("<table><thead><tr><th>cause</th><th class=\"num\">count</th><th>example</th></tr></thead><tbody>");
+        foreach (var g in model.FailuresByKind)
+        {
+            h.Append("<tr><td>").Append(E(ReportFormat.FailureKindName(g.Kind))).Append("</td><td class=\"num\">").Append(g.Count)
+             .Append("</td><td><code>").Append(E(g.ExampleExperimentId)).AppendLine("</code></td></tr>");
+        }
+
+        h.AppendLine("</tbody></table>");
+        foreach (var g in model.FailuresByKind)
+        {
+            h.Append("<h3>").Append(E(ReportFormat.FailureKindName(g.Kind))).Append(" (").Append(g.Count).AppendLine(")</h3>");
+            h.Append("<p>Example: <code>").Append(E(g.ExampleExperimentId)).AppendLine("</code></p>");
+            var reason = ReportNarrative.Clip(g.ExampleReason, 1500);
+            h.Append("<pre>").Append(E(reason.Length > 0 ? reason : "(no reason recorded)")).AppendLine("</pre>");
+        }
+    }
+
+    private static void RenderJournal(StringBuilder h, CampaignReportModel model)
+    {
+        h.AppendLine("<h2>Journal</h2>");
+        if (model.Journal.Count == 0)
+        {
+            h.AppendLine("<p>No reflections were written.</p>");
+            return;
+        }
+
+        foreach (var author in model.Journal)
+        {
+            h.Append("<h3>").Append(E(author.Author)).Append(" <span class=\"legend\">(latest ").Append(author.Recent.Count)
+             .Append(" of ").Append(author.Total).AppendLine(")</span></h3>");
+            foreach (var e in author.Recent)
+            {
+                h.Append("<div class=\"entry\"><div class=\"when\"><strong>").Append(e.Kind).Append("</strong> · ").Append(E(ReportFormat.Time(e.At)));
+                if (e.ExperimentId is not null)
+                {
+                    h.Append(" · <code>").Append(E(e.ExperimentId)).Append("</code>");
+                }
+
+                h.Append("</div>").Append(SafeMarkdown.ToHtml(ReportNarrative.Clip(e.Text, 4000))).AppendLine("</div>");
+            }
+        }
+    }
+
+    private static void RenderExperiments(StringBuilder h, CampaignReportModel model)
+    {
+        h.AppendLine("<h2>Experiments</h2>");
+        if (model.Experiments.Count == 0)
+        {
+            h.AppendLine("<p>No experiments have been recorded yet.</p>");
+            return;
+        }
+
+        h.AppendLine("<p class=\"legend\">★ best · ▲ new best when it finished · B baseline. Hover a row's text for the full hypothesis or reason.</p>");
+        h.AppendLine("<table><thead><tr><th class=\"num\">#</th><th>agent</th><th>proposer</th><th>status</th><th class=\"num\">objective</th><th class=\"num\">duration</th><th>key parameters</th><th>hypothesis / failure reason</th></tr></thead><tbody>");
+        foreach (var r in model.Experiments)
+        {
+            var rowClass = r.IsBest ? " class=\"best\"" : r.Status == ExperimentStatus.Failed ? " class=\"failed\"" : "";
+            var text = r.Status == ExperimentStatus.Failed ? r.Reason ?? "" : r.Hypothesis;
+            h.Append("<tr").Append(rowClass).Append(" id=\"exp-").Append(r.Sequence).Append("\"><td class=\"num\">").Append(r.Sequence)
+             .Append("</td><td>").Append(E(r.AgentId))
+             .Append("</td><td>").Append(E(r.ProposerName))
+             .Append("</td><td class=\"status\">").Append(E(ReportNarrative.StatusText(r)))
+             .Append("</td><td class=\"num\">").Append(E(ReportFormat.Objective(r.Objective) + ReportNarrative.Marks(r)))
+             .Append("</td><td class=\"num\">").Append(E(ReportFormat.Duration(r.Duration)))
+             .Append("</td><td class=\"params\">").Append(E(ReportFormat.OneLine(r.KeyParameters, 300)))
+             .Append("</td><td class=\"text\" title=\"").Append(E(ReportFormat.OneLine(text, 2000))).Append("\">")
+             .Append(E(ReportFormat.OneLine(text, 200)))
+             .AppendLine("</td></tr>");
+        }
+
+        h.AppendLine("</tbody></table>");
+    }
+
+    private static void RenderReproduce(StringBuilder h, CampaignReportModel model)
+    {
+        h.AppendLine("<h2>Reproduce the best</h2>");
+        if (model.Reproduce is not { } rep)
+        {
+            h.AppendLine("<p>No experiment succeeded, so there is nothing to reproduce.</p>");
+            return;
+        }
+
+        h.AppendLine("<ul>");
+        h.Append("<li>Experiment: <code>").Append(E(rep.ExperimentId)).AppendLine("</code></li>");
+        h.Append("<li>Agent: <code>").Append(E(rep.AgentId)).AppendLine("</code></li>");
+        h.Append("<li>Objective: ").Append(E(ReportFormat.Objective(rep.Objective))).AppendLine("</li>");
+        h.Append("<li>Image: <code>").Append(E(rep.Image)).Append("</code> (id ")
+         .Append(rep.ImageId is null ? "not recorded" : "<code>" + E(rep.ImageId) + "</code>").AppendLine(")</li>");
+        h.Append("<li>Seed: ").Append(rep.Seed).AppendLine("</li>");
+        if (rep.EditedFiles.Count > 0)
+        {
+            h.Append("<li>Edited files: ").Append(string.Join(", ", rep.EditedFiles.Select(f => "<code>" + E(f) + "</code>"))).AppendLine("</li>");
+        }
+
+        h.AppendLine("</ul>");
+        h.AppendLine("<p>Parameters (save as <code>params.json</code>):</p>");
+        h.Append("<pre>").Append(E(rep.ParametersJson)).AppendLine("</pre>");
+        h.Append("<p>Command line, run from a copy of the benchmark folder <code>").Append(E(rep.BenchmarkDirectory)).Append("</code>")
+         .Append(rep.Diff is null ? ":" : " with the diff below applied:").AppendLine("</p>");
+        h.Append("<pre>").Append(E(rep.CommandLine)).AppendLine("</pre>");
+        if (rep.Diff is not null)
+        {
+            h.AppendLine("<p>Diff:</p>");
+            h.Append("<pre>").Append(E(rep.Diff)).AppendLine("</pre>");
+        }
+    }
+}

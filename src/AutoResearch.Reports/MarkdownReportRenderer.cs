@@ -1,0 +1,218 @@
+using System.Text;
+using AutoResearch.Abstractions.Experiments;
+
+namespace AutoResearch.Reports;
+
+/// <summary>Renders the morning report as Markdown (<c>report.md</c>), with charts referenced as files beside it.</summary>
+public static class MarkdownReportRenderer
+{
+    /// <param name="model">The campaign.</param>
+    /// <param name="metricImage">Relative path of the metric chart, or null to leave it out.</param>
+    /// <param name="budgetImage">Relative path of the budget chart, or null to leave it out.</param>
+    public static string Render(CampaignReportModel model, string? metricImage = ReportCharts.MetricFileName, string? budgetImage = null)
+    {
+        var md = new StringBuilder();
+        md.Append("# Campaign report: ").AppendLine(MarkdownText.Inline(model.Name)).AppendLine();
+        if (!string.IsNullOrWhiteSpace(model.Goal))
+        {
+            md.Append("**Goal:** ").AppendLine(MarkdownText.Inline(model.Goal)).AppendLine();
+        }
+
+        md.Append("Campaign ").Append(MarkdownText.Code(model.CampaignId))
+          .Append(" · benchmark ").Append(MarkdownText.Code(model.BenchmarkName))
+          .Append(" · metric ").Append(MarkdownText.Code(model.MetricName)).Append(" (").Append(model.DirectionWord).Append(')')
+          .Append(" · state **").Append(model.State).Append("**");
+        if (!string.IsNullOrWhiteSpace(model.StateReason))
+        {
+            md.Append(" (").Append(MarkdownText.Inline(model.StateReason, 200)).Append(')');
+        }
+
+        md.AppendLine("  ");
+        md.Append("Started ").Append(ReportFormat.Time(model.StartedAt))
+          .Append(" · ended ").Append(ReportFormat.Time(model.EndedAt))
+          .Append(" · report built ").AppendLine(ReportFormat.Time(model.GeneratedAt)).AppendLine();
+
+        md.AppendLine("## Headline").AppendLine();
+        md.Append("**").Append(MarkdownText.Inline(ReportNarrative.Headline(model))).AppendLine("**").AppendLine();
+        md.Append("- Experiments: ").AppendLine(ReportNarrative.Counts(model));
+        if (model.Best is { } best)
+        {
+            md.Append("- Best: experiment ").Append(MarkdownText.Code(best.Id)).Append(" (#").Append(best.Sequence)
+              .Append(") by ").Append(MarkdownText.Code(best.AgentId)).Append(": ").AppendLine(MarkdownText.Inline(best.KeyParameters, 300));
+        }
+
+        foreach (var line in ReportNarrative.TargetLines(model))
+        {
+            md.Append("- ").AppendLine(line);
+        }
+
+        foreach (var note in model.Notes)
+        {
+            md.Append("- _Note:_ ").AppendLine(MarkdownText.Inline(note));
+        }
+
+        md.AppendLine();
+        if (metricImage is not null)
+        {
+            md.Append("![").Append(MarkdownText.Inline(model.MetricName)).Append(" over time](").Append(metricImage).AppendLine(")").AppendLine();
+        }
+
+        RenderAgents(md, model, budgetImage);
+        RenderFailures(md, model);
+        RenderJournal(md, model);
+        RenderExperiments(md, model);
+        RenderReproduce(md, model);
+        return md.ToString();
+    }
+
+    private static void RenderAgents(StringBuilder md, CampaignReportModel model, string? budgetImage)
+    {
+        md.AppendLine("## Agents").AppendLine();
+        if (model.Agents.Count == 0)
+        {
+            md.AppendLine("No agents.").AppendLine();
+            return;
+        }
+
+        md.AppendLine("| agent | role | proposer | model | experiments | succeeded | failed | new bests | best | CPU s used / budget | GPU s used / budget |");
+        md.AppendLine("|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|");
+        foreach (var a in model.Agents)
+        {
+            md.Append("| ").Append(MarkdownText.Inline(a.Id))
+              .Append(" | ").Append(MarkdownText.Inline(a.Role))
+              .Append(" | ").Append(MarkdownText.Inline(a.Proposer))
+              .Append(" | ").Append(MarkdownText.Inline(a.Model ?? ReportFormat.Missing))
+              .Append(" | ").Append(a.Experiments)
+              .Append(" | ").Append(a.Succeeded)
+              .Append(" | ").Append(a.Failed)
+              .Append(" | ").Append(a.NewBests)
+              .Append(" | ").Append(ReportFormat.Objective(a.Best))
+              .Append(" | ").Append(ReportNarrative.UsedOfBudget(a.CpuSeconds, a.CpuBudgetSeconds))
+              .Append(" | ").Append(ReportNarrative.UsedOfBudget(a.GpuSeconds, a.GpuBudgetSeconds))
+              .AppendLine(" |");
+        }
+
+        md.AppendLine();
+        if (budgetImage is not null)
+        {
+            md.Append("![budget use per agent](").Append(budgetImage).AppendLine(")").AppendLine();
+        }
+    }
+
+    private static void RenderFailures(StringBuilder md, CampaignReportModel model)
+    {
+        md.AppendLine("## Failures").AppendLine();
+        if (model.FailuresByKind.Count == 0)
+        {
+            md.AppendLine("No experiment failed.").AppendLine();
+            return;
+        }
+
+        md.AppendLine("| cause | count | example |");
+        md.AppendLine("|---|--:|---|");
+        foreach (var g in model.FailuresByKind)
+        {
+            md.Append("| ").Append(ReportFormat.FailureKindName(g.Kind))
+              .Append(" | ").Append(g.Count)
+              .Append(" | ").Append(MarkdownText.Code(g.ExampleExperimentId)).AppendLine(" |");
+        }
+
+        md.AppendLine();
+        foreach (var g in model.FailuresByKind)
+        {
+            md.Append("### ").Append(ReportFormat.FailureKindName(g.Kind)).Append(" (").Append(g.Count).AppendLine(")").AppendLine();
+            md.Append("Example: ").AppendLine(MarkdownText.Code(g.ExampleExperimentId)).AppendLine();
+            md.AppendLine(MarkdownText.Fenced(ReportNarrative.Clip(g.ExampleReason, 1500) is { Length: > 0 } r ? r : "(no reason recorded)"));
+            md.AppendLine();
+        }
+    }
+
+    private static void RenderJournal(StringBuilder md, CampaignReportModel model)
+    {
+        md.AppendLine("## Journal").AppendLine();
+        if (model.Journal.Count == 0)
+        {
+            md.AppendLine("No reflections were written.").AppendLine();
+            return;
+        }
+
+        foreach (var author in model.Journal)
+        {
+            md.Append("### ").Append(MarkdownText.Inline(author.Author))
+              .Append(" (latest ").Append(author.Recent.Count).Append(" of ").Append(author.Total).AppendLine(")").AppendLine();
+            foreach (var e in author.Recent)
+            {
+                md.Append("**").Append(e.Kind).Append("** · ").Append(ReportFormat.Time(e.At));
+                if (e.ExperimentId is not null)
+                {
+                    md.Append(" · ").Append(MarkdownText.Code(e.ExperimentId));
+                }
+
+                md.AppendLine().AppendLine();
+                md.AppendLine(MarkdownText.Quote(ReportNarrative.Clip(e.Text, 4000))).AppendLine();
+            }
+        }
+    }
+
+    private static void RenderExperiments(StringBuilder md, CampaignReportModel model)
+    {
+        md.AppendLine("## Experiments").AppendLine();
+        if (model.Experiments.Count == 0)
+        {
+            md.AppendLine("No experiments have been recorded yet.").AppendLine();
+            return;
+        }
+
+        md.AppendLine("★ best · ▲ new best when it finished · B baseline").AppendLine();
+        md.AppendLine("| # | agent | proposer | status | objective | duration | key parameters | hypothesis / failure reason |");
+        md.AppendLine("|--:|---|---|---|--:|--:|---|---|");
+        foreach (var r in model.Experiments)
+        {
+            md.Append("| ").Append(r.Sequence)
+              .Append(" | ").Append(MarkdownText.Inline(r.AgentId))
+              .Append(" | ").Append(MarkdownText.Inline(r.ProposerName))
+              .Append(" | ").Append(ReportNarrative.StatusText(r))
+              .Append(" | ").Append(ReportFormat.Objective(r.Objective)).Append(ReportNarrative.Marks(r))
+              .Append(" | ").Append(ReportFormat.Duration(r.Duration))
+              .Append(" | ").Append(MarkdownText.Inline(r.KeyParameters, 120))
+              .Append(" | ").Append(r.Status == ExperimentStatus.Failed
+                  ? "**" + MarkdownText.Inline(r.Reason, 160) + "**"
+                  : MarkdownText.Inline(r.Hypothesis, 160))
+              .AppendLine(" |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void RenderReproduce(StringBuilder md, CampaignReportModel model)
+    {
+        md.AppendLine("## Reproduce the best").AppendLine();
+        if (model.Reproduce is not { } rep)
+        {
+            md.AppendLine("No experiment succeeded, so there is nothing to reproduce.").AppendLine();
+            return;
+        }
+
+        md.Append("- Experiment: ").AppendLine(MarkdownText.Code(rep.ExperimentId));
+        md.Append("- Agent: ").AppendLine(MarkdownText.Code(rep.AgentId));
+        md.Append("- Objective: ").AppendLine(ReportFormat.Objective(rep.Objective));
+        md.Append("- Image: ").Append(MarkdownText.Code(rep.Image));
+        md.Append(" (id ").Append(rep.ImageId is null ? "not recorded" : MarkdownText.Code(rep.ImageId)).AppendLine(")");
+        md.Append("- Seed: ").AppendLine(rep.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (rep.EditedFiles.Count > 0)
+        {
+            md.Append("- Edited files: ").AppendLine(string.Join(", ", rep.EditedFiles.Select(MarkdownText.Code)));
+        }
+
+        md.AppendLine().AppendLine("Parameters (save as `params.json`):").AppendLine();
+        md.AppendLine(MarkdownText.Fenced(rep.ParametersJson, "json")).AppendLine();
+        md.Append("Command line, run from a copy of the benchmark folder ").Append(MarkdownText.Code(rep.BenchmarkDirectory))
+          .AppendLine(rep.Diff is null ? ":" : " with the diff below applied:").AppendLine();
+        md.AppendLine(MarkdownText.Fenced(rep.CommandLine, "sh")).AppendLine();
+        if (rep.Diff is not null)
+        {
+            md.AppendLine("Diff:").AppendLine();
+            md.AppendLine(MarkdownText.Fenced(rep.Diff, "diff")).AppendLine();
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Specs;
+using ScottPlot;
+
+namespace AutoResearch.Reports;
+
+/// <summary>The report's charts, rendered to PNG with ScottPlot.</summary>
+public static class ReportCharts
+{
+    public const string MetricFileName = "report-metric.png";
+    public const string BudgetFileName = "report-budget.png";
+
+    private static readonly Color FailedColor = Color.FromHex("#d62728");
+    private static readonly Color BestColor = Color.FromHex("#222222");
+    private static readonly Color BaselineColor = Color.FromHex("#7f7f7f");
+    private static readonly Color UsedColor = Color.FromHex("#1f77b4");
+    private static readonly Color BudgetColor = Color.FromHex("#c7c7c7");
+    private static readonly Color GpuUsedColor = Color.FromHex("#2ca02c");
+    private static readonly Color GpuBudgetColor = Color.FromHex("#98df8a");
+
+    /// <summary>Colors agents get, in <see cref="CampaignReportModel.Agents"/> order (red is kept for failures).</summary>
+    public static readonly IReadOnlyList<Color> AgentPalette =
+    [
+        Color.FromHex("#1f77b4"), Color.FromHex("#ff7f0e"), Color.FromHex("#2ca02c"), Color.FromHex("#9467bd"),
+        Color.FromHex("#8c564b"), Color.FromHex("#e377c2"), Color.FromHex("#17becf"), Color.FromHex("#bcbd22"),
+    ];
+
+    /// <summary>
+    /// Objective over elapsed minutes: succeeded experiments as points colored by agent, the best-so-far step line,
+    /// the baseline as a dashed line, and failed experiments as red crosses on the worse edge.
+    /// </summary>
+    public static byte[] RenderMetricPng(CampaignReportModel model, int width = 1000, int height = 520)
+    {
+        using var plot = new Plot();
+        plot.Title($"{model.MetricName} ({model.DirectionWord}) — {model.Name}");
+        plot.XLabel("minutes since campaign start");
+        plot.YLabel(model.MetricName);
+
+        var points = model.Experiments
+            .Where(r => r.Status == ExperimentStatus.Succeeded && r.Objective is { } v && double.IsFinite(v) && r.ElapsedMinutes is not null)
+            .ToList();
+        var failed = model.Experiments.Where(r => r.Status == ExperimentStatus.Failed).ToList();
+
+        for (var i = 0; i < model.Agents.Count; i++)
+        {
+            var agent = model.Agents[i];
+            var mine = points.Where(r => r.AgentId == agent.Id).ToList();
+            if (mine.Count == 0)
+            {
+                continue;
+            }
+
+            var scatter = plot.Add.ScatterPoints(
+                mine.Select(r => r.ElapsedMinutes!.Value).ToArray(),
+                mine.Select(r => r.Objective!.Value).ToArray(),
+                AgentColor(i));
+            scatter.MarkerShape = MarkerShape.FilledCircle;
+            scatter.MarkerSize = 9;
+            scatter.LegendText = $"{agent.Id} ({mine.Count})";
+        }
+
+        var lastX = model.Experiments.Where(r => r.ElapsedMinutes is not null).Select(r => r.ElapsedMinutes!.Value).DefaultIfEmpty(0).Max();
+        if (model.BestSoFar.Count > 0)
+        {
+            var xs = model.BestSoFar.Select(p => p.ElapsedMinutes).Append(Math.Max(lastX, model.BestSoFar[^1].ElapsedMinutes)).ToArray();
+            var ys = model.BestSoFar.Select(p => p.Value).Append(model.BestSoFar[^1].Value).ToArray();
+            var line = plot.Add.ScatterLine(xs, ys, BestColor);
+            line.ConnectStyle = ConnectStyle.StepHorizontal;
+            line.LineWidth = 2;
+            line.LegendText = "best so far";
+        }
+
+        if (model.BaselineObjective is { } baseline)
+        {
+            var h = plot.Add.HorizontalLine(baseline, 1.5f, BaselineColor, LinePattern.Dashed);
+            h.LegendText = $"baseline {ReportFormat.Objective(baseline)}";
+        }
+
+        if (failed.Count > 0)
+        {
+            var ys = points.Select(r => r.Objective!.Value).ToList();
+            if (model.BaselineObjective is { } b)
+            {
+                ys.Add(b);
+            }
+
+            var y = FailureLane(ys, model.Direction);
+            var markers = plot.Add.Markers(
+                failed.Select(r => r.ElapsedMinutes ?? lastX).ToArray(),
+                failed.Select(_ => y).ToArray(),
+                MarkerShape.Eks,
+                9,
+                FailedColor);
+            markers.MarkerLineWidth = 2;
+            markers.LegendText = $"failed ({failed.Count}, not to scale)";
+        }
+
+        if (points.Count == 0)
+        {
+            plot.Add.Annotation(model.Experiments.Count == 0 ? "no experiments yet" : "no successful experiments yet", Alignment.MiddleCenter);
+        }
+
+        if (model.Experiments.Count > 0)
+        {
+            plot.ShowLegend(Edge.Right);
+        }
+
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    /// <summary>Per-agent CPU seconds used against budget (and GPU seconds when any are in play); null without agents.</summary>
+    public static byte[]? RenderBudgetPng(CampaignReportModel model, int width = 1000, int height = 420)
+    {
+        if (model.Agents.Count == 0)
+        {
+            return null;
+        }
+
+        var withGpu = model.Agents.Any(a => a.GpuSeconds > 0 || a.GpuBudgetSeconds > 0);
+        var perAgent = withGpu ? 4 : 2;
+        var stride = perAgent + 1;
+
+        using var plot = new Plot();
+        plot.Title("Budget use per agent");
+        plot.YLabel("seconds");
+
+        var cpuUsed = new List<Bar>();
+        var cpuBudget = new List<Bar>();
+        var gpuUsed = new List<Bar>();
+        var gpuBudget = new List<Bar>();
+        var tickPositions = new double[model.Agents.Count];
+        var tickLabels = new string[model.Agents.Count];
+        for (var i = 0; i < model.Agents.Count; i++)
+        {
+            var a = model.Agents[i];
+            var x = i * stride;
+            cpuUsed.Add(new Bar { Position = x, Value = a.CpuSeconds, FillColor = UsedColor, Size = 0.9 });
+            if (a.CpuBudgetSeconds > 0)
+            {
+                cpuBudget.Add(new Bar { Position = x + 1, Value = a.CpuBudgetSeconds, FillColor = BudgetColor, Size = 0.9 });
+            }
+
+            if (withGpu)
+            {
+                gpuUsed.Add(new Bar { Position = x + 2, Value = a.GpuSeconds, FillColor = GpuUsedColor, Size = 0.9 });
+                if (a.GpuBudgetSeconds > 0)
+                {
+                    gpuBudget.Add(new Bar { Position = x + 3, Value = a.GpuBudgetSeconds, FillColor = GpuBudgetColor, Size = 0.9 });
+                }
+            }
+
+            tickPositions[i] = x + (perAgent - 1) / 2.0;
+            tickLabels[i] = a.Id;
+        }
+
+        AddBars(plot, cpuUsed, "CPU s used", UsedColor);
+        AddBars(plot, cpuBudget, "CPU s budget", BudgetColor);
+        AddBars(plot, gpuUsed, "GPU s used", GpuUsedColor);
+        AddBars(plot, gpuBudget, "GPU s budget", GpuBudgetColor);
+
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(tickPositions, tickLabels);
+        plot.Axes.Margins(bottom: 0);
+        plot.ShowLegend(Edge.Right);
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    public static Color AgentColor(int index) => AgentPalette[((index % AgentPalette.Count) + AgentPalette.Count) % AgentPalette.Count];
+
+    /// <summary>A y value just past the worse end of <paramref name="values"/> (top when minimizing, bottom when maximizing).</summary>
+    internal static double FailureLane(IReadOnlyList<double> values, Direction direction)
+    {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        var min = values.Min();
+        var max = values.Max();
+        var span = max - min;
+        if (span <= 0)
+        {
+            span = Math.Max(Math.Abs(max) * 0.1, 1e-6);
+        }
+
+        return direction == Direction.Minimize ? max + span * 0.08 : min - span * 0.08;
+    }
+
+    private static void AddBars(Plot plot, List<Bar> bars, string legend, Color color)
+    {
+        if (bars.Count == 0)
+        {
+            return;
+        }
+
+        var barPlot = plot.Add.Bars(bars);
+        barPlot.LegendText = legend;
+        barPlot.Color = color;
+    }
+}
