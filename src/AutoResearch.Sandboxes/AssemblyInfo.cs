@@ -1,1 +1,3 @@
-namespace AutoResearch.Sandboxes;
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("AutoResearch.Sandboxes.Tests")]

@@ -1,0 +1,509 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using AutoResearch.Abstractions;
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Ports;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AutoResearch.Sandboxes;
+
+/// <summary>
+/// Runs each experiment in its own locked-down Docker container (no network, read-only root, non-root, no capabilities,
+/// memory/CPU/PID limits), streams its METRIC lines, enforces the wall-clock limit, and always removes the container.
+/// Experiment-level failures come back as <see cref="ExperimentStatus.Failed"/> results; only cancellation throws.
+/// </summary>
+public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
+{
+    private readonly SandboxOptions _options;
+    private readonly ILogger<DockerSandboxRunner> _logger;
+    private readonly DockerClientConfiguration _configuration;
+    private readonly DockerClient _docker;
+    private readonly ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
+    private readonly int _uid;
+    private readonly int _gid;
+
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public DockerSandboxRunner(IOptions<SandboxOptions> options, ILogger<DockerSandboxRunner>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        var validation = new SandboxOptionsValidator().Validate(Options.DefaultName, _options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(SandboxOptions), validation.Failures);
+        }
+
+        _logger = logger ?? NullLogger<DockerSandboxRunner>.Instance;
+        (_uid, _gid) = _options.ParseUser();
+        _configuration = new DockerClientConfiguration(new Uri(_options.DockerEndpoint));
+        _docker = _configuration.CreateClient();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Returns <see cref="FailureKind.Rejected"/> for requests that cannot run (bad parameter values, unsafe paths),
+    /// <see cref="FailureKind.SandboxError"/> for Docker trouble; throws <see cref="OperationCanceledException"/> (after killing
+    /// and removing the container) when <paramref name="cancellationToken"/> fires, and lets exceptions of <paramref name="onStarted"/> through.
+    /// </remarks>
+    public async Task<SandboxResult> RunAsync(
+        SandboxRequest request,
+        Func<string, Task>? onStarted,
+        Action<MetricPoint>? onMetric,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        var run = new SandboxRun(request, _options.OutputCapBytes, onMetric, _logger);
+        var benchmark = request.Benchmark;
+
+        CreateContainerParameters create;
+        byte[] paramsJson;
+        try
+        {
+            create = ContainerParametersBuilder.Build(request, _options, ContainerParametersBuilder.ContainerName(request));
+            paramsJson = ParameterEncoding.ToJsonUtf8(benchmark.Parameters, request.Parameters);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            _logger.LogWarning("Experiment {ExperimentId} rejected: {Reason}", request.ExperimentId, ex.Message);
+            return run.Fail(FailureKind.Rejected, $"invalid request: {ex.Message}");
+        }
+
+        await using var workspace = TempFile("workspace");
+        try
+        {
+            WorkspaceArchive.Write(workspace, request, paramsJson, _uid, _gid);
+            workspace.Position = 0;
+        }
+        catch (ArgumentException ex)
+        {
+            _logger.LogWarning("Experiment {ExperimentId} rejected: {Reason}", request.ExperimentId, ex.Message);
+            return run.Fail(FailureKind.Rejected, $"invalid workspace: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError(ex, "Cannot read the files of benchmark {Benchmark} for experiment {ExperimentId}", benchmark.Name, request.ExperimentId);
+            return run.Fail(FailureKind.SandboxError, $"cannot read the benchmark files: {ex.Message}");
+        }
+
+        string? containerId = null;
+        MultiplexedStream? output = null;
+        Task? pump = null;
+        using var pumpStop = new CancellationTokenSource();
+        try
+        {
+            try
+            {
+                containerId = (await _docker.Containers.CreateContainerAsync(create, cancellationToken)).ID;
+            }
+            catch (DockerImageNotFoundException ex)
+            {
+                _logger.LogError("Image {Image} for experiment {ExperimentId} is not on the Docker host", benchmark.Image, request.ExperimentId);
+                return run.Fail(FailureKind.SandboxError, $"image '{benchmark.Image}' is not on the Docker host (the runner never pulls): {DockerMessage(ex)}");
+            }
+
+            _active.TryAdd(containerId, 0);
+            run.ContainerId = containerId;
+            _logger.LogInformation(
+                "Created sandbox {ContainerId} for experiment {ExperimentId} of campaign {CampaignId} from {Image}",
+                containerId, request.ExperimentId, request.CampaignId, benchmark.Image);
+
+            if (onStarted is not null)
+            {
+                await onStarted(containerId);
+            }
+
+            await _docker.Containers.ExtractArchiveToContainerAsync(
+                containerId, new ContainerPathStatParameters { Path = create.WorkingDir, AllowOverwriteDirWithFile = false }, workspace, cancellationToken);
+
+            // Attach before start so no output is lost.
+            output = await _docker.Containers.AttachContainerAsync(
+                containerId, false, new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true }, cancellationToken);
+            pump = PumpAsync(output, run, pumpStop.Token);
+
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await _docker.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken);
+            run.MarkStarted();
+            limit.CancelAfter(benchmark.TimeLimit);
+
+            var timedOut = false;
+            try
+            {
+                await _docker.Containers.WaitContainerAsync(containerId, limit.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                timedOut = true;
+                _logger.LogInformation(
+                    "Experiment {ExperimentId} ran past its time limit of {TimeLimit}; killing {ContainerId}",
+                    request.ExperimentId, benchmark.TimeLimit, containerId);
+                await KillAsync(containerId);
+                await WaitExitedAsync(containerId);
+            }
+
+            run.MarkEnded();
+            await DrainAsync(pump, output, pumpStop, request.ExperimentId);
+
+            var inspect = await _docker.Containers.InspectContainerAsync(containerId, cancellationToken);
+            run.ImageId = inspect.Image;
+            run.ExitCode = inspect.State?.ExitCode;
+
+            await ReadResultFileAsync(containerId, run, create.WorkingDir, cancellationToken);
+            if (request.ArtifactsDirectory is { } artifacts)
+            {
+                await CopyArtifactsAsync(containerId, run, create.WorkingDir, artifacts, cancellationToken);
+            }
+
+            var result = Classify(run, inspect.State, timedOut);
+            _logger.LogInformation(
+                "Experiment {ExperimentId} finished: {Status} {Failure} exit code {ExitCode} objective {Objective} in {Elapsed}",
+                request.ExperimentId, result.Status, result.Failure, result.ExitCode, result.Objective, result.EndedAt - result.StartedAt);
+            return result;
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogInformation("Experiment {ExperimentId} cancelled; killing and removing {ContainerId}", request.ExperimentId, containerId);
+            if (containerId is not null)
+            {
+                await KillAsync(containerId);
+            }
+
+            throw new OperationCanceledException("The sandbox run was cancelled.", ex, cancellationToken);
+        }
+        catch (Exception ex) when (IsDockerFailure(ex))
+        {
+            _logger.LogError(ex, "Docker failed while running experiment {ExperimentId} in {ContainerId}", request.ExperimentId, containerId);
+            var message = ex is DockerApiException api ? DockerMessage(api) : ex.Message;
+            return run.Fail(FailureKind.SandboxError, $"Docker error: {message}");
+        }
+        finally
+        {
+            if (pump is not null)
+            {
+                await pumpStop.CancelAsync();
+                output?.Dispose();
+                await pump;
+            }
+            else
+            {
+                output?.Dispose();
+            }
+
+            if (containerId is not null)
+            {
+                await RemoveAsync(containerId);
+                _active.TryRemove(containerId, out _);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Only containers labelled with this installation's owner are touched, and never one of this runner's runs in progress.</remarks>
+    public async Task<IReadOnlyList<string>> ReapAsync(CancellationToken cancellationToken)
+    {
+        var filters = new Dictionary<string, IDictionary<string, bool>>
+        {
+            ["label"] = new Dictionary<string, bool> { [$"{Names.OwnerLabel}={_options.Owner}"] = true },
+        };
+        var containers = await _docker.Containers.ListContainersAsync(
+            new ContainersListParameters { All = true, Filters = filters }, cancellationToken);
+
+        var experiments = new List<string>();
+        foreach (var container in containers)
+        {
+            // Belt and braces: only ever touch this owner's containers, and never a run in progress here.
+            if (container.Labels is null
+                || !container.Labels.TryGetValue(Names.OwnerLabel, out var owner)
+                || !string.Equals(owner, _options.Owner, StringComparison.Ordinal)
+                || _active.ContainsKey(container.ID))
+            {
+                continue;
+            }
+
+            try
+            {
+                await _docker.Containers.RemoveContainerAsync(
+                    container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                // Gone already.
+            }
+            catch (DockerApiException ex)
+            {
+                _logger.LogWarning("Could not reap sandbox {ContainerId}: {Reason}", container.ID, DockerMessage(ex));
+                continue;
+            }
+
+            container.Labels.TryGetValue(Names.ExperimentLabel, out var experiment);
+            _logger.LogInformation("Reaped leftover sandbox {ContainerId} ({State}) of experiment {ExperimentId}", container.ID, container.State, experiment);
+            if (!string.IsNullOrEmpty(experiment) && !experiments.Contains(experiment, StringComparer.Ordinal))
+            {
+                experiments.Add(experiment);
+            }
+        }
+
+        return experiments;
+    }
+
+    public void Dispose()
+    {
+        _docker.Dispose();
+        _configuration.Dispose();
+    }
+
+    private static SandboxResult Classify(SandboxRun run, ContainerState? state, bool timedOut)
+    {
+        var benchmark = run.Request.Benchmark;
+        var exitCode = state?.ExitCode ?? -1;
+        if (timedOut)
+        {
+            var elapsed = ((run.EndedAt ?? DateTimeOffset.UtcNow) - run.StartedAt).TotalSeconds;
+            return run.Fail(
+                FailureKind.Timeout,
+                string.Create(CultureInfo.InvariantCulture, $"exceeded the time limit of {benchmark.TimeLimit} and was killed after {elapsed:0.0} s: {run.OutputEnd()}"));
+        }
+
+        if (state?.OOMKilled == true && exitCode != 0)
+        {
+            return run.Fail(
+                FailureKind.OutOfMemory,
+                $"killed for exceeding the memory limit of {benchmark.Resources.MemoryMb} MiB (exit code {exitCode}): {run.OutputEnd()}");
+        }
+
+        if (exitCode != 0)
+        {
+            return run.Fail(FailureKind.Crash, $"exit code {exitCode}: {run.OutputEnd()}");
+        }
+
+        var metric = benchmark.Metric.Name;
+        if (run.LastValue(metric) is { } objective)
+        {
+            return run.Succeed(objective);
+        }
+
+        var notes = run.NotesText();
+        var reason = $"exited 0 but reported no value for the objective '{metric}' "
+            + $"(print 'METRIC {metric}=<number>' or write {{\"metrics\": {{\"{metric}\": <number>}}}} to {ContainerParametersBuilder.ResultFileName})"
+            + (notes.Length > 0 ? $"; {notes}" : "")
+            + $": {run.OutputEnd()}";
+        return run.Fail(FailureKind.NoMetric, reason);
+    }
+
+    private static bool IsDockerFailure(Exception ex) =>
+        ex is DockerApiException or HttpRequestException or IOException or SocketException or TimeoutException or JsonException;
+
+    private static string DockerMessage(DockerApiException ex)
+    {
+        try
+        {
+            using var body = JsonDocument.Parse(ex.ResponseBody ?? "");
+            if (body.RootElement.TryGetProperty("message", out var message) && message.GetString() is { } text)
+            {
+                return text;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return string.IsNullOrWhiteSpace(ex.ResponseBody) ? $"status {(int)ex.StatusCode}" : ex.ResponseBody.Trim();
+    }
+
+    private static FileStream TempFile(string purpose) => new(
+        Path.Combine(Path.GetTempPath(), $"autoresearch-{purpose}-{Guid.NewGuid():N}.tar"),
+        FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+
+    private static async Task CopyAtMostAsync(Stream source, Stream destination, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            long total = 0;
+            int read;
+            while (total < limit && (read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit - total)), cancellationToken)) > 0)
+            {
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                total += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task PumpAsync(MultiplexedStream stream, SandboxRun run, CancellationToken stop)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            while (true)
+            {
+                var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, stop);
+                if (read.EOF)
+                {
+                    break;
+                }
+
+                run.Output.Append(buffer.AsSpan(0, read.Count), read.Target == MultiplexedStream.TargetStream.StandardError);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or SocketException or HttpRequestException)
+        {
+            _logger.LogDebug("Output stream of {ContainerId} ended: {Reason}", run.ContainerId, ex.Message);
+        }
+        finally
+        {
+            run.Output.Complete();
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task DrainAsync(Task pump, MultiplexedStream stream, CancellationTokenSource stop, string experimentId)
+    {
+        try
+        {
+            await pump.WaitAsync(_options.OutputDrainTimeout);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("Output of experiment {ExperimentId} did not end {Timeout} after exit; closing it", experimentId, _options.OutputDrainTimeout);
+            await stop.CancelAsync();
+            stream.Dispose();
+            await pump;
+        }
+    }
+
+    private async Task ReadResultFileAsync(string containerId, SandboxRun run, string workDir, CancellationToken cancellationToken)
+    {
+        GetArchiveFromContainerResponse archive;
+        try
+        {
+            archive = await _docker.Containers.GetArchiveFromContainerAsync(
+                containerId, new GetArchiveFromContainerParameters { Path = $"{workDir}/{ContainerParametersBuilder.ResultFileName}" }, false, cancellationToken);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return;
+        }
+
+        using var buffered = new MemoryStream();
+        ResultFileContent content;
+        try
+        {
+            using (archive.Stream)
+            {
+                await CopyAtMostAsync(archive.Stream, buffered, ResultFile.MaxBytes + (64 * 1024), cancellationToken);
+            }
+
+            buffered.Position = 0;
+            content = await ResultFile.ReadAsync(buffered, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException)
+        {
+            run.Note($"{ContainerParametersBuilder.ResultFileName} could not be read: {ex.Message}");
+            return;
+        }
+
+        foreach (var point in content.Metrics)
+        {
+            run.AddMetric(point);
+        }
+
+        foreach (var problem in content.Problems)
+        {
+            run.Note(problem);
+        }
+    }
+
+    private async Task CopyArtifactsAsync(string containerId, SandboxRun run, string workDir, string destination, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var archive = await _docker.Containers.GetArchiveFromContainerAsync(
+                containerId, new GetArchiveFromContainerParameters { Path = $"{workDir}/{ContainerParametersBuilder.OutputDirName}" }, false, cancellationToken);
+            // Spool first: reading tar entries straight off Docker.DotNet's chunked response stream threw EndOfStreamException here.
+            await using var spool = TempFile("artifacts");
+            using (archive.Stream)
+            {
+                // Past the budget (plus tar overhead) the rest is not fetched; the extractor reports what it could not copy.
+                await CopyAtMostAsync(archive.Stream, spool, _options.MaxArtifactBytes + (16 * 1024 * 1024), cancellationToken);
+            }
+
+            spool.Position = 0;
+            var copied = await ArtifactExtractor.ExtractAsync(spool, destination, _options.MaxArtifactBytes, cancellationToken);
+            foreach (var skipped in copied.Skipped)
+            {
+                run.Note($"artifact {skipped}");
+            }
+
+            _logger.LogInformation(
+                "Copied {Files} artifact files ({Bytes} bytes) of experiment {ExperimentId} to {Directory}",
+                copied.Files, copied.Bytes, run.Request.ExperimentId, destination);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            run.Note($"no {ContainerParametersBuilder.OutputDirName}/ folder to copy");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
+        {
+            _logger.LogWarning(ex, "Could not copy the artifacts of experiment {ExperimentId} to {Directory}", run.Request.ExperimentId, destination);
+            run.Note($"artifacts not fully copied: {ex.Message}");
+        }
+    }
+
+    private async Task KillAsync(string containerId)
+    {
+        using var timeout = new CancellationTokenSource(_options.CleanupTimeout);
+        try
+        {
+            await _docker.Containers.KillContainerAsync(containerId, new ContainerKillParameters { Signal = "SIGKILL" }, timeout.Token);
+        }
+        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            // Not running any more (409), gone (404), or the daemon is slow: removal with force follows anyway.
+            _logger.LogDebug("Kill of {ContainerId}: {Reason}", containerId, ex.Message);
+        }
+    }
+
+    private async Task WaitExitedAsync(string containerId)
+    {
+        using var timeout = new CancellationTokenSource(_options.CleanupTimeout);
+        try
+        {
+            await _docker.Containers.WaitContainerAsync(containerId, timeout.Token);
+        }
+        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            _logger.LogWarning("Sandbox {ContainerId} did not report its exit after the kill: {Reason}", containerId, ex.Message);
+        }
+    }
+
+    private async Task RemoveAsync(string containerId)
+    {
+        using var timeout = new CancellationTokenSource(_options.CleanupTimeout);
+        try
+        {
+            await _docker.Containers.RemoveContainerAsync(
+                containerId, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, timeout.Token);
+            _logger.LogDebug("Removed sandbox {ContainerId}", containerId);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            // Already gone.
+        }
+        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            _logger.LogWarning("Could not remove sandbox {ContainerId}; the reaper will: {Reason}", containerId, ex.Message);
+        }
+    }
+}

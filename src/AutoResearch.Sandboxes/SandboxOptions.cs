@@ -1,0 +1,55 @@
+namespace AutoResearch.Sandboxes;
+
+/// <summary>Settings of the Docker sandbox runner (section <see cref="SectionName"/>).</summary>
+public sealed class SandboxOptions
+{
+    public const string SectionName = "Sandboxes";
+
+    /// <summary>Docker daemon endpoint: <c>unix:///var/run/docker.sock</c>, <c>tcp://host:2375</c> or <c>npipe://./pipe/docker_engine</c>.</summary>
+    public string DockerEndpoint { get; set; } = "unix:///var/run/docker.sock";
+
+    /// <summary>Stable id of this installation, put on every container as <c>autoresearch.owner</c>; the reaper only removes containers carrying it.</summary>
+    public string Owner { get; set; } = "";
+
+    /// <summary>Bytes of output kept from the start of the run and, separately, from its end.</summary>
+    public int OutputCapBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Numeric <c>uid[:gid]</c> the run executes as; also the owner of the copied workspace files.</summary>
+    public string User { get; set; } = "1000:1000";
+
+    /// <summary>
+    /// Absolute work directory inside the sandbox: an anonymous volume (seeded from the image, removed with the container).
+    /// The image should own it by the sandbox user (as <c>autoresearch/base</c> does for <c>/work</c>); otherwise its root stays
+    /// root-owned and only the copied files and <c>out/</c> are writable.
+    /// </summary>
+    public string WorkDir { get; set; } = "/work";
+
+    /// <summary>Extra labels put on every container (may not override the <c>autoresearch.*</c> labels the runner sets).</summary>
+    public Dictionary<string, string> Labels { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Extra environment variables for every run (names starting with <c>AR_</c> are reserved).</summary>
+    public Dictionary<string, string> Environment { get; set; } = new(StringComparer.Ordinal)
+    {
+        ["PYTHONUNBUFFERED"] = "1",
+    };
+
+    /// <summary>Most bytes copied out of <c>out/</c> into the artifacts directory; files past it are skipped.</summary>
+    public long MaxArtifactBytes { get; set; } = 1L << 30;
+
+    /// <summary>How long cleanup (kill, remove) may take once a run ended or was cancelled.</summary>
+    public TimeSpan CleanupTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long to wait for the output stream to drain after the process exited.</summary>
+    public TimeSpan OutputDrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Parses <see cref="User"/> into a uid and gid (gid defaults to the uid).</summary>
+    public (int Uid, int Gid) ParseUser()
+    {
+        var parts = User.Split(':');
+        var uid = int.Parse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+        var gid = parts.Length > 1
+            ? int.Parse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture)
+            : uid;
+        return (uid, gid);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.RegularExpressions;
+using AutoResearch.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AutoResearch.Sandboxes;
+
+/// <summary>Validates <see cref="SandboxOptions"/> when the host starts (and when the runner is built).</summary>
+public sealed partial class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
+{
+    private static readonly string[] Schemes = ["unix", "tcp", "npipe", "http", "https"];
+
+    public ValidateOptionsResult Validate(string? name, SandboxOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+
+        if (!Uri.TryCreate(options.DockerEndpoint, UriKind.Absolute, out var endpoint) || !Schemes.Contains(endpoint.Scheme))
+        {
+            errors.Add($"DockerEndpoint '{options.DockerEndpoint}' must be an absolute unix://, tcp://, npipe:// or http(s):// URI.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Owner))
+        {
+            errors.Add("Owner is required: a stable id of this installation, used to label and reap its containers.");
+        }
+        else if (options.Owner.Length > 200 || !LabelValue().IsMatch(options.Owner))
+        {
+            errors.Add($"Owner '{options.Owner}' may only hold letters, digits and . _ - : / @ (at most 200 characters).");
+        }
+
+        if (options.OutputCapBytes is < 1024 or > 64 * 1024 * 1024)
+        {
+            errors.Add($"OutputCapBytes {options.OutputCapBytes} must be between 1 KiB and 64 MiB.");
+        }
+
+        if (!NumericUser().IsMatch(options.User ?? ""))
+        {
+            errors.Add($"User '{options.User}' must be a numeric uid[:gid] such as 1000:1000.");
+        }
+
+        if (string.IsNullOrEmpty(options.WorkDir) || !options.WorkDir.StartsWith('/') || options.WorkDir == "/"
+            || options.WorkDir.Split('/').Any(s => s is "." or "..") || options.WorkDir.Contains(':') || options.WorkDir.Contains('\\'))
+        {
+            errors.Add($"WorkDir '{options.WorkDir}' must be an absolute container path other than '/'.");
+        }
+
+        foreach (var key in options.Labels.Keys)
+        {
+            if (string.IsNullOrWhiteSpace(key) || key.Contains('='))
+            {
+                errors.Add($"Label name '{key}' is invalid.");
+            }
+            else if (key is Names.CampaignLabel or Names.ExperimentLabel or Names.OwnerLabel)
+            {
+                errors.Add($"Label '{key}' is set by the runner and cannot be overridden.");
+            }
+        }
+
+        foreach (var key in options.Environment.Keys)
+        {
+            if (!EnvName().IsMatch(key))
+            {
+                errors.Add($"Environment variable name '{key}' is invalid.");
+            }
+            else if (key.StartsWith("AR_", StringComparison.Ordinal))
+            {
+                errors.Add($"Environment variable '{key}' is reserved (AR_* is set by the runner).");
+            }
+        }
+
+        if (options.MaxArtifactBytes < 0)
+        {
+            errors.Add("MaxArtifactBytes cannot be negative.");
+        }
+
+        if (options.CleanupTimeout <= TimeSpan.Zero || options.OutputDrainTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("CleanupTimeout and OutputDrainTimeout must be positive.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9._\-:/@]+$")]
+    private static partial Regex LabelValue();
+
+    [GeneratedRegex(@"^[0-9]{1,10}(:[0-9]{1,10})?$")]
+    private static partial Regex NumericUser();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvName();
+}

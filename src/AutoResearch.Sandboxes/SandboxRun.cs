@@ -1,0 +1,181 @@
+using AutoResearch.Abstractions.Experiments;
+using Microsoft.Extensions.Logging;
+
+namespace AutoResearch.Sandboxes;
+
+/// <summary>The mutable bookkeeping of one run: output capture, metric points, notes, timestamps; builds the result.</summary>
+internal sealed class SandboxRun
+{
+    private const int MaxNotes = 20;
+    private const int ReasonLines = 20;
+    private const int ReasonChars = 4000;
+
+    private readonly Action<MetricPoint>? _onMetric;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly List<MetricPoint> _metrics = [];
+    private readonly List<string> _notes = [];
+    private int _droppedNotes;
+    private bool _callbackFailed;
+
+    public SandboxRun(SandboxRequest request, int outputCapBytes, Action<MetricPoint>? onMetric, ILogger logger)
+    {
+        Request = request;
+        _onMetric = onMetric;
+        _logger = logger;
+        Output = new OutputCapture(outputCapBytes, OnLine);
+        StartedAt = DateTimeOffset.UtcNow;
+    }
+
+    public SandboxRequest Request { get; }
+
+    public OutputCapture Output { get; }
+
+    public DateTimeOffset StartedAt { get; private set; }
+
+    public DateTimeOffset? EndedAt { get; private set; }
+
+    public string? ContainerId { get; set; }
+
+    public string? ImageId { get; set; }
+
+    public long? ExitCode { get; set; }
+
+    public void MarkStarted() => StartedAt = DateTimeOffset.UtcNow;
+
+    public void MarkEnded() => EndedAt ??= DateTimeOffset.UtcNow;
+
+    /// <summary>Records a point and reports it to the caller.</summary>
+    public void AddMetric(MetricPoint point)
+    {
+        lock (_gate)
+        {
+            _metrics.Add(point);
+        }
+
+        if (_onMetric is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _onMetric(point);
+        }
+        catch (Exception ex)
+        {
+            if (!_callbackFailed)
+            {
+                _callbackFailed = true;
+                _logger.LogWarning(ex, "The metric callback failed for {MetricName} in experiment {ExperimentId}; the run goes on", point.Name, Request.ExperimentId);
+            }
+        }
+    }
+
+    public void Note(string note)
+    {
+        lock (_gate)
+        {
+            if (_notes.Count < MaxNotes)
+            {
+                _notes.Add(note);
+            }
+            else
+            {
+                _droppedNotes++;
+            }
+        }
+
+        _logger.LogDebug("Experiment {ExperimentId}: {Note}", Request.ExperimentId, note);
+    }
+
+    /// <summary>The last value reported for <paramref name="name"/>, if any.</summary>
+    public double? LastValue(string name)
+    {
+        lock (_gate)
+        {
+            for (var i = _metrics.Count - 1; i >= 0; i--)
+            {
+                if (_metrics[i].Name == name)
+                {
+                    return _metrics[i].Value;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The end of the output for reasons ("(no output)" when there was none).</summary>
+    public string OutputEnd()
+    {
+        var end = Output.LastLines(ReasonLines, ReasonChars);
+        return end.Length == 0 ? "(no output)" : end;
+    }
+
+    /// <summary>Notes gathered while parsing (bad metric values, ignored files), joined; empty when none.</summary>
+    public string NotesText()
+    {
+        lock (_gate)
+        {
+            var text = string.Join("; ", _notes);
+            return _droppedNotes > 0 ? $"{text}; and {_droppedNotes} more" : text;
+        }
+    }
+
+    public SandboxResult Succeed(double objective) => Build(ExperimentStatus.Succeeded, FailureKind.None, null, objective);
+
+    public SandboxResult Fail(FailureKind failure, string reason) => Build(ExperimentStatus.Failed, failure, reason, null);
+
+    private SandboxResult Build(ExperimentStatus status, FailureKind failure, string? reason, double? objective)
+    {
+        MarkEnded();
+        lock (_gate)
+        {
+            return new SandboxResult
+            {
+                Status = status,
+                Failure = failure,
+                Reason = reason,
+                ContainerId = ContainerId,
+                ImageId = ImageId,
+                ExitCode = ExitCode,
+                StartedAt = StartedAt,
+                EndedAt = EndedAt!.Value,
+                Objective = objective,
+                Metrics = _metrics.ToArray(),
+                LogHead = Output.Head,
+                LogTail = Output.Tail,
+            };
+        }
+    }
+
+    private void OnLine(string line, bool cut)
+    {
+        if (cut)
+        {
+            if (line.TrimStart().StartsWith(MetricLineParser.Keyword, StringComparison.Ordinal))
+            {
+                Note("a METRIC line longer than the output cap was ignored");
+            }
+
+            return;
+        }
+
+        var parsed = MetricLineParser.Parse(line);
+        if (!parsed.IsMetricLine)
+        {
+            return;
+        }
+
+        foreach (var point in parsed.Points)
+        {
+            AddMetric(point);
+        }
+
+        foreach (var problem in parsed.Problems)
+        {
+            Note(problem);
+        }
+    }
+}

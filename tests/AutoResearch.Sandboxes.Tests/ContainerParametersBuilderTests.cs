@@ -1,0 +1,149 @@
+using AutoResearch.Abstractions;
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Specs;
+
+namespace AutoResearch.Sandboxes.Tests;
+
+public sealed class ContainerParametersBuilderTests
+{
+    private static readonly SandboxOptions Options = new()
+    {
+        Owner = "install-1",
+        Labels = new Dictionary<string, string> { ["team"] = "ml" },
+    };
+
+    [Fact]
+    public void Cpu_run_is_locked_down()
+    {
+        var p = ContainerParametersBuilder.Build(Request(), Options, "ar-c-e-1");
+        var host = p.HostConfig;
+
+        Assert.Equal("ar-c-e-1", p.Name);
+        Assert.Equal("autoresearch/base:latest", p.Image);
+        Assert.Equal(["python3", "train.py", "--fast"], p.Entrypoint);
+        Assert.Null(p.Cmd);
+        Assert.Equal("/work", p.WorkingDir);
+        Assert.Equal("1000:1000", p.User);
+        Assert.True(p.NetworkDisabled);
+        Assert.False(p.Tty);
+        Assert.False(p.OpenStdin);
+        Assert.Contains("/work", p.Volumes.Keys);
+
+        Assert.Equal("none", host.NetworkMode);
+        Assert.True(host.ReadonlyRootfs);
+        Assert.False(host.Privileged);
+        Assert.Equal(["ALL"], host.CapDrop);
+        Assert.Null(host.CapAdd);
+        Assert.Equal(["no-new-privileges"], host.SecurityOpt);
+        Assert.Equal(512L * 1024 * 1024, host.Memory);
+        Assert.Equal(host.Memory, host.MemorySwap);
+        Assert.Equal(1_500_000_000L, host.NanoCPUs);
+        Assert.Equal(100, host.PidsLimit);
+        Assert.Contains("size=32m", host.Tmpfs["/tmp"]);
+        Assert.Null(host.Binds);
+        Assert.False(host.AutoRemove);
+        Assert.Null(host.DeviceRequests);
+
+        Assert.Equal("c-1", p.Labels[Names.CampaignLabel]);
+        Assert.Equal("e-1", p.Labels[Names.ExperimentLabel]);
+        Assert.Equal("install-1", p.Labels[Names.OwnerLabel]);
+        Assert.Equal("ml", p.Labels["team"]);
+    }
+
+    [Fact]
+    public void Environment_carries_parameters_seed_and_paths()
+    {
+        var p = ContainerParametersBuilder.Build(Request(), Options);
+
+        Assert.Contains("AR_PARAM_LR=0.5", p.Env);
+        Assert.Contains("AR_PARAM_BATCH_SIZE=32", p.Env);
+        Assert.Contains("AR_PARAMS_FILE=/work/params.json", p.Env);
+        Assert.Contains("AR_SEED=7", p.Env);
+        Assert.Contains("AR_OUTPUT_DIR=/work/out", p.Env);
+        Assert.Contains("PYTHONUNBUFFERED=1", p.Env);
+    }
+
+    [Fact]
+    public void Gpu_run_requests_the_assigned_nvidia_devices()
+    {
+        var request = Request() with { GpuDeviceIds = ["0", "GPU-3f2a"] };
+        var p = ContainerParametersBuilder.Build(request, Options);
+
+        var device = Assert.Single(p.HostConfig.DeviceRequests);
+        Assert.Equal("nvidia", device.Driver);
+        Assert.Equal(["0", "GPU-3f2a"], device.DeviceIDs);
+        Assert.Equal(0, device.Count);
+        var capabilities = Assert.Single(device.Capabilities);
+        Assert.Equal(["gpu"], capabilities);
+        Assert.Equal("none", p.HostConfig.NetworkMode);
+        Assert.True(p.HostConfig.ReadonlyRootfs);
+    }
+
+    [Fact]
+    public void Custom_work_dir_and_user_are_used()
+    {
+        var options = new SandboxOptions { Owner = "o", WorkDir = "/sandbox/", User = "2000:3000" };
+        var p = ContainerParametersBuilder.Build(Request(), options);
+
+        Assert.Equal("/sandbox", p.WorkingDir);
+        Assert.Equal("2000:3000", p.User);
+        Assert.Contains("AR_PARAMS_FILE=/sandbox/params.json", p.Env);
+        Assert.Contains("/sandbox", p.Volumes.Keys);
+    }
+
+    [Fact]
+    public void Runner_labels_win_over_extra_labels()
+    {
+        var options = new SandboxOptions { Owner = "o", Labels = new Dictionary<string, string> { [Names.OwnerLabel] = "someone-else" } };
+        var p = ContainerParametersBuilder.Build(Request(), options);
+
+        Assert.Equal("o", p.Labels[Names.OwnerLabel]);
+    }
+
+    [Fact]
+    public void Invalid_requests_are_argument_or_format_errors()
+    {
+        var request = Request();
+        Assert.Throws<ArgumentException>(() => ContainerParametersBuilder.Build(
+            request with { Benchmark = request.Benchmark with { Command = [] } }, Options));
+        Assert.Throws<ArgumentException>(() => ContainerParametersBuilder.Build(
+            request with { Benchmark = request.Benchmark with { TimeLimit = TimeSpan.Zero } }, Options));
+        Assert.Throws<FormatException>(() => ContainerParametersBuilder.Build(
+            request with { Parameters = new Dictionary<string, string> { ["lr"] = "x" } }, Options));
+    }
+
+    [Fact]
+    public void Container_names_are_docker_safe_and_unique()
+    {
+        var request = Request() with { CampaignId = "my campaign/1", ExperimentId = "exp:42" };
+        var a = ContainerParametersBuilder.ContainerName(request);
+        var b = ContainerParametersBuilder.ContainerName(request);
+
+        Assert.Matches("^ar-my_campaign_1-exp_42-[0-9a-f]{8}$", a);
+        Assert.NotEqual(a, b);
+    }
+
+    private static SandboxRequest Request() => new()
+    {
+        CampaignId = "c-1",
+        ExperimentId = "e-1",
+        Seed = 7,
+        Parameters = new Dictionary<string, string> { ["lr"] = "0.5" },
+        Benchmark = new BenchmarkSpec
+        {
+            Name = "b",
+            Directory = "/nonexistent",
+            Image = "autoresearch/base:latest",
+            Command = ["python3", "train.py", "--fast"],
+            Files = ["train.py"],
+            Parameters =
+            [
+                new ParameterSpec { Name = "lr", Type = ParameterType.Float, Default = "0.1" },
+                new ParameterSpec { Name = "batch-size", Type = ParameterType.Int, Default = "32" },
+            ],
+            Metric = new MetricSpec { Name = "loss", Direction = Direction.Minimize },
+            TimeLimit = TimeSpan.FromMinutes(5),
+            Resources = new ResourceSpec { Cpus = 1.5, MemoryMb = 512, Pids = 100, TmpfsMb = 32 },
+        },
+    };
+}
