@@ -1,0 +1,315 @@
+using AutoResearch.Abstractions.Specs;
+using AutoResearch.Harness.Yaml;
+
+namespace AutoResearch.Harness;
+
+/// <summary>
+/// Loads and validates a <c>campaign.yaml</c> into a <see cref="CampaignSpec"/>, loading the benchmark and the agent
+/// role files it references. Errors from all of these files are collected and thrown together, each naming its own file.
+/// </summary>
+public static class CampaignLoader
+{
+    /// <summary>The folder name looked for (walking up from the campaign file) when <c>agents_dir</c> is not given.</summary>
+    public const string AgentsFolderName = "agents";
+
+    private static readonly string[] RootKeys =
+        ["name", "goal", "benchmark", "agents_dir", "max_experiments", "duration", "target", "slots", "agents"];
+
+    private static readonly string[] AgentKeys = ["id", "role", "seed", "settings", "budgets"];
+
+    /// <summary>
+    /// Loads the campaign file at <paramref name="path"/>. Role proposers are checked against
+    /// <paramref name="knownStrategies"/> (default <see cref="AgentRoleLoader.DefaultStrategies"/>).
+    /// </summary>
+    /// <exception cref="SpecValidationException">The campaign, its benchmark or a role file is invalid; every problem is listed.</exception>
+    public static CampaignSpec Load(string path, IReadOnlyCollection<string>? knownStrategies = null)
+    {
+        var sink = new List<SpecError>();
+        var spec = Load(path, knownStrategies ?? AgentRoleLoader.DefaultStrategies, sink);
+        return sink.Count > 0 || spec is null ? throw new SpecValidationException(sink) : spec;
+    }
+
+    private static CampaignSpec? Load(string path, IReadOnlyCollection<string> strategies, List<SpecError> sink)
+    {
+        var file = Path.GetFullPath(path);
+        var errors = new SpecErrorList(file, sink);
+        var root = SpecFile.OpenRoot(errors, RootKeys);
+        if (root is null)
+        {
+            return null;
+        }
+
+        var folder = Path.GetDirectoryName(file)!;
+        var name = root.String("name", required: true, SpecPatterns.Slug(), SpecPatterns.SlugHint);
+        var goal = root.String("goal", required: false) ?? "";
+        var maxExperiments = root.Integer("max_experiments", required: true);
+        if (maxExperiments is <= 0 or > int.MaxValue)
+        {
+            root.Error("max_experiments", $"must be from 1 to {int.MaxValue}, not {maxExperiments}");
+        }
+
+        var duration = root.Duration("duration", required: true);
+        var target = root.Number("target", required: false);
+        var slots = root.Integer("slots", required: false);
+        if (slots is < 0 or > int.MaxValue)
+        {
+            root.Error("slots", $"must be 0 (all the fleet has) or more, not {slots}");
+        }
+
+        var benchmark = ReadBenchmark(root, folder, sink);
+        var agentsDir = ReadAgentsDir(root, folder);
+        var agents = ReadAgents(root, agentsDir, strategies, sink);
+
+        if (sink.Count > 0)
+        {
+            return null;
+        }
+
+        return new CampaignSpec
+        {
+            Name = name!,
+            Goal = goal,
+            Benchmark = benchmark!,
+            Agents = agents!,
+            MaxExperiments = (int)maxExperiments!.Value,
+            Duration = duration!.Value,
+            Target = target,
+            Slots = (int)(slots ?? 0),
+            SourceFile = file,
+        };
+    }
+
+    private static BenchmarkSpec? ReadBenchmark(MapReader root, string folder, List<SpecError> sink)
+    {
+        var text = root.String("benchmark", required: true);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var full = Path.GetFullPath(Path.Combine(folder, text.Trim()));
+        if (!Directory.Exists(full) && !File.Exists(full))
+        {
+            root.Error("benchmark", $"'{text}' not found (looked for {full})");
+            return null;
+        }
+
+        var yaml = BenchmarkLoader.ResolveFile(full);
+        if (!File.Exists(yaml))
+        {
+            root.Error("benchmark", $"'{text}' holds no {BenchmarkLoader.FileName} (looked for {yaml})");
+            return null;
+        }
+
+        return BenchmarkLoader.Load(full, sink);
+    }
+
+    /// <summary>The agents folder: <c>agents_dir</c> (relative to the campaign file), else the nearest <c>agents/</c> walking up.</summary>
+    private static string? ReadAgentsDir(MapReader root, string folder)
+    {
+        if (root.Has("agents_dir"))
+        {
+            var text = root.String("agents_dir", required: false);
+            if (text is null)
+            {
+                return null;
+            }
+
+            var full = Path.GetFullPath(Path.Combine(folder, text.Trim()));
+            if (!Directory.Exists(full))
+            {
+                root.Error("agents_dir", $"'{text}' is not a folder (looked for {full})");
+                return null;
+            }
+
+            return full;
+        }
+
+        for (var dir = new DirectoryInfo(folder); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, AgentsFolderName);
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        root.Error("agents_dir", $"is not set and no '{AgentsFolderName}' folder was found in {folder} or above it");
+        return null;
+    }
+
+    private static List<AgentSpec>? ReadAgents(MapReader root, string? agentsDir, IReadOnlyCollection<string> strategies, List<SpecError> sink)
+    {
+        var node = root.Value("agents", required: true);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is not YSequence list)
+        {
+            root.Error("agents", $"must be a list of agents (- id: ..., role: ...), not {node.Kind}");
+            return null;
+        }
+
+        if (list.Items.Count == 0)
+        {
+            root.Error("agents", "must list at least one agent");
+            return null;
+        }
+
+        var roles = new Dictionary<string, AgentRoleSpec?>(StringComparer.Ordinal);
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var seeds = new Dictionary<int, int>();
+        var result = new List<AgentSpec>();
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            var a = MapReader.Open(root.Errors, $"agents[{i}]", list.Items[i], AgentKeys);
+            if (a is null)
+            {
+                continue;
+            }
+
+            var id = a.String("id", required: true, SpecPatterns.Slug(), SpecPatterns.SlugHint);
+            if (id is not null && !ids.TryAdd(id, i))
+            {
+                a.Error("id", $"'{id}' is already the id of agents[{ids[id]}]");
+            }
+
+            var roleName = a.String("role", required: true, SpecPatterns.Slug(), SpecPatterns.SlugHint);
+            var role = roleName is null || agentsDir is null ? null : ReadRole(a, roleName, agentsDir, strategies, roles, sink);
+
+            int? seed = null;
+            if (a.Has("seed"))
+            {
+                var explicitSeed = a.Integer("seed", required: false);
+                if (explicitSeed is < 0 or > int.MaxValue)
+                {
+                    a.Error("seed", $"must be from 0 to {int.MaxValue}, not {explicitSeed}");
+                }
+                else if (explicitSeed is not null)
+                {
+                    seed = (int)explicitSeed.Value;
+                }
+            }
+            else if (id is not null)
+            {
+                seed = StableSeed.For(id);
+            }
+
+            if (seed is not null && !seeds.TryAdd(seed.Value, i))
+            {
+                a.Error("seed", $"seed {seed} is also agents[{seeds[seed.Value]}]'s; agents need distinct seeds");
+            }
+
+            var settings = AgentSettings.ReadSettings(a, "settings", allowNull: true);
+            var budgets = AgentSettings.ReadBudgets(a);
+            if (id is null || role is null || seed is null)
+            {
+                continue;
+            }
+
+            var merged = new Dictionary<string, string>(role.Settings, StringComparer.Ordinal);
+            foreach (var (key, value) in settings ?? [])
+            {
+                if (value is null)
+                {
+                    merged.Remove(key);
+                }
+                else
+                {
+                    merged[key] = value;
+                }
+            }
+
+            budgets ??= [];
+            result.Add(new AgentSpec
+            {
+                Id = id,
+                Role = role.Name,
+                Proposer = role.Proposer,
+                Model = role.Model,
+                TokenBudget = budgets.TryGetValue("tokens", out var tokens) ? (long)tokens : role.TokenBudget,
+                GpuBudgetSeconds = budgets.TryGetValue("gpu_seconds", out var gpu) ? gpu : role.GpuBudgetSeconds,
+                CpuBudgetSeconds = budgets.TryGetValue("cpu_seconds", out var cpu) ? cpu : role.CpuBudgetSeconds,
+                Seed = seed.Value,
+                Settings = merged,
+            });
+        }
+
+        return result;
+    }
+
+    /// <summary>Loads the role <paramref name="roleName"/> names (each file once); errors in the role file name that file.</summary>
+    private static AgentRoleSpec? ReadRole(
+        MapReader agent,
+        string roleName,
+        string agentsDir,
+        IReadOnlyCollection<string> strategies,
+        Dictionary<string, AgentRoleSpec?> cache,
+        List<SpecError> sink)
+    {
+        var file = FindRoleFile(agentsDir, roleName, out var known);
+        if (file is null)
+        {
+            agent.Error("role", $"no role '{roleName}' in {agentsDir}{Suggest.Hint(roleName, known)}; known roles: {(known.Count == 0 ? "none" : string.Join(", ", known))}");
+            return null;
+        }
+
+        if (!cache.TryGetValue(file, out var role))
+        {
+            role = AgentRoleLoader.Load(file, strategies, sink);
+            cache[file] = role;
+        }
+
+        return role;
+    }
+
+    /// <summary><c>&lt;dir&gt;/&lt;role&gt;.yaml</c> (or <c>.yml</c>), else the role file in the folder whose <c>name:</c> is the role.</summary>
+    private static string? FindRoleFile(string agentsDir, string roleName, out List<string> known)
+    {
+        known = [];
+        foreach (var ext in new[] { ".yaml", ".yml" })
+        {
+            var direct = Path.Combine(agentsDir, roleName + ext);
+            if (File.Exists(direct))
+            {
+                return direct;
+            }
+        }
+
+        var files = Directory.EnumerateFiles(agentsDir, "*.yaml").Concat(Directory.EnumerateFiles(agentsDir, "*.yml")).Order(StringComparer.Ordinal);
+        foreach (var candidate in files)
+        {
+            known.Add(Path.GetFileNameWithoutExtension(candidate));
+            var name = PeekName(candidate);
+            if (name == roleName)
+            {
+                return candidate;
+            }
+
+            if (name is not null && !known.Contains(name, StringComparer.Ordinal))
+            {
+                known.Add(name);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The <c>name:</c> of a role file, read leniently (its errors are reported only if a campaign uses it).</summary>
+    private static string? PeekName(string file)
+    {
+        try
+        {
+            var scratch = new SpecErrorList(file, []);
+            return YamlTreeReader.Read(File.ReadAllText(file), scratch) is YMapping map
+                ? map.Entries.Where(e => e.Key is YScalar { Value: "name" }).Select(e => (e.Value as YScalar)?.Value).FirstOrDefault()
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

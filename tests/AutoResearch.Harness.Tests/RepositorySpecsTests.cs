@@ -1,0 +1,58 @@
+namespace AutoResearch.Harness.Tests;
+
+/// <summary>The campaign, role and benchmark files shipped in the repository all load.</summary>
+public sealed class RepositorySpecsTests
+{
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AutoResearch.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("AutoResearch.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    [Theory]
+    [InlineData("explorer.yaml", "explorer", "gp")]
+    [InlineData("exploiter.yaml", "exploiter", "gp")]
+    [InlineData("tpe.yaml", "tpe-searcher", "tpe")]
+    [InlineData("random.yaml", "random", "random")]
+    public void RoleFilesLoad(string file, string name, string proposer)
+    {
+        var role = AgentRoleLoader.Load(Path.Combine(RepoRoot(), "agents", file));
+
+        Assert.Equal((name, proposer), (role.Name, role.Proposer));
+        Assert.NotEmpty(role.Description);
+    }
+
+    [Fact]
+    public void ExplorerExploresMoreThanExploiter()
+    {
+        var explorer = AgentRoleLoader.Load(Path.Combine(RepoRoot(), "agents", "explorer.yaml"));
+        var exploiter = AgentRoleLoader.Load(Path.Combine(RepoRoot(), "agents", "exploiter.yaml"));
+
+        Assert.True(double.Parse(explorer.Settings["exploration"], System.Globalization.CultureInfo.InvariantCulture)
+            > double.Parse(exploiter.Settings["exploration"], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("demo.yaml", "digits-mlp", 3, 24, 8 * 60, 2)]
+    [InlineData("branin.yaml", "branin", 2, 30, 5 * 60, 0)]
+    [InlineData("tiny-lm.yaml", "tiny-lm", 2, 12, 20 * 60, 0)]
+    public void CampaignsLoad(string file, string benchmark, int agents, int maxExperiments, int seconds, int slots)
+    {
+        var spec = CampaignLoader.Load(Path.Combine(RepoRoot(), "campaigns", file));
+
+        Assert.Equal(benchmark, spec.Benchmark.Name);
+        Assert.Equal(agents, spec.Agents.Count);
+        Assert.Equal(maxExperiments, spec.MaxExperiments);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), spec.Duration);
+        Assert.Equal(slots, spec.Slots);
+        Assert.Equal(spec.Agents.Count, spec.Agents.Select(a => a.Seed).Distinct().Count());
+        Assert.NotEmpty(spec.Benchmark.Parameters);
+    }
+}
