@@ -1,1 +1,4 @@
-namespace AutoResearch.Proposers;
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("AutoResearch.Proposers.Tests")]
+[assembly: InternalsVisibleTo("AutoResearch.Bench.Proposers")]

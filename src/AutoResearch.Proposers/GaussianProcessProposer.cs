@@ -1,0 +1,122 @@
+using System.Globalization;
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Proposers.Encoding;
+using AutoResearch.Proposers.Models;
+using AutoResearch.Proposers.Numerics;
+
+namespace AutoResearch.Proposers;
+
+/// <summary>
+/// Bayesian optimization: a Matérn-5/2 ARD Gaussian process on the unit-cube encoding of the parameters,
+/// hyperparameters by maximum a posteriori, and the point of largest expected improvement.
+/// Settings: <c>exploration</c> (EI margin ξ in standardized objective units, default 0.01),
+/// <c>n_init</c> (space-filling proposals before the model is used, default min(5, parameters + 1)).
+/// Failed runs count as the worst result seen; pending runs are "constant liars" at the mean result.
+/// </summary>
+public sealed class GaussianProcessProposer : IProposer
+{
+    public const string StrategyName = "gp";
+
+    /// <summary>Histories larger than this are thinned (best half plus most recent) before fitting.</summary>
+    private const int MaxModelPoints = 200;
+
+    private const int AnchorCount = 5;
+
+    public string Name => StrategyName;
+
+    public Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Propose(context));
+    }
+
+    internal Proposal Propose(ProposalContext context)
+    {
+        var space = new ParameterSpace(context.Benchmark.Parameters);
+        if (space.Count == 0)
+        {
+            return Make([], "Nothing to tune: the benchmark declares no parameters.");
+        }
+
+        EncodedHistory history = EncodedHistory.Build(space, context);
+        int initial = ProposerSettings.GetInt(context.Settings, "n_init", Math.Clamp(space.Count + 1, 2, 5), 1, 1000);
+        if (history.TotalCount < initial || history.SuccessCount < 2)
+        {
+            double[] x = InitialDesign.Next(space, history, initial, context.Seed, context.Round, StrategyName);
+            string why = history.SuccessCount < 2 && history.TotalCount >= initial
+                ? "fewer than two successful runs to fit a model"
+                : "too few results to fit a model yet";
+            return Make(space.Decode(x), $"Space-filling design point at {space.Describe(x)}: {why}.");
+        }
+
+        Random rng = SeededRandom.Create(context.Seed, context.Round, StrategyName);
+        double xi = ProposerSettings.GetDouble(context.Settings, "exploration", 0.01, 0, 10);
+        (List<double[]> points, List<double?> losses) = Thin(history);
+        ObjectiveTransform transform = ObjectiveTransform.Create(losses);
+        GaussianProcessModel model = GaussianProcessFitter.Fit(points, transform.Targets, rng);
+
+        double incumbent = double.PositiveInfinity;
+        int bestIndex = 0;
+        for (int i = 0; i < points.Count; i++)
+        {
+            if (losses[i].HasValue && model.TrainingMean(i) < incumbent)
+            {
+                incumbent = model.TrainingMean(i);
+                bestIndex = i;
+            }
+        }
+
+        GaussianProcessModel conditioned = model;
+        if (history.Pending.Count > 0)
+        {
+            // Constant liar: pending points are assumed to come out at the mean result (0 when standardized).
+            List<double[]> all = [.. points, .. history.Pending];
+            double[] targets = [.. transform.Targets, .. new double[history.Pending.Count]];
+            conditioned = GaussianProcessModel.Create(all, targets, model.Hyperparameters);
+        }
+
+        List<double[]> anchors = Enumerable.Range(0, points.Count)
+            .Where(i => losses[i].HasValue)
+            .OrderBy(i => transform.Targets[i])
+            .Take(AnchorCount)
+            .Select(i => points[i])
+            .ToList();
+        var search = new ExpectedImprovementSearch(space, conditioned, incumbent, xi);
+        Candidate best = search.Maximize(rng, anchors, history.Keys);
+
+        double ei = Math.Exp(best.LogEi) * transform.Scale;
+        string where = space.Distance(best.Point, points[bestIndex]) < 0.1
+            ? "near the current best"
+            : best.StandardDeviation > Math.Abs(incumbent - best.Mean)
+                ? "in an uncertain, little-explored region"
+                : "in a promising region away from the current best";
+        string text = string.Create(CultureInfo.InvariantCulture,
+            $"EI {ei:G3} at {space.Describe(best.Point)}: largest expected improvement {where}.");
+        return Make(space.Decode(best.Point), text);
+    }
+
+    private static (List<double[]> Points, List<double?> Losses) Thin(EncodedHistory history)
+    {
+        int n = history.Points.Count;
+        if (n <= MaxModelPoints)
+        {
+            return (history.Points.ToList(), history.Losses.ToList());
+        }
+
+        var keep = new SortedSet<int>(Enumerable.Range(0, n)
+            .Where(i => history.Losses[i].HasValue)
+            .OrderBy(i => history.Losses[i]!.Value)
+            .Take(MaxModelPoints / 2));
+        for (int i = n - 1; i >= 0 && keep.Count < MaxModelPoints; i--)
+        {
+            keep.Add(i);
+        }
+
+        return (keep.Select(i => history.Points[i]).ToList(), keep.Select(i => history.Losses[i]).ToList());
+    }
+
+    private Proposal Make(Dictionary<string, string> parameters, string hypothesis) =>
+        new() { Parameters = parameters, Hypothesis = hypothesis, ProposerName = Name };
+}

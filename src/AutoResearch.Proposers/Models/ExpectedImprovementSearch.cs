@@ -1,0 +1,161 @@
+using AutoResearch.Proposers.Encoding;
+using AutoResearch.Proposers.Numerics;
+
+namespace AutoResearch.Proposers.Models;
+
+/// <summary>
+/// Maximizes log expected improvement over the valid points of a space: uniform random candidates,
+/// perturbations of the best observed points, then a short stochastic local search from the leaders.
+/// </summary>
+internal sealed class ExpectedImprovementSearch
+{
+    private const int RandomCandidates = 1000;
+    private const int PerturbationsPerAnchor = 60;
+    private const int LocalStarts = 5;
+    private const int LocalSteps = 30;
+    private static readonly double[] PerturbationScales = [0.02, 0.08, 0.2];
+
+    private readonly ParameterSpace space;
+    private readonly GaussianProcessModel model;
+    private readonly double incumbent;
+    private readonly double xi;
+    private readonly double[] scratch;
+
+    /// <param name="incumbent">Best (lowest) standardized posterior mean among observed points.</param>
+    /// <param name="xi">Exploration margin in standardized units.</param>
+    public ExpectedImprovementSearch(ParameterSpace space, GaussianProcessModel model, double incumbent, double xi)
+    {
+        this.space = space;
+        this.model = model;
+        this.incumbent = incumbent;
+        this.xi = xi;
+        scratch = new double[model.Count];
+    }
+
+    public int Evaluations { get; private set; }
+
+    public Candidate Evaluate(double[] x)
+    {
+        Evaluations++;
+        (double mean, double variance) = model.Predict(x, scratch);
+        double sd = Math.Sqrt(variance);
+        double z = (incumbent - mean - xi) / sd;
+        return new Candidate(x, Math.Log(sd) + Gaussian.LogImprovementFactor(z), mean, sd);
+    }
+
+    /// <summary>The best candidate whose decoded assignment is not in <paramref name="taken"/>.</summary>
+    public Candidate Maximize(Random rng, IReadOnlyList<double[]> anchors, IReadOnlySet<string> taken)
+    {
+        var candidates = new List<Candidate>(RandomCandidates + anchors.Count * PerturbationsPerAnchor + LocalStarts * LocalSteps);
+        for (int i = 0; i < RandomCandidates; i++)
+        {
+            candidates.Add(Evaluate(space.Sample(rng)));
+        }
+
+        foreach (double[] anchor in anchors)
+        {
+            for (int i = 0; i < PerturbationsPerAnchor; i++)
+            {
+                double scale = PerturbationScales[i % PerturbationScales.Length];
+                candidates.Add(Evaluate(Perturb(anchor, scale, rng, Math.Min(1.0, 3.0 / Math.Max(1, space.Count)))));
+            }
+        }
+
+        candidates.Sort((a, b) => b.LogEi.CompareTo(a.LogEi));
+        var starts = new List<Candidate>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Candidate c in candidates)
+        {
+            if (starts.Count == LocalStarts)
+            {
+                break;
+            }
+
+            if (seen.Add(space.Key(c.Point)))
+            {
+                starts.Add(c);
+            }
+        }
+
+        foreach (Candidate start in starts)
+        {
+            candidates.AddRange(LocalSearch(start, rng));
+        }
+
+        candidates.Sort((a, b) => b.LogEi.CompareTo(a.LogEi));
+        foreach (Candidate c in candidates)
+        {
+            if (!taken.Contains(space.Key(c.Point)))
+            {
+                return c;
+            }
+        }
+
+        for (int i = 0; i < 200; i++)
+        {
+            double[] x = space.Sample(rng);
+            if (!taken.Contains(space.Key(x)))
+            {
+                return Evaluate(x);
+            }
+        }
+
+        return candidates[0];
+    }
+
+    private IEnumerable<Candidate> LocalSearch(Candidate start, Random rng)
+    {
+        Candidate current = start;
+        double scale = 0.05;
+        int failures = 0;
+        var visited = new List<Candidate>();
+        for (int step = 0; step < LocalSteps && scale > 1e-3; step++)
+        {
+            double probability = rng.NextDouble() < 0.5 ? 1.0 : 1.0 / Math.Max(1, space.Count);
+            Candidate next = Evaluate(Perturb(current.Point, scale, rng, probability));
+            if (next.LogEi > current.LogEi)
+            {
+                current = next;
+                visited.Add(next);
+                failures = 0;
+            }
+            else if (++failures >= 5)
+            {
+                scale *= 0.5;
+                failures = 0;
+            }
+        }
+
+        return visited;
+    }
+
+    /// <summary>Gaussian moves of numeric parameters and random re-draws of choices, each parameter with <paramref name="probability"/> (at least one moves).</summary>
+    private double[] Perturb(double[] x, double scale, Random rng, double probability)
+    {
+        var y = (double[])x.Clone();
+        int forced = rng.Next(space.Count);
+        for (int i = 0; i < space.Count; i++)
+        {
+            if (i != forced && rng.NextDouble() >= probability)
+            {
+                continue;
+            }
+
+            EncodedParameter p = space.Parameters[i];
+            if (p.IsChoice)
+            {
+                if (p.Width > 1)
+                {
+                    Array.Clear(y, p.Offset, p.Width);
+                    y[p.Offset + rng.Next(p.Width)] = 1;
+                }
+            }
+            else
+            {
+                y[p.Offset] = Math.Clamp(y[p.Offset] + scale * rng.NextGaussian(), 0, 1);
+            }
+        }
+
+        return space.Snap(y);
+    }
+}

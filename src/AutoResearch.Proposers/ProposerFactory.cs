@@ -1,0 +1,28 @@
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Abstractions.Specs;
+
+namespace AutoResearch.Proposers;
+
+/// <summary>Builds the built-in optimizers: <c>gp</c>, <c>tpe</c> and <c>random</c>.</summary>
+public sealed class ProposerFactory : IProposerFactory
+{
+    private static readonly string[] Known =
+        [GaussianProcessProposer.StrategyName, TreeParzenProposer.StrategyName, RandomSearchProposer.StrategyName];
+
+    public IReadOnlyCollection<string> Strategies => Known;
+
+    /// <exception cref="ArgumentException">The agent names a strategy this factory does not know.</exception>
+    public IProposer Create(AgentSpec agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return agent.Proposer?.Trim().ToLowerInvariant() switch
+        {
+            GaussianProcessProposer.StrategyName => new GaussianProcessProposer(),
+            TreeParzenProposer.StrategyName => new TreeParzenProposer(),
+            RandomSearchProposer.StrategyName => new RandomSearchProposer(),
+            _ => throw new ArgumentException(
+                $"Unknown proposer strategy '{agent.Proposer}' for agent '{agent.Id}'; known strategies: {string.Join(", ", Known)}.",
+                nameof(agent)),
+        };
+    }
+}

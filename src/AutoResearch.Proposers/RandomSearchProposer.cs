@@ -1,0 +1,34 @@
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Proposers.Encoding;
+using AutoResearch.Proposers.Numerics;
+
+namespace AutoResearch.Proposers;
+
+/// <summary>Uniform random search (log-uniform for log-scaled parameters), skipping points already tried or pending.</summary>
+public sealed class RandomSearchProposer : IProposer
+{
+    public const string StrategyName = "random";
+
+    public string Name => StrategyName;
+
+    public Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Propose(context));
+    }
+
+    internal Proposal Propose(ProposalContext context)
+    {
+        var space = new ParameterSpace(context.Benchmark.Parameters);
+        EncodedHistory history = EncodedHistory.Build(space, context);
+        double[] x = InitialDesign.Untaken(space, history.Keys, SeededRandom.Create(context.Seed, context.Round, StrategyName));
+        return new Proposal
+        {
+            Parameters = space.Decode(x),
+            Hypothesis = $"Random sample at {space.Describe(x)}: uniform exploration of the search space.",
+            ProposerName = Name,
+        };
+    }
+}
