@@ -68,7 +68,7 @@ public static class HostBuilderExtensions
             builder.Configuration.GetSection(SandboxOptions.SectionName).Bind(sandbox);
             sandbox.Owner = options.Owner;
         });
-        builder.Services.TryAddSingleton<IProposerFactory, ProposerFactory>();
+        builder.Services.AddBuiltInProposers();
         builder.Services.Configure<FleetOptions>(builder.Configuration.GetSection(FleetOptions.Section));
         builder.Services.Configure<AgentOptions>(agents =>
         {
