@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs each benchmark once in its image, locked down as the runner does, and checks
+# that it reports its objective. tiny-lm trains for 5 s only.
+#
+#   bash sandboxes/smoke.sh [BENCHMARK...]      (default: branin digits-mlp tiny-lm)
+#
+# Parameters come from the scripts' own defaults (params.json is '{}'); digits-mlp
+# runs 5 epochs to stay quick.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+declare -A IMAGE=([branin]=autoresearch/python:latest [digits-mlp]=autoresearch/sklearn:latest [tiny-lm]=autoresearch/torch:latest)
+declare -A COMMAND=([branin]=branin.py [digits-mlp]=train.py [tiny-lm]=train.py)
+declare -A OBJECTIVE=([branin]=value [digits-mlp]=val_error [tiny-lm]=val_bpb)
+declare -A PARAMS=([branin]='{}' [digits-mlp]='{"epochs": 5}' [tiny-lm]='{}')
+benchmarks=("$@")
+[[ ${#benchmarks[@]} -gt 0 ]] || benchmarks=(branin digits-mlp tiny-lm)
+status=0
+for b in "${benchmarks[@]}"; do
+  [[ -n ${IMAGE[$b]:-} ]] || { echo "smoke: unknown benchmark '$b'" >&2; exit 2; }
+  work=$(mktemp -d)
+  cp -r "$HERE/benchmarks/$b/." "$work/"
+  echo "${PARAMS[$b]}" >"$work/params.json"
+  chmod -R a+rwX "$work"
+  start=$(date +%s.%N)
+  if out=$(docker run --rm --network none --read-only --tmpfs /tmp:size=64m --cap-drop ALL \
+      --security-opt no-new-privileges -u 1000:1000 --cpus 1 --memory 2g --pids-limit 256 \
+      -v "$work":/work -w /work -e AR_PARAMS_FILE=/work/params.json -e AR_SEED=0 \
+      -e AR_OUTPUT_DIR=/work/out -e AR_TIME_BUDGET=5 "${IMAGE[$b]}" python3 "${COMMAND[$b]}" 2>&1); then
+    line=$(grep "^METRIC ${OBJECTIVE[$b]}=" <<<"$out" | tail -n1 || true)
+    secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+    if [[ -n $line ]]; then
+      printf 'smoke: %-11s ok   %5ss  %s\n' "$b" "$secs" "$line"
+    else
+      printf 'smoke: %-11s FAIL no "METRIC %s=" line\n%s\n' "$b" "${OBJECTIVE[$b]}" "$out" >&2
+      status=1
+    fi
+  else
+    printf 'smoke: %-11s FAIL exit %s\n%s\n' "$b" "$?" "$out" >&2
+    status=1
+  fi
+  rm -rf "$work" 2>/dev/null || true
+done
+exit $status
