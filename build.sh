@@ -47,7 +47,8 @@ case "$target" in
     build
     say "running tests"
     mkdir -p TestResults
-    dotnet test AutoResearch.sln -c "$CONFIG" --no-build -nologo \
+    # One test project at a time: the Docker and end-to-end tests need the two cores to themselves.
+    dotnet test AutoResearch.sln -c "$CONFIG" --no-build -nologo -m:1 \
       --logger "console;verbosity=normal" --logger "trx" --results-directory TestResults "$@"
     ;;
   serve)
