@@ -270,15 +270,12 @@ public sealed class AgentGrain(
     {
         var experiments = await ledger.GetExperimentsAsync(CampaignId, cancellationToken);
         var metric = Assignment.Benchmark.Metric;
-        var bestBefore = experiments
-            .Where(e => e.Id != finished.Id && e.Status == ExperimentStatus.Succeeded && e.Objective is not null)
-            .Where(e => e.EndedAt <= finished.EndedAt)
-            .Aggregate((ExperimentRecord?)null, (best, e) => best is null || metric.IsBetter(e.Objective!.Value, best.Objective!.Value) ? e : best);
+        var bestBefore = metric.BestOf(experiments.Where(e => e.Id != finished.Id && e.EndedAt <= finished.EndedAt));
         var (kind, text) = ReflectionWriter.Reflect(Assignment.Benchmark, finished, bestBefore);
         await WriteJournalAsync(kind, text, finished.Id);
 
         var s = CurrentStatus();
-        var succeeded = finished.Status == ExperimentStatus.Succeeded && finished.Objective is not null;
+        var succeeded = finished.HasUsableObjective;
         _status = s with
         {
             Experiments = s.Experiments + 1,
@@ -318,9 +315,6 @@ public sealed class AgentGrain(
     {
         var mine = (await ledger.GetExperimentsAsync(CampaignId, cancellationToken)).Where(e => e.AgentId == Spec.Id && e.IsFinished).ToList();
         var metric = Assignment.Benchmark.Metric;
-        double? best = null;
-        foreach (var e in mine.Where(e => e.Status == ExperimentStatus.Succeeded && e.Objective is not null))
-            if (best is null || metric.IsBetter(e.Objective!.Value, best.Value)) best = e.Objective;
         _status = CurrentStatus() with
         {
             State = AgentState.Running,
@@ -328,7 +322,7 @@ public sealed class AgentGrain(
             Succeeded = mine.Count(e => e.Status == ExperimentStatus.Succeeded),
             CpuSecondsUsed = mine.Sum(e => e.CpuSeconds),
             GpuSecondsUsed = mine.Sum(e => e.GpuSeconds),
-            Best = best,
+            Best = metric.BestOf(mine)?.Objective,
         };
     }
 

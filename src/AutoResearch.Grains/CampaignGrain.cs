@@ -201,7 +201,7 @@ public sealed class CampaignGrain(
     private void Count(ExperimentRecord e, out bool improved)
     {
         improved = false;
-        if (e.Status != ExperimentStatus.Succeeded || e.Objective is not { } value)
+        if (!e.HasUsableObjective || e.Objective is not { } value)
         {
             _failed++;
             return;

@@ -44,14 +44,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
 
         var succeeded = ordered.Where(IsUsableSuccess).ToList();
         var baseline = succeeded.FirstOrDefault(e => e.IsBaseline);
-        ExperimentRecord? best = null;
-        foreach (var e in succeeded)
-        {
-            if (best is null || metric.IsBetter(e.Objective!.Value, best.Objective!.Value))
-            {
-                best = e;
-            }
-        }
+        var best = metric.BestOf(succeeded);
 
         // Best-so-far in the order results became known.
         var bestSoFar = new List<BestSoFarPoint>();
@@ -158,8 +151,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         return direction == Direction.Minimize ? -change : change;
     }
 
-    internal static bool IsUsableSuccess(ExperimentRecord e) =>
-        e.Status == ExperimentStatus.Succeeded && e.Objective is { } v && double.IsFinite(v);
+    internal static bool IsUsableSuccess(ExperimentRecord e) => e.HasUsableObjective;
 
     internal static DateTimeOffset FinishedAt(ExperimentRecord e) => e.EndedAt ?? e.StartedAt ?? e.QueuedAt;
 
@@ -201,14 +193,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         {
             var agentSpec = spec.Agents.FirstOrDefault(a => a.Id == id);
             var mine = experiments.Where(e => e.AgentId == id).ToList();
-            ExperimentRecord? best = null;
-            foreach (var e in mine.Where(IsUsableSuccess))
-            {
-                if (best is null || metric.IsBetter(e.Objective!.Value, best.Objective!.Value))
-                {
-                    best = e;
-                }
-            }
+            var best = metric.BestOf(mine);
 
             rows.Add(new AgentReportRow
             {

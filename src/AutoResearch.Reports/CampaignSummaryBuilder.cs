@@ -22,14 +22,7 @@ public static class CampaignSummaryBuilder
         var usable = experiments.Where(CampaignReportBuilder.IsUsableSuccess).OrderBy(e => e.Sequence).ToList();
 
         double? baseline = usable.FirstOrDefault(e => e.IsBaseline)?.Objective;
-        double? best = null;
-        foreach (var e in usable)
-        {
-            if (best is null || metric.IsBetter(e.Objective!.Value, best.Value))
-            {
-                best = e.Objective;
-            }
-        }
+        double? best = metric.BestOf(usable)?.Objective;
 
         var fromLedger = experiments.Count > 0;
         var agentExperiments = experiments.GroupBy(e => e.AgentId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);

@@ -51,5 +51,8 @@ public sealed record ExperimentRecord
 
     public bool IsFinished => Status is ExperimentStatus.Succeeded or ExperimentStatus.Failed;
 
+    /// <summary>Succeeded with a finite objective: the only experiments that count for baselines and bests.</summary>
+    public bool HasUsableObjective => Status == ExperimentStatus.Succeeded && Objective is { } v && double.IsFinite(v);
+
     public TimeSpan? Duration => StartedAt is { } s && EndedAt is { } e ? e - s : null;
 }

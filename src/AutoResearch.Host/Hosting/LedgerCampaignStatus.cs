@@ -10,19 +10,19 @@ public static class LedgerCampaignStatus
     {
         var spec = campaign.Spec;
         var metric = spec.Benchmark.Metric;
-        var succeeded = experiments.Where(e => e.Status == ExperimentStatus.Succeeded && e.Objective is not null).ToList();
-        var best = succeeded.Aggregate((ExperimentRecord?)null, (b, e) => b is null || metric.IsBetter(e.Objective!.Value, b.Objective!.Value) ? e : b);
+        var succeeded = experiments.Where(e => e.HasUsableObjective).ToList();
+        var best = metric.BestOf(succeeded);
         var agents = spec.Agents.Select(a =>
         {
             var mine = experiments.Where(e => e.AgentId == a.Id && e.IsFinished).ToList();
-            var mineOk = mine.Where(e => e.Status == ExperimentStatus.Succeeded && e.Objective is not null).ToList();
+            var mineOk = mine.Where(e => e.HasUsableObjective).ToList();
             return AgentStatus.Initial(a) with
             {
                 Experiments = mine.Count,
                 Succeeded = mineOk.Count,
                 CpuSecondsUsed = mine.Sum(e => e.CpuSeconds),
                 GpuSecondsUsed = mine.Sum(e => e.GpuSeconds),
-                Best = mineOk.Count == 0 ? null : metric.Direction == Abstractions.Specs.Direction.Minimize ? mineOk.Min(e => e.Objective) : mineOk.Max(e => e.Objective),
+                Best = metric.BestOf(mineOk)?.Objective,
             };
         }).ToList();
         return new CampaignStatus
