@@ -56,6 +56,12 @@ public sealed class AgentGrain(
             ? throw new InvalidOperationException($"Agent '{this.GetPrimaryKeyString()}' was never started.")
             : AgentStatus.Initial(Spec)));
 
+    public async Task<AgentStatus> Control(ControlRequest request)
+    {
+        await Stop();
+        return await GetStatus();
+    }
+
     public async Task Stop()
     {
         state.State.StopRequested = true;
@@ -84,7 +90,7 @@ public sealed class AgentGrain(
                 }
 
                 SetActivity("asking for a ticket");
-                var ticket = await Campaign.RequestTicket(Spec.Id);
+                var ticket = await Campaign.RequestTicket(new TicketRequest { AgentId = Spec.Id });
                 if (!ticket.Granted)
                 {
                     SetActivity($"done: {ticket.Reason}");
@@ -332,8 +338,8 @@ public sealed class AgentGrain(
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var lease = await fleet.Acquire(CampaignId, Spec.Id, maxSlots, options.Value.SlotWait);
-            if (lease is not null) return lease;
+            var grant = await fleet.Acquire(new SlotRequest { CampaignId = CampaignId, AgentId = Spec.Id, MaxSlotsForCampaign = maxSlots }, options.Value.SlotWait);
+            if (grant.Lease is not null) return grant.Lease;
         }
     }
 

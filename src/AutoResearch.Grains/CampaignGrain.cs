@@ -96,7 +96,11 @@ public sealed class CampaignGrain(
         return BuildStatus();
     }
 
-    public async Task<ExperimentTicket> RequestTicket(string agentId)
+    public Task<Leaderboard> GetLeaderboard() => Task.FromResult(new Leaderboard());
+
+    public Task<CampaignStatus> Control(ControlRequest request) => Stop(request.Reason);
+
+    public async Task<ExperimentTicket> RequestTicket(TicketRequest request)
     {
         var refusal = WhyNoMoreExperiments();
         if (refusal is not null)

@@ -15,7 +15,9 @@ public sealed class FleetGrain(IOptions<FleetOptions> options) : Grain, IFleetGr
     private readonly Dictionary<Guid, Lease> _leases = [];
     private readonly LinkedList<Waiter> _waiters = new();
 
-    public async Task<SlotLease?> Acquire(string campaignId, string agentId, int maxSlotsForCampaign, TimeSpan wait)
+    public async Task<SlotGrant> Acquire(SlotRequest request, TimeSpan wait) => new() { Lease = await Acquire(request.CampaignId, request.AgentId, request.MaxSlotsForCampaign, wait) };
+
+    private async Task<SlotLease?> Acquire(string campaignId, string agentId, int maxSlotsForCampaign, TimeSpan wait)
     {
         var cap = maxSlotsForCampaign <= 0 ? _slots : Math.Min(maxSlotsForCampaign, _slots);
         if (_waiters.Count == 0 && TryGrant(campaignId, agentId, cap) is { } immediate)

@@ -137,6 +137,23 @@ public sealed class EfLedger(
         }
     }
 
+    // TODO(ledger schema v2): leaderboard, model calls and control requests.
+    public Task AppendLeaderboardAsync(LeaderboardEntry entry, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(string campaignId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task RecordModelCallAsync(ModelCallRecord call, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<IReadOnlyList<ModelCallRecord>> GetModelCallsAsync(string campaignId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<ControlRequest> EnqueueControlAsync(ControlRequest request, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<IReadOnlyList<ControlRequest>> GetPendingControlsAsync(string campaignId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task CompleteControlAsync(long id, DateTimeOffset appliedAt, string outcome, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    public Task<ControlRequest?> GetControlAsync(long id, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
     private bool IsUniqueViolation(DbUpdateException e) => settings.Provider switch
     {
         LedgerProvider.Postgres => e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation },

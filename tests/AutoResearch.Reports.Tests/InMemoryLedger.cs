@@ -10,6 +10,48 @@ internal sealed class InMemoryLedger : ILedger
     private readonly ConcurrentDictionary<string, CampaignRecord> _campaigns = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ExperimentRecord> _experiments = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _sequences = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string, int), LeaderboardEntry> _leaderboard = new();
+    private readonly ConcurrentDictionary<string, ModelCallRecord> _calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, ControlRequest> _controls = new();
+    private long _nextControl;
+
+    public Task AppendLeaderboardAsync(LeaderboardEntry entry, CancellationToken cancellationToken = default)
+    {
+        _leaderboard.TryAdd((entry.CampaignId, entry.Index), entry);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(string campaignId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<LeaderboardEntry>>(_leaderboard.Values.Where(e => e.CampaignId == campaignId).OrderBy(e => e.Index).ToList());
+
+    public Task RecordModelCallAsync(ModelCallRecord call, CancellationToken cancellationToken = default)
+    {
+        _calls[call.Id] = call;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ModelCallRecord>> GetModelCallsAsync(string campaignId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ModelCallRecord>>(_calls.Values.Where(c => c.CampaignId == campaignId).OrderBy(c => c.At).ToList());
+
+    public Task<ControlRequest> EnqueueControlAsync(ControlRequest request, CancellationToken cancellationToken = default)
+    {
+        var queued = request with { Id = Interlocked.Increment(ref _nextControl) };
+        _controls[queued.Id] = queued;
+        return Task.FromResult(queued);
+    }
+
+    public Task<IReadOnlyList<ControlRequest>> GetPendingControlsAsync(string campaignId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ControlRequest>>(_controls.Values.Where(c => c.CampaignId == campaignId && c.AppliedAt is null).OrderBy(c => c.Id).ToList());
+
+    public Task CompleteControlAsync(long id, DateTimeOffset appliedAt, string outcome, CancellationToken cancellationToken = default)
+    {
+        if (_controls.TryGetValue(id, out var c))
+            _controls[id] = c with { AppliedAt = appliedAt, Outcome = outcome };
+        return Task.CompletedTask;
+    }
+
+    public Task<ControlRequest?> GetControlAsync(long id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_controls.GetValueOrDefault(id));
 
     public Task UpsertCampaignAsync(CampaignRecord campaign, CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,6 @@
 namespace AutoResearch.Abstractions.Experiments;
 
-/// <summary>Campaign state machine: Created → Running → Completed | Stopped | Failed.</summary>
+/// <summary>Campaign state machine: Created → Running ⇄ Paused → Completed | Stopped | Failed.</summary>
 [GenerateSerializer]
 public enum CampaignState
 {
@@ -9,4 +9,7 @@ public enum CampaignState
     Completed = 2,
     Stopped = 3,
     Failed = 4,
+
+    /// <summary>No new experiments start; running ones finish; resumable.</summary>
+    Paused = 5,
 }

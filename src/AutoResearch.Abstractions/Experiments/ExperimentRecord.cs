@@ -49,7 +49,32 @@ public sealed record ExperimentRecord
     /// <summary>Replacement file contents when the proposal edited files.</summary>
     [Id(26)] public Dictionary<string, string> EditedFiles { get; init; } = [];
 
-    public bool IsFinished => Status is ExperimentStatus.Succeeded or ExperimentStatus.Failed;
+    /// <summary>Why it ran: a proposal, the baseline, or a repeat (new seed) of another experiment.</summary>
+    [Id(27)] public ExperimentKind Kind { get; init; }
+
+    /// <summary>For repeats: the id of the experiment whose parameters and edits it re-runs.</summary>
+    [Id(28)] public string? RepeatOf { get; init; }
+
+    /// <summary>The campaign's noise-aware judgement of this result.</summary>
+    [Id(29)] public AcceptanceVerdict Verdict { get; init; }
+
+    /// <summary>Probability (0..1) that it is really better than the best it was compared with; null when not judged.</summary>
+    [Id(30)] public double? Confidence { get; init; }
+
+    /// <summary>The improvement it had to exceed (noise margin, in objective units) when judged.</summary>
+    [Id(31)] public double? Margin { get; init; }
+
+    /// <summary>When the experiment got its sandbox slot and when its result was recorded: the slot's busy time.</summary>
+    [Id(32)] public DateTimeOffset? SlotStartedAt { get; init; }
+    [Id(33)] public DateTimeOffset? SlotEndedAt { get; init; }
+
+    /// <summary>Model tokens its proposal cost (0 for built-in optimizers).</summary>
+    [Id(34)] public long Tokens { get; init; }
+
+    public bool IsFinished => Status is ExperimentStatus.Succeeded or ExperimentStatus.Failed or ExperimentStatus.Pruned;
+
+    /// <summary>What it consumed, as charged to budgets.</summary>
+    public ResourceUse Use => new() { Tokens = Tokens, CpuSeconds = CpuSeconds, GpuSeconds = GpuSeconds };
 
     /// <summary>Succeeded with a finite objective: the only experiments that count for baselines and bests.</summary>
     public bool HasUsableObjective => Status == ExperimentStatus.Succeeded && Objective is { } v && double.IsFinite(v);

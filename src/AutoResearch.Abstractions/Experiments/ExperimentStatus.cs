@@ -12,4 +12,7 @@ public enum ExperimentStatus
 
     Succeeded = 2,
     Failed = 3,
+
+    /// <summary>Stopped early by the benchmark's early-stopping rule: its intermediate points were hopeless.</summary>
+    Pruned = 4,
 }

@@ -6,4 +6,7 @@ public sealed record Observation
 {
     [Id(0)] public required Dictionary<string, string> Parameters { get; init; }
     [Id(1)] public double? Objective { get; init; }
+
+    /// <summary>Stopped early: <see cref="Objective"/> is its last intermediate value, a pessimistic estimate.</summary>
+    [Id(2)] public bool Pruned { get; init; }
 }

@@ -21,4 +21,11 @@ public sealed record SandboxRequest
 
     /// <summary>Host folder where artifacts (<c>/work/out</c>) are copied after the run; null to skip.</summary>
     public string? ArtifactsDirectory { get; init; }
+
+    /// <summary>
+    /// Early stopping: called with each metric point while the run goes; a non-null answer is the reason to stop it now.
+    /// The runner then kills the sandbox and returns <see cref="ExperimentStatus.Pruned"/> with that reason. Called from the
+    /// runner's output thread, so it must be thread-safe and quick.
+    /// </summary>
+    public Func<MetricPoint, string?>? EarlyStop { get; init; }
 }

@@ -24,6 +24,23 @@ public sealed record AgentStatus
     /// <summary>One line on what the agent is doing now.</summary>
     [Id(14)] public string Activity { get; init; } = "";
 
+    /// <summary>Share of the fleet relative to the campaign's other agents.</summary>
+    [Id(15)] public double Weight { get; init; } = 1;
+
+    /// <summary>Experiments it has in flight (holding a slot or waiting for one).</summary>
+    [Id(16)] public int InFlight { get; init; }
+
+    /// <summary>Worst-case use reserved for its in-flight experiments.</summary>
+    [Id(17)] public ResourceUse Reserved { get; init; } = ResourceUse.Zero;
+
+    /// <summary>Experiments stopped early, and the CPU/GPU-seconds their early stop refunded (reserved minus used).</summary>
+    [Id(18)] public int Pruned { get; init; }
+    [Id(19)] public ResourceUse Refunded { get; init; } = ResourceUse.Zero;
+
+    public ResourceUse Used => new() { Tokens = TokensUsed, GpuSeconds = GpuSecondsUsed, CpuSeconds = CpuSecondsUsed };
+
+    public BudgetSpec Budget => new() { Tokens = TokenBudget, GpuSeconds = GpuBudgetSeconds, CpuSeconds = CpuBudgetSeconds };
+
     public static AgentStatus Initial(AgentSpec spec) => new()
     {
         Id = spec.Id,
@@ -33,5 +50,6 @@ public sealed record AgentStatus
         TokenBudget = spec.TokenBudget,
         GpuBudgetSeconds = spec.GpuBudgetSeconds,
         CpuBudgetSeconds = spec.CpuBudgetSeconds,
+        Weight = spec.Weight,
     };
 }

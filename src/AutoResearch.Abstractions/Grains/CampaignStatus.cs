@@ -35,5 +35,20 @@ public sealed record CampaignStatus
     /// <summary>Sandbox slots the campaign may use at once.</summary>
     [Id(20)] public int Slots { get; init; }
 
+    /// <summary>The campaign-wide budget in force (after any changes), what was used and what is reserved.</summary>
+    [Id(21)] public BudgetSpec Budget { get; init; } = new();
+    [Id(22)] public ResourceUse Used { get; init; } = ResourceUse.Zero;
+    [Id(23)] public ResourceUse Reserved { get; init; } = ResourceUse.Zero;
+
+    /// <summary>Run-to-run standard deviation measured from repeats; null until measured.</summary>
+    [Id(24)] public double? NoiseStdDev { get; init; }
+
+    /// <summary>Confidence (0..1) of the current best against the one before it, and the runs behind it.</summary>
+    [Id(25)] public double? BestConfidence { get; init; }
+    [Id(26)] public int BestRuns { get; init; }
+
+    /// <summary>Experiments stopped early by the benchmark's rule.</summary>
+    [Id(27)] public int Pruned { get; init; }
+
     public bool IsTerminal => State is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed;
 }

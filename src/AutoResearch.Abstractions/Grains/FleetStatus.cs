@@ -7,4 +7,15 @@ public sealed record FleetStatus
     [Id(0)] public required int Slots { get; init; }
     [Id(1)] public required int Busy { get; init; }
     [Id(2)] public required int Waiting { get; init; }
+
+    /// <summary>GPU device ids the fleet hands out, and those held by running experiments.</summary>
+    [Id(3)] public List<string> GpuDeviceIds { get; init; } = [];
+    [Id(4)] public List<string> BusyGpuDeviceIds { get; init; } = [];
+
+    /// <summary>Leases held now.</summary>
+    [Id(5)] public List<LeaseInfo> Leases { get; init; } = [];
+
+    /// <summary>Slot-seconds each campaign and agent has held (the fair-share accounts).</summary>
+    [Id(6)] public Dictionary<string, double> CampaignSlotSeconds { get; init; } = [];
+    [Id(7)] public Dictionary<string, double> AgentSlotSeconds { get; init; } = [];
 }

@@ -10,5 +10,8 @@ public interface IAgentGrain : IGrainWithStringKey
 
     Task Stop();
 
+    /// <summary>Pause, resume, stop, or change the agent's budget. Running experiments always finish.</summary>
+    Task<AgentStatus> Control(Experiments.ControlRequest request);
+
     static string KeyFor(string campaignId, string agentId) => $"{campaignId}/{agentId}";
 }

@@ -14,10 +14,16 @@ public interface ICampaignGrain : IGrainWithStringKey
     /// <summary>Stops granting experiments; running ones finish; everything recorded stays.</summary>
     Task<CampaignStatus> Stop(string reason);
 
-    /// <summary>An agent asks to start one more experiment.</summary>
-    Task<ExperimentTicket> RequestTicket(string agentId);
+    /// <summary>An agent asks to start one more experiment; the campaign reserves the request's estimate against its budget.</summary>
+    Task<ExperimentTicket> RequestTicket(TicketRequest request);
 
-    /// <summary>An agent reports a finished experiment and its own updated status.</summary>
+    /// <summary>Applies a control request (pause, resume, stop, budget change) to the campaign or one of its agents.</summary>
+    Task<CampaignStatus> Control(ControlRequest request);
+
+    /// <summary>Accepted bests, baseline first, and the measured noise.</summary>
+    Task<Leaderboard> GetLeaderboard();
+
+    /// <summary>An agent reports a finished experiment (releasing the ticket's reservation) and its own updated status.</summary>
     Task ReportFinished(ExperimentRecord experiment, AgentStatus agent);
 
     /// <summary>An agent reports it has stopped working (done, budget spent, or stopped).</summary>

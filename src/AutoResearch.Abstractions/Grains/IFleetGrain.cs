@@ -3,8 +3,11 @@ namespace AutoResearch.Abstractions.Grains;
 /// <summary>The sandbox slots of a Docker host, handed out one experiment at a time. Key: fleet name.</summary>
 public interface IFleetGrain : IGrainWithStringKey
 {
-    /// <summary>Waits up to <paramref name="wait"/> for a free slot; null if none came free (ask again).</summary>
-    Task<SlotLease?> Acquire(string campaignId, string agentId, int maxSlotsForCampaign, TimeSpan wait);
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> for a slot (and GPUs), served by weighted fair share across campaigns and agents.
+    /// Returns a lease, <see cref="SlotGrant.Wait"/> (ask again), or a refusal (deadline too close, more GPUs than the fleet has).
+    /// </summary>
+    Task<SlotGrant> Acquire(SlotRequest request, TimeSpan wait);
 
     Task Release(Guid leaseId);
 

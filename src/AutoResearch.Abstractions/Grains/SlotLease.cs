@@ -7,4 +7,7 @@ public sealed record SlotLease
     [Id(0)] public required Guid LeaseId { get; init; }
     [Id(1)] public required int Slot { get; init; }
     [Id(2)] public List<string> GpuDeviceIds { get; init; } = [];
+
+    /// <summary>When the fleet granted it.</summary>
+    [Id(3)] public DateTimeOffset GrantedAt { get; init; }
 }

@@ -19,4 +19,27 @@ public interface ILedger
 
     /// <summary>Next free per-campaign sequence number (atomic).</summary>
     Task<int> NextSequenceAsync(string campaignId, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends an accepted best (idempotent by campaign and index).</summary>
+    Task AppendLeaderboardAsync(LeaderboardEntry entry, CancellationToken cancellationToken = default);
+
+    /// <summary>A campaign's accepted bests ordered by index (baseline first).</summary>
+    Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(string campaignId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records one model call (idempotent by id).</summary>
+    Task RecordModelCallAsync(ModelCallRecord call, CancellationToken cancellationToken = default);
+
+    /// <summary>A campaign's model calls ordered by time.</summary>
+    Task<IReadOnlyList<ModelCallRecord>> GetModelCallsAsync(string campaignId, CancellationToken cancellationToken = default);
+
+    /// <summary>Queues a control request; returns it with its id.</summary>
+    Task<ControlRequest> EnqueueControlAsync(ControlRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Control requests of a campaign not applied yet, oldest first.</summary>
+    Task<IReadOnlyList<ControlRequest>> GetPendingControlsAsync(string campaignId, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a control request applied with its outcome.</summary>
+    Task CompleteControlAsync(long id, DateTimeOffset appliedAt, string outcome, CancellationToken cancellationToken = default);
+
+    Task<ControlRequest?> GetControlAsync(long id, CancellationToken cancellationToken = default);
 }

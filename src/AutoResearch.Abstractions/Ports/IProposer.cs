@@ -31,4 +31,7 @@ public sealed record ProposalContext
 
     /// <summary>Strategy settings from the agent's role.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The campaign's current accepted best (parameters and code) to build on; null before the baseline finished.</summary>
+    public LeaderboardEntry? Best { get; init; }
 }

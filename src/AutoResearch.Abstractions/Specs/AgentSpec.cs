@@ -25,4 +25,10 @@ public sealed record AgentSpec
 
     /// <summary>Strategy settings from the role file (free-form key/values, e.g. <c>exploration: 0.2</c>).</summary>
     [Id(8)] public Dictionary<string, string> Settings { get; init; } = [];
+
+    /// <summary>Share of the fleet relative to the campaign's other agents (weighted fair share).</summary>
+    [Id(9)] public double Weight { get; init; } = 1;
+
+    /// <summary>The agent's budget as one value (0 = no limit per resource).</summary>
+    public BudgetSpec Budget => new() { Tokens = TokenBudget, GpuSeconds = GpuBudgetSeconds, CpuSeconds = CpuBudgetSeconds };
 }

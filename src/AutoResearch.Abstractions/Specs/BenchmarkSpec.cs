@@ -32,6 +32,9 @@ public sealed record BenchmarkSpec
     /// <summary>Known optimum of the objective, when the benchmark has one (synthetic functions).</summary>
     [Id(11)] public double? KnownOptimum { get; init; }
 
+    /// <summary>Early stopping of hopeless runs from intermediate metric points; off by default.</summary>
+    [Id(12)] public EarlyStoppingSpec EarlyStopping { get; init; } = new();
+
     /// <summary>Baseline parameter values (each parameter's default).</summary>
     public Dictionary<string, string> Defaults() =>
         Parameters.ToDictionary(p => p.Name, p => p.Default, StringComparer.Ordinal);

@@ -27,4 +27,13 @@ public sealed record CampaignSpec
 
     /// <summary>Absolute path of the campaign file it was loaded from.</summary>
     [Id(8)] public string SourceFile { get; init; } = "";
+
+    /// <summary>Campaign-wide budget over all agents (0 = no limit per resource).</summary>
+    [Id(9)] public BudgetSpec Budget { get; init; } = new();
+
+    /// <summary>Noise measurement and the acceptance margin.</summary>
+    [Id(10)] public NoiseSpec Noise { get; init; } = new();
+
+    /// <summary>Share of the fleet relative to other campaigns running on it (weighted fair share).</summary>
+    [Id(11)] public double Weight { get; init; } = 1;
 }

@@ -1,0 +1,29 @@
+using AutoResearch.Abstractions.Specs;
+
+namespace AutoResearch.Abstractions.Experiments;
+
+/// <summary>
+/// A control request for a campaign (or one agent when <see cref="AgentId"/> is set). Requests are queued in the ledger so
+/// that any process (CLI, console) can make one; the campaign's host applies it and records the outcome.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ControlRequest
+{
+    /// <summary>Ledger id; 0 before it is queued.</summary>
+    [Id(0)] public long Id { get; init; }
+    [Id(1)] public required string CampaignId { get; init; }
+
+    /// <summary>The agent it applies to; null for the whole campaign.</summary>
+    [Id(2)] public string? AgentId { get; init; }
+    [Id(3)] public required ControlAction Action { get; init; }
+
+    /// <summary>New budget values for <see cref="ControlAction.SetBudget"/>.</summary>
+    [Id(4)] public BudgetChange? Budget { get; init; }
+    [Id(5)] public string Reason { get; init; } = "";
+    [Id(6)] public string RequestedBy { get; init; } = "";
+    [Id(7)] public required DateTimeOffset RequestedAt { get; init; }
+    [Id(8)] public DateTimeOffset? AppliedAt { get; init; }
+
+    /// <summary>What happened when it was applied (or why it was refused).</summary>
+    [Id(9)] public string? Outcome { get; init; }
+}

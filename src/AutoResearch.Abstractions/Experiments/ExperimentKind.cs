@@ -1,0 +1,15 @@
+namespace AutoResearch.Abstractions.Experiments;
+
+/// <summary>Why an experiment ran.</summary>
+[GenerateSerializer]
+public enum ExperimentKind
+{
+    /// <summary>An agent's proposal.</summary>
+    Proposal = 0,
+
+    /// <summary>The first baseline run: every parameter at its default, no edits.</summary>
+    Baseline = 1,
+
+    /// <summary>The same parameters and edits as another experiment with a new seed: noise measurement or confirmation.</summary>
+    Repeat = 2,
+}

@@ -1,0 +1,36 @@
+namespace AutoResearch.Abstractions.Experiments;
+
+/// <summary>One accepted best of a campaign. The leaderboard's history is the sequence of these, baseline first.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LeaderboardEntry
+{
+    [Id(0)] public required string CampaignId { get; init; }
+
+    /// <summary>0 for the baseline, then 1, 2, … in the order bests were accepted.</summary>
+    [Id(1)] public required int Index { get; init; }
+
+    [Id(2)] public required string ExperimentId { get; init; }
+    [Id(3)] public required int Sequence { get; init; }
+    [Id(4)] public required string AgentId { get; init; }
+
+    /// <summary>Mean objective over the runs (the experiment and its repeats).</summary>
+    [Id(5)] public required double Objective { get; init; }
+
+    /// <summary>Runs behind <see cref="Objective"/> (1 + repeats).</summary>
+    [Id(6)] public int Runs { get; init; } = 1;
+
+    /// <summary>Sample standard deviation of those runs; null with a single run.</summary>
+    [Id(7)] public double? StdDev { get; init; }
+
+    /// <summary>Probability it is really better than the previous best (1 when the benchmark shows no noise).</summary>
+    [Id(8)] public double? Confidence { get; init; }
+
+    /// <summary>The noise margin it beat, in objective units.</summary>
+    [Id(9)] public double? Margin { get; init; }
+
+    [Id(10)] public required DateTimeOffset AcceptedAt { get; init; }
+    [Id(11)] public Dictionary<string, string> Parameters { get; init; } = [];
+
+    /// <summary>Edited files of the best code (relative path → content), for agents that build on it.</summary>
+    [Id(12)] public Dictionary<string, string> EditedFiles { get; init; } = [];
+}

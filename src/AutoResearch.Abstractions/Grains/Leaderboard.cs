@@ -1,0 +1,18 @@
+using AutoResearch.Abstractions.Experiments;
+
+namespace AutoResearch.Abstractions.Grains;
+
+/// <summary>A campaign's accepted bests, baseline first, with the noise they were judged against.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Leaderboard
+{
+    [Id(0)] public List<LeaderboardEntry> History { get; init; } = [];
+
+    /// <summary>Run-to-run standard deviation measured from repeats; null until measured (or when noise measurement is off).</summary>
+    [Id(1)] public double? NoiseStdDev { get; init; }
+
+    /// <summary>Repeat groups and runs behind <see cref="NoiseStdDev"/>.</summary>
+    [Id(2)] public int NoiseRuns { get; init; }
+
+    public LeaderboardEntry? Best => History.Count == 0 ? null : History[^1];
+}
