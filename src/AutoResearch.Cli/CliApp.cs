@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Cli.Commands;
 
 namespace AutoResearch.Cli;
@@ -19,6 +20,10 @@ public static class CliApp
             RunCommand.Create(data),
             StatusCommand.Create(data),
             ReportCommand.Create(data),
+            ControlCommand.Create(ControlAction.Pause, data),
+            ControlCommand.Create(ControlAction.Resume, data),
+            ControlCommand.Create(ControlAction.Stop, data),
+            ControlCommand.Create(ControlAction.SetBudget, data),
         };
     }
 }

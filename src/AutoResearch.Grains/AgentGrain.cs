@@ -5,6 +5,8 @@ using AutoResearch.Abstractions.Grains;
 using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
+using AutoResearch.Evaluation;
+using AutoResearch.Scheduling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -13,9 +15,11 @@ using Orleans.Runtime;
 namespace AutoResearch.Grains;
 
 /// <summary>
-/// A research agent: ticket from the campaign → slot from the fleet → proposal → sandbox run → ledger → reflection in the journal.
-/// Its loop runs as an interleaving grain timer so status calls are answered while an experiment runs.
-/// After a host crash it first re-runs its experiments the ledger still shows as queued or running.
+/// A research agent. Each of its workers loops: reserve the worst case against the agent's budget → ticket from the campaign
+/// (which reserves against the campaign budget) → proposal (made before a slot is free, so one is always ready) → slot from the
+/// fleet → sandbox run (stopped early by the benchmark's rule when hopeless) → ledger → settle the budgets (refunding what was
+/// not used) → reflection in the journal. The loop runs as an interleaving grain timer so status and control calls are answered
+/// while experiments run. After a host crash it first re-runs its experiments the ledger still shows as queued or running.
 /// </summary>
 [Reentrant]
 public sealed class AgentGrain(
@@ -28,27 +32,35 @@ public sealed class AgentGrain(
     TimeProvider clock,
     ILogger<AgentGrain> logger) : Grain, IAgentGrain
 {
+    /// <summary>Added to a run's time limit in its worst-case budget estimate: killing and reaping a container takes a moment.</summary>
+    public static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
     private IGrainTimer? _loop;
     private bool _loopRunning;
     private AgentStatus? _status;
     private IProposer? _proposer;
+    private BudgetAccount? _budget;
+    private string? _doneReason;
+    private bool _budgetNoticeWritten;
+    private int _inFlight;
+    private int _proposals;
 
     private AgentAssignment Assignment => state.State.Assignment ?? throw new InvalidOperationException($"Agent '{this.GetPrimaryKeyString()}' has no assignment.");
     private AgentSpec Spec => Assignment.Agent;
     private string CampaignId => Assignment.CampaignId;
     private ICampaignGrain Campaign => GrainFactory.GetGrain<ICampaignGrain>(CampaignId);
+    private IFleetGrain Fleet => GrainFactory.GetGrain<IFleetGrain>(Names.LocalFleet);
+    private BudgetSpec EffectiveBudget => state.State.Budget ?? Spec.Budget;
+    private ResourceUse WorstCase => ResourceUse.WorstCaseRun(Assignment.Benchmark, KillGrace);
 
     public async Task Start(AgentAssignment assignment)
     {
-        if (state.State.Assignment is null)
-        {
-            state.State.Assignment = assignment;
-            await state.WriteStateAsync();
-        }
+        state.State.Assignment = assignment;
+        await state.WriteStateAsync();
         if (state.State.StopRequested || _loopRunning) return;
-        _loopRunning = true;
-        _status = (state.State.LastStatus ?? AgentStatus.Initial(Spec)) with { State = AgentState.Running, Activity = "starting" };
-        _loop = this.RegisterGrainTimer(RunLoopAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
+        StartLoop();
     }
 
     public Task<AgentStatus> GetStatus() =>
@@ -56,48 +68,79 @@ public sealed class AgentGrain(
             ? throw new InvalidOperationException($"Agent '{this.GetPrimaryKeyString()}' was never started.")
             : AgentStatus.Initial(Spec)));
 
-    public async Task<AgentStatus> Control(ControlRequest request)
-    {
-        await Stop();
-        return await GetStatus();
-    }
-
     public async Task Stop()
     {
         state.State.StopRequested = true;
         await state.WriteStateAsync();
     }
 
+    public async Task<AgentStatus> Control(ControlRequest request)
+    {
+        var by = string.IsNullOrWhiteSpace(request.RequestedBy) ? "" : $" by {request.RequestedBy}";
+        var why = string.IsNullOrWhiteSpace(request.Reason) ? "" : $": {request.Reason}";
+        switch (request.Action)
+        {
+            case ControlAction.Pause:
+                state.State.Paused = true;
+                await state.WriteStateAsync();
+                await WriteJournalAsync(JournalEntryKind.System, $"Paused{by}{why}. Experiments already running finish.", null);
+                break;
+            case ControlAction.Resume:
+                state.State.Paused = false;
+                await state.WriteStateAsync();
+                await WriteJournalAsync(JournalEntryKind.System, $"Resumed{by}{why}.", null);
+                if (!_loopRunning && !state.State.StopRequested) StartLoop();
+                break;
+            case ControlAction.Stop:
+                await Stop();
+                await WriteJournalAsync(JournalEntryKind.System, $"Stopped{by}{why}. Experiments already running finish; everything recorded stays.", null);
+                break;
+            case ControlAction.SetBudget when request.Budget is { IsEmpty: false } change:
+                var before = EffectiveBudget;
+                state.State.Budget = before.With(change);
+                await state.WriteStateAsync();
+                _budget?.SetBudget(state.State.Budget);
+                _budgetNoticeWritten = false;
+                _status = CurrentStatus() with
+                {
+                    TokenBudget = state.State.Budget.Tokens,
+                    CpuBudgetSeconds = state.State.Budget.CpuSeconds,
+                    GpuBudgetSeconds = state.State.Budget.GpuSeconds,
+                };
+                await WriteJournalAsync(JournalEntryKind.System,
+                    $"Budget changed{by}{why}: {CampaignGrain.Describe(before)} → {CampaignGrain.Describe(state.State.Budget)}.", null);
+                if (!_loopRunning && !state.State.StopRequested) StartLoop();
+                break;
+        }
+        _status = CurrentStatus() with { State = StateNow() };
+        return _status;
+    }
+
+    private void StartLoop()
+    {
+        _loopRunning = true;
+        _doneReason = null;
+        _status = (_status ?? state.State.LastStatus ?? AgentStatus.Initial(Spec)) with { State = AgentState.Running, Activity = "starting" };
+        _loop?.Dispose();
+        _loop = this.RegisterGrainTimer(RunLoopAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
+    }
+
+    private AgentState StateNow() =>
+        state.State.StopRequested ? (_inFlight > 0 ? AgentState.Running : AgentState.Stopped)
+        : state.State.Paused ? AgentState.Paused
+        : _loopRunning ? AgentState.Running
+        : CurrentStatus().State;
+
     private async Task RunLoopAsync(CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["CampaignId"] = CampaignId, ["AgentId"] = Spec.Id });
-        var finalState = AgentState.Done;
         try
         {
             _proposer = proposers.Create(Spec);
-            await RebuildCountersAsync(cancellationToken);
+            await RebuildAsync(cancellationToken);
             await RecoverInterruptedAsync(cancellationToken);
-
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                DelayDeactivation(TimeSpan.FromHours(1));
-                if (state.State.StopRequested) { finalState = AgentState.Stopped; break; }
-                if (BudgetSpentReason() is { } spent)
-                {
-                    await WriteJournalAsync(JournalEntryKind.System, $"Stopping: {spent}.", null);
-                    SetActivity($"done: {spent}");
-                    break;
-                }
-
-                SetActivity("asking for a ticket");
-                var ticket = await Campaign.RequestTicket(new TicketRequest { AgentId = Spec.Id });
-                if (!ticket.Granted)
-                {
-                    SetActivity($"done: {ticket.Reason}");
-                    break;
-                }
-                await RunTicketAsync(ticket, cancellationToken);
-            }
+            var workers = Enumerable.Range(0, Math.Max(1, Assignment.Workers)).Select(_ => WorkAsync(cancellationToken)).ToList();
+            await Task.WhenAll(workers);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -108,55 +151,129 @@ public sealed class AgentGrain(
         catch (Exception ex)
         {
             logger.LogError(ex, "Agent {AgentId} of campaign {CampaignId} failed", Spec.Id, CampaignId);
-            SetActivity($"failed: {ex.Message}");
+            _doneReason = $"failed: {ex.Message}";
         }
 
         _loopRunning = false;
-        _status = CurrentStatus() with { State = finalState };
+        var final = state.State.StopRequested ? AgentState.Stopped : AgentState.Done;
+        _status = CurrentStatus() with { State = final, Activity = _doneReason is { } r ? (r.StartsWith("failed", StringComparison.Ordinal) ? r : $"done: {r}") : "stopped", InFlight = 0 };
         state.State.LastStatus = _status;
         await state.WriteStateAsync();
         await Campaign.ReportAgent(_status);
     }
 
-    private async Task RunTicketAsync(ExperimentTicket ticket, CancellationToken cancellationToken)
+    /// <summary>One worker: experiments one after another until the campaign, the budget or a person says stop.</summary>
+    private async Task WorkAsync(CancellationToken cancellationToken)
     {
-        SetActivity("waiting for a sandbox slot");
-        var lease = await AcquireSlotAsync(ticket.MaxSlots, cancellationToken);
-        try
+        while (!cancellationToken.IsCancellationRequested)
         {
-            var record = await ProposeAsync(ticket, cancellationToken);
-            await ledger.SaveExperimentAsync(record, cancellationToken);
-            if (record.IsFinished)
+            DelayDeactivation(TimeSpan.FromHours(1));
+            if (state.State.StopRequested || _doneReason is not null) return;
+            if (state.State.Paused)
             {
-                await FinishAsync(record, cancellationToken);
+                SetActivity("paused");
+                await Task.Delay(RetryDelay, cancellationToken);
+                continue;
+            }
+
+            var key = Guid.NewGuid().ToString("N");
+            if (!_budget!.TryReserve(key, WorstCase, out var budgetProblem))
+            {
+                if (_budget.Reserved != ResourceUse.Zero)
+                {
+                    // Other experiments of this agent are running; what they do not use comes back.
+                    SetActivity("waiting: budget held by running experiments");
+                    await Task.Delay(RetryDelay, cancellationToken);
+                    continue;
+                }
+                await BudgetSpentAsync(budgetProblem!);
                 return;
             }
-            await RunExperimentAsync(record, lease, cancellationToken);
-        }
-        finally
-        {
-            await GrainFactory.GetGrain<IFleetGrain>(Names.LocalFleet).Release(lease.LeaseId);
+
+            SetActivity("asking for a ticket");
+            var ticket = await Campaign.RequestTicket(new TicketRequest { AgentId = Spec.Id, Estimate = WorstCase });
+            if (!ticket.Granted)
+            {
+                _budget.Cancel(key);
+                if (ticket.Retry)
+                {
+                    SetActivity($"waiting: {ticket.Reason}");
+                    await Task.Delay(RetryDelay, cancellationToken);
+                    continue;
+                }
+                _doneReason ??= ticket.Reason ?? "no more experiments";
+                return;
+            }
+
+            _inFlight++;
+            try
+            {
+                await RunTicketAsync(ticket, key, cancellationToken);
+            }
+            finally
+            {
+                _inFlight--;
+            }
         }
     }
 
-    private async Task<ExperimentRecord> ProposeAsync(ExperimentTicket ticket, CancellationToken cancellationToken)
+    private async Task BudgetSpentAsync(string problem)
+    {
+        _doneReason ??= $"budget spent ({problem})";
+        if (_budgetNoticeWritten) return;
+        _budgetNoticeWritten = true;
+        await WriteJournalAsync(JournalEntryKind.System,
+            $"Stopping: my budget cannot cover another run ({problem}); the worst case of one run is {CampaignGrain.Describe(WorstCase)}. " +
+            "Raise my budget to let me continue.", null);
+    }
+
+    private async Task RunTicketAsync(ExperimentTicket ticket, string budgetKey, CancellationToken cancellationToken)
+    {
+        var record = await PrepareAsync(ticket, cancellationToken);
+        await ledger.SaveExperimentAsync(record, cancellationToken);
+        if (record.IsFinished)
+        {
+            await SettleAndFinishAsync(record, budgetKey, cancellationToken);
+            return;
+        }
+        var finished = await RunWithSlotAsync(record, cancellationToken);
+        await SettleAndFinishAsync(finished, budgetKey, cancellationToken);
+    }
+
+    /// <summary>Builds the experiment for a ticket: the baseline, a repeat with a new seed, or the proposer's next proposal.</summary>
+    private async Task<ExperimentRecord> PrepareAsync(ExperimentTicket ticket, CancellationToken cancellationToken)
     {
         var benchmark = Assignment.Benchmark;
         var baseRecord = new ExperimentRecord
         {
-            Id = $"{CampaignId}/{ticket.Sequence:D4}",
+            Id = ExperimentIds.For(CampaignId, ticket.Sequence),
             CampaignId = CampaignId,
             AgentId = Spec.Id,
             Sequence = ticket.Sequence,
-            ProposerName = ticket.IsBaseline ? "baseline" : _proposer!.Name,
+            ProposerName = ticket.Kind == ExperimentKind.Baseline ? "baseline" : _proposer!.Name,
             Parameters = benchmark.Defaults(),
-            IsBaseline = ticket.IsBaseline,
+            IsBaseline = ticket.Kind == ExperimentKind.Baseline,
+            Kind = ticket.Kind,
             Status = ExperimentStatus.Queued,
             QueuedAt = clock.GetUtcNow(),
             Seed = SeedFor(ticket.Sequence),
-            Hypothesis = ticket.IsBaseline ? "Baseline: every parameter at its default, no edits." : "",
+            Hypothesis = ticket.Kind == ExperimentKind.Baseline ? "Baseline: every parameter at its default, no edits." : "",
         };
-        if (ticket.IsBaseline) return baseRecord;
+        if (ticket.Kind == ExperimentKind.Baseline) return baseRecord;
+        if (ticket.Kind == ExperimentKind.Repeat && ticket.RepeatOf is { } of)
+        {
+            return baseRecord with
+            {
+                ProposerName = "repeat",
+                RepeatOf = of.Id,
+                Parameters = new Dictionary<string, string>(of.Parameters, StringComparer.Ordinal),
+                EditedFiles = new Dictionary<string, string>(of.EditedFiles, StringComparer.Ordinal),
+                Diff = of.Diff,
+                Hypothesis = of.Kind == ExperimentKind.Baseline
+                    ? $"Noise measurement: the baseline again with seed {baseRecord.Seed}."
+                    : $"Confirmation: experiment #{of.Sequence} again with seed {baseRecord.Seed}.",
+            };
+        }
 
         SetActivity("proposing");
         try
@@ -168,22 +285,28 @@ public sealed class AgentGrain(
                 History = experiments.Where(e => e.IsFinished).Select(e => new Observation
                 {
                     Parameters = e.Parameters,
-                    Objective = e.Status == ExperimentStatus.Succeeded ? e.Objective : null,
+                    Objective = e.Status is ExperimentStatus.Succeeded or ExperimentStatus.Pruned ? e.Objective : null,
+                    Pruned = e.Status == ExperimentStatus.Pruned,
                 }).ToList(),
                 Pending = experiments.Where(e => !e.IsFinished).Select(e => e.Parameters).ToList(),
                 Seed = Spec.Seed,
-                Round = _status!.Experiments,
+                Round = _proposals++,
                 Settings = Spec.Settings,
+                Best = ticket.Best,
             };
             var proposal = await _proposer!.ProposeAsync(context, cancellationToken);
             var problem = ProposalValidator.Validate(benchmark, proposal);
             if (problem is not null)
                 return Rejected(baseRecord with { Parameters = proposal.Parameters, Hypothesis = proposal.Hypothesis }, problem);
+            // Advance the branch: a proposal that edits no files builds on the best code found so far.
+            var edits = proposal.EditedFiles.Count == 0 && ticket.Best is { EditedFiles.Count: > 0 } best
+                ? new Dictionary<string, string>(best.EditedFiles, StringComparer.Ordinal)
+                : proposal.EditedFiles;
             return baseRecord with
             {
                 Parameters = proposal.Parameters,
                 Diff = proposal.Diff,
-                EditedFiles = proposal.EditedFiles,
+                EditedFiles = edits,
                 Hypothesis = proposal.Hypothesis,
                 ProposerName = proposal.ProposerName,
             };
@@ -195,17 +318,44 @@ public sealed class AgentGrain(
         }
     }
 
-    private ExperimentRecord Rejected(ExperimentRecord record, string reason)
+    private ExperimentRecord Rejected(ExperimentRecord record, string reason, FailureKind failure = FailureKind.Rejected)
     {
         var now = clock.GetUtcNow();
-        return record with { Status = ExperimentStatus.Failed, Failure = FailureKind.Rejected, Reason = reason, StartedAt = now, EndedAt = now };
+        return record with { Status = ExperimentStatus.Failed, Failure = failure, Reason = reason, StartedAt = now, EndedAt = now };
     }
 
-    private async Task RunExperimentAsync(ExperimentRecord record, SlotLease lease, CancellationToken cancellationToken)
+    /// <summary>Waits for a slot (fair share, GPUs, deadline), runs the experiment on it and releases it once the result is recorded.</summary>
+    private async Task<ExperimentRecord> RunWithSlotAsync(ExperimentRecord record, CancellationToken cancellationToken)
+    {
+        SetActivity($"waiting for a sandbox slot (#{record.Sequence} ready)");
+        var grant = await AcquireSlotAsync(cancellationToken);
+        if (grant.Lease is not { } lease)
+        {
+            var notRun = Rejected(record, $"not started: {grant.Refusal}", FailureKind.NotRun);
+            await ledger.SaveExperimentAsync(notRun, cancellationToken);
+            return notRun;
+        }
+        try
+        {
+            return await RunExperimentAsync(record, lease, cancellationToken);
+        }
+        finally
+        {
+            await Fleet.Release(lease.LeaseId);
+        }
+    }
+
+    private async Task<ExperimentRecord> RunExperimentAsync(ExperimentRecord record, SlotLease lease, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ExperimentId"] = record.Id });
         var benchmark = Assignment.Benchmark;
-        record = record with { Status = ExperimentStatus.Running, StartedAt = clock.GetUtcNow(), Attempt = record.Attempt + 1 };
+        record = record with
+        {
+            Status = ExperimentStatus.Running,
+            StartedAt = clock.GetUtcNow(),
+            SlotStartedAt = lease.GrantedAt == default ? clock.GetUtcNow() : lease.GrantedAt,
+            Attempt = record.Attempt + 1,
+        };
         await ledger.SaveExperimentAsync(record, cancellationToken);
         SetActivity($"running #{record.Sequence}: {record.Hypothesis}");
         logger.LogInformation("Experiment {ExperimentId} attempt {Attempt} starting on slot {Slot}", record.Id, record.Attempt, lease.Slot);
@@ -222,6 +372,7 @@ public sealed class AgentGrain(
             ArtifactsDirectory = options.Value.ArtifactsRoot is { } root
                 ? Path.Combine(root, SafeName(CampaignId), record.Sequence.ToString("D4", CultureInfo.InvariantCulture))
                 : null,
+            EarlyStop = await EarlyStopFor(record, cancellationToken),
         };
 
         var running = record;
@@ -266,32 +417,55 @@ public sealed class AgentGrain(
             LogTail = result.LogTail,
             CpuSeconds = seconds * benchmark.Resources.Cpus,
             GpuSeconds = seconds * lease.GpuDeviceIds.Count,
+            SlotEndedAt = clock.GetUtcNow(),
         };
         await ledger.SaveExperimentAsync(finished, CancellationToken.None);
         logger.LogInformation("Experiment {ExperimentId} {Status} objective {Objective} in {Seconds:F1}s", finished.Id, finished.Status, finished.Objective, seconds);
-        await FinishAsync(finished, cancellationToken);
+        return finished;
     }
 
-    private async Task FinishAsync(ExperimentRecord finished, CancellationToken cancellationToken)
+    /// <summary>The benchmark's early-stopping rule over the curves of the campaign's finished runs; null when the rule is off.</summary>
+    private async Task<Func<MetricPoint, string?>?> EarlyStopFor(ExperimentRecord record, CancellationToken cancellationToken)
     {
-        var experiments = await ledger.GetExperimentsAsync(CampaignId, cancellationToken);
-        var metric = Assignment.Benchmark.Metric;
-        var bestBefore = metric.BestOf(experiments.Where(e => e.Id != finished.Id && e.EndedAt <= finished.EndedAt));
-        var (kind, text) = ReflectionWriter.Reflect(Assignment.Benchmark, finished, bestBefore);
-        await WriteJournalAsync(kind, text, finished.Id);
+        var rule = Assignment.Benchmark.EarlyStopping;
+        // The baseline and repeats always run to the end: they are the references and the noise measurement.
+        if (!rule.Enabled || record.Kind != ExperimentKind.Proposal) return null;
+        var curves = (await ledger.GetExperimentsAsync(CampaignId, cancellationToken))
+            .Where(e => e.Status is ExperimentStatus.Succeeded or ExperimentStatus.Pruned && e.Metrics.Count > 0)
+            .Select(e => (IReadOnlyList<MetricPoint>)e.Metrics)
+            .ToList();
+        var monitor = new EarlyStopper(rule, Assignment.Benchmark.Metric, curves).CreateMonitor();
+        return monitor.Observe;
+    }
 
+    private async Task SettleAndFinishAsync(ExperimentRecord finished, string budgetKey, CancellationToken cancellationToken)
+    {
+        var refund = _budget!.Settle(budgetKey, finished.Use);
         var s = CurrentStatus();
         var succeeded = finished.HasUsableObjective;
+        var metric = Assignment.Benchmark.Metric;
         _status = s with
         {
             Experiments = s.Experiments + 1,
             Succeeded = s.Succeeded + (succeeded ? 1 : 0),
-            CpuSecondsUsed = s.CpuSecondsUsed + finished.CpuSeconds,
-            GpuSecondsUsed = s.GpuSecondsUsed + finished.GpuSeconds,
+            Pruned = s.Pruned + (finished.Status == ExperimentStatus.Pruned ? 1 : 0),
+            Refunded = finished.Status == ExperimentStatus.Pruned ? s.Refunded + refund : s.Refunded,
+            CpuSecondsUsed = _budget.Used.CpuSeconds,
+            GpuSecondsUsed = _budget.Used.GpuSeconds,
+            TokensUsed = _budget.Used.Tokens,
+            Reserved = _budget.Reserved,
+            InFlight = Math.Max(0, _inFlight - 1),
             Best = succeeded && (s.Best is null || metric.IsBetter(finished.Objective!.Value, s.Best.Value)) ? finished.Objective : s.Best,
         };
         state.State.LastStatus = _status;
         await state.WriteStateAsync();
+
+        var experiments = await ledger.GetExperimentsAsync(CampaignId, cancellationToken);
+        var bestBefore = metric.BestOf(experiments.Where(e => e.Id != finished.Id && e.EndedAt <= finished.EndedAt));
+        var (kind, text) = ReflectionWriter.Reflect(Assignment.Benchmark, finished, bestBefore);
+        if (finished.Status == ExperimentStatus.Pruned)
+            text += string.Create(CultureInfo.InvariantCulture, $" Its early stop gave back {refund.CpuSeconds:F0} CPU-s and {refund.GpuSeconds:F0} GPU-s of the reserved budget.");
+        await WriteJournalAsync(kind, text, finished.Id);
         await Campaign.ReportFinished(finished, _status);
     }
 
@@ -303,56 +477,69 @@ public sealed class AgentGrain(
         {
             await WriteJournalAsync(JournalEntryKind.System,
                 $"Re-running experiment #{interrupted.Sequence}: it was {interrupted.Status.ToString().ToLowerInvariant()} when the host stopped.", interrupted.Id);
-            SetActivity("waiting for a sandbox slot");
-            var ticketSlots = (await Campaign.GetStatus()).Slots;
-            var lease = await AcquireSlotAsync(ticketSlots, cancellationToken);
+            var key = $"recover-{interrupted.Id}";
+            // Its worst case was reserved before the crash; hold it again even if the budget was lowered since.
+            _budget!.TryReserve(key, WorstCase, out _);
+            _inFlight++;
             try
             {
-                await RunExperimentAsync(interrupted with { Status = ExperimentStatus.Queued, ContainerId = null }, lease, cancellationToken);
+                var finished = await RunWithSlotAsync(interrupted with { Status = ExperimentStatus.Queued, ContainerId = null }, cancellationToken);
+                await SettleAndFinishAsync(finished, key, cancellationToken);
             }
             finally
             {
-                await GrainFactory.GetGrain<IFleetGrain>(Names.LocalFleet).Release(lease.LeaseId);
+                _inFlight--;
             }
         }
     }
 
-    private async Task RebuildCountersAsync(CancellationToken cancellationToken)
+    private async Task RebuildAsync(CancellationToken cancellationToken)
     {
-        var mine = (await ledger.GetExperimentsAsync(CampaignId, cancellationToken)).Where(e => e.AgentId == Spec.Id && e.IsFinished).ToList();
+        var all = await ledger.GetExperimentsAsync(CampaignId, cancellationToken);
+        var mine = all.Where(e => e.AgentId == Spec.Id && e.IsFinished).ToList();
+        _proposals = all.Count(e => e.AgentId == Spec.Id && e.Kind == ExperimentKind.Proposal);
+        var calls = await ledger.GetModelCallsAsync(CampaignId, cancellationToken);
         var metric = Assignment.Benchmark.Metric;
+        var used = mine.Aggregate(ResourceUse.Zero, (u, e) => u + e.Use with { Tokens = 0 })
+                   + new ResourceUse { Tokens = calls.Where(c => c.AgentId == Spec.Id).Sum(c => c.TotalTokens) };
+        _budget = new BudgetAccount(EffectiveBudget, used);
+        var budget = EffectiveBudget;
         _status = CurrentStatus() with
         {
             State = AgentState.Running,
             Experiments = mine.Count,
-            Succeeded = mine.Count(e => e.Status == ExperimentStatus.Succeeded),
-            CpuSecondsUsed = mine.Sum(e => e.CpuSeconds),
-            GpuSecondsUsed = mine.Sum(e => e.GpuSeconds),
+            Succeeded = mine.Count(e => e.HasUsableObjective),
+            Pruned = mine.Count(e => e.Status == ExperimentStatus.Pruned),
+            CpuSecondsUsed = used.CpuSeconds,
+            GpuSecondsUsed = used.GpuSeconds,
+            TokensUsed = used.Tokens,
+            TokenBudget = budget.Tokens,
+            CpuBudgetSeconds = budget.CpuSeconds,
+            GpuBudgetSeconds = budget.GpuSeconds,
             Best = metric.BestOf(mine)?.Objective,
         };
     }
 
-    private async Task<SlotLease> AcquireSlotAsync(int maxSlots, CancellationToken cancellationToken)
+    private async Task<SlotGrant> AcquireSlotAsync(CancellationToken cancellationToken)
     {
-        var fleet = GrainFactory.GetGrain<IFleetGrain>(Names.LocalFleet);
+        var benchmark = Assignment.Benchmark;
+        var request = new SlotRequest
+        {
+            CampaignId = CampaignId,
+            AgentId = Spec.Id,
+            CampaignWeight = Assignment.CampaignWeight,
+            AgentWeight = Spec.Weight,
+            MaxSlotsForCampaign = Assignment.MaxSlots,
+            Gpus = benchmark.Resources.Gpus,
+            MaxDuration = benchmark.TimeLimit + KillGrace,
+            MustFinishBy = (await Campaign.GetStatus()).Deadline,
+        };
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var grant = await fleet.Acquire(new SlotRequest { CampaignId = CampaignId, AgentId = Spec.Id, MaxSlotsForCampaign = maxSlots }, options.Value.SlotWait);
-            if (grant.Lease is not null) return grant.Lease;
+            var grant = await Fleet.Acquire(request, options.Value.SlotWait);
+            if (grant.Lease is not null || grant.Refusal is not null) return grant;
         }
-    }
-
-    private string? BudgetSpentReason()
-    {
-        var s = CurrentStatus();
-        if (Spec.CpuBudgetSeconds > 0 && s.CpuSecondsUsed >= Spec.CpuBudgetSeconds)
-            return $"CPU budget spent ({s.CpuSecondsUsed:F0} of {Spec.CpuBudgetSeconds:F0} CPU-seconds)";
-        if (Spec.GpuBudgetSeconds > 0 && s.GpuSecondsUsed >= Spec.GpuBudgetSeconds)
-            return $"GPU budget spent ({s.GpuSecondsUsed:F0} of {Spec.GpuBudgetSeconds:F0} GPU-seconds)";
-        if (Spec.TokenBudget > 0 && s.TokensUsed >= Spec.TokenBudget)
-            return $"token budget spent ({s.TokensUsed} of {Spec.TokenBudget} tokens)";
-        return null;
     }
 
     private async Task WriteJournalAsync(JournalEntryKind kind, string text, string? experimentId) =>
@@ -368,7 +555,14 @@ public sealed class AgentGrain(
 
     private AgentStatus CurrentStatus() => _status ?? AgentStatus.Initial(Spec);
 
-    private void SetActivity(string activity) => _status = CurrentStatus() with { Activity = activity };
+    private void SetActivity(string activity) =>
+        _status = CurrentStatus() with
+        {
+            Activity = activity,
+            State = StateNow(),
+            InFlight = _inFlight,
+            Reserved = _budget?.Reserved ?? ResourceUse.Zero,
+        };
 
     private int SeedFor(int sequence) => (int)((uint)(Spec.Seed * 1_000_003 + sequence) & 0x7fffffff);
 

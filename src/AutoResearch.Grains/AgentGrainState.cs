@@ -1,4 +1,5 @@
 using AutoResearch.Abstractions.Grains;
+using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.Grains;
 
@@ -9,4 +10,10 @@ public sealed class AgentGrainState
     [Id(0)] public AgentAssignment? Assignment { get; set; }
     [Id(1)] public bool StopRequested { get; set; }
     [Id(2)] public AgentStatus? LastStatus { get; set; }
+
+    /// <summary>Paused by a person: starts nothing new until resumed.</summary>
+    [Id(3)] public bool Paused { get; set; }
+
+    /// <summary>The agent's budget after changes made while the campaign runs; null means the spec's.</summary>
+    [Id(4)] public BudgetSpec? Budget { get; set; }
 }

@@ -1,9 +1,11 @@
+using System.Globalization;
 using AutoResearch.Abstractions;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Grains;
 using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
+using AutoResearch.Scheduling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -11,8 +13,10 @@ using Orleans.Runtime;
 namespace AutoResearch.Grains;
 
 /// <summary>
-/// One campaign: state machine (Created → Running → Completed/Stopped/Failed), deadline, experiment tickets and the leaderboard.
-/// Counts and the best result are rebuilt from the ledger on activation, so a killed host loses nothing.
+/// One campaign: state machine (Created → Running ⇄ Paused → Completed/Stopped/Failed), deadline, the campaign budget,
+/// experiment tickets (baseline, its noise runs, confirmation runs, proposals) and the noise-aware leaderboard.
+/// Counts, budget use and the leaderboard are rebuilt from the ledger on activation, so a killed host loses nothing.
+/// Control requests queued in the ledger by other processes (CLI, console) are applied by its watchdog.
 /// </summary>
 public sealed class CampaignGrain(
     [PersistentState("campaign", Names.GrainStorage)] IPersistentState<CampaignGrainState> state,
@@ -24,18 +28,22 @@ public sealed class CampaignGrain(
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain
 {
     private readonly HashSet<string> _counted = new(StringComparer.Ordinal);
+    private CampaignLeaderboard? _leaderboard;
+    private BudgetAccount? _budget;
     private int _nextSequence;
     private int _launched;
     private int _succeeded;
     private int _failed;
+    private int _pruned;
     private double? _baseline;
-    private double? _best;
-    private string? _bestExperimentId;
     private IGrainTimer? _watchdog;
 
     private string CampaignId => this.GetPrimaryKeyString();
     private CampaignSpec Spec => state.State.Spec ?? throw new InvalidOperationException($"Campaign '{CampaignId}' has not been started.");
     private int Slots => Spec.Slots > 0 ? Math.Min(Spec.Slots, Math.Max(1, fleet.Value.Slots)) : Math.Max(1, fleet.Value.Slots);
+    private CampaignLeaderboard Board => _leaderboard ??= new CampaignLeaderboard(CampaignId, Spec.Benchmark.Metric, Spec.Noise);
+    private BudgetAccount Budget => _budget ??= new BudgetAccount(EffectiveBudget, ResourceUse.Zero);
+    private BudgetSpec EffectiveBudget => state.State.Budget ?? Spec.Budget;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -58,64 +66,86 @@ public sealed class CampaignGrain(
             state.State.Agents = spec.Agents.ToDictionary(a => a.Id, AgentStatus.Initial);
             await state.WriteStateAsync();
             await SaveCampaignRecordAsync();
+            var noise = spec.Noise.BaselineRuns > 1
+                ? $" The baseline runs {spec.Noise.BaselineRuns} times to measure the noise; a new best must beat the best by {spec.Noise.Sigmas:G3} standard errors" +
+                  (spec.Noise.ConfirmationRuns > 0 ? $", or hold up over {spec.Noise.ConfirmationRuns} confirmation runs." : ".")
+                : " Noise measurement is off: every strictly better result is a new best.";
             await journal.AppendAsync(SystemEntry(
                 $"Campaign started: {spec.Benchmark.Metric.Direction.ToString().ToLowerInvariant()} {spec.Benchmark.Metric.Name} on {spec.Benchmark.Name} " +
-                $"with {spec.Agents.Count} agents, at most {spec.MaxExperiments} experiments, deadline {state.State.Deadline:u}."));
+                $"with {spec.Agents.Count} agents, at most {spec.MaxExperiments} experiments, deadline {state.State.Deadline:u}." + noise));
             logger.LogInformation("Campaign {CampaignId} started with {AgentCount} agents, deadline {Deadline}", CampaignId, spec.Agents.Count, state.State.Deadline);
         }
-        else if (state.State.State == CampaignState.Running)
+        else if (state.State.State is CampaignState.Running or CampaignState.Paused)
         {
-            logger.LogInformation("Campaign {CampaignId} resumed with {Finished} finished experiments", CampaignId, _succeeded + _failed);
+            logger.LogInformation("Campaign {CampaignId} resumed with {Finished} finished experiments", CampaignId, Finished);
             foreach (var id in state.State.Agents.Keys.ToList())
                 state.State.Agents[id] = state.State.Agents[id] with { State = AgentState.Idle, Activity = "resuming" };
-            await journal.AppendAsync(SystemEntry($"Campaign resumed after a restart with {_succeeded + _failed} finished experiments."));
+            await journal.AppendAsync(SystemEntry($"Campaign resumed after a restart with {Finished} finished experiments."));
         }
 
-        if (state.State.State == CampaignState.Running)
+        if (state.State.State is CampaignState.Running or CampaignState.Paused)
         {
-            foreach (var agent in Spec.Agents)
-            {
-                await GrainFactory.GetGrain<IAgentGrain>(IAgentGrain.KeyFor(CampaignId, agent.Id))
-                    .Start(new AgentAssignment { CampaignId = CampaignId, Agent = agent, Benchmark = Spec.Benchmark });
-            }
-            _watchdog ??= this.RegisterGrainTimer(CheckCompletionAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)) { KeepAlive = true });
+            await StartAgentsAsync();
+            _watchdog ??= this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { KeepAlive = true });
         }
         return BuildStatus();
     }
 
     public Task<CampaignStatus> GetStatus() => Task.FromResult(BuildStatus());
 
-    public async Task<CampaignStatus> Stop(string reason)
+    public Task<Leaderboard> GetLeaderboard() =>
+        Task.FromResult(state.State.Spec is null ? new Leaderboard() : Board.Snapshot());
+
+    public Task<CampaignStatus> Stop(string reason) =>
+        Control(new ControlRequest { CampaignId = CampaignId, Action = ControlAction.Stop, Reason = reason, RequestedAt = clock.GetUtcNow() });
+
+    public async Task<CampaignStatus> Control(ControlRequest request)
     {
-        if (state.State.Spec is null || state.State.State != CampaignState.Running)
-            return BuildStatus();
-        state.State.Reason = reason;
-        await FinishAsync(CampaignState.Stopped, reason);
-        foreach (var agent in Spec.Agents)
-            await GrainFactory.GetGrain<IAgentGrain>(IAgentGrain.KeyFor(CampaignId, agent.Id)).Stop();
+        await ApplyAsync(request);
         return BuildStatus();
     }
 
-    public Task<Leaderboard> GetLeaderboard() => Task.FromResult(new Leaderboard());
-
-    public Task<CampaignStatus> Control(ControlRequest request) => Stop(request.Reason);
-
     public async Task<ExperimentTicket> RequestTicket(TicketRequest request)
     {
-        var refusal = WhyNoMoreExperiments();
+        var (refusal, retry) = WhyNoTicket();
         if (refusal is not null)
-            return new ExperimentTicket { Granted = false, Reason = refusal, MaxSlots = Slots };
+            return new ExperimentTicket { Granted = false, Retry = retry, Reason = refusal, MaxSlots = Slots };
 
-        var ticket = new ExperimentTicket
+        var key = _nextSequence.ToString(CultureInfo.InvariantCulture);
+        if (!Budget.TryReserve(key, request.Estimate, out var budgetProblem))
+        {
+            // With experiments in flight, their refunds may make room: ask again later. Otherwise the campaign budget is spent.
+            var inFlight = _launched - _counted.Count > 0;
+            return new ExperimentTicket { Granted = false, Retry = inFlight, Reason = $"campaign budget: {budgetProblem}", MaxSlots = Slots };
+        }
+
+        var sequence = _nextSequence++;
+        _launched++;
+        var kind = ExperimentKind.Proposal;
+        ExperimentRecord? repeatOf = null;
+        if (sequence == 0)
+        {
+            kind = ExperimentKind.Baseline;
+            Board.BaselineLaunched(BaselineStub());
+        }
+        else if (Board.TakeRepeat() is { } repeat)
+        {
+            kind = ExperimentKind.Repeat;
+            repeatOf = await ledger.GetExperimentAsync(repeat.Id) ?? repeat;
+        }
+
+        return new ExperimentTicket
         {
             Granted = true,
-            Sequence = _nextSequence++,
-            IsBaseline = _launched == 0,
+            Sequence = sequence,
+            IsBaseline = kind == ExperimentKind.Baseline,
+            Kind = kind,
+            RepeatOf = repeatOf,
             MaxSlots = Slots,
+            MustFinishBy = state.State.Deadline,
+            Best = Board.Best,
+            Reserved = request.Estimate,
         };
-        _launched++;
-        await Task.CompletedTask;
-        return ticket;
     }
 
     public async Task ReportFinished(ExperimentRecord experiment, AgentStatus agent)
@@ -123,16 +153,13 @@ public sealed class CampaignGrain(
         state.State.Agents[agent.Id] = agent;
         if (_counted.Add(experiment.Id))
         {
-            Count(experiment, out var improved);
-            if (improved && !experiment.IsBaseline)
-            {
-                await journal.AppendAsync(SystemEntry(
-                    $"New best {Spec.Benchmark.Metric.Name}={experiment.Objective:G6} by {experiment.AgentId} (experiment {experiment.Sequence}).",
-                    experiment.Id, JournalEntryKind.Insight));
-            }
+            Budget.Settle(experiment.Sequence.ToString(CultureInfo.InvariantCulture), experiment.Use);
+            Count(experiment);
+            foreach (var judgement in Board.Observe(experiment, clock.GetUtcNow()))
+                await RecordJudgementAsync(judgement);
         }
         await state.WriteStateAsync();
-        await CheckCompletionAsync(CancellationToken.None);
+        await CheckCompletionAsync();
     }
 
     public async Task ReportAgent(AgentStatus agent)
@@ -141,28 +168,183 @@ public sealed class CampaignGrain(
         await state.WriteStateAsync();
     }
 
-    private string? WhyNoMoreExperiments()
+    private int Finished => _succeeded + _failed + _pruned;
+
+    private (string? Reason, bool Retry) WhyNoTicket()
     {
-        if (state.State.Spec is null) return "campaign not started";
-        if (state.State.State != CampaignState.Running) return $"campaign is {state.State.State.ToString().ToLowerInvariant()}";
+        if (state.State.Spec is null) return ("campaign not started", false);
+        if (state.State.State == CampaignState.Paused) return ("campaign paused", true);
+        if (state.State.State != CampaignState.Running) return ($"campaign is {state.State.State.ToString().ToLowerInvariant()}", false);
+        return (WhyFinished(), false);
+    }
+
+    /// <summary>Why the campaign can start no more experiments at all (null while it can).</summary>
+    private string? WhyFinished()
+    {
         if (_launched >= Spec.MaxExperiments) return $"all {Spec.MaxExperiments} experiments granted";
-        if (Spec.Target is { } target && _best is { } best && !Spec.Benchmark.Metric.IsBetter(target, best))
+        if (Spec.Target is { } target && Board.BestMean is { } best && !Spec.Benchmark.Metric.IsBetter(target, best))
             return $"target {target:G6} reached";
         if (state.State.Deadline is { } deadline && clock.GetUtcNow() + Spec.Benchmark.TimeLimit > deadline)
             return "not enough time before the deadline for another run";
         return null;
     }
 
-    private async Task CheckCompletionAsync(CancellationToken cancellationToken)
+    private async Task WatchAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Spec is null || state.State.State != CampaignState.Running) return;
-        // Agents report Done only after their last experiment is recorded, so "all done" also means nothing runs.
-        var agentsDone = state.State.Agents.Count > 0 && state.State.Agents.Values.All(a => a.State is AgentState.Done or AgentState.Stopped);
+        if (state.State.Spec is null) return;
+        try
+        {
+            foreach (var request in await ledger.GetPendingControlsAsync(CampaignId, cancellationToken))
+            {
+                var outcome = await ApplyAsync(request);
+                await ledger.CompleteControlAsync(request.Id, clock.GetUtcNow(), outcome, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Reading control requests of campaign {CampaignId} failed", CampaignId);
+        }
+        await CheckCompletionAsync();
+    }
+
+    private async Task<string> ApplyAsync(ControlRequest request)
+    {
+        if (state.State.Spec is null) return "refused: the campaign was never started";
+        var by = string.IsNullOrWhiteSpace(request.RequestedBy) ? "" : $" by {request.RequestedBy}";
+        var why = string.IsNullOrWhiteSpace(request.Reason) ? "" : $": {request.Reason}";
+        if (request.AgentId is { } agentId)
+        {
+            if (Spec.Agents.All(a => a.Id != agentId))
+                return $"refused: the campaign has no agent '{agentId}' (agents: {string.Join(", ", Spec.Agents.Select(a => a.Id))})";
+            if (state.State.State is not (CampaignState.Running or CampaignState.Paused))
+                return $"refused: the campaign is {state.State.State.ToString().ToLowerInvariant()}";
+            var agent = await GrainFactory.GetGrain<IAgentGrain>(IAgentGrain.KeyFor(CampaignId, agentId)).Control(request);
+            state.State.Agents[agentId] = agent;
+            await state.WriteStateAsync();
+            return $"applied to agent {agentId}: {Describe(request)}";
+        }
+
+        switch (request.Action)
+        {
+            case ControlAction.Pause when state.State.State == CampaignState.Running:
+                state.State.State = CampaignState.Paused;
+                await state.WriteStateAsync();
+                await SaveCampaignRecordAsync();
+                await journal.AppendAsync(SystemEntry($"Campaign paused{by}{why}. Running experiments finish; nothing new starts until it is resumed."));
+                logger.LogInformation("Campaign {CampaignId} paused", CampaignId);
+                return "paused";
+            case ControlAction.Resume when state.State.State == CampaignState.Paused:
+                state.State.State = CampaignState.Running;
+                await state.WriteStateAsync();
+                await SaveCampaignRecordAsync();
+                await journal.AppendAsync(SystemEntry($"Campaign resumed{by}{why}."));
+                logger.LogInformation("Campaign {CampaignId} resumed", CampaignId);
+                await StartAgentsAsync();
+                return "resumed";
+            case ControlAction.Stop when state.State.State is CampaignState.Running or CampaignState.Paused:
+                var reason = string.IsNullOrWhiteSpace(request.Reason) ? $"stopped{by}" : request.Reason;
+                await FinishAsync(CampaignState.Stopped, reason);
+                foreach (var agent in Spec.Agents)
+                    await GrainFactory.GetGrain<IAgentGrain>(IAgentGrain.KeyFor(CampaignId, agent.Id)).Stop();
+                return "stopped";
+            case ControlAction.SetBudget when request.Budget is { IsEmpty: false } change:
+                var before = EffectiveBudget;
+                state.State.Budget = before.With(change);
+                Budget.SetBudget(state.State.Budget);
+                await state.WriteStateAsync();
+                await journal.AppendAsync(SystemEntry($"Campaign budget changed{by}{why}: {Describe(before)} → {Describe(state.State.Budget)}."));
+                if (state.State.State is CampaignState.Running or CampaignState.Paused)
+                    await StartAgentsAsync();
+                return $"budget {Describe(state.State.Budget)}";
+            case ControlAction.SetBudget:
+                return "refused: no budget value given";
+            default:
+                return $"nothing to do: the campaign is {state.State.State.ToString().ToLowerInvariant()}";
+        }
+    }
+
+    private async Task StartAgentsAsync()
+    {
+        var workers = Workers();
+        foreach (var agent in Spec.Agents)
+        {
+            await GrainFactory.GetGrain<IAgentGrain>(IAgentGrain.KeyFor(CampaignId, agent.Id)).Start(new AgentAssignment
+            {
+                CampaignId = CampaignId,
+                Agent = agent,
+                Benchmark = Spec.Benchmark,
+                Workers = workers[agent.Id],
+                CampaignWeight = Spec.Weight,
+                MaxSlots = Slots,
+            });
+        }
+    }
+
+    /// <summary>
+    /// Experiments each agent keeps in flight: the campaign's slots plus one spare, split by agent weight (at least one each),
+    /// so a proposal is always ready when a slot frees up and no slot idles while budget remains.
+    /// </summary>
+    private Dictionary<string, int> Workers()
+    {
+        var total = Slots + 1;
+        var weights = Spec.Agents.ToDictionary(a => a.Id, a => Math.Max(1e-9, a.Weight));
+        var sum = weights.Values.Sum();
+        var result = weights.ToDictionary(w => w.Key, w => Math.Max(1, (int)Math.Floor(total * w.Value / sum)));
+        var order = weights.OrderByDescending(w => w.Value).Select(w => w.Key).ToList();
+        for (var i = 0; result.Values.Sum() < total; i++)
+            result[order[i % order.Count]]++;
+        return result;
+    }
+
+    private async Task RecordJudgementAsync(Judgement j)
+    {
+        var metric = Spec.Benchmark.Metric.Name;
+        var current = await ledger.GetExperimentAsync(j.Experiment.Id) ?? j.Experiment;
+        await ledger.SaveExperimentAsync(current with { Verdict = j.Verdict, Confidence = j.Confidence, Margin = j.Margin });
+        if (j.NewBest is { } best)
+        {
+            await ledger.AppendLeaderboardAsync(best);
+            if (j.Verdict != AcceptanceVerdict.Baseline)
+            {
+                var spread = best.StdDev is { } sd ? $" ± {Format(sd)}" : "";
+                var confidence = j.Confidence is { } c ? $", confidence {c:P1}" : "";
+                await journal.AppendAsync(SystemEntry(
+                    $"New best {metric}={Format(best.Objective)}{spread} over {best.Runs} run(s) by {best.AgentId} (experiment #{best.Sequence}): {j.Why}{confidence}.",
+                    best.ExperimentId, JournalEntryKind.Insight));
+            }
+        }
+        else if (j.Verdict is AcceptanceVerdict.Confirming or AcceptanceVerdict.WithinNoise)
+        {
+            await journal.AppendAsync(SystemEntry($"Experiment #{j.Experiment.Sequence} by {j.Experiment.AgentId}: {j.Why}.", j.Experiment.Id,
+                j.Verdict == AcceptanceVerdict.WithinNoise ? JournalEntryKind.DeadEnd : JournalEntryKind.System));
+        }
+        logger.LogInformation("Experiment {ExperimentId} judged {Verdict} (confidence {Confidence}, margin {Margin})", j.Experiment.Id, j.Verdict, j.Confidence, j.Margin);
+    }
+
+    private async Task CheckCompletionAsync()
+    {
+        if (state.State.Spec is null || state.State.State is not (CampaignState.Running or CampaignState.Paused)) return;
         var running = _launched - _counted.Count;
-        if (running > 0 && !agentsDone) return;
-        var refusal = WhyNoMoreExperiments();
-        if (refusal is null && !agentsDone) return;
-        await FinishAsync(CampaignState.Completed, refusal ?? "every agent has finished");
+        var agentsDone = state.State.Agents.Count > 0 && state.State.Agents.Values.All(a => a.State is AgentState.Done or AgentState.Stopped);
+        if (running > 0) return;
+        var finished = WhyFinished();
+        if (finished is not null)
+        {
+            await FinishAsync(CampaignState.Completed, finished);
+            return;
+        }
+        if (agentsDone && state.State.State == CampaignState.Running)
+            await FinishAsync(CampaignState.Completed, AgentsDoneReason());
+    }
+
+    private string AgentsDoneReason()
+    {
+        // "budget spent (CPU-seconds: 2 used + 6 needed > 7 budget)" → "budget spent": the same reason for every agent reads as one.
+        var reasons = state.State.Agents.Values
+            .Select(a => a.Activity.StartsWith("done: ", StringComparison.Ordinal) ? a.Activity[6..] : a.Activity)
+            .Select(a => a.Contains(" (", StringComparison.Ordinal) ? a[..a.IndexOf(" (", StringComparison.Ordinal)] : a)
+            .Where(a => a.Length > 0).Distinct().ToList();
+        return reasons.Count == 1 ? $"every agent has finished ({reasons[0]})" : "every agent has finished";
     }
 
     private async Task FinishAsync(CampaignState final, string reason)
@@ -172,8 +354,13 @@ public sealed class CampaignGrain(
         state.State.Reason = reason;
         await state.WriteStateAsync();
         await SaveCampaignRecordAsync();
+        foreach (var judgement in Board.Close(clock.GetUtcNow()))
+            await RecordJudgementAsync(judgement);
+        var best = Board.Best;
+        var bestText = best is null ? "no best" : $"best {Format(best.Objective)} over {best.Runs} run(s)";
         await journal.AppendAsync(SystemEntry(
-            $"Campaign {final.ToString().ToLowerInvariant()}: {reason}. {_succeeded} succeeded, {_failed} failed; baseline {Format(_baseline)}, best {Format(_best)}."));
+            $"Campaign {final.ToString().ToLowerInvariant()}: {reason}. {_succeeded} succeeded, {_failed} failed, {_pruned} stopped early; " +
+            $"baseline {Format(_baseline)}, {bestText}; used {Describe(Budget.Used)}."));
         logger.LogInformation("Campaign {CampaignId} {State}: {Reason}", CampaignId, final, reason);
         _watchdog?.Dispose();
         _watchdog = null;
@@ -193,32 +380,45 @@ public sealed class CampaignGrain(
     private async Task RebuildFromLedgerAsync(CancellationToken cancellationToken)
     {
         var experiments = await ledger.GetExperimentsAsync(CampaignId, cancellationToken);
+        var entries = await ledger.GetLeaderboardAsync(CampaignId, cancellationToken);
         _nextSequence = experiments.Count == 0 ? 0 : experiments.Max(e => e.Sequence) + 1;
         _launched = experiments.Count;
+        _leaderboard = new CampaignLeaderboard(CampaignId, Spec.Benchmark.Metric, Spec.Noise);
+        _leaderboard.Restore(experiments, entries);
+        var used = ResourceUse.Zero;
         foreach (var e in experiments.Where(e => e.IsFinished))
         {
             _counted.Add(e.Id);
-            Count(e, out _);
+            Count(e);
+            used += e.Use;
         }
+        _budget = new BudgetAccount(EffectiveBudget, used);
+        // Interrupted experiments are re-run by their agents without a new ticket: hold their worst case again.
+        foreach (var e in experiments.Where(e => !e.IsFinished))
+            _budget.TryReserve(e.Sequence.ToString(CultureInfo.InvariantCulture), ResourceUse.WorstCaseRun(Spec.Benchmark, AgentGrain.KillGrace), out _);
     }
 
-    private void Count(ExperimentRecord e, out bool improved)
+    private void Count(ExperimentRecord e)
     {
-        improved = false;
-        if (!e.HasUsableObjective || e.Objective is not { } value)
-        {
-            _failed++;
-            return;
-        }
-        _succeeded++;
-        if (e.IsBaseline) _baseline ??= value;
-        if (_best is null || Spec.Benchmark.Metric.IsBetter(value, _best.Value))
-        {
-            _best = value;
-            _bestExperimentId = e.Id;
-            improved = true;
-        }
+        if (e.Status == ExperimentStatus.Pruned) _pruned++;
+        else if (e.HasUsableObjective) _succeeded++;
+        else _failed++;
+        if (e.Kind == ExperimentKind.Baseline && e.HasUsableObjective) _baseline ??= e.Objective;
     }
+
+    private ExperimentRecord BaselineStub() => new()
+    {
+        Id = ExperimentIds.For(CampaignId, 0),
+        CampaignId = CampaignId,
+        AgentId = "",
+        Sequence = 0,
+        ProposerName = "baseline",
+        Parameters = Spec.Benchmark.Defaults(),
+        Kind = ExperimentKind.Baseline,
+        IsBaseline = true,
+        Status = ExperimentStatus.Queued,
+        QueuedAt = clock.GetUtcNow(),
+    };
 
     private async Task SaveCampaignRecordAsync() =>
         await ledger.UpsertCampaignAsync(new CampaignRecord
@@ -237,6 +437,7 @@ public sealed class CampaignGrain(
     private CampaignStatus BuildStatus()
     {
         var spec = state.State.Spec;
+        var best = spec is null ? null : Board.Best;
         return new CampaignStatus
         {
             Id = CampaignId,
@@ -247,19 +448,26 @@ public sealed class CampaignGrain(
             Deadline = state.State.Deadline,
             MaxExperiments = spec?.MaxExperiments ?? 0,
             Launched = _launched,
-            Finished = _succeeded + _failed,
+            Finished = Finished,
             Succeeded = _succeeded,
             Failed = _failed,
+            Pruned = _pruned,
             Direction = spec?.Benchmark.Metric.Direction ?? Direction.Minimize,
             MetricName = spec?.Benchmark.Metric.Name ?? "",
             Baseline = _baseline,
-            Best = _best,
-            BestExperimentId = _bestExperimentId,
+            Best = spec is null ? null : Board.BestMean,
+            BestExperimentId = best?.ExperimentId,
+            BestConfidence = best?.Confidence,
+            BestRuns = spec is null ? 0 : Board.BestRuns,
+            NoiseStdDev = spec is null ? null : Board.NoiseStdDev,
             Agents = spec is null ? [] : spec.Agents.Select(a => state.State.Agents.GetValueOrDefault(a.Id) ?? AgentStatus.Initial(a)).ToList(),
             Reason = state.State.Reason,
             ReportMarkdown = state.State.ReportMarkdown,
             ReportHtml = state.State.ReportHtml,
             Slots = spec is null ? 0 : Slots,
+            Budget = spec is null ? new BudgetSpec() : EffectiveBudget,
+            Used = spec is null ? ResourceUse.Zero : Budget.Used,
+            Reserved = spec is null ? ResourceUse.Zero : Budget.Reserved,
         };
     }
 
@@ -273,5 +481,26 @@ public sealed class CampaignGrain(
         At = clock.GetUtcNow(),
     };
 
-    private static string Format(double? value) => value is { } v ? v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
+    private static string Describe(ControlRequest r) => r.Action switch
+    {
+        ControlAction.SetBudget => $"budget {(r.Budget is { } b ? Describe(b) : "unchanged")}",
+        _ => r.Action.ToString().ToLowerInvariant(),
+    };
+
+    private static string Describe(BudgetChange b) => string.Join(", ", new[]
+    {
+        b.Tokens is { } t ? $"tokens {t}" : null,
+        b.CpuSeconds is { } c ? $"CPU-s {c:F0}" : null,
+        b.GpuSeconds is { } g ? $"GPU-s {g:F0}" : null,
+    }.Where(x => x is not null));
+
+    internal static string Describe(BudgetSpec b) =>
+        $"tokens {(b.Tokens > 0 ? b.Tokens.ToString(CultureInfo.InvariantCulture) : "unlimited")}, " +
+        $"CPU-s {(b.CpuSeconds > 0 ? b.CpuSeconds.ToString("F0", CultureInfo.InvariantCulture) : "unlimited")}, " +
+        $"GPU-s {(b.GpuSeconds > 0 ? b.GpuSeconds.ToString("F0", CultureInfo.InvariantCulture) : "unlimited")}";
+
+    internal static string Describe(ResourceUse u) =>
+        string.Create(CultureInfo.InvariantCulture, $"{u.Tokens} tokens, {u.CpuSeconds:F0} CPU-s, {u.GpuSeconds:F0} GPU-s");
+
+    private static string Format(double? value) => value is { } v ? v.ToString("G6", CultureInfo.InvariantCulture) : "n/a";
 }

@@ -18,4 +18,7 @@ public sealed class CampaignGrainState
     [Id(7)] public Dictionary<string, AgentStatus> Agents { get; set; } = [];
     [Id(8)] public string? ReportMarkdown { get; set; }
     [Id(9)] public string? ReportHtml { get; set; }
+
+    /// <summary>The campaign budget after changes made while it runs; null means the spec's.</summary>
+    [Id(10)] public BudgetSpec? Budget { get; set; }
 }

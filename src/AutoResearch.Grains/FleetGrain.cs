@@ -1,76 +1,77 @@
 using AutoResearch.Abstractions.Grains;
+using AutoResearch.Scheduling;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace AutoResearch.Grains;
 
 /// <summary>
-/// Hands out the sandbox slots of one Docker host, first come first served, with a per-campaign cap.
-/// Reentrant so that waiting acquirers do not block releases. Not persisted: leases die with the process.
+/// The sandbox slots and GPU devices of one Docker host, handed to experiments by <see cref="FairShareScheduler"/>: weighted
+/// fair share across campaigns and agents, never one GPU to two experiments, never a start that cannot finish before its
+/// campaign's deadline. Reentrant so that waiting acquirers do not block releases. Not persisted: leases die with the process
+/// (the experiments holding them are re-run after a restart).
 /// </summary>
 [Reentrant]
-public sealed class FleetGrain(IOptions<FleetOptions> options) : Grain, IFleetGrain
+public sealed class FleetGrain(IOptions<FleetOptions> options, TimeProvider clock, ILogger<FleetGrain> logger) : Grain, IFleetGrain
 {
-    private readonly int _slots = Math.Max(1, options.Value.Slots);
-    private readonly Dictionary<Guid, Lease> _leases = [];
-    private readonly LinkedList<Waiter> _waiters = new();
+    private readonly Dictionary<long, TaskCompletionSource<SlotGrant>> _waiters = [];
+    private FairShareScheduler? _scheduler;
 
-    public async Task<SlotGrant> Acquire(SlotRequest request, TimeSpan wait) => new() { Lease = await Acquire(request.CampaignId, request.AgentId, request.MaxSlotsForCampaign, wait) };
+    private FairShareScheduler Scheduler => _scheduler ?? throw new InvalidOperationException("The fleet is not activated.");
 
-    private async Task<SlotLease?> Acquire(string campaignId, string agentId, int maxSlotsForCampaign, TimeSpan wait)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var cap = maxSlotsForCampaign <= 0 ? _slots : Math.Min(maxSlotsForCampaign, _slots);
-        if (_waiters.Count == 0 && TryGrant(campaignId, agentId, cap) is { } immediate)
-            return immediate;
+        var gpus = options.Value.GpuDeviceIds.ToList();
+        if (gpus.Count == 0 && options.Value.DiscoverGpus)
+        {
+            gpus = [.. await GpuDiscovery.DiscoverAsync(cancellationToken)];
+            if (gpus.Count > 0)
+                logger.LogInformation("Fleet discovered {GpuCount} GPUs with nvidia-smi: {GpuDeviceIds}", gpus.Count, gpus);
+        }
+        _scheduler = new FairShareScheduler(Math.Max(1, options.Value.Slots), gpus);
+        logger.LogInformation("Fleet {Fleet} has {Slots} sandbox slots and {GpuCount} GPUs", this.GetPrimaryKeyString(), _scheduler.Slots, gpus.Count);
+        await base.OnActivateAsync(cancellationToken);
+    }
 
-        var waiter = new Waiter(campaignId, agentId, cap, new TaskCompletionSource<SlotLease>(TaskCreationOptions.RunContinuationsAsynchronously));
-        var node = _waiters.AddLast(waiter);
-        await Task.WhenAny(waiter.Completion.Task, Task.Delay(wait));
-        if (waiter.Completion.Task.IsCompletedSuccessfully)
-            return waiter.Completion.Task.Result;
-        if (node.List is not null)
-            _waiters.Remove(node);
-        return null;
+    public async Task<SlotGrant> Acquire(SlotRequest request, TimeSpan wait)
+    {
+        var id = Scheduler.Enqueue(request, clock.GetUtcNow());
+        var completion = new TaskCompletionSource<SlotGrant>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters[id] = completion;
+        Dispatch();
+        if (!completion.Task.IsCompleted)
+            await Task.WhenAny(completion.Task, Task.Delay(wait));
+        if (completion.Task.IsCompleted)
+            return await completion.Task;
+
+        // Timed out: withdraw the request. A grant can only happen inside Dispatch on this (single-threaded) activation,
+        // so after Cancel nothing can grant it any more.
+        _waiters.Remove(id);
+        Scheduler.Cancel(id);
+        return SlotGrant.Wait;
     }
 
     public Task Release(Guid leaseId)
     {
-        if (_leases.Remove(leaseId))
-            ServeWaiters();
+        if (Scheduler.Release(leaseId, clock.GetUtcNow()))
+            Dispatch();
         return Task.CompletedTask;
     }
 
-    public Task<FleetStatus> GetStatus() =>
-        Task.FromResult(new FleetStatus { Slots = _slots, Busy = _leases.Count, Waiting = _waiters.Count });
+    public Task<FleetStatus> GetStatus() => Task.FromResult(Scheduler.Snapshot(clock.GetUtcNow()));
 
-    private void ServeWaiters()
+    private void Dispatch()
     {
-        var node = _waiters.First;
-        while (node is not null && _leases.Count < _slots)
+        foreach (var decision in Scheduler.Schedule(clock.GetUtcNow()))
         {
-            var next = node.Next;
-            var w = node.Value;
-            if (TryGrant(w.CampaignId, w.AgentId, w.Cap) is { } lease)
+            if (!_waiters.Remove(decision.RequestId, out var waiter))
             {
-                _waiters.Remove(node);
-                w.Completion.TrySetResult(lease);
+                // Nobody waits for it any more (cannot happen: cancelled requests leave the scheduler); do not leak the slot.
+                if (decision.Lease is { } orphan) Scheduler.Release(orphan.LeaseId, clock.GetUtcNow());
+                continue;
             }
-            node = next;
+            waiter.TrySetResult(new SlotGrant { Lease = decision.Lease, Refusal = decision.Refusal });
         }
     }
-
-    private SlotLease? TryGrant(string campaignId, string agentId, int cap)
-    {
-        if (_leases.Count >= _slots) return null;
-        if (_leases.Values.Count(l => l.CampaignId == campaignId) >= cap) return null;
-        var used = _leases.Values.Select(l => l.Slot).ToHashSet();
-        var slot = Enumerable.Range(0, _slots).First(i => !used.Contains(i));
-        var lease = new SlotLease { LeaseId = Guid.NewGuid(), Slot = slot };
-        _leases[lease.LeaseId] = new Lease(campaignId, agentId, slot);
-        return lease;
-    }
-
-    private sealed record Lease(string CampaignId, string AgentId, int Slot);
-
-    private sealed record Waiter(string CampaignId, string AgentId, int Cap, TaskCompletionSource<SlotLease> Completion);
 }

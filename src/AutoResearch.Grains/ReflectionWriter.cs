@@ -14,6 +14,20 @@ public static class ReflectionWriter
         var metric = benchmark.Metric;
         var tried = experiment.IsBaseline ? "the baseline (all defaults)" : DescribeChange(benchmark, experiment.Parameters, bestBefore?.Parameters);
 
+        if (experiment.Status == ExperimentStatus.Pruned)
+        {
+            var last = experiment.Objective is { } partial ? $" (last {metric.Name}={Format(partial)})" : "";
+            return (JournalEntryKind.DeadEnd,
+                $"Tried {tried}. Stopped early{last}: {FirstLine(experiment.Reason) ?? "the early-stopping rule fired"}. Conclusion: this setting trails earlier runs at the same point of training.");
+        }
+
+        if (experiment.Kind == ExperimentKind.Repeat && experiment.HasUsableObjective)
+        {
+            return (JournalEntryKind.Result,
+                $"Re-ran {(experiment.RepeatOf is { } of ? $"experiment {of}" : "an earlier experiment")} with seed {experiment.Seed}: {metric.Name}={Format(experiment.Objective!.Value)}. " +
+                "Repeats measure run-to-run noise and confirm improvements before they count.");
+        }
+
         if (experiment.Status != ExperimentStatus.Succeeded || experiment.Objective is not { } value)
         {
             var reason = FirstLine(experiment.Reason) ?? "no reason recorded";
@@ -88,6 +102,7 @@ public static class ReflectionWriter
         FailureKind.NoMetric => "no metric",
         FailureKind.Rejected => "rejected proposal",
         FailureKind.SandboxError => "sandbox error",
+        FailureKind.NotRun => "not run",
         _ => "failure",
     };
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Ports;
+using AutoResearch.Ledger.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -137,22 +138,79 @@ public sealed class EfLedger(
         }
     }
 
-    // TODO(ledger schema v2): leaderboard, model calls and control requests.
-    public Task AppendLeaderboardAsync(LeaderboardEntry entry, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    /// <summary>Stores an accepted best; a second call for the same campaign and index replaces it with the same facts.</summary>
+    public async Task AppendLeaderboardAsync(LeaderboardEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var row = RecordMapper.ToRow(entry);
+        await UpsertAsync(row, row.Id, cancellationToken).ConfigureAwait(false);
+    }
 
-    public Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(string campaignId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.Leaderboard.AsNoTracking().Where(x => x.CampaignId == campaignId).OrderBy(x => x.Idx)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(RecordMapper.ToEntry);
+    }
 
-    public Task RecordModelCallAsync(ModelCallRecord call, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task RecordModelCallAsync(ModelCallRecord call, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var row = RecordMapper.ToRow(call);
+        await UpsertAsync(row, row.Id, cancellationToken).ConfigureAwait(false);
+    }
 
-    public Task<IReadOnlyList<ModelCallRecord>> GetModelCallsAsync(string campaignId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<IReadOnlyList<ModelCallRecord>> GetModelCallsAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.ModelCalls.AsNoTracking().Where(x => x.CampaignId == campaignId)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.OrderBy(x => x.At).ThenBy(x => x.Id, StringComparer.Ordinal).Select(RecordMapper.ToRecord).ToList();
+    }
 
-    public Task<ControlRequest> EnqueueControlAsync(ControlRequest request, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<ControlRequest> EnqueueControlAsync(ControlRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        using var _ = await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = RecordMapper.ToRow(request with { AppliedAt = null, Outcome = null });
+        db.Controls.Add(row);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return RecordMapper.ToRecord(row);
+    }
 
-    public Task<IReadOnlyList<ControlRequest>> GetPendingControlsAsync(string campaignId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<IReadOnlyList<ControlRequest>> GetPendingControlsAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.Controls.AsNoTracking().Where(x => x.CampaignId == campaignId && x.AppliedAt == null).OrderBy(x => x.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(RecordMapper.ToRecord);
+    }
 
-    public Task CompleteControlAsync(long id, DateTimeOffset appliedAt, string outcome, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task CompleteControlAsync(long id, DateTimeOffset appliedAt, string outcome, CancellationToken cancellationToken = default)
+    {
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        using var _ = await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.Controls.FindAsync([id], cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"No control request {id} in the ledger.");
+        row.AppliedAt = appliedAt;
+        row.Outcome = outcome;
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
 
-    public Task<ControlRequest?> GetControlAsync(long id, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<ControlRequest?> GetControlAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.Controls.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : RecordMapper.ToRecord(row);
+    }
 
     private bool IsUniqueViolation(DbUpdateException e) => settings.Provider switch
     {

@@ -15,12 +15,26 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
     public const string JournalTable = "ledger_journal";
     public const string SequencesTable = "ledger_sequences";
     public const string SchemaVersionTable = "ledger_schema_version";
+    public const string LeaderboardTable = "ledger_leaderboard";
+    public const string ModelCallsTable = "ledger_model_calls";
+    public const string ControlsTable = "ledger_controls";
+
+    /// <summary>Tables added by schema version 2.</summary>
+    public static readonly string[] Version2Tables = [LeaderboardTable, ModelCallsTable, ControlsTable];
+
+    /// <summary>Experiment columns (property names) added by schema version 2.</summary>
+    public static readonly string[] Version2ExperimentColumns =
+        [nameof(ExperimentRow.Kind), nameof(ExperimentRow.RepeatOf), nameof(ExperimentRow.Verdict), nameof(ExperimentRow.Confidence),
+         nameof(ExperimentRow.Margin), nameof(ExperimentRow.SlotStartedAt), nameof(ExperimentRow.SlotEndedAt), nameof(ExperimentRow.Tokens)];
 
     public DbSet<CampaignRow> Campaigns => Set<CampaignRow>();
     public DbSet<ExperimentRow> Experiments => Set<ExperimentRow>();
     public DbSet<JournalRow> Journal => Set<JournalRow>();
     public DbSet<SequenceRow> Sequences => Set<SequenceRow>();
     public DbSet<SchemaVersionRow> SchemaVersions => Set<SchemaVersionRow>();
+    public DbSet<LeaderboardRow> Leaderboard => Set<LeaderboardRow>();
+    public DbSet<ModelCallRow> ModelCalls => Set<ModelCallRow>();
+    public DbSet<ControlRow> Controls => Set<ControlRow>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -68,6 +82,28 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         {
             e.ToTable(SequencesTable);
             e.HasKey(s => s.CampaignId);
+        });
+
+        modelBuilder.Entity<LeaderboardRow>(e =>
+        {
+            e.ToTable(LeaderboardTable);
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.CampaignId, x.Idx }).IsUnique();
+        });
+
+        modelBuilder.Entity<ModelCallRow>(e =>
+        {
+            e.ToTable(ModelCallsTable);
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.CampaignId, x.At });
+        });
+
+        modelBuilder.Entity<ControlRow>(e =>
+        {
+            e.ToTable(ControlsTable);
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.HasIndex(x => new { x.CampaignId, x.AppliedAt });
         });
 
         modelBuilder.Entity<SchemaVersionRow>(e =>

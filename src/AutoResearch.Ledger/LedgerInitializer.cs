@@ -20,7 +20,15 @@ public sealed class LedgerInitializer(
     ILogger<LedgerInitializer>? logger = null) : IHostedService
 {
     /// <summary>The schema this build writes and reads.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
+
+    /// <summary>Defaults of the non-null experiment columns added by version 2 (the records' defaults).</summary>
+    private static readonly Dictionary<string, string> Version2Defaults = new(StringComparer.Ordinal)
+    {
+        [nameof(Storage.ExperimentRow.Kind)] = "'Proposal'",
+        [nameof(Storage.ExperimentRow.Verdict)] = "'NotJudged'",
+        [nameof(Storage.ExperimentRow.Tokens)] = "0",
+    };
 
     private const long PostgresInitLockKey = 0x4C45444745520001; // "LEDGER" + 1
 
@@ -120,6 +128,12 @@ public sealed class LedgerInitializer(
                         $"The ledger database has schema version {version}, newer than this build understands ({SchemaVersion}). Upgrade AutoResearch.");
                 }
 
+                if (version == 1)
+                {
+                    await UpgradeFromVersion1Async(db, cancellationToken).ConfigureAwait(false);
+                    version = 2;
+                }
+
                 if (version < SchemaVersion)
                 {
                     throw new InvalidOperationException(
@@ -133,6 +147,41 @@ public sealed class LedgerInitializer(
         {
             await db.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Version 1 → 2 (noise-aware leaderboard, budgets, controls): adds the new experiment columns with their defaults, marks old
+    /// baselines as such, and creates the leaderboard, model-call and control tables. Runs inside the initializer's transaction.
+    /// </summary>
+    private async Task UpgradeFromVersion1Async(LedgerDbContext db, CancellationToken cancellationToken)
+    {
+        var experiments = db.Model.FindEntityType(typeof(Storage.ExperimentRow))!;
+        var table = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(LedgerDbContext.ExperimentsTable);
+        foreach (var name in LedgerDbContext.Version2ExperimentColumns)
+        {
+            var property = experiments.FindProperty(name)!;
+            var column = property.GetColumnName(table)!;
+            var type = property.GetColumnType(table);
+            var nullability = property.IsNullable ? "NULL" : $"NOT NULL DEFAULT {Version2Defaults[name]}";
+            var alter = $"ALTER TABLE {LedgerDbContext.ExperimentsTable} ADD COLUMN {column} {type} {nullability}";
+            await db.Database.ExecuteSqlRawAsync(alter, cancellationToken).ConfigureAwait(false);
+        }
+        var baselines = $"UPDATE {LedgerDbContext.ExperimentsTable} SET kind = 'Baseline' WHERE is_baseline = TRUE";
+        await db.Database.ExecuteSqlRawAsync(baselines, cancellationToken).ConfigureAwait(false);
+
+        // The new tables' DDL, as EF would create it for this provider.
+        var statements = db.Database.GenerateCreateScript()
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(sql => LedgerDbContext.Version2Tables.Any(t =>
+                sql.Contains($"TABLE \"{t}\"", StringComparison.Ordinal) || sql.Contains($"TABLE {t} ", StringComparison.Ordinal) ||
+                sql.Contains($"ON \"{t}\"", StringComparison.Ordinal) || sql.Contains($"ON {t} ", StringComparison.Ordinal)))
+            .ToList();
+        foreach (var sql in statements)
+            await db.Database.ExecuteSqlRawAsync(sql, cancellationToken).ConfigureAwait(false);
+
+        db.SchemaVersions.Add(new SchemaVersionRow { Version = 2, AppliedAt = DateTimeOffset.UtcNow });
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Upgraded the ledger schema from version 1 to 2 ({Provider}): {Statements} new tables and indexes.", settings.Provider, statements.Count);
     }
 
     private async Task<bool> SchemaTableExistsAsync(LedgerDbContext db, CancellationToken cancellationToken)

@@ -63,6 +63,14 @@ internal static class RecordMapper
         ParametersJson = LedgerJson.Serialize(x.Parameters ?? []),
         MetricsJson = LedgerJson.Serialize(x.Metrics ?? []),
         EditedFilesJson = LedgerJson.Serialize(x.EditedFiles ?? []),
+        Kind = x.Kind.ToString(),
+        RepeatOf = x.RepeatOf,
+        Verdict = x.Verdict.ToString(),
+        Confidence = x.Confidence,
+        Margin = x.Margin,
+        SlotStartedAt = x.SlotStartedAt,
+        SlotEndedAt = x.SlotEndedAt,
+        Tokens = x.Tokens,
     };
 
     public static ExperimentRecord ToRecord(ExperimentRow r) => new()
@@ -94,6 +102,114 @@ internal static class RecordMapper
         Parameters = LedgerJson.Deserialize<Dictionary<string, string>>(r.ParametersJson, $"parameters of experiment {r.Id}"),
         Metrics = LedgerJson.Deserialize<List<MetricPoint>>(r.MetricsJson, $"metrics of experiment {r.Id}"),
         EditedFiles = LedgerJson.Deserialize<Dictionary<string, string>>(r.EditedFilesJson, $"edited files of experiment {r.Id}"),
+        Kind = Enum.Parse<ExperimentKind>(r.Kind),
+        RepeatOf = r.RepeatOf,
+        Verdict = Enum.Parse<AcceptanceVerdict>(r.Verdict),
+        Confidence = r.Confidence,
+        Margin = r.Margin,
+        SlotStartedAt = r.SlotStartedAt,
+        SlotEndedAt = r.SlotEndedAt,
+        Tokens = r.Tokens,
+    };
+
+    public static LeaderboardRow ToRow(LeaderboardEntry e) => new()
+    {
+        Id = $"{e.CampaignId}#{e.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+        CampaignId = e.CampaignId,
+        Idx = e.Index,
+        ExperimentId = e.ExperimentId,
+        Sequence = e.Sequence,
+        AgentId = e.AgentId,
+        Objective = e.Objective,
+        Runs = e.Runs,
+        StdDev = e.StdDev,
+        Confidence = e.Confidence,
+        Margin = e.Margin,
+        AcceptedAt = e.AcceptedAt,
+        ParametersJson = LedgerJson.Serialize(e.Parameters ?? []),
+        EditedFilesJson = LedgerJson.Serialize(e.EditedFiles ?? []),
+    };
+
+    public static LeaderboardEntry ToEntry(LeaderboardRow r) => new()
+    {
+        CampaignId = r.CampaignId,
+        Index = r.Idx,
+        ExperimentId = r.ExperimentId,
+        Sequence = r.Sequence,
+        AgentId = r.AgentId,
+        Objective = r.Objective,
+        Runs = r.Runs,
+        StdDev = r.StdDev,
+        Confidence = r.Confidence,
+        Margin = r.Margin,
+        AcceptedAt = r.AcceptedAt,
+        Parameters = LedgerJson.Deserialize<Dictionary<string, string>>(r.ParametersJson, $"parameters of leaderboard entry {r.Id}"),
+        EditedFiles = LedgerJson.Deserialize<Dictionary<string, string>>(r.EditedFilesJson, $"edited files of leaderboard entry {r.Id}"),
+    };
+
+    public static ModelCallRow ToRow(ModelCallRecord c) => new()
+    {
+        Id = c.Id,
+        CampaignId = c.CampaignId,
+        AgentId = c.AgentId,
+        ExperimentId = c.ExperimentId,
+        Provider = c.Provider,
+        Model = c.Model,
+        Purpose = c.Purpose,
+        PromptTokens = c.PromptTokens,
+        CompletionTokens = c.CompletionTokens,
+        LatencyMs = c.LatencyMs,
+        Outcome = c.Outcome,
+        Error = c.Error,
+        At = c.At,
+    };
+
+    public static ModelCallRecord ToRecord(ModelCallRow r) => new()
+    {
+        Id = r.Id,
+        CampaignId = r.CampaignId,
+        AgentId = r.AgentId,
+        ExperimentId = r.ExperimentId,
+        Provider = r.Provider,
+        Model = r.Model,
+        Purpose = r.Purpose,
+        PromptTokens = r.PromptTokens,
+        CompletionTokens = r.CompletionTokens,
+        LatencyMs = r.LatencyMs,
+        Outcome = r.Outcome,
+        Error = r.Error,
+        At = r.At,
+    };
+
+    public static ControlRow ToRow(ControlRequest c) => new()
+    {
+        CampaignId = c.CampaignId,
+        AgentId = c.AgentId,
+        Action = c.Action.ToString(),
+        BudgetTokens = c.Budget?.Tokens,
+        BudgetGpuSeconds = c.Budget?.GpuSeconds,
+        BudgetCpuSeconds = c.Budget?.CpuSeconds,
+        Reason = c.Reason,
+        RequestedBy = c.RequestedBy,
+        RequestedAt = c.RequestedAt,
+        AppliedAt = c.AppliedAt,
+        Outcome = c.Outcome,
+    };
+
+    public static ControlRequest ToRecord(ControlRow r) => new()
+    {
+        Id = r.Id,
+        CampaignId = r.CampaignId,
+        AgentId = r.AgentId,
+        Action = Enum.Parse<ControlAction>(r.Action),
+        Budget = r.BudgetTokens is null && r.BudgetGpuSeconds is null && r.BudgetCpuSeconds is null
+            ? null
+            : new BudgetChange { Tokens = r.BudgetTokens, GpuSeconds = r.BudgetGpuSeconds, CpuSeconds = r.BudgetCpuSeconds },
+        Reason = r.Reason,
+        RequestedBy = r.RequestedBy,
+        RequestedAt = r.RequestedAt,
+        AppliedAt = r.AppliedAt,
+        Outcome = r.Outcome,
     };
 
     public static JournalRow ToRow(JournalEntry e) => new()

@@ -3,11 +3,11 @@ using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.Proposers;
 
-/// <summary>Builds the built-in optimizers: <c>gp</c>, <c>tpe</c> and <c>random</c>.</summary>
+/// <summary>Builds the built-in optimizers: <c>gp</c>, <c>tpe</c>, <c>random</c> and <c>ablation</c>.</summary>
 public sealed class ProposerFactory : IProposerFactory
 {
     private static readonly string[] Known =
-        [GaussianProcessProposer.StrategyName, TreeParzenProposer.StrategyName, RandomSearchProposer.StrategyName];
+        [GaussianProcessProposer.StrategyName, TreeParzenProposer.StrategyName, RandomSearchProposer.StrategyName, AblationProposer.StrategyName];
 
     public IReadOnlyCollection<string> Strategies => Known;
 
@@ -20,6 +20,7 @@ public sealed class ProposerFactory : IProposerFactory
             GaussianProcessProposer.StrategyName => new GaussianProcessProposer(),
             TreeParzenProposer.StrategyName => new TreeParzenProposer(),
             RandomSearchProposer.StrategyName => new RandomSearchProposer(),
+            AblationProposer.StrategyName => new AblationProposer(),
             _ => throw new ArgumentException(
                 $"Unknown proposer strategy '{agent.Proposer}' for agent '{agent.Id}'; known strategies: {string.Join(", ", Known)}.",
                 nameof(agent)),

@@ -147,21 +147,7 @@ public sealed class CampaignGrainTests(ClusterFixture fixture)
         Assert.Equal(before.ReportHtml, after.ReportHtml);
     }
 
-    private async Task<CampaignStatus> WaitForEndAsync(string id, int seconds = 90)
-    {
-        var campaign = fixture.Grains.GetGrain<ICampaignGrain>(id);
-        CampaignStatus status = await campaign.GetStatus();
-        await WaitUntilAsync(async () => (status = await campaign.GetStatus()).IsTerminal, seconds);
-        return status;
-    }
+    private Task<CampaignStatus> WaitForEndAsync(string id, int seconds = 90) => Waits.ForEndAsync(fixture.Grains, id, seconds);
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 90)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"condition not met within {seconds}s");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 90) => Waits.UntilAsync(condition, seconds);
 }

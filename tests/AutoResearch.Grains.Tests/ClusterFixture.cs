@@ -25,6 +25,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public IJournal Journal => SiloServices.GetRequiredService<IJournal>();
     public IGrainFactory Grains => Cluster.Client;
     public const int FleetSlots = 3;
+    public static readonly string[] GpuDeviceIds = ["0", "1"];
 
     public async Task InitializeAsync()
     {
@@ -41,7 +42,12 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddReports(o => o.OutputDirectory = Path.Combine(DataDirectory, "reports"));
             host.Services.AddSingleton<ISandboxRunner>(Sandbox);
             host.Services.AddSingleton<IProposerFactory, ProposerFactory>();
-            host.Services.Configure<FleetOptions>(o => o.Slots = FleetSlots);
+            host.Services.Configure<FleetOptions>(o =>
+            {
+                o.Slots = FleetSlots;
+                o.GpuDeviceIds = [.. GpuDeviceIds];
+                o.DiscoverGpus = false;
+            });
             host.Services.Configure<AgentOptions>(o => o.SlotWait = TimeSpan.FromSeconds(2));
         });
         Cluster = builder.Build();

@@ -15,6 +15,8 @@ public sealed class ScriptedSandboxRunner : ISandboxRunner
     private readonly ConcurrentDictionary<string, int> _running = new();
     private readonly ConcurrentDictionary<string, int> _peak = new();
     private readonly ConcurrentDictionary<string, int> _runs = new();
+    private readonly ConcurrentDictionary<string, string> _gpusHeld = new();
+    private int _gpuConflicts;
 
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(40);
 
@@ -25,18 +27,29 @@ public sealed class ScriptedSandboxRunner : ISandboxRunner
 
     public int Runs(string campaignId) => _runs.GetValueOrDefault(campaignId);
 
+    /// <summary>Times a run was handed a GPU id that another running experiment held.</summary>
+    public int GpuConflicts => _gpuConflicts;
+
+    /// <summary>GPU ids handed to runs, per campaign.</summary>
+    public ConcurrentDictionary<string, ConcurrentBag<string>> GpusSeen { get; } = new();
+
     public async Task<SandboxResult> RunAsync(SandboxRequest request, Func<string, Task>? onStarted, Action<MetricPoint>? onMetric, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
         var now = _running.AddOrUpdate(request.CampaignId, 1, (_, n) => n + 1);
         _peak.AddOrUpdate(request.CampaignId, now, (_, p) => Math.Max(p, now));
         _runs.AddOrUpdate(request.CampaignId, 1, (_, n) => n + 1);
+        foreach (var gpu in request.GpuDeviceIds)
+        {
+            GpusSeen.GetOrAdd(request.CampaignId, _ => []).Add(gpu);
+            if (!_gpusHeld.TryAdd(gpu, request.ExperimentId)) Interlocked.Increment(ref _gpuConflicts);
+        }
         try
         {
             if (onStarted is not null) await onStarted($"scripted-{request.ExperimentId}");
             await Task.Delay(Delay, cancellationToken);
             if (_scripts.TryGetValue(request.CampaignId, out var script) && script(request) is { } scripted)
-                return scripted with { StartedAt = started, EndedAt = DateTimeOffset.UtcNow };
+                return EarlyStopped(request, scripted with { StartedAt = started, EndedAt = DateTimeOffset.UtcNow });
             var x1 = double.Parse(request.Parameters["x1"], CultureInfo.InvariantCulture);
             var x2 = double.Parse(request.Parameters["x2"], CultureInfo.InvariantCulture);
             var value = Branin(x1, x2);
@@ -54,8 +67,26 @@ public sealed class ScriptedSandboxRunner : ISandboxRunner
         }
         finally
         {
+            foreach (var gpu in request.GpuDeviceIds)
+                _gpusHeld.TryRemove(new KeyValuePair<string, string>(gpu, request.ExperimentId));
             _running.AddOrUpdate(request.CampaignId, 0, (_, n) => n - 1);
         }
+    }
+
+    /// <summary>Feeds the result's metric points to the request's early-stopping callback, like the Docker runner does.</summary>
+    private static SandboxResult EarlyStopped(SandboxRequest request, SandboxResult result)
+    {
+        if (request.EarlyStop is null) return result;
+        for (var i = 0; i < result.Metrics.Count; i++)
+        {
+            if (request.EarlyStop(result.Metrics[i]) is { } reason)
+            {
+                var kept = result.Metrics.Take(i + 1).ToList();
+                var objective = kept.LastOrDefault(m => m.Name == request.Benchmark.Metric.Name)?.Value;
+                return result with { Status = ExperimentStatus.Pruned, Failure = FailureKind.None, Reason = reason, Metrics = kept, Objective = objective };
+            }
+        }
+        return result;
     }
 
     public Task<IReadOnlyList<string>> ReapAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);

@@ -20,7 +20,7 @@ public sealed class ProposerFactoryTests
 
     [Fact]
     public void Strategies_ListsTheBuiltIns() =>
-        Assert.Equal(["gp", "tpe", "random"], new ProposerFactory().Strategies);
+        Assert.Equal(["gp", "tpe", "random", "ablation"], new ProposerFactory().Strategies);
 
     [Fact]
     public void Create_UnknownStrategy_NamesTheKnownOnes()

@@ -23,4 +23,7 @@ public enum FailureKind
 
     /// <summary>The sandbox itself failed (image missing, daemon error).</summary>
     SandboxError = 6,
+
+    /// <summary>Never started: no slot could be granted in time (e.g. the deadline came too close while it waited).</summary>
+    NotRun = 7,
 }

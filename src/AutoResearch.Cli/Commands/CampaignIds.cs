@@ -13,7 +13,7 @@ public static class CampaignIds
         if (!fresh)
         {
             var unfinished = (await ledger.ListCampaignsAsync(cancellationToken))
-                .Where(c => c.Name == spec.Name && c.State is CampaignState.Running or CampaignState.Created)
+                .Where(c => c.Name == spec.Name && c.State is CampaignState.Running or CampaignState.Created or CampaignState.Paused)
                 .OrderByDescending(c => c.CreatedAt)
                 .FirstOrDefault();
             if (unfinished is not null) return (unfinished.Id, true);

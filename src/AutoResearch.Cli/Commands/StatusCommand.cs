@@ -35,7 +35,7 @@ public static class StatusCommand
             var table = new Table().Border(TableBorder.Rounded).AddColumns("campaign", "state", "started", "experiments", "baseline", "best");
             foreach (var c in campaigns.OrderBy(c => c.CreatedAt))
             {
-                var s = LedgerCampaignStatus.From(c, await ledger.GetExperimentsAsync(c.Id, cancellationToken), slots);
+                var s = LedgerCampaignStatus.From(c, await ledger.GetExperimentsAsync(c.Id, cancellationToken), slots, await ledger.GetLeaderboardAsync(c.Id, cancellationToken));
                 table.AddRow(Markup.Escape(c.Id), s.State.ToString(), c.StartedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "–",
                     $"{s.Finished}/{s.MaxExperiments}", Fmt(s.Baseline), Fmt(s.Best));
             }
@@ -55,7 +55,8 @@ public static class StatusCommand
             return 2;
         }
         var experiments = await ledger.GetExperimentsAsync(id, cancellationToken);
-        var status = LedgerCampaignStatus.From(campaign, experiments, campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, slots) : slots);
+        var status = LedgerCampaignStatus.From(campaign, experiments, campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, slots) : slots,
+            await ledger.GetLeaderboardAsync(id, cancellationToken));
         var summary = CampaignSummaryBuilder.Build(status, experiments, null, status.Slots);
         if (json)
             await Console.Out.WriteLineAsync(summary.ToJson());

@@ -6,11 +6,14 @@ namespace AutoResearch.Host.Hosting;
 /// <summary>A campaign's status rebuilt from the ledger alone, for reading without a running silo.</summary>
 public static class LedgerCampaignStatus
 {
-    public static CampaignStatus From(CampaignRecord campaign, IReadOnlyList<ExperimentRecord> experiments, int slots)
+    /// <param name="leaderboard">The ledger's accepted bests (baseline first); when empty the best is the best single run.</param>
+    public static CampaignStatus From(CampaignRecord campaign, IReadOnlyList<ExperimentRecord> experiments, int slots, IReadOnlyList<LeaderboardEntry>? leaderboard = null)
     {
         var spec = campaign.Spec;
         var metric = spec.Benchmark.Metric;
         var succeeded = experiments.Where(e => e.HasUsableObjective).ToList();
+        var pruned = experiments.Count(e => e.Status == ExperimentStatus.Pruned);
+        var accepted = leaderboard is { Count: > 0 } ? leaderboard[^1] : null;
         var best = metric.BestOf(succeeded);
         var agents = spec.Agents.Select(a =>
         {
@@ -22,6 +25,7 @@ public static class LedgerCampaignStatus
                 Succeeded = mineOk.Count,
                 CpuSecondsUsed = mine.Sum(e => e.CpuSeconds),
                 GpuSecondsUsed = mine.Sum(e => e.GpuSeconds),
+                Pruned = mine.Count(e => e.Status == ExperimentStatus.Pruned),
                 Best = metric.BestOf(mineOk)?.Objective,
             };
         }).ToList();
@@ -37,12 +41,17 @@ public static class LedgerCampaignStatus
             Launched = experiments.Count,
             Finished = experiments.Count(e => e.IsFinished),
             Succeeded = succeeded.Count,
-            Failed = experiments.Count(e => e.IsFinished) - succeeded.Count,
+            Failed = experiments.Count(e => e.IsFinished) - succeeded.Count - pruned,
+            Pruned = pruned,
             Direction = metric.Direction,
             MetricName = metric.Name,
             Baseline = experiments.FirstOrDefault(e => e.IsBaseline && e.Status == ExperimentStatus.Succeeded)?.Objective,
-            Best = best?.Objective,
-            BestExperimentId = best?.Id,
+            Best = accepted?.Objective ?? best?.Objective,
+            BestExperimentId = accepted?.ExperimentId ?? best?.Id,
+            BestConfidence = accepted?.Confidence,
+            BestRuns = accepted?.Runs ?? (best is null ? 0 : 1),
+            Budget = spec.Budget,
+            Used = experiments.Where(e => e.IsFinished).Aggregate(Abstractions.Specs.ResourceUse.Zero, (u, e) => u + e.Use),
             Agents = agents,
             Reason = campaign.Reason,
             Slots = slots,

@@ -30,4 +30,14 @@ public sealed class ExperimentRow
     public string ParametersJson { get; set; } = "{}";
     public string MetricsJson { get; set; } = "[]";
     public string EditedFilesJson { get; set; } = "{}";
+
+    // Schema version 2.
+    public string Kind { get; set; } = "Proposal";
+    public string? RepeatOf { get; set; }
+    public string Verdict { get; set; } = "NotJudged";
+    public double? Confidence { get; set; }
+    public double? Margin { get; set; }
+    public DateTimeOffset? SlotStartedAt { get; set; }
+    public DateTimeOffset? SlotEndedAt { get; set; }
+    public long Tokens { get; set; }
 }

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Abstractions.Specs;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutoResearch.Cli.Commands;
+
+/// <summary>
+/// <c>autoresearch pause|resume|stop|budget &lt;campaign&gt; [--agent ID]</c>: queues a control request in the ledger, where the
+/// process running the campaign picks it up within a second or two, and waits for it to be applied.
+/// </summary>
+public static class ControlCommand
+{
+    public static Command Create(ControlAction action, Option<string?> data)
+    {
+        var (name, help) = action switch
+        {
+            ControlAction.Pause => ("pause", "Pause a campaign or one agent: running experiments finish, nothing new starts."),
+            ControlAction.Resume => ("resume", "Resume a paused campaign or agent."),
+            ControlAction.Stop => ("stop", "Stop a campaign or one agent for good; everything recorded stays."),
+            _ => ("budget", "Raise or lower the budget of a campaign or one agent while it runs (0 removes a limit)."),
+        };
+        var id = new Argument<string>("campaign") { Description = "Campaign id (see 'autoresearch status')." };
+        var agent = new Option<string?>("--agent") { Description = "Apply to this agent only." };
+        var reason = new Option<string?>("--reason") { Description = "Why (recorded in the journal)." };
+        var wait = new Option<double>("--wait") { Description = "Seconds to wait for the campaign's host to apply it.", DefaultValueFactory = _ => 15 };
+        var command = new Command(name, help) { id, agent, reason, wait };
+        Option<long?>? tokens = null;
+        Option<double?>? cpu = null, gpu = null;
+        if (action == ControlAction.SetBudget)
+        {
+            tokens = new Option<long?>("--tokens") { Description = "Model tokens." };
+            cpu = new Option<double?>("--cpu-seconds") { Description = "CPU-seconds (CPUs × wall time of runs)." };
+            gpu = new Option<double?>("--gpu-seconds") { Description = "GPU-seconds (GPUs × wall time of runs)." };
+            command.Add(tokens);
+            command.Add(cpu);
+            command.Add(gpu);
+        }
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var budget = action == ControlAction.SetBudget
+                ? new BudgetChange { Tokens = parse.GetValue(tokens!), CpuSeconds = parse.GetValue(cpu!), GpuSeconds = parse.GetValue(gpu!) }
+                : null;
+            return ExecuteAsync(action, parse.GetRequiredValue(id), parse.GetValue(agent), parse.GetValue(reason), budget,
+                TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(wait))), parse.GetValue(data), cancellationToken);
+        });
+        return command;
+    }
+
+    public static async Task<int> ExecuteAsync(
+        ControlAction action, string id, string? agentId, string? reason, BudgetChange? budget, TimeSpan wait, string? dataDirectory, CancellationToken cancellationToken)
+    {
+        if (action == ControlAction.SetBudget)
+        {
+            if (budget is null || budget.IsEmpty)
+                return await FailAsync("budget: give at least one of --tokens, --cpu-seconds, --gpu-seconds.", 2);
+            if (budget.Tokens < 0 || budget.CpuSeconds < 0 || budget.GpuSeconds < 0)
+                return await FailAsync("budget: values must be 0 (no limit) or positive.", 2);
+        }
+
+        using var host = CliHost.BuildStorageOnly(dataDirectory);
+        await host.Services.GetRequiredService<AutoResearch.Ledger.LedgerInitializer>().EnsureCreatedAsync(cancellationToken);
+        var ledger = host.Services.GetRequiredService<ILedger>();
+        var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
+        if (campaign is null)
+            return await FailAsync($"No campaign '{id}' in the ledger. Run 'autoresearch status' to list campaigns.", 2);
+        if (agentId is not null && campaign.Spec.Agents.All(a => a.Id != agentId))
+            return await FailAsync($"Campaign '{id}' has no agent '{agentId}'; its agents: {string.Join(", ", campaign.Spec.Agents.Select(a => a.Id))}.", 2);
+        if (campaign.State is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed)
+            return await FailAsync($"Campaign '{id}' is {campaign.State.ToString().ToLowerInvariant()}; there is nothing left to control.", 2);
+
+        var queued = await ledger.EnqueueControlAsync(new ControlRequest
+        {
+            CampaignId = id,
+            AgentId = agentId,
+            Action = action,
+            Budget = budget,
+            Reason = reason ?? "",
+            RequestedBy = $"cli ({Environment.UserName})",
+            RequestedAt = DateTimeOffset.UtcNow,
+        }, cancellationToken);
+
+        var until = DateTimeOffset.UtcNow + wait;
+        while (true)
+        {
+            var current = await ledger.GetControlAsync(queued.Id, cancellationToken);
+            if (current?.AppliedAt is not null)
+            {
+                var refused = current.Outcome?.StartsWith("refused", StringComparison.Ordinal) == true;
+                await (refused ? Console.Error : Console.Out).WriteLineAsync($"{Target(id, agentId)}: {current.Outcome}");
+                return refused ? 1 : 0;
+            }
+            if (DateTimeOffset.UtcNow >= until) break;
+            await Task.Delay(250, cancellationToken);
+        }
+        var seconds = wait.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture);
+        await Console.Out.WriteLineAsync(
+            $"{Target(id, agentId)}: request #{queued.Id} queued; no running host applied it within {seconds} s. " +
+            "It is applied when the campaign runs again ('autoresearch run' with its campaign file resumes it).");
+        return 3;
+    }
+
+    private static string Target(string id, string? agentId) => agentId is null ? $"campaign {id}" : $"agent {agentId} of campaign {id}";
+
+    private static async Task<int> FailAsync(string message, int code)
+    {
+        await Console.Error.WriteLineAsync(message);
+        return code;
+    }
+}

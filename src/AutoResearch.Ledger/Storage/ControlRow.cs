@@ -1,0 +1,18 @@
+namespace AutoResearch.Ledger.Storage;
+
+/// <summary>Table <c>ledger_controls</c>: control requests queued for a campaign's host; the id is assigned by the database.</summary>
+public sealed class ControlRow
+{
+    public long Id { get; set; }
+    public string CampaignId { get; set; } = "";
+    public string? AgentId { get; set; }
+    public string Action { get; set; } = "";
+    public long? BudgetTokens { get; set; }
+    public double? BudgetGpuSeconds { get; set; }
+    public double? BudgetCpuSeconds { get; set; }
+    public string Reason { get; set; } = "";
+    public string RequestedBy { get; set; } = "";
+    public DateTimeOffset RequestedAt { get; set; }
+    public DateTimeOffset? AppliedAt { get; set; }
+    public string? Outcome { get; set; }
+}

@@ -1,0 +1,62 @@
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Ports;
+
+namespace AutoResearch.Proposers;
+
+/// <summary>
+/// Ablation: takes the campaign's current best and reverts one of its changes (a parameter that differs from the baseline)
+/// to the baseline value, to learn which changes carry the improvement. Each ablation is tried once per best; when the best
+/// has no untried ablation left (or is the baseline itself) it falls back to random search so the agent's slot is not wasted.
+/// </summary>
+public sealed class AblationProposer : IProposer
+{
+    public const string StrategyName = "ablation";
+
+    private readonly RandomSearchProposer _fallback = new();
+
+    public string Name => StrategyName;
+
+    public Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Propose(context));
+    }
+
+    internal Proposal Propose(ProposalContext context)
+    {
+        if (context.Best is { } best)
+        {
+            var tried = context.History.Select(h => h.Parameters).Concat(context.Pending).ToList();
+            foreach (var parameter in context.Benchmark.Parameters)
+            {
+                if (!best.Parameters.TryGetValue(parameter.Name, out var value) || SameValue(value, parameter.Default)) continue;
+                var candidate = new Dictionary<string, string>(best.Parameters, StringComparer.Ordinal) { [parameter.Name] = parameter.Default };
+                if (tried.Any(t => SameAssignment(t, candidate))) continue;
+                return new Proposal
+                {
+                    Parameters = candidate,
+                    EditedFiles = new Dictionary<string, string>(best.EditedFiles, StringComparer.Ordinal),
+                    Hypothesis = $"Ablation of the best (experiment #{best.Sequence}): revert {parameter.Name} {value} → {parameter.Default} (baseline) " +
+                                 $"and keep everything else; if the result holds, {parameter.Name} is not what made it better.",
+                    ProposerName = Name,
+                };
+            }
+        }
+        var random = _fallback.Propose(context);
+        return random with
+        {
+            ProposerName = Name,
+            Hypothesis = (context.Best is null ? "No best to ablate yet. " : "Every change of the best has been ablated. ") + random.Hypothesis,
+        };
+    }
+
+    private static bool SameAssignment(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && SameValue(kv.Value, v));
+
+    private static bool SameValue(string a, string b) =>
+        string.Equals(a, b, StringComparison.Ordinal) ||
+        (double.TryParse(a, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x)
+         && double.TryParse(b, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var y)
+         && Math.Abs(x - y) <= 1e-12 * Math.Max(1, Math.Max(Math.Abs(x), Math.Abs(y))));
+}

@@ -1,0 +1,203 @@
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Specs;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutoResearch.Ledger.Tests;
+
+/// <summary>Schema version 2: leaderboard, model calls, control requests, the new experiment fields, and the upgrade from version 1.</summary>
+public sealed class SchemaVersion2Tests
+{
+    public static TheoryData<string> Backends => LedgerTestDatabase.Backends;
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task New_experiment_fields_round_trip(string backend)
+    {
+        await using var db = LedgerTestDatabase.Create(backend);
+        var id = TestData.NewCampaignId();
+        var at = new DateTimeOffset(2026, 11, 23, 23, 1, 2, 345, TimeSpan.Zero);
+        var record = TestData.FullExperiment(id, 7) with
+        {
+            Status = ExperimentStatus.Pruned,
+            Kind = ExperimentKind.Repeat,
+            RepeatOf = $"{id}/0003",
+            Verdict = AcceptanceVerdict.WithinNoise,
+            Confidence = 0.8123,
+            Margin = 0.0042,
+            SlotStartedAt = at,
+            SlotEndedAt = at.AddSeconds(17.25),
+            Tokens = 12345,
+        };
+        await db.Ledger.SaveExperimentAsync(record);
+        var back = (await db.Ledger.GetExperimentAsync(record.Id))!;
+        Assert.Equal(ExperimentStatus.Pruned, back.Status);
+        Assert.Equal(ExperimentKind.Repeat, back.Kind);
+        Assert.Equal(record.RepeatOf, back.RepeatOf);
+        Assert.Equal(AcceptanceVerdict.WithinNoise, back.Verdict);
+        Assert.Equal(0.8123, back.Confidence);
+        Assert.Equal(0.0042, back.Margin);
+        Assert.Equal(record.SlotStartedAt, back.SlotStartedAt);
+        Assert.Equal(record.SlotEndedAt, back.SlotEndedAt);
+        Assert.Equal(12345, back.Tokens);
+        Assert.True(back.IsFinished);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Leaderboard_entries_come_back_in_index_order_and_appending_twice_keeps_one(string backend)
+    {
+        await using var db = LedgerTestDatabase.Create(backend);
+        var id = TestData.NewCampaignId();
+        foreach (var index in new[] { 2, 0, 1 })
+            await db.Ledger.AppendLeaderboardAsync(Entry(id, index));
+        await db.Ledger.AppendLeaderboardAsync(Entry(id, 1));
+        await db.Ledger.AppendLeaderboardAsync(Entry(TestData.NewCampaignId("other"), 0));
+
+        var board = await db.Ledger.GetLeaderboardAsync(id);
+        Assert.Equal([0, 1, 2], board.Select(e => e.Index));
+        var first = board[1];
+        Assert.Equal(Entry(id, 1).Objective, first.Objective);
+        Assert.Equal(3, first.Runs);
+        Assert.Equal(0.01, first.StdDev);
+        Assert.Equal(0.99, first.Confidence);
+        Assert.Equal("0.01", first.Parameters["lr"]);
+        Assert.Equal("print(1)", first.EditedFiles["train.py"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Model_calls_are_recorded_once_per_id_and_listed_by_time(string backend)
+    {
+        await using var db = LedgerTestDatabase.Create(backend);
+        var id = TestData.NewCampaignId();
+        var t = new DateTimeOffset(2026, 11, 23, 22, 0, 0, TimeSpan.Zero);
+        var late = Call(id, "b", t.AddSeconds(5));
+        var early = Call(id, "a", t);
+        await db.Ledger.RecordModelCallAsync(late);
+        await db.Ledger.RecordModelCallAsync(early);
+        await db.Ledger.RecordModelCallAsync(early with { Outcome = "ok" });
+
+        var calls = await db.Ledger.GetModelCallsAsync(id);
+        Assert.Equal(["a", "b"], calls.Select(c => c.Id[^1..]));
+        Assert.Equal(early with { Outcome = "ok" }, calls[0]);
+        Assert.Equal(1500, calls[0].TotalTokens);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Control_requests_are_queued_with_distinct_ids_and_leave_the_pending_list_once_applied(string backend)
+    {
+        await using var db = LedgerTestDatabase.Create(backend);
+        var id = TestData.NewCampaignId();
+        var now = DateTimeOffset.UtcNow;
+        var queued = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => db.Ledger.EnqueueControlAsync(new ControlRequest
+        {
+            CampaignId = id,
+            AgentId = i % 2 == 0 ? null : $"agent-{i}",
+            Action = i % 4 == 0 ? ControlAction.SetBudget : ControlAction.Pause,
+            Budget = i % 4 == 0 ? new BudgetChange { CpuSeconds = 100 * i, Tokens = 5 } : null,
+            Reason = $"request {i}",
+            RequestedBy = "test",
+            RequestedAt = now,
+        })));
+        Assert.Equal(8, queued.Select(q => q.Id).Distinct().Count());
+        Assert.All(queued, q => Assert.True(q.Id > 0));
+
+        var pending = await db.Ledger.GetPendingControlsAsync(id);
+        Assert.Equal(queued.Select(q => q.Id).Order(), pending.Select(p => p.Id));
+        var budget = pending.First(p => p.Action == ControlAction.SetBudget && p.Budget!.CpuSeconds > 0);
+        Assert.Equal(5, budget.Budget!.Tokens);
+        Assert.Null(budget.Budget.GpuSeconds);
+
+        await db.Ledger.CompleteControlAsync(pending[0].Id, now.AddSeconds(1), "paused");
+        var applied = (await db.Ledger.GetControlAsync(pending[0].Id))!;
+        Assert.Equal("paused", applied.Outcome);
+        Assert.NotNull(applied.AppliedAt);
+        Assert.Equal(7, (await db.Ledger.GetPendingControlsAsync(id)).Count);
+        Assert.Empty(await db.Ledger.GetPendingControlsAsync("nobody"));
+        Assert.Null(await db.Ledger.GetControlAsync(-1));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Ledger.CompleteControlAsync(999_999, now, "x"));
+    }
+
+    [Fact]
+    public async Task A_version_1_sqlite_ledger_is_upgraded_in_place_and_keeps_its_experiments()
+    {
+        await using var db = LedgerTestDatabase.Create("sqlite");
+        var id = TestData.NewCampaignId();
+        var old = TestData.FullExperiment(id, 0) with { IsBaseline = true };
+        await db.Ledger.SaveExperimentAsync(old);
+        await db.Ledger.SaveExperimentAsync(TestData.FullExperiment(id, 1) with { IsBaseline = false });
+        // Turn the file into what last week's build wrote: version 1 had neither the new tables nor the new columns.
+        var file = db.Settings.SqliteFile!;
+        await using (var connection = new SqliteConnection($"Data Source={file}"))
+        {
+            await connection.OpenAsync();
+            foreach (var table in LedgerDbContext.Version2Tables)
+                await Execute(connection, $"DROP TABLE {table}");
+            foreach (var column in LedgerDbContext.Version2ExperimentColumns)
+                await Execute(connection, $"ALTER TABLE {LedgerDbContext.ExperimentsTable} DROP COLUMN {SnakeCase(column)}");
+            await Execute(connection, $"UPDATE {LedgerDbContext.SchemaVersionTable} SET version = 1");
+        }
+        await db.ReopenAsync();
+
+        var experiments = await db.Ledger.GetExperimentsAsync(id);
+        Assert.Equal(2, experiments.Count);
+        Assert.Equal(ExperimentKind.Baseline, experiments[0].Kind);
+        Assert.Equal(ExperimentKind.Proposal, experiments[1].Kind);
+        Assert.Equal(AcceptanceVerdict.NotJudged, experiments[1].Verdict);
+        Assert.Equal(old.Objective, experiments[0].Objective);
+        Assert.Equal(old.Parameters, experiments[0].Parameters);
+        Assert.Null(experiments[0].SlotStartedAt);
+
+        await db.Ledger.SaveExperimentAsync(experiments[1] with { Verdict = AcceptanceVerdict.Accepted, Tokens = 9 });
+        await db.Ledger.AppendLeaderboardAsync(Entry(id, 0));
+        Assert.Equal(AcceptanceVerdict.Accepted, (await db.Ledger.GetExperimentAsync(experiments[1].Id))!.Verdict);
+        Assert.Single(await db.Ledger.GetLeaderboardAsync(id));
+        await using var context = await db.Services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContextAsync();
+        Assert.Equal([1, 2], (await context.SchemaVersions.ToListAsync()).Select(v => v.Version).Order());
+    }
+
+    private static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+
+    private static async Task Execute(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static LeaderboardEntry Entry(string campaignId, int index) => new()
+    {
+        CampaignId = campaignId,
+        Index = index,
+        ExperimentId = $"{campaignId}/{index:D4}",
+        Sequence = index,
+        AgentId = "explorer-1",
+        Objective = 1.0 / (index + 1),
+        Runs = 3,
+        StdDev = 0.01,
+        Confidence = 0.99,
+        Margin = 0.02,
+        AcceptedAt = new DateTimeOffset(2026, 11, 23, 22, index, 0, TimeSpan.Zero),
+        Parameters = new() { ["lr"] = "0.01" },
+        EditedFiles = new() { ["train.py"] = "print(1)" },
+    };
+
+    private static ModelCallRecord Call(string campaignId, string suffix, DateTimeOffset at) => new()
+    {
+        Id = $"{campaignId}-call-{suffix}",
+        CampaignId = campaignId,
+        AgentId = "llm-1",
+        Provider = "openai-compatible",
+        Model = "qwen2.5-coder",
+        Purpose = "propose",
+        PromptTokens = 1200,
+        CompletionTokens = 300,
+        LatencyMs = 812.5,
+        Outcome = "retry",
+        At = at,
+    };
+}
