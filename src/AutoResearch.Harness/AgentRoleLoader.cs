@@ -5,10 +5,10 @@ namespace AutoResearch.Harness;
 /// <summary>Loads and validates agent role files (<c>agents/&lt;role&gt;.yaml</c>).</summary>
 public static class AgentRoleLoader
 {
-    /// <summary>The proposer strategies known when the caller passes none: <c>gp</c>, <c>tpe</c>, <c>random</c>.</summary>
-    public static readonly IReadOnlyCollection<string> DefaultStrategies = ["gp", "tpe", "random"];
+    /// <summary>The proposer strategies known when the caller passes none: <c>gp</c>, <c>tpe</c>, <c>random</c>, <c>ablation</c>.</summary>
+    public static readonly IReadOnlyCollection<string> DefaultStrategies = ["gp", "tpe", "random", "ablation"];
 
-    private static readonly string[] RootKeys = ["name", "description", "proposer", "model", "settings", "budgets"];
+    private static readonly string[] RootKeys = ["name", "description", "proposer", "model", "weight", "settings", "budgets"];
 
     /// <summary>Loads the role file at <paramref name="path"/>, checking its proposer against <paramref name="knownStrategies"/>.</summary>
     /// <exception cref="SpecValidationException">The file is missing or invalid; every problem is listed.</exception>
@@ -41,6 +41,7 @@ public static class AgentRoleLoader
         var model = root.String("model", required: false);
         var settings = AgentSettings.ReadSettings(root, "settings", allowNull: false);
         var budgets = AgentSettings.ReadBudgets(root) ?? [];
+        var weight = AgentSettings.ReadWeight(root);
         if (errors.Count > 0)
         {
             return null;
@@ -56,6 +57,7 @@ public static class AgentRoleLoader
             TokenBudget = (long)budgets.GetValueOrDefault("tokens"),
             GpuBudgetSeconds = budgets.GetValueOrDefault("gpu_seconds"),
             CpuBudgetSeconds = budgets.GetValueOrDefault("cpu_seconds"),
+            Weight = weight ?? 1,
             SourceFile = file,
         };
     }

@@ -26,6 +26,9 @@ public sealed record AgentRoleSpec
     /// <summary><c>budgets.cpu_seconds</c>; 0 when not given.</summary>
     public double CpuBudgetSeconds { get; init; }
 
+    /// <summary><c>weight</c>: the default fleet share of agents of this role relative to the campaign's other agents; 1 when not given.</summary>
+    public double Weight { get; init; } = 1;
+
     /// <summary>Absolute path of the role file.</summary>
     public string SourceFile { get; init; } = "";
 }

@@ -10,7 +10,11 @@ public static class BenchmarkLoader
     public const string FileName = "benchmark.yaml";
 
     private static readonly string[] RootKeys =
-        ["name", "description", "image", "command", "files", "editable", "metric", "known_optimum", "time_limit", "resources", "parameters"];
+        ["name", "description", "image", "command", "files", "editable", "metric", "known_optimum", "time_limit", "resources", "parameters", "early_stopping"];
+
+    private static readonly string[] EarlyStoppingKeys = ["rule", "metric", "min_step", "min_runs", "eta"];
+
+    private static readonly string[] EarlyStoppingRules = ["none", "median", "successive_halving"];
 
     private static readonly string[] MetricKeys = ["name", "direction"];
     private static readonly string[] ResourceKeys = ["cpus", "memory", "gpus", "pids", "tmpfs"];
@@ -67,6 +71,7 @@ public static class BenchmarkLoader
         var timeLimit = root.Duration("time_limit", required: true);
         var resources = ReadResources(root);
         var parameters = ReadParameters(root);
+        var earlyStopping = ReadEarlyStopping(root);
 
         if (errors.Count > 0)
         {
@@ -87,6 +92,60 @@ public static class BenchmarkLoader
             Parameters = parameters ?? [],
             Description = description,
             KnownOptimum = knownOptimum,
+            EarlyStopping = earlyStopping ?? new EarlyStoppingSpec(),
+        };
+    }
+
+    /// <summary><c>early_stopping: { rule, metric, min_step, min_runs, eta }</c>; absent means every run goes to the end.</summary>
+    private static EarlyStoppingSpec? ReadEarlyStopping(MapReader root)
+    {
+        var map = root.Map("early_stopping", required: false, EarlyStoppingKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var ruleText = map.String("rule", required: true);
+        var rule = ruleText switch
+        {
+            null => (EarlyStoppingRule?)null,
+            "none" => EarlyStoppingRule.None,
+            "median" => EarlyStoppingRule.Median,
+            "successive_halving" => EarlyStoppingRule.SuccessiveHalving,
+            _ => null,
+        };
+        if (ruleText is not null && rule is null)
+        {
+            map.Error("rule", $"unknown rule '{ruleText}'{Suggest.Hint(ruleText, EarlyStoppingRules)}; known: {string.Join(", ", EarlyStoppingRules)}");
+        }
+
+        var metric = map.String("metric", required: false, SpecPatterns.Metric(), SpecPatterns.MetricHint);
+        var minStep = map.Integer("min_step", required: false);
+        if (minStep is < 1)
+        {
+            map.Error("min_step", $"must be 1 or more (no run is stopped before this step), not {minStep}");
+        }
+
+        var minRuns = map.Integer("min_runs", required: false);
+        if (minRuns is < 1 or > 10_000)
+        {
+            map.Error("min_runs", $"must be from 1 to 10000 (earlier runs needed before comparing), not {minRuns}");
+        }
+
+        var eta = map.Number("eta", required: false);
+        if (eta is { } e && !(e > 1 && double.IsFinite(e)))
+        {
+            map.Error("eta", $"must be more than 1 (successive halving keeps the top 1/eta at each rung), not {e}");
+        }
+
+        var defaults = new EarlyStoppingSpec();
+        return new EarlyStoppingSpec
+        {
+            Rule = rule ?? EarlyStoppingRule.None,
+            Metric = metric,
+            MinStep = minStep is >= 1 ? minStep.Value : defaults.MinStep,
+            MinRuns = minRuns is >= 1 and <= 10_000 ? (int)minRuns.Value : defaults.MinRuns,
+            Eta = eta is > 1 ? eta.Value : defaults.Eta,
         };
     }
 

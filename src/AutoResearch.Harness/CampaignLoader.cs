@@ -13,9 +13,11 @@ public static class CampaignLoader
     public const string AgentsFolderName = "agents";
 
     private static readonly string[] RootKeys =
-        ["name", "goal", "benchmark", "agents_dir", "max_experiments", "duration", "target", "slots", "agents"];
+        ["name", "goal", "benchmark", "agents_dir", "max_experiments", "duration", "target", "slots", "weight", "budget", "noise", "agents"];
 
-    private static readonly string[] AgentKeys = ["id", "role", "seed", "settings", "budgets"];
+    private static readonly string[] AgentKeys = ["id", "role", "seed", "weight", "settings", "budgets"];
+
+    private static readonly string[] NoiseKeys = ["baseline_runs", "confirmation_runs", "sigmas"];
 
     /// <summary>
     /// Loads the campaign file at <paramref name="path"/>. Role proposers are checked against
@@ -56,6 +58,9 @@ public static class CampaignLoader
             root.Error("slots", $"must be 0 (all the fleet has) or more, not {slots}");
         }
 
+        var weight = AgentSettings.ReadWeight(root);
+        var budget = AgentSettings.ReadBudgets(root, "budget") ?? [];
+        var noise = ReadNoise(root);
         var benchmark = ReadBenchmark(root, folder, sink);
         var agentsDir = ReadAgentsDir(root, folder);
         var agents = ReadAgents(root, agentsDir, strategies, sink);
@@ -76,6 +81,66 @@ public static class CampaignLoader
             Target = target,
             Slots = (int)(slots ?? 0),
             SourceFile = file,
+            Weight = weight ?? 1,
+            Budget = new BudgetSpec
+            {
+                Tokens = (long)budget.GetValueOrDefault("tokens"),
+                GpuSeconds = budget.GetValueOrDefault("gpu_seconds"),
+                CpuSeconds = budget.GetValueOrDefault("cpu_seconds"),
+            },
+            Noise = noise ?? new NoiseSpec(),
+        };
+    }
+
+    /// <summary><c>noise: off</c>, or a mapping of <see cref="NoiseKeys"/>; defaults for what is not given.</summary>
+    private static NoiseSpec? ReadNoise(MapReader root)
+    {
+        if (!root.Has("noise"))
+        {
+            return null;
+        }
+
+        if (root.Raw("noise") is YScalar scalar)
+        {
+            if (string.Equals(scalar.Value, "off", StringComparison.OrdinalIgnoreCase) || string.Equals(scalar.Value, "false", StringComparison.OrdinalIgnoreCase))
+            {
+                return NoiseSpec.Off;
+            }
+
+            root.Error("noise", $"must be 'off' or a mapping with {string.Join(", ", NoiseKeys)}, not '{scalar.Value}'");
+            return null;
+        }
+
+        var map = root.Map("noise", required: false, NoiseKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var defaults = new NoiseSpec();
+        var baselineRuns = map.Integer("baseline_runs", required: false);
+        if (baselineRuns is < 1 or > 100)
+        {
+            map.Error("baseline_runs", $"must be from 1 (no noise measurement) to 100, not {baselineRuns}");
+        }
+
+        var confirmationRuns = map.Integer("confirmation_runs", required: false);
+        if (confirmationRuns is < 0 or > 100)
+        {
+            map.Error("confirmation_runs", $"must be from 0 to 100, not {confirmationRuns}");
+        }
+
+        var sigmas = map.Number("sigmas", required: false);
+        if (sigmas is { } sg && !(sg >= 0 && double.IsFinite(sg)))
+        {
+            map.Error("sigmas", $"must be 0 or more (standard errors a new best must win by), not {sg}");
+        }
+
+        return new NoiseSpec
+        {
+            BaselineRuns = (int)Math.Clamp(baselineRuns ?? defaults.BaselineRuns, 1, 100),
+            ConfirmationRuns = (int)Math.Clamp(confirmationRuns ?? defaults.ConfirmationRuns, 0, 100),
+            Sigmas = sigmas is { } v && v >= 0 && double.IsFinite(v) ? v : defaults.Sigmas,
         };
     }
 
@@ -204,6 +269,7 @@ public static class CampaignLoader
 
             var settings = AgentSettings.ReadSettings(a, "settings", allowNull: true);
             var budgets = AgentSettings.ReadBudgets(a);
+            var agentWeight = AgentSettings.ReadWeight(a);
             if (id is null || role is null || seed is null)
             {
                 continue;
@@ -234,6 +300,7 @@ public static class CampaignLoader
                 CpuBudgetSeconds = budgets.TryGetValue("cpu_seconds", out var cpu) ? cpu : role.CpuBudgetSeconds,
                 Seed = seed.Value,
                 Settings = merged,
+                Weight = agentWeight ?? role.Weight,
             });
         }
 

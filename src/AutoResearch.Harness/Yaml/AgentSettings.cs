@@ -6,6 +6,18 @@ internal static class AgentSettings
     /// <summary>The budget keys, in order.</summary>
     public static readonly string[] BudgetKeys = ["tokens", "gpu_seconds", "cpu_seconds"];
 
+    /// <summary>An optional positive <c>weight</c> (share of the fleet); null when absent or invalid (the error is recorded).</summary>
+    public static double? ReadWeight(MapReader parent)
+    {
+        var weight = parent.Number("weight", required: false);
+        if (weight is { } w && !(w > 0 && double.IsFinite(w)))
+        {
+            parent.Error("weight", $"must be more than 0 (a share of the fleet relative to the others), not {YamlValues.FormatReal(w)}");
+            return null;
+        }
+        return weight;
+    }
+
     /// <summary>
     /// Reads a free-form map of single values. A null value is kept as null when <paramref name="allowNull"/>
     /// (an override that removes the role's setting), and reported otherwise. Known settings are range-checked.
@@ -71,18 +83,18 @@ internal static class AgentSettings
     };
 
     /// <summary>Reads the budgets given (each a number ≥ 0; tokens whole); absent keys are absent from the result.</summary>
-    public static Dictionary<string, double>? ReadBudgets(MapReader parent)
+    public static Dictionary<string, double>? ReadBudgets(MapReader parent, string key = "budgets")
     {
-        var map = parent.Map("budgets", required: false, BudgetKeys);
+        var map = parent.Map(key, required: false, BudgetKeys);
         if (map is null)
         {
             return null;
         }
 
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var key in BudgetKeys)
+        foreach (var budgetKey in BudgetKeys)
         {
-            double? value = key == "tokens" ? map.Integer(key, required: false) : map.Number(key, required: false);
+            double? value = budgetKey == "tokens" ? map.Integer(budgetKey, required: false) : map.Number(budgetKey, required: false);
             if (value is null)
             {
                 continue;
@@ -90,11 +102,11 @@ internal static class AgentSettings
 
             if (value < 0)
             {
-                map.Error(key, $"must be 0 or more, not {YamlValues.FormatReal(value.Value)}");
+                map.Error(budgetKey, $"must be 0 or more, not {YamlValues.FormatReal(value.Value)}");
                 continue;
             }
 
-            result[key] = value.Value;
+            result[budgetKey] = value.Value;
         }
 
         return result;
