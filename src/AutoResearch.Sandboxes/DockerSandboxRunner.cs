@@ -129,22 +129,31 @@ public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
                 containerId, false, new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true }, cancellationToken);
             pump = PumpAsync(output, run, pumpStop.Token);
 
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, run.StopRequested);
             await _docker.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken);
             run.MarkStarted();
             limit.CancelAfter(benchmark.TimeLimit);
 
             var timedOut = false;
+            var pruned = false;
             try
             {
                 await _docker.Containers.WaitContainerAsync(containerId, limit.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                timedOut = true;
-                _logger.LogInformation(
-                    "Experiment {ExperimentId} ran past its time limit of {TimeLimit}; killing {ContainerId}",
-                    request.ExperimentId, benchmark.TimeLimit, containerId);
+                if (run.StopReason is { } stopReason)
+                {
+                    pruned = true;
+                    _logger.LogInformation("Stopping experiment {ExperimentId} early: {Reason}; killing {ContainerId}", request.ExperimentId, stopReason, containerId);
+                }
+                else
+                {
+                    timedOut = true;
+                    _logger.LogInformation(
+                        "Experiment {ExperimentId} ran past its time limit of {TimeLimit}; killing {ContainerId}",
+                        request.ExperimentId, benchmark.TimeLimit, containerId);
+                }
                 await KillAsync(containerId);
                 await WaitExitedAsync(containerId);
             }
@@ -162,7 +171,7 @@ public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
                 await CopyArtifactsAsync(containerId, run, create.WorkingDir, artifacts, cancellationToken);
             }
 
-            var result = Classify(run, inspect.State, timedOut);
+            var result = pruned ? run.Pruned(run.StopReason!) : Classify(run, inspect.State, timedOut);
             _logger.LogInformation(
                 "Experiment {ExperimentId} finished: {Status} {Failure} exit code {ExitCode} objective {Objective} in {Elapsed}",
                 request.ExperimentId, result.Status, result.Failure, result.ExitCode, result.Objective, result.EndedAt - result.StartedAt);

@@ -15,8 +15,10 @@ internal sealed class SandboxRun
     private readonly Lock _gate = new();
     private readonly List<MetricPoint> _metrics = [];
     private readonly List<string> _notes = [];
+    private readonly CancellationTokenSource _stop = new();
     private int _droppedNotes;
     private bool _callbackFailed;
+    private bool _earlyStopFailed;
 
     public SandboxRun(SandboxRequest request, int outputCapBytes, Action<MetricPoint>? onMetric, ILogger logger)
     {
@@ -41,6 +43,12 @@ internal sealed class SandboxRun
 
     public long? ExitCode { get; set; }
 
+    /// <summary>Fires when the request's early-stopping callback asks to stop the run.</summary>
+    public CancellationToken StopRequested => _stop.Token;
+
+    /// <summary>Why the early-stopping callback stopped the run; null while it runs on.</summary>
+    public string? StopReason { get; private set; }
+
     public void MarkStarted() => StartedAt = DateTimeOffset.UtcNow;
 
     public void MarkEnded() => EndedAt ??= DateTimeOffset.UtcNow;
@@ -53,6 +61,7 @@ internal sealed class SandboxRun
             _metrics.Add(point);
         }
 
+        CheckEarlyStop(point);
         if (_onMetric is null)
         {
             return;
@@ -68,6 +77,31 @@ internal sealed class SandboxRun
             {
                 _callbackFailed = true;
                 _logger.LogWarning(ex, "The metric callback failed for {MetricName} in experiment {ExperimentId}; the run goes on", point.Name, Request.ExperimentId);
+            }
+        }
+    }
+
+    private void CheckEarlyStop(MetricPoint point)
+    {
+        if (Request.EarlyStop is not { } rule || StopReason is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (rule(point) is { } reason)
+            {
+                StopReason = reason;
+                _stop.Cancel();
+            }
+        }
+        catch (Exception ex)
+        {
+            if (!_earlyStopFailed)
+            {
+                _earlyStopFailed = true;
+                _logger.LogWarning(ex, "The early-stopping rule failed for experiment {ExperimentId}; the run goes on", Request.ExperimentId);
             }
         }
     }
@@ -126,6 +160,9 @@ internal sealed class SandboxRun
     public SandboxResult Succeed(double objective) => Build(ExperimentStatus.Succeeded, FailureKind.None, null, objective);
 
     public SandboxResult Fail(FailureKind failure, string reason) => Build(ExperimentStatus.Failed, failure, reason, null);
+
+    /// <summary>Stopped early: the objective is the last value it reported (a pessimistic estimate), if any.</summary>
+    public SandboxResult Pruned(string reason) => Build(ExperimentStatus.Pruned, FailureKind.None, reason, LastValue(Request.Benchmark.Metric.Name));
 
     private SandboxResult Build(ExperimentStatus status, FailureKind failure, string? reason, double? objective)
     {

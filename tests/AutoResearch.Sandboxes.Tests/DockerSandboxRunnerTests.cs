@@ -218,6 +218,55 @@ public sealed class DockerSandboxRunnerTests : IDisposable
         await DockerAssertions.AssertNoContainersAsync(_client, bench.CampaignId);
     }
 
+    private const string SlowCurve = """
+        import time
+        for step in range(1, 21):
+            print(f"METRIC loss={1.0 / step} step={step}", flush=True)
+            time.sleep(0.5)
+        """;
+
+    [DockerFact]
+    public async Task The_early_stopping_rule_kills_a_hopeless_run_and_it_is_recorded_as_pruned()
+    {
+        using var bench = Bench(("curve.py", SlowCurve));
+        var seen = new System.Collections.Concurrent.ConcurrentBag<long>();
+        var request = bench.Request(bench.Spec(["python3", "curve.py"])) with
+        {
+            EarlyStop = point =>
+            {
+                seen.Add(point.Step ?? -1);
+                return point.Step == 3 ? "median rule: loss 0.333 at step 3 is worse than the median 0.1 of 3 earlier runs at step 3" : null;
+            },
+        };
+        var watch = Stopwatch.StartNew();
+        var result = await RunAsync(request);
+        watch.Stop();
+
+        Assert.Equal(ExperimentStatus.Pruned, result.Status);
+        Assert.Equal(FailureKind.None, result.Failure);
+        Assert.StartsWith("median rule: loss 0.333 at step 3", result.Reason);
+        Assert.Equal(1.0 / 3, result.Objective!.Value, 6);
+        Assert.Equal([1L, 2, 3], result.Metrics.Select(m => m.Step!.Value).Take(3));
+        Assert.True(result.Metrics.Count <= 4, $"{result.Metrics.Count} points: the run went on after the stop");
+        // Uninterrupted the script takes 10 s.
+        Assert.True(result.EndedAt - result.StartedAt < TimeSpan.FromSeconds(5), $"ran {result.EndedAt - result.StartedAt}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
+        await DockerAssertions.AssertNoContainersAsync(_client, bench.CampaignId);
+    }
+
+    [DockerFact]
+    public async Task A_rule_that_never_fires_lets_the_run_finish_normally()
+    {
+        using var bench = Bench(("curve.py", SlowCurve.Replace("range(1, 21)", "range(1, 5)", StringComparison.Ordinal)));
+        var calls = 0;
+        var request = bench.Request(bench.Spec(["python3", "curve.py"])) with { EarlyStop = _ => { Interlocked.Increment(ref calls); return null; } };
+        var result = await RunAsync(request);
+
+        Assert.Equal(ExperimentStatus.Succeeded, result.Status);
+        Assert.Equal(0.25, result.Objective);
+        Assert.Equal(4, calls);
+    }
+
     [DockerFact]
     public async Task Allocating_past_the_memory_limit_is_out_of_memory()
     {
