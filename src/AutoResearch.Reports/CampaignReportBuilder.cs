@@ -25,7 +25,8 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             ?? throw new KeyNotFoundException($"Campaign '{campaignId}' is not in the ledger.");
         var experiments = await ledger.GetExperimentsAsync(campaignId, cancellationToken).ConfigureAwait(false);
         var entries = await journal.ReadAsync(campaignId, 0, cancellationToken).ConfigureAwait(false);
-        return Build(campaign, experiments, entries, _time.GetUtcNow());
+        var leaderboard = await ledger.GetLeaderboardAsync(campaignId, cancellationToken).ConfigureAwait(false);
+        return Build(campaign, experiments, entries, _time.GetUtcNow(), leaderboard);
     }
 
     /// <summary>Pure: the report model of <paramref name="campaign"/> as of <paramref name="now"/>.</summary>
@@ -33,8 +34,10 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         CampaignRecord campaign,
         IReadOnlyList<ExperimentRecord> experiments,
         IReadOnlyList<JournalEntry> journalEntries,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IReadOnlyList<LeaderboardEntry>? leaderboard = null)
     {
+        leaderboard ??= [];
         var spec = campaign.Spec;
         var metric = spec.Benchmark.Metric;
         var defaults = spec.Benchmark.Defaults();
@@ -44,7 +47,14 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
 
         var succeeded = ordered.Where(IsUsableSuccess).ToList();
         var baseline = succeeded.FirstOrDefault(e => e.IsBaseline);
-        var best = metric.BestOf(succeeded);
+        var accepted = leaderboard.Count > 0 ? leaderboard[^1] : null;
+        var best = accepted is not null ? ordered.FirstOrDefault(e => e.Id == accepted.ExperimentId) ?? metric.BestOf(succeeded) : metric.BestOf(succeeded);
+        var baselineRuns = baseline is null ? [] : succeeded.Where(e => e.Id == baseline.Id || e.RepeatOf == baseline.Id).Select(e => e.Objective!.Value).ToList();
+        var groups = succeeded.GroupBy(e => e.RepeatOf ?? e.Id, StringComparer.Ordinal).Select(g => g.Select(e => e.Objective!.Value).ToList()).Where(g => g.Count >= 2).ToList();
+        var noiseDof = groups.Sum(g => g.Count - 1);
+        double? noise = noiseDof == 0 ? null : Math.Sqrt(groups.Sum(g => g.Sum(x => (x - g.Average()) * (x - g.Average()))) / noiseDof);
+        var baselineMean = baselineRuns.Count > 0 ? baselineRuns.Average() : (double?)null;
+        var bestValue = accepted?.Objective ?? best?.Objective;
 
         // Best-so-far in the order results became known.
         var bestSoFar = new List<BestSoFarPoint>();
@@ -118,9 +128,16 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             Origin = origin,
             Baseline = baseline is null ? null : rowById[baseline.Id],
             Best = best is null ? null : rowById[best.Id],
-            RelativeImprovement = baseline is null || best is null
+            AcceptedBest = accepted,
+            Leaderboard = leaderboard,
+            BaselineMean = baselineMean,
+            BaselineRuns = baselineRuns.Count,
+            NoiseStdDev = noise,
+            NoiseRuns = groups.Sum(g => g.Count),
+            Pruned = ordered.Count(e => e.Status == ExperimentStatus.Pruned),
+            RelativeImprovement = baselineMean is null || bestValue is null
                 ? null
-                : RelativeImprovement(baseline.Objective!.Value, best.Objective!.Value, metric.Direction),
+                : RelativeImprovement(baselineMean.Value, bestValue.Value, metric.Direction),
             Total = ordered.Count,
             Succeeded = ordered.Count(e => e.Status == ExperimentStatus.Succeeded),
             Failed = failed.Count,
@@ -175,7 +192,11 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         KeyParameters = ReportFormat.KeyParameters(e.Parameters, defaults)
             + (e.Diff is not null || e.EditedFiles.Count > 0 ? " + edits" : ""),
         Hypothesis = e.Hypothesis,
-        Reason = e.Status == ExperimentStatus.Failed ? e.Reason ?? "" : null,
+        Reason = e.Status is ExperimentStatus.Failed or ExperimentStatus.Pruned ? e.Reason ?? "" : null,
+        Kind = e.Kind,
+        RepeatOf = e.RepeatOf,
+        Verdict = e.Verdict,
+        Confidence = e.Confidence,
         CpuSeconds = e.CpuSeconds,
         GpuSeconds = e.GpuSeconds,
         HasEdits = e.Diff is not null || e.EditedFiles.Count > 0,

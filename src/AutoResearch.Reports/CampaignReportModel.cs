@@ -33,12 +33,34 @@ public sealed record CampaignReportModel
     /// <summary>The first succeeded baseline experiment, if any.</summary>
     public ExperimentReportRow? Baseline { get; init; }
 
-    public double? BaselineObjective => Baseline?.Objective;
+    /// <summary>Mean of the baseline's successful runs (with its noise-measurement repeats); null without a baseline.</summary>
+    public double? BaselineMean { get; init; }
 
-    /// <summary>The succeeded experiment with the best objective (earliest on ties).</summary>
+    public int BaselineRuns { get; init; }
+
+    public double? BaselineObjective => BaselineMean ?? Baseline?.Objective;
+
+    /// <summary>
+    /// The campaign's accepted best: the last leaderboard entry when the campaign kept one (noise-aware), else the succeeded
+    /// experiment with the best objective (earliest on ties).
+    /// </summary>
     public ExperimentReportRow? Best { get; init; }
 
-    public double? BestObjective => Best?.Objective;
+    /// <summary>The accepted best's leaderboard entry (mean over its runs, confidence, margin); null for campaigns without a leaderboard.</summary>
+    public LeaderboardEntry? AcceptedBest { get; init; }
+
+    public double? BestObjective => AcceptedBest?.Objective ?? Best?.Objective;
+
+    /// <summary>Accepted bests in order, baseline first (empty for campaigns without a leaderboard).</summary>
+    public IReadOnlyList<LeaderboardEntry> Leaderboard { get; init; } = [];
+
+    /// <summary>Pooled run-to-run standard deviation from the repeat groups, and the runs behind it; null when not measured.</summary>
+    public double? NoiseStdDev { get; init; }
+
+    public int NoiseRuns { get; init; }
+
+    /// <summary>Experiments stopped early by the benchmark's rule (neither succeeded nor failed).</summary>
+    public int Pruned { get; init; }
 
     /// <summary>(best − baseline) / |baseline|, sign flipped for minimize: positive always means better. Null without both or when the baseline is 0.</summary>
     public double? RelativeImprovement { get; init; }

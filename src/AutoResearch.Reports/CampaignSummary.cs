@@ -15,7 +15,21 @@ public sealed record CampaignSummary
     [JsonPropertyName("direction")] public required string Direction { get; init; }
 
     [JsonPropertyName("baseline")] public double? Baseline { get; init; }
+
+    /// <summary>The accepted best (mean of its runs when it was confirmed by repeats); the best single run for campaigns without a leaderboard.</summary>
     [JsonPropertyName("best")] public double? Best { get; init; }
+
+    /// <summary>Probability (0..1) that the best really beats the one before it, from the measured noise; null when unknown.</summary>
+    [JsonPropertyName("best_confidence")] public double? BestConfidence { get; init; }
+
+    /// <summary>Runs behind <see cref="Best"/>.</summary>
+    [JsonPropertyName("best_runs")] public int BestRuns { get; init; }
+
+    /// <summary>Run-to-run standard deviation measured from repeats; null when not measured.</summary>
+    [JsonPropertyName("noise_stddev")] public double? NoiseStdDev { get; init; }
+
+    /// <summary>Experiments stopped early by the benchmark's rule (counted neither as succeeded nor failed).</summary>
+    [JsonPropertyName("pruned")] public int Pruned { get; init; }
 
     /// <summary>Path of <c>report.md</c>, or null when no report was written.</summary>
     [JsonPropertyName("report")] public string? Report { get; init; }

@@ -15,4 +15,10 @@ public sealed record CampaignSummaryAgent
     [JsonPropertyName("gpu_budget_seconds")] public double GpuBudgetSeconds { get; init; }
     [JsonPropertyName("cpu_seconds_used")] public double CpuSecondsUsed { get; init; }
     [JsonPropertyName("cpu_budget_seconds")] public double CpuBudgetSeconds { get; init; }
+
+    /// <summary>Experiments its early-stopping rule stopped.</summary>
+    [JsonPropertyName("pruned")] public int Pruned { get; init; }
+
+    /// <summary>Used ≤ budget for every limited resource (0 = no limit).</summary>
+    [JsonPropertyName("within_budget")] public bool WithinBudget { get; init; }
 }

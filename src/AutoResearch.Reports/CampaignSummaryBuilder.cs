@@ -33,8 +33,13 @@ public static class CampaignSummaryBuilder
             Succeeded = fromLedger ? experiments.Count(e => e.Status == ExperimentStatus.Succeeded) : status.Succeeded,
             Failed = fromLedger ? experiments.Count(e => e.Status == ExperimentStatus.Failed) : status.Failed,
             Direction = status.Direction == Direction.Minimize ? "minimize" : "maximize",
+            Pruned = fromLedger ? experiments.Count(e => e.Status == ExperimentStatus.Pruned) : status.Pruned,
             Baseline = Finite(baseline ?? status.Baseline),
-            Best = Finite(best ?? status.Best),
+            // The campaign's accepted best (noise-aware) when it has one; else the best single run in the ledger.
+            Best = Finite(status.BestExperimentId is not null ? status.Best : best ?? status.Best),
+            BestConfidence = status.BestExperimentId is not null ? status.BestConfidence : null,
+            BestRuns = status.BestExperimentId is not null ? status.BestRuns : best is null ? 0 : 1,
+            NoiseStdDev = Finite(status.NoiseStdDev),
             Report = report?.Markdown,
             ReportHtml = report?.Html,
             Agents = status.Agents.Select(a => new CampaignSummaryAgent
@@ -49,14 +54,19 @@ public static class CampaignSummaryBuilder
                 GpuBudgetSeconds = a.GpuBudgetSeconds,
                 CpuSecondsUsed = a.CpuSecondsUsed,
                 CpuBudgetSeconds = a.CpuBudgetSeconds,
+                Pruned = fromLedger ? experiments.Count(e => e.AgentId == a.Id && e.Status == ExperimentStatus.Pruned) : a.Pruned,
+                WithinBudget = a.Budget.WhyNotFits(a.Used, ResourceUse.Zero) is null,
             }).ToList(),
             Utilization = Utilization(status.StartedAt, status.EndedAt ?? now ?? DateTimeOffset.UtcNow, experiments, slots),
         };
     }
 
     /// <summary>
-    /// Sum over experiments of their run time (start to end, or to the window end while running) clipped to
-    /// [<paramref name="start"/>, <paramref name="end"/>], divided by <paramref name="slots"/> × the window; 0 when undefined.
+    /// Sum over experiments of the time they held a sandbox slot, clipped to [<paramref name="start"/>, <paramref name="end"/>],
+    /// divided by <paramref name="slots"/> × the window; 0 when undefined. An experiment holds its slot from the fleet's grant
+    /// (<see cref="ExperimentRecord.SlotStartedAt"/>) until its result is recorded (<see cref="ExperimentRecord.SlotEndedAt"/>):
+    /// container creation, the run itself and clean-up. Records without slot times (older ledgers) count their container run
+    /// time (<see cref="ExperimentRecord.StartedAt"/> to <see cref="ExperimentRecord.EndedAt"/>) instead.
     /// </summary>
     public static double Utilization(DateTimeOffset? start, DateTimeOffset end, IReadOnlyList<ExperimentRecord> experiments, int slots)
     {
@@ -68,12 +78,12 @@ public static class CampaignSummaryBuilder
         var busy = 0.0;
         foreach (var e in experiments)
         {
-            if (e.StartedAt is not { } runStart)
+            if ((e.SlotStartedAt ?? e.StartedAt) is not { } runStart)
             {
                 continue;
             }
 
-            var runEnd = e.EndedAt ?? (e.IsFinished ? runStart : end);
+            var runEnd = (e.SlotStartedAt is not null ? e.SlotEndedAt : e.EndedAt) ?? (e.IsFinished ? runStart : end);
             var from = runStart > s ? runStart : s;
             var to = runEnd < end ? runEnd : end;
             if (to > from)

@@ -38,4 +38,12 @@ public sealed record ExperimentReportRow
     public double CpuSeconds { get; init; }
     public double GpuSeconds { get; init; }
     public bool HasEdits { get; init; }
+
+    /// <summary>Why it ran (proposal, baseline, repeat) and, for repeats, the experiment it re-ran.</summary>
+    public ExperimentKind Kind { get; init; }
+    public string? RepeatOf { get; init; }
+
+    /// <summary>The campaign's noise-aware judgement and its confidence.</summary>
+    public AcceptanceVerdict Verdict { get; init; }
+    public double? Confidence { get; init; }
 }

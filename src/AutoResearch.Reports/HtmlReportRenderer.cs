@@ -79,6 +79,7 @@ public static class HtmlReportRenderer
             h.AppendLine(Image(metricPng, model.MetricName + " over time"));
         }
 
+        RenderLeaderboard(h, model);
         RenderAgents(h, model, budgetPng);
         RenderFailures(h, model);
         RenderJournal(h, model);
@@ -114,6 +115,11 @@ public static class HtmlReportRenderer
 
         h.AppendLine("</div>");
         h.AppendLine("<ul>");
+        if (ReportNarrative.ConfidenceLine(model) is { } confidence)
+        {
+            h.Append("<li>").Append(E(confidence)).AppendLine("</li>");
+        }
+
         if (model.Best is { } best)
         {
             h.Append("<li>Best: experiment <code>").Append(E(best.Id)).Append("</code> (#").Append(best.Sequence).Append(") by <code>")
@@ -134,6 +140,33 @@ public static class HtmlReportRenderer
 
     private static void Card(StringBuilder h, string value, string label) =>
         h.Append("<div class=\"card\"><div class=\"n\">").Append(E(value)).Append("</div><div class=\"l\">").Append(E(label)).AppendLine("</div></div>");
+
+    private static void RenderLeaderboard(StringBuilder h, CampaignReportModel model)
+    {
+        if (model.Leaderboard.Count == 0)
+        {
+            return;
+        }
+
+        h.AppendLine("<h2>Leaderboard</h2>");
+        h.AppendLine("<p>Each new best had to beat the one before by more than the measured noise (or hold up over confirmation runs).</p>");
+        h.AppendLine("<table><thead><tr><th class=\"num\">#</th><th>experiment</th><th>agent</th><th class=\"num\">objective (mean ± sd)</th><th class=\"num\">runs</th><th class=\"num\">confidence</th><th class=\"num\">margin</th><th>accepted</th></tr></thead><tbody>");
+        foreach (var e in model.Leaderboard)
+        {
+            var value = ReportFormat.Objective(e.Objective) + (e.StdDev is { } sd ? " ± " + ReportFormat.Objective(sd) : "");
+            h.Append("<tr><td class=\"num\">").Append(e.Index)
+             .Append("</td><td><a href=\"#exp-").Append(e.Sequence).Append("\">#").Append(e.Sequence).Append("</a>").Append(e.Index == 0 ? " (baseline)" : "")
+             .Append("</td><td>").Append(E(e.AgentId))
+             .Append("</td><td class=\"num\">").Append(E(value))
+             .Append("</td><td class=\"num\">").Append(e.Runs)
+             .Append("</td><td class=\"num\">").Append(E(e.Confidence is { } c ? ReportFormat.Confidence(c) : ReportFormat.Missing))
+             .Append("</td><td class=\"num\">").Append(E(e.Margin is { } m ? ReportFormat.Objective(m) : ReportFormat.Missing))
+             .Append("</td><td>").Append(E(ReportFormat.Time(e.AcceptedAt)))
+             .AppendLine("</td></tr>");
+        }
+
+        h.AppendLine("</tbody></table>");
+    }
 
     private static void RenderAgents(StringBuilder h, CampaignReportModel model, byte[]? budgetPng)
     {
@@ -232,7 +265,7 @@ public static class HtmlReportRenderer
         foreach (var r in model.Experiments)
         {
             var rowClass = r.IsBest ? " class=\"best\"" : r.Status == ExperimentStatus.Failed ? " class=\"failed\"" : "";
-            var text = r.Status == ExperimentStatus.Failed ? r.Reason ?? "" : r.Hypothesis;
+            var text = r.Status is ExperimentStatus.Failed or ExperimentStatus.Pruned ? r.Reason ?? "" : r.Hypothesis;
             h.Append("<tr").Append(rowClass).Append(" id=\"exp-").Append(r.Sequence).Append("\"><td class=\"num\">").Append(r.Sequence)
              .Append("</td><td>").Append(E(r.AgentId))
              .Append("</td><td>").Append(E(r.ProposerName))

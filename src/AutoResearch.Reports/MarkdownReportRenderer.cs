@@ -35,6 +35,11 @@ public static class MarkdownReportRenderer
         md.AppendLine("## Headline").AppendLine();
         md.Append("**").Append(MarkdownText.Inline(ReportNarrative.Headline(model))).AppendLine("**").AppendLine();
         md.Append("- Experiments: ").AppendLine(ReportNarrative.Counts(model));
+        if (ReportNarrative.ConfidenceLine(model) is { } confidence)
+        {
+            md.Append("- Confidence: ").AppendLine(MarkdownText.Inline(confidence));
+        }
+
         if (model.Best is { } best)
         {
             md.Append("- Best: experiment ").Append(MarkdownText.Code(best.Id)).Append(" (#").Append(best.Sequence)
@@ -57,12 +62,40 @@ public static class MarkdownReportRenderer
             md.Append("![").Append(MarkdownText.Inline(model.MetricName)).Append(" over time](").Append(metricImage).AppendLine(")").AppendLine();
         }
 
+        RenderLeaderboard(md, model);
         RenderAgents(md, model, budgetImage);
         RenderFailures(md, model);
         RenderJournal(md, model);
         RenderExperiments(md, model);
         RenderReproduce(md, model);
         return md.ToString();
+    }
+
+    private static void RenderLeaderboard(StringBuilder md, CampaignReportModel model)
+    {
+        if (model.Leaderboard.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Leaderboard").AppendLine();
+        md.AppendLine("Each new best had to beat the one before by more than the measured noise (or hold up over confirmation runs).").AppendLine();
+        md.AppendLine("| # | experiment | agent | objective (mean ± sd) | runs | confidence | margin | accepted |");
+        md.AppendLine("|--:|---|---|--:|--:|--:|--:|---|");
+        foreach (var e in model.Leaderboard)
+        {
+            md.Append("| ").Append(e.Index)
+              .Append(" | #").Append(e.Sequence).Append(e.Index == 0 ? " (baseline)" : "")
+              .Append(" | ").Append(MarkdownText.Inline(e.AgentId))
+              .Append(" | ").Append(ReportFormat.Objective(e.Objective)).Append(e.StdDev is { } sd ? " ± " + ReportFormat.Objective(sd) : "")
+              .Append(" | ").Append(e.Runs)
+              .Append(" | ").Append(e.Confidence is { } c ? ReportFormat.Confidence(c) : ReportFormat.Missing)
+              .Append(" | ").Append(e.Margin is { } m ? ReportFormat.Objective(m) : ReportFormat.Missing)
+              .Append(" | ").Append(ReportFormat.Time(e.AcceptedAt))
+              .AppendLine(" |");
+        }
+
+        md.AppendLine();
     }
 
     private static void RenderAgents(StringBuilder md, CampaignReportModel model, string? budgetImage)
@@ -175,7 +208,7 @@ public static class MarkdownReportRenderer
               .Append(" | ").Append(ReportFormat.Objective(r.Objective)).Append(ReportNarrative.Marks(r))
               .Append(" | ").Append(ReportFormat.Duration(r.Duration))
               .Append(" | ").Append(MarkdownText.Inline(r.KeyParameters, 120))
-              .Append(" | ").Append(r.Status == ExperimentStatus.Failed
+              .Append(" | ").Append(r.Status is ExperimentStatus.Failed or ExperimentStatus.Pruned
                   ? "**" + MarkdownText.Inline(r.Reason, 160) + "**"
                   : MarkdownText.Inline(r.Hypothesis, 160))
               .AppendLine(" |");

@@ -104,12 +104,17 @@ public static class ReportFormat
         return line.Length > max ? line[..Math.Max(0, max - 1)].TrimEnd() + "…" : line;
     }
 
+    /// <summary>A confidence as a percentage with one decimal; "&gt;99.9%" when it rounds to certainty.</summary>
+    public static string Confidence(double probability) =>
+        probability >= 0.9995 ? ">99.9%" : probability.ToString("0.0%", Invariant);
+
     public static string FailureKindName(FailureKind kind) => kind switch
     {
         FailureKind.None => "Unclassified",
         FailureKind.OutOfMemory => "Out of memory",
         FailureKind.NoMetric => "No metric",
         FailureKind.SandboxError => "Sandbox error",
+        FailureKind.NotRun => "Not run",
         _ => kind.ToString(),
     };
 }

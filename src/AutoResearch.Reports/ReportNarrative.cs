@@ -41,6 +41,7 @@ internal static class ReportNarrative
     public static string Counts(CampaignReportModel model)
     {
         var text = $"{model.Total} total · {model.Succeeded} succeeded · {model.Failed} failed";
+        if (model.Pruned > 0) text += $" · {model.Pruned} stopped early";
         return model.Pending > 0 ? text + $" · {model.Pending} pending" : text;
     }
 
@@ -68,8 +69,40 @@ internal static class ReportNarrative
     public static string StatusText(ExperimentReportRow row) => row.Status switch
     {
         ExperimentStatus.Failed => "failed: " + ReportFormat.FailureKindName(row.Failure),
-        _ => row.Status.ToString().ToLowerInvariant(),
+        ExperimentStatus.Pruned => "stopped early",
+        _ => row.Status.ToString().ToLowerInvariant() + VerdictText(row),
     };
+
+    /// <summary>" · accepted (99%)", " · within noise", " · repeat of #3", … for the experiments table.</summary>
+    private static string VerdictText(ExperimentReportRow row)
+    {
+        if (row.Kind == ExperimentKind.Repeat)
+            return row.RepeatOf is { } of ? $" · repeat of #{of[(of.LastIndexOf('/') + 1)..].TrimStart('0').PadLeft(1, '0')}" : " · repeat";
+        var confidence = row.Confidence is { } c ? $" ({ReportFormat.Confidence(c)})" : "";
+        return row.Verdict switch
+        {
+            AcceptanceVerdict.Accepted => " · accepted" + confidence,
+            AcceptanceVerdict.WithinNoise => " · within noise" + confidence,
+            AcceptanceVerdict.Confirming => " · confirming",
+            _ => "",
+        };
+    }
+
+    /// <summary>How far to trust the best: runs behind it, its confidence, the noise it was judged against; null without a leaderboard.</summary>
+    public static string? ConfidenceLine(CampaignReportModel model)
+    {
+        if (model.AcceptedBest is not { } best) return null;
+        var spread = best.StdDev is { } sd ? $" ± {ReportFormat.Objective(sd)}" : "";
+        var confidence = best.Index == 0
+            ? "no experiment beat the baseline by more than the noise"
+            : best.Confidence is { } c
+                ? $"confidence {ReportFormat.Confidence(c)} that it beats the previous best" + (best.Margin is { } m && m > 0 ? $" (by more than the noise margin {ReportFormat.Objective(m)})" : "")
+                : "accepted without a noise estimate";
+        var noise = model.NoiseStdDev is { } n
+            ? $"; run-to-run noise σ {ReportFormat.Objective(n)} from {model.NoiseRuns} repeated runs"
+            : "; noise not measured";
+        return $"Best {ReportFormat.Objective(best.Objective)}{spread} over {best.Runs} run(s): {confidence}{noise}.";
+    }
 
     public static string Marks(ExperimentReportRow row) =>
         (row.IsBest ? " ★" : "") + (row.IsNewBest && !row.IsBest ? " ▲" : "") + (row.IsBaseline ? " B" : "");

@@ -40,11 +40,13 @@ public sealed class CampaignSummaryBuilderTests
         Assert.DoesNotContain('\n', json);
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(
-            ["campaign", "experiments", "succeeded", "failed", "direction", "baseline", "best", "report", "report_html", "agents", "utilization"],
+            ["campaign", "experiments", "succeeded", "failed", "direction", "baseline", "best", "best_confidence", "best_runs", "noise_stddev", "pruned",
+             "report", "report_html", "agents", "utilization"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
         var agent = doc.RootElement.GetProperty("agents")[0];
         Assert.Equal(
-            ["id", "role", "model", "experiments", "tokens_used", "token_budget", "gpu_seconds_used", "gpu_budget_seconds", "cpu_seconds_used", "cpu_budget_seconds"],
+            ["id", "role", "model", "experiments", "tokens_used", "token_budget", "gpu_seconds_used", "gpu_budget_seconds", "cpu_seconds_used", "cpu_budget_seconds",
+             "pruned", "within_budget"],
             agent.EnumerateObject().Select(p => p.Name));
 
         var root = doc.RootElement;
