@@ -12,7 +12,7 @@ public sealed class BudgetAccountTests
         var account = new BudgetAccount(new BudgetSpec { CpuSeconds = 100 }, Cpu(10));
         Assert.True(account.TryReserve("a", Cpu(60), out _));
         Assert.False(account.TryReserve("b", Cpu(31), out var reason));
-        Assert.Equal("CPU-seconds: 70 used + 31 needed > 100 budget", reason);
+        Assert.Equal("CPU-seconds: 10 used + 60 reserved + 31 needed > 100 budget", reason);
         Assert.True(account.TryReserve("b", Cpu(30), out _));
 
         var refund = account.Settle("a", Cpu(12));

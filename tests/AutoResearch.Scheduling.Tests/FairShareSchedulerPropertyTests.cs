@@ -1,208 +1,233 @@
+using System.Globalization;
 using AutoResearch.Abstractions.Grains;
 
 namespace AutoResearch.Scheduling.Tests;
 
 /// <summary>
 /// Discrete-event simulations over many random schedules: random arrivals, run lengths, weights, GPU needs, campaign caps,
-/// deadlines and cancellations, with every invariant checked after every event.
+/// deadlines, invalid requests, releases and cancellations, with every rule checked after every step against a model the
+/// test keeps itself. Each schedule ends with a drain (no more arrivals) in which every request still waiting must be served.
 /// </summary>
 public sealed class FairShareSchedulerPropertyTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 22, 0, 0, TimeSpan.Zero);
 
-    [Fact]
-    public void Random_schedules_never_double_book_a_gpu_never_exceed_slots_or_caps_and_respect_deadlines()
+    private sealed record Running(Guid LeaseId, SlotRequest Request, LeaseInfo Info, DateTimeOffset Ends);
+
+    private sealed class Model(int slots, List<string> gpus)
     {
+        public int Slots { get; } = slots;
+        public List<string> Gpus { get; } = gpus;
+        public Dictionary<long, SlotRequest> Waiting { get; } = [];
+        public Dictionary<Guid, Running> Running { get; } = [];
+        public Dictionary<string, double> CampaignSeconds { get; } = [];
+        public Dictionary<string, double> AgentSeconds { get; } = [];
+        public int Granted { get; set; }
+        public int GpuGranted { get; set; }
+        public int Refused { get; set; }
+        public int Cancelled { get; set; }
+    }
+
+    [Fact]
+    public void Random_schedules_keep_every_rule_after_every_step_and_serve_every_request_once_arrivals_stop()
+    {
+        var totals = (Granted: 0, Refused: 0, Cancelled: 0, GpuGranted: 0);
         for (var seed = 0; seed < 600; seed++)
         {
             var rng = new Random(seed);
             var slots = rng.Next(1, 7);
-            var gpus = Enumerable.Range(0, rng.Next(0, 5)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-            var scheduler = new FairShareScheduler(slots, gpus);
+            var gpus = Enumerable.Range(0, rng.Next(0, 5)).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
+            var grace = TimeSpan.FromSeconds(new[] { 0, 5, 30 }[rng.Next(3)]);
+            var scheduler = new FairShareScheduler(slots, gpus, grace);
+            var model = new Model(slots, gpus);
             var now = T0;
-            var waiting = new Dictionary<long, SlotRequest>();
-            var running = new List<(Guid Lease, DateTimeOffset Ends, SlotRequest Request)>();
-            var campaigns = Enumerable.Range(0, rng.Next(1, 4)).Select(c => (Id: $"c{c}", Weight: 0.5 + rng.NextDouble() * 2, Cap: rng.Next(0, slots + 1),
-                Deadline: rng.Next(4) == 0 ? T0.AddSeconds(rng.Next(20, 200)) : (DateTimeOffset?)null)).ToList();
+            var campaigns = Enumerable.Range(0, rng.Next(1, 4)).Select(c => (
+                Id: $"c{c}",
+                Weight: 0.25 + rng.NextDouble() * 3,
+                Cap: rng.Next(3) == 0 ? rng.Next(1, slots + 1) : 0,
+                Deadline: rng.Next(3) == 0 ? T0.AddSeconds(rng.Next(20, 600)) : (DateTimeOffset?)null,
+                Agents: Enumerable.Range(0, rng.Next(1, 4)).Select(a => (Id: $"a{a}", Weight: 0.25 + rng.NextDouble() * 3)).ToList())).ToList();
 
             for (var step = 0; step < 300; step++)
             {
-                var action = rng.Next(10);
-                if (action < 5)
+                var action = rng.Next(20);
+                if (action < 9)
                 {
                     var c = campaigns[rng.Next(campaigns.Count)];
+                    var a = c.Agents[rng.Next(c.Agents.Count)];
                     var request = new SlotRequest
                     {
                         CampaignId = c.Id,
-                        AgentId = $"a{rng.Next(3)}",
+                        AgentId = a.Id,
                         CampaignWeight = c.Weight,
-                        AgentWeight = 0.5 + rng.NextDouble(),
-                        MaxSlotsForCampaign = c.Cap,
-                        Gpus = rng.Next(4) == 0 ? rng.Next(0, gpus.Count + 2) : 0,
-                        MaxDuration = TimeSpan.FromSeconds(rng.Next(1, 30)),
+                        AgentWeight = rng.Next(50) == 0 ? 0 : a.Weight,
+                        MaxSlotsForCampaign = rng.Next(50) == 0 ? -1 : c.Cap,
+                        Gpus = rng.Next(3) == 0 ? rng.Next(1, gpus.Count + 2) : 0,
+                        MaxDuration = TimeSpan.FromSeconds(rng.Next(0, 40)),
                         MustFinishBy = c.Deadline,
                     };
-                    waiting[scheduler.Enqueue(request, now)] = request;
+                    model.Waiting[scheduler.Enqueue(request, now)] = request;
                 }
-                else if (action < 8 && running.Count > 0)
+                else if (action < 14 && model.Running.Count > 0)
                 {
-                    var i = rng.Next(running.Count);
-                    now = now > running[i].Ends ? now : running[i].Ends;
-                    Assert.True(scheduler.Release(running[i].Lease, now), $"seed {seed}: release of a granted lease failed");
-                    running.RemoveAt(i);
+                    // Mostly the run that ends first; sometimes any run (the clock jumps to its end).
+                    var run = rng.Next(3) == 0 ? model.Running.Values.ElementAt(rng.Next(model.Running.Count)) : model.Running.Values.MinBy(r => r.Ends)!;
+                    now = run.Ends > now ? run.Ends : now;
+                    Release(scheduler, model, run, now, seed);
                 }
-                else if (action == 8 && waiting.Count > 0)
+                else if (action < 16 && model.Waiting.Count > 0)
                 {
-                    var id = waiting.Keys.ElementAt(rng.Next(waiting.Count));
-                    Assert.True(scheduler.Cancel(id), $"seed {seed}: cancel of a waiting request failed");
-                    waiting.Remove(id);
+                    var id = model.Waiting.Keys.ElementAt(rng.Next(model.Waiting.Count));
+                    Assert.True(rng.Next(2) == 0 ? scheduler.Cancel(id) : scheduler.Cancel(id, now), $"seed {seed}: cancel of waiting request {id} failed");
+                    model.Waiting.Remove(id);
+                    model.Cancelled++;
+                }
+                else if (action == 16)
+                {
+                    Assert.False(scheduler.Release(Guid.NewGuid(), now), $"seed {seed}: released an unknown lease");
+                    Assert.False(scheduler.Cancel(-1), $"seed {seed}: cancelled an unknown request");
                 }
                 else
                 {
-                    now = now.AddSeconds(rng.Next(1, 10));
+                    now = now.AddSeconds(rng.Next(1, 15));
                 }
-
-                foreach (var d in scheduler.Schedule(now))
-                {
-                    Assert.True(waiting.Remove(d.RequestId, out var request), $"seed {seed}: decision for a request that was not waiting");
-                    if (d.Lease is { } lease)
-                    {
-                        Assert.Equal(request.Gpus, lease.GpuDeviceIds.Count);
-                        if (request.MustFinishBy is { } deadline)
-                            Assert.True(now + request.MaxDuration <= deadline, $"seed {seed}: granted at {now:O} a run of {request.MaxDuration} past deadline {deadline:O}");
-                        running.Add((lease.LeaseId, now + TimeSpan.FromSeconds(rng.Next(1, (int)request.MaxDuration.TotalSeconds + 1)), request));
-                    }
-                    else
-                    {
-                        Assert.False(string.IsNullOrWhiteSpace(d.Refusal));
-                        Assert.True(request.Gpus > gpus.Count || (request.MustFinishBy is { } dl && now + request.MaxDuration > dl),
-                            $"seed {seed}: refused a servable request: {d.Refusal}");
-                    }
-                }
-
-                var leases = scheduler.Leases.ToList();
-                Assert.True(leases.Count <= slots, $"seed {seed}: {leases.Count} leases on {slots} slots");
-                Assert.Equal(leases.Count, leases.Select(l => l.Slot).Distinct().Count());
-                var held = leases.SelectMany(l => l.GpuDeviceIds).ToList();
-                Assert.True(held.Count == held.Distinct().Count(), $"seed {seed}: a GPU is in two leases: {string.Join(",", held)}");
-                Assert.All(held, g => Assert.Contains(g, gpus));
-                foreach (var c in campaigns.Where(c => c.Cap > 0))
-                    Assert.True(leases.Count(l => l.CampaignId == c.Id) <= c.Cap, $"seed {seed}: campaign {c.Id} above its cap {c.Cap}");
-
-                // Work-conserving: no free slot while a waiting request fits (cap, GPUs), unless a GPU request ahead holds the devices back.
-                if (leases.Count < slots)
-                {
-                    var freeGpus = gpus.Count - held.Count;
-                    foreach (var (_, r) in waiting)
-                    {
-                        var capOk = r.MaxSlotsForCampaign == 0 || leases.Count(l => l.CampaignId == r.CampaignId) < r.MaxSlotsForCampaign;
-                        if (capOk && r.Gpus == 0)
-                            Assert.Fail($"seed {seed}: slot free while CPU request of {r.CampaignId}/{r.AgentId} waits");
-                        if (capOk && r.Gpus > 0 && r.Gpus <= freeGpus && !waiting.Values.Any(o => o.Gpus > freeGpus))
-                            Assert.Fail($"seed {seed}: slot and {freeGpus} GPUs free while a request for {r.Gpus} waits");
-                    }
-                }
+                Step(scheduler, model, now, rng, seed);
             }
+
+            // Drain: no more arrivals or cancellations; runs end one by one. Whatever is not refused must be granted.
+            for (var guard = 0; model.Waiting.Count + model.Running.Count > 0; guard++)
+            {
+                Assert.True(guard < 10_000, $"seed {seed}: the drain does not end");
+                Assert.True(model.Running.Count > 0,
+                    $"seed {seed}: {model.Waiting.Count} requests wait with every slot free: {string.Join("; ", model.Waiting.Values)}");
+                var run = model.Running.Values.MinBy(r => r.Ends)!;
+                now = run.Ends > now ? run.Ends : now;
+                Release(scheduler, model, run, now, seed);
+                Step(scheduler, model, now, rng, seed);
+            }
+            totals = (totals.Granted + model.Granted, totals.Refused + model.Refused, totals.Cancelled + model.Cancelled, totals.GpuGranted + model.GpuGranted);
         }
+        // The schedules must actually exercise grants, refusals and cancellations.
+        Assert.True(totals.Granted > 10_000 && totals.Refused > 1_000 && totals.Cancelled > 1_000 && totals.GpuGranted > 1_000, $"too little variety: {totals}");
     }
 
-    [Fact]
-    public void Backlogged_agents_share_slots_in_proportion_to_their_weights_within_and_across_campaigns()
+    private static void Release(FairShareScheduler scheduler, Model model, Running run, DateTimeOffset now, int seed)
     {
-        for (var seed = 0; seed < 40; seed++)
-        {
-            var rng = new Random(1000 + seed);
-            var slots = rng.Next(2, 9);
-            var agents = new List<(string Campaign, string Agent, double CampaignWeight, double AgentWeight)>();
-            var campaignCount = rng.Next(1, 4);
-            for (var c = 0; c < campaignCount; c++)
-            {
-                var cw = rng.Next(1, 4);
-                for (var a = 0; a < rng.Next(1, 4); a++) agents.Add(($"c{c}", $"a{a}", cw, rng.Next(1, 4)));
-            }
-            var seconds = Simulate(slots, agents, TimeSpan.FromHours(2), runSeconds: _ => 10, rng);
-
-            var campaignWeights = agents.GroupBy(a => a.Campaign).ToDictionary(g => g.Key, g => g.First().CampaignWeight);
-            var total = seconds.Values.Sum();
-            foreach (var (campaign, weight) in campaignWeights)
-            {
-                var expected = weight / campaignWeights.Values.Sum();
-                var actual = seconds.Where(s => s.Key.StartsWith(campaign + "/", StringComparison.Ordinal)).Sum(s => s.Value) / total;
-                // Shares are quantized to whole slots: allow one slot's worth of error.
-                Assert.True(Math.Abs(actual - expected) <= 1.0 / slots + 0.02, $"seed {seed}: campaign {campaign} got {actual:P1}, weight share {expected:P1}, {slots} slots");
-            }
-            foreach (var group in agents.GroupBy(a => a.Campaign))
-            {
-                var campaignTotal = group.Sum(a => seconds[$"{a.Campaign}/{a.Agent}"]);
-                var agentSum = group.Sum(a => a.AgentWeight);
-                var campaignSlots = slots * campaignWeights[group.Key] / campaignWeights.Values.Sum();
-                foreach (var a in group)
-                {
-                    var actual = seconds[$"{a.Campaign}/{a.Agent}"] / campaignTotal;
-                    Assert.True(Math.Abs(actual - a.AgentWeight / agentSum) <= 1.0 / Math.Max(1, Math.Floor(campaignSlots)) + 0.02,
-                        $"seed {seed}: {a.Campaign}/{a.Agent} got {actual:P1} of its campaign, weight share {a.AgentWeight / agentSum:P1}");
-                }
-            }
-        }
+        Assert.True(scheduler.Release(run.LeaseId, now), $"seed {seed}: release of a granted lease failed");
+        Assert.False(scheduler.Release(run.LeaseId, now), $"seed {seed}: a lease was released twice");
+        model.Running.Remove(run.LeaseId);
+        var seconds = (now - run.Info.Since).TotalSeconds;
+        model.CampaignSeconds[run.Request.CampaignId] = model.CampaignSeconds.GetValueOrDefault(run.Request.CampaignId) + seconds;
+        var agent = FairShareScheduler.AgentKey(run.Request.CampaignId, run.Request.AgentId);
+        model.AgentSeconds[agent] = model.AgentSeconds.GetValueOrDefault(agent) + seconds;
     }
 
-    [Fact]
-    public void No_backlogged_agent_starves_even_with_tiny_weights_and_mixed_run_lengths()
+    private static string? NeverServable(Model model, SlotRequest r, DateTimeOffset now) =>
+        r.Gpus > model.Gpus.Count ? "GPU"
+        : r.MaxSlotsForCampaign < 0 ? "slot cap"
+        : !(r.AgentWeight > 0) || !(r.CampaignWeight > 0) ? "weight"
+        : r.MustFinishBy is { } deadline && now + r.MaxDuration > deadline ? "deadline"
+        : null;
+
+    private static bool UnderCap(Model model, SlotRequest r) =>
+        r.MaxSlotsForCampaign == 0 || model.Running.Values.Count(x => x.Request.CampaignId == r.CampaignId) < r.MaxSlotsForCampaign;
+
+    private static void Step(FairShareScheduler scheduler, Model model, DateTimeOffset now, Random rng, int seed)
     {
-        for (var seed = 0; seed < 60; seed++)
+        foreach (var d in scheduler.Schedule(now))
         {
-            var rng = new Random(5000 + seed);
-            var agents = Enumerable.Range(0, rng.Next(2, 8))
-                .Select(i => ("c0", $"a{i}", 1.0, i == 0 ? 0.25 : rng.Next(1, 10) * 1.0)).ToList();
-            var slots = rng.Next(1, 4);
-            var longestWait = new Dictionary<string, TimeSpan>();
-            var seconds = Simulate(slots, agents, TimeSpan.FromHours(3), runSeconds: r => r.Next(1, 60), rng,
-                (key, w) => longestWait[key] = w > longestWait.GetValueOrDefault(key) ? w : longestWait.GetValueOrDefault(key), requestsPerAgent: 1);
-            var totalWeight = agents.Sum(a => a.Item4);
-            foreach (var a in agents)
+            Assert.True(model.Waiting.Remove(d.RequestId, out var r), $"seed {seed}: a decision for request {d.RequestId}, which was not waiting");
+            if (d.Lease is { } lease)
             {
-                var key = $"{a.Item1}/{a.Item2}";
-                Assert.True(seconds[key] > 0, $"seed {seed}: {a.Item2} (weight {a.Item4}) never ran");
-                // Bound: while it waits, the others can only run until their slot-seconds per weight pass its own; with runs of at
-                // most 60 s that is at most 60 s × (Σw / w) / slots of their running plus the run in progress, twice for safety.
-                var bound = TimeSpan.FromSeconds(2 * (60 * (totalWeight / a.Item4) / slots + 60));
-                Assert.True(longestWait[key] <= bound, $"seed {seed}: {key} (weight {a.Item4}) waited {longestWait[key]}, bound {bound}");
+                Assert.Null(d.Refusal);
+                Assert.Null(NeverServable(model, r, now));
+                Assert.Equal(now, lease.GrantedAt);
+                Assert.Equal(r.Gpus, lease.GpuDeviceIds.Distinct().Count());
+                Assert.Equal(r.Gpus, lease.GpuDeviceIds.Count);
+                if (r.MustFinishBy is { } deadline)
+                    Assert.True(lease.GrantedAt + r.MaxDuration <= deadline, $"seed {seed}: granted at {now:O} a run of {r.MaxDuration} past the deadline {deadline:O}");
+                Assert.True(UnderCap(model, r), $"seed {seed}: campaign {r.CampaignId} granted beyond its cap {r.MaxSlotsForCampaign}");
+                var info = new LeaseInfo { CampaignId = r.CampaignId, AgentId = r.AgentId, Slot = lease.Slot, GpuDeviceIds = lease.GpuDeviceIds, Since = now };
+                var actual = TimeSpan.FromSeconds(rng.Next(0, (int)r.MaxDuration.TotalSeconds + 1));
+                model.Running[lease.LeaseId] = new Running(lease.LeaseId, r, info, now + actual);
+                model.Granted++;
+                if (r.Gpus > 0) model.GpuGranted++;
+            }
+            else
+            {
+                Assert.False(string.IsNullOrWhiteSpace(d.Refusal), $"seed {seed}: neither lease nor refusal");
+                var why = NeverServable(model, r, now);
+                Assert.True(why is not null, $"seed {seed}: refused a servable request ({d.Refusal}): {r}");
+                Assert.Contains(why, d.Refusal, StringComparison.Ordinal);
+                model.Refused++;
             }
         }
+        CheckInvariants(scheduler, model, now, seed);
     }
 
-    /// <summary>Every agent always has as many requests outstanding as there are slots (or <paramref name="requestsPerAgent"/>); returns slot-seconds per agent after <paramref name="length"/>.</summary>
-    private static Dictionary<string, double> Simulate(int slots, List<(string Campaign, string Agent, double CampaignWeight, double AgentWeight)> agents,
-        TimeSpan length, Func<Random, int> runSeconds, Random rng, Action<string, TimeSpan>? onWait = null, int? requestsPerAgent = null)
+    private static void CheckInvariants(FairShareScheduler scheduler, Model model, DateTimeOffset now, int seed)
     {
-        var scheduler = new FairShareScheduler(slots, []);
-        var now = T0;
-        var waitingSince = new Dictionary<long, DateTimeOffset>();
-        var owner = new Dictionary<long, string>();
-        var running = new List<(Guid Lease, DateTimeOffset Ends, string Key)>();
-        var seconds = agents.ToDictionary(a => $"{a.Campaign}/{a.Agent}", _ => 0.0);
-        void Request((string Campaign, string Agent, double CampaignWeight, double AgentWeight) a)
+        // Refused at once: nothing unservable is left waiting after a schedule.
+        foreach (var (id, r) in model.Waiting)
+            Assert.True(NeverServable(model, r, now) is null, $"seed {seed}: request {id} waits although it can never be served");
+        Assert.Equal(model.Waiting.Count, scheduler.Waiting);
+        Assert.Equal(model.Waiting.Keys.Order(), scheduler.WaitingInOrder(now).Order());
+
+        // Slots, GPUs and caps.
+        var leases = scheduler.Leases;
+        Assert.True(leases.Count <= model.Slots, $"seed {seed}: {leases.Count} leases on {model.Slots} slots");
+        Assert.Equal(model.Running.Count, leases.Count);
+        Assert.Equal(leases.Count, leases.Select(l => l.Slot).Distinct().Count());
+        Assert.All(leases, l => Assert.InRange(l.Slot, 0, model.Slots - 1));
+        var held = leases.SelectMany(l => l.GpuDeviceIds).ToList();
+        Assert.True(held.Count == held.Distinct().Count(), $"seed {seed}: a GPU is in two leases: {string.Join(",", held)}");
+        Assert.All(held, g => Assert.Contains(g, model.Gpus));
+        Assert.Equal(model.Gpus.Where(g => !held.Contains(g)), scheduler.FreeGpuDeviceIds);
+        foreach (var group in model.Running.Values.GroupBy(x => x.Request.CampaignId))
         {
-            var id = scheduler.Enqueue(new SlotRequest { CampaignId = a.Campaign, AgentId = a.Agent, CampaignWeight = a.CampaignWeight, AgentWeight = a.AgentWeight }, now);
-            waitingSince[id] = now;
-            owner[id] = $"{a.Campaign}/{a.Agent}";
+            var caps = group.Select(x => x.Request.MaxSlotsForCampaign).Where(c => c > 0).ToList();
+            if (caps.Count > 0) Assert.True(group.Count() <= caps.Max(), $"seed {seed}: campaign {group.Key} holds {group.Count()} slots, cap {caps.Max()}");
         }
-        foreach (var a in agents)
-            for (var i = 0; i < (requestsPerAgent ?? slots); i++) Request(a);
-        while (now < T0 + length)
+
+        // Work-conserving: with a slot free, every waiting request under its cap is a GPU request that cannot have its GPUs,
+        // or a GPU request held back behind the head GPU request (the first GPU request under its cap in fair-share order).
+        if (leases.Count < model.Slots)
         {
-            foreach (var d in scheduler.Schedule(now))
+            var free = model.Gpus.Count - held.Count;
+            var order = scheduler.WaitingInOrder(now);
+            var head = order.Select(id => (Id: id, Request: model.Waiting[id])).FirstOrDefault(x => x.Request.Gpus > 0 && UnderCap(model, x.Request));
+            foreach (var id in order)
             {
-                onWait?.Invoke(owner[d.RequestId], now - waitingSince[d.RequestId]);
-                running.Add((d.Lease!.LeaseId, now.AddSeconds(runSeconds(rng)), owner[d.RequestId]));
+                var r = model.Waiting[id];
+                if (!UnderCap(model, r)) continue;
+                Assert.True(r.Gpus > 0, $"seed {seed}: a slot is free while CPU request {id} of {r.CampaignId}/{r.AgentId} waits");
+                if (r.Gpus <= free)
+                    Assert.True(head.Request is { } h && head.Id != id && h.Gpus > free,
+                        $"seed {seed}: a slot and {free} GPUs are free while request {id} for {r.Gpus} waits, and no head GPU request holds them back");
             }
-            var next = running.MinBy(r => r.Ends);
-            now = next.Ends;
-            scheduler.Release(next.Lease, now);
-            running.Remove(next);
-            Request(agents.Single(a => $"{a.Campaign}/{a.Agent}" == next.Key));
         }
-        foreach (var (key, value) in scheduler.AgentSlotSeconds(now)) seconds[key] = value;
-        return seconds;
+
+        // Accounts: finished leases plus the elapsed part of running ones.
+        var campaignSeconds = scheduler.CampaignSlotSeconds(now);
+        var agentSeconds = scheduler.AgentSlotSeconds(now);
+        var expectedCampaign = new Dictionary<string, double>(model.CampaignSeconds);
+        var expectedAgent = new Dictionary<string, double>(model.AgentSeconds);
+        foreach (var run in model.Running.Values)
+        {
+            var elapsed = (now - run.Info.Since).TotalSeconds;
+            expectedCampaign[run.Request.CampaignId] = expectedCampaign.GetValueOrDefault(run.Request.CampaignId) + elapsed;
+            var agent = FairShareScheduler.AgentKey(run.Request.CampaignId, run.Request.AgentId);
+            expectedAgent[agent] = expectedAgent.GetValueOrDefault(agent) + elapsed;
+        }
+        foreach (var (campaign, seconds) in expectedCampaign)
+            Assert.True(Math.Abs(campaignSeconds[campaign] - seconds) < 1e-6, $"seed {seed}: campaign {campaign} has {campaignSeconds[campaign]} slot-seconds, expected {seconds}");
+        foreach (var (agent, seconds) in expectedAgent)
+            Assert.True(Math.Abs(agentSeconds[agent] - seconds) < 1e-6, $"seed {seed}: agent {agent} has {agentSeconds[agent]} slot-seconds, expected {seconds}");
+        Assert.True(Math.Abs(campaignSeconds.Values.Sum() - agentSeconds.Values.Sum()) < 1e-6);
+
+        var status = scheduler.Snapshot(now);
+        Assert.Equal((model.Slots, leases.Count, model.Waiting.Count), (status.Slots, status.Busy, status.Waiting));
+        Assert.Equal(held.Order(), status.BusyGpuDeviceIds.Order());
+        Assert.Equal(leases, status.Leases);
     }
 }
