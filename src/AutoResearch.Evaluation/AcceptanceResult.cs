@@ -8,4 +8,6 @@ namespace AutoResearch.Evaluation;
 /// <param name="Margin">The improvement it had to exceed, in objective units (0 without measured noise).</param>
 /// <param name="Improvement">How much better its mean is than the best's (negative when worse), in objective units.</param>
 /// <param name="CandidateMean">Mean over the candidate's runs.</param>
-public sealed record AcceptanceResult(AcceptanceVerdict Verdict, double Confidence, double Margin, double Improvement, double CandidateMean);
+/// <param name="CandidateStdDev">Sample standard deviation of the candidate's runs; null with a single run.</param>
+public sealed record AcceptanceResult(
+    AcceptanceVerdict Verdict, double Confidence, double Margin, double Improvement, double CandidateMean, double? CandidateStdDev);

@@ -21,6 +21,10 @@ public sealed class AcceptanceJudgeTests
         var confirmed = AcceptanceJudge.Judge(Minimize, Noise, 10.05, 4, 0.34, [9.7, 10.1, 10.3]);
         Assert.Equal(AcceptanceVerdict.WithinNoise, confirmed.Verdict);
         Assert.Equal(10.0333333333, confirmed.CandidateMean, 6);
+        // Deviations from 10.0333: −0.3333, 0.0667, 0.2667 → Σ² = 0.18667 over 2 degrees of freedom.
+        Assert.Equal(Math.Sqrt(0.186666666667 / 2), confirmed.CandidateStdDev!.Value, 6);
+        Assert.Null(first.CandidateStdDev);
+        Assert.Equal(2 * 0.34 * Math.Sqrt(1.0 / 3 + 0.25), confirmed.Margin, 9);
         Assert.True(confirmed.Confidence < first.Confidence);
     }
 
@@ -75,15 +79,36 @@ public sealed class AcceptanceJudgeTests
     {
         Assert.Contains("no successful run", Assert.Throws<ArgumentException>(() => AcceptanceJudge.Judge(Minimize, Noise, 1, 1, 0.1, [])).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => AcceptanceJudge.Judge(Minimize, Noise, 1, 0, 0.1, [1]));
+        Assert.Contains("finite", Assert.Throws<ArgumentException>(() => AcceptanceJudge.Judge(Minimize, Noise, 1, 1, 0.1, [0.5, double.NaN])).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => AcceptanceJudge.Judge(Minimize, Noise, double.PositiveInfinity, 1, 0.1, [1]));
     }
 
     [Theory]
     [InlineData(0, 0.5)]
-    [InlineData(1, 0.8413447)]
-    [InlineData(-1, 0.1586553)]
-    [InlineData(1.959964, 0.975)]
-    [InlineData(3, 0.9986501)]
-    [InlineData(-4, 0.0000317)]
+    [InlineData(1, 0.841344746)]
+    [InlineData(-1, 0.158655254)]
+    [InlineData(1.959964, 0.975000001)]
+    [InlineData(3, 0.998650102)]
+    [InlineData(0.5, 0.691462461)]
+    [InlineData(2, 0.977249868)]
+    [InlineData(-2.5, 0.006209665)]
+    [InlineData(-4, 0.000031671)]
     public void Normal_cdf_matches_tables(double z, double expected) =>
-        Assert.Equal(expected, NormalDistribution.Cdf(z), 6);
+        Assert.InRange(NormalDistribution.Cdf(z), expected - 1e-9, expected + 1e-9);
+
+    [Fact]
+    public void Normal_cdf_is_symmetric_and_bounded()
+    {
+        for (var z = -8.0; z <= 8.0; z += 0.25)
+        {
+            Assert.InRange(NormalDistribution.Cdf(z) + NormalDistribution.Cdf(-z), 1 - 1e-12, 1 + 1e-12);
+            Assert.InRange(NormalDistribution.Cdf(z), 0, 1);
+        }
+        Assert.Equal(1, NormalDistribution.Cdf(double.PositiveInfinity));
+        Assert.Equal(0.5, NormalDistribution.Cdf(0));
+        // Far tails keep their relative precision: Φ(−8) = 6.22096057e-16, Φ(−20) = 2.75362412e-89.
+        Assert.Equal(6.22096057e-16, NormalDistribution.Cdf(-8), 6.22096057e-16 * 1e-8);
+        Assert.Equal(2.75362412e-89, NormalDistribution.Cdf(-20), 2.75362412e-89 * 1e-8);
+        Assert.Equal(0, NormalDistribution.Cdf(double.NegativeInfinity));
+    }
 }

@@ -63,6 +63,13 @@ public sealed class EarlyStopperTests
         var high = Curve(0.0, 6, "acc").Select(p => p with { Value = 2.5 - p.Value }).ToList();
         Assert.Null(Feed(stopper.CreateMonitor(), high, out _));
 
+        // Points without a step, of other metrics or non-finite are never judged.
+        var plain = new EarlyStopper(new EarlyStoppingSpec { Rule = EarlyStoppingRule.Median, MinRuns = 1 }, Loss, [Curve(0.1, 5)]).CreateMonitor();
+        Assert.Null(plain.Observe(new MetricPoint { Name = "loss", Value = 99 }));
+        Assert.Null(plain.Observe(new MetricPoint { Name = "loss", Value = double.NaN, Step = 2 }));
+        Assert.Null(plain.Observe(new MetricPoint { Name = "train_loss", Value = 99, Step = 2 }));
+        Assert.NotNull(plain.Observe(new MetricPoint { Name = "loss", Value = 99, Step = 2 }));
+
         var trainLoss = new EarlyStopper(new EarlyStoppingSpec { Rule = EarlyStoppingRule.Median, MinRuns = 1, Metric = "train_loss" }, Loss, [Curve(0.1, 5, "train_loss")]);
         Assert.Null(Feed(trainLoss.CreateMonitor(), Curve(9, 5, "loss"), out _));
         Assert.NotNull(Feed(trainLoss.CreateMonitor(), Curve(9, 5, "train_loss"), out _));
@@ -80,8 +87,70 @@ public sealed class EarlyStopperTests
         var reason = Feed(stopper.CreateMonitor(), Curve(0.45, 27), out var step);
         Assert.Equal(1, step);
         Assert.StartsWith("successive halving: loss 1.45 at rung step 1 ranks 6 of 9; only the top 3 continue", reason);
-        // 0.15 is third at rung 1 and rung 3 but not at rung 9? It keeps its rank: never stopped.
+        // 0.15 ranks third of nine at every rung (1, 3, 9, 27): it always stays in the top 3 and is never stopped.
         Assert.Null(Feed(stopper.CreateMonitor(), Curve(0.15, 27), out _));
+    }
+
+    [Fact]
+    public void Successive_halving_stops_a_run_that_falls_behind_at_a_later_rung()
+    {
+        var earlier = Enumerable.Range(0, 8).Select(i => Curve(0.1 * i, 27)).ToArray();
+        var stopper = new EarlyStopper(new EarlyStoppingSpec { Rule = EarlyStoppingRule.SuccessiveHalving, MinStep = 1, Eta = 3, MinRuns = 3 }, Loss, earlier);
+
+        // Best of all at step 1 (0.95), then it stalls: at rung 3 seven earlier runs have a lower loss.
+        var stalls = Enumerable.Range(1, 27).Select(s => new MetricPoint { Name = "loss", Value = 0.95, Step = s }).ToList();
+        var reason = Feed(stopper.CreateMonitor(), stalls, out var step);
+        Assert.Equal(3, step);
+        Assert.Equal("successive halving: loss 0.95 at rung step 3 ranks 8 of 9; only the top 3 continue", reason);
+    }
+
+    [Fact]
+    public void Successive_halving_respects_the_grace_period_min_runs_at_each_rung_and_the_direction()
+    {
+        var shortRuns = Enumerable.Range(0, 4).Select(i => Curve(0.1 * i, 2)).ToArray();
+        var spec = new EarlyStoppingSpec { Rule = EarlyStoppingRule.SuccessiveHalving, MinStep = 1, Eta = 2, MinRuns = 3 };
+        // Rung 1 has four earlier values: a hopeless run stops there.
+        Assert.Contains("at rung step 1 ranks 5 of 5", Feed(new EarlyStopper(spec, Loss, shortRuns).CreateMonitor(), Curve(9, 10), out _));
+        // With the first rung at step 4 no earlier run reached any rung: nothing to compare, never stopped.
+        Assert.Null(Feed(new EarlyStopper(spec with { MinStep = 4 }, Loss, shortRuns).CreateMonitor(), Curve(9, 10), out _));
+
+        // Maximizing: higher is better; a run below all three earlier ones stops at its first rung (step 2).
+        var accuracy = new[] { 0.7, 0.8, 0.9 }.Select(top => Curve(0, 8, "acc").Select(p => p with { Value = top - 1.0 / p.Step!.Value }).ToList()).ToArray();
+        var low = Curve(0, 8, "acc").Select(p => p with { Value = 0.1 }).ToList();
+        var reason = Feed(new EarlyStopper(spec with { MinStep = 2 }, Accuracy, accuracy).CreateMonitor(), low, out var step);
+        Assert.Equal(2, step);
+        Assert.Contains("ranks 4 of 4; only the top 2 continue", reason);
+        var high = Curve(0, 8, "acc").Select(p => p with { Value = 0.95 }).ToList();
+        Assert.Null(Feed(new EarlyStopper(spec with { MinStep = 2 }, Accuracy, accuracy).CreateMonitor(), high, out _));
+    }
+
+    [Fact]
+    public void Successive_halving_with_eta_close_to_one_still_answers_quickly()
+    {
+        var earlier = Enumerable.Range(0, 3).Select(i => Curve(0.1 * i, 50)).ToArray();
+        var stopper = new EarlyStopper(new EarlyStoppingSpec { Rule = EarlyStoppingRule.SuccessiveHalving, MinStep = 1, Eta = 1.0000001, MinRuns = 3 }, Loss, earlier);
+        var monitor = stopper.CreateMonitor();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // A first point far beyond every earlier run: many rungs are passed, none has earlier values past step 50.
+        Assert.Null(monitor.Observe(new MetricPoint { Name = "loss", Value = 0, Step = long.MaxValue / 2 }));
+        Assert.Null(monitor.Observe(new MetricPoint { Name = "loss", Value = 0, Step = long.MaxValue }));
+        // Near 1 every step up to the earlier runs' last is a rung; a hopeless run is ranked last at the first one.
+        Assert.Contains("at rung step 1 ranks 4 of 4; only the top 3 continue", Feed(stopper.CreateMonitor(), Curve(5, 50), out _));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public void Median_rule_compares_against_the_best_so_far_of_runs_reporting_at_other_steps()
+    {
+        // Earlier runs report every 10 steps; the new one at steps 15 and 25. At 15 the earlier runs' best so far is their point at 10.
+        static List<MetricPoint> Sparse(double final) =>
+            new[] { 10, 20, 30 }.Select(s => new MetricPoint { Name = "loss", Value = final + 10.0 / s, Step = s }).ToList();
+        var stopper = new EarlyStopper(new EarlyStoppingSpec { Rule = EarlyStoppingRule.Median, MinStep = 1, MinRuns = 3 }, Loss, [Sparse(0.1), Sparse(0.2), Sparse(0.3)]);
+        Assert.Equal(3, stopper.EarlierRuns);
+        var monitor = stopper.CreateMonitor();
+        Assert.Null(monitor.Observe(new MetricPoint { Name = "loss", Value = 1.15, Step = 15 }));
+        Assert.Equal("median rule: loss 1.15 at step 25 is worse than the median 0.7 of 3 earlier runs at step 25",
+            monitor.Observe(new MetricPoint { Name = "loss", Value = 1.25, Step = 25 }));
     }
 
     [Fact]
