@@ -138,12 +138,34 @@ public sealed class EfLedger(
         }
     }
 
-    /// <summary>Stores an accepted best; a second call for the same campaign and index replaces it with the same facts.</summary>
+    /// <summary>
+    /// Stores an accepted best. The leaderboard is history: a second call for the same campaign and index (a resumed campaign
+    /// replaying its last judgement) leaves the stored entry as it is, so the first write wins, as in every other ledger.
+    /// </summary>
     public async Task AppendLeaderboardAsync(LeaderboardEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        ArgumentException.ThrowIfNullOrEmpty(entry.CampaignId);
         var row = RecordMapper.ToRow(entry);
-        await UpsertAsync(row, row.Id, cancellationToken).ConfigureAwait(false);
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        using var _ = await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await db.Leaderboard.AnyAsync(x => x.CampaignId == row.CampaignId && x.Idx == row.Idx, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        db.Leaderboard.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException e) when (IsUniqueViolation(e))
+        {
+            // Another process stored this index first (PostgreSQL race); its entry stands.
+        }
     }
 
     public async Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(string campaignId, CancellationToken cancellationToken = default)

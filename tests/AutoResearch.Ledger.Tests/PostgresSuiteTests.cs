@@ -25,7 +25,10 @@ public sealed class PostgresSuiteTests
         {
             await using var context = await services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContextAsync();
             await context.Database.EnsureCreatedAsync();
-            await context.Database.ExecuteSqlRawAsync("DROP TABLE ledger_experiments, ledger_campaigns, ledger_journal, ledger_sequences, ledger_schema_version");
+            var tables = context.Model.GetEntityTypes().Select(e => e.GetTableName()).ToList();
+            Assert.Contains(LedgerDbContext.ControlsTable, tables);
+            var drop = "DROP TABLE " + string.Join(", ", tables);
+            await context.Database.ExecuteSqlRawAsync(drop);
             await context.Database.ExecuteSqlRawAsync("CREATE TABLE orleansstorage (id int)");
         }
 
