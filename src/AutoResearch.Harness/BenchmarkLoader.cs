@@ -99,6 +99,12 @@ public static class BenchmarkLoader
     /// <summary><c>early_stopping: { rule, metric, min_step, min_runs, eta }</c>; absent means every run goes to the end.</summary>
     private static EarlyStoppingSpec? ReadEarlyStopping(MapReader root)
     {
+        if (root.Raw("early_stopping") is YScalar { IsNull: false } scalar)
+        {
+            root.Error("early_stopping", $"must be a mapping such as {{ rule: median, min_step: 3, min_runs: 3 }} (keys: {string.Join(", ", EarlyStoppingKeys)}), not '{scalar.Value}'");
+            return null;
+        }
+
         var map = root.Map("early_stopping", required: false, EarlyStoppingKeys);
         if (map is null)
         {

@@ -98,6 +98,51 @@ public sealed class BudgetNoiseAndEarlyStoppingSpecTests : IDisposable
     }
 
     [Fact]
+    public void Budget_and_budgets_mixed_up_between_campaign_and_agent_level_get_a_suggestion()
+    {
+        var campaign = Specs.Campaign
+            .With("slots: 2\n", "slots: 2\nbudgets: { cpu_seconds: 100 }\n")
+            .With("    budgets: { cpu_seconds: 1200 }", "    budget: { cpu_seconds: 1200 }");
+        var e = Expect.Invalid(() => CampaignLoader.Load(Specs.WriteCampaign(_tree, campaign: campaign)));
+        Expect.Error(e, CampaignFile, "budgets", "did you mean 'budget'");
+        Expect.Error(e, CampaignFile, "agents[0].budget", "did you mean 'budgets'");
+    }
+
+    [Fact]
+    public void Partial_noise_keeps_the_defaults_for_what_is_not_given_and_whole_token_budgets_are_required()
+    {
+        var spec = CampaignLoader.Load(Specs.WriteCampaign(_tree, campaign: Specs.Campaign.With("slots: 2\n", "slots: 2\nnoise: { sigmas: 0 }\n")));
+        Assert.Equal(new NoiseSpec { BaselineRuns = 3, ConfirmationRuns = 2, Sigmas = 0 }, spec.Noise);
+
+        var fraction = Expect.Invalid(() => CampaignLoader.Load(Specs.WriteCampaign(_tree, campaign: Specs.Campaign.With("slots: 2\n", "slots: 2\nbudget: { tokens: 1.5 }\n"))));
+        Expect.Error(fraction, CampaignFile, "budget.tokens", "1.5");
+    }
+
+    [Fact]
+    public void A_bad_role_weight_is_named_in_the_role_file()
+    {
+        var e = Expect.Invalid(() => CampaignLoader.Load(Specs.WriteCampaign(_tree, explorer: Specs.Explorer + "\nweight: 0\n")));
+        Expect.Error(e, _tree.PathOf("agents/explorer.yaml"), "weight", "must be more than 0");
+
+        var word = Expect.Invalid(() => AgentRoleLoader.Load(_tree.Write("agents/heavy.yaml", "name: heavy\nproposer: gp\nweight: lots\n")));
+        Expect.Error(word, _tree.PathOf("agents/heavy.yaml"), "weight", "lots");
+    }
+
+    [Fact]
+    public void Early_stopping_must_be_a_mapping_with_an_identifier_for_a_metric()
+    {
+        var scalar = Expect.Invalid(() => BenchmarkLoader.Load(Specs.WriteBenchmark(_tree, yaml: Specs.Benchmark + "\nearly_stopping: median\n")));
+        Expect.Error(scalar, BenchmarkFile, "early_stopping", "must be a mapping such as { rule: median");
+
+        var metric = Expect.Invalid(() => BenchmarkLoader.Load(Specs.WriteBenchmark(_tree, yaml: Specs.Benchmark + "\nearly_stopping: { rule: median, metric: val-error }\n")));
+        Expect.Error(metric, BenchmarkFile, "early_stopping.metric", "val-error");
+
+        var off = BenchmarkLoader.Load(Specs.WriteBenchmark(_tree, yaml: Specs.Benchmark));
+        Assert.Equal(new EarlyStoppingSpec(), off.EarlyStopping);
+        Assert.Equal(EarlyStoppingRule.None, off.EarlyStopping.Rule);
+    }
+
+    [Fact]
     public void The_ablation_strategy_is_known_to_role_files()
     {
         _tree.Write("agents/ablator.yaml", "name: ablator\nproposer: ablation\nweight: 0.5\n");

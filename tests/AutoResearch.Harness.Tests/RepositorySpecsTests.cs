@@ -55,4 +55,32 @@ public sealed class RepositorySpecsTests
         Assert.Equal(spec.Agents.Count, spec.Agents.Select(a => a.Seed).Distinct().Count());
         Assert.NotEmpty(spec.Benchmark.Parameters);
     }
+
+    [Theory]
+    [InlineData("digits-mlp", "val_error")]
+    [InlineData("tiny-lm", "val_bpb")]
+    public void ShippedBenchmarksLeaveEarlyStoppingOffAndTheirCommentedExamplesLoad(string benchmark, string objective)
+    {
+        var source = Path.Combine(RepoRoot(), "sandboxes", "benchmarks", benchmark);
+        Assert.False(BenchmarkLoader.Load(source).EarlyStopping.Enabled);
+
+        var yaml = File.ReadAllLines(Path.Combine(source, BenchmarkLoader.FileName));
+        var examples = yaml.Select((line, index) => (line, index)).Where(x => x.line.StartsWith("# early_stopping:", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(examples);
+        using var tree = new TempTree();
+        foreach (var file in Directory.EnumerateFiles(source))
+        {
+            File.Copy(file, tree.PathOf(Path.GetFileName(file)));
+        }
+
+        foreach (var (line, index) in examples)
+        {
+            var edited = yaml.ToArray();
+            edited[index] = line[2..];
+            File.WriteAllLines(tree.PathOf(BenchmarkLoader.FileName), edited);
+            var spec = BenchmarkLoader.Load(tree.Root);
+            Assert.Equal(objective, spec.EarlyStopping.Metric ?? spec.Metric.Name);
+            Assert.Equal(!line.Contains("rule: none", StringComparison.Ordinal), spec.EarlyStopping.Enabled);
+        }
+    }
 }
