@@ -24,4 +24,18 @@ public sealed record AgentReportRow
 
     /// <summary>0 when the agent has no GPU budget.</summary>
     public double GpuBudgetSeconds { get; init; }
+
+    /// <summary>Model tokens used (see <see cref="RunStatistics.TokensUsed"/>) and the token budget (0 = no limit).</summary>
+    public long Tokens { get; init; }
+    public long TokenBudget { get; init; }
+
+    /// <summary>Experiments its benchmark's early-stopping rule stopped (neither succeeded nor failed).</summary>
+    public int Pruned { get; init; }
+
+    /// <summary>CPU- and GPU-seconds those early stops gave back to the budget (reserved worst case − used).</summary>
+    public double CpuSecondsRefunded { get; init; }
+    public double GpuSecondsRefunded { get; init; }
+
+    /// <summary>Used ≤ budget for every limited resource, against the budgets in the campaign file.</summary>
+    public bool WithinBudget { get; init; }
 }

@@ -18,6 +18,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
 
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
+    /// <summary>The report model of a campaign from the ledger (experiments, leaderboard, model calls) and the journal.</summary>
     /// <exception cref="KeyNotFoundException">The ledger has no such campaign.</exception>
     public async Task<CampaignReportModel> BuildAsync(string campaignId, CancellationToken cancellationToken = default)
     {
@@ -26,18 +27,26 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         var experiments = await ledger.GetExperimentsAsync(campaignId, cancellationToken).ConfigureAwait(false);
         var entries = await journal.ReadAsync(campaignId, 0, cancellationToken).ConfigureAwait(false);
         var leaderboard = await ledger.GetLeaderboardAsync(campaignId, cancellationToken).ConfigureAwait(false);
-        return Build(campaign, experiments, entries, _time.GetUtcNow(), leaderboard);
+        var calls = await ledger.GetModelCallsAsync(campaignId, cancellationToken).ConfigureAwait(false);
+        return Build(campaign, experiments, entries, _time.GetUtcNow(), leaderboard, calls);
     }
 
     /// <summary>Pure: the report model of <paramref name="campaign"/> as of <paramref name="now"/>.</summary>
+    /// <param name="leaderboard">The ledger's accepted bests; when empty (campaigns from before the leaderboard) the best is the best single run.</param>
+    /// <param name="modelCalls">The ledger's model calls of the campaign.</param>
     public static CampaignReportModel Build(
         CampaignRecord campaign,
         IReadOnlyList<ExperimentRecord> experiments,
         IReadOnlyList<JournalEntry> journalEntries,
         DateTimeOffset now,
-        IReadOnlyList<LeaderboardEntry>? leaderboard = null)
+        IReadOnlyList<LeaderboardEntry>? leaderboard = null,
+        IReadOnlyList<ModelCallRecord>? modelCalls = null)
     {
+        ArgumentNullException.ThrowIfNull(campaign);
+        ArgumentNullException.ThrowIfNull(experiments);
+        ArgumentNullException.ThrowIfNull(journalEntries);
         leaderboard ??= [];
+        modelCalls ??= [];
         var spec = campaign.Spec;
         var metric = spec.Benchmark.Metric;
         var defaults = spec.Benchmark.Defaults();
@@ -49,12 +58,15 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         var baseline = succeeded.FirstOrDefault(e => e.IsBaseline);
         var accepted = leaderboard.Count > 0 ? leaderboard[^1] : null;
         var best = accepted is not null ? ordered.FirstOrDefault(e => e.Id == accepted.ExperimentId) ?? metric.BestOf(succeeded) : metric.BestOf(succeeded);
-        var baselineRuns = baseline is null ? [] : succeeded.Where(e => e.Id == baseline.Id || e.RepeatOf == baseline.Id).Select(e => e.Objective!.Value).ToList();
-        var groups = succeeded.GroupBy(e => e.RepeatOf ?? e.Id, StringComparer.Ordinal).Select(g => g.Select(e => e.Objective!.Value).ToList()).Where(g => g.Count >= 2).ToList();
-        var noiseDof = groups.Sum(g => g.Count - 1);
-        double? noise = noiseDof == 0 ? null : Math.Sqrt(groups.Sum(g => g.Sum(x => (x - g.Average()) * (x - g.Average()))) / noiseDof);
+        var baselineRuns = baseline is null ? [] : RunStatistics.RunsOf(baseline.Id, succeeded);
+        var (noise, noiseRuns) = RunStatistics.PooledNoise(succeeded);
         var baselineMean = baselineRuns.Count > 0 ? baselineRuns.Average() : (double?)null;
-        var bestValue = accepted?.Objective ?? best?.Objective;
+        // The accepted best as the campaign sees it now: the mean of its runs (confirmation runs may have followed its acceptance).
+        var acceptedRuns = accepted is null ? [] : RunStatistics.RunsOf(accepted.ExperimentId, succeeded);
+        double? bestMean = accepted is null ? null : acceptedRuns.Count > 0 ? acceptedRuns.Average() : accepted.Objective;
+        var bestRuns = accepted is null ? (best is null ? 0 : 1) : acceptedRuns.Count > 0 ? acceptedRuns.Count : accepted.Runs;
+        var bestStdDev = accepted is null ? null : acceptedRuns.Count > 0 ? RunStatistics.SampleStdDev(acceptedRuns) : accepted.StdDev;
+        var bestValue = bestMean ?? best?.Objective;
 
         // Best-so-far in the order results became known.
         var bestSoFar = new List<BestSoFarPoint>();
@@ -72,7 +84,8 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             }
         }
 
-        var rows = ordered.Select(e => ToRow(e, defaults, origin, e.Id == best?.Id, newBestIds.Contains(e.Id))).ToList();
+        var sequenceById = ordered.GroupBy(e => e.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Sequence, StringComparer.Ordinal);
+        var rows = ordered.Select(e => ToRow(e, spec.Benchmark, defaults, origin, e.Id == best?.Id, newBestIds.Contains(e.Id), sequenceById)).ToList();
         var rowById = rows.GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
         var failed = ordered.Where(e => e.Status == ExperimentStatus.Failed).ToList();
@@ -129,11 +142,14 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             Baseline = baseline is null ? null : rowById[baseline.Id],
             Best = best is null ? null : rowById[best.Id],
             AcceptedBest = accepted,
+            BestMean = bestMean,
+            BestRuns = bestRuns,
+            BestStdDev = bestStdDev,
             Leaderboard = leaderboard,
             BaselineMean = baselineMean,
             BaselineRuns = baselineRuns.Count,
             NoiseStdDev = noise,
-            NoiseRuns = groups.Sum(g => g.Count),
+            NoiseRuns = noiseRuns,
             Pruned = ordered.Count(e => e.Status == ExperimentStatus.Pruned),
             RelativeImprovement = baselineMean is null || bestValue is null
                 ? null
@@ -143,7 +159,14 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             Failed = failed.Count,
             Pending = pending,
             FailuresByKind = failureGroups,
-            Agents = BuildAgents(spec, ordered, metric, newBestIds),
+            StoppedEarly = rows.Where(r => r.Status == ExperimentStatus.Pruned).ToList(),
+            Agents = BuildAgents(spec, ordered, modelCalls, metric, newBestIds),
+            CampaignBudget = spec.Budget,
+            CampaignUsed = ordered.Where(e => e.IsFinished).Aggregate(ResourceUse.Zero, (u, e) => u + e.Use) with
+            {
+                Tokens = RunStatistics.TokensUsed(ordered, modelCalls),
+            },
+            ModelCalls = BuildModelCalls(spec, modelCalls),
             Experiments = rows,
             BestSoFar = bestSoFar,
             Journal = BuildJournal(spec, journalEntries),
@@ -173,7 +196,13 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
     internal static DateTimeOffset FinishedAt(ExperimentRecord e) => e.EndedAt ?? e.StartedAt ?? e.QueuedAt;
 
     private static ExperimentReportRow ToRow(
-        ExperimentRecord e, IReadOnlyDictionary<string, string> defaults, DateTimeOffset origin, bool isBest, bool isNewBest) => new()
+        ExperimentRecord e,
+        BenchmarkSpec benchmark,
+        IReadOnlyDictionary<string, string> defaults,
+        DateTimeOffset origin,
+        bool isBest,
+        bool isNewBest,
+        IReadOnlyDictionary<string, int> sequenceById) => new()
     {
         Id = e.Id,
         Sequence = e.Sequence,
@@ -195,15 +224,23 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         Reason = e.Status is ExperimentStatus.Failed or ExperimentStatus.Pruned ? e.Reason ?? "" : null,
         Kind = e.Kind,
         RepeatOf = e.RepeatOf,
+        RepeatOfSequence = e.RepeatOf is { } of && sequenceById.TryGetValue(of, out var n) ? n : null,
         Verdict = e.Verdict,
         Confidence = e.Confidence,
+        Margin = e.Margin,
+        Tokens = e.Tokens,
+        CpuSecondsRefunded = RunStatistics.EarlyStopRefund(e, benchmark).CpuSeconds,
         CpuSeconds = e.CpuSeconds,
         GpuSeconds = e.GpuSeconds,
         HasEdits = e.Diff is not null || e.EditedFiles.Count > 0,
     };
 
     private static List<AgentReportRow> BuildAgents(
-        CampaignSpec spec, IReadOnlyList<ExperimentRecord> experiments, MetricSpec metric, HashSet<string> newBestIds)
+        CampaignSpec spec,
+        IReadOnlyList<ExperimentRecord> experiments,
+        IReadOnlyList<ModelCallRecord> calls,
+        MetricSpec metric,
+        HashSet<string> newBestIds)
     {
         var ids = spec.Agents.Select(a => a.Id)
             .Concat(experiments.Select(e => e.AgentId))
@@ -215,6 +252,14 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             var agentSpec = spec.Agents.FirstOrDefault(a => a.Id == id);
             var mine = experiments.Where(e => e.AgentId == id).ToList();
             var best = metric.BestOf(mine);
+            var budget = agentSpec?.Budget ?? BudgetSpec.Unlimited;
+            var refunded = mine.Aggregate(ResourceUse.Zero, (r, e) => r + RunStatistics.EarlyStopRefund(e, spec.Benchmark));
+            var used = new ResourceUse
+            {
+                Tokens = RunStatistics.TokensUsed(mine, calls, id),
+                CpuSeconds = mine.Sum(e => e.CpuSeconds),
+                GpuSeconds = mine.Sum(e => e.GpuSeconds),
+            };
 
             rows.Add(new AgentReportRow
             {
@@ -228,14 +273,44 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
                 NewBests = mine.Count(e => newBestIds.Contains(e.Id)),
                 Best = best?.Objective,
                 BestExperimentId = best?.Id,
-                CpuSeconds = mine.Sum(e => e.CpuSeconds),
-                GpuSeconds = mine.Sum(e => e.GpuSeconds),
-                CpuBudgetSeconds = agentSpec?.CpuBudgetSeconds ?? 0,
-                GpuBudgetSeconds = agentSpec?.GpuBudgetSeconds ?? 0,
+                CpuSeconds = used.CpuSeconds,
+                GpuSeconds = used.GpuSeconds,
+                CpuBudgetSeconds = budget.CpuSeconds,
+                GpuBudgetSeconds = budget.GpuSeconds,
+                Tokens = used.Tokens,
+                TokenBudget = budget.Tokens,
+                Pruned = mine.Count(e => e.Status == ExperimentStatus.Pruned),
+                CpuSecondsRefunded = refunded.CpuSeconds,
+                GpuSecondsRefunded = refunded.GpuSeconds,
+                WithinBudget = budget.WhyNotFits(used, ResourceUse.Zero) is null,
             });
         }
 
         return rows;
+    }
+
+    /// <summary>Calls per agent and model, agents in campaign-file order (others after them, by id).</summary>
+    private static List<ModelCallSummaryRow> BuildModelCalls(CampaignSpec spec, IReadOnlyList<ModelCallRecord> calls)
+    {
+        var agentOrder = spec.Agents.Select((a, i) => (a.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        return calls
+            .GroupBy(c => (c.AgentId, c.Provider, c.Model))
+            .OrderBy(g => agentOrder.TryGetValue(g.Key.AgentId, out var i) ? i : int.MaxValue)
+            .ThenBy(g => g.Key.AgentId, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Provider, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Model, StringComparer.Ordinal)
+            .Select(g => new ModelCallSummaryRow
+            {
+                AgentId = g.Key.AgentId,
+                Provider = g.Key.Provider,
+                Model = g.Key.Model,
+                Calls = g.Count(),
+                PromptTokens = g.Sum(c => c.PromptTokens),
+                CompletionTokens = g.Sum(c => c.CompletionTokens),
+                Failures = g.Count(c => !string.Equals(c.Outcome, "ok", StringComparison.OrdinalIgnoreCase)),
+                MeanLatencyMs = g.Average(c => c.LatencyMs),
+            })
+            .ToList();
     }
 
     private static List<AgentJournal> BuildJournal(CampaignSpec spec, IReadOnlyList<JournalEntry> entries)

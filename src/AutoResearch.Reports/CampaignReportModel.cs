@@ -49,7 +49,20 @@ public sealed record CampaignReportModel
     /// <summary>The accepted best's leaderboard entry (mean over its runs, confidence, margin); null for campaigns without a leaderboard.</summary>
     public LeaderboardEntry? AcceptedBest { get; init; }
 
-    public double? BestObjective => AcceptedBest?.Objective ?? Best?.Objective;
+    /// <summary>
+    /// The accepted best's current mean: its own run and every repeat of it in the ledger (as the campaign computes it while it
+    /// runs; confirmation runs may follow its acceptance). Null for campaigns without a leaderboard.
+    /// </summary>
+    public double? BestMean { get; init; }
+
+    /// <summary>Runs behind <see cref="BestObjective"/> (1 for campaigns without a leaderboard, 0 without a best).</summary>
+    public int BestRuns { get; init; }
+
+    /// <summary>Sample standard deviation of the accepted best's runs; null with a single run.</summary>
+    public double? BestStdDev { get; init; }
+
+    /// <summary>The headline's best: the accepted best's mean when the campaign kept a leaderboard, else the best single run.</summary>
+    public double? BestObjective => BestMean ?? AcceptedBest?.Objective ?? Best?.Objective;
 
     /// <summary>Accepted bests in order, baseline first (empty for campaigns without a leaderboard).</summary>
     public IReadOnlyList<LeaderboardEntry> Leaderboard { get; init; } = [];
@@ -72,10 +85,20 @@ public sealed record CampaignReportModel
     /// <summary>Queued or running when the report was built.</summary>
     public int Pending { get; init; }
 
-    /// <summary>Failed experiments by cause, most frequent first.</summary>
+    /// <summary>Failed experiments by cause, most frequent first (experiments stopped early are not failures).</summary>
     public IReadOnlyList<FailureGroup> FailuresByKind { get; init; } = [];
 
+    /// <summary>Experiments stopped early by the benchmark's rule, by sequence, with the rule's reason.</summary>
+    public IReadOnlyList<ExperimentReportRow> StoppedEarly { get; init; } = [];
+
     public IReadOnlyList<AgentReportRow> Agents { get; init; } = [];
+
+    /// <summary>The campaign-wide budget from the campaign file (0 = no limit per resource) and what all agents used.</summary>
+    public BudgetSpec CampaignBudget { get; init; } = new();
+    public ResourceUse CampaignUsed { get; init; } = ResourceUse.Zero;
+
+    /// <summary>Model calls per agent and model; empty when no agent called a model.</summary>
+    public IReadOnlyList<ModelCallSummaryRow> ModelCalls { get; init; } = [];
 
     /// <summary>All experiments, by sequence.</summary>
     public IReadOnlyList<ExperimentReportRow> Experiments { get; init; } = [];

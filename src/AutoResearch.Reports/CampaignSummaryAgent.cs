@@ -19,6 +19,12 @@ public sealed record CampaignSummaryAgent
     /// <summary>Experiments its early-stopping rule stopped.</summary>
     [JsonPropertyName("pruned")] public int Pruned { get; init; }
 
+    /// <summary>The budget in force (0 = no limit per resource).</summary>
+    [JsonPropertyName("budget")] public CampaignSummaryResources Budget { get; init; } = new();
+
+    /// <summary>What the agent used, as charged to its budget.</summary>
+    [JsonPropertyName("used")] public CampaignSummaryResources Used { get; init; } = new();
+
     /// <summary>Used ≤ budget for every limited resource (0 = no limit).</summary>
     [JsonPropertyName("within_budget")] public bool WithinBudget { get; init; }
 }

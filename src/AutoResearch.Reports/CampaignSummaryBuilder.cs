@@ -8,13 +8,38 @@ namespace AutoResearch.Reports;
 /// <summary>Builds the <see cref="CampaignSummary"/> the CLI prints at the end of a campaign.</summary>
 public static class CampaignSummaryBuilder
 {
-    /// <param name="status">The campaign's state (agents, budgets, direction, window).</param>
+    /// <summary>
+    /// The summary with the ledger's facts: its experiments (counts, baseline, pruned, utilization) and its leaderboard (the
+    /// accepted best, its confidence and runs, the noise); budgets and use per agent come from <paramref name="status"/>.
+    /// </summary>
+    public static async Task<CampaignSummary> BuildAsync(
+        ILedger ledger, CampaignStatus status, ReportFiles? report, int slots, DateTimeOffset? now = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        ArgumentNullException.ThrowIfNull(status);
+        var experiments = await ledger.GetExperimentsAsync(status.Id, cancellationToken).ConfigureAwait(false);
+        var leaderboard = await ledger.GetLeaderboardAsync(status.Id, cancellationToken).ConfigureAwait(false);
+        return Build(status, experiments, report, slots, now, leaderboard);
+    }
+
+    /// <param name="status">The campaign's state (agents, budgets in force and use, direction, window).</param>
     /// <param name="experiments">The ledger's experiments of the campaign; counts, baseline and best come from them (from <paramref name="status"/> when empty).</param>
     /// <param name="report">The written report, if any.</param>
     /// <param name="slots">Sandbox slots the campaign could use.</param>
     /// <param name="now">End of the window while the campaign has not ended; defaults to the current time.</param>
+    /// <param name="leaderboard">
+    /// The ledger's accepted bests. When it has entries, <c>best</c> is the last one's current mean (its run and every repeat of it
+    /// in <paramref name="experiments"/>, as the campaign computes it), with its confidence and runs, and the noise is pooled from
+    /// the repeat groups in <paramref name="experiments"/>. When null or empty, <paramref name="status"/>'s best is used, else the
+    /// best single run (campaigns from before the leaderboard).
+    /// </param>
     public static CampaignSummary Build(
-        CampaignStatus status, IReadOnlyList<ExperimentRecord> experiments, ReportFiles? report, int slots, DateTimeOffset? now = null)
+        CampaignStatus status,
+        IReadOnlyList<ExperimentRecord> experiments,
+        ReportFiles? report,
+        int slots,
+        DateTimeOffset? now = null,
+        IReadOnlyList<LeaderboardEntry>? leaderboard = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(experiments);
@@ -22,7 +47,28 @@ public static class CampaignSummaryBuilder
         var usable = experiments.Where(CampaignReportBuilder.IsUsableSuccess).OrderBy(e => e.Sequence).ToList();
 
         double? baseline = usable.FirstOrDefault(e => e.IsBaseline)?.Objective;
-        double? best = metric.BestOf(usable)?.Objective;
+        double? best;
+        double? bestConfidence;
+        int bestRuns;
+        double? noise;
+        if (leaderboard is { Count: > 0 })
+        {
+            var accepted = leaderboard[^1];
+            var runs = RunStatistics.RunsOf(accepted.ExperimentId, usable);
+            best = runs.Count > 0 ? runs.Average() : accepted.Objective;
+            bestRuns = runs.Count > 0 ? runs.Count : accepted.Runs;
+            bestConfidence = accepted.Confidence;
+            noise = RunStatistics.PooledNoise(usable).StdDev ?? status.NoiseStdDev;
+        }
+        else
+        {
+            var single = metric.BestOf(usable)?.Objective;
+            // The campaign's accepted best (noise-aware) when it has one; else the best single run in the ledger.
+            best = status.BestExperimentId is not null ? status.Best : single ?? status.Best;
+            bestConfidence = status.BestExperimentId is not null ? status.BestConfidence : null;
+            bestRuns = status.BestExperimentId is not null ? status.BestRuns : single is null ? 0 : 1;
+            noise = status.NoiseStdDev;
+        }
 
         var fromLedger = experiments.Count > 0;
         var agentExperiments = experiments.GroupBy(e => e.AgentId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
@@ -35,11 +81,10 @@ public static class CampaignSummaryBuilder
             Direction = status.Direction == Direction.Minimize ? "minimize" : "maximize",
             Pruned = fromLedger ? experiments.Count(e => e.Status == ExperimentStatus.Pruned) : status.Pruned,
             Baseline = Finite(baseline ?? status.Baseline),
-            // The campaign's accepted best (noise-aware) when it has one; else the best single run in the ledger.
-            Best = Finite(status.BestExperimentId is not null ? status.Best : best ?? status.Best),
-            BestConfidence = status.BestExperimentId is not null ? status.BestConfidence : null,
-            BestRuns = status.BestExperimentId is not null ? status.BestRuns : best is null ? 0 : 1,
-            NoiseStdDev = Finite(status.NoiseStdDev),
+            Best = Finite(best),
+            BestConfidence = bestConfidence,
+            BestRuns = bestRuns,
+            NoiseStdDev = Finite(noise),
             Report = report?.Markdown,
             ReportHtml = report?.Html,
             Agents = status.Agents.Select(a => new CampaignSummaryAgent
@@ -55,6 +100,8 @@ public static class CampaignSummaryBuilder
                 CpuSecondsUsed = a.CpuSecondsUsed,
                 CpuBudgetSeconds = a.CpuBudgetSeconds,
                 Pruned = fromLedger ? experiments.Count(e => e.AgentId == a.Id && e.Status == ExperimentStatus.Pruned) : a.Pruned,
+                Budget = CampaignSummaryResources.From(a.Budget),
+                Used = CampaignSummaryResources.From(a.Used),
                 WithinBudget = a.Budget.WhyNotFits(a.Used, ResourceUse.Zero) is null,
             }).ToList(),
             Utilization = Utilization(status.StartedAt, status.EndedAt ?? now ?? DateTimeOffset.UtcNow, experiments, slots),
@@ -66,10 +113,12 @@ public static class CampaignSummaryBuilder
     /// divided by <paramref name="slots"/> × the window; 0 when undefined. An experiment holds its slot from the fleet's grant
     /// (<see cref="ExperimentRecord.SlotStartedAt"/>) until its result is recorded (<see cref="ExperimentRecord.SlotEndedAt"/>):
     /// container creation, the run itself and clean-up. Records without slot times (older ledgers) count their container run
-    /// time (<see cref="ExperimentRecord.StartedAt"/> to <see cref="ExperimentRecord.EndedAt"/>) instead.
+    /// time (<see cref="ExperimentRecord.StartedAt"/> to <see cref="ExperimentRecord.EndedAt"/>) instead. A run still going at
+    /// <paramref name="end"/> counts up to it; a finished run without an end time counts nothing.
     /// </summary>
     public static double Utilization(DateTimeOffset? start, DateTimeOffset end, IReadOnlyList<ExperimentRecord> experiments, int slots)
     {
+        ArgumentNullException.ThrowIfNull(experiments);
         if (start is not { } s || slots <= 0 || end <= s)
         {
             return 0;

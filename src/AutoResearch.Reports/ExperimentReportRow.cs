@@ -43,7 +43,19 @@ public sealed record ExperimentReportRow
     public ExperimentKind Kind { get; init; }
     public string? RepeatOf { get; init; }
 
+    /// <summary>Sequence number of <see cref="RepeatOf"/>, when it is in the ledger.</summary>
+    public int? RepeatOfSequence { get; init; }
+
     /// <summary>The campaign's noise-aware judgement and its confidence.</summary>
     public AcceptanceVerdict Verdict { get; init; }
     public double? Confidence { get; init; }
+
+    /// <summary>The noise margin it was judged against, in objective units.</summary>
+    public double? Margin { get; init; }
+
+    /// <summary>Model tokens its proposal cost.</summary>
+    public long Tokens { get; init; }
+
+    /// <summary>For runs stopped early: the CPU-seconds the stop gave back to the budget (reserved worst case − used); else 0.</summary>
+    public double CpuSecondsRefunded { get; init; }
 }

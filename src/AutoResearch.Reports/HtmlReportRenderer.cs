@@ -81,7 +81,9 @@ public static class HtmlReportRenderer
 
         RenderLeaderboard(h, model);
         RenderAgents(h, model, budgetPng);
+        RenderModelCalls(h, model);
         RenderFailures(h, model);
+        RenderStoppedEarly(h, model);
         RenderJournal(h, model);
         RenderExperiments(h, model);
         RenderReproduce(h, model);
@@ -108,6 +110,17 @@ public static class HtmlReportRenderer
         Card(h, model.Total.ToString(System.Globalization.CultureInfo.InvariantCulture), "experiments");
         Card(h, model.Succeeded.ToString(System.Globalization.CultureInfo.InvariantCulture), "succeeded");
         Card(h, model.Failed.ToString(System.Globalization.CultureInfo.InvariantCulture), "failed");
+        if (model.Pruned > 0)
+        {
+            Card(h, model.Pruned.ToString(System.Globalization.CultureInfo.InvariantCulture), "stopped early");
+        }
+
+        if (model.AcceptedBest is not null)
+        {
+            Card(h, model.BestRuns.ToString(System.Globalization.CultureInfo.InvariantCulture), "runs behind the best");
+            Card(h, ReportFormat.Objective(model.NoiseStdDev), "noise σ");
+        }
+
         if (model.Pending > 0)
         {
             Card(h, model.Pending.ToString(System.Globalization.CultureInfo.InvariantCulture), "pending");
@@ -177,7 +190,7 @@ public static class HtmlReportRenderer
             return;
         }
 
-        h.AppendLine("<table><thead><tr><th>agent</th><th>role</th><th>proposer</th><th>model</th><th class=\"num\">experiments</th><th class=\"num\">succeeded</th><th class=\"num\">failed</th><th class=\"num\">new bests</th><th class=\"num\">best</th><th class=\"num\">CPU s used / budget</th><th class=\"num\">GPU s used / budget</th></tr></thead><tbody>");
+        h.AppendLine("<table><thead><tr><th>agent</th><th>role</th><th>proposer</th><th>model</th><th class=\"num\">experiments</th><th class=\"num\">succeeded</th><th class=\"num\">failed</th><th class=\"num\">stopped early</th><th class=\"num\">new bests</th><th class=\"num\">best</th></tr></thead><tbody>");
         foreach (var a in model.Agents)
         {
             h.Append("<tr><td>").Append(E(a.Id)).Append("</td><td>").Append(E(a.Role)).Append("</td><td>").Append(E(a.Proposer))
@@ -185,11 +198,27 @@ public static class HtmlReportRenderer
              .Append("</td><td class=\"num\">").Append(a.Experiments)
              .Append("</td><td class=\"num\">").Append(a.Succeeded)
              .Append("</td><td class=\"num\">").Append(a.Failed)
+             .Append("</td><td class=\"num\">").Append(a.Pruned)
              .Append("</td><td class=\"num\">").Append(a.NewBests)
              .Append("</td><td class=\"num\">").Append(E(ReportFormat.Objective(a.Best)))
-             .Append("</td><td class=\"num\">").Append(E(ReportNarrative.UsedOfBudget(a.CpuSeconds, a.CpuBudgetSeconds)))
-             .Append("</td><td class=\"num\">").Append(E(ReportNarrative.UsedOfBudget(a.GpuSeconds, a.GpuBudgetSeconds)))
              .AppendLine("</td></tr>");
+        }
+
+        h.AppendLine("</tbody></table>");
+        h.AppendLine("<h3>Budgets</h3>");
+        h.AppendLine("<p class=\"legend\">Used / budget from the campaign file (unlimited = no limit). Early stops give back what was reserved for the run's worst case (time limit + 5 s) but not used.</p>");
+        h.AppendLine("<table><thead><tr><th>agent</th><th class=\"num\">tokens used / budget</th><th class=\"num\">CPU s used / budget</th><th class=\"num\">GPU s used / budget</th><th class=\"num\">stopped early</th><th class=\"num\">CPU s refunded</th><th>within budget</th></tr></thead><tbody>");
+        foreach (var a in model.Agents)
+        {
+            BudgetRow(h, E(a.Id), a.Tokens, a.TokenBudget, a.CpuSeconds, a.CpuBudgetSeconds, a.GpuSeconds, a.GpuBudgetSeconds, a.Pruned, a.CpuSecondsRefunded, a.WithinBudget);
+        }
+
+        if (!model.CampaignBudget.IsUnlimited)
+        {
+            var used = model.CampaignUsed;
+            var budget = model.CampaignBudget;
+            BudgetRow(h, "<em>campaign</em>", used.Tokens, budget.Tokens, used.CpuSeconds, budget.CpuSeconds, used.GpuSeconds, budget.GpuSeconds,
+                model.Pruned, model.Agents.Sum(a => a.CpuSecondsRefunded), budget.WhyNotFits(used, Abstractions.Specs.ResourceUse.Zero) is null);
         }
 
         h.AppendLine("</tbody></table>");
@@ -197,6 +226,70 @@ public static class HtmlReportRenderer
         {
             h.AppendLine(Image(budgetPng, "budget use per agent"));
         }
+    }
+
+    private static void BudgetRow(
+        StringBuilder h, string nameHtml, long tokens, long tokenBudget, double cpu, double cpuBudget, double gpu, double gpuBudget,
+        int pruned, double refunded, bool within) =>
+        h.Append("<tr><td>").Append(nameHtml)
+         .Append("</td><td class=\"num\">").Append(E(ReportNarrative.TokensOfBudget(tokens, tokenBudget)))
+         .Append("</td><td class=\"num\">").Append(E(ReportNarrative.UsedOfBudget(cpu, cpuBudget)))
+         .Append("</td><td class=\"num\">").Append(E(ReportNarrative.UsedOfBudget(gpu, gpuBudget)))
+         .Append("</td><td class=\"num\">").Append(pruned)
+         .Append("</td><td class=\"num\">").Append(E(ReportFormat.Seconds(refunded)))
+         .Append("</td><td").Append(within ? ">yes" : " class=\"worse\"><strong>no</strong>")
+         .AppendLine("</td></tr>");
+
+    private static void RenderModelCalls(StringBuilder h, CampaignReportModel model)
+    {
+        if (model.ModelCalls.Count == 0)
+        {
+            return;
+        }
+
+        h.AppendLine("<h2>Model calls</h2>");
+        h.AppendLine("<table><thead><tr><th>agent</th><th>provider</th><th>model</th><th class=\"num\">calls</th><th class=\"num\">prompt tokens</th><th class=\"num\">completion tokens</th><th class=\"num\">total tokens</th><th class=\"num\">not ok</th><th class=\"num\">mean latency</th></tr></thead><tbody>");
+        foreach (var c in model.ModelCalls)
+        {
+            h.Append("<tr><td>").Append(E(c.AgentId))
+             .Append("</td><td>").Append(E(c.Provider))
+             .Append("</td><td>").Append(E(c.Model))
+             .Append("</td><td class=\"num\">").Append(c.Calls)
+             .Append("</td><td class=\"num\">").Append(E(ReportFormat.Tokens(c.PromptTokens)))
+             .Append("</td><td class=\"num\">").Append(E(ReportFormat.Tokens(c.CompletionTokens)))
+             .Append("</td><td class=\"num\">").Append(E(ReportFormat.Tokens(c.TotalTokens)))
+             .Append("</td><td class=\"num\">").Append(c.Failures)
+             .Append("</td><td class=\"num\">").Append(E(ReportFormat.Milliseconds(c.MeanLatencyMs)))
+             .AppendLine("</td></tr>");
+        }
+
+        h.AppendLine("</tbody></table>");
+    }
+
+    private static void RenderStoppedEarly(StringBuilder h, CampaignReportModel model)
+    {
+        if (model.StoppedEarly.Count == 0)
+        {
+            return;
+        }
+
+        h.AppendLine("<h2>Stopped early</h2>");
+        h.AppendLine("<p>The benchmark's early-stopping rule stopped these runs as hopeless; they are neither successes nor failures.</p>");
+        h.AppendLine("<table><thead><tr><th class=\"num\">#</th><th>agent</th><th>kind</th><th class=\"num\">last objective</th><th class=\"num\">ran</th><th class=\"num\">CPU s used</th><th class=\"num\">CPU s refunded</th><th>why</th></tr></thead><tbody>");
+        foreach (var r in model.StoppedEarly)
+        {
+            h.Append("<tr><td class=\"num\"><a href=\"#exp-").Append(r.Sequence).Append("\">").Append(r.Sequence).Append("</a>")
+             .Append("</td><td>").Append(E(r.AgentId))
+             .Append("</td><td>").Append(E(ReportNarrative.KindText(r)))
+             .Append("</td><td class=\"num\">").Append(E(ReportFormat.Objective(r.Objective)))
+             .Append("</td><td class=\"num\">").Append(E(ReportFormat.Duration(r.Duration)))
+             .Append("</td><td class=\"num\">").Append(E(ReportFormat.Seconds(r.CpuSeconds)))
+             .Append("</td><td class=\"num\">").Append(E(ReportFormat.Seconds(r.CpuSecondsRefunded)))
+             .Append("</td><td class=\"text\">").Append(E(ReportFormat.OneLine(r.Reason is { Length: > 0 } why ? why : "(no reason recorded)", 400)))
+             .AppendLine("</td></tr>");
+        }
+
+        h.AppendLine("</tbody></table>");
     }
 
     private static void RenderFailures(StringBuilder h, CampaignReportModel model)
@@ -261,7 +354,7 @@ public static class HtmlReportRenderer
         }
 
         h.AppendLine("<p class=\"legend\">★ best · ▲ new best when it finished · B baseline. Hover a row's text for the full hypothesis or reason.</p>");
-        h.AppendLine("<table><thead><tr><th class=\"num\">#</th><th>agent</th><th>proposer</th><th>status</th><th class=\"num\">objective</th><th class=\"num\">duration</th><th>key parameters</th><th>hypothesis / failure reason</th></tr></thead><tbody>");
+        h.AppendLine("<table><thead><tr><th class=\"num\">#</th><th>agent</th><th>proposer</th><th>kind</th><th>status</th><th>verdict</th><th class=\"num\">objective</th><th class=\"num\">duration</th><th>key parameters</th><th>hypothesis / failure reason</th></tr></thead><tbody>");
         foreach (var r in model.Experiments)
         {
             var rowClass = r.IsBest ? " class=\"best\"" : r.Status == ExperimentStatus.Failed ? " class=\"failed\"" : "";
@@ -269,7 +362,9 @@ public static class HtmlReportRenderer
             h.Append("<tr").Append(rowClass).Append(" id=\"exp-").Append(r.Sequence).Append("\"><td class=\"num\">").Append(r.Sequence)
              .Append("</td><td>").Append(E(r.AgentId))
              .Append("</td><td>").Append(E(r.ProposerName))
+             .Append("</td><td>").Append(E(ReportNarrative.KindText(r)))
              .Append("</td><td class=\"status\">").Append(E(ReportNarrative.StatusText(r)))
+             .Append("</td><td>").Append(E(ReportNarrative.VerdictText(r)))
              .Append("</td><td class=\"num\">").Append(E(ReportFormat.Objective(r.Objective) + ReportNarrative.Marks(r)))
              .Append("</td><td class=\"num\">").Append(E(ReportFormat.Duration(r.Duration)))
              .Append("</td><td class=\"params\">").Append(E(ReportFormat.OneLine(r.KeyParameters, 300)))

@@ -64,7 +64,9 @@ public static class MarkdownReportRenderer
 
         RenderLeaderboard(md, model);
         RenderAgents(md, model, budgetImage);
+        RenderModelCalls(md, model);
         RenderFailures(md, model);
+        RenderStoppedEarly(md, model);
         RenderJournal(md, model);
         RenderExperiments(md, model);
         RenderReproduce(md, model);
@@ -107,8 +109,8 @@ public static class MarkdownReportRenderer
             return;
         }
 
-        md.AppendLine("| agent | role | proposer | model | experiments | succeeded | failed | new bests | best | CPU s used / budget | GPU s used / budget |");
-        md.AppendLine("|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|");
+        md.AppendLine("| agent | role | proposer | model | experiments | succeeded | failed | stopped early | new bests | best |");
+        md.AppendLine("|---|---|---|---|--:|--:|--:|--:|--:|--:|");
         foreach (var a in model.Agents)
         {
             md.Append("| ").Append(MarkdownText.Inline(a.Id))
@@ -118,10 +120,40 @@ public static class MarkdownReportRenderer
               .Append(" | ").Append(a.Experiments)
               .Append(" | ").Append(a.Succeeded)
               .Append(" | ").Append(a.Failed)
+              .Append(" | ").Append(a.Pruned)
               .Append(" | ").Append(a.NewBests)
               .Append(" | ").Append(ReportFormat.Objective(a.Best))
+              .AppendLine(" |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("### Budgets").AppendLine();
+        md.AppendLine("Used / budget from the campaign file (unlimited = no limit). Early stops give back what was reserved for the run's worst case (time limit + 5 s) but not used.").AppendLine();
+        md.AppendLine("| agent | tokens used / budget | CPU s used / budget | GPU s used / budget | stopped early | CPU s refunded | within budget |");
+        md.AppendLine("|---|--:|--:|--:|--:|--:|---|");
+        foreach (var a in model.Agents)
+        {
+            md.Append("| ").Append(MarkdownText.Inline(a.Id))
+              .Append(" | ").Append(ReportNarrative.TokensOfBudget(a.Tokens, a.TokenBudget))
               .Append(" | ").Append(ReportNarrative.UsedOfBudget(a.CpuSeconds, a.CpuBudgetSeconds))
               .Append(" | ").Append(ReportNarrative.UsedOfBudget(a.GpuSeconds, a.GpuBudgetSeconds))
+              .Append(" | ").Append(a.Pruned)
+              .Append(" | ").Append(ReportFormat.Seconds(a.CpuSecondsRefunded))
+              .Append(" | ").Append(a.WithinBudget ? "yes" : "**no**")
+              .AppendLine(" |");
+        }
+
+        if (!model.CampaignBudget.IsUnlimited)
+        {
+            var used = model.CampaignUsed;
+            var budget = model.CampaignBudget;
+            md.Append("| _campaign_")
+              .Append(" | ").Append(ReportNarrative.TokensOfBudget(used.Tokens, budget.Tokens))
+              .Append(" | ").Append(ReportNarrative.UsedOfBudget(used.CpuSeconds, budget.CpuSeconds))
+              .Append(" | ").Append(ReportNarrative.UsedOfBudget(used.GpuSeconds, budget.GpuSeconds))
+              .Append(" | ").Append(model.Pruned)
+              .Append(" | ").Append(ReportFormat.Seconds(model.Agents.Sum(a => a.CpuSecondsRefunded)))
+              .Append(" | ").Append(budget.WhyNotFits(used, Abstractions.Specs.ResourceUse.Zero) is null ? "yes" : "**no**")
               .AppendLine(" |");
         }
 
@@ -130,6 +162,60 @@ public static class MarkdownReportRenderer
         {
             md.Append("![budget use per agent](").Append(budgetImage).AppendLine(")").AppendLine();
         }
+    }
+
+    private static void RenderModelCalls(StringBuilder md, CampaignReportModel model)
+    {
+        if (model.ModelCalls.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Model calls").AppendLine();
+        md.AppendLine("| agent | provider | model | calls | prompt tokens | completion tokens | total tokens | not ok | mean latency |");
+        md.AppendLine("|---|---|---|--:|--:|--:|--:|--:|--:|");
+        foreach (var c in model.ModelCalls)
+        {
+            md.Append("| ").Append(MarkdownText.Inline(c.AgentId))
+              .Append(" | ").Append(MarkdownText.Inline(c.Provider))
+              .Append(" | ").Append(MarkdownText.Inline(c.Model))
+              .Append(" | ").Append(c.Calls)
+              .Append(" | ").Append(ReportFormat.Tokens(c.PromptTokens))
+              .Append(" | ").Append(ReportFormat.Tokens(c.CompletionTokens))
+              .Append(" | ").Append(ReportFormat.Tokens(c.TotalTokens))
+              .Append(" | ").Append(c.Failures)
+              .Append(" | ").Append(ReportFormat.Milliseconds(c.MeanLatencyMs))
+              .AppendLine(" |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void RenderStoppedEarly(StringBuilder md, CampaignReportModel model)
+    {
+        if (model.StoppedEarly.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Stopped early").AppendLine();
+        md.AppendLine("The benchmark's early-stopping rule stopped these runs as hopeless; they are neither successes nor failures.").AppendLine();
+        md.AppendLine("| # | agent | kind | last objective | ran | CPU s used | CPU s refunded | why |");
+        md.AppendLine("|--:|---|---|--:|--:|--:|--:|---|");
+        foreach (var r in model.StoppedEarly)
+        {
+            md.Append("| ").Append(r.Sequence)
+              .Append(" | ").Append(MarkdownText.Inline(r.AgentId))
+              .Append(" | ").Append(ReportNarrative.KindText(r))
+              .Append(" | ").Append(ReportFormat.Objective(r.Objective))
+              .Append(" | ").Append(ReportFormat.Duration(r.Duration))
+              .Append(" | ").Append(ReportFormat.Seconds(r.CpuSeconds))
+              .Append(" | ").Append(ReportFormat.Seconds(r.CpuSecondsRefunded))
+              .Append(" | ").Append(MarkdownText.Inline(r.Reason is { Length: > 0 } why ? why : "(no reason recorded)", 300))
+              .AppendLine(" |");
+        }
+
+        md.AppendLine();
     }
 
     private static void RenderFailures(StringBuilder md, CampaignReportModel model)
@@ -197,14 +283,16 @@ public static class MarkdownReportRenderer
         }
 
         md.AppendLine("★ best · ▲ new best when it finished · B baseline").AppendLine();
-        md.AppendLine("| # | agent | proposer | status | objective | duration | key parameters | hypothesis / failure reason |");
-        md.AppendLine("|--:|---|---|---|--:|--:|---|---|");
+        md.AppendLine("| # | agent | proposer | kind | status | verdict | objective | duration | key parameters | hypothesis / failure reason |");
+        md.AppendLine("|--:|---|---|---|---|---|--:|--:|---|---|");
         foreach (var r in model.Experiments)
         {
             md.Append("| ").Append(r.Sequence)
               .Append(" | ").Append(MarkdownText.Inline(r.AgentId))
               .Append(" | ").Append(MarkdownText.Inline(r.ProposerName))
+              .Append(" | ").Append(ReportNarrative.KindText(r))
               .Append(" | ").Append(ReportNarrative.StatusText(r))
+              .Append(" | ").Append(ReportNarrative.VerdictText(r))
               .Append(" | ").Append(ReportFormat.Objective(r.Objective)).Append(ReportNarrative.Marks(r))
               .Append(" | ").Append(ReportFormat.Duration(r.Duration))
               .Append(" | ").Append(MarkdownText.Inline(r.KeyParameters, 120))

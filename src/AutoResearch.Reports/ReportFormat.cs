@@ -55,6 +55,13 @@ public static class ReportFormat
         return d.TotalSeconds.ToString("0.0", Invariant) + "s";
     }
 
+    /// <summary>A token count with thousands separators: <c>12,345</c>.</summary>
+    public static string Tokens(long tokens) => tokens.ToString("#,0", Invariant);
+
+    /// <summary>Milliseconds, whole: <c>812 ms</c>.</summary>
+    public static string Milliseconds(double ms) =>
+        double.IsFinite(ms) ? ms.ToString("0", Invariant) + " ms" : Missing;
+
     public static string Seconds(double seconds) =>
         double.IsFinite(seconds) ? seconds.ToString("0.#", Invariant) : Missing;
 

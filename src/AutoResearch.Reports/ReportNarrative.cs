@@ -12,14 +12,36 @@ internal static class ReportNarrative
             return model.Total == 0 ? "No experiments have run yet." : "No experiment has succeeded yet.";
         }
 
-        if (model.BaselineObjective is not { } baseline)
+        if (model.AcceptedBest is null)
         {
-            return $"{model.MetricName}: best {ReportFormat.Objective(best)} (no baseline to compare against)";
+            // Campaigns without a leaderboard: the best single run.
+            if (model.BaselineObjective is not { } single)
+            {
+                return $"{model.MetricName}: best {ReportFormat.Objective(best)} (no baseline to compare against)";
+            }
+
+            return $"{model.MetricName}: baseline {ReportFormat.Objective(single)} → best {ReportFormat.Objective(best)} ({Improvement(model)})";
         }
 
-        var headline = $"{model.MetricName}: baseline {ReportFormat.Objective(baseline)} → best {ReportFormat.Objective(best)}";
-        return headline + " (" + Improvement(model) + ")";
+        // The accepted best, with the runs and the confidence behind it, and the noise it was judged against.
+        var accepted = $"accepted best {ReportFormat.Objective(best)} ({Runs(model.BestRuns)}"
+            + (model.AcceptedBest.Index > 0 && model.AcceptedBest.Confidence is { } c ? $", confidence {ReportFormat.Confidence(c)}" : "")
+            + ")";
+        var noise = model.NoiseStdDev is { } sigma
+            ? $"; noise σ {ReportFormat.Objective(sigma)} from {Runs(model.NoiseRuns)}"
+            : "; noise not measured";
+        if (model.BaselineObjective is not { } baseline)
+        {
+            return $"{model.MetricName}: {accepted} (no baseline to compare against){noise}";
+        }
+
+        var baselineText = $"baseline {ReportFormat.Objective(baseline)}" + (model.BaselineRuns > 1 ? $" ({Runs(model.BaselineRuns)})" : "");
+        return model.AcceptedBest.Index == 0
+            ? $"{model.MetricName}: {baselineText}; nothing beat it by more than the noise{noise}"
+            : $"{model.MetricName}: {baselineText} → {accepted} ({Improvement(model)}){noise}";
     }
+
+    private static string Runs(int n) => n == 1 ? "1 run" : $"{n} runs";
 
     public static string Improvement(CampaignReportModel model)
     {
@@ -61,30 +83,53 @@ internal static class ReportNarrative
         }
     }
 
+    /// <summary>Seconds used of a budget: <c>120 / 600 (20%)</c>, or <c>120 / unlimited</c> when the budget is 0 (no limit).</summary>
     public static string UsedOfBudget(double used, double budget) =>
         budget > 0
             ? $"{ReportFormat.Seconds(used)} / {ReportFormat.Seconds(budget)} ({ReportFormat.Share(used / budget)})"
-            : $"{ReportFormat.Seconds(used)} / —";
+            : $"{ReportFormat.Seconds(used)} / unlimited";
+
+    /// <summary>Tokens used of a budget, as <see cref="UsedOfBudget(double, double)"/>.</summary>
+    public static string TokensOfBudget(long used, long budget) =>
+        budget > 0
+            ? $"{ReportFormat.Tokens(used)} / {ReportFormat.Tokens(budget)} ({ReportFormat.Share((double)used / budget)})"
+            : $"{ReportFormat.Tokens(used)} / unlimited";
 
     public static string StatusText(ExperimentReportRow row) => row.Status switch
     {
         ExperimentStatus.Failed => "failed: " + ReportFormat.FailureKindName(row.Failure),
         ExperimentStatus.Pruned => "stopped early",
-        _ => row.Status.ToString().ToLowerInvariant() + VerdictText(row),
+        _ => row.Status.ToString().ToLowerInvariant(),
     };
 
-    /// <summary>" · accepted (99%)", " · within noise", " · repeat of #3", … for the experiments table.</summary>
-    private static string VerdictText(ExperimentReportRow row)
+    /// <summary>Why it ran: <c>baseline</c>, <c>proposal</c> or <c>repeat of #N</c>.</summary>
+    public static string KindText(ExperimentReportRow row)
     {
         if (row.Kind == ExperimentKind.Repeat)
-            return row.RepeatOf is { } of ? $" · repeat of #{of[(of.LastIndexOf('/') + 1)..].TrimStart('0').PadLeft(1, '0')}" : " · repeat";
+        {
+            if (row.RepeatOfSequence is { } n)
+                return $"repeat of #{n}";
+            // The original is not in the ledger: its id ends with its sequence number.
+            return row.RepeatOf is { } of && int.TryParse(of[(of.LastIndexOf('/') + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+                ? $"repeat of #{parsed}"
+                : "repeat";
+        }
+
+        return row.IsBaseline || row.Kind == ExperimentKind.Baseline ? "baseline" : "proposal";
+    }
+
+    /// <summary>The campaign's judgement: <c>accepted (99.5%)</c>, <c>within noise (80.0%)</c>, <c>not better</c>, <c>confirming</c>, … ; a dash when not judged.</summary>
+    public static string VerdictText(ExperimentReportRow row)
+    {
         var confidence = row.Confidence is { } c ? $" ({ReportFormat.Confidence(c)})" : "";
         return row.Verdict switch
         {
-            AcceptanceVerdict.Accepted => " · accepted" + confidence,
-            AcceptanceVerdict.WithinNoise => " · within noise" + confidence,
-            AcceptanceVerdict.Confirming => " · confirming",
-            _ => "",
+            AcceptanceVerdict.Accepted => "accepted" + confidence,
+            AcceptanceVerdict.WithinNoise => "within noise" + confidence,
+            AcceptanceVerdict.NotBetter => "not better",
+            AcceptanceVerdict.Confirming => "confirming",
+            AcceptanceVerdict.Baseline => "reference",
+            _ => ReportFormat.Missing,
         };
     }
 
@@ -92,7 +137,7 @@ internal static class ReportNarrative
     public static string? ConfidenceLine(CampaignReportModel model)
     {
         if (model.AcceptedBest is not { } best) return null;
-        var spread = best.StdDev is { } sd ? $" ± {ReportFormat.Objective(sd)}" : "";
+        var spread = model.BestStdDev is { } sd ? $" ± {ReportFormat.Objective(sd)}" : "";
         var confidence = best.Index == 0
             ? "no experiment beat the baseline by more than the noise"
             : best.Confidence is { } c
@@ -101,7 +146,7 @@ internal static class ReportNarrative
         var noise = model.NoiseStdDev is { } n
             ? $"; run-to-run noise σ {ReportFormat.Objective(n)} from {model.NoiseRuns} repeated runs"
             : "; noise not measured";
-        return $"Best {ReportFormat.Objective(best.Objective)}{spread} over {best.Runs} run(s): {confidence}{noise}.";
+        return $"Best {ReportFormat.Objective(model.BestObjective)}{spread} over {model.BestRuns} run(s): {confidence}{noise}.";
     }
 
     public static string Marks(ExperimentReportRow row) =>

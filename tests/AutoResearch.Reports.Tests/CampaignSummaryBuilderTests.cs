@@ -46,7 +46,7 @@ public sealed class CampaignSummaryBuilderTests
         var agent = doc.RootElement.GetProperty("agents")[0];
         Assert.Equal(
             ["id", "role", "model", "experiments", "tokens_used", "token_budget", "gpu_seconds_used", "gpu_budget_seconds", "cpu_seconds_used", "cpu_budget_seconds",
-             "pruned", "within_budget"],
+             "pruned", "budget", "used", "within_budget"],
             agent.EnumerateObject().Select(p => p.Name));
 
         var root = doc.RootElement;

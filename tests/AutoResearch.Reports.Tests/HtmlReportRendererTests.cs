@@ -56,7 +56,7 @@ public sealed partial class HtmlReportRendererTests
         Assert.Contains("<div class=\"n\">10</div><div class=\"l\">succeeded</div>", Html);
         Assert.Contains("<div class=\"n\">6</div><div class=\"l\">failed</div>", Html);
         Assert.Contains("<div class=\"n\">+20.0%</div>", Html);
-        Assert.Contains("<tr><td>exploiter-1</td><td>exploiter</td><td>tpe</td><td>—</td><td class=\"num\">5</td><td class=\"num\">3</td><td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">0.4</td>", Html);
+        Assert.Contains("<tr><td>exploiter-1</td><td>exploiter</td><td>tpe</td><td>—</td><td class=\"num\">5</td><td class=\"num\">3</td><td class=\"num\">2</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">0.4</td>", Html);
         Assert.Contains("<h3>Crash (2)</h3>", Html);
         Assert.Contains("<h3>Out of memory (1)</h3>", Html);
     }

@@ -31,7 +31,7 @@ internal sealed class InMemoryLedger : ILedger
     }
 
     public Task<IReadOnlyList<ModelCallRecord>> GetModelCallsAsync(string campaignId, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<ModelCallRecord>>(_calls.Values.Where(c => c.CampaignId == campaignId).OrderBy(c => c.At).ToList());
+        Task.FromResult<IReadOnlyList<ModelCallRecord>>(_calls.Values.Where(c => c.CampaignId == campaignId).OrderBy(c => c.At).ThenBy(c => c.Id, StringComparer.Ordinal).ToList());
 
     public Task<ControlRequest> EnqueueControlAsync(ControlRequest request, CancellationToken cancellationToken = default)
     {

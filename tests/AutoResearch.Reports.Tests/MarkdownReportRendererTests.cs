@@ -17,9 +17,10 @@ public sealed class MarkdownReportRendererTests
     [Fact]
     public void Agent_table_matches_the_seeded_data()
     {
-        Assert.Contains("| explorer-1 | explorer | gp | — | 6 | 6 | 0 | 4 | 0.41 | 1980 / 3600 (55%) | 0 / — |", Md);
-        Assert.Contains("| exploiter-1 | exploiter | tpe | — | 5 | 3 | 2 | 1 | 0.4 |", Md);
-        Assert.Contains("| scout-1 | scout | llm | gpt-test | 5 | 1 | 4 | 0 | 0.47 |", Md);
+        Assert.Contains("| explorer-1 | explorer | gp | — | 6 | 6 | 0 | 0 | 4 | 0.41 |", Md);
+        Assert.Contains("| exploiter-1 | exploiter | tpe | — | 5 | 3 | 2 | 0 | 1 | 0.4 |", Md);
+        Assert.Contains("| scout-1 | scout | llm | gpt-test | 5 | 1 | 4 | 0 | 0 | 0.47 |", Md);
+        Assert.Contains("| explorer-1 | 0 / unlimited | 1980 / 3600 (55%) | 0 / unlimited | 0 | 0 | yes |", Md);
     }
 
     [Fact]
@@ -38,9 +39,9 @@ public sealed class MarkdownReportRendererTests
     [Fact]
     public void Experiment_table_and_reproduce_section_are_present()
     {
-        Assert.Contains("| 12 | exploiter-1 | tpe | succeeded | 0.4 ★ | 11m 00s | hidden=256, lr=0.015 |", Md);
-        Assert.Contains("| 1 | explorer-1 | baseline | succeeded | 0.5 ▲ B | 5m 00s | (defaults) |", Md);
-        Assert.Contains("| 16 | scout-1 | llm | failed: Rejected | — | — |", Md);
+        Assert.Contains("| 12 | exploiter-1 | tpe | proposal | succeeded | — | 0.4 ★ | 11m 00s | hidden=256, lr=0.015 |", Md);
+        Assert.Contains("| 1 | explorer-1 | baseline | baseline | succeeded | — | 0.5 ▲ B | 5m 00s | (defaults) |", Md);
+        Assert.Contains("| 16 | scout-1 | llm | proposal | failed: Rejected | — | — | — |", Md);
         Assert.Contains("## Reproduce the best", Md);
         Assert.Contains("AR_SEED=1012", Md);
         Assert.Contains("\"hidden\": 256,", Md);

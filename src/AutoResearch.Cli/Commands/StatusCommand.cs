@@ -55,9 +55,9 @@ public static class StatusCommand
             return 2;
         }
         var experiments = await ledger.GetExperimentsAsync(id, cancellationToken);
-        var status = LedgerCampaignStatus.From(campaign, experiments, campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, slots) : slots,
-            await ledger.GetLeaderboardAsync(id, cancellationToken));
-        var summary = CampaignSummaryBuilder.Build(status, experiments, null, status.Slots);
+        var leaderboard = await ledger.GetLeaderboardAsync(id, cancellationToken);
+        var status = LedgerCampaignStatus.From(campaign, experiments, campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, slots) : slots, leaderboard);
+        var summary = CampaignSummaryBuilder.Build(status, experiments, null, status.Slots, leaderboard: leaderboard);
         if (json)
             await Console.Out.WriteLineAsync(summary.ToJson());
         else
