@@ -324,25 +324,61 @@ public sealed class AgentGrain(
         return record with { Status = ExperimentStatus.Failed, Failure = failure, Reason = reason, StartedAt = now, EndedAt = now };
     }
 
-    /// <summary>Waits for a slot (fair share, GPUs, deadline), runs the experiment on it and releases it once the result is recorded.</summary>
+    /// <summary>
+    /// Waits for a slot (fair share, GPUs, deadline), runs the experiment on it and releases it once the result is recorded.
+    /// A proposal still waiting when its agent or campaign is paused waits for the resume without holding a slot; one still
+    /// waiting when they are stopped is recorded as not run.
+    /// </summary>
     private async Task<ExperimentRecord> RunWithSlotAsync(ExperimentRecord record, CancellationToken cancellationToken)
     {
-        SetActivity($"waiting for a sandbox slot (#{record.Sequence} ready)");
-        var grant = await AcquireSlotAsync(cancellationToken);
-        if (grant.Lease is not { } lease)
+        while (true)
         {
-            var notRun = Rejected(record, $"not started: {grant.Refusal}", FailureKind.NotRun);
-            await ledger.SaveExperimentAsync(notRun, cancellationToken);
-            return notRun;
+            if (await WhyNotStartAsync() is { } hold)
+            {
+                if (hold.Final)
+                {
+                    var stopped = Rejected(record, $"not started: {hold.Reason}", FailureKind.NotRun);
+                    await ledger.SaveExperimentAsync(stopped, cancellationToken);
+                    return stopped;
+                }
+                SetActivity($"#{record.Sequence} ready, waiting: {hold.Reason}");
+                await Task.Delay(RetryDelay, cancellationToken);
+                continue;
+            }
+
+            SetActivity($"waiting for a sandbox slot (#{record.Sequence} ready)");
+            var grant = await AcquireSlotAsync(cancellationToken);
+            if (grant.Lease is not { } lease)
+            {
+                var notRun = Rejected(record, $"not started: {grant.Refusal}", FailureKind.NotRun);
+                await ledger.SaveExperimentAsync(notRun, cancellationToken);
+                return notRun;
+            }
+            try
+            {
+                // Paused or stopped while it waited for the slot: give the slot back untouched.
+                if (await WhyNotStartAsync() is not null) continue;
+                return await RunExperimentAsync(record, lease, cancellationToken);
+            }
+            finally
+            {
+                await Fleet.Release(lease.LeaseId);
+            }
         }
-        try
+    }
+
+    /// <summary>Why a ready experiment must not start now: paused (wait) or stopped (final); null when it may.</summary>
+    private async Task<(string Reason, bool Final)?> WhyNotStartAsync()
+    {
+        if (state.State.StopRequested) return ("the agent was stopped", true);
+        if (state.State.Paused) return ("agent paused", false);
+        var campaign = await Campaign.GetStatus();
+        return campaign.State switch
         {
-            return await RunExperimentAsync(record, lease, cancellationToken);
-        }
-        finally
-        {
-            await Fleet.Release(lease.LeaseId);
-        }
+            CampaignState.Paused => ("campaign paused", false),
+            CampaignState.Running => null,
+            _ => ($"the campaign is {campaign.State.ToString().ToLowerInvariant()}", true),
+        };
     }
 
     private async Task<ExperimentRecord> RunExperimentAsync(ExperimentRecord record, SlotLease lease, CancellationToken cancellationToken)

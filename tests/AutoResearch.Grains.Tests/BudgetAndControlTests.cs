@@ -96,10 +96,12 @@ public sealed class BudgetAndControlTests(ClusterFixture fixture)
         var paused = await campaign.Control(new ControlRequest { CampaignId = id, Action = ControlAction.Pause, RequestedAt = DateTimeOffset.UtcNow });
         Assert.Equal(CampaignState.Paused, paused.State);
         await Task.Delay(1500);
+        // Running experiments have finished; proposals that were ready wait (queued) without starting.
         var settled = await fixture.Ledger.GetExperimentsAsync(id);
-        Assert.All(settled, e => Assert.True(e.IsFinished, $"{e.Id} is still {e.Status} while paused"));
+        Assert.All(settled, e => Assert.True(e.IsFinished || e.Status == ExperimentStatus.Queued, $"{e.Id} is still {e.Status} while paused"));
+        var started = settled.Count(e => e.StartedAt is not null);
         await Task.Delay(1000);
-        Assert.Equal(settled.Count, (await fixture.Ledger.GetExperimentsAsync(id)).Count);
+        Assert.Equal(started, (await fixture.Ledger.GetExperimentsAsync(id)).Count(e => e.StartedAt is not null));
         Assert.Equal(CampaignState.Paused, (await fixture.Ledger.GetCampaignAsync(id))!.State);
         Assert.All((await campaign.GetStatus()).Agents, a => Assert.NotEqual(AgentState.Done, a.State));
 

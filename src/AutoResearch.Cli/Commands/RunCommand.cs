@@ -65,13 +65,34 @@ public static class RunCommand
             return 130;
         }
 
-        var experiments = await ledger.GetExperimentsAsync(id, CancellationToken.None);
+        status = await WaitForRunningAsync(console, campaign, status, spec.Benchmark.TimeLimit + TimeSpan.FromSeconds(30), cancellationToken);
         var report = status.ReportMarkdown is { } md && status.ReportHtml is { } html ? new ReportFiles(md, html) : null;
-        var summary = CampaignSummaryBuilder.Build(status, experiments, report, status.Slots);
+        var summary = await CampaignSummaryBuilder.BuildAsync(ledger, status, report, status.Slots, cancellationToken: CancellationToken.None);
         SummaryView.Write(console, status, summary);
         await host.StopAsync(CancellationToken.None);
         if (json)
             await Console.Out.WriteLineAsync(summary.ToJson());
         return status.State == CampaignState.Completed ? 0 : 1;
+    }
+
+    /// <summary>
+    /// A stopped campaign lets its running experiments finish: wait for them (at most <paramref name="limit"/>) so their
+    /// results are recorded before the host shuts down.
+    /// </summary>
+    private static async Task<CampaignStatus> WaitForRunningAsync(IAnsiConsole console, ICampaignGrain campaign, CampaignStatus status, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var until = DateTime.UtcNow + limit;
+        var said = false;
+        while (status.Launched > status.Finished && DateTime.UtcNow < until && !cancellationToken.IsCancellationRequested)
+        {
+            if (!said)
+            {
+                console.MarkupLine($"Waiting for {status.Launched - status.Finished} running experiment(s) to finish …");
+                said = true;
+            }
+            await Task.Delay(500, CancellationToken.None);
+            status = await campaign.GetStatus();
+        }
+        return status;
     }
 }

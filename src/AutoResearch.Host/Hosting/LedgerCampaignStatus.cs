@@ -15,6 +15,8 @@ public static class LedgerCampaignStatus
         var pruned = experiments.Count(e => e.Status == ExperimentStatus.Pruned);
         var accepted = leaderboard is { Count: > 0 } ? leaderboard[^1] : null;
         var best = metric.BestOf(succeeded);
+        // The accepted best's current mean: its own run and every repeat of it (as the campaign grain computes it).
+        var bestRuns = accepted is null ? [] : succeeded.Where(e => e.Id == accepted.ExperimentId || e.RepeatOf == accepted.ExperimentId).Select(e => e.Objective!.Value).ToList();
         var agents = spec.Agents.Select(a =>
         {
             var mine = experiments.Where(e => e.AgentId == a.Id && e.IsFinished).ToList();
@@ -46,10 +48,10 @@ public static class LedgerCampaignStatus
             Direction = metric.Direction,
             MetricName = metric.Name,
             Baseline = experiments.FirstOrDefault(e => e.IsBaseline && e.Status == ExperimentStatus.Succeeded)?.Objective,
-            Best = accepted?.Objective ?? best?.Objective,
+            Best = bestRuns.Count > 0 ? bestRuns.Average() : accepted?.Objective ?? best?.Objective,
             BestExperimentId = accepted?.ExperimentId ?? best?.Id,
             BestConfidence = accepted?.Confidence,
-            BestRuns = accepted?.Runs ?? (best is null ? 0 : 1),
+            BestRuns = bestRuns.Count > 0 ? bestRuns.Count : accepted?.Runs ?? (best is null ? 0 : 1),
             Budget = spec.Budget,
             Used = experiments.Where(e => e.IsFinished).Aggregate(Abstractions.Specs.ResourceUse.Zero, (u, e) => u + e.Use),
             Agents = agents,
