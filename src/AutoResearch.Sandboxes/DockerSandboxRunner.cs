@@ -144,8 +144,13 @@ public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
             {
                 if (run.StopReason is { } stopReason)
                 {
-                    pruned = true;
                     _logger.LogInformation("Stopping experiment {ExperimentId} early: {Reason}; killing {ContainerId}", request.ExperimentId, stopReason, containerId);
+                    // A run that exited on its own before the kill landed keeps the outcome it finished with.
+                    pruned = await KillAsync(containerId) != KillOutcome.NotRunning;
+                    if (!pruned)
+                    {
+                        _logger.LogInformation("Experiment {ExperimentId} had already finished when it was to be stopped early", request.ExperimentId);
+                    }
                 }
                 else
                 {
@@ -153,13 +158,15 @@ public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
                     _logger.LogInformation(
                         "Experiment {ExperimentId} ran past its time limit of {TimeLimit}; killing {ContainerId}",
                         request.ExperimentId, benchmark.TimeLimit, containerId);
+                    await KillAsync(containerId);
                 }
-                await KillAsync(containerId);
+
                 await WaitExitedAsync(containerId);
             }
 
             run.MarkEnded();
             await DrainAsync(pump, output, pumpStop, request.ExperimentId);
+            run.CloseEarlyStop();
 
             var inspect = await _docker.Containers.InspectContainerAsync(containerId, cancellationToken);
             run.ImageId = inspect.Image;
@@ -470,17 +477,26 @@ public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
         }
     }
 
-    private async Task KillAsync(string containerId)
+    /// <summary>Sends SIGKILL; never throws (removal with force follows anyway).</summary>
+    private async Task<KillOutcome> KillAsync(string containerId)
     {
         using var timeout = new CancellationTokenSource(_options.CleanupTimeout);
         try
         {
             await _docker.Containers.KillContainerAsync(containerId, new ContainerKillParameters { Signal = "SIGKILL" }, timeout.Token);
+            return KillOutcome.Killed;
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+        {
+            // 409: the container is not running any more; it exited on its own.
+            _logger.LogDebug("Kill of {ContainerId}: not running: {Reason}", containerId, DockerMessage(ex));
+            return KillOutcome.NotRunning;
         }
         catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or OperationCanceledException)
         {
-            // Not running any more (409), gone (404), or the daemon is slow: removal with force follows anyway.
+            // Gone (404), or the daemon is slow.
             _logger.LogDebug("Kill of {ContainerId}: {Reason}", containerId, ex.Message);
+            return KillOutcome.Unknown;
         }
     }
 

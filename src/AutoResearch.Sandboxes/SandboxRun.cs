@@ -19,6 +19,7 @@ internal sealed class SandboxRun
     private int _droppedNotes;
     private bool _callbackFailed;
     private bool _earlyStopFailed;
+    private volatile bool _earlyStopClosed;
 
     public SandboxRun(SandboxRequest request, int outputCapBytes, Action<MetricPoint>? onMetric, ILogger logger)
     {
@@ -50,6 +51,9 @@ internal sealed class SandboxRun
     public string? StopReason { get; private set; }
 
     public void MarkStarted() => StartedAt = DateTimeOffset.UtcNow;
+
+    /// <summary>The output is drained: later points (from <c>result.json</c>) no longer go to the early-stopping callback.</summary>
+    public void CloseEarlyStop() => _earlyStopClosed = true;
 
     public void MarkEnded() => EndedAt ??= DateTimeOffset.UtcNow;
 
@@ -83,7 +87,7 @@ internal sealed class SandboxRun
 
     private void CheckEarlyStop(MetricPoint point)
     {
-        if (Request.EarlyStop is not { } rule || StopReason is not null)
+        if (Request.EarlyStop is not { } rule || StopReason is not null || _earlyStopClosed)
         {
             return;
         }

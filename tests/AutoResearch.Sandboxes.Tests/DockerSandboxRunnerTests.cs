@@ -248,6 +248,9 @@ public sealed class DockerSandboxRunnerTests : IDisposable
         Assert.Equal(1.0 / 3, result.Objective!.Value, 6);
         Assert.Equal([1L, 2, 3], result.Metrics.Select(m => m.Step!.Value).Take(3));
         Assert.True(result.Metrics.Count <= 4, $"{result.Metrics.Count} points: the run went on after the stop");
+        Assert.Equal([1L, 2, 3], seen.Order().Take(3));
+        Assert.Contains("METRIC loss=0.3333333333333333 step=3", result.LogHead + result.LogTail, StringComparison.Ordinal);
+        Assert.True(result.EndedAt > result.StartedAt);
         // Uninterrupted the script takes 10 s.
         Assert.True(result.EndedAt - result.StartedAt < TimeSpan.FromSeconds(5), $"ran {result.EndedAt - result.StartedAt}");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
@@ -265,6 +268,57 @@ public sealed class DockerSandboxRunnerTests : IDisposable
         Assert.Equal(ExperimentStatus.Succeeded, result.Status);
         Assert.Equal(0.25, result.Objective);
         Assert.Equal(4, calls);
+    }
+
+    [DockerFact]
+    public async Task A_run_that_exits_before_the_stop_lands_keeps_its_own_outcome()
+    {
+        using var bench = Bench(("curve.py", "for step in range(1, 4):\n    print(f'METRIC loss={1.0 / step} step={step}', flush=True)\n"));
+        // The rule takes its time over the last point: the process has exited before the reason comes back.
+        var request = bench.Request(bench.Spec(["python3", "curve.py"])) with
+        {
+            EarlyStop = point =>
+            {
+                if (point.Step != 3) return null;
+                Thread.Sleep(TimeSpan.FromSeconds(2));
+                return "too late";
+            },
+        };
+        var result = await RunAsync(request);
+
+        Assert.Equal(ExperimentStatus.Succeeded, result.Status);
+        Assert.Equal(1.0 / 3, result.Objective!.Value, 6);
+        Assert.Equal(0, result.ExitCode);
+        await DockerAssertions.AssertNoContainersAsync(_client, bench.CampaignId);
+    }
+
+    [DockerFact]
+    public async Task A_failing_rule_is_ignored_and_result_file_points_never_reach_it()
+    {
+        const string script = """
+            import json
+            for step in range(1, 4):
+                print(f"METRIC loss={1.0 / step} step={step}", flush=True)
+            with open("result.json", "w") as f:
+                json.dump({"metrics": {"loss": 0.125}}, f)
+            """;
+        using var bench = Bench(("curve.py", script));
+        var calls = new System.Collections.Concurrent.ConcurrentQueue<MetricPoint>();
+        var request = bench.Request(bench.Spec(["python3", "curve.py"])) with
+        {
+            EarlyStop = point =>
+            {
+                calls.Enqueue(point);
+                return point.Step is null ? "a point without a step would stop the run" : throw new InvalidOperationException("broken rule");
+            },
+        };
+        var result = await RunAsync(request);
+
+        Assert.Equal(ExperimentStatus.Succeeded, result.Status);
+        Assert.Null(result.Reason);
+        Assert.Equal(0.125, result.Objective);
+        // Asked about every printed point although it threw each time, and never about the result.json point.
+        Assert.Equal([1L, 2, 3], calls.Select(p => p.Step ?? -1));
     }
 
     [DockerFact]
