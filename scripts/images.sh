@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the sandbox images used by the benchmarks.
 #
-#   bash scripts/images.sh [NAME...]      NAME: base python sklearn torch (default: all)
+#   bash scripts/images.sh [NAME...]      NAME: base python sklearn torch cc (default: all)
 #
 # Images: autoresearch/<name>:<hash> and autoresearch/<name>:latest, where <hash> covers
 # the image's folder under sandboxes/images/ and the id of the image it is built from.
@@ -19,7 +19,7 @@ set -euo pipefail
 SCRIPT_VERSION=1
 SUITE=bookworm
 ROOTFS_PACKAGES=python3,python3-numpy,libopenblas0-pthread
-ALL_IMAGES=(base python sklearn torch)
+ALL_IMAGES=(base python sklearn torch cc)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 IMAGES_DIR=$ROOT/sandboxes/images
