@@ -3,6 +3,7 @@ using AutoResearch.Abstractions;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Grains;
 using AutoResearch.Abstractions.Journal;
+using AutoResearch.Abstractions.Models;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
 using AutoResearch.Evaluation;
@@ -53,7 +54,8 @@ public sealed class AgentGrain(
     private ICampaignGrain Campaign => GrainFactory.GetGrain<ICampaignGrain>(CampaignId);
     private IFleetGrain Fleet => GrainFactory.GetGrain<IFleetGrain>(Names.LocalFleet);
     private BudgetSpec EffectiveBudget => state.State.Budget ?? Spec.Budget;
-    private ResourceUse WorstCase => ResourceUse.WorstCaseRun(Assignment.Benchmark, KillGrace);
+    /// <summary>The worst case of one experiment: the run's CPU/GPU time to its limit, and the proposer's most tokens (model agents).</summary>
+    private ResourceUse WorstCase => ResourceUse.WorstCaseRun(Assignment.Benchmark, KillGrace) with { Tokens = _proposer?.MaxTokensPerExperiment ?? 0 };
 
     public async Task Start(AgentAssignment assignment)
     {
@@ -281,6 +283,12 @@ public sealed class AgentGrain(
             var experiments = await ledger.GetExperimentsAsync(CampaignId, cancellationToken);
             var context = new ProposalContext
             {
+                CampaignId = CampaignId,
+                AgentId = Spec.Id,
+                ExperimentId = baseRecord.Id,
+                TokensLeft = WorstCase.Tokens,
+                BudgetLeft = DescribeBudgetLeft(),
+                Experiments = experiments,
                 Benchmark = benchmark,
                 History = experiments.Where(e => e.IsFinished).Select(e => new Observation
                 {
@@ -295,9 +303,10 @@ public sealed class AgentGrain(
                 Best = ticket.Best,
             };
             var proposal = await _proposer!.ProposeAsync(context, cancellationToken);
-            var problem = ProposalValidator.Validate(benchmark, proposal);
+            await NoteModelStateAsync(proposal, baseRecord);
+            var problem = proposal.Rejection ?? ProposalValidator.Validate(benchmark, proposal);
             if (problem is not null)
-                return Rejected(baseRecord with { Parameters = proposal.Parameters, Hypothesis = proposal.Hypothesis }, problem);
+                return Rejected(baseRecord with { Parameters = proposal.Parameters, Hypothesis = proposal.Hypothesis, Tokens = proposal.Tokens }, problem);
             // Advance the branch: a proposal that edits no files builds on the best code found so far.
             var edits = proposal.EditedFiles.Count == 0 && ticket.Best is { EditedFiles.Count: > 0 } best
                 ? new Dictionary<string, string>(best.EditedFiles, StringComparer.Ordinal)
@@ -309,13 +318,47 @@ public sealed class AgentGrain(
                 EditedFiles = edits,
                 Hypothesis = proposal.Hypothesis,
                 ProposerName = proposal.ProposerName,
+                Tokens = proposal.Tokens,
             };
+        }
+        catch (ModelBudgetExceededException ex)
+        {
+            await BudgetSpentAsync($"tokens: {ex.Message}");
+            return Rejected(baseRecord, $"not proposed: {ex.Message}");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Proposer {Proposer} of agent {AgentId} failed", Spec.Proposer, Spec.Id);
             return Rejected(baseRecord, $"proposer {Spec.Proposer} failed: {ex.Message}");
         }
+    }
+
+    /// <summary>Tells the journal and the status what a model agent's proposal says about its models (fallback, failover, rationale).</summary>
+    private async Task NoteModelStateAsync(Proposal proposal, ExperimentRecord record)
+    {
+        if (proposal.Notice is { Length: > 0 } notice)
+            await WriteJournalAsync(JournalEntryKind.System, notice, record.Id);
+        if (proposal.Rationale is { Length: > 0 } rationale && proposal.Rejection is null)
+        {
+            var expected = proposal.ExpectedEffect is { Length: > 0 } e ? $" Expected: {e}" : "";
+            await WriteJournalAsync(JournalEntryKind.Hypothesis, $"#{record.Sequence}: {proposal.Hypothesis} Why: {rationale}{expected}", record.Id);
+        }
+        if (Spec.Proposer != "llm") return;
+        var problem = proposal.ProposerName.EndsWith("(fallback)", StringComparison.Ordinal)
+            ? $"no model answers; {proposal.ProposerName} proposes"
+            : null;
+        _status = CurrentStatus() with { ModelProblem = problem, Model = proposal.Model ?? CurrentStatus().Model };
+    }
+
+    /// <summary>The agent's budget left after the open reservations, in words, for a model's context.</summary>
+    private string DescribeBudgetLeft()
+    {
+        var remaining = _budget!.Remaining;
+        var parts = new List<string>();
+        if (remaining.Tokens is { } t) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{t} tokens"));
+        if (remaining.CpuSeconds is { } c) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{c:F0} CPU-seconds"));
+        if (remaining.GpuSeconds is { } g) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{g:F0} GPU-seconds"));
+        return parts.Count == 0 ? "no limit" : string.Join(", ", parts) + string.Create(CultureInfo.InvariantCulture, $" (one run costs up to {WorstCase.CpuSeconds:F0} CPU-seconds)");
     }
 
     private ExperimentRecord Rejected(ExperimentRecord record, string reason, FailureKind failure = FailureKind.Rejected)
@@ -476,10 +519,39 @@ public sealed class AgentGrain(
 
     private async Task SettleAndFinishAsync(ExperimentRecord finished, string budgetKey, CancellationToken cancellationToken)
     {
+        var experiments = await ledger.GetExperimentsAsync(CampaignId, cancellationToken);
+        var metric = Assignment.Benchmark.Metric;
+        var bestBefore = metric.BestOf(experiments.Where(e => e.Id != finished.Id && e.EndedAt <= finished.EndedAt));
+        Reflection? reflection = null;
+        if (_proposer is IReflector reflector && finished.Kind == ExperimentKind.Proposal && finished.Failure is not (FailureKind.NotRun or FailureKind.Rejected))
+        {
+            SetActivity($"reflecting on #{finished.Sequence}");
+            try
+            {
+                reflection = await reflector.ReflectAsync(new ReflectionContext
+                {
+                    Benchmark = Assignment.Benchmark,
+                    Experiment = finished,
+                    BestBefore = bestBefore,
+                    CampaignId = CampaignId,
+                    AgentId = Spec.Id,
+                    TokensLeft = Math.Max(0, WorstCase.Tokens - finished.Tokens),
+                }, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Reflection of agent {AgentId} on {ExperimentId} failed", Spec.Id, finished.Id);
+            }
+            if (reflection is { Tokens: > 0 })
+            {
+                finished = finished with { Tokens = finished.Tokens + reflection.Tokens };
+                await ledger.SaveExperimentAsync(finished, CancellationToken.None);
+            }
+        }
+
         var refund = _budget!.Settle(budgetKey, finished.Use);
         var s = CurrentStatus();
         var succeeded = finished.HasUsableObjective;
-        var metric = Assignment.Benchmark.Metric;
         _status = s with
         {
             Experiments = s.Experiments + 1,
@@ -496,9 +568,9 @@ public sealed class AgentGrain(
         state.State.LastStatus = _status;
         await state.WriteStateAsync();
 
-        var experiments = await ledger.GetExperimentsAsync(CampaignId, cancellationToken);
-        var bestBefore = metric.BestOf(experiments.Where(e => e.Id != finished.Id && e.EndedAt <= finished.EndedAt));
         var (kind, text) = ReflectionWriter.Reflect(Assignment.Benchmark, finished, bestBefore);
+        if (reflection is { Text.Length: > 0 } written)
+            (kind, text) = (JournalEntryKind.Reflection, $"{text} Reflection: {written.Text}");
         if (finished.Status == ExperimentStatus.Pruned)
             text += string.Create(CultureInfo.InvariantCulture, $" Its early stop gave back {refund.CpuSeconds:F0} CPU-s and {refund.GpuSeconds:F0} GPU-s of the reserved budget.");
         await WriteJournalAsync(kind, text, finished.Id);

@@ -32,6 +32,7 @@ public sealed class CampaignGrain(
     private BudgetAccount? _budget;
     private int _nextSequence;
     private int _launched;
+    private bool _reportPending;
     private int _succeeded;
     private int _failed;
     private int _pruned;
@@ -102,6 +103,7 @@ public sealed class CampaignGrain(
     public async Task<CampaignStatus> Control(ControlRequest request)
     {
         await ApplyAsync(request);
+        await WriteReportWhenSettledAsync();
         return BuildStatus();
     }
 
@@ -159,6 +161,7 @@ public sealed class CampaignGrain(
                 await RecordJudgementAsync(judgement);
         }
         await state.WriteStateAsync();
+        await WriteReportWhenSettledAsync();
         await CheckCompletionAsync();
     }
 
@@ -199,6 +202,7 @@ public sealed class CampaignGrain(
                 var outcome = await ApplyAsync(request);
                 await ledger.CompleteControlAsync(request.Id, clock.GetUtcNow(), outcome, cancellationToken);
             }
+            await WriteReportWhenSettledAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -243,7 +247,9 @@ public sealed class CampaignGrain(
                 return "resumed";
             case ControlAction.Stop when state.State.State is CampaignState.Running or CampaignState.Paused:
                 var reason = string.IsNullOrWhiteSpace(request.Reason) ? $"stopped{by}" : request.Reason;
-                await FinishAsync(CampaignState.Stopped, reason);
+                // The report waits until the running experiments have finished (ReportFinished), so it has them all.
+                await FinishAsync(CampaignState.Stopped, reason, writeReport: false);
+                _reportPending = true;
                 foreach (var agent in Spec.Agents)
                     await GrainFactory.GetGrain<IAgentGrain>(IAgentGrain.KeyFor(CampaignId, agent.Id)).Stop();
                 return "stopped";
@@ -347,7 +353,7 @@ public sealed class CampaignGrain(
         return reasons.Count == 1 ? $"every agent has finished ({reasons[0]})" : "every agent has finished";
     }
 
-    private async Task FinishAsync(CampaignState final, string reason)
+    private async Task FinishAsync(CampaignState final, string reason, bool writeReport = true)
     {
         state.State.State = final;
         state.State.EndedAt = clock.GetUtcNow();
@@ -364,6 +370,19 @@ public sealed class CampaignGrain(
         logger.LogInformation("Campaign {CampaignId} {State}: {Reason}", CampaignId, final, reason);
         _watchdog?.Dispose();
         _watchdog = null;
+        if (writeReport) await WriteReportAsync();
+    }
+
+    /// <summary>After a stop: writes the report once no experiment is running any more.</summary>
+    private async Task WriteReportWhenSettledAsync()
+    {
+        if (!_reportPending || _launched - _counted.Count > 0) return;
+        _reportPending = false;
+        await WriteReportAsync();
+    }
+
+    private async Task WriteReportAsync()
+    {
         try
         {
             var files = await reports.WriteAsync(CampaignId);

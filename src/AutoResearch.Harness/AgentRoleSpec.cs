@@ -14,6 +14,9 @@ public sealed record AgentRoleSpec
     /// <summary>Model name for model-driven proposers; null for built-in optimizers.</summary>
     public string? Model { get; init; }
 
+    /// <summary><c>failover</c>: model endpoints to try, in order, when <see cref="Model"/> does not answer.</summary>
+    public List<string> Failover { get; init; } = [];
+
     /// <summary>Free-form strategy settings (scalar text as written, e.g. <c>exploration</c> → <c>0.3</c>).</summary>
     public Dictionary<string, string> Settings { get; init; } = new(StringComparer.Ordinal);
 

@@ -15,7 +15,7 @@ public static class CampaignLoader
     private static readonly string[] RootKeys =
         ["name", "goal", "benchmark", "agents_dir", "max_experiments", "duration", "target", "slots", "weight", "budget", "noise", "agents"];
 
-    private static readonly string[] AgentKeys = ["id", "role", "seed", "weight", "settings", "budgets"];
+    private static readonly string[] AgentKeys = ["id", "role", "seed", "weight", "model", "failover", "settings", "budgets"];
 
     private static readonly string[] NoiseKeys = ["baseline_runs", "confirmation_runs", "sigmas"];
 
@@ -270,6 +270,12 @@ public static class CampaignLoader
             var settings = AgentSettings.ReadSettings(a, "settings", allowNull: true);
             var budgets = AgentSettings.ReadBudgets(a);
             var agentWeight = AgentSettings.ReadWeight(a);
+            var model = a.String("model", required: false, SpecPatterns.EndpointName(), SpecPatterns.EndpointNameHint);
+            var failover = a.Has("failover") ? AgentRoleLoader.ReadFailover(a) : null;
+            if (role is not null && role.Proposer != AgentRoleLoader.ModelStrategy && (model is not null || failover is { Count: > 0 }))
+            {
+                a.Error(model is not null ? "model" : "failover", $"role '{role.Name}' uses the built-in '{role.Proposer}' optimizer, which calls no model");
+            }
             if (id is null || role is null || seed is null)
             {
                 continue;
@@ -294,7 +300,8 @@ public static class CampaignLoader
                 Id = id,
                 Role = role.Name,
                 Proposer = role.Proposer,
-                Model = role.Model,
+                Model = model ?? role.Model,
+                Failover = failover ?? role.Failover,
                 TokenBudget = budgets.TryGetValue("tokens", out var tokens) ? (long)tokens : role.TokenBudget,
                 GpuBudgetSeconds = budgets.TryGetValue("gpu_seconds", out var gpu) ? gpu : role.GpuBudgetSeconds,
                 CpuBudgetSeconds = budgets.TryGetValue("cpu_seconds", out var cpu) ? cpu : role.CpuBudgetSeconds,

@@ -27,7 +27,7 @@ public sealed class YamlFeaturesTests : IDisposable
     [Fact]
     public void QuotedNullIsAStringButPlainNullIsAbsent()
     {
-        var quoted = AgentRoleLoader.Load(_tree.Write("agents/q.yaml", "name: q\nproposer: gp\nmodel: \"null\"\n"));
+        var quoted = AgentRoleLoader.Load(_tree.Write("agents/q.yaml", "name: q\nproposer: llm\nmodel: \"null\"\n"));
         var plain = AgentRoleLoader.Load(_tree.Write("agents/p.yaml", "name: p\nproposer: gp\nmodel: ~\n"));
 
         Assert.Equal("null", quoted.Model);

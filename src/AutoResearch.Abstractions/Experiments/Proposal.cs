@@ -21,4 +21,20 @@ public sealed record Proposal
 
     /// <summary>True for the baseline run (all defaults, no edits).</summary>
     [Id(5)] public bool IsBaseline { get; init; }
+
+    /// <summary>Why the proposal was rejected before running (e.g. a model's edit that did not apply even after repair); null when it may run.</summary>
+    [Id(6)] public string? Rejection { get; init; }
+
+    /// <summary>Tokens the proposal cost (model calls, repairs included); 0 for built-in optimizers.</summary>
+    [Id(7)] public long Tokens { get; init; }
+
+    /// <summary>Why the proposer expects this to help, and what effect it expects (model proposers).</summary>
+    [Id(8)] public string? Rationale { get; init; }
+    [Id(9)] public string? ExpectedEffect { get; init; }
+
+    /// <summary>Something the agent should tell the journal (e.g. "every model is down; this proposal came from tpe").</summary>
+    [Id(10)] public string? Notice { get; init; }
+
+    /// <summary>The endpoint/model that made the proposal, when a model did; null for built-in optimizers and fallbacks.</summary>
+    [Id(11)] public string? Model { get; init; }
 }

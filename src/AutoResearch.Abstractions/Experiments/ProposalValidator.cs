@@ -1,8 +1,7 @@
 using System.Globalization;
-using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Specs;
 
-namespace AutoResearch.Grains;
+namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>Checks a proposal before anything runs: every parameter declared and in range, edits only to editable files inside the workspace.</summary>
 public static class ProposalValidator

@@ -37,6 +37,9 @@ public sealed record AgentStatus
     [Id(18)] public int Pruned { get; init; }
     [Id(19)] public ResourceUse Refunded { get; init; } = ResourceUse.Zero;
 
+    /// <summary>A model problem worth seeing (e.g. "no model answers; tpe proposes"), null while its models answer.</summary>
+    [Id(20)] public string? ModelProblem { get; init; }
+
     public ResourceUse Used => new() { Tokens = TokensUsed, GpuSeconds = GpuSecondsUsed, CpuSeconds = CpuSecondsUsed };
 
     public BudgetSpec Budget => new() { Tokens = TokenBudget, GpuSeconds = GpuBudgetSeconds, CpuSeconds = CpuBudgetSeconds };

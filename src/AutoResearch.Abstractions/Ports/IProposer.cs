@@ -10,6 +10,12 @@ public interface IProposer
     string Name { get; }
 
     Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Most tokens one experiment of this proposer can cost (proposing, repairing, reflecting); reserved from the agent's token
+    /// budget before the experiment is asked for. 0 for proposers that call no model.
+    /// </summary>
+    long MaxTokensPerExperiment => 0;
 }
 
 /// <summary>What a proposer may look at.</summary>
@@ -34,4 +40,18 @@ public sealed record ProposalContext
 
     /// <summary>The campaign's current accepted best (parameters and code) to build on; null before the baseline finished.</summary>
     public LeaderboardEntry? Best { get; init; }
+
+    /// <summary>The campaign, agent and experiment the proposal is for (model calls are recorded under them).</summary>
+    public string CampaignId { get; init; } = "";
+    public string AgentId { get; init; } = "";
+    public string? ExperimentId { get; init; }
+
+    /// <summary>Tokens this proposal may spend (what the agent reserved for it); null for no limit.</summary>
+    public long? TokensLeft { get; init; }
+
+    /// <summary>The agent's budget left after this experiment's reservation, in words, for the model's context.</summary>
+    public string BudgetLeft { get; init; } = "";
+
+    /// <summary>Finished experiments of the whole campaign as the ledger has them (for proposers that read code and reasons).</summary>
+    public IReadOnlyList<ExperimentRecord> Experiments { get; init; } = [];
 }

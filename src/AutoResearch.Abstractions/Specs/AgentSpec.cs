@@ -29,6 +29,12 @@ public sealed record AgentSpec
     /// <summary>Share of the fleet relative to the campaign's other agents (weighted fair share).</summary>
     [Id(9)] public double Weight { get; init; } = 1;
 
+    /// <summary>Model endpoints to fall back to, in order, when <see cref="Model"/> does not answer (model proposers).</summary>
+    [Id(10)] public List<string> Failover { get; init; } = [];
+
+    /// <summary><see cref="Model"/> then <see cref="Failover"/>: every endpoint the agent may ask, in order.</summary>
+    public IReadOnlyList<string> Endpoints => Model is { Length: > 0 } m ? [m, .. Failover.Where(f => f != m)] : Failover;
+
     /// <summary>The agent's budget as one value (0 = no limit per resource).</summary>
     public BudgetSpec Budget => new() { Tokens = TokenBudget, GpuSeconds = GpuBudgetSeconds, CpuSeconds = CpuBudgetSeconds };
 }

@@ -46,6 +46,14 @@ public static class RunCommand
         var ledger = services.GetRequiredService<ILedger>();
         var clock = services.GetRequiredService<TimeProvider>();
         var grains = services.GetRequiredService<IGrainFactory>();
+        var proposers = services.GetRequiredService<IProposerFactory>();
+        var unusable = spec.Agents.Select(proposers.WhyNotUsable).OfType<string>().ToList();
+        if (unusable.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"{file.Name}: cannot start:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", unusable));
+            await host.StopAsync(CancellationToken.None);
+            return 2;
+        }
 
         var (id, resumed) = await CampaignIds.ResolveAsync(ledger, spec, fresh, clock.GetUtcNow(), cancellationToken);
         var campaign = grains.GetGrain<ICampaignGrain>(id);

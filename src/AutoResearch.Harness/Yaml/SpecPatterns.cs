@@ -17,6 +17,12 @@ internal static partial class SpecPatterns
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.]*$")]
     public static partial Regex Metric();
 
+    public const string EndpointNameHint = "a configured endpoint name: letters, digits, '-', '_' and '.', starting with a letter or digit (e.g. local-qwen)";
+
+    /// <summary>A model endpoint name as configured under <c>AutoResearch:Models:Endpoints</c> (never a URL or a key).</summary>
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    public static partial Regex EndpointName();
+
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     public static partial Regex Identifier();
 

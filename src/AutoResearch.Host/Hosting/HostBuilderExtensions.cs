@@ -5,6 +5,7 @@ using AutoResearch.Abstractions.Ports;
 using AutoResearch.Grains;
 using AutoResearch.Host.Storage;
 using AutoResearch.Ledger;
+using AutoResearch.Models;
 using AutoResearch.Proposers;
 using AutoResearch.Reports;
 using AutoResearch.Sandboxes;
@@ -68,7 +69,7 @@ public static class HostBuilderExtensions
             builder.Configuration.GetSection(SandboxOptions.SectionName).Bind(sandbox);
             sandbox.Owner = options.Owner;
         });
-        builder.Services.AddBuiltInProposers();
+        builder.Services.AddModelAgents(builder.Configuration);
         builder.Services.Configure<FleetOptions>(builder.Configuration.GetSection(FleetOptions.Section));
         builder.Services.Configure<AgentOptions>(agents =>
         {

@@ -1,0 +1,39 @@
+namespace AutoResearch.Models;
+
+/// <summary>
+/// One configured model endpoint (configuration <c>AutoResearch:Models:Endpoints:NAME</c>). Agents name endpoints, never
+/// URLs or keys: the key is read from an environment variable or a secret file when the call is made, and never logged.
+/// </summary>
+public sealed class ModelEndpointOptions
+{
+    /// <summary><c>openai</c>, <c>azure</c> or <c>compatible</c> (see <see cref="ModelProviders"/>).</summary>
+    public string Provider { get; set; } = ModelProviders.Compatible;
+
+    /// <summary>The OpenAI-compatible base URL (ending in <c>/v1</c> for most servers); optional for <c>openai</c>.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Model name (Azure: deployment name), sent as <c>model</c>.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>Environment variable holding the API key (e.g. <c>OPENAI_API_KEY</c>).</summary>
+    public string? ApiKeyVariable { get; set; }
+
+    /// <summary>File holding the API key (e.g. a mounted secret such as <c>/run/secrets/openai</c>); used when the variable is unset.</summary>
+    public string? ApiKeyFile { get; set; }
+
+    /// <summary>How long one attempt may take before it counts as a timeout.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Most completion tokens asked for per call.</summary>
+    public int MaxOutputTokens { get; set; } = 2048;
+
+    /// <summary>The model's context window in tokens; prompts are trimmed to fit it with room for the answer.</summary>
+    public int ContextTokens { get; set; } = 16384;
+
+    internal Uri? EffectiveBaseUrl =>
+        BaseUrl is { Length: > 0 } url ? new Uri(url.EndsWith('/') ? url : url + "/")
+        : string.Equals(Provider, ModelProviders.OpenAI, StringComparison.OrdinalIgnoreCase) ? new Uri("https://api.openai.com/v1/")
+        : null;
+
+    internal bool KeyRequired => !string.Equals(Provider, ModelProviders.Compatible, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Models;
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Abstractions.Specs;
+using Microsoft.Extensions.Logging;
+
+namespace AutoResearch.Models.Research;
+
+/// <summary>
+/// A research agent driven by a language model: it reads the task, the current best code, recent experiments and the shared
+/// journal, answers with a hypothesis and edits, gets one bounded repair round when its answer cannot be used, and writes its
+/// reflection on the result. Every call goes through <see cref="IModelGateway"/> (retries, failover, metering). While no
+/// model answers, the built-in <see cref="LlmSettings.Fallback"/> optimizer proposes instead, so the night is not lost.
+/// </summary>
+public sealed class LlmProposer : IProposer, IReflector
+{
+    private readonly AgentSpec _agent;
+    private readonly LlmSettings _settings;
+    private readonly IModelGateway _gateway;
+    private readonly IJournal _journal;
+    private readonly IProposer _fallback;
+    private readonly int _contextTokens;
+    private readonly int _maxOutputTokens;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, string> _rationales = new(StringComparer.Ordinal);
+    private volatile bool _outage;
+
+    public LlmProposer(AgentSpec agent, IModelGateway gateway, IJournal journal, IProposer fallback, int contextTokens, int maxOutputTokens, ILogger logger)
+    {
+        _agent = agent;
+        _settings = LlmSettings.From(agent.Settings);
+        _gateway = gateway;
+        _journal = journal;
+        _fallback = fallback;
+        _contextTokens = contextTokens;
+        _maxOutputTokens = maxOutputTokens;
+        _logger = logger;
+    }
+
+    public string Name => LlmSettings.StrategyName;
+
+    /// <summary>A proposal (prompt + answer within the context window), one repair of the same size, and a reflection.</summary>
+    public long MaxTokensPerExperiment => 2L * _contextTokens + (_settings.Reflect ? _contextTokens / 2 : 0);
+
+    public async Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var benchmark = context.Benchmark;
+        var originals = BenchmarkFiles.ReadEditable(benchmark);
+        var current = new Dictionary<string, string>(originals, StringComparer.Ordinal);
+        foreach (var (path, content) in context.Best?.EditedFiles ?? []) current[path] = content;
+        var bestParameters = context.Best?.Parameters is { Count: > 0 } bp ? bp : benchmark.Defaults();
+
+        var journal = await _journal.ReadAsync(context.CampaignId, 0, cancellationToken);
+        var recentJournal = journal.TakeLast(_settings.JournalEntries).ToList();
+        var recent = context.Experiments.Where(e => e.IsFinished).OrderBy(e => e.Sequence).TakeLast(_settings.History).ToList();
+        var system = PromptBuilder.SystemPrompt(_agent.Id, _agent.Role);
+        var budgetForPrompt = _contextTokens - _maxOutputTokens - TokenEstimator.Estimate(system) - 16;
+        var user = PromptBuilder.UserPrompt(benchmark, BenchmarkFiles.ReadTask(benchmark), current, bestParameters, context.Best, recent,
+            recentJournal, _agent.Id, context.BudgetLeft, Math.Max(256, budgetForPrompt));
+        var messages = new List<ModelMessage> { new(ModelRole.System, system), new(ModelRole.User, user) };
+
+        long tokens = 0;
+        ModelReply reply;
+        try
+        {
+            reply = await AskAsync(context, "propose", messages, context.TokensLeft, cancellationToken);
+        }
+        catch (ModelsUnavailableException ex)
+        {
+            return await FallbackAsync(context, ex, cancellationToken);
+        }
+        tokens += reply.TokensCharged;
+        var notice = RecoveredNotice(reply);
+
+        var (proposal, problem) = Interpret(reply, benchmark, originals, current, bestParameters);
+        if (problem is not null)
+        {
+            _logger.LogInformation("Model answer of agent {AgentId} could not be used ({Problem}); asking for one repair", _agent.Id, problem);
+            messages.Add(new ModelMessage(ModelRole.Assistant, reply.Text.Length > 0 ? reply.Text : "(tool call)"));
+            messages.Add(new ModelMessage(ModelRole.User,
+                $"Your answer could not be used: {problem}. Answer again in exactly the required form (a ```json block, then search/replace blocks if you change code)."));
+            try
+            {
+                reply = await AskAsync(context, "repair", messages, context.TokensLeft - tokens, cancellationToken);
+                tokens += reply.TokensCharged;
+                (proposal, var second) = Interpret(reply, benchmark, originals, current, bestParameters);
+                if (second is not null)
+                {
+                    return Rejected(context, $"model answer rejected after one repair round: {second} (first answer: {problem})", tokens, reply);
+                }
+            }
+            catch (ModelsUnavailableException ex)
+            {
+                return Rejected(context, $"model answer rejected: {problem}; the repair request found no model ({ex.Message})", tokens + ex.TokensCharged, reply);
+            }
+            catch (ModelBudgetExceededException ex)
+            {
+                return Rejected(context, $"model answer rejected: {problem}; no tokens left for a repair ({ex.Message})", tokens, reply);
+            }
+        }
+
+        if (context.ExperimentId is { } id && proposal!.Rationale is { Length: > 0 } rationale) _rationales[id] = rationale;
+        return proposal! with { Tokens = tokens, Notice = notice, Model = $"{reply.Endpoint} ({reply.Model})" };
+    }
+
+    public async Task<Reflection?> ReflectAsync(ReflectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!_settings.Reflect || context.Experiment.Kind != ExperimentKind.Proposal || !context.Experiment.ProposerName.StartsWith(Name, StringComparison.Ordinal))
+            return null;
+        _rationales.TryRemove(context.Experiment.Id, out var rationale);
+        var messages = PromptBuilder.Reflection(context.Benchmark, context.Experiment, context.BestBefore, rationale, _agent.Id);
+        try
+        {
+            var reply = await _gateway.CompleteAsync(new ModelRequest
+            {
+                CampaignId = context.CampaignId,
+                AgentId = context.AgentId,
+                ExperimentId = context.Experiment.Id,
+                Purpose = "reflect",
+                Endpoints = _agent.Endpoints,
+                Messages = messages,
+                MaxOutputTokens = Math.Min(_maxOutputTokens, 512),
+                Temperature = 0.3,
+                TokenAllowance = context.TokensLeft,
+            }, cancellationToken);
+            var text = reply.Text.Trim();
+            return text.Length == 0 ? new Reflection("", reply.TokensCharged) : new Reflection(text, reply.TokensCharged);
+        }
+        catch (Exception ex) when (ex is ModelsUnavailableException or ModelBudgetExceededException)
+        {
+            _logger.LogInformation("Agent {AgentId} wrote no model reflection on {ExperimentId}: {Reason}", _agent.Id, context.Experiment.Id, ex.Message);
+            return ex is ModelsUnavailableException unavailable && unavailable.TokensCharged > 0 ? new Reflection("", unavailable.TokensCharged) : null;
+        }
+    }
+
+    private Task<ModelReply> AskAsync(ProposalContext context, string purpose, IReadOnlyList<ModelMessage> messages, long? allowance, CancellationToken cancellationToken) =>
+        _gateway.CompleteAsync(new ModelRequest
+        {
+            CampaignId = context.CampaignId,
+            AgentId = context.AgentId,
+            ExperimentId = context.ExperimentId,
+            Purpose = purpose,
+            Endpoints = _agent.Endpoints,
+            Messages = messages,
+            MaxOutputTokens = _maxOutputTokens,
+            Temperature = _settings.Temperature,
+            TokenAllowance = allowance,
+        }, cancellationToken);
+
+    /// <summary>Validates a parsed answer against the benchmark and applies its edits to the current best code.</summary>
+    private (Proposal? Proposal, string? Problem) Interpret(
+        ModelReply reply, BenchmarkSpec benchmark, IReadOnlyDictionary<string, string> originals, IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string> bestParameters)
+    {
+        var parsed = ProposalReplyParser.Parse(reply, out var error);
+        if (parsed is null) return (null, error);
+
+        var parameters = new Dictionary<string, string>(bestParameters, StringComparer.Ordinal);
+        foreach (var p in benchmark.Parameters) parameters.TryAdd(p.Name, p.Default);
+        foreach (var (name, value) in parsed.Parameters) parameters[name] = Normalize(benchmark, name, value);
+
+        var files = new Dictionary<string, string>(current, StringComparer.Ordinal);
+        if (parsed.Edits.Length > 0)
+        {
+            var applied = CodeEdits.Apply(parsed.Edits, current, benchmark.Editable);
+            if (applied.Problem is not null) return (null, applied.Problem);
+            files = applied.Files;
+        }
+
+        var edited = files.Where(f => !originals.TryGetValue(f.Key, out var o) || o != f.Value).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        var proposal = new Proposal
+        {
+            Parameters = parameters,
+            EditedFiles = edited,
+            Diff = edited.Count == 0 ? null : CodeEdits.Diff(originals, files),
+            Hypothesis = parsed.Hypothesis,
+            Rationale = parsed.Rationale,
+            ExpectedEffect = parsed.ExpectedEffect,
+            ProposerName = Name,
+        };
+        if (ProposalValidator.Validate(benchmark, proposal) is { } invalid) return (null, invalid);
+        if (parsed.Parameters.Count == 0 && parsed.Edits.Length == 0)
+            return (null, "the proposal changes nothing: name at least one parameter to change or give an edit block");
+        if (parsed.Parameters.Count > 0 && parsed.Edits.Length == 0 && parameters.All(kv => bestParameters.GetValueOrDefault(kv.Key) == kv.Value) && edited.SequenceEqual(current.Where(c => !originals.TryGetValue(c.Key, out var o) || o != c.Value)))
+            return (null, "the proposal repeats the current best: change a parameter value or the code");
+        return (proposal, null);
+    }
+
+    /// <summary>Numbers in the invariant form the benchmark uses (ints without a fraction).</summary>
+    private static string Normalize(BenchmarkSpec benchmark, string name, string value)
+    {
+        var spec = benchmark.Parameters.FirstOrDefault(p => p.Name == name);
+        if (spec is null || spec.Type == ParameterType.Choice) return value;
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)) return value;
+        return spec.Type == ParameterType.Int && Math.Abs(number - Math.Round(number)) < 1e-9
+            ? ((long)Math.Round(number)).ToString(CultureInfo.InvariantCulture)
+            : number.ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    private Proposal Rejected(ProposalContext context, string reason, long tokens, ModelReply? reply) => new()
+    {
+        Parameters = context.Best?.Parameters is { Count: > 0 } bp ? new Dictionary<string, string>(bp, StringComparer.Ordinal) : context.Benchmark.Defaults(),
+        Hypothesis = reply is null ? "" : ProposalReplyParser.Parse(reply, out _)?.Hypothesis ?? "",
+        ProposerName = Name,
+        Rejection = reason,
+        Tokens = tokens,
+        Model = reply is null ? null : $"{reply.Endpoint} ({reply.Model})",
+    };
+
+    private async Task<Proposal> FallbackAsync(ProposalContext context, ModelsUnavailableException ex, CancellationToken cancellationToken)
+    {
+        string? notice = null;
+        if (!_outage)
+        {
+            _outage = true;
+            notice = $"No model answered ({string.Join("; ", ex.Failures)}); proposing with the built-in {_fallback.Name} optimizer until a model answers again.";
+        }
+        _logger.LogWarning("Agent {AgentId}: no model answered; {Fallback} proposes instead: {Failures}", _agent.Id, _fallback.Name, string.Join("; ", ex.Failures));
+        var proposal = await _fallback.ProposeAsync(context, cancellationToken);
+        return proposal with
+        {
+            ProposerName = $"{_fallback.Name} (fallback)",
+            Tokens = proposal.Tokens + ex.TokensCharged,
+            Notice = notice,
+            Hypothesis = proposal.Hypothesis.Length > 0 ? proposal.Hypothesis : $"{_fallback.Name} fallback while no model answers",
+        };
+    }
+
+    private string? RecoveredNotice(ModelReply reply)
+    {
+        var failedOver = reply.FailedOver.Count > 0 ? $"Model {reply.Endpoint} answered after {string.Join("; ", reply.FailedOver)}." : null;
+        if (!_outage) return failedOver;
+        _outage = false;
+        return $"A model answers again ({reply.Endpoint}); back to model proposals." + (failedOver is null ? "" : " " + failedOver);
+    }
+}

@@ -1,0 +1,225 @@
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Models;
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Abstractions.Specs;
+using AutoResearch.Models.Research;
+using AutoResearch.Testing.OpenAi;
+
+namespace AutoResearch.Models.Tests;
+
+/// <summary>The research loop of an llm agent through the real client: propose, validate, repair once, reject, fall back, reflect.</summary>
+public sealed class LlmProposerTests
+{
+    private const string GoodEdit = """
+        ```json
+        {"hypothesis": "A wider MLP (6x) and a higher learning rate lower val_bpb", "rationale": "The model is small; more capacity per layer helps.", "expected_effect": "val_bpb down by about 0.05", "parameters": {"lr": 0.002, "n_layer": 3}}
+        ```
+        train.py
+        <<<<<<< SEARCH
+                    nn.Linear(d_model, 4 * d_model), nn.GELU(),
+                    nn.Linear(4 * d_model, d_model), nn.Dropout(dropout))
+        =======
+                    nn.Linear(d_model, 6 * d_model), nn.GELU(),
+                    nn.Linear(6 * d_model, d_model), nn.Dropout(dropout))
+        >>>>>>> REPLACE
+        """;
+
+    private static AgentSpec Agent(params string[] failover) => new()
+    {
+        Id = "llm-1",
+        Role = "researcher",
+        Proposer = "llm",
+        Model = "model-a",
+        Failover = [.. failover],
+        Settings = new() { ["fallback"] = "tpe" },
+    };
+
+    private static ProposalContext Context(BenchmarkSpec benchmark, int round = 0, long? tokensLeft = null) => new()
+    {
+        Benchmark = benchmark,
+        History = [],
+        Seed = 7,
+        Round = round,
+        CampaignId = "camp",
+        AgentId = "llm-1",
+        ExperimentId = $"camp-{round:0000}",
+        TokensLeft = tokensLeft,
+        BudgetLeft = "5000 tokens",
+    };
+
+    [Fact]
+    public async Task A_valid_answer_becomes_a_proposal_with_the_edited_file_its_diff_merged_parameters_and_exact_tokens()
+    {
+        await using var h = await ModelHarness.StartAsync();
+        var benchmark = Repo.Benchmark("tiny-lm");
+        h.Server.For("gpt-a").Enqueue(ScriptedReply.Text(GoodEdit, promptTokens: 2100, completionTokens: 180));
+        var proposer = h.Proposers.Create(Agent());
+
+        var proposal = await proposer.ProposeAsync(Context(benchmark), CancellationToken.None);
+
+        Assert.Null(proposal.Rejection);
+        Assert.Equal("llm", proposal.ProposerName);
+        Assert.Equal(2280, proposal.Tokens);
+        Assert.StartsWith("A wider MLP", proposal.Hypothesis);
+        Assert.Equal("The model is small; more capacity per layer helps.", proposal.Rationale);
+        Assert.Equal(("0.002", "3", "64"), (proposal.Parameters["lr"], proposal.Parameters["n_layer"], proposal.Parameters["d_model"]));
+        Assert.Contains("6 * d_model", proposal.EditedFiles["train.py"]);
+        Assert.DoesNotContain("4 * d_model", proposal.EditedFiles["train.py"]);
+        Assert.Contains("--- a/train.py", proposal.Diff ?? "");
+        Assert.Contains("+            nn.Linear(d_model, 6 * d_model), nn.GELU(),", proposal.Diff);
+        Assert.Equal("model-a (gpt-a)", proposal.Model);
+
+        var prompt = Assert.Single(h.Server.Requests).Messages[^1].Content ?? "";
+        Assert.Contains(await File.ReadAllTextAsync(Path.Combine(benchmark.Directory, "program.md")), prompt.Replace("\r\n", "\n"));
+        Assert.Contains("class CausalSelfAttention", prompt);
+        Assert.Contains("5000 tokens", prompt);
+        Assert.Equal(2280, (await h.Ledger.GetModelCallsAsync("camp")).Sum(c => c.TotalTokens));
+    }
+
+    [Fact]
+    public async Task Malformed_output_gets_one_repair_round_that_names_the_problem()
+    {
+        await using var h = await ModelHarness.StartAsync();
+        h.Server.For("gpt-a").Enqueue(ScriptedReply.Text("I think we should raise the learning rate.", 900, 20), ScriptedReply.Text(GoodEdit, 1000, 180));
+        var proposer = h.Proposers.Create(Agent());
+
+        var proposal = await proposer.ProposeAsync(Context(Repo.Benchmark("tiny-lm")), CancellationToken.None);
+
+        Assert.Null(proposal.Rejection);
+        Assert.Equal(900 + 20 + 1000 + 180, proposal.Tokens);
+        var repair = h.Server.Requests[1].Messages;
+        Assert.Equal("assistant", repair[^2].Role);
+        Assert.Contains("no JSON object", repair[^1].Content);
+        Assert.Equal(["propose", "repair"], (await h.Ledger.GetModelCallsAsync("camp")).OrderBy(c => c.At).Select(c => c.Purpose));
+    }
+
+    [Fact]
+    public async Task Output_that_is_still_malformed_after_the_repair_is_rejected_with_the_reason()
+    {
+        await using var h = await ModelHarness.StartAsync();
+        h.Server.For("gpt-a").Enqueue(ScriptedReply.Text("{\"hypothesis\": \"x\", \"parameters\": [1, 2]}", 50, 10), ScriptedReply.Text("```json\n{\"hypothesis\": }\n```", 60, 10));
+        var proposer = h.Proposers.Create(Agent());
+
+        var proposal = await proposer.ProposeAsync(Context(Repo.Benchmark("tiny-lm")), CancellationToken.None);
+
+        Assert.NotNull(proposal.Rejection);
+        Assert.Contains("after one repair round", proposal.Rejection);
+        Assert.Contains("not valid JSON", proposal.Rejection);
+        Assert.Contains("\"parameters\" must be an object", proposal.Rejection);
+        Assert.Equal(130, proposal.Tokens);
+        Assert.Equal(2, h.Server.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData("input.txt", "not editable")]
+    [InlineData("../train.py", "..")]
+    [InlineData("/etc/passwd", "absolute")]
+    public async Task An_edit_outside_the_editable_files_is_sent_back_once_and_then_rejected(string path, string expected)
+    {
+        await using var h = await ModelHarness.StartAsync();
+        var bad = $$$"""
+            ```json
+            {"hypothesis": "h", "parameters": {}}
+            ```
+            {{{path}}}
+            <<<<<<< SEARCH
+            import json
+            =======
+            import os
+            >>>>>>> REPLACE
+            """;
+        h.Server.For("gpt-a").Enqueue(ScriptedReply.Text(bad, 10, 10), ScriptedReply.Text(bad, 10, 10));
+        var proposer = h.Proposers.Create(Agent());
+
+        var proposal = await proposer.ProposeAsync(Context(Repo.Benchmark("tiny-lm")), CancellationToken.None);
+
+        Assert.Contains(expected, h.Server.Requests[1].Messages[^1].Content, StringComparison.OrdinalIgnoreCase);
+        Assert.NotNull(proposal.Rejection);
+        Assert.Contains(expected, proposal.Rejection, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(proposal.EditedFiles);
+    }
+
+    [Fact]
+    public async Task When_no_model_answers_the_built_in_optimizer_proposes_and_says_so_once_until_a_model_is_back()
+    {
+        await using var h = await ModelHarness.StartAsync(maxRetries: 0, extra: new() { ["AutoResearch:Models:Cooldown"] = "00:00:00" });
+        var benchmark = Repo.Benchmark("tiny-lm");
+        h.Server.For("gpt-a").Enqueue(ScriptedReply.Status(500, "down"), ScriptedReply.Status(500, "down"));
+        h.Server.For("gpt-b").Enqueue(ScriptedReply.Status(503, "down"), ScriptedReply.Status(503, "down"));
+        var proposer = h.Proposers.Create(Agent("model-b"));
+
+        var first = await proposer.ProposeAsync(Context(benchmark, 0), CancellationToken.None);
+        var second = await proposer.ProposeAsync(Context(benchmark, 1), CancellationToken.None);
+        h.Server.For("gpt-a").Enqueue(ScriptedReply.Text(GoodEdit, 10, 10));
+        var third = await proposer.ProposeAsync(Context(benchmark, 2), CancellationToken.None);
+
+        Assert.Equal(("tpe (fallback)", "tpe (fallback)", "llm"), (first.ProposerName, second.ProposerName, third.ProposerName));
+        Assert.Null(first.Rejection);
+        Assert.Null(ProposalValidator.Validate(benchmark, first));
+        Assert.Contains("No model answered", first.Notice);
+        Assert.Contains("model-a: HTTP 500", first.Notice);
+        Assert.Contains("model-b: HTTP 503", first.Notice);
+        Assert.Null(second.Notice);
+        Assert.Contains("answers again", third.Notice);
+    }
+
+    [Fact]
+    public async Task The_reflection_is_written_by_the_model_from_the_result_and_costs_its_tokens()
+    {
+        await using var h = await ModelHarness.StartAsync();
+        var benchmark = Repo.Benchmark("tiny-lm");
+        h.Server.For("gpt-a").Enqueue(ScriptedReply.Text(GoodEdit, 100, 10), ScriptedReply.Text("Wider MLP helped a little; try 8x next.", 300, 12));
+        var proposer = h.Proposers.Create(Agent());
+        var proposal = await proposer.ProposeAsync(Context(benchmark), CancellationToken.None);
+        var finished = new ExperimentRecord
+        {
+            Id = "camp-0000",
+            CampaignId = "camp",
+            AgentId = "llm-1",
+            Sequence = 5,
+            ProposerName = proposal.ProposerName,
+            Parameters = proposal.Parameters,
+            Diff = proposal.Diff,
+            Hypothesis = proposal.Hypothesis,
+            Kind = ExperimentKind.Proposal,
+            Status = ExperimentStatus.Succeeded,
+            Objective = 2.31,
+            QueuedAt = DateTimeOffset.UtcNow,
+        };
+
+        var reflection = await ((IReflector)proposer).ReflectAsync(new ReflectionContext
+        {
+            Benchmark = benchmark,
+            Experiment = finished,
+            CampaignId = "camp",
+            AgentId = "llm-1",
+        }, CancellationToken.None);
+
+        Assert.Equal(new Reflection("Wider MLP helped a little; try 8x next.", 312), reflection);
+        var asked = h.Server.Requests[1].Messages[^1].Content ?? "";
+        Assert.Contains("val_bpb = 2.31", asked);
+        Assert.Contains("The model is small", asked);
+        Assert.Contains("6 * d_model", asked);
+    }
+
+    [Fact]
+    public async Task The_factory_refuses_agents_whose_endpoints_cannot_be_used_and_reserves_tokens_for_a_whole_experiment()
+    {
+        await using var h = await ModelHarness.StartAsync(contextTokens: 4000);
+        Assert.Contains("'nowhere' is not configured", h.Proposers.WhyNotUsable(Agent() with { Model = "nowhere" }));
+        Assert.Contains("fallback 'llm'", h.Proposers.WhyNotUsable(Agent() with { Settings = new() { ["fallback"] = "llm" } }));
+        Assert.Null(h.Proposers.WhyNotUsable(Agent("model-b")));
+        Assert.Null(h.Proposers.WhyNotUsable(new AgentSpec { Id = "gp-1", Role = "explorer", Proposer = "gp" }));
+        Assert.Equal(10_000, h.Proposers.Create(Agent()).MaxTokensPerExperiment);
+        Assert.Contains(LlmSettings.StrategyName, h.Proposers.Strategies);
+    }
+
+    [Fact]
+    public async Task A_proposal_call_that_does_not_fit_the_tokens_left_is_refused_and_nothing_is_sent()
+    {
+        await using var h = await ModelHarness.StartAsync();
+        var proposer = h.Proposers.Create(Agent());
+        await Assert.ThrowsAsync<ModelBudgetExceededException>(() => proposer.ProposeAsync(Context(Repo.Benchmark("tiny-lm"), tokensLeft: 500), CancellationToken.None));
+        Assert.Empty(h.Server.Requests);
+    }
+}
