@@ -19,7 +19,10 @@ public sealed class CliProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static CliProcess Start(string dataDirectory, params string[] args)
+    public static CliProcess Start(string dataDirectory, params string[] args) => Start(dataDirectory, null, args);
+
+    /// <summary>Starts the CLI with extra environment variables (e.g. model endpoint settings).</summary>
+    public static CliProcess Start(string dataDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -27,6 +30,7 @@ public sealed class CliProcess : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = RepoPaths.Root,
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         info.ArgumentList.Add(RepoPaths.CliDll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.ArgumentList.Add("--data");
