@@ -2,18 +2,18 @@
 # Runs each benchmark once in its image, locked down as the runner does, and checks
 # that it reports its objective. tiny-lm trains for 5 s only.
 #
-#   bash sandboxes/smoke.sh [BENCHMARK...]      (default: branin digits-mlp tiny-lm)
+#   bash sandboxes/smoke.sh [BENCHMARK...]      (default: branin digits-mlp tiny-lm matmul-kernel)
 #
 # Parameters come from the scripts' own defaults (params.json is '{}'); digits-mlp
 # runs 5 epochs to stay quick.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-declare -A IMAGE=([branin]=autoresearch/python:latest [digits-mlp]=autoresearch/sklearn:latest [tiny-lm]=autoresearch/torch:latest)
-declare -A COMMAND=([branin]=branin.py [digits-mlp]=train.py [tiny-lm]=train.py)
-declare -A OBJECTIVE=([branin]=value [digits-mlp]=val_error [tiny-lm]=val_bpb)
-declare -A PARAMS=([branin]='{}' [digits-mlp]='{"epochs": 5}' [tiny-lm]='{}')
+declare -A IMAGE=([branin]=autoresearch/python:latest [digits-mlp]=autoresearch/sklearn:latest [tiny-lm]=autoresearch/torch:latest [matmul-kernel]=autoresearch/cc:latest)
+declare -A COMMAND=([branin]=branin.py [digits-mlp]=train.py [tiny-lm]=train.py [matmul-kernel]=run.py)
+declare -A OBJECTIVE=([branin]=value [digits-mlp]=val_error [tiny-lm]=val_bpb [matmul-kernel]=gflops)
+declare -A PARAMS=([branin]='{}' [digits-mlp]='{"epochs": 5}' [tiny-lm]='{}' [matmul-kernel]='{}')
 benchmarks=("$@")
-[[ ${#benchmarks[@]} -gt 0 ]] || benchmarks=(branin digits-mlp tiny-lm)
+[[ ${#benchmarks[@]} -gt 0 ]] || benchmarks=(branin digits-mlp tiny-lm matmul-kernel)
 status=0
 for b in "${benchmarks[@]}"; do
   [[ -n ${IMAGE[$b]:-} ]] || { echo "smoke: unknown benchmark '$b'" >&2; exit 2; }

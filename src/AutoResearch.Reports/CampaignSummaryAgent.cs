@@ -8,6 +8,9 @@ public sealed record CampaignSummaryAgent
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("role")] public string Role { get; init; } = "";
     [JsonPropertyName("model")] public string? Model { get; init; }
+
+    /// <summary>A model problem seen last (e.g. "no model answers; tpe (fallback) proposes"); null while its models answer.</summary>
+    [JsonPropertyName("model_problem")] public string? ModelProblem { get; init; }
     [JsonPropertyName("experiments")] public int Experiments { get; init; }
     [JsonPropertyName("tokens_used")] public long TokensUsed { get; init; }
     [JsonPropertyName("token_budget")] public long TokenBudget { get; init; }

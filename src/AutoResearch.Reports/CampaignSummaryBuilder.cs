@@ -92,6 +92,7 @@ public static class CampaignSummaryBuilder
                 Id = a.Id,
                 Role = a.Role,
                 Model = a.Model,
+                ModelProblem = a.ModelProblem,
                 Experiments = fromLedger ? agentExperiments.GetValueOrDefault(a.Id) : a.Experiments,
                 TokensUsed = a.TokensUsed,
                 TokenBudget = a.TokenBudget,

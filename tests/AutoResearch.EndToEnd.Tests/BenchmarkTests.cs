@@ -11,6 +11,7 @@ public sealed class BenchmarkTests
     [InlineData("branin", "value", 55.0, 56.0, null, null)]
     [InlineData("digits-mlp", "val_error", 0.0, 0.6, "epochs", "10")]
     [InlineData("tiny-lm", "val_bpb", 0.5, 8.0, "time_budget", "5")]
+    [InlineData("matmul-kernel", "gflops", 0.01, 1000.0, null, null)]
     public async Task Shipped_benchmark_runs_at_its_defaults_and_reports_its_objective(
         string name, string metric, double low, double high, string? overrideName, string? overrideValue)
     {

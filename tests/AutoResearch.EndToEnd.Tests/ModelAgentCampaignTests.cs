@@ -122,4 +122,43 @@ public sealed class ModelAgentCampaignTests
             Assert.False(text.Contains(key, StringComparison.Ordinal), $"{file} contains the API key");
         }
     }
+
+    [Fact]
+    public async Task When_no_model_answers_the_fallback_optimizer_keeps_the_campaign_going_and_status_shows_the_outage()
+    {
+        await using var server = await ScriptedOpenAiServer.StartAsync();
+        server.Responder = _ => ScriptedReply.Status(503, "The model is overloaded");
+        var environment = new Dictionary<string, string>
+        {
+            ["AutoResearch__Models__Endpoints__scripted__BaseUrl"] = server.BaseUrl,
+            ["AutoResearch__Models__Endpoints__scripted__Model"] = "lab-model-7b",
+            ["AutoResearch__Models__MaxRetries"] = "1",
+            ["AutoResearch__Models__RetryBaseDelay"] = "00:00:00.050",
+        };
+        await using var data = new TestData();
+
+        using var run = CliProcess.Start(data.Directory, environment, "run", Path.Combine(RepoPaths.Fixture("llm"), "outage.yaml"), "--json");
+        var exit = await run.WaitAsync(TimeSpan.FromMinutes(5));
+
+        Assert.True(exit == 0, CliProcess.Tail(run.Stderr));
+        var campaign = Assert.Single(await data.Ledger.ListCampaignsAsync());
+        var proposals = (await data.Ledger.GetExperimentsAsync(campaign.Id)).Where(e => e.Kind == ExperimentKind.Proposal).ToList();
+        Assert.Equal(3, proposals.Count);
+        Assert.All(proposals, e => Assert.Equal(("random (fallback)", ExperimentStatus.Succeeded), (e.ProposerName, e.Status)));
+        var calls = await data.Ledger.GetModelCallsAsync(campaign.Id);
+        Assert.NotEmpty(calls);
+        Assert.All(calls, c => Assert.Contains(c.Outcome, new[] { "retry", "failed" }));
+        var notices = (await data.Journal.ReadAsync(campaign.Id)).Where(j => j.Text.StartsWith("No model answered", StringComparison.Ordinal)).ToList();
+        var notice = Assert.Single(notices);
+        Assert.Contains("scripted: HTTP 503", notice.Text);
+        Assert.Contains("built-in random optimizer", notice.Text);
+
+        using var summary = JsonDocument.Parse(run.LastStdoutLine);
+        var agent = summary.RootElement.GetProperty("agents")[0];
+        Assert.Equal("no model answers; random (fallback) proposes", agent.GetProperty("model_problem").GetString());
+        using var status = CliProcess.Start(data.Directory, "status", campaign.Id, "--json");
+        Assert.Equal(0, await status.WaitAsync(TimeSpan.FromMinutes(1)));
+        using var fromLedger = JsonDocument.Parse(status.LastStdoutLine);
+        Assert.Equal("no model answers; random (fallback) proposes", fromLedger.RootElement.GetProperty("agents")[0].GetProperty("model_problem").GetString());
+    }
 }

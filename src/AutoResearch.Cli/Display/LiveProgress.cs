@@ -91,7 +91,7 @@ public static class LiveProgress
             var runs = a.Pruned > 0 ? $"{a.Experiments} ({a.Pruned} stopped early)" : a.Experiments.ToString(CultureInfo.InvariantCulture);
             table.AddRow(new Markup(Markup.Escape(a.Id)), new Markup(Markup.Escape(a.Role)), new Markup(Markup.Escape(a.Proposer)),
                 new Markup(a.State == AgentState.Paused ? "[yellow]paused[/]" : a.State.ToString().ToLowerInvariant()), new Markup(runs),
-                new Markup(Fmt(a.Best)), new Markup(BudgetText(a.Used, a.Reserved, a.Budget)), new Markup(Markup.Escape(Truncate(a.Activity, 60))));
+                new Markup(Fmt(a.Best)), new Markup(BudgetText(a.Used, a.Reserved, a.Budget)), new Markup((a.ModelProblem is { } problem ? $"[red]{Markup.Escape(Truncate(problem, 50))}[/] " : "") + Markup.Escape(Truncate(a.Activity, 60))));
         }
         return new Rows(new Panel(header).Header("AutoResearch").Border(BoxBorder.Rounded), table);
     }

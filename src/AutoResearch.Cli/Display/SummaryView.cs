@@ -29,6 +29,8 @@ public static class SummaryView
                 a.GpuSecondsUsed.ToString("F0", CultureInfo.InvariantCulture), a.TokensUsed.ToString(CultureInfo.InvariantCulture));
         }
         console.Write(table);
+        foreach (var a in summary.Agents.Where(a => a.ModelProblem is not null))
+            console.MarkupLine($"[red]{Markup.Escape(a.Id)}: {Markup.Escape(a.ModelProblem!)}[/]");
     }
 
     private static string Improvement(CampaignSummary s)

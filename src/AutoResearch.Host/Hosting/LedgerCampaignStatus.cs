@@ -29,6 +29,12 @@ public static class LedgerCampaignStatus
                 GpuSecondsUsed = mine.Sum(e => e.GpuSeconds),
                 Pruned = mine.Count(e => e.Status == ExperimentStatus.Pruned),
                 Best = metric.BestOf(mineOk)?.Objective,
+                TokensUsed = mine.Sum(e => e.Tokens),
+                // A model agent whose latest proposal came from its fallback optimizer had no model answering.
+                ModelProblem = mine.Where(e => e.Kind == ExperimentKind.Proposal).MaxBy(e => e.Sequence) is { } last
+                               && last.ProposerName.EndsWith("(fallback)", StringComparison.Ordinal)
+                    ? $"no model answers; {last.ProposerName} proposes"
+                    : null,
             };
         }).ToList();
         return new CampaignStatus
