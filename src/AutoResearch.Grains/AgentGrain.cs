@@ -321,15 +321,12 @@ public sealed class AgentGrain(
                 Tokens = proposal.Tokens,
             };
         }
-        catch (ModelBudgetExceededException ex)
-        {
-            await BudgetSpentAsync($"tokens: {ex.Message}");
-            return Rejected(baseRecord, $"not proposed: {ex.Message}");
-        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Model calls made before the failure still cost their tokens: the ledger has them.
+            var spent = (await ledger.GetModelCallsAsync(CampaignId, CancellationToken.None)).Where(c => c.ExperimentId == baseRecord.Id).Sum(c => c.TotalTokens);
             logger.LogWarning(ex, "Proposer {Proposer} of agent {AgentId} failed", Spec.Proposer, Spec.Id);
-            return Rejected(baseRecord, $"proposer {Spec.Proposer} failed: {ex.Message}");
+            return Rejected(baseRecord with { Tokens = spent }, $"proposer {Spec.Proposer} failed: {ex.Message}");
         }
     }
 
@@ -344,10 +341,7 @@ public sealed class AgentGrain(
             await WriteJournalAsync(JournalEntryKind.Hypothesis, $"#{record.Sequence}: {proposal.Hypothesis} Why: {rationale}{expected}", record.Id);
         }
         if (Spec.Proposer != "llm") return;
-        var problem = proposal.ProposerName.EndsWith("(fallback)", StringComparison.Ordinal)
-            ? $"no model answers; {proposal.ProposerName} proposes"
-            : null;
-        _status = CurrentStatus() with { ModelProblem = problem, Model = proposal.Model ?? CurrentStatus().Model };
+        _status = CurrentStatus() with { ModelProblem = proposal.ModelProblem, Model = proposal.Model ?? CurrentStatus().Model };
     }
 
     /// <summary>The agent's budget left after the open reservations, in words, for a model's context.</summary>
@@ -608,8 +602,10 @@ public sealed class AgentGrain(
         _proposals = all.Count(e => e.AgentId == Spec.Id && e.Kind == ExperimentKind.Proposal);
         var calls = await ledger.GetModelCallsAsync(CampaignId, cancellationToken);
         var metric = Assignment.Benchmark.Metric;
+        // Calls of experiments still unfinished are charged when those are recovered and settled (their record carries them).
+        var unfinished = all.Where(e => e.AgentId == Spec.Id && !e.IsFinished).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         var used = mine.Aggregate(ResourceUse.Zero, (u, e) => u + e.Use with { Tokens = 0 })
-                   + new ResourceUse { Tokens = calls.Where(c => c.AgentId == Spec.Id).Sum(c => c.TotalTokens) };
+                   + new ResourceUse { Tokens = calls.Where(c => c.AgentId == Spec.Id && (c.ExperimentId is null || !unfinished.Contains(c.ExperimentId))).Sum(c => c.TotalTokens) };
         _budget = new BudgetAccount(EffectiveBudget, used);
         var budget = EffectiveBudget;
         _status = CurrentStatus() with

@@ -195,6 +195,11 @@ public sealed class CampaignGrain(
     private async Task WatchAsync(CancellationToken cancellationToken)
     {
         if (state.State.Spec is null) return;
+        if (state.State.State is not (CampaignState.Running or CampaignState.Paused))
+        {
+            await WriteReportWhenSettledAsync();
+            return;
+        }
         try
         {
             foreach (var request in await ledger.GetPendingControlsAsync(CampaignId, cancellationToken))
@@ -368,16 +373,27 @@ public sealed class CampaignGrain(
             $"Campaign {final.ToString().ToLowerInvariant()}: {reason}. {_succeeded} succeeded, {_failed} failed, {_pruned} stopped early; " +
             $"baseline {Format(_baseline)}, {bestText}; used {Describe(Budget.Used)}."));
         logger.LogInformation("Campaign {CampaignId} {State}: {Reason}", CampaignId, final, reason);
-        _watchdog?.Dispose();
-        _watchdog = null;
-        if (writeReport) await WriteReportAsync();
+        if (writeReport)
+        {
+            _watchdog?.Dispose();
+            _watchdog = null;
+            await WriteReportAsync();
+        }
     }
 
-    /// <summary>After a stop: writes the report once no experiment is running any more.</summary>
+    /// <summary>
+    /// After a stop: writes the report once no experiment is running any more, or once the last one has had its time
+    /// limit and a minute more (an agent that never reported back must not keep the report from being written).
+    /// The watchdog keeps the grain alive until then.
+    /// </summary>
     private async Task WriteReportWhenSettledAsync()
     {
-        if (!_reportPending || _launched - _counted.Count > 0) return;
+        if (!_reportPending) return;
+        var overdue = state.State.EndedAt is { } ended && clock.GetUtcNow() > ended + Spec.Benchmark.TimeLimit + TimeSpan.FromMinutes(1);
+        if (_launched - _counted.Count > 0 && !overdue) return;
         _reportPending = false;
+        _watchdog?.Dispose();
+        _watchdog = null;
         await WriteReportAsync();
     }
 

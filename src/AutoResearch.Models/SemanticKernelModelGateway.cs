@@ -33,6 +33,7 @@ public sealed class SemanticKernelModelGateway : IModelGateway
     private readonly ILogger<SemanticKernelModelGateway> _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, IChatCompletionService> _services = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EndpointHealth> _health = new(StringComparer.Ordinal);
     private readonly ResiliencePipeline<AttemptResult> _retry;
 
@@ -92,7 +93,19 @@ public sealed class SemanticKernelModelGateway : IModelGateway
             }
             var endpoint = _options.Endpoints[name];
             var maxOutput = request.MaxOutputTokens > 0 ? Math.Min(request.MaxOutputTokens, endpoint.MaxOutputTokens) : endpoint.MaxOutputTokens;
-            var estimate = TokenEstimator.Estimate(request.Messages) + maxOutput;
+            var promptEstimate = TokenEstimator.Estimate(request.Messages);
+            if (promptEstimate + maxOutput > endpoint.ContextTokens)
+            {
+                // Leave the answer what the window has left; too little left means this endpoint cannot take the request.
+                var room = (int)Math.Min(int.MaxValue, endpoint.ContextTokens - promptEstimate);
+                if (room < Math.Min(256, maxOutput))
+                {
+                    failures.Add($"{name}: the prompt (about {promptEstimate} tokens) does not fit its context window of {endpoint.ContextTokens}");
+                    continue;
+                }
+                maxOutput = room;
+            }
+            var estimate = promptEstimate + maxOutput;
             if (request.TokenAllowance is { } allowance && estimate > allowance - charged)
             {
                 await RecordAsync(request, name, endpoint, "refused", 0, 0, TimeSpan.Zero, $"estimate {estimate} tokens > {allowance - charged} left");
@@ -117,11 +130,16 @@ public sealed class SemanticKernelModelGateway : IModelGateway
             if (outcome.Reply is { } answer)
             {
                 MarkUp(name);
+                if (request.TokenAllowance is { } limit && charged > limit)
+                    _logger.LogWarning("Model {Endpoint} used {Charged} tokens for {Purpose} of agent {AgentId}, more than the {Allowance} allowed (the estimate was low)",
+                        name, charged, request.Purpose, request.AgentId, limit);
                 return answer with { Attempts = attempts, FailedOver = failures, TokensCharged = charged };
             }
             var failure = outcome.Failure!;
             var line = tries > 1 ? $"{failure.Description} ×{tries}" : failure.Description;
-            MarkDown(name, line);
+            // An endpoint is down when it kept failing transiently or refuses us (key, model, URL); a request it rejects
+            // (400, 413, 422: e.g. a prompt too long, a content filter) fails over for this request only.
+            if (failure.Transient || failure.StatusCode is 401 or 403 or 404) MarkDown(name, line);
             failures.Add($"{name}: {line}");
             _logger.LogWarning("Model endpoint {Endpoint} gave up after {Tries} attempt(s): {Failure}; {Next}",
                 name, tries, failure.Description, name == request.Endpoints[^1] ? "no endpoint left" : "failing over");
@@ -151,7 +169,7 @@ public sealed class SemanticKernelModelGateway : IModelGateway
             var content = await service.GetChatMessageContentAsync(history, settings, kernel: null, limit.Token);
             watch.Stop();
             var toolCalls = content.Items.OfType<FunctionCallContent>()
-                .Select(f => new ModelToolCall(f.FunctionName, JsonSerializer.Serialize(f.Arguments?.ToDictionary(a => a.Key, a => a.Value?.ToString()) ?? [])))
+                .Select(f => new ModelToolCall(f.FunctionName, JsonSerializer.Serialize(f.Arguments?.ToDictionary(a => a.Key, a => a.Value) ?? [])))
                 .ToList();
             var text = content.Content ?? "";
             var (prompt, completion, estimated) = UsageOf(content, request.Messages, text);
@@ -173,7 +191,7 @@ public sealed class SemanticKernelModelGateway : IModelGateway
         {
             watch.Stop();
             var failure = FailureClassifier.Classify(ex, limit.IsCancellationRequested);
-            var description = ApiKeys.Scrub(failure.Description, endpoint);
+            var description = ApiKeys.Scrub(ScrubUsedKey(name, failure.Description), endpoint);
             failure = failure with { Description = description };
             await RecordAsync(request, name, endpoint, failure.Transient ? "retry" : "failed", 0, 0, watch.Elapsed, description);
             _logger.LogWarning("Model {Endpoint} ({Model}) failed {Purpose} for agent {AgentId}: {Failure}",
@@ -193,12 +211,24 @@ public sealed class SemanticKernelModelGateway : IModelGateway
         return (TokenEstimator.Estimate(messages), TokenEstimator.Estimate(text), true);
     }
 
-    private IChatCompletionService ServiceFor(string name, ModelEndpointOptions endpoint)
+    /// <summary><paramref name="text"/> without the key the endpoint's cached client was built with (it may have been rotated since).</summary>
+    private string ScrubUsedKey(string name, string text)
     {
         lock (_gate)
         {
-            if (_services.TryGetValue(name, out var existing)) return existing;
-            var client = new OpenAIClient(new ApiKeyCredential(ApiKeys.Resolve(endpoint) ?? "none"), new OpenAIClientOptions
+            return _keys.TryGetValue(name, out var used) && used.Length >= 4 ? text.Replace(used, "***", StringComparison.Ordinal) : text;
+        }
+    }
+
+    private IChatCompletionService ServiceFor(string name, ModelEndpointOptions endpoint)
+    {
+        var key = ApiKeys.Resolve(endpoint) ?? "none";
+        lock (_gate)
+        {
+            // A rotated key (new secret file contents, new variable value) gets a new client.
+            if (_services.TryGetValue(name, out var existing) && _keys.GetValueOrDefault(name) == key) return existing;
+            _keys[name] = key;
+            var client = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions
             {
                 Endpoint = endpoint.EffectiveBaseUrl,
                 // Retries are ours (Polly), so the SDK must not retry on its own; our timeout cancels first.

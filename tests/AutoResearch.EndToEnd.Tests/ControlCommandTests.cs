@@ -44,7 +44,7 @@ public sealed class ControlCommandTests
         Assert.Contains(afterResume, e => e.AgentId == "explorer-1");
 
         var (stopExit, stopOut) = await ControlAsync(data, "stop", id, "--reason", "enough for today");
-        Assert.True(stopExit == 0, stopOut);
+        Assert.True(stopExit == 0, stopOut + Diagnostics(data, run));
         Assert.Equal(1, await run.WaitAsync(TimeSpan.FromMinutes(2))); // a stopped campaign is not "completed"
         var record = (await data.Ledger.GetCampaignAsync(id))!;
         Assert.Equal(CampaignState.Stopped, record.State);
@@ -63,6 +63,15 @@ public sealed class ControlCommandTests
         Assert.Equal(2, agentExit);
         Assert.Contains("has no agent 'nobody'; its agents: explorer-1, random-1", agentOut);
         Assert.Empty(await data.Ledger.GetPendingControlsAsync(id));
+    }
+
+    /// <summary>What the running host said, for a failure message: its stderr tail and the last lines of its log file.</summary>
+    private static string Diagnostics(TestData data, CliProcess run)
+    {
+        var logs = Path.Combine(data.Directory, "logs");
+        var last = System.IO.Directory.Exists(logs) ? System.IO.Directory.GetFiles(logs).OrderBy(f => f).LastOrDefault() : null;
+        var tail = last is null ? "(no log file)" : string.Join("\n", File.ReadLines(last).TakeLast(40));
+        return $"\n--- run stderr ---\n{CliProcess.Tail(run.Stderr, 3000)}\n--- log tail ---\n{CliProcess.Tail(tail, 12000)}";
     }
 
     private static async Task<(int Exit, string Output)> ControlAsync(TestData data, params string[] args)

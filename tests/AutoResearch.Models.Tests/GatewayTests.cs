@@ -164,4 +164,83 @@ public sealed class GatewayTests
         Assert.Contains("model-a", h.Gateway.WhyNotUsable("nope"));
         Assert.Contains("set environment variable AR_TEST_KEY_THAT_IS_NOT_SET", h.Gateway.WhyNotUsable("cloud"));
     }
+
+    [Fact]
+    public async Task A_request_the_server_rejects_fails_over_for_that_request_only_and_leaves_the_endpoint_up()
+    {
+        await using var h = await ModelHarness.StartAsync();
+        h.Server.For("gpt-a").Enqueue(ScriptedReply.Status(400, "This model's maximum context length is 8192 tokens"));
+        h.Server.For("gpt-b").Enqueue(ScriptedReply.Text("b", 1, 1));
+        var first = await h.Gateway.CompleteAsync(Ask("c9", "model-a", "model-b"), CancellationToken.None);
+        Assert.Equal("model-b", first.Endpoint);
+        Assert.Contains("HTTP 400", Assert.Single(first.FailedOver));
+        Assert.Empty(h.Gateway.Outages);
+
+        h.Server.For("gpt-a").Enqueue(ScriptedReply.Text("a is fine", 1, 1));
+        var second = await h.Gateway.CompleteAsync(Ask("c9", "model-a", "model-b"), CancellationToken.None);
+        Assert.Equal(("model-a", 0), (second.Endpoint, second.FailedOver.Count));
+    }
+
+    [Fact]
+    public async Task A_prompt_larger_than_an_endpoints_context_window_is_not_sent_there_and_a_tight_fit_gets_a_shorter_answer()
+    {
+        await using var h = await ModelHarness.StartAsync(extra: new()
+        {
+            ["AutoResearch:Models:Endpoints:model-a:ContextTokens"] = "1300",
+        });
+        var big = Ask("c10", "model-a", "model-b") with
+        {
+            Messages = [new ModelMessage(ModelRole.User, new string('x', 3500 * 2))], // about 2000 tokens
+        };
+        h.Server.For("gpt-b").Enqueue(ScriptedReply.Text("b", 1, 1));
+        var reply = await h.Gateway.CompleteAsync(big, CancellationToken.None);
+        Assert.Equal("model-b", reply.Endpoint);
+        Assert.Contains("does not fit its context window of 1300", Assert.Single(reply.FailedOver));
+        Assert.Equal(["gpt-b"], h.Server.Requests.Select(r => r.Model));
+        Assert.Empty(h.Gateway.Outages);
+
+        var tight = Ask("c11", "model-a") with { Messages = [new ModelMessage(ModelRole.User, new string('y', 3500))], MaxOutputTokens = 1024 };
+        h.Server.For("gpt-a").Enqueue(ScriptedReply.Text("a", 1, 1));
+        await h.Gateway.CompleteAsync(tight, CancellationToken.None);
+        Assert.True(h.Server.Requests[^1].MaxCompletionTokens is > 0 and < 1024, $"max_completion_tokens {h.Server.Requests[^1].MaxCompletionTokens}");
+    }
+
+    [Fact]
+    public async Task The_key_can_come_from_a_secret_file_and_an_endpoint_is_tried_again_after_its_cool_down()
+    {
+        var secret = Path.Combine(Path.GetTempPath(), "ar-secret-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllTextAsync(secret, "sk-from-file-123456\n");
+        try
+        {
+            await using var h = await ModelHarness.StartAsync(maxRetries: 0, extra: new()
+            {
+                ["AutoResearch:Models:Cooldown"] = "00:00:00.300",
+                ["AutoResearch:Models:Endpoints:filed:Provider"] = "openai",
+                ["AutoResearch:Models:Endpoints:filed:Model"] = "gpt-f",
+                ["AutoResearch:Models:Endpoints:filed:ApiKeyFile"] = secret,
+                ["AutoResearch:Models:Endpoints:filed:BaseUrl"] = "{server}",
+            });
+            Assert.Null(h.Gateway.WhyNotUsable("filed"));
+            h.Server.For("gpt-f").Enqueue(ScriptedReply.Text("f", 1, 1));
+            Assert.Equal("f", (await h.Gateway.CompleteAsync(Ask("c12", "filed"), CancellationToken.None)).Text);
+            Assert.Equal("Bearer sk-from-file-123456", h.Server.Requests[^1].Authorization);
+            File.Delete(secret);
+            Assert.Contains("put the key in", h.Gateway.WhyNotUsable("filed"));
+
+            h.Server.For("gpt-a").Enqueue(ScriptedReply.Status(503, "down"));
+            h.Server.For("gpt-b").Enqueue(ScriptedReply.Text("b", 1, 1));
+            Assert.Equal("model-b", (await h.Gateway.CompleteAsync(Ask("c12", "model-a", "model-b"), CancellationToken.None)).Endpoint);
+            Assert.Single(h.Gateway.Outages);
+
+            await Task.Delay(600);
+            h.Server.For("gpt-a").Enqueue(ScriptedReply.Text("a is back", 1, 1));
+            var back = await h.Gateway.CompleteAsync(Ask("c12", "model-a", "model-b"), CancellationToken.None);
+            Assert.Equal(("model-a", 0), (back.Endpoint, back.FailedOver.Count));
+            Assert.Empty(h.Gateway.Outages);
+        }
+        finally
+        {
+            File.Delete(secret);
+        }
+    }
 }

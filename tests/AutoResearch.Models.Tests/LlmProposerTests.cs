@@ -215,11 +215,66 @@ public sealed class LlmProposerTests
     }
 
     [Fact]
-    public async Task A_proposal_call_that_does_not_fit_the_tokens_left_is_refused_and_nothing_is_sent()
+    public async Task A_proposal_call_that_does_not_fit_the_tokens_left_is_refused_unsent_and_the_fallback_proposes()
     {
         await using var h = await ModelHarness.StartAsync();
         var proposer = h.Proposers.Create(Agent());
-        await Assert.ThrowsAsync<ModelBudgetExceededException>(() => proposer.ProposeAsync(Context(Repo.Benchmark("tiny-lm"), tokensLeft: 500), CancellationToken.None));
+
+        var proposal = await proposer.ProposeAsync(Context(Repo.Benchmark("tiny-lm"), tokensLeft: 500), CancellationToken.None);
+
         Assert.Empty(h.Server.Requests);
+        Assert.Equal("tpe (fallback)", proposal.ProposerName);
+        Assert.Contains("does not fit this experiment's token reservation", proposal.Notice);
+        Assert.Equal(0, proposal.Tokens);
+        Assert.Equal("refused", Assert.Single(await h.Ledger.GetModelCallsAsync("camp")).Outcome);
+    }
+
+    [Fact]
+    public async Task Prose_around_a_parameters_only_answer_and_thinking_before_it_are_not_taken_for_edits()
+    {
+        await using var h = await ModelHarness.StartAsync();
+        const string answer = """
+            <think>Maybe edit train.py:
+            train.py
+            <<<<<<< SEARCH
+            import json
+            =======
+            import os
+            >>>>>>> REPLACE
+            No, only the learning rate.</think>
+            Here is my proposal:
+            ```
+            {"hypothesis": "A larger learning rate converges faster", "parameters": {"lr": 0.003}}
+            ```
+            This should help within the time budget.
+            """;
+        h.Server.For("gpt-a").Enqueue(ScriptedReply.Text(answer, 100, 20));
+        var proposer = h.Proposers.Create(Agent());
+
+        var proposal = await proposer.ProposeAsync(Context(Repo.Benchmark("tiny-lm")), CancellationToken.None);
+
+        Assert.Null(proposal.Rejection);
+        Assert.Equal("0.003", proposal.Parameters["lr"]);
+        Assert.Empty(proposal.EditedFiles);
+        Assert.Single(h.Server.Requests);
+    }
+
+    [Fact]
+    public async Task A_failover_is_noted_once_and_shown_as_a_model_problem_while_it_lasts()
+    {
+        await using var h = await ModelHarness.StartAsync(maxRetries: 0);
+        var benchmark = Repo.Benchmark("tiny-lm");
+        h.Server.For("gpt-a").Enqueue(ScriptedReply.Status(500, "down"));
+        h.Server.For("gpt-b").Enqueue(ScriptedReply.Text(GoodEdit, 10, 10), ScriptedReply.Text(GoodEdit, 10, 10));
+        var proposer = h.Proposers.Create(Agent("model-b"));
+
+        var first = await proposer.ProposeAsync(Context(benchmark, 0), CancellationToken.None);
+        var second = await proposer.ProposeAsync(Context(benchmark, 1), CancellationToken.None);
+
+        Assert.Contains("Failing over to model model-b", first.Notice);
+        Assert.Contains("model-a: HTTP 500", first.ModelProblem);
+        Assert.Null(second.Notice);
+        Assert.Contains("model-a: skipped", second.ModelProblem);
+        Assert.Equal("model-b (gpt-b)", second.Model);
     }
 }

@@ -37,4 +37,7 @@ public sealed record Proposal
 
     /// <summary>The endpoint/model that made the proposal, when a model did; null for built-in optimizers and fallbacks.</summary>
     [Id(11)] public string? Model { get; init; }
+
+    /// <summary>A model problem to show in status (e.g. "model-a: HTTP 500 ×4; model-b answers"); null while the first model answers.</summary>
+    [Id(12)] public string? ModelProblem { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Models;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
@@ -26,6 +27,7 @@ public sealed class LlmProposer : IProposer, IReflector
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, string> _rationales = new(StringComparer.Ordinal);
     private volatile bool _outage;
+    private volatile string? _answering;
 
     public LlmProposer(AgentSpec agent, IModelGateway gateway, IJournal journal, IProposer fallback, int contextTokens, int maxOutputTokens, ILogger logger)
     {
@@ -58,9 +60,12 @@ public sealed class LlmProposer : IProposer, IReflector
         var recent = context.Experiments.Where(e => e.IsFinished).OrderBy(e => e.Sequence).TakeLast(_settings.History).ToList();
         var system = PromptBuilder.SystemPrompt(_agent.Id, _agent.Role);
         var budgetForPrompt = _contextTokens - _maxOutputTokens - TokenEstimator.Estimate(system) - 16;
-        var user = PromptBuilder.UserPrompt(benchmark, BenchmarkFiles.ReadTask(benchmark), current, bestParameters, context.Best, recent,
-            recentJournal, _agent.Id, context.BudgetLeft, Math.Max(256, budgetForPrompt));
-        var messages = new List<ModelMessage> { new(ModelRole.System, system), new(ModelRole.User, user) };
+        var task = BenchmarkFiles.ReadTask(benchmark);
+        var ownNotes = journal.Where(j => j.Author == _agent.Id && j.Kind is not (JournalEntryKind.System or JournalEntryKind.Hypothesis))
+            .TakeLast(5).ToList();
+        string Render(long budget) => PromptBuilder.UserPrompt(benchmark, task, current, bestParameters, context.Best, recent,
+            recentJournal, ownNotes, _agent.Id, context.BudgetLeft, Math.Max(256, budget));
+        var messages = new List<ModelMessage> { new(ModelRole.System, system), new(ModelRole.User, Render(budgetForPrompt)) };
 
         long tokens = 0;
         ModelReply reply;
@@ -70,7 +75,12 @@ public sealed class LlmProposer : IProposer, IReflector
         }
         catch (ModelsUnavailableException ex)
         {
-            return await FallbackAsync(context, ex, cancellationToken);
+            return await FallbackAsync(context, ex.Failures, ex.TokensCharged, cancellationToken);
+        }
+        catch (ModelBudgetExceededException ex)
+        {
+            // The experiment's reservation cannot hold this prompt (code larger than the window allows): not a spent budget.
+            return await FallbackAsync(context, [$"the prompt does not fit this experiment's token reservation ({ex.Message})"], 0, cancellationToken);
         }
         tokens += reply.TokensCharged;
         var notice = RecoveredNotice(reply);
@@ -79,7 +89,12 @@ public sealed class LlmProposer : IProposer, IReflector
         if (problem is not null)
         {
             _logger.LogInformation("Model answer of agent {AgentId} could not be used ({Problem}); asking for one repair", _agent.Id, problem);
-            messages.Add(new ModelMessage(ModelRole.Assistant, reply.Text.Length > 0 ? reply.Text : "(tool call)"));
+            // The repair carries the first answer and the problem: shrink the context so all of it still fits the window.
+            var echo = reply.Text.Length > 0 ? reply.Text : "(tool call)";
+            var echoChars = (int)Math.Min(echo.Length, _maxOutputTokens * 3L);
+            if (echo.Length > echoChars) echo = echo[..echoChars] + "\n[… rest of your answer cut]";
+            messages[1] = new ModelMessage(ModelRole.User, Render(budgetForPrompt - TokenEstimator.Estimate(echo) - 128));
+            messages.Add(new ModelMessage(ModelRole.Assistant, echo));
             messages.Add(new ModelMessage(ModelRole.User,
                 $"Your answer could not be used: {problem}. Answer again in exactly the required form (a ```json block, then search/replace blocks if you change code)."));
             try
@@ -103,7 +118,13 @@ public sealed class LlmProposer : IProposer, IReflector
         }
 
         if (context.ExperimentId is { } id && proposal!.Rationale is { Length: > 0 } rationale) _rationales[id] = rationale;
-        return proposal! with { Tokens = tokens, Notice = notice, Model = $"{reply.Endpoint} ({reply.Model})" };
+        return proposal! with
+        {
+            Tokens = tokens,
+            Notice = notice,
+            Model = $"{reply.Endpoint} ({reply.Model})",
+            ModelProblem = reply.FailedOver.Count > 0 ? $"{string.Join("; ", reply.FailedOver)}; {reply.Endpoint} answers" : null,
+        };
     }
 
     public async Task<Reflection?> ReflectAsync(ReflectionContext context, CancellationToken cancellationToken)
@@ -210,30 +231,41 @@ public sealed class LlmProposer : IProposer, IReflector
         Model = reply is null ? null : $"{reply.Endpoint} ({reply.Model})",
     };
 
-    private async Task<Proposal> FallbackAsync(ProposalContext context, ModelsUnavailableException ex, CancellationToken cancellationToken)
+    private async Task<Proposal> FallbackAsync(ProposalContext context, IReadOnlyList<string> failures, long tokensCharged, CancellationToken cancellationToken)
     {
         string? notice = null;
         if (!_outage)
         {
             _outage = true;
-            notice = $"No model answered ({string.Join("; ", ex.Failures)}); proposing with the built-in {_fallback.Name} optimizer until a model answers again.";
+            _answering = null;
+            notice = $"No model answered ({string.Join("; ", failures)}); proposing with the built-in {_fallback.Name} optimizer until a model answers again.";
         }
-        _logger.LogWarning("Agent {AgentId}: no model answered; {Fallback} proposes instead: {Failures}", _agent.Id, _fallback.Name, string.Join("; ", ex.Failures));
+        _logger.LogWarning("Agent {AgentId}: no model answered; {Fallback} proposes instead: {Failures}", _agent.Id, _fallback.Name, string.Join("; ", failures));
         var proposal = await _fallback.ProposeAsync(context, cancellationToken);
         return proposal with
         {
             ProposerName = $"{_fallback.Name} (fallback)",
-            Tokens = proposal.Tokens + ex.TokensCharged,
+            Tokens = proposal.Tokens + tokensCharged,
             Notice = notice,
+            ModelProblem = $"no model answers; {_fallback.Name} (fallback) proposes",
             Hypothesis = proposal.Hypothesis.Length > 0 ? proposal.Hypothesis : $"{_fallback.Name} fallback while no model answers",
         };
     }
 
+    /// <summary>A journal notice when the answering endpoint changes (failover, recovery); null while nothing changed.</summary>
     private string? RecoveredNotice(ModelReply reply)
     {
-        var failedOver = reply.FailedOver.Count > 0 ? $"Model {reply.Endpoint} answered after {string.Join("; ", reply.FailedOver)}." : null;
-        if (!_outage) return failedOver;
-        _outage = false;
-        return $"A model answers again ({reply.Endpoint}); back to model proposals." + (failedOver is null ? "" : " " + failedOver);
+        var previous = _answering;
+        _answering = reply.Endpoint;
+        if (_outage)
+        {
+            _outage = false;
+            return $"A model answers again ({reply.Endpoint}); back to model proposals." +
+                   (reply.FailedOver.Count > 0 ? $" Not answering: {string.Join("; ", reply.FailedOver)}." : "");
+        }
+        if (previous == reply.Endpoint || (previous is null && reply.FailedOver.Count == 0)) return null;
+        return reply.FailedOver.Count > 0
+            ? $"Failing over to model {reply.Endpoint}: {string.Join("; ", reply.FailedOver)}."
+            : $"Model {reply.Endpoint} answers again.";
     }
 }

@@ -45,18 +45,22 @@ public static class PromptBuilder
         LeaderboardEntry? best,
         IReadOnlyList<ExperimentRecord> experiments,
         IReadOnlyList<JournalEntry> journal,
+        IReadOnlyList<JournalEntry> ownNotes,
         string agentId,
         string budgetLeft,
         long maxTokens)
     {
         var history = experiments.ToList();
-        var entries = journal.ToList();
+        var entries = journal.Where(j => !ownNotes.Contains(j)).ToList();
+        var notes = ownNotes.ToList();
         while (true)
         {
-            var text = Render(benchmark, task, currentFiles, bestParameters, best, history, entries, agentId, budgetLeft);
-            if (TokenEstimator.Estimate(text) <= maxTokens || (entries.Count == 0 && history.Count == 0)) return text;
-            if (entries.Count > 0) entries.RemoveAt(0);
-            else history.RemoveAt(0);
+            var text = Render(benchmark, task, currentFiles, bestParameters, best, history, entries, notes, agentId, budgetLeft);
+            if (TokenEstimator.Estimate(text) <= maxTokens || (entries.Count == 0 && history.Count == 0 && notes.Count == 0)) return text;
+            // Oldest first, journal and experiments in turn; the agent's own notes go last.
+            if (entries.Count > 0 && (entries.Count >= history.Count || history.Count == 0)) entries.RemoveAt(0);
+            else if (history.Count > 0) history.RemoveAt(0);
+            else notes.RemoveAt(0);
         }
     }
 
@@ -68,6 +72,7 @@ public static class PromptBuilder
         LeaderboardEntry? best,
         IReadOnlyList<ExperimentRecord> experiments,
         IReadOnlyList<JournalEntry> journal,
+        IReadOnlyList<JournalEntry> ownNotes,
         string agentId,
         string budgetLeft)
     {
@@ -116,10 +121,15 @@ public static class PromptBuilder
             sb.AppendLine(c, $"- #{e.Sequence} {e.AgentId} ({e.ProposerName}){(e.EditedFiles.Count > 0 ? " [code edited]" : "")}: {outcome}; {Short(e.Hypothesis, 160)}; params {string.Join(" ", changed)}");
         }
 
-        sb.AppendLine().AppendLine(c, $"## Journal (newest last; entries by you, {agentId}, are your own notes)");
+        sb.AppendLine().AppendLine("## Shared journal (all agents, newest last)");
         if (journal.Count == 0) sb.AppendLine("(empty)");
         foreach (var j in journal)
             sb.AppendLine(c, $"- [{j.At:HH:mm}] {(j.Author == agentId ? "YOU" : j.Author)} ({j.Kind.ToString().ToLowerInvariant()}): {Short(j.Text, 400)}");
+
+        sb.AppendLine().AppendLine(c, $"## Your own notes ({agentId}, newest last)");
+        if (ownNotes.Count == 0) sb.AppendLine("(none yet)");
+        foreach (var j in ownNotes)
+            sb.AppendLine(c, $"- [{j.At:HH:mm}] {Short(j.Text, 600)}");
 
         sb.AppendLine().AppendLine(c, $"## Your budget left: {budgetLeft}");
         sb.AppendLine().AppendLine("Propose the next experiment.");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using AutoResearch.Abstractions.Models;
+using AutoResearch.Edits;
 
 namespace AutoResearch.Models.Research;
 
@@ -24,7 +25,7 @@ public static class ProposalReplyParser
 
     public static ModelProposalReply? Parse(string text, out string? error)
     {
-        text ??= "";
+        text = StripThinking(text ?? "");
         if (text.Trim().Length == 0)
         {
             error = "the answer is empty";
@@ -91,7 +92,8 @@ public static class ProposalReplyParser
                 }
             }
             var edits = StringOf(root, "edits") ?? "";
-            if (edits.Trim().Length == 0) edits = rest;
+            // Prose around the JSON is not an edit: the rest counts only when it holds something edit-like.
+            if (edits.Trim().Length == 0 && !EditParser.Parse(rest).IsEmpty) edits = rest;
             error = null;
             return new ModelProposalReply
             {
@@ -101,6 +103,18 @@ public static class ProposalReplyParser
                 Parameters = parameters,
                 Edits = edits.Trim().Length == 0 ? "" : edits,
             };
+        }
+    }
+
+    /// <summary>Drops <c>&lt;think&gt;…&lt;/think&gt;</c> reasoning (models served without a reasoning parser), whose drafts must not count.</summary>
+    private static string StripThinking(string text)
+    {
+        while (true)
+        {
+            var open = text.IndexOf("<think>", StringComparison.OrdinalIgnoreCase);
+            if (open < 0) return text;
+            var close = text.IndexOf("</think>", open, StringComparison.OrdinalIgnoreCase);
+            text = close < 0 ? text[..open] : text[..open] + text[(close + "</think>".Length)..];
         }
     }
 
