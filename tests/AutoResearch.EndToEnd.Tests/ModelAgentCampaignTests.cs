@@ -56,7 +56,7 @@ public sealed class ModelAgentCampaignTests
             ["AutoResearch__Models__Endpoints__scripted__BaseUrl"] = server.BaseUrl,
             ["AutoResearch__Models__Endpoints__scripted__Model"] = "lab-model-7b",
             ["AutoResearch__Models__Endpoints__scripted__ApiKeyVariable"] = "AR_E2E_MODEL_KEY",
-            ["AutoResearch__Models__Endpoints__scripted__ContextTokens"] = "4000",
+            ["AutoResearch__Models__Endpoints__scripted__ContextTokens"] = "8000",
             ["AutoResearch__Models__Endpoints__scripted__MaxOutputTokens"] = "512",
             ["AR_E2E_MODEL_KEY"] = key,
         };
@@ -70,7 +70,7 @@ public sealed class ModelAgentCampaignTests
         var experiments = await data.Ledger.GetExperimentsAsync(campaign.Id);
         var mine = experiments.Where(e => e.AgentId == "researcher-1" && e.Kind == ExperimentKind.Proposal).OrderBy(e => e.Sequence).ToList();
 
-        // Two proposals fit its 13 000 tokens (each reserves 2.5 × 4000 and costs 1620 + 440); then it stops, the others go on.
+        // Two proposals fit its 23 000 tokens (each reserves 2.5 × 8000 and costs 1620 + 440); then it stops, the others go on.
         var story = string.Join("\n", experiments.OrderBy(e => e.Sequence).Select(e => $"#{e.Sequence} {e.AgentId} {e.Kind} {e.ProposerName} {e.Status} {e.Objective} {e.Reason} tokens {e.Tokens}"))
             + "\n" + string.Join("\n", (await data.Journal.ReadAsync(campaign.Id)).Where(j => j.Author == "researcher-1").Select(j => j.Text));
         Assert.True(mine.Count == 2, story);
