@@ -63,8 +63,8 @@ public sealed class LlmProposer : IProposer, IReflector
         var task = BenchmarkFiles.ReadTask(benchmark);
         var ownNotes = journal.Where(j => j.Author == _agent.Id && j.Kind is not (JournalEntryKind.System or JournalEntryKind.Hypothesis))
             .TakeLast(5).ToList();
-        string Render(long budget) => PromptBuilder.UserPrompt(benchmark, task, current, bestParameters, context.Best, recent,
-            recentJournal, ownNotes, _agent.Id, context.BudgetLeft, Math.Max(256, budget));
+        var facts = new PromptFacts(benchmark, task, current, bestParameters, context.Best, _agent.Id, context.BudgetLeft);
+        string Render(long budget) => PromptBuilder.UserPrompt(facts, recent, recentJournal, ownNotes, Math.Max(256, budget));
         var messages = new List<ModelMessage> { new(ModelRole.System, system), new(ModelRole.User, Render(budgetForPrompt)) };
 
         long tokens = 0;

@@ -38,24 +38,15 @@ public static class PromptBuilder
 
     /// <summary>The user message, trimmed to <paramref name="maxTokens"/> by dropping the oldest journal entries and experiments first.</summary>
     public static string UserPrompt(
-        BenchmarkSpec benchmark,
-        string? task,
-        IReadOnlyDictionary<string, string> currentFiles,
-        IReadOnlyDictionary<string, string> bestParameters,
-        LeaderboardEntry? best,
-        IReadOnlyList<ExperimentRecord> experiments,
-        IReadOnlyList<JournalEntry> journal,
-        IReadOnlyList<JournalEntry> ownNotes,
-        string agentId,
-        string budgetLeft,
-        long maxTokens)
+        PromptFacts facts, IReadOnlyList<ExperimentRecord> experiments, IReadOnlyList<JournalEntry> journal, IReadOnlyList<JournalEntry> ownNotes, long maxTokens)
     {
+        ArgumentNullException.ThrowIfNull(facts);
         var history = experiments.ToList();
         var entries = journal.Where(j => !ownNotes.Contains(j)).ToList();
         var notes = ownNotes.ToList();
         while (true)
         {
-            var text = Render(benchmark, task, currentFiles, bestParameters, best, history, entries, notes, agentId, budgetLeft);
+            var text = Render(facts, history, entries, notes);
             if (TokenEstimator.Estimate(text) <= maxTokens || (entries.Count == 0 && history.Count == 0 && notes.Count == 0)) return text;
             // Oldest first, journal and experiments in turn; the agent's own notes go last.
             if (entries.Count > 0 && (entries.Count >= history.Count || history.Count == 0)) entries.RemoveAt(0);
@@ -64,18 +55,10 @@ public static class PromptBuilder
         }
     }
 
-    private static string Render(
-        BenchmarkSpec benchmark,
-        string? task,
-        IReadOnlyDictionary<string, string> currentFiles,
-        IReadOnlyDictionary<string, string> bestParameters,
-        LeaderboardEntry? best,
-        IReadOnlyList<ExperimentRecord> experiments,
-        IReadOnlyList<JournalEntry> journal,
-        IReadOnlyList<JournalEntry> ownNotes,
-        string agentId,
-        string budgetLeft)
+    private static string Render(PromptFacts facts, IReadOnlyList<ExperimentRecord> experiments, IReadOnlyList<JournalEntry> journal, IReadOnlyList<JournalEntry> ownNotes)
     {
+        var (benchmark, task, currentFiles, bestParameters, best, agentId, budgetLeft) =
+            (facts.Benchmark, facts.Task, facts.CurrentFiles, facts.BestParameters, facts.Best, facts.AgentId, facts.BudgetLeft);
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.AppendLine(c, $"# Benchmark: {benchmark.Name}");

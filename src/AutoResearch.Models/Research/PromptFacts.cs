@@ -1,0 +1,17 @@
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Specs;
+
+namespace AutoResearch.Models.Research;
+
+/// <summary>What every proposal prompt states, whatever is trimmed: the benchmark, its task, the current best and its code, who asks, the budget left.</summary>
+/// <param name="Task">The benchmark's task description (program.md), if any.</param>
+/// <param name="CurrentFiles">The editable files as the current best has them.</param>
+/// <param name="BestParameters">The current best's parameters (the defaults before any best).</param>
+public sealed record PromptFacts(
+    BenchmarkSpec Benchmark,
+    string? Task,
+    IReadOnlyDictionary<string, string> CurrentFiles,
+    IReadOnlyDictionary<string, string> BestParameters,
+    LeaderboardEntry? Best,
+    string AgentId,
+    string BudgetLeft);
