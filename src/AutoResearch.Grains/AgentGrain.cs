@@ -340,7 +340,7 @@ public sealed class AgentGrain(
             var expected = proposal.ExpectedEffect is { Length: > 0 } e ? $" Expected: {e}" : "";
             await WriteJournalAsync(JournalEntryKind.Hypothesis, $"#{record.Sequence}: {proposal.Hypothesis} Why: {rationale}{expected}", record.Id);
         }
-        if (Spec.Proposer != "llm") return;
+        if (Spec.Proposer != AgentSpec.ModelProposer) return;
         _status = CurrentStatus() with { ModelProblem = proposal.ModelProblem, Model = proposal.Model ?? CurrentStatus().Model };
     }
 

@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Specs;
 using AutoResearch.Harness.Yaml;
 
 namespace AutoResearch.Harness;
@@ -9,7 +10,7 @@ public static class AgentRoleLoader
     public static readonly IReadOnlyCollection<string> DefaultStrategies = ["gp", "tpe", "random", "ablation", ModelStrategy];
 
     /// <summary>The strategy of agents driven by a language model; they need <c>model</c> (an endpoint name).</summary>
-    public const string ModelStrategy = "llm";
+    public const string ModelStrategy = AgentSpec.ModelProposer;
 
     private static readonly string[] RootKeys = ["name", "description", "proposer", "model", "failover", "weight", "settings", "budgets"];
 

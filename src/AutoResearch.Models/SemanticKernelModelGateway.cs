@@ -75,8 +75,6 @@ public sealed class SemanticKernelModelGateway : IModelGateway
         return null;
     }
 
-    public long EstimatePromptTokens(IReadOnlyList<ModelMessage> messages) => TokenEstimator.Estimate(messages);
-
     public async Task<ModelReply> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

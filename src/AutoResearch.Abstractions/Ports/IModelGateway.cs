@@ -14,9 +14,6 @@ public interface IModelGateway
     /// <summary>Why <paramref name="endpoint"/> cannot be used (not configured, its key variable unset…); null when it can.</summary>
     string? WhyNotUsable(string endpoint);
 
-    /// <summary>Tokens a request's messages are estimated to take as a prompt (before any call is made).</summary>
-    long EstimatePromptTokens(IReadOnlyList<ModelMessage> messages);
-
     /// <summary>The endpoints' health as one line each, e.g. <c>gpt-a: down since 02:14 (HTTP 500 ×4)</c>; empty while all are well.</summary>
     IReadOnlyList<string> Outages { get; }
 

@@ -4,6 +4,9 @@ namespace AutoResearch.Abstractions.Specs;
 [GenerateSerializer, Immutable]
 public sealed record AgentSpec
 {
+    /// <summary>The proposer strategy of agents driven by a language model (they name <see cref="Model"/> endpoints).</summary>
+    public const string ModelProposer = "llm";
+
     /// <summary>Unique within the campaign (e.g. <c>explorer-1</c>).</summary>
     [Id(0)] public required string Id { get; init; }
 

@@ -32,8 +32,8 @@ public static class LedgerCampaignStatus
                 TokensUsed = mine.Sum(e => e.Tokens),
                 // A model agent whose latest proposal came from its fallback optimizer had no model answering.
                 ModelProblem = mine.Where(e => e.Kind == ExperimentKind.Proposal).MaxBy(e => e.Sequence) is { } last
-                               && last.ProposerName.EndsWith("(fallback)", StringComparison.Ordinal)
-                    ? $"no model answers; {last.ProposerName} proposes"
+                               && FallbackProposals.IsFallback(last.ProposerName)
+                    ? FallbackProposals.Problem(last.ProposerName)
                     : null,
             };
         }).ToList();

@@ -242,12 +242,13 @@ public sealed class LlmProposer : IProposer, IReflector
         }
         _logger.LogWarning("Agent {AgentId}: no model answered; {Fallback} proposes instead: {Failures}", _agent.Id, _fallback.Name, string.Join("; ", failures));
         var proposal = await _fallback.ProposeAsync(context, cancellationToken);
+        var name = FallbackProposals.ProposerName(_fallback.Name);
         return proposal with
         {
-            ProposerName = $"{_fallback.Name} (fallback)",
+            ProposerName = name,
             Tokens = proposal.Tokens + tokensCharged,
             Notice = notice,
-            ModelProblem = $"no model answers; {_fallback.Name} (fallback) proposes",
+            ModelProblem = FallbackProposals.Problem(name),
             Hypothesis = proposal.Hypothesis.Length > 0 ? proposal.Hypothesis : $"{_fallback.Name} fallback while no model answers",
         };
     }

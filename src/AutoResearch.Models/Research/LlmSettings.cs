@@ -1,4 +1,5 @@
 using System.Globalization;
+using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.Models.Research;
 
@@ -10,7 +11,7 @@ namespace AutoResearch.Models.Research;
 /// </summary>
 public sealed record LlmSettings
 {
-    public const string StrategyName = "llm";
+    public const string StrategyName = AgentSpec.ModelProposer;
 
     public string Fallback { get; init; } = "tpe";
     public double Temperature { get; init; } = 0.7;

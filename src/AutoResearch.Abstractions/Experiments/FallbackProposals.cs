@@ -1,0 +1,18 @@
+namespace AutoResearch.Abstractions.Experiments;
+
+/// <summary>
+/// How a model agent's proposals made by its built-in fallback optimizer (while no model answers) are named, recognised in
+/// the ledger, and described as the agent's model problem — one place for the proposer, the grain and the ledger status.
+/// </summary>
+public static class FallbackProposals
+{
+    public const string Suffix = " (fallback)";
+
+    /// <summary>The proposer name recorded for a fallback proposal, e.g. <c>tpe (fallback)</c>.</summary>
+    public static string ProposerName(string strategy) => strategy + Suffix;
+
+    public static bool IsFallback(string proposerName) => proposerName.EndsWith(Suffix, StringComparison.Ordinal);
+
+    /// <summary>The model problem a fallback proposal stands for, e.g. <c>no model answers; tpe (fallback) proposes</c>.</summary>
+    public static string Problem(string proposerName) => $"no model answers; {proposerName} proposes";
+}
