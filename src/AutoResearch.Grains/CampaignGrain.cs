@@ -4,6 +4,7 @@ using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Grains;
 using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Ports;
+using AutoResearch.Abstractions.Reports;
 using AutoResearch.Abstractions.Specs;
 using AutoResearch.Scheduling;
 using Microsoft.Extensions.Logging;
@@ -25,8 +26,14 @@ public sealed class CampaignGrain(
     IReportWriter reports,
     IOptions<FleetOptions> fleet,
     TimeProvider clock,
-    ILogger<CampaignGrain> logger) : Grain, ICampaignGrain
+    ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable
 {
+    /// <summary>The reminder that writes the scheduled (morning) reports; it always points at the schedule's next time.</summary>
+    public const string ScheduledReportReminder = "scheduled-report";
+
+    /// <summary>A scheduled report written later than this after its time says it is late (the host was down or busy).</summary>
+    private static readonly TimeSpan LateAfter = TimeSpan.FromMinutes(2);
+
     private readonly HashSet<string> _counted = new(StringComparer.Ordinal);
     private CampaignLeaderboard? _leaderboard;
     private BudgetAccount? _budget;
@@ -86,6 +93,7 @@ public sealed class CampaignGrain(
 
         if (state.State.State is CampaignState.Running or CampaignState.Paused)
         {
+            await ScheduleReportsAsync();
             await StartAgentsAsync();
             _watchdog ??= this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { KeepAlive = true });
         }
@@ -102,7 +110,10 @@ public sealed class CampaignGrain(
 
     public async Task<CampaignStatus> Control(ControlRequest request)
     {
-        await ApplyAsync(request);
+        // A direct call is recorded in the ledger like a queued one, so reports and audits see every pause, stop and budget change.
+        var recorded = request.Id == 0 ? await ledger.EnqueueControlAsync(request with { CampaignId = CampaignId }) : request;
+        var outcome = await ApplyAsync(request);
+        await ledger.CompleteControlAsync(recorded.Id, clock.GetUtcNow(), outcome);
         await WriteReportWhenSettledAsync();
         return BuildStatus();
     }
@@ -358,6 +369,57 @@ public sealed class CampaignGrain(
         return reasons.Count == 1 ? $"every agent has finished ({reasons[0]})" : "every agent has finished";
     }
 
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ScheduledReportReminder) return;
+        if (state.State.Spec is null || state.State.State is not (CampaignState.Running or CampaignState.Paused))
+        {
+            await CancelScheduledReportsAsync();
+            return;
+        }
+        await ScheduleReportsAsync();
+    }
+
+    /// <summary>
+    /// Writes the report of the schedule's latest time when it has not been written yet (also after a restart that missed it),
+    /// then points the reminder at the schedule's next time. The reminder is persistent, so it fires after a restart too.
+    /// </summary>
+    private async Task ScheduleReportsAsync()
+    {
+        var schedule = Spec.Reports;
+        if (schedule.IsEmpty)
+        {
+            await CancelScheduledReportsAsync();
+            return;
+        }
+        var now = clock.GetUtcNow();
+        if (schedule.Previous(now) is { } due && due >= state.State.StartedAt && (state.State.LastScheduledReport is not { } last || due > last))
+        {
+            state.State.LastScheduledReport = due;
+            var files = await WriteReportAsync(ReportTrigger.Scheduled);
+            var local = TimeZoneInfo.ConvertTime(due, schedule.Zone());
+            var late = now - due > LateAfter ? $", {FormatLate(now - due)} late (the host was not running or was busy at that time)" : "";
+            await journal.AppendAsync(SystemEntry(files is null
+                ? $"The scheduled report for {local:HH:mm} could not be written{late}; see the host's log."
+                : $"Scheduled report for {local:HH:mm} written{late}: {files.Snapshot ?? files.Html}"));
+        }
+        if (schedule.Next(now) is { } next)
+        {
+            var dueIn = next - clock.GetUtcNow();
+            await this.RegisterOrUpdateReminder(ScheduledReportReminder, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, TimeSpan.FromDays(1));
+            logger.LogInformation("Campaign {CampaignId}: next scheduled report at {Next}", CampaignId, next);
+        }
+    }
+
+    private async Task CancelScheduledReportsAsync()
+    {
+        if (await this.GetReminder(ScheduledReportReminder) is { } reminder)
+            await this.UnregisterReminder(reminder);
+    }
+
+    private static string FormatLate(TimeSpan late) =>
+        late.TotalHours >= 1 ? $"{(int)late.TotalHours} h {late.Minutes} min" : $"{Math.Max(1, (int)late.TotalMinutes)} min";
+
     private async Task FinishAsync(CampaignState final, string reason, bool writeReport = true)
     {
         state.State.State = final;
@@ -373,11 +435,12 @@ public sealed class CampaignGrain(
             $"Campaign {final.ToString().ToLowerInvariant()}: {reason}. {_succeeded} succeeded, {_failed} failed, {_pruned} stopped early; " +
             $"baseline {Format(_baseline)}, {bestText}; used {Describe(Budget.Used)}."));
         logger.LogInformation("Campaign {CampaignId} {State}: {Reason}", CampaignId, final, reason);
+        await CancelScheduledReportsAsync();
         if (writeReport)
         {
             _watchdog?.Dispose();
             _watchdog = null;
-            await WriteReportAsync();
+            await WriteReportAsync(ReportTrigger.Final);
         }
     }
 
@@ -394,21 +457,25 @@ public sealed class CampaignGrain(
         _reportPending = false;
         _watchdog?.Dispose();
         _watchdog = null;
-        await WriteReportAsync();
+        await WriteReportAsync(ReportTrigger.Final);
     }
 
-    private async Task WriteReportAsync()
+    /// <summary>Writes a new report (kept with the earlier ones); null when it failed (logged: a report never stops the campaign).</summary>
+    private async Task<ReportFiles?> WriteReportAsync(ReportTrigger trigger)
     {
         try
         {
-            var files = await reports.WriteAsync(CampaignId);
+            var files = await reports.WriteAsync(CampaignId, trigger);
             state.State.ReportMarkdown = files.Markdown;
             state.State.ReportHtml = files.Html;
             await state.WriteStateAsync();
+            logger.LogInformation("Campaign {CampaignId}: {Trigger} report written to {Report}", CampaignId, trigger, files.Snapshot ?? files.Html);
+            return files;
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Writing the report of campaign {CampaignId} failed", CampaignId);
+            logger.LogError(ex, "Writing the {Trigger} report of campaign {CampaignId} failed", trigger, CampaignId);
+            return null;
         }
     }
 

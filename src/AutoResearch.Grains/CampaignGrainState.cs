@@ -21,4 +21,7 @@ public sealed class CampaignGrainState
 
     /// <summary>The campaign budget after changes made while it runs; null means the spec's.</summary>
     [Id(10)] public BudgetSpec? Budget { get; set; }
+
+    /// <summary>The latest time of the report schedule a report was written for (so a restart neither repeats nor skips one).</summary>
+    [Id(11)] public DateTimeOffset? LastScheduledReport { get; set; }
 }

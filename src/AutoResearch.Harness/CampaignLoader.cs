@@ -13,11 +13,13 @@ public static class CampaignLoader
     public const string AgentsFolderName = "agents";
 
     private static readonly string[] RootKeys =
-        ["name", "goal", "benchmark", "agents_dir", "max_experiments", "duration", "target", "slots", "weight", "budget", "noise", "agents"];
+        ["name", "goal", "benchmark", "agents_dir", "max_experiments", "duration", "target", "slots", "weight", "budget", "noise", "reports", "agents"];
 
     private static readonly string[] AgentKeys = ["id", "role", "seed", "weight", "model", "failover", "settings", "budgets"];
 
     private static readonly string[] NoiseKeys = ["baseline_runs", "confirmation_runs", "sigmas"];
+
+    private static readonly string[] ReportKeys = ["at", "time_zone"];
 
     /// <summary>
     /// Loads the campaign file at <paramref name="path"/>. Role proposers are checked against
@@ -61,6 +63,7 @@ public static class CampaignLoader
         var weight = AgentSettings.ReadWeight(root);
         var budget = AgentSettings.ReadBudgets(root, "budget") ?? [];
         var noise = ReadNoise(root);
+        var reports = ReadReports(root);
         var benchmark = ReadBenchmark(root, folder, sink);
         var agentsDir = ReadAgentsDir(root, folder);
         var agents = ReadAgents(root, agentsDir, strategies, sink);
@@ -89,7 +92,49 @@ public static class CampaignLoader
                 CpuSeconds = budget.GetValueOrDefault("cpu_seconds"),
             },
             Noise = noise ?? new NoiseSpec(),
+            Reports = reports ?? new ReportSchedule(),
         };
+    }
+
+    /// <summary>
+    /// <c>reports: { at: ["07:00", "12:30"], time_zone: Europe/Berlin }</c>: times of day (HH:mm or HH:mm:ss, 24-hour) at which a
+    /// running campaign writes a report; the time zone defaults to the host's.
+    /// </summary>
+    private static ReportSchedule? ReadReports(MapReader root)
+    {
+        var map = root.Map("reports", required: false, ReportKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        List<(string Value, YScalar Node)>? items = map.Raw("at") is YScalar single && !single.IsNull
+            ? [(single.Value, single)]
+            : map.ScalarList("at", required: true, nonEmpty: true);
+        var times = new List<TimeSpan>();
+        foreach (var (value, _) in items ?? [])
+        {
+            var text = value.Trim();
+            if (TimeOnly.TryParseExact(text, ["H:mm", "HH:mm", "H:mm:ss", "HH:mm:ss"], System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.None, out var time))
+            {
+                if (times.Contains(time.ToTimeSpan()))
+                    map.Error("at", $"lists '{text}' twice");
+                times.Add(time.ToTimeSpan());
+            }
+            else
+            {
+                map.Error("at", $"'{text}' is not a time of day: use 24-hour HH:mm or HH:mm:ss, e.g. \"07:00\"");
+            }
+        }
+
+        var zone = map.String("time_zone", required: false)?.Trim();
+        if (zone is { Length: > 0 } && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+        {
+            map.Error("time_zone", $"'{zone}' is not a time zone this machine knows (use an IANA id such as Europe/Berlin or America/New_York)");
+        }
+
+        return new ReportSchedule { TimesOfDay = times.Distinct().Order().ToList(), TimeZone = zone is { Length: > 0 } ? zone : null };
     }
 
     /// <summary><c>noise: off</c>, or a mapping of <see cref="NoiseKeys"/>; defaults for what is not given.</summary>

@@ -214,6 +214,15 @@ public sealed class EfLedger(
         return rows.ConvertAll(RecordMapper.ToRecord);
     }
 
+    public async Task<IReadOnlyList<ControlRequest>> GetControlsAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.Controls.AsNoTracking().Where(x => x.CampaignId == campaignId).OrderBy(x => x.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(RecordMapper.ToRecord);
+    }
+
     public async Task CompleteControlAsync(long id, DateTimeOffset appliedAt, string outcome, CancellationToken cancellationToken = default)
     {
         await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);

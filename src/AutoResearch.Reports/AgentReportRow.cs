@@ -38,4 +38,10 @@ public sealed record AgentReportRow
 
     /// <summary>Used ≤ budget for every limited resource, against the budgets in the campaign file.</summary>
     public bool WithinBudget { get; init; }
+
+    /// <summary>True when the budget differs from the campaign file's because it was changed while the campaign ran.</summary>
+    public bool BudgetChanged { get; init; }
+
+    /// <summary>What it tried, its accepted bests, its journal and its resource use over time.</summary>
+    public AgentNarrative Narrative { get; init; } = new();
 }

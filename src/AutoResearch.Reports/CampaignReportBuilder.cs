@@ -13,6 +13,9 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
     /// <summary>Reflections kept per author.</summary>
     public const int RecentJournalEntriesPerAuthor = 3;
 
+    /// <summary>Experiments in the report's "Top experiments" section.</summary>
+    public const int TopExperimentCount = 5;
+
     private static readonly JournalEntryKind[] ReflectiveKinds =
         [JournalEntryKind.Reflection, JournalEntryKind.Insight, JournalEntryKind.DeadEnd, JournalEntryKind.Note];
 
@@ -28,20 +31,24 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         var entries = await journal.ReadAsync(campaignId, 0, cancellationToken).ConfigureAwait(false);
         var leaderboard = await ledger.GetLeaderboardAsync(campaignId, cancellationToken).ConfigureAwait(false);
         var calls = await ledger.GetModelCallsAsync(campaignId, cancellationToken).ConfigureAwait(false);
-        return Build(campaign, experiments, entries, _time.GetUtcNow(), leaderboard, calls);
+        var controls = await ledger.GetControlsAsync(campaignId, cancellationToken).ConfigureAwait(false);
+        return Build(campaign, experiments, entries, _time.GetUtcNow(), leaderboard, calls, controls);
     }
 
     /// <summary>Pure: the report model of <paramref name="campaign"/> as of <paramref name="now"/>.</summary>
     /// <param name="leaderboard">The ledger's accepted bests; when empty (campaigns from before the leaderboard) the best is the best single run.</param>
     /// <param name="modelCalls">The ledger's model calls of the campaign.</param>
+    /// <param name="controls">The ledger's control requests of the campaign (budget changes are applied to the budgets shown).</param>
     public static CampaignReportModel Build(
         CampaignRecord campaign,
         IReadOnlyList<ExperimentRecord> experiments,
         IReadOnlyList<JournalEntry> journalEntries,
         DateTimeOffset now,
         IReadOnlyList<LeaderboardEntry>? leaderboard = null,
-        IReadOnlyList<ModelCallRecord>? modelCalls = null)
+        IReadOnlyList<ModelCallRecord>? modelCalls = null,
+        IReadOnlyList<ControlRequest>? controls = null)
     {
+        controls ??= [];
         ArgumentNullException.ThrowIfNull(campaign);
         ArgumentNullException.ThrowIfNull(experiments);
         ArgumentNullException.ThrowIfNull(journalEntries);
@@ -100,6 +107,9 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             .ThenBy(g => g.Kind)
             .ToList();
 
+        var budgets = EffectiveBudgets.From(spec, controls);
+        var agents = BuildAgents(spec, ordered, modelCalls, metric, newBestIds, budgets, leaderboard, journalEntries, origin);
+
         var notes = new List<string>();
         if (ordered.Any(e => e.IsBaseline) && baseline is null)
         {
@@ -122,7 +132,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             notes.Add($"{succeededWithoutObjective} succeeded experiment(s) had no finite objective and are left out of the best.");
         }
 
-        return new CampaignReportModel
+        var model = new CampaignReportModel
         {
             CampaignId = campaign.Id,
             Name = campaign.Name,
@@ -160,8 +170,12 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             Pending = pending,
             FailuresByKind = failureGroups,
             StoppedEarly = rows.Where(r => r.Status == ExperimentStatus.Pruned).ToList(),
-            Agents = BuildAgents(spec, ordered, modelCalls, metric, newBestIds),
-            CampaignBudget = spec.Budget,
+            Agents = agents,
+            CampaignBudget = budgets.Campaign,
+            BudgetChanges = budgets.Changes,
+            TopExperiments = BuildTop(spec.Benchmark, ordered, succeeded, rowById),
+            Parameters = spec.Benchmark.Parameters,
+            AdvisorEndpoints = spec.Agents.Select(a => a.Endpoints).FirstOrDefault(e => e.Count > 0) ?? [],
             CampaignUsed = ordered.Where(e => e.IsFinished).Aggregate(ResourceUse.Zero, (u, e) => u + e.Use) with
             {
                 Tokens = RunStatistics.TokensUsed(ordered, modelCalls),
@@ -174,6 +188,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             Reproduce = best is null ? null : BuildReproduce(spec.Benchmark, best),
             Notes = notes,
         };
+        return model with { Advice = new NextNightAdvice { Rules = SuggestionRules.For(model, ordered) } };
     }
 
     /// <summary>
@@ -240,7 +255,11 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         IReadOnlyList<ExperimentRecord> experiments,
         IReadOnlyList<ModelCallRecord> calls,
         MetricSpec metric,
-        HashSet<string> newBestIds)
+        HashSet<string> newBestIds,
+        EffectiveBudgets budgets,
+        IReadOnlyList<LeaderboardEntry> leaderboard,
+        IReadOnlyList<JournalEntry> journal,
+        DateTimeOffset origin)
     {
         var ids = spec.Agents.Select(a => a.Id)
             .Concat(experiments.Select(e => e.AgentId))
@@ -252,7 +271,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             var agentSpec = spec.Agents.FirstOrDefault(a => a.Id == id);
             var mine = experiments.Where(e => e.AgentId == id).ToList();
             var best = metric.BestOf(mine);
-            var budget = agentSpec?.Budget ?? BudgetSpec.Unlimited;
+            var budget = budgets.Agents.GetValueOrDefault(id) ?? agentSpec?.Budget ?? BudgetSpec.Unlimited;
             var refunded = mine.Aggregate(ResourceUse.Zero, (r, e) => r + RunStatistics.EarlyStopRefund(e, spec.Benchmark));
             var used = new ResourceUse
             {
@@ -283,6 +302,8 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
                 CpuSecondsRefunded = refunded.CpuSeconds,
                 GpuSecondsRefunded = refunded.GpuSeconds,
                 WithinBudget = budget.WhyNotFits(used, ResourceUse.Zero) is null,
+                BudgetChanged = agentSpec is not null && budget != agentSpec.Budget,
+                Narrative = AgentNarratives.Build(id, spec.Benchmark, mine, calls.Where(c => c.AgentId == id).ToList(), leaderboard, journal, origin),
             });
         }
 
@@ -330,6 +351,44 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
                     Recent = all.Skip(Math.Max(0, all.Count - RecentJournalEntriesPerAuthor)).ToList(),
                     Total = all.Count,
                 };
+            })
+            .ToList();
+    }
+
+    /// <summary>The best originals (proposals and the baseline, not repeats) by the mean over their runs, best first.</summary>
+    private static List<TopExperiment> BuildTop(
+        BenchmarkSpec benchmark,
+        IReadOnlyList<ExperimentRecord> all,
+        IReadOnlyList<ExperimentRecord> succeeded,
+        IReadOnlyDictionary<string, ExperimentReportRow> rowById)
+    {
+        var metric = benchmark.Metric;
+        var defaults = benchmark.Defaults();
+        var candidates = succeeded
+            .Where(e => e.Kind != ExperimentKind.Repeat)
+            .Select(e =>
+            {
+                var runs = RunStatistics.RunsOf(e.Id, succeeded);
+                return (Experiment: e, Runs: runs.Count == 0 ? [e.Objective!.Value] : runs);
+            })
+            .ToList();
+        var ranked = metric.Direction == Direction.Minimize
+            ? candidates.OrderBy(c => c.Runs.Average())
+            : candidates.OrderByDescending(c => c.Runs.Average());
+        return ranked
+            .ThenBy(c => c.Experiment.Sequence)
+            .Take(TopExperimentCount)
+            .Select((c, i) => new TopExperiment
+            {
+                Rank = i + 1,
+                Row = rowById[c.Experiment.Id],
+                Mean = c.Runs.Average(),
+                Runs = c.Runs.Count,
+                Parameters = c.Experiment.Parameters
+                    .OrderBy(p => p.Key, StringComparer.Ordinal)
+                    .Select(p => new TopParameter(p.Key, p.Value, defaults.GetValueOrDefault(p.Key) ?? ""))
+                    .ToList(),
+                Diff = string.IsNullOrWhiteSpace(c.Experiment.Diff) ? null : c.Experiment.Diff,
             })
             .ToList();
     }

@@ -116,5 +116,23 @@ public sealed record CampaignReportModel
     /// <summary>Caveats for the reader (baseline failed, runs still going, ...).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>Why this report was written (scheduled morning report, the campaign's end, on demand).</summary>
+    public Abstractions.Reports.ReportTrigger Trigger { get; init; }
+
+    /// <summary>The best experiments (originals, not repeats), best first, with parameters and diffs.</summary>
+    public IReadOnlyList<TopExperiment> TopExperiments { get; init; } = [];
+
+    /// <summary>Suggestions for the next night.</summary>
+    public NextNightAdvice Advice { get; init; } = NextNightAdvice.Empty;
+
+    /// <summary>Budget changes applied while the campaign ran, as sentences in order.</summary>
+    public IReadOnlyList<string> BudgetChanges { get; init; } = [];
+
+    /// <summary>Benchmark parameters (ranges, defaults), for the suggestions and the reader.</summary>
+    public IReadOnlyList<ParameterSpec> Parameters { get; init; } = [];
+
+    /// <summary>The model endpoints (in failover order) of the first agent that names any: where model-written suggestions come from.</summary>
+    public IReadOnlyList<string> AdvisorEndpoints { get; init; } = [];
+
     public string DirectionWord => Direction == Direction.Minimize ? "minimize" : "maximize";
 }

@@ -40,22 +40,26 @@ public static class HtmlReportRenderer
         .entry { border-left: 3px solid var(--line); padding: 2px 12px; margin: 8px 0; }
         .entry .when { color: var(--muted); font-size: 12px; }
         .legend { color: var(--muted); font-size: 12px; }
+        section.agent { border-left: 4px solid var(--line); padding: 0 0 0 14px; margin: 16px 0; }
+        section.agent ul, ul.rules { margin: 4px 0 8px; padding-left: 20px; }
+        details { margin: 6px 0; } summary { cursor: pointer; color: var(--accent); }
         """;
 
     /// <param name="model">The campaign.</param>
-    /// <param name="metricPng">The metric chart, embedded when given.</param>
-    /// <param name="budgetPng">The budget chart, embedded when given.</param>
-    public static string Render(CampaignReportModel model, byte[]? metricPng = null, byte[]? budgetPng = null)
+    /// <param name="charts">The charts, embedded as data: PNGs; none when null.</param>
+    public static string Render(CampaignReportModel model, IReadOnlyList<ReportChart>? charts = null)
     {
+        charts ??= [];
+        var metricPng = charts.FirstOrDefault(c => c.FileName == ReportCharts.MetricFileName)?.Png;
         var h = new StringBuilder(64 * 1024);
         h.AppendLine("<!DOCTYPE html>");
         h.AppendLine("<html lang=\"en\"><head><meta charset=\"utf-8\">");
         h.AppendLine("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">");
         h.AppendLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-        h.Append("<title>").Append(E("Campaign report: " + model.Name)).AppendLine("</title>");
+        h.Append("<title>").Append(E(ReportNarrative.Title(model) + ": " + model.Name)).AppendLine("</title>");
         h.Append("<style>").Append(Css).AppendLine("</style></head><body>");
 
-        h.Append("<h1>Campaign report: ").Append(E(model.Name)).AppendLine("</h1>");
+        h.Append("<h1>").Append(E(ReportNarrative.Title(model))).Append(": ").Append(E(model.Name)).AppendLine("</h1>");
         if (!string.IsNullOrWhiteSpace(model.Goal))
         {
             h.Append("<p class=\"goal\"><strong>Goal:</strong> ").Append(E(model.Goal)).AppendLine("</p>");
@@ -79,8 +83,10 @@ public static class HtmlReportRenderer
             h.AppendLine(Image(metricPng, model.MetricName + " over time"));
         }
 
+        RenderSuggestions(h, model);
         RenderLeaderboard(h, model);
-        RenderAgents(h, model, budgetPng);
+        RenderTop(h, model);
+        RenderAgents(h, model, charts);
         RenderModelCalls(h, model);
         RenderFailures(h, model);
         RenderStoppedEarly(h, model);
@@ -181,7 +187,107 @@ public static class HtmlReportRenderer
         h.AppendLine("</tbody></table>");
     }
 
-    private static void RenderAgents(StringBuilder h, CampaignReportModel model, byte[]? budgetPng)
+    private static void RenderSuggestions(StringBuilder h, CampaignReportModel model)
+    {
+        h.AppendLine("<h2>Suggestions for the next night</h2>");
+        var advice = model.Advice;
+        if (advice.FromModel.Count > 0)
+        {
+            h.Append("<p>Written by the model <code>").Append(E(advice.Model ?? "?")).Append("</code> (").Append(E(ReportFormat.Tokens(advice.Tokens)))
+             .AppendLine(" tokens) from this report:</p><ol class=\"advice\">");
+            foreach (var item in advice.FromModel)
+            {
+                h.Append("<li>").Append(E(ReportFormat.OneLine(item, 1000))).AppendLine("</li>");
+            }
+
+            h.AppendLine("</ol>");
+        }
+        else if (advice.ModelProblem is { } problem)
+        {
+            h.Append("<p class=\"note\">No model-written suggestions: ").Append(E(ReportFormat.OneLine(problem, 300))).AppendLine("</p>");
+        }
+
+        h.Append("<p>").Append(advice.FromModel.Count > 0 ? "Rule-based checks:" : "From rule-based checks of this campaign:").AppendLine("</p>");
+        if (advice.Rules.Count == 0)
+        {
+            h.AppendLine("<ul><li>No check found anything to change: continue from the best.</li></ul>");
+            return;
+        }
+
+        h.AppendLine("<ul class=\"rules\">");
+        foreach (var r in advice.Rules)
+        {
+            h.Append("<li><strong>").Append(E(r.Text)).Append("</strong> <span class=\"legend\">").Append(E(r.Evidence)).AppendLine("</span></li>");
+        }
+
+        h.AppendLine("</ul>");
+    }
+
+    private static void RenderTop(StringBuilder h, CampaignReportModel model)
+    {
+        if (model.TopExperiments.Count == 0)
+        {
+            return;
+        }
+
+        h.AppendLine("<h2>Top experiments</h2>");
+        h.AppendLine("<table><thead><tr><th class=\"num\">rank</th><th class=\"num\">#</th><th>agent</th><th class=\"num\">objective (mean)</th><th class=\"num\">runs</th><th>verdict</th><th>changed from the defaults</th><th>hypothesis</th></tr></thead><tbody>");
+        foreach (var t in model.TopExperiments)
+        {
+            h.Append("<tr").Append(t.Row.IsBest ? " class=\"best\"" : "").Append("><td class=\"num\">").Append(t.Rank)
+             .Append("</td><td class=\"num\"><a href=\"#exp-").Append(t.Row.Sequence).Append("\">").Append(t.Row.Sequence).Append("</a>")
+             .Append("</td><td>").Append(E(t.Row.AgentId))
+             .Append("</td><td class=\"num\">").Append(E(ReportFormat.Objective(t.Mean) + ReportNarrative.Marks(t.Row)))
+             .Append("</td><td class=\"num\">").Append(t.Runs)
+             .Append("</td><td>").Append(E(ReportNarrative.VerdictText(t.Row)))
+             .Append("</td><td class=\"params\">").Append(E(ReportFormat.OneLine(ReportNarrative.ChangedParameters(t), 400)))
+             .Append("</td><td class=\"text\">").Append(E(ReportFormat.OneLine(t.Row.Hypothesis, 300)))
+             .AppendLine("</td></tr>");
+        }
+
+        h.AppendLine("</tbody></table>");
+        foreach (var t in model.TopExperiments.Where(t => t.Diff is not null))
+        {
+            h.Append("<details><summary>Diff of #").Append(t.Row.Sequence).Append(" (rank ").Append(t.Rank).AppendLine(") against the baseline code</summary>");
+            h.Append("<pre>").Append(E(ReportNarrative.Clip(t.Diff, 4000))).AppendLine("</pre></details>");
+        }
+    }
+
+    private static void RenderAgentSections(StringBuilder h, CampaignReportModel model)
+    {
+        for (var i = 0; i < model.Agents.Count; i++)
+        {
+            var a = model.Agents[i];
+            var n = a.Narrative;
+            var color = ReportCharts.AgentColor(i).ToHex();
+            h.Append("<section class=\"agent\" style=\"border-left-color:").Append(E(color)).Append("\"><h3>").Append(E(a.Id))
+             .Append(" <span class=\"legend\">").Append(E(ReportNarrative.AgentKind(a))).AppendLine("</span></h3><ul>");
+            h.Append("<li><strong>Tried:</strong> ").Append(E(ReportNarrative.Tried(a))).AppendLine("</li>");
+            if (n.Explored.Count > 0)
+            {
+                h.Append("<li><strong>Explored:</strong> ").Append(E(string.Join("; ", n.Explored))).AppendLine("</li>");
+            }
+
+            h.Append("<li><strong>Best:</strong> ").Append(E(ReportNarrative.AgentBest(a))).AppendLine("</li>");
+            h.Append("<li><strong>Used:</strong> ").Append(E(ReportNarrative.AgentUse(a))).AppendLine("</li>");
+            h.Append("<li><strong>Journal:</strong> ").Append(E(n.JournalCounts.Length > 0 ? n.JournalCounts : "nothing written")).AppendLine("</li>");
+            foreach (var hypothesis in n.RecentHypotheses)
+            {
+                h.Append("<li><strong>Hypothesis</strong> ").Append(E(hypothesis)).AppendLine("</li>");
+            }
+
+            h.AppendLine("</ul>");
+            foreach (var e in n.LatestReflections)
+            {
+                h.Append("<div class=\"entry\"><div class=\"when\"><strong>").Append(e.Kind).Append("</strong> · ").Append(E(ReportFormat.Time(e.At)))
+                 .Append("</div>").Append(SafeMarkdown.ToHtml(ReportNarrative.Clip(e.Text, 600))).AppendLine("</div>");
+            }
+
+            h.AppendLine("</section>");
+        }
+    }
+
+    private static void RenderAgents(StringBuilder h, CampaignReportModel model, IReadOnlyList<ReportChart> charts)
     {
         h.AppendLine("<h2>Agents</h2>");
         if (model.Agents.Count == 0)
@@ -206,7 +312,7 @@ public static class HtmlReportRenderer
 
         h.AppendLine("</tbody></table>");
         h.AppendLine("<h3>Budgets</h3>");
-        h.AppendLine("<p class=\"legend\">Used / budget from the campaign file (unlimited = no limit). Early stops give back what was reserved for the run's worst case (time limit + 5 s) but not used.</p>");
+        h.AppendLine("<p class=\"legend\">Used / budget (the campaign file's, with the changes made while it ran; unlimited = no limit). Early stops give back what was reserved for the run's worst case (time limit + 5 s) but not used.</p>");
         h.AppendLine("<table><thead><tr><th>agent</th><th class=\"num\">tokens used / budget</th><th class=\"num\">CPU s used / budget</th><th class=\"num\">GPU s used / budget</th><th class=\"num\">stopped early</th><th class=\"num\">CPU s refunded</th><th>within budget</th></tr></thead><tbody>");
         foreach (var a in model.Agents)
         {
@@ -222,10 +328,23 @@ public static class HtmlReportRenderer
         }
 
         h.AppendLine("</tbody></table>");
-        if (budgetPng is { Length: > 0 })
+        if (model.BudgetChanges.Count > 0)
         {
-            h.AppendLine(Image(budgetPng, "budget use per agent"));
+            h.AppendLine("<ul>");
+            foreach (var change in model.BudgetChanges)
+            {
+                h.Append("<li>Budget change ").Append(E(change)).AppendLine("</li>");
+            }
+
+            h.AppendLine("</ul>");
         }
+
+        foreach (var chart in charts.Where(c => c.FileName != ReportCharts.MetricFileName && c.Png.Length > 0))
+        {
+            h.AppendLine(Image(chart.Png, chart.Title));
+        }
+
+        RenderAgentSections(h, model);
     }
 
     private static void BudgetRow(

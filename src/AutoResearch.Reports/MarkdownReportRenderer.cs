@@ -7,12 +7,13 @@ namespace AutoResearch.Reports;
 public static class MarkdownReportRenderer
 {
     /// <param name="model">The campaign.</param>
-    /// <param name="metricImage">Relative path of the metric chart, or null to leave it out.</param>
-    /// <param name="budgetImage">Relative path of the budget chart, or null to leave it out.</param>
-    public static string Render(CampaignReportModel model, string? metricImage = ReportCharts.MetricFileName, string? budgetImage = null)
+    /// <param name="charts">The charts, referenced by their file names (saved next to the Markdown file); none when null.</param>
+    public static string Render(CampaignReportModel model, IReadOnlyList<ReportChart>? charts = null)
     {
+        charts ??= [];
+        var metricImage = charts.FirstOrDefault(c => c.FileName == ReportCharts.MetricFileName)?.FileName;
         var md = new StringBuilder();
-        md.Append("# Campaign report: ").AppendLine(MarkdownText.Inline(model.Name)).AppendLine();
+        md.Append("# ").Append(ReportNarrative.Title(model)).Append(": ").AppendLine(MarkdownText.Inline(model.Name)).AppendLine();
         if (!string.IsNullOrWhiteSpace(model.Goal))
         {
             md.Append("**Goal:** ").AppendLine(MarkdownText.Inline(model.Goal)).AppendLine();
@@ -62,8 +63,10 @@ public static class MarkdownReportRenderer
             md.Append("![").Append(MarkdownText.Inline(model.MetricName)).Append(" over time](").Append(metricImage).AppendLine(")").AppendLine();
         }
 
+        RenderSuggestions(md, model);
         RenderLeaderboard(md, model);
-        RenderAgents(md, model, budgetImage);
+        RenderTop(md, model);
+        RenderAgents(md, model, charts);
         RenderModelCalls(md, model);
         RenderFailures(md, model);
         RenderStoppedEarly(md, model);
@@ -100,7 +103,101 @@ public static class MarkdownReportRenderer
         md.AppendLine();
     }
 
-    private static void RenderAgents(StringBuilder md, CampaignReportModel model, string? budgetImage)
+    private static void RenderSuggestions(StringBuilder md, CampaignReportModel model)
+    {
+        md.AppendLine("## Suggestions for the next night").AppendLine();
+        var advice = model.Advice;
+        if (advice.FromModel.Count > 0)
+        {
+            md.Append("Written by the model ").Append(MarkdownText.Code(advice.Model ?? "?")).Append(" (").Append(ReportFormat.Tokens(advice.Tokens)).AppendLine(" tokens) from this report:").AppendLine();
+            for (var i = 0; i < advice.FromModel.Count; i++)
+            {
+                md.Append(i + 1).Append(". ").AppendLine(MarkdownText.Inline(advice.FromModel[i], 1000));
+            }
+
+            md.AppendLine();
+        }
+        else if (advice.ModelProblem is { } problem)
+        {
+            md.Append("_No model-written suggestions: ").Append(MarkdownText.Inline(problem, 300)).AppendLine("_").AppendLine();
+        }
+
+        md.AppendLine(advice.FromModel.Count > 0 ? "Rule-based checks:" : "From rule-based checks of this campaign:").AppendLine();
+        if (advice.Rules.Count == 0)
+        {
+            md.AppendLine("- No check found anything to change: continue from the best.").AppendLine();
+            return;
+        }
+
+        foreach (var r in advice.Rules)
+        {
+            md.Append("- **").Append(MarkdownText.Inline(r.Text)).Append("** ").AppendLine(MarkdownText.Inline(r.Evidence));
+        }
+
+        md.AppendLine();
+    }
+
+    private static void RenderTop(StringBuilder md, CampaignReportModel model)
+    {
+        if (model.TopExperiments.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Top experiments").AppendLine();
+        md.AppendLine("| rank | # | agent | objective (mean) | runs | verdict | changed from the defaults | hypothesis |");
+        md.AppendLine("|--:|--:|---|--:|--:|---|---|---|");
+        foreach (var t in model.TopExperiments)
+        {
+            md.Append("| ").Append(t.Rank)
+              .Append(" | ").Append(t.Row.Sequence)
+              .Append(" | ").Append(MarkdownText.Inline(t.Row.AgentId))
+              .Append(" | ").Append(ReportFormat.Objective(t.Mean)).Append(ReportNarrative.Marks(t.Row))
+              .Append(" | ").Append(t.Runs)
+              .Append(" | ").Append(ReportNarrative.VerdictText(t.Row))
+              .Append(" | ").Append(MarkdownText.Inline(ReportNarrative.ChangedParameters(t), 300))
+              .Append(" | ").Append(MarkdownText.Inline(t.Row.Hypothesis, 200))
+              .AppendLine(" |");
+        }
+
+        md.AppendLine();
+        foreach (var t in model.TopExperiments.Where(t => t.Diff is not null))
+        {
+            md.Append("Diff of #").Append(t.Row.Sequence).Append(" (rank ").Append(t.Rank).AppendLine(") against the baseline code:").AppendLine();
+            md.AppendLine(MarkdownText.Fenced(ReportNarrative.Clip(t.Diff, 4000), "diff")).AppendLine();
+        }
+    }
+
+    private static void RenderAgentSections(StringBuilder md, CampaignReportModel model)
+    {
+        foreach (var a in model.Agents)
+        {
+            var n = a.Narrative;
+            md.Append("### ").Append(MarkdownText.Inline(a.Id)).Append(" (").Append(MarkdownText.Inline(ReportNarrative.AgentKind(a))).AppendLine(")").AppendLine();
+            md.Append("- Tried: ").AppendLine(MarkdownText.Inline(ReportNarrative.Tried(a)));
+            if (n.Explored.Count > 0)
+            {
+                md.Append("- Explored: ").AppendLine(MarkdownText.Inline(string.Join("; ", n.Explored)));
+            }
+
+            md.Append("- Best: ").AppendLine(MarkdownText.Inline(ReportNarrative.AgentBest(a)));
+            md.Append("- Used: ").AppendLine(MarkdownText.Inline(ReportNarrative.AgentUse(a)));
+            md.Append("- Journal: ").AppendLine(n.JournalCounts.Length > 0 ? MarkdownText.Inline(n.JournalCounts) : "nothing written");
+            foreach (var h in n.RecentHypotheses)
+            {
+                md.Append("- Hypothesis ").AppendLine(MarkdownText.Inline(h, 300));
+            }
+
+            md.AppendLine();
+            foreach (var e in n.LatestReflections)
+            {
+                md.Append("> **").Append(e.Kind).Append("** · ").Append(ReportFormat.Time(e.At)).Append(": ").AppendLine(MarkdownText.Inline(ReportNarrative.Clip(e.Text, 600)));
+                md.AppendLine();
+            }
+        }
+    }
+
+    private static void RenderAgents(StringBuilder md, CampaignReportModel model, IReadOnlyList<ReportChart> charts)
     {
         md.AppendLine("## Agents").AppendLine();
         if (model.Agents.Count == 0)
@@ -128,7 +225,7 @@ public static class MarkdownReportRenderer
 
         md.AppendLine();
         md.AppendLine("### Budgets").AppendLine();
-        md.AppendLine("Used / budget from the campaign file (unlimited = no limit). Early stops give back what was reserved for the run's worst case (time limit + 5 s) but not used.").AppendLine();
+        md.AppendLine("Used / budget (the campaign file's, with the changes made while it ran; unlimited = no limit). Early stops give back what was reserved for the run's worst case (time limit + 5 s) but not used.").AppendLine();
         md.AppendLine("| agent | tokens used / budget | CPU s used / budget | GPU s used / budget | stopped early | CPU s refunded | within budget |");
         md.AppendLine("|---|--:|--:|--:|--:|--:|---|");
         foreach (var a in model.Agents)
@@ -158,10 +255,22 @@ public static class MarkdownReportRenderer
         }
 
         md.AppendLine();
-        if (budgetImage is not null)
+        foreach (var change in model.BudgetChanges)
         {
-            md.Append("![budget use per agent](").Append(budgetImage).AppendLine(")").AppendLine();
+            md.Append("- Budget change ").AppendLine(MarkdownText.Inline(change));
         }
+
+        if (model.BudgetChanges.Count > 0)
+        {
+            md.AppendLine();
+        }
+
+        foreach (var chart in charts.Where(c => c.FileName != ReportCharts.MetricFileName))
+        {
+            md.Append("![").Append(MarkdownText.Inline(chart.Title)).Append("](").Append(chart.FileName).AppendLine(")").AppendLine();
+        }
+
+        RenderAgentSections(md, model);
     }
 
     private static void RenderModelCalls(StringBuilder md, CampaignReportModel model)

@@ -9,6 +9,83 @@ public static class ReportCharts
 {
     public const string MetricFileName = "report-metric.png";
     public const string BudgetFileName = "report-budget.png";
+    public const string BurnFileName = "report-burn.png";
+    public const string TokenBurnFileName = "report-tokens.png";
+
+    /// <summary>
+    /// Every chart the report shows: the metric over time, the compute burn per agent over time, the token burn when models were
+    /// used, and used-against-budget bars per agent.
+    /// </summary>
+    public static IReadOnlyList<ReportChart> RenderAll(CampaignReportModel model, int width = 1000, int height = 520)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var smaller = Math.Max(240, height * 4 / 5);
+        var charts = new List<ReportChart> { new(MetricFileName, $"{model.MetricName} over time", RenderMetricPng(model, width, height)) };
+        if (RenderBurnPng(model, tokens: false, width, smaller) is { } burn)
+        {
+            charts.Add(new ReportChart(BurnFileName, "Budget burn: compute used over time", burn));
+        }
+
+        if (RenderBurnPng(model, tokens: true, width, smaller) is { } tokenBurn)
+        {
+            charts.Add(new ReportChart(TokenBurnFileName, "Budget burn: model tokens used over time", tokenBurn));
+        }
+
+        if (RenderBudgetPng(model, width, smaller) is { } budget)
+        {
+            charts.Add(new ReportChart(BudgetFileName, "Budget use per agent", budget));
+        }
+
+        return charts;
+    }
+
+    /// <summary>
+    /// Cumulative use per agent over elapsed minutes, colored by agent, with each agent's budget as a dashed line of its color:
+    /// GPU seconds when any GPU was used or budgeted, else CPU seconds; or model tokens (<paramref name="tokens"/>), only when any
+    /// were used. Null when there is nothing to draw.
+    /// </summary>
+    public static byte[]? RenderBurnPng(CampaignReportModel model, bool tokens, int width = 1000, int height = 420)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Agents.Count == 0) return null;
+        if (tokens && model.Agents.All(a => a.Tokens == 0)) return null;
+        var gpu = model.Agents.Any(a => a.GpuSeconds > 0 || a.GpuBudgetSeconds > 0);
+        var unit = tokens ? "tokens" : gpu ? "GPU seconds" : "CPU seconds";
+
+        using var plot = new Plot();
+        plot.Title($"Budget burn: {unit} used over time");
+        plot.XLabel("minutes since campaign start");
+        plot.YLabel(unit);
+        var end = model.Experiments.Where(r => r.ElapsedMinutes is not null).Select(r => r.ElapsedMinutes!.Value)
+            .Concat(model.Agents.SelectMany(a => a.Narrative.Burn).Select(p => p.ElapsedMinutes)).DefaultIfEmpty(0).Max();
+        var drawn = false;
+        for (var i = 0; i < model.Agents.Count; i++)
+        {
+            var agent = model.Agents[i];
+            var burn = agent.Narrative.Burn;
+            if (burn.Count == 0) continue;
+            double Value(BurnPoint p) => tokens ? p.Tokens : gpu ? p.GpuSeconds : p.CpuSeconds;
+            var xs = burn.Select(p => p.ElapsedMinutes).Append(Math.Max(end, burn[^1].ElapsedMinutes)).ToArray();
+            var ys = burn.Select(Value).Append(Value(burn[^1])).ToArray();
+            var line = plot.Add.ScatterLine(xs, ys, AgentColor(i));
+            line.ConnectStyle = ConnectStyle.StepHorizontal;
+            line.LineWidth = 2;
+            line.LegendText = agent.Id;
+            drawn = true;
+
+            var budget = tokens ? agent.TokenBudget : gpu ? agent.GpuBudgetSeconds : agent.CpuBudgetSeconds;
+            if (budget > 0)
+            {
+                var h = plot.Add.HorizontalLine(budget, 1.5f, AgentColor(i), LinePattern.Dashed);
+                h.LegendText = $"{agent.Id} budget";
+            }
+        }
+
+        if (!drawn) return null;
+        plot.Axes.Margins(bottom: 0);
+        plot.ShowLegend(Edge.Right);
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
 
     private static readonly Color FailedColor = Color.FromHex("#d62728");
     private static readonly Color BestColor = Color.FromHex("#222222");

@@ -5,6 +5,56 @@ namespace AutoResearch.Reports;
 /// <summary>Plain-text sentences shared by the Markdown and HTML renderers (callers escape them).</summary>
 internal static class ReportNarrative
 {
+    /// <summary>The report's kind as its title: <c>Morning report</c> (scheduled), <c>Final report</c>, <c>Campaign report</c>.</summary>
+    public static string Title(CampaignReportModel model) => model.Trigger switch
+    {
+        Abstractions.Reports.ReportTrigger.Scheduled => "Morning report",
+        Abstractions.Reports.ReportTrigger.Final => "Final report",
+        _ => "Campaign report",
+    };
+
+    /// <summary>Parameters of a top experiment that differ from the defaults: <c>lr=0.01 (default 0.1), hidden=64 (default 32)</c>.</summary>
+    public static string ChangedParameters(TopExperiment t)
+    {
+        var changed = t.Parameters.Where(p => p.Changed).Select(p => $"{p.Name}={p.Value} (default {p.Default})").ToList();
+        var edits = t.Diff is not null || t.Row.HasEdits ? "code edits" : null;
+        if (edits is not null) changed.Add(edits);
+        return changed.Count == 0 ? "defaults" : string.Join(", ", changed);
+    }
+
+    /// <summary><c>explorer · gp</c>, with the model when it has one.</summary>
+    public static string AgentKind(AgentReportRow a) =>
+        string.Join(" · ", new[] { a.Role, a.Proposer, a.Model is { Length: > 0 } m ? "model " + m : null }.Where(x => !string.IsNullOrWhiteSpace(x)));
+
+    public static string Tried(AgentReportRow a)
+    {
+        var n = a.Narrative;
+        var text = n.Proposals == 1 ? "1 proposal" : $"{n.Proposals} proposals";
+        if (n.WithEdits > 0) text += $" ({n.WithEdits} with code edits)";
+        if (n.Repeats > 0) text += n.Repeats == 1 ? ", 1 repeat for the campaign" : $", {n.Repeats} repeats for the campaign";
+        text += $"; {a.Succeeded} succeeded, {a.Failed} failed";
+        if (a.Pruned > 0) text += $", {a.Pruned} stopped early";
+        return text;
+    }
+
+    public static string AgentBest(AgentReportRow a)
+    {
+        var n = a.Narrative;
+        if (n.AcceptedBests > 0 && n.BestAccepted is { } accepted)
+        {
+            return $"{(n.AcceptedBests == 1 ? "1 accepted best" : $"{n.AcceptedBests} accepted bests")}, the best {ReportFormat.Objective(accepted)} (#{n.BestAcceptedSequence})";
+        }
+
+        return a.Best is { } single
+            ? $"no accepted best; its best single run {ReportFormat.Objective(single)}" + (a.NewBests > 0 ? $" ({a.NewBests} new best(s) when they finished)" : "")
+            : "no successful run";
+    }
+
+    public static string AgentUse(AgentReportRow a) =>
+        $"tokens {TokensOfBudget(a.Tokens, a.TokenBudget)} · CPU s {UsedOfBudget(a.CpuSeconds, a.CpuBudgetSeconds)} · GPU s {UsedOfBudget(a.GpuSeconds, a.GpuBudgetSeconds)}"
+        + (a.BudgetChanged ? " (budget changed while it ran)" : "")
+        + (a.WithinBudget ? "" : " — over budget");
+
     public static string Headline(CampaignReportModel model)
     {
         if (model.BestObjective is not { } best)

@@ -32,9 +32,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         Directory.CreateDirectory(DataDirectory);
         var db = Path.Combine(DataDirectory, "autoresearch.db");
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-            silo.Services.AddKeyedSingleton<IGrainStorage>(Names.GrainStorage,
-                (services, _) => new SqliteGrainStorage($"Data Source={db};Default Timeout=30", services.GetRequiredService<Serializer>())));
+        builder.ConfigureSilo((_, silo) => silo.UseSqliteStorage($"Data Source={db};Default Timeout=30"));
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Services.AddSingleton(TimeProvider.System);

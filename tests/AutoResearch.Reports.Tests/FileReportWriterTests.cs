@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Reports;
 using AutoResearch.Abstractions.Ports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ public sealed class FileReportWriterTests : IDisposable
         var (ledger, journal) = await SampleCampaign.SeedAsync();
         var writer = new FileReportWriter(ledger, journal, Options.Create(new ReportOptions { OutputDirectory = _root }));
 
-        var files = await writer.WriteAsync(SampleCampaign.Id);
+        var files = await writer.WriteAsync(SampleCampaign.Id, ReportTrigger.OnDemand);
 
         var folder = Path.Combine(_root, SampleCampaign.Id);
         Assert.Equal(Path.Combine(folder, "report.md"), files.Markdown);
@@ -37,7 +38,7 @@ public sealed class FileReportWriterTests : IDisposable
         if (Environment.GetEnvironmentVariable("AR_REPORT_EXAMPLE_DIR") is { Length: > 0 } example)
         {
             var exampleWriter = new FileReportWriter(ledger, journal, Options.Create(new ReportOptions { OutputDirectory = example }));
-            await exampleWriter.WriteAsync(SampleCampaign.Id);
+            await exampleWriter.WriteAsync(SampleCampaign.Id, ReportTrigger.OnDemand);
         }
     }
 
@@ -51,7 +52,7 @@ public sealed class FileReportWriterTests : IDisposable
         var (ledger, journal) = await SampleCampaign.SeedAsync(SampleCampaign.Campaign(id), SampleCampaign.Experiments(id), []);
         var writer = new FileReportWriter(ledger, journal, Options.Create(new ReportOptions { OutputDirectory = _root }));
 
-        var files = await writer.WriteAsync(id);
+        var files = await writer.WriteAsync(id, ReportTrigger.OnDemand);
 
         var folder = Path.GetDirectoryName(files.Markdown)!;
         Assert.Equal(Path.GetFullPath(_root), Path.GetDirectoryName(folder));
@@ -75,7 +76,7 @@ public sealed class FileReportWriterTests : IDisposable
         var (ledger, journal) = await SampleCampaign.SeedAsync(SampleCampaign.Campaign("empty") with { State = CampaignState(), EndedAt = null }, [], []);
         var writer = new FileReportWriter(ledger, journal, Options.Create(new ReportOptions { OutputDirectory = _root }));
 
-        var files = await writer.WriteAsync("empty");
+        var files = await writer.WriteAsync("empty", ReportTrigger.OnDemand);
 
         Assert.Contains("No experiments have run yet.", await File.ReadAllTextAsync(files.Markdown));
         Assert.Contains("No experiments have run yet.", await File.ReadAllTextAsync(files.Html));
@@ -94,7 +95,7 @@ public sealed class FileReportWriterTests : IDisposable
         var writer = provider.GetRequiredService<IReportWriter>();
         Assert.IsType<FileReportWriter>(writer);
         Assert.NotNull(provider.GetRequiredService<CampaignReportBuilder>());
-        var files = await writer.WriteAsync(SampleCampaign.Id);
+        var files = await writer.WriteAsync(SampleCampaign.Id, ReportTrigger.OnDemand);
         Assert.True(File.Exists(files.Html));
     }
 

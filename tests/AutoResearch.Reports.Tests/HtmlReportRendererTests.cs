@@ -6,7 +6,7 @@ public sealed partial class HtmlReportRendererTests
 {
     private static readonly CampaignReportModel Model = SampleCampaign.Model();
     private static readonly byte[] MetricPng = ReportCharts.RenderMetricPng(Model, 900, 450);
-    private static readonly string Html = HtmlReportRenderer.Render(Model, MetricPng, ReportCharts.RenderBudgetPng(Model, 900, 360));
+    private static readonly string Html = HtmlReportRenderer.Render(Model, ReportCharts.RenderAll(Model, 900, 450));
 
     [Fact]
     public void Has_no_external_references()
@@ -25,7 +25,7 @@ public sealed partial class HtmlReportRendererTests
         var bytes = Convert.FromBase64String(match.Groups[1].Value);
         Assert.Equal(MetricPng, bytes);
         using var _ = PngAssert.Decodes(bytes, 900, 450);
-        Assert.Equal(2, EmbeddedPng().Matches(Html).Count);
+        Assert.Equal(ReportCharts.RenderAll(Model, 900, 450).Count, EmbeddedPng().Matches(Html).Count);
     }
 
     [Fact]
@@ -45,7 +45,9 @@ public sealed partial class HtmlReportRendererTests
         Assert.Contains("<strong>0.02</strong>", Html);
         Assert.Contains("<code>lr</code>", Html);
         Assert.Contains("See this paper (https://evil.example/paper) and [image: chart] and https://evil.example/auto.", Html);
-        Assert.DoesNotContain("<a ", Html);
+        // The only links are the report's own anchors (leaderboard and top experiments to their rows).
+        Assert.All(Regex.Matches(Html, "<a [^>]*>").Select(m => m.Value), a => Assert.StartsWith("<a href=\"#exp-", a));
+        Assert.DoesNotContain("href=\"http", Html);
     }
 
     [Fact]
@@ -74,7 +76,7 @@ public sealed partial class HtmlReportRendererTests
     public void Empty_campaign_renders()
     {
         var model = CampaignReportBuilder.Build(SampleCampaign.Campaign(), [], [], SampleCampaign.End);
-        var html = HtmlReportRenderer.Render(model, ReportCharts.RenderMetricPng(model), ReportCharts.RenderBudgetPng(model));
+        var html = HtmlReportRenderer.Render(model, ReportCharts.RenderAll(model));
         Assert.Contains("No experiments have run yet.", html);
         Assert.EndsWith("</body></html>" + Environment.NewLine, html);
     }

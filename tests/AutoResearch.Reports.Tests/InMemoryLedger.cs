@@ -43,6 +43,9 @@ internal sealed class InMemoryLedger : ILedger
     public Task<IReadOnlyList<ControlRequest>> GetPendingControlsAsync(string campaignId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ControlRequest>>(_controls.Values.Where(c => c.CampaignId == campaignId && c.AppliedAt is null).OrderBy(c => c.Id).ToList());
 
+    public Task<IReadOnlyList<ControlRequest>> GetControlsAsync(string campaignId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ControlRequest>>(_controls.Values.Where(c => c.CampaignId == campaignId).OrderBy(c => c.Id).ToList());
+
     public Task CompleteControlAsync(long id, DateTimeOffset appliedAt, string outcome, CancellationToken cancellationToken = default)
     {
         if (_controls.TryGetValue(id, out var c))

@@ -2,7 +2,7 @@ namespace AutoResearch.Reports.Tests;
 
 public sealed class MarkdownReportRendererTests
 {
-    private static readonly string Md = MarkdownReportRenderer.Render(SampleCampaign.Model(), "report-metric.png", "report-budget.png");
+    private static readonly string Md = MarkdownReportRenderer.Render(SampleCampaign.Model(), ReportCharts.RenderAll(SampleCampaign.Model()));
 
     [Fact]
     public void Headline_has_goal_baseline_best_and_improvement()
@@ -11,7 +11,8 @@ public sealed class MarkdownReportRendererTests
         Assert.Contains("val\\_loss: baseline 0.5 → best 0.4 (+20.0% better than baseline)", Md);
         Assert.Contains("- Experiments: 16 total · 10 succeeded · 6 failed", Md);
         Assert.Contains("![val\\_loss over time](report-metric.png)", Md);
-        Assert.Contains("![budget use per agent](report-budget.png)", Md);
+        Assert.Contains("![Budget use per agent](report-budget.png)", Md);
+        Assert.Contains("![Budget burn: compute used over time](report-burn.png)", Md);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class NoiseAwareReportTests
         var (experiments, board) = Seeded();
         var model = CampaignReportBuilder.Build(SampleCampaign.Campaign(), experiments, SampleCampaign.Journal(), SampleCampaign.End, board);
         var md = MarkdownReportRenderer.Render(model);
-        var html = System.Net.WebUtility.HtmlDecode(HtmlReportRenderer.Render(model, null, null));
+        var html = System.Net.WebUtility.HtmlDecode(HtmlReportRenderer.Render(model));
 
         var line = ReportNarrative.ConfidenceLine(model)!;
         Assert.Equal("Best 0.4 over 1 run(s): confidence 99.5% that it beats the previous best (by more than the noise margin 0.03); run-to-run noise σ 0.02 from 3 repeated runs.", line);

@@ -42,4 +42,7 @@ public interface ILedger
     Task CompleteControlAsync(long id, DateTimeOffset appliedAt, string outcome, CancellationToken cancellationToken = default);
 
     Task<ControlRequest?> GetControlAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>Every control request of a campaign, applied or not, oldest first (the audit trail of pauses, stops and budget changes).</summary>
+    Task<IReadOnlyList<ControlRequest>> GetControlsAsync(string campaignId, CancellationToken cancellationToken = default);
 }

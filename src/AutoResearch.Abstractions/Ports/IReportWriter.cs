@@ -1,10 +1,13 @@
+using AutoResearch.Abstractions.Reports;
+
 namespace AutoResearch.Abstractions.Ports;
 
-/// <summary>Writes a campaign's report files from the ledger and journal.</summary>
+/// <summary>Writes a campaign's report files from the ledger and journal; every report written is kept.</summary>
 public interface IReportWriter
 {
-    Task<ReportFiles> WriteAsync(string campaignId, CancellationToken cancellationToken = default);
-}
+    /// <summary>Writes a new report (kept next to the earlier ones) and makes it the campaign's latest.</summary>
+    Task<ReportFiles> WriteAsync(string campaignId, ReportTrigger trigger, CancellationToken cancellationToken = default);
 
-/// <summary>Paths of a written report.</summary>
-public sealed record ReportFiles(string Markdown, string Html);
+    /// <summary>The reports written for a campaign, oldest first.</summary>
+    Task<IReadOnlyList<ReportFiles>> ListAsync(string campaignId, CancellationToken cancellationToken = default);
+}

@@ -36,4 +36,7 @@ public sealed record CampaignSpec
 
     /// <summary>Share of the fleet relative to other campaigns running on it (weighted fair share).</summary>
     [Id(11)] public double Weight { get; init; } = 1;
+
+    /// <summary>Times of day at which the running campaign writes a report (the morning report); every report is kept.</summary>
+    [Id(12)] public ReportSchedule Reports { get; init; } = new();
 }

@@ -28,7 +28,7 @@ public static class ReportCommand
             await Console.Error.WriteLineAsync($"No campaign '{id}' in the ledger. Run 'autoresearch status' to list campaigns.");
             return 2;
         }
-        var files = await host.Services.GetRequiredService<IReportWriter>().WriteAsync(id, cancellationToken);
+        var files = await host.Services.GetRequiredService<IReportWriter>().WriteAsync(id, AutoResearch.Abstractions.Reports.ReportTrigger.OnDemand, cancellationToken);
         var chosen = format == "html" ? files.Html : files.Markdown;
         if (output is not null)
         {

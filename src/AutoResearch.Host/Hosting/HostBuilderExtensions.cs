@@ -105,14 +105,17 @@ public static class HostBuilderExtensions
                     o.Invariant = "Npgsql";
                     o.ConnectionString = options.ClusterConnectionString;
                 });
+                silo.UseAdoNetReminderService(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = options.ClusterConnectionString;
+                });
             }
             else
             {
                 // An embedded silo serves only this process: any free ports will do, so several hosts can share a machine.
                 silo.UseLocalhostClustering(siloPort: FreeTcpPort(), gatewayPort: FreeTcpPort());
-                var connectionString = $"Data Source={options.SqlitePath};Default Timeout=30";
-                silo.Services.AddKeyedSingleton<IGrainStorage>(Names.GrainStorage,
-                    (services, _) => new SqliteGrainStorage(connectionString, services.GetRequiredService<Serializer>()));
+                silo.UseSqliteStorage($"Data Source={options.SqlitePath};Default Timeout=30");
             }
         });
         return builder;

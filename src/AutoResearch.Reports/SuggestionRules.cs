@@ -1,0 +1,166 @@
+using System.Globalization;
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Specs;
+
+namespace AutoResearch.Reports;
+
+/// <summary>
+/// Rule-based suggestions for the next night, each with the evidence from this campaign: parameters of the best at an edge of
+/// their range, regions of the search space never tried, agents that never improved the best, a dominant failure cause, a
+/// campaign still improving when it ended, budgets spent, no result beating the noise, a target already reached.
+/// </summary>
+public static class SuggestionRules
+{
+    /// <summary>A value within this share of a range's width (log width for log parameters) from an end is "at the edge".</summary>
+    public const double EdgeShare = 0.05;
+
+    /// <summary>Each numeric range is cut into this many equal parts (log parts for log parameters) to find unexplored ones.</summary>
+    public const int Regions = 5;
+
+    /// <summary>Proposals needed before unexplored regions or idle agents are worth a remark.</summary>
+    public const int MinimumProposals = 5;
+
+    public static IReadOnlyList<Suggestion> For(CampaignReportModel model, IReadOnlyList<ExperimentRecord> experiments)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(experiments);
+        var result = new List<Suggestion>();
+        var proposals = experiments.Where(e => e.Kind == ExperimentKind.Proposal && !e.IsBaseline && e.IsFinished && e.Status != ExperimentStatus.Failed).ToList();
+        var best = model.Best is { } b ? experiments.FirstOrDefault(e => e.Id == b.Id) : null;
+
+        if (model.Target is { } target && model.BestObjective is { } reached
+            && (reached == target || (model.Direction == Direction.Minimize ? reached < target : reached > target)))
+        {
+            result.Add(new Suggestion(
+                $"Set a more ambitious target than {Number(target)}.",
+                $"The best {Number(reached)} reached it, so the campaign stopped there."));
+        }
+
+        if (best is not null && best.Kind != ExperimentKind.Baseline)
+        {
+            foreach (var p in model.Parameters)
+            {
+                if (Position(p, best.Parameters.GetValueOrDefault(p.Name)) is not { } t || p.Min is not { } min || p.Max is not { } max) continue;
+                if (t <= EdgeShare || t >= 1 - EdgeShare)
+                {
+                    var upper = t >= 1 - EdgeShare;
+                    result.Add(new Suggestion(
+                        $"Widen the range of {p.Name} {(upper ? "above " + Number(max) : "below " + Number(min))}.",
+                        $"The best (#{best.Sequence}) uses {p.Name}={best.Parameters[p.Name]}, at the {(upper ? "upper" : "lower")} edge of [{Number(min)}, {Number(max)}]: the optimum may lie outside."));
+                }
+            }
+        }
+
+        if (proposals.Count >= MinimumProposals)
+        {
+            foreach (var p in model.Parameters)
+            {
+                if (p.Type is ParameterType.Int or ParameterType.Float && p.Min is { } min && p.Max is { } max && max > min)
+                {
+                    var hits = new int[Regions];
+                    foreach (var e in proposals)
+                    {
+                        if (Position(p, e.Parameters.GetValueOrDefault(p.Name)) is { } t)
+                            hits[Math.Min(Regions - 1, (int)Math.Floor(t * Regions))]++;
+                    }
+
+                    var empty = Enumerable.Range(0, Regions).Where(i => hits[i] == 0).ToList();
+                    if (empty.Count > 0 && empty.Count < Regions)
+                    {
+                        var ranges = string.Join(", ", empty.Select(i => $"[{Number(At(p, (double)i / Regions))}, {Number(At(p, (double)(i + 1) / Regions))}]"));
+                        result.Add(new Suggestion(
+                            $"Explore {p.Name} in {ranges}.",
+                            $"None of the {proposals.Count} finished proposals tried {p.Name} there ({(p.Log ? "log-spaced" : "equal")} fifths of its range)."));
+                    }
+                }
+                else if (p.Type == ParameterType.Choice && p.Choices.Count > 0)
+                {
+                    var tried = proposals.Select(e => e.Parameters.GetValueOrDefault(p.Name) ?? p.Default).ToHashSet(StringComparer.Ordinal);
+                    var never = p.Choices.Where(c => !tried.Contains(c)).ToList();
+                    if (never.Count > 0 && never.Count < p.Choices.Count)
+                    {
+                        result.Add(new Suggestion(
+                            $"Try {p.Name} = {string.Join(" or ", never)}.",
+                            $"No finished proposal used {(never.Count == 1 ? "this choice" : "these choices")} of {p.Name}."));
+                    }
+                }
+            }
+        }
+
+        var improvers = model.Agents.Where(a => a.Narrative.AcceptedBests > 0 || a.NewBests > 0).Select(a => a.Id).ToList();
+        foreach (var a in model.Agents)
+        {
+            if (a.Narrative.Proposals >= MinimumProposals && a.Narrative.AcceptedBests == 0 && a.NewBests == 0)
+            {
+                var instead = improvers.Count > 0 ? $" or give its budget to {string.Join(", ", improvers)}" : "";
+                result.Add(new Suggestion(
+                    $"Change {a.Id}'s role or settings{instead}.",
+                    $"{a.Id} ({a.Role}, {a.Proposer}) ran {a.Narrative.Proposals} proposals and none improved the best."));
+            }
+        }
+
+        var finished = experiments.Count(e => e.IsFinished);
+        foreach (var g in model.FailuresByKind)
+        {
+            if (g.Count < 2 || g.Count < finished * 0.2) continue;
+            var share = ReportFormat.Share((double)g.Count / Math.Max(1, finished));
+            var text = g.Kind switch
+            {
+                FailureKind.Timeout => "Raise the benchmark's time limit, or narrow the parameters that make runs slow.",
+                FailureKind.OutOfMemory => "Raise the sandbox memory limit, or narrow the parameters that need the most memory.",
+                FailureKind.NoMetric => "Check that the harness prints its METRIC line on every path (see the example's log).",
+                FailureKind.Rejected => "Tighten the task description (program.md) and editable files: many proposals were rejected before running.",
+                FailureKind.Crash => "Fix the crash in the example before the next night; it may hide good configurations.",
+                _ => $"Look into the {ReportFormat.FailureKindName(g.Kind)} failures.",
+            };
+            result.Add(new Suggestion(text, $"{g.Count} of {finished} finished experiments ({share}) failed with {ReportFormat.FailureKindName(g.Kind)}, e.g. {g.ExampleExperimentId}."));
+        }
+
+        if (model.BestSoFar.Count >= 2)
+        {
+            var end = model.Experiments.Where(r => r.ElapsedMinutes is not null).Select(r => r.ElapsedMinutes!.Value).DefaultIfEmpty(0).Max();
+            var last = model.BestSoFar[^1].ElapsedMinutes;
+            if (end > 0 && last >= end * 0.8)
+            {
+                result.Add(new Suggestion(
+                    "Run longer, or with more budget: the campaign was still improving when it ended.",
+                    $"The last new best came at minute {ReportFormat.Minutes(last)} of {ReportFormat.Minutes(end)}."));
+            }
+        }
+
+        foreach (var a in model.Agents.Where(a => !a.WithinBudget || Spent(a)))
+        {
+            result.Add(new Suggestion(
+                $"Give {a.Id} a larger budget if its experiments are worth more.",
+                $"{a.Id} used {ReportNarrative.TokensOfBudget(a.Tokens, a.TokenBudget)} tokens, {ReportNarrative.UsedOfBudget(a.CpuSeconds, a.CpuBudgetSeconds)} CPU s, {ReportNarrative.UsedOfBudget(a.GpuSeconds, a.GpuBudgetSeconds)} GPU s."));
+        }
+
+        if (model.AcceptedBest is { Index: 0 } && model.Succeeded > model.BaselineRuns)
+        {
+            result.Add(new Suggestion(
+                "Search wider, or run more repeats per candidate: nothing beat the baseline by more than the noise.",
+                model.NoiseStdDev is { } sigma ? $"Run-to-run noise σ {Number(sigma)} from {model.NoiseRuns} runs." : "The noise was not measured."));
+        }
+
+        return result;
+    }
+
+    /// <summary>Where <paramref name="value"/> lies in <paramref name="p"/>'s range, 0 to 1 (log scale for log parameters); null when not numeric.</summary>
+    internal static double? Position(ParameterSpec p, string? value)
+    {
+        if (p.Type is not (ParameterType.Int or ParameterType.Float) || p.Min is not { } min || p.Max is not { } max || max <= min) return null;
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v)) return null;
+        var t = p.Log && min > 0 && v > 0 ? (Math.Log(v) - Math.Log(min)) / (Math.Log(max) - Math.Log(min)) : (v - min) / (max - min);
+        return Math.Clamp(t, 0, 1);
+    }
+
+    private static double At(ParameterSpec p, double t) =>
+        p.Log && p.Min > 0 ? Math.Exp(Math.Log(p.Min!.Value) + t * (Math.Log(p.Max!.Value) - Math.Log(p.Min!.Value))) : p.Min!.Value + t * (p.Max!.Value - p.Min!.Value);
+
+    private static bool Spent(AgentReportRow a) =>
+        (a.TokenBudget > 0 && a.Tokens >= 0.95 * a.TokenBudget)
+        || (a.CpuBudgetSeconds > 0 && a.CpuSeconds >= 0.95 * a.CpuBudgetSeconds)
+        || (a.GpuBudgetSeconds > 0 && a.GpuSeconds >= 0.95 * a.GpuBudgetSeconds);
+
+    private static string Number(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,88 @@
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Abstractions.Specs;
+using AutoResearch.Ledger;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutoResearch.Reports.Tests;
+
+/// <summary>
+/// <see cref="SampleCampaign"/> in a real SQLite ledger (the embedded default), with scout-1's model calls and the budget
+/// changes made while it ran: explorer-1's CPU budget raised to 5000 s and the campaign's token budget set to 500,000
+/// (plus a refused change that must not count).
+/// </summary>
+internal sealed class SqliteSampleLedger : IAsyncDisposable
+{
+    public const long ScoutPromptTokens = 1200 + 900;
+    public const long ScoutCompletionTokens = 300 + 100;
+
+    private readonly ServiceProvider _services;
+
+    private SqliteSampleLedger(ServiceProvider services, string directory)
+    {
+        _services = services;
+        Directory = directory;
+    }
+
+    public string Directory { get; }
+    public ILedger Ledger => _services.GetRequiredService<ILedger>();
+    public IJournal Journal => _services.GetRequiredService<IJournal>();
+
+    public static async Task<SqliteSampleLedger> SeedAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "ar-report-ledger-" + Guid.NewGuid().ToString("N")[..8]);
+        System.IO.Directory.CreateDirectory(directory);
+        var services = new ServiceCollection()
+            .AddLedger(o => o.ConnectionString = $"Data Source={Path.Combine(directory, "ledger.db")}")
+            .BuildServiceProvider();
+        await services.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync(CancellationToken.None);
+        var seeded = new SqliteSampleLedger(services, directory);
+        var ledger = seeded.Ledger;
+        await ledger.UpsertCampaignAsync(SampleCampaign.Campaign());
+        foreach (var e in SampleCampaign.Experiments()) await ledger.SaveExperimentAsync(e);
+        foreach (var entry in SampleCampaign.Journal()) await seeded.Journal.AppendAsync(entry);
+        await ledger.RecordModelCallAsync(Call("c1", 6, 1200, 300));
+        await ledger.RecordModelCallAsync(Call("c2", 16, 900, 100));
+        await Budget("explorer-1", new BudgetChange { CpuSeconds = 5000 }, 12, "applied to agent explorer-1: budget CPU-s 5000");
+        await Budget(null, new BudgetChange { Tokens = 500_000 }, 13, "budget tokens 500000, CPU-s unlimited, GPU-s unlimited");
+        await Budget(null, new BudgetChange { CpuSeconds = 1 }, 14, "refused: the campaign is completed");
+        return seeded;
+
+        async Task Budget(string? agent, BudgetChange change, double minute, string outcome)
+        {
+            var queued = await ledger.EnqueueControlAsync(new ControlRequest
+            {
+                CampaignId = SampleCampaign.Id,
+                AgentId = agent,
+                Action = ControlAction.SetBudget,
+                Budget = change,
+                RequestedBy = "ana",
+                Reason = "worth more",
+                RequestedAt = SampleCampaign.Start.AddMinutes(minute),
+            });
+            await ledger.CompleteControlAsync(queued.Id, SampleCampaign.Start.AddMinutes(minute), outcome);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+    }
+
+    private static ModelCallRecord Call(string id, double minute, long prompt, long completion) => new()
+    {
+        Id = id,
+        CampaignId = SampleCampaign.Id,
+        AgentId = "scout-1",
+        Provider = "gpt-test",
+        Model = "gpt-test",
+        Purpose = "proposal",
+        PromptTokens = prompt,
+        CompletionTokens = completion,
+        LatencyMs = 800,
+        Outcome = "ok",
+        At = SampleCampaign.Start.AddMinutes(minute),
+    };
+}
