@@ -25,6 +25,7 @@ public static class CliApp
             ControlCommand.Create(ControlAction.Stop, data),
             ControlCommand.Create(ControlAction.SetBudget, data),
             JournalCommand.Create(data),
+            NoteCommand.Create(data),
         };
     }
 }
