@@ -24,6 +24,8 @@ public static class CliApp
             ControlCommand.Create(ControlAction.Resume, data),
             ControlCommand.Create(ControlAction.Stop, data),
             ControlCommand.Create(ControlAction.SetBudget, data),
+            JournalCommand.Create(data),
+            NoteCommand.Create(data),
         };
     }
 }

@@ -22,12 +22,20 @@ public sealed class CliProcess : IDisposable
     public static CliProcess Start(string dataDirectory, params string[] args) => Start(dataDirectory, null, args);
 
     /// <summary>Starts the CLI with extra environment variables (e.g. model endpoint settings).</summary>
-    public static CliProcess Start(string dataDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static CliProcess Start(string dataDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartProcess(dataDirectory, environment, null, args);
+
+    /// <summary>Starts the CLI with <paramref name="input"/> on its stdin, which is closed after it.</summary>
+    public static CliProcess StartWithInput(string dataDirectory, string input, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartProcess(dataDirectory, environment, input, args);
+
+    private static CliProcess StartProcess(string dataDirectory, IReadOnlyDictionary<string, string>? environment, string? input, string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
             WorkingDirectory = RepoPaths.Root,
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
@@ -35,7 +43,13 @@ public sealed class CliProcess : IDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         info.ArgumentList.Add("--data");
         info.ArgumentList.Add(dataDirectory);
-        return new CliProcess(Process.Start(info)!);
+        var process = new CliProcess(Process.Start(info)!);
+        if (input is not null)
+        {
+            process._process.StandardInput.Write(input);
+            process._process.StandardInput.Close();
+        }
+        return process;
     }
 
     public int Id => _process.Id;
@@ -58,6 +72,14 @@ public sealed class CliProcess : IDisposable
         }
         _process.WaitForExit(); // flush the async readers
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGINT, like Ctrl+C in a terminal.</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -INT {_process.Id} failed with exit code {kill.ExitCode}");
     }
 
     /// <summary>SIGKILL, like <c>kill -9</c>: no shutdown code runs.</summary>

@@ -17,18 +17,23 @@ public sealed class TestData : IAsyncDisposable
     {
         Directory = Path.Combine(Path.GetTempPath(), "ar-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(Directory);
-        Owner = new AutoResearchOptions { DataDirectory = Directory }.Owner;
+        var options = new AutoResearchOptions { DataDirectory = Directory };
+        Owner = options.Owner;
+        SqlitePath = options.SqlitePath;
         _services = new ServiceCollection()
             .AddLogging()
-            .AddLedger(o => o.ConnectionString = $"Data Source={Path.Combine(Directory, "autoresearch.db")}")
+            .AddLedger(o => o.ConnectionString = $"Data Source={SqlitePath}")
             .BuildServiceProvider();
     }
 
     public string Directory { get; }
     public string Owner { get; }
+
+    /// <summary>The ledger file the CLI uses for this data directory (<see cref="AutoResearchOptions.SqlitePath"/>).</summary>
+    public string SqlitePath { get; }
     public ILedger Ledger => _services.GetRequiredService<ILedger>();
     public IJournal Journal => _services.GetRequiredService<IJournal>();
-    public bool HasDatabase => File.Exists(Path.Combine(Directory, "autoresearch.db"));
+    public bool HasDatabase => File.Exists(SqlitePath);
 
     /// <summary>Containers (running or not) labelled as created by this data directory's installation.</summary>
     public async Task<IList<ContainerListResponse>> ContainersAsync()
