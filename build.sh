@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # AutoResearch build entry point.
 #   ./build.sh demo    install what is missing, build images and code, run campaigns/demo.yaml (--json summary)
-#   ./build.sh test    install what is missing, build images and code, run every test
+#   ./build.sh test    install what is missing (Docker, Chromium), build images and code, run every test
 #   ./build.sh images  build (or reuse cached) sandbox images only
 #   ./build.sh serve   the web console (not built yet)
 set -euo pipefail
@@ -24,6 +24,11 @@ images() {
   bash scripts/images.sh "$@"
 }
 
+browser() {
+  say "headless browser for the browser tests"
+  bash scripts/browser.sh
+}
+
 build() {
   need_dotnet
   say "building AutoResearch.sln ($CONFIG)"
@@ -44,6 +49,7 @@ case "$target" in
     ;;
   test)
     images
+    browser
     build
     say "running tests"
     mkdir -p TestResults
