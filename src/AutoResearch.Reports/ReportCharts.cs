@@ -51,6 +51,7 @@ public static class ReportCharts
         if (tokens && model.Agents.All(a => a.Tokens == 0)) return null;
         var gpu = model.Agents.Any(a => a.GpuSeconds > 0 || a.GpuBudgetSeconds > 0);
         var unit = tokens ? "tokens" : gpu ? "GPU seconds" : "CPU seconds";
+        if (!tokens && model.Agents.All(a => (gpu ? a.GpuSeconds : a.CpuSeconds) <= 0)) return null;
 
         using var plot = new Plot();
         plot.Title($"Budget burn: {unit} used over time");

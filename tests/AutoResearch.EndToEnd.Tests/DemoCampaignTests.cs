@@ -28,6 +28,15 @@ public sealed class DemoCampaignTests
         Assert.True(root.GetProperty("best").GetDouble() < root.GetProperty("baseline").GetDouble(), "best is not better than the baseline");
         Assert.True(File.Exists(root.GetProperty("report").GetString()));
         Assert.True(File.Exists(root.GetProperty("report_html").GetString()));
+        // The final report: every section, self-contained (no remote asset), the charts embedded, the campaign's own numbers.
+        var html = await File.ReadAllTextAsync(root.GetProperty("report_html").GetString()!);
+        foreach (var section in new[] { "Headline", "Suggestions for the next night", "Leaderboard", "Top experiments", "Agents", "Failures", "Journal", "Experiments", "Reproduce the best" })
+            Assert.Contains($"<h2>{section}</h2>", html);
+        Assert.Contains("<h1>Final report: demo</h1>", html);
+        Assert.DoesNotMatch("(src|href)=\"(https?:)?//", html);
+        Assert.True(System.Text.RegularExpressions.Regex.Matches(html, "<img class=\"chart\"[^>]*src=\"data:image/png;base64,").Count >= 3, "metric, burn and budget charts");
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(html, "<section class=\"agent\"").Count);
+        Assert.Contains(root.GetProperty("campaign").GetString()!, html);
         var agents = root.GetProperty("agents").EnumerateArray().ToList();
         Assert.True(agents.Count >= 3);
         Assert.All(agents, a => Assert.True(a.GetProperty("experiments").GetInt32() > 0, $"{a.GetProperty("id")} ran nothing"));

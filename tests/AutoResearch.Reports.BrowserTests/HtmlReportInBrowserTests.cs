@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Reports;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Testing.Browser;
 using Microsoft.Playwright;
@@ -15,10 +16,10 @@ public sealed class HtmlReportInBrowserTests(ChromiumFixture browser, ITestOutpu
 {
     // The report's sections (h2 texts), in one place: add a section here when the report gains one.
     /// <summary>Sections every report shows, even one without experiments.</summary>
-    private static readonly string[] AlwaysShownSections = ["Headline", "Agents", "Failures", "Journal", "Experiments", "Reproduce the best"];
+    private static readonly string[] AlwaysShownSections = ["Headline", "Suggestions for the next night", "Agents", "Failures", "Journal", "Experiments", "Reproduce the best"];
 
     /// <summary>Sections a night with accepted bests, model calls and early stops shows as well.</summary>
-    private static readonly string[] FullReportSections = [.. AlwaysShownSections, "Leaderboard", "Model calls", "Stopped early"];
+    private static readonly string[] FullReportSections = [.. AlwaysShownSections, "Leaderboard", "Top experiments", "Model calls", "Stopped early"];
 
     private static readonly BrowserNewContextOptions Viewport = new()
     {
@@ -31,15 +32,16 @@ public sealed class HtmlReportInBrowserTests(ChromiumFixture browser, ITestOutpu
     {
         await using var ledger = await ReportLedger.CreateAsync();
         await OvernightCampaign.SeedAsync(ledger.Ledger, ledger.Journal);
-        var files = await ledger.ReportWriter.WriteAsync(OvernightCampaign.Id);
+        var files = await ledger.ReportWriter.WriteAsync(OvernightCampaign.Id, ReportTrigger.Scheduled);
 
         await using var context = await browser.Chromium.NewLocalContextAsync(Viewport);
         var page = await context.OpenFileAsync(files.Html);
 
         Assert.Contains(OvernightCampaign.Name, await page.TitleAsync());
-        Assert.Equal("Campaign report: " + OvernightCampaign.Name, (await page.Locator("h1").InnerTextAsync()).Trim());
+        Assert.Equal("Morning report: " + OvernightCampaign.Name, (await page.Locator("h1").InnerTextAsync()).Trim());
         await AssertSectionsAsync(page, FullReportSections);
-        await AssertImagesLoadedAsync(page, expected: 2);
+        // The metric over time, the compute and token burn over time, and use against budget per agent.
+        await AssertImagesLoadedAsync(page, expected: 4);
 
         var charts = page.Locator("img.chart");
         for (var i = 0; i < await charts.CountAsync(); i++)
@@ -92,7 +94,7 @@ public sealed class HtmlReportInBrowserTests(ChromiumFixture browser, ITestOutpu
             EndedAt = OvernightCampaign.Start.AddMinutes(1),
             Reason = "stopped by the operator",
         });
-        var files = await ledger.ReportWriter.WriteAsync(id);
+        var files = await ledger.ReportWriter.WriteAsync(id, ReportTrigger.OnDemand);
 
         await using var context = await browser.Chromium.NewLocalContextAsync(Viewport);
         var page = await context.OpenFileAsync(files.Html);

@@ -57,7 +57,11 @@ public static class HostBuilderExtensions
     public static IHostApplicationBuilder AddAutoResearchStorage(this IHostApplicationBuilder builder, AutoResearchOptions options)
     {
         builder.Services.AddLedger(ledger => ledger.ConnectionString = options.EffectiveLedgerConnectionString);
-        builder.Services.AddReports(reports => reports.OutputDirectory = options.ReportsDirectory);
+        builder.Services.AddReports(reports =>
+        {
+            builder.Configuration.GetSection("Reports").Bind(reports);
+            reports.OutputDirectory = options.ReportsDirectory;
+        });
         return builder;
     }
 
