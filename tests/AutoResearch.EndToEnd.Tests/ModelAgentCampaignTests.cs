@@ -94,7 +94,10 @@ public sealed class ModelAgentCampaignTests
         Assert.Equal(bestThen is null ? [] : bestThen.EditedFiles.Keys.Order().ToList(), mine[1].EditedFiles.Keys.Order().ToList());
 
         // Every call is metered: 2 proposals + 2 reflections, usage counted exactly, recorded per experiment.
-        var calls = await data.Ledger.GetModelCallsAsync(campaign.Id);
+        var allCalls = await data.Ledger.GetModelCallsAsync(campaign.Id);
+        // The final report asks the campaign's model for next-night suggestions: metered too, under the agent "report".
+        Assert.Contains(allCalls, c => c.Purpose == "report-advice" && c.AgentId == "report");
+        var calls = allCalls.Where(c => c.AgentId != "report").ToList();
         Assert.Equal(["propose", "propose", "reflect", "reflect"], calls.Select(c => c.Purpose).Order());
         Assert.All(calls, c => Assert.Equal(("researcher-1", "scripted", "lab-model-7b", "ok"), (c.AgentId, c.Provider, c.Model, c.Outcome)));
         Assert.Equal(2 * (1620 + 440), calls.Sum(c => c.TotalTokens));
