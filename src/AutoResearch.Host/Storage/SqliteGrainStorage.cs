@@ -11,8 +11,14 @@ namespace AutoResearch.Host.Storage;
 /// </summary>
 public sealed class SqliteGrainStorage(string connectionString, Serializer serializer) : IGrainStorage
 {
-    private readonly SemaphoreSlim _init = new(1, 1);
-    private bool _initialized;
+    private readonly SqliteTables _tables = new(connectionString, """
+        CREATE TABLE IF NOT EXISTS grain_state (
+            state_name TEXT NOT NULL,
+            grain_id   TEXT NOT NULL,
+            etag       TEXT NOT NULL,
+            data       BLOB NOT NULL,
+            PRIMARY KEY (state_name, grain_id));
+        """);
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -74,36 +80,5 @@ public sealed class SqliteGrainStorage(string connectionString, Serializer seria
         grainState.State = Activator.CreateInstance<T>();
     }
 
-    private async Task<SqliteConnection> OpenAsync()
-    {
-        var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync();
-        if (!_initialized)
-        {
-            await _init.WaitAsync();
-            try
-            {
-                if (!_initialized)
-                {
-                    await using var command = connection.CreateCommand();
-                    command.CommandText = """
-                        PRAGMA journal_mode = WAL;
-                        CREATE TABLE IF NOT EXISTS grain_state (
-                            state_name TEXT NOT NULL,
-                            grain_id   TEXT NOT NULL,
-                            etag       TEXT NOT NULL,
-                            data       BLOB NOT NULL,
-                            PRIMARY KEY (state_name, grain_id));
-                        """;
-                    await command.ExecuteNonQueryAsync();
-                    _initialized = true;
-                }
-            }
-            finally
-            {
-                _init.Release();
-            }
-        }
-        return connection;
-    }
+    private Task<SqliteConnection> OpenAsync() => _tables.OpenAsync();
 }

@@ -10,10 +10,23 @@ namespace AutoResearch.Host.Storage;
 /// </summary>
 public sealed class SqliteReminderTable(string connectionString) : IReminderTable
 {
-    private readonly SemaphoreSlim _init = new(1, 1);
-    private bool _initialized;
+    private readonly SqliteTables _tables = new(connectionString, """
+        CREATE TABLE IF NOT EXISTS reminders (
+            grain_id   TEXT NOT NULL,
+            name       TEXT NOT NULL,
+            grain_hash INTEGER NOT NULL,
+            start_at   INTEGER NOT NULL,
+            period_ms  INTEGER NOT NULL,
+            etag       TEXT NOT NULL,
+            PRIMARY KEY (grain_id, name));
+        CREATE INDEX IF NOT EXISTS reminders_hash ON reminders (grain_hash);
+        """);
 
-    public Task StartAsync(CancellationToken cancellationToken = default) => OpenAsync(cancellationToken).ContinueWith(t => t.Result.Dispose(), cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+    /// <summary>Creates the table when the reminder service starts, so the first registration does not pay for it.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await using var _ = await _tables.OpenAsync(cancellationToken);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
@@ -107,37 +120,5 @@ public sealed class SqliteReminderTable(string connectionString) : IReminderTabl
         return entries;
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        if (_initialized) return connection;
-        await _init.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_initialized)
-            {
-                await using var command = connection.CreateCommand();
-                command.CommandText = """
-                    PRAGMA journal_mode = WAL;
-                    CREATE TABLE IF NOT EXISTS reminders (
-                        grain_id   TEXT NOT NULL,
-                        name       TEXT NOT NULL,
-                        grain_hash INTEGER NOT NULL,
-                        start_at   INTEGER NOT NULL,
-                        period_ms  INTEGER NOT NULL,
-                        etag       TEXT NOT NULL,
-                        PRIMARY KEY (grain_id, name));
-                    CREATE INDEX IF NOT EXISTS reminders_hash ON reminders (grain_hash);
-                    """;
-                await command.ExecuteNonQueryAsync(cancellationToken);
-                _initialized = true;
-            }
-        }
-        finally
-        {
-            _init.Release();
-        }
-        return connection;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _tables.OpenAsync(cancellationToken);
 }
