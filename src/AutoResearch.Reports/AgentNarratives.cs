@@ -62,7 +62,7 @@ internal static class AgentNarratives
                 if (numbers.Count == 0) continue;
                 var range = numbers.Min() == numbers.Max() ? Number(numbers.Min()) : $"{Number(numbers.Min())} – {Number(numbers.Max())}";
                 var of = p.Min is { } min && p.Max is { } max ? $" of [{Number(min)}, {Number(max)}]" : "";
-                lines.Add($"{p.Name}: {range}{of} ({Plural(distinct.Count, "value")})");
+                lines.Add($"{p.Name}: {range}{of} ({(distinct.Count == 1 ? "1 value" : $"{distinct.Count} values")})");
             }
             else
             {
@@ -101,21 +101,20 @@ internal static class AgentNarratives
     private static string Counts(IReadOnlyList<JournalEntry> entries)
     {
         var parts = new List<string>();
-        foreach (var (kind, word) in new[]
+        foreach (var (kind, one, many) in new[]
                  {
-                     (JournalEntryKind.Hypothesis, "hypothesis"), (JournalEntryKind.Result, "result"), (JournalEntryKind.Reflection, "reflection"),
-                     (JournalEntryKind.Insight, "insight"), (JournalEntryKind.DeadEnd, "dead end"), (JournalEntryKind.Note, "note"),
+                     (JournalEntryKind.Hypothesis, "hypothesis", "hypotheses"), (JournalEntryKind.Result, "result", "results"),
+                     (JournalEntryKind.Reflection, "reflection", "reflections"), (JournalEntryKind.Insight, "insight", "insights"),
+                     (JournalEntryKind.DeadEnd, "dead end", "dead ends"), (JournalEntryKind.Note, "note", "notes"),
                  })
         {
             var n = entries.Count(e => e.Kind == kind);
-            if (n > 0) parts.Add(Plural(n, word));
+            if (n > 0) parts.Add(n == 1 ? $"1 {one}" : $"{n} {many}");
         }
 
         return string.Join(", ", parts);
     }
 
-    private static string Plural(int n, string word) =>
-        n == 1 ? $"1 {word}" : word.EndsWith("is", StringComparison.Ordinal) ? $"{n} {word[..^2]}es" : $"{n} {word}s";
 
     private static string Number(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 }

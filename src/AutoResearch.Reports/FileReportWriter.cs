@@ -25,7 +25,6 @@ public sealed class FileReportWriter(
     private const string StampFormat = "yyyyMMdd'T'HHmmss.fff'Z'";
 
     private readonly CampaignReportBuilder _builder = new(ledger, journal, timeProvider);
-    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
     /// <exception cref="KeyNotFoundException">The ledger has no such campaign.</exception>
     public async Task<ReportFiles> WriteAsync(string campaignId, ReportTrigger trigger, CancellationToken cancellationToken = default)
@@ -42,26 +41,24 @@ public sealed class FileReportWriter(
         var snapshot = NewSnapshotDirectory(campaignDirectory, model.GeneratedAt, trigger);
 
         var charts = ReportCharts.RenderAll(model, o.ChartWidth, o.ChartHeight);
-        foreach (var chart in charts)
-        {
-            await WriteAtomicallyAsync(Path.Combine(snapshot, chart.FileName), chart.Png, cancellationToken).ConfigureAwait(false);
-        }
+        // Charts first and the HTML last, so a report folder with report.html in it is complete.
+        var files = charts.Select(c => (c.FileName, Bytes: c.Png))
+            .Append((MarkdownFileName, Encoding.UTF8.GetBytes(MarkdownReportRenderer.Render(model, charts))))
+            .Append((HtmlFileName, Encoding.UTF8.GetBytes(HtmlReportRenderer.Render(model, charts))))
+            .ToList();
 
-        var markdown = MarkdownReportRenderer.Render(model, charts);
-        var html = HtmlReportRenderer.Render(model, charts);
-        await WriteAtomicallyAsync(Path.Combine(snapshot, MarkdownFileName), Encoding.UTF8.GetBytes(markdown), cancellationToken).ConfigureAwait(false);
-        await WriteAtomicallyAsync(Path.Combine(snapshot, HtmlFileName), Encoding.UTF8.GetBytes(html), cancellationToken).ConfigureAwait(false);
-
-        // The latest report at a stable path: the snapshot's files, and no chart left over from an earlier report.
+        // The latest report at a stable path too, with no chart left over from an earlier report.
         foreach (var stale in Directory.EnumerateFiles(campaignDirectory, "report-*.png"))
         {
             if (charts.All(c => c.FileName != Path.GetFileName(stale))) File.Delete(stale);
         }
 
-        foreach (var file in Directory.EnumerateFiles(snapshot))
+        foreach (var folder in new[] { snapshot, campaignDirectory })
         {
-            var bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
-            await WriteAtomicallyAsync(Path.Combine(campaignDirectory, Path.GetFileName(file)), bytes, cancellationToken).ConfigureAwait(false);
+            foreach (var (name, bytes) in files)
+            {
+                await WriteAtomicallyAsync(Path.Combine(folder, name), bytes, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return new ReportFiles(Path.Combine(campaignDirectory, MarkdownFileName), Path.Combine(campaignDirectory, HtmlFileName))
