@@ -185,8 +185,10 @@ public sealed class MorningReportSectionsTests : IAsyncLifetime
         string[] sections = ["Headline", "Suggestions for the next night", "Top experiments", "Agents", "Model calls", "Failures", "Journal", "Experiments", "Reproduce the best"];
         foreach (var section in sections)
             Assert.Contains($"<h2>{section}</h2>", html);
+        // One section per agent, each under its own heading.
+        Assert.Equal(SampleCampaign.Spec().Agents.Count, System.Text.RegularExpressions.Regex.Matches(html, "<section class=\"agent\"").Count);
         foreach (var agent in SampleCampaign.Spec().Agents)
-            Assert.Contains($"<section class=\"agent\"", html);
+            Assert.Contains($"\"><h3>{agent.Id} <span", html);
         Assert.Contains("Budget burn: compute used over time", html);
         Assert.Contains("Budget burn: model tokens used over time", html);
         Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(html, "src=\"data:image/png;base64,").Count);
