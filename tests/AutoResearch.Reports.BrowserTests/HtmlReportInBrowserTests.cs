@@ -1,6 +1,7 @@
 using AutoResearch.Abstractions.Reports;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Testing.Browser;
+using AutoResearch.Testing.Reports;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 

@@ -1,3 +1,4 @@
+using AutoResearch.Testing.Reports;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Ports;
@@ -191,48 +192,9 @@ internal static class OvernightCampaign
         double? confidence = null,
         long tokens = 0,
         string hypothesis = "",
-        string? diff = null)
-    {
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal) { ["lr"] = "0.01", ["hidden"] = "64", ["activation"] = "relu" };
-        foreach (var (k, v) in changes ?? [])
-        {
-            parameters[k] = v;
-        }
-
-        var ran = failure != FailureKind.Rejected;
-        return new ExperimentRecord
-        {
-            Id = $"{Id}/{agent}/{seq:0000}",
-            CampaignId = Id,
-            AgentId = agent,
-            Sequence = seq,
-            ProposerName = proposer,
-            Parameters = parameters,
-            Diff = diff,
-            EditedFiles = diff is null ? [] : new Dictionary<string, string> { ["train.py"] = "# edited\n" },
-            Hypothesis = hypothesis,
-            IsBaseline = kind == ExperimentKind.Baseline,
-            Kind = kind,
-            RepeatOf = repeatOf,
-            Status = status ?? (failure == FailureKind.None ? ExperimentStatus.Succeeded : ExperimentStatus.Failed),
-            Failure = failure,
-            Reason = reason,
-            Verdict = verdict,
-            Confidence = confidence,
-            Margin = confidence is null ? null : 0.023,
-            ImageId = ran ? "sha256:0123456789abcdef" : null,
-            QueuedAt = Start.AddMinutes(startMin - 0.5),
-            StartedAt = ran ? Start.AddMinutes(startMin) : null,
-            EndedAt = ran ? Start.AddMinutes(endMin) : null,
-            SlotStartedAt = ran ? Start.AddMinutes(startMin) : null,
-            SlotEndedAt = ran ? Start.AddMinutes(endMin) : null,
-            Objective = objective,
-            Attempt = 1,
-            CpuSeconds = ran ? (endMin - startMin) * 60 : 0,
-            Tokens = tokens,
-            Seed = 1000 + seq,
-        };
-    }
+        string? diff = null) =>
+        SampleExperiments.Create(Id, Start, seq, agent, proposer, objective, startMin, endMin, changes, failure, reason, status, kind,
+            repeatOf: repeatOf, verdict: verdict, confidence: confidence, tokens: tokens, hypothesis: hypothesis, diff: diff, slotTimes: true);
 
     private static LeaderboardEntry Best(int index, int seq, string agent, double objective, double atMin, int runs = 1, double? stdDev = null, double? confidence = null) => new()
     {

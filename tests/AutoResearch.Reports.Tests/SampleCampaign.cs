@@ -1,3 +1,4 @@
+using AutoResearch.Testing.Reports;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Specs;
@@ -83,41 +84,9 @@ internal static class SampleCampaign
         bool baseline = false,
         string hypothesis = "",
         string? diff = null,
-        double gpuSeconds = 0)
-    {
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal) { ["lr"] = "0.01", ["hidden"] = "64", ["activation"] = "relu" };
-        foreach (var (k, v) in changes ?? [])
-        {
-            parameters[k] = v;
-        }
-
-        var ran = failure != FailureKind.Rejected;
-        return new ExperimentRecord
-        {
-            Id = $"{campaignId}/{agent}/{seq:0000}",
-            CampaignId = campaignId,
-            AgentId = agent,
-            Sequence = seq,
-            ProposerName = proposer,
-            Parameters = parameters,
-            Diff = diff,
-            EditedFiles = diff is null ? [] : new Dictionary<string, string> { ["train.py"] = "# edited\n" },
-            Hypothesis = hypothesis,
-            IsBaseline = baseline,
-            Status = failure == FailureKind.None ? ExperimentStatus.Succeeded : ExperimentStatus.Failed,
-            Failure = failure,
-            Reason = reason,
-            ImageId = ran ? "sha256:0123456789abcdef" : null,
-            QueuedAt = Start.AddMinutes(startMin - 0.5),
-            StartedAt = ran ? Start.AddMinutes(startMin) : null,
-            EndedAt = ran ? Start.AddMinutes(endMin) : null,
-            Objective = objective,
-            Attempt = 1,
-            CpuSeconds = ran ? (endMin - startMin) * 60 : 0,
-            GpuSeconds = gpuSeconds,
-            Seed = 1000 + seq,
-        };
-    }
+        double gpuSeconds = 0) =>
+        SampleExperiments.Create(campaignId, Start, seq, agent, proposer, objective, startMin, endMin, changes, failure, reason,
+            baseline: baseline, hypothesis: hypothesis, diff: diff, gpuSeconds: gpuSeconds);
 
     public static List<ExperimentRecord> Experiments(string id = Id) =>
     [

@@ -1,8 +1,7 @@
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
-using AutoResearch.Ledger;
-using Microsoft.Extensions.DependencyInjection;
+using AutoResearch.Testing.Reports;
 
 namespace AutoResearch.Reports.Tests;
 
@@ -16,27 +15,17 @@ internal sealed class SqliteSampleLedger : IAsyncDisposable
     public const long ScoutPromptTokens = 1200 + 900;
     public const long ScoutCompletionTokens = 300 + 100;
 
-    private readonly ServiceProvider _services;
+    private readonly ReportLedger _db;
 
-    private SqliteSampleLedger(ServiceProvider services, string directory)
-    {
-        _services = services;
-        Directory = directory;
-    }
+    private SqliteSampleLedger(ReportLedger db) => _db = db;
 
-    public string Directory { get; }
-    public ILedger Ledger => _services.GetRequiredService<ILedger>();
-    public IJournal Journal => _services.GetRequiredService<IJournal>();
+    public string Directory => _db.Directory;
+    public ILedger Ledger => _db.Ledger;
+    public IJournal Journal => _db.Journal;
 
     public static async Task<SqliteSampleLedger> SeedAsync()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "ar-report-ledger-" + Guid.NewGuid().ToString("N")[..8]);
-        System.IO.Directory.CreateDirectory(directory);
-        var services = new ServiceCollection()
-            .AddLedger(o => o.ConnectionString = $"Data Source={Path.Combine(directory, "ledger.db")}")
-            .BuildServiceProvider();
-        await services.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync(CancellationToken.None);
-        var seeded = new SqliteSampleLedger(services, directory);
+        var seeded = new SqliteSampleLedger(await ReportLedger.CreateAsync());
         var ledger = seeded.Ledger;
         await ledger.UpsertCampaignAsync(SampleCampaign.Campaign());
         foreach (var e in SampleCampaign.Experiments()) await ledger.SaveExperimentAsync(e);
@@ -64,12 +53,7 @@ internal sealed class SqliteSampleLedger : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
-    }
+    public ValueTask DisposeAsync() => _db.DisposeAsync();
 
     private static ModelCallRecord Call(string id, double minute, long prompt, long completion) => new()
     {

@@ -1,9 +1,10 @@
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Ledger;
 using Microsoft.Data.Sqlite;
+using AutoResearch.Reports;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AutoResearch.Reports.BrowserTests;
+namespace AutoResearch.Testing.Reports;
 
 /// <summary>
 /// A real SQLite ledger and journal in a temp folder, with the real report writer (<c>AddLedger</c> + <c>AddReports</c>)
@@ -26,7 +27,7 @@ public sealed class ReportLedger : IAsyncDisposable
 
     public static async Task<ReportLedger> CreateAsync()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "autoresearch-browser-tests", Guid.NewGuid().ToString("N"));
+        var directory = Path.Combine(Path.GetTempPath(), "autoresearch-report-tests", Guid.NewGuid().ToString("N"));
         var services = new ServiceCollection()
             .AddLedger(o => o.ConnectionString = $"Data Source={Path.Combine(directory, "ledger.db")}")
             .AddReports(o => o.OutputDirectory = Path.Combine(directory, "reports"))

@@ -1,0 +1,80 @@
+using AutoResearch.Abstractions.Experiments;
+
+namespace AutoResearch.Testing.Reports;
+
+/// <summary>
+/// Experiment records of the digits-MLP sample campaigns: parameters <c>lr</c>, <c>hidden</c>, <c>activation</c> at their
+/// defaults unless changed, times in minutes from the campaign start, CPU-seconds from the run's length, one image id.
+/// </summary>
+public static class SampleExperiments
+{
+    public const string ImageId = "sha256:0123456789abcdef";
+
+    /// <param name="baseline">Marks the baseline without changing <paramref name="kind"/> (ledgers from before experiment kinds).</param>
+    /// <param name="slotTimes">Record the sandbox slot as held exactly while the run ran.</param>
+    public static ExperimentRecord Create(
+        string campaignId,
+        DateTimeOffset start,
+        int seq,
+        string agent,
+        string proposer,
+        double? objective,
+        double startMin,
+        double endMin,
+        Dictionary<string, string>? changes = null,
+        FailureKind failure = FailureKind.None,
+        string? reason = null,
+        ExperimentStatus? status = null,
+        ExperimentKind kind = ExperimentKind.Proposal,
+        bool baseline = false,
+        string? repeatOf = null,
+        AcceptanceVerdict verdict = AcceptanceVerdict.NotJudged,
+        double? confidence = null,
+        long tokens = 0,
+        string hypothesis = "",
+        string? diff = null,
+        double gpuSeconds = 0,
+        bool slotTimes = false)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal) { ["lr"] = "0.01", ["hidden"] = "64", ["activation"] = "relu" };
+        foreach (var (k, v) in changes ?? [])
+        {
+            parameters[k] = v;
+        }
+
+        var ran = failure != FailureKind.Rejected;
+        return new ExperimentRecord
+        {
+            Id = $"{campaignId}/{agent}/{seq:0000}",
+            CampaignId = campaignId,
+            AgentId = agent,
+            Sequence = seq,
+            ProposerName = proposer,
+            Parameters = parameters,
+            Diff = diff,
+            EditedFiles = diff is null ? [] : new Dictionary<string, string> { ["train.py"] = "# edited\n" },
+            Hypothesis = hypothesis,
+            IsBaseline = baseline || kind == ExperimentKind.Baseline,
+            Kind = kind,
+            RepeatOf = repeatOf,
+            Status = status ?? (failure == FailureKind.None ? ExperimentStatus.Succeeded : ExperimentStatus.Failed),
+            Failure = failure,
+            Reason = reason,
+            Verdict = verdict,
+            Confidence = confidence,
+            Margin = confidence is null ? null : 0.023,
+            ImageId = ran ? ImageId : null,
+            QueuedAt = start.AddMinutes(startMin - 0.5),
+            StartedAt = ran ? start.AddMinutes(startMin) : null,
+            EndedAt = ran ? start.AddMinutes(endMin) : null,
+            SlotStartedAt = ran && slotTimes ? start.AddMinutes(startMin) : null,
+            SlotEndedAt = ran && slotTimes ? start.AddMinutes(endMin) : null,
+            Objective = objective,
+            Attempt = 1,
+            CpuSeconds = ran ? (endMin - startMin) * 60 : 0,
+            GpuSeconds = gpuSeconds,
+            Tokens = tokens,
+            Seed = 1000 + seq,
+        };
+    }
+}
