@@ -27,24 +27,7 @@ internal static class OvernightCampaign
     {
         Name = Name,
         Goal = "Lower the validation loss of the digits MLP overnight.",
-        Benchmark = new BenchmarkSpec
-        {
-            Name = "digits-mlp",
-            Directory = "/srv/benchmarks/digits-mlp",
-            Image = "autoresearch/python:latest",
-            Command = ["python", "train.py"],
-            Files = ["train.py"],
-            Editable = ["train.py"],
-            Parameters =
-            [
-                new ParameterSpec { Name = "lr", Type = ParameterType.Float, Min = 1e-4, Max = 1, Log = true, Default = "0.01" },
-                new ParameterSpec { Name = "hidden", Type = ParameterType.Int, Min = 16, Max = 512, Default = "64" },
-                new ParameterSpec { Name = "activation", Type = ParameterType.Choice, Choices = ["relu", "gelu", "tanh"], Default = "relu" },
-            ],
-            Metric = new MetricSpec { Name = "val_loss", Direction = Direction.Minimize },
-            TimeLimit = TimeSpan.FromMinutes(10),
-            Resources = new ResourceSpec { Cpus = 1 },
-        },
+        Benchmark = SampleExperiments.Benchmark() with { Image = "autoresearch/python:latest", Resources = new ResourceSpec { Cpus = 1 } },
         Agents =
         [
             new AgentSpec { Id = "explorer-1", Role = "explorer", Proposer = "gp", CpuBudgetSeconds = 7200, Seed = 11 },

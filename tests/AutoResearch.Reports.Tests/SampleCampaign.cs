@@ -19,23 +19,8 @@ internal static class SampleCampaign
     public static readonly DateTimeOffset Start = new(2026, 11, 23, 1, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset End = Start.AddMinutes(40);
 
-    public static BenchmarkSpec Benchmark(Direction direction = Direction.Minimize, string metric = "val_loss") => new()
-    {
-        Name = "digits-mlp",
-        Directory = "/srv/benchmarks/digits-mlp",
-        Image = "autoresearch/digits-mlp:latest",
-        Command = ["python", "train.py"],
-        Files = ["train.py"],
-        Editable = ["train.py"],
-        Parameters =
-        [
-            new ParameterSpec { Name = "lr", Type = ParameterType.Float, Min = 1e-4, Max = 1, Log = true, Default = "0.01" },
-            new ParameterSpec { Name = "hidden", Type = ParameterType.Int, Min = 16, Max = 512, Default = "64" },
-            new ParameterSpec { Name = "activation", Type = ParameterType.Choice, Choices = ["relu", "gelu", "tanh"], Default = "relu" },
-        ],
-        Metric = new MetricSpec { Name = metric, Direction = direction },
-        TimeLimit = TimeSpan.FromMinutes(10),
-    };
+    public static BenchmarkSpec Benchmark(Direction direction = Direction.Minimize, string metric = "val_loss") =>
+        SampleExperiments.Benchmark(direction, metric);
 
     public static CampaignSpec Spec(Direction direction = Direction.Minimize, string metric = "val_loss") => new()
     {

@@ -1,4 +1,5 @@
 using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.Testing.Reports;
 
@@ -9,6 +10,25 @@ namespace AutoResearch.Testing.Reports;
 public static class SampleExperiments
 {
     public const string ImageId = "sha256:0123456789abcdef";
+
+    /// <summary>The digits-MLP benchmark the sample experiments ran: <c>lr</c> (log), <c>hidden</c>, <c>activation</c>; 10 min limit.</summary>
+    public static BenchmarkSpec Benchmark(Direction direction = Direction.Minimize, string metric = "val_loss") => new()
+    {
+        Name = "digits-mlp",
+        Directory = "/srv/benchmarks/digits-mlp",
+        Image = "autoresearch/digits-mlp:latest",
+        Command = ["python", "train.py"],
+        Files = ["train.py"],
+        Editable = ["train.py"],
+        Parameters =
+        [
+            new ParameterSpec { Name = "lr", Type = ParameterType.Float, Min = 1e-4, Max = 1, Log = true, Default = "0.01" },
+            new ParameterSpec { Name = "hidden", Type = ParameterType.Int, Min = 16, Max = 512, Default = "64" },
+            new ParameterSpec { Name = "activation", Type = ParameterType.Choice, Choices = ["relu", "gelu", "tanh"], Default = "relu" },
+        ],
+        Metric = new MetricSpec { Name = metric, Direction = direction },
+        TimeLimit = TimeSpan.FromMinutes(10),
+    };
 
     /// <param name="baseline">Marks the baseline without changing <paramref name="kind"/> (ledgers from before experiment kinds).</param>
     /// <param name="slotTimes">Record the sandbox slot as held exactly while the run ran.</param>
