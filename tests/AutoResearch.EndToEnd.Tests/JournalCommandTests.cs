@@ -149,15 +149,7 @@ public sealed partial class JournalCommandTests(ITestOutputHelper output)
             (["note", "no-such-campaign", "hi"], null, null, ["No campaign 'no-such-campaign'", "autoresearch status"]),
         };
 
-        var results = await Task.WhenAll(cases.Select(c => RunAsync(data, c.Stdin, c.User, c.Args)));
-
-        foreach (var (c, (exit, stdout, stderr)) in cases.Zip(results))
-        {
-            var what = string.Join(' ', c.Args.Select(a => a.Length > 40 ? a[..20] + "…" : a));
-            Assert.True(exit == 2, $"{what}: exit {exit}\n{stderr}");
-            Assert.All(c.Expected, e => Assert.True(stderr.Contains(e, StringComparison.Ordinal), $"{what}: '{e}' not in: {stderr}"));
-            Assert.True(stdout.Length == 0, $"{what}: printed {stdout}");
-        }
+        await AssertRefusedAsync(data, cases.Select(c => (c.Args, c.Stdin, c.User, c.Expected)));
         Assert.Equal(before, await SnapshotAsync(data));
     }
 
@@ -175,15 +167,7 @@ public sealed partial class JournalCommandTests(ITestOutputHelper output)
             (["journal", CampaignId, "--after-id", "-1"], ["--after-id must be 0 or more"]),
         };
 
-        var results = await Task.WhenAll(cases.Select(c => RunAsync(data, null, null, c.Args)));
-
-        foreach (var (c, (exit, stdout, stderr)) in cases.Zip(results))
-        {
-            var what = string.Join(' ', c.Args);
-            Assert.True(exit == 2, $"{what}: exit {exit}\n{stderr}");
-            Assert.All(c.Expected, e => Assert.True(stderr.Contains(e, StringComparison.Ordinal), $"{what}: '{e}' not in: {stderr}"));
-            Assert.True(stdout.Length == 0, $"{what}: printed {stdout}");
-        }
+        await AssertRefusedAsync(data, cases.Select(c => (c.Args, (string?)null, (string?)null, c.Expected)));
         Assert.Equal(before, await SnapshotAsync(data));
     }
 
@@ -241,6 +225,20 @@ public sealed partial class JournalCommandTests(ITestOutputHelper output)
     /// Two campaigns in the ledger: <see cref="CampaignId"/> (agents explorer-1 and scout-1, experiments 1–4, the journal
     /// returned) and <see cref="OtherCampaignId"/> (one experiment, one entry).
     /// </summary>
+    /// <summary>Runs every case at once; each must exit 2, print nothing on stdout and name each expected problem on stderr.</summary>
+    private static async Task AssertRefusedAsync(TestData data, IEnumerable<(string[] Args, string? Stdin, string? User, string[] Expected)> cases)
+    {
+        var list = cases.ToList();
+        var results = await Task.WhenAll(list.Select(c => RunAsync(data, c.Stdin, c.User, c.Args)));
+        foreach (var (c, (exit, stdout, stderr)) in list.Zip(results))
+        {
+            var what = string.Join(' ', c.Args.Select(a => a.Length > 40 ? a[..20] + "…" : a));
+            Assert.True(exit == 2, $"{what}: exit {exit}\n{stderr}");
+            Assert.All(c.Expected, e => Assert.True(stderr.Contains(e, StringComparison.Ordinal), $"{what}: '{e}' not in: {stderr}"));
+            Assert.True(stdout.Length == 0, $"{what}: printed {stdout}");
+        }
+    }
+
     private static async Task<List<JournalEntry>> SeedAsync(TestData data, CampaignState state = CampaignState.Completed)
     {
         await data.Ledger.UpsertCampaignAsync(Campaign(CampaignId, state));
