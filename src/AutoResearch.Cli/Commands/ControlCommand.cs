@@ -55,21 +55,20 @@ public static class ControlCommand
         if (action == ControlAction.SetBudget)
         {
             if (budget is null || budget.IsEmpty)
-                return await FailAsync("budget: give at least one of --tokens, --cpu-seconds, --gpu-seconds.", 2);
+                return await LedgerSession.FailAsync("budget: give at least one of --tokens, --cpu-seconds, --gpu-seconds.", 2);
             if (budget.Tokens < 0 || budget.CpuSeconds < 0 || budget.GpuSeconds < 0)
-                return await FailAsync("budget: values must be 0 (no limit) or positive.", 2);
+                return await LedgerSession.FailAsync("budget: values must be 0 (no limit) or positive.", 2);
         }
 
-        using var host = CliHost.BuildStorageOnly(dataDirectory);
-        await host.Services.GetRequiredService<AutoResearch.Ledger.LedgerInitializer>().EnsureCreatedAsync(cancellationToken);
-        var ledger = host.Services.GetRequiredService<ILedger>();
-        var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
+        using var session = await LedgerSession.OpenAsync(dataDirectory, cancellationToken);
+        var ledger = session.Ledger;
+        var campaign = await session.FindCampaignAsync(id, cancellationToken);
         if (campaign is null)
-            return await FailAsync($"No campaign '{id}' in the ledger. Run 'autoresearch status' to list campaigns.", 2);
+            return 2;
         if (agentId is not null && campaign.Spec.Agents.All(a => a.Id != agentId))
-            return await FailAsync($"Campaign '{id}' has no agent '{agentId}'; its agents: {string.Join(", ", campaign.Spec.Agents.Select(a => a.Id))}.", 2);
+            return await LedgerSession.FailAsync($"Campaign '{id}' has no agent '{agentId}'; its agents: {string.Join(", ", campaign.Spec.Agents.Select(a => a.Id))}.", 2);
         if (campaign.State is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed)
-            return await FailAsync($"Campaign '{id}' is {campaign.State.ToString().ToLowerInvariant()}; there is nothing left to control.", 2);
+            return await LedgerSession.FailAsync($"Campaign '{id}' is {campaign.State.ToString().ToLowerInvariant()}; there is nothing left to control.", 2);
 
         var queued = await ledger.EnqueueControlAsync(new ControlRequest
         {
@@ -104,9 +103,4 @@ public static class ControlCommand
 
     private static string Target(string id, string? agentId) => agentId is null ? $"campaign {id}" : $"agent {agentId} of campaign {id}";
 
-    private static async Task<int> FailAsync(string message, int code)
-    {
-        await Console.Error.WriteLineAsync(message);
-        return code;
-    }
 }

@@ -52,21 +52,19 @@ public static class JournalCommand
         foreach (var name in kindNames.SelectMany(k => k.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
         {
             if (!JournalKinds.TryParse(name, out var kind))
-                return await FailAsync($"journal: unknown kind '{name}'; valid kinds: {JournalKinds.ValidNames}.");
+                return await LedgerSession.FailAsync($"journal: unknown kind '{name}'; valid kinds: {JournalKinds.ValidNames}.");
             kinds.Add(kind);
         }
         if (afterId < 0)
-            return await FailAsync($"journal: --after-id must be 0 or more, not {afterId.ToString(CultureInfo.InvariantCulture)}.");
+            return await LedgerSession.FailAsync($"journal: --after-id must be 0 or more, not {afterId.ToString(CultureInfo.InvariantCulture)}.");
         if (author is not null && string.IsNullOrWhiteSpace(author))
-            return await FailAsync("journal: --author must not be empty.");
+            return await LedgerSession.FailAsync("journal: --author must not be empty.");
 
-        using var host = CliHost.BuildStorageOnly(dataDirectory);
-        await host.Services.GetRequiredService<AutoResearch.Ledger.LedgerInitializer>().EnsureCreatedAsync(cancellationToken);
-        var ledger = host.Services.GetRequiredService<ILedger>();
-        var journal = host.Services.GetRequiredService<IJournal>();
-        var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
-        if (campaign is null)
-            return await FailAsync($"No campaign '{id}' in the ledger. Run 'autoresearch status' to list campaigns.");
+        using var session = await LedgerSession.OpenAsync(dataDirectory, cancellationToken);
+        var ledger = session.Ledger;
+        var journal = session.Journal;
+        if (await session.FindCampaignAsync(id, cancellationToken) is null)
+            return 2;
 
         var printer = new JournalPrinter(ledger, json, kinds, author?.Trim());
         var last = afterId;
@@ -96,9 +94,4 @@ public static class JournalCommand
         || (campaign.State is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed
             && (campaign.EndedAt is not { } end || now >= end + EndSettle));
 
-    private static async Task<int> FailAsync(string message)
-    {
-        await Console.Error.WriteLineAsync(message);
-        return 2;
-    }
 }

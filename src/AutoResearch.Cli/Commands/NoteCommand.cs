@@ -49,28 +49,27 @@ public static class NoteCommand
         }
         text = text.Trim();
         if (text.Length == 0)
-            return await FailAsync("note: the text is empty; write something (or '-' to read it from stdin).");
+            return await LedgerSession.FailAsync("note: the text is empty; write something (or '-' to read it from stdin).");
         if (text.Length > MaxLength)
-            return await FailAsync(
+            return await LedgerSession.FailAsync(
                 $"note: the text is {text.Length.ToString(CultureInfo.InvariantCulture)} characters long; the limit is {MaxLength.ToString(CultureInfo.InvariantCulture)}.");
 
         var explicitAuthor = author is not null;
         author = (author ?? DefaultAuthor()).Trim();
         if (author.Length == 0)
-            return await FailAsync("note: --author is empty; give a name.");
+            return await LedgerSession.FailAsync("note: --author is empty; give a name.");
         if (author.Length > MaxAuthorLength || author.Any(char.IsControl))
-            return await FailAsync($"note: the author must be at most {MaxAuthorLength.ToString(CultureInfo.InvariantCulture)} printable characters.");
+            return await LedgerSession.FailAsync($"note: the author must be at most {MaxAuthorLength.ToString(CultureInfo.InvariantCulture)} printable characters.");
         if (string.Equals(author, SystemAuthor, StringComparison.OrdinalIgnoreCase))
-            return await FailAsync($"note: the author '{SystemAuthor}' is reserved for the campaign itself; notes are written by people. Choose another --author.");
+            return await LedgerSession.FailAsync($"note: the author '{SystemAuthor}' is reserved for the campaign itself; notes are written by people. Choose another --author.");
 
-        using var host = CliHost.BuildStorageOnly(dataDirectory);
-        await host.Services.GetRequiredService<AutoResearch.Ledger.LedgerInitializer>().EnsureCreatedAsync(cancellationToken);
-        var ledger = host.Services.GetRequiredService<ILedger>();
-        var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
+        using var session = await LedgerSession.OpenAsync(dataDirectory, cancellationToken);
+        var ledger = session.Ledger;
+        var campaign = await session.FindCampaignAsync(id, cancellationToken);
         if (campaign is null)
-            return await FailAsync($"No campaign '{id}' in the ledger. Run 'autoresearch status' to list campaigns.");
+            return 2;
         if (campaign.Spec.Agents.FirstOrDefault(a => string.Equals(a.Id, author, StringComparison.OrdinalIgnoreCase)) is { } agent)
-            return await FailAsync(
+            return await LedgerSession.FailAsync(
                 $"note: the author '{author}' is an agent of campaign '{id}' ({agent.Id}); people must not write as agents. " +
                 (explicitAuthor ? "Choose another --author." : "$USER names that agent; choose another --author."));
 
@@ -79,11 +78,11 @@ public static class NoteCommand
         {
             var experiment = await FindExperimentAsync(ledger, id, experimentRef.Trim(), cancellationToken);
             if (experiment is null)
-                return await FailAsync($"note: campaign '{id}' has no experiment '{experimentRef}' (give its id or its number, e.g. 12).");
+                return await LedgerSession.FailAsync($"note: campaign '{id}' has no experiment '{experimentRef}' (give its id or its number, e.g. 12).");
             experimentId = experiment.Id;
         }
 
-        var entry = await host.Services.GetRequiredService<IJournal>().AppendAsync(new JournalEntry
+        var entry = await session.Journal.AppendAsync(new JournalEntry
         {
             CampaignId = id,
             Author = author,
@@ -108,9 +107,4 @@ public static class NoteCommand
 
     private static string DefaultAuthor() => Environment.GetEnvironmentVariable("USER") is { } user && !string.IsNullOrWhiteSpace(user) ? user : "person";
 
-    private static async Task<int> FailAsync(string message)
-    {
-        await Console.Error.WriteLineAsync(message);
-        return 2;
-    }
 }

@@ -21,14 +21,10 @@ public static class ReportCommand
 
     public static async Task<int> ExecuteAsync(string id, string format, FileInfo? output, string? dataDirectory, CancellationToken cancellationToken)
     {
-        using var host = CliHost.BuildStorageOnly(dataDirectory);
-        await host.Services.GetRequiredService<AutoResearch.Ledger.LedgerInitializer>().EnsureCreatedAsync(cancellationToken);
-        if (await host.Services.GetRequiredService<ILedger>().GetCampaignAsync(id, cancellationToken) is null)
-        {
-            await Console.Error.WriteLineAsync($"No campaign '{id}' in the ledger. Run 'autoresearch status' to list campaigns.");
+        using var session = await LedgerSession.OpenAsync(dataDirectory, cancellationToken);
+        if (await session.FindCampaignAsync(id, cancellationToken) is null)
             return 2;
-        }
-        var files = await host.Services.GetRequiredService<IReportWriter>().WriteAsync(id, AutoResearch.Abstractions.Reports.ReportTrigger.OnDemand, cancellationToken);
+        var files = await session.Services.GetRequiredService<IReportWriter>().WriteAsync(id, AutoResearch.Abstractions.Reports.ReportTrigger.OnDemand, cancellationToken);
         var chosen = format == "html" ? files.Html : files.Markdown;
         if (output is not null)
         {

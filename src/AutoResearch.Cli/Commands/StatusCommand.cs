@@ -24,10 +24,9 @@ public static class StatusCommand
 
     public static async Task<int> ExecuteAsync(string? id, bool json, string? dataDirectory, CancellationToken cancellationToken)
     {
-        using var host = CliHost.BuildStorageOnly(dataDirectory);
-        await host.Services.GetRequiredService<AutoResearch.Ledger.LedgerInitializer>().EnsureCreatedAsync(cancellationToken);
-        var ledger = host.Services.GetRequiredService<ILedger>();
-        var slots = host.Services.GetRequiredService<IConfiguration>().GetValue($"{FleetOptions.Section}:Slots", Environment.ProcessorCount);
+        using var session = await LedgerSession.OpenAsync(dataDirectory, cancellationToken);
+        var ledger = session.Ledger;
+        var slots = session.Services.GetRequiredService<IConfiguration>().GetValue($"{FleetOptions.Section}:Slots", Environment.ProcessorCount);
 
         if (id is null)
         {
@@ -48,12 +47,9 @@ public static class StatusCommand
             return 0;
         }
 
-        var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
+        var campaign = await session.FindCampaignAsync(id, cancellationToken);
         if (campaign is null)
-        {
-            await Console.Error.WriteLineAsync($"No campaign '{id}' in the ledger. Run 'autoresearch status' to list campaigns.");
             return 2;
-        }
         var experiments = await ledger.GetExperimentsAsync(id, cancellationToken);
         var leaderboard = await ledger.GetLeaderboardAsync(id, cancellationToken);
         var status = LedgerCampaignStatus.From(campaign, experiments, campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, slots) : slots, leaderboard);
