@@ -3,7 +3,7 @@
 #   ./build.sh demo    install what is missing, build images and code, run campaigns/demo.yaml (--json summary)
 #   ./build.sh test    install what is missing (Docker, Chromium), build images and code, run every test
 #   ./build.sh images  build (or reuse cached) sandbox images only
-#   ./build.sh serve   the web console (not built yet)
+#   ./build.sh serve   install what is missing, build images and code, serve the web console on http://127.0.0.1:5080
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -58,7 +58,10 @@ case "$target" in
       --logger "console;verbosity=normal" --logger "trx" --results-directory TestResults "$@"
     ;;
   serve)
-    echo "The web console is not built yet: it arrives with the web console issue. Use './build.sh demo' or 'autoresearch run'." >&2
+    images
+    build
+    say "web console on ${URLS:-http://127.0.0.1:5080} (data in ${AUTORESEARCH_DATA:-./.autoresearch}); sign in with the admin password"
+    dotnet run --project src/AutoResearch.Cli -c "$CONFIG" --no-build -- serve --urls "${URLS:-http://127.0.0.1:5080}" "$@"
     ;;
   help|-h|--help)
     sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'

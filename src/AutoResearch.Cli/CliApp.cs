@@ -26,6 +26,7 @@ public static class CliApp
             ControlCommand.Create(ControlAction.SetBudget, data),
             JournalCommand.Create(data),
             NoteCommand.Create(data),
+            ServeCommand.Create(data),
         };
     }
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
-using Microsoft.Extensions.DependencyInjection;
+using AutoResearch.Host.Operations;
 
 namespace AutoResearch.Cli.Commands;
 
@@ -52,25 +52,18 @@ public static class ControlCommand
     public static async Task<int> ExecuteAsync(
         ControlAction action, string id, string? agentId, string? reason, BudgetChange? budget, TimeSpan wait, string? dataDirectory, CancellationToken cancellationToken)
     {
-        if (action == ControlAction.SetBudget)
-        {
-            if (budget is null || budget.IsEmpty)
-                return await LedgerSession.FailAsync("budget: give at least one of --tokens, --cpu-seconds, --gpu-seconds.", 2);
-            if (budget.Tokens < 0 || budget.CpuSeconds < 0 || budget.GpuSeconds < 0)
-                return await LedgerSession.FailAsync("budget: values must be 0 (no limit) or positive.", 2);
-        }
+        if (action == ControlAction.SetBudget && ControlRules.WhyNotBudget(budget) is { } badBudget)
+            return await LedgerSession.FailAsync($"budget: {badBudget} (--tokens, --cpu-seconds, --gpu-seconds).", 2);
 
         using var session = await LedgerSession.OpenAsync(dataDirectory, cancellationToken);
         var ledger = session.Ledger;
         var campaign = await session.FindCampaignAsync(id, cancellationToken);
         if (campaign is null)
             return 2;
-        if (agentId is not null && campaign.Spec.Agents.All(a => a.Id != agentId))
-            return await LedgerSession.FailAsync($"Campaign '{id}' has no agent '{agentId}'; its agents: {string.Join(", ", campaign.Spec.Agents.Select(a => a.Id))}.", 2);
-        if (campaign.State is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed)
-            return await LedgerSession.FailAsync($"Campaign '{id}' is {campaign.State.ToString().ToLowerInvariant()}; there is nothing left to control.", 2);
+        if (ControlRules.WhyNotControllable(campaign, agentId) is { } refused)
+            return await LedgerSession.FailAsync(refused, 2);
 
-        var queued = await ledger.EnqueueControlAsync(new ControlRequest
+        var current = await ControlQueue.EnqueueAndWaitAsync(ledger, new ControlRequest
         {
             CampaignId = id,
             AgentId = agentId,
@@ -79,24 +72,16 @@ public static class ControlCommand
             Reason = reason ?? "",
             RequestedBy = $"cli ({Environment.UserName})",
             RequestedAt = DateTimeOffset.UtcNow,
-        }, cancellationToken);
-
-        var until = DateTimeOffset.UtcNow + wait;
-        while (true)
+        }, wait, cancellationToken);
+        if (current.AppliedAt is not null)
         {
-            var current = await ledger.GetControlAsync(queued.Id, cancellationToken);
-            if (current?.AppliedAt is not null)
-            {
-                var refused = current.Outcome?.StartsWith("refused", StringComparison.Ordinal) == true;
-                await (refused ? Console.Error : Console.Out).WriteLineAsync($"{Target(id, agentId)}: {current.Outcome}");
-                return refused ? 1 : 0;
-            }
-            if (DateTimeOffset.UtcNow >= until) break;
-            await Task.Delay(250, cancellationToken);
+            var refusedByHost = ControlRules.IsRefused(current);
+            await (refusedByHost ? Console.Error : Console.Out).WriteLineAsync($"{Target(id, agentId)}: {current.Outcome}");
+            return refusedByHost ? 1 : 0;
         }
         var seconds = wait.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture);
         await Console.Out.WriteLineAsync(
-            $"{Target(id, agentId)}: request #{queued.Id} queued; no running host applied it within {seconds} s. " +
+            $"{Target(id, agentId)}: request #{current.Id} queued; no running host applied it within {seconds} s. " +
             "It is applied when the campaign runs again ('autoresearch run' with its campaign file resumes it).");
         return 3;
     }

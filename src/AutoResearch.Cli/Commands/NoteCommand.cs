@@ -3,7 +3,7 @@ using System.Globalization;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Ports;
-using Microsoft.Extensions.DependencyInjection;
+using AutoResearch.Host.Operations;
 
 namespace AutoResearch.Cli.Commands;
 
@@ -13,15 +13,6 @@ namespace AutoResearch.Cli.Commands;
 /// </summary>
 public static class NoteCommand
 {
-    /// <summary>The longest note, in characters (after trimming).</summary>
-    public const int MaxLength = 8000;
-
-    /// <summary>The longest author name, in characters.</summary>
-    public const int MaxAuthorLength = 100;
-
-    /// <summary>The author the campaign itself writes as.</summary>
-    public const string SystemAuthor = "system";
-
     public static Command Create(Option<string?> data)
     {
         var id = new Argument<string>("campaign") { Description = "Campaign id (see 'autoresearch status')." };
@@ -48,35 +39,29 @@ public static class NoteCommand
             text = await Console.In.ReadToEndAsync(cancellationToken);
         }
         text = text.Trim();
-        if (text.Length == 0)
-            return await LedgerSession.FailAsync("note: the text is empty; write something (or '-' to read it from stdin).");
-        if (text.Length > MaxLength)
-            return await LedgerSession.FailAsync(
-                $"note: the text is {text.Length.ToString(CultureInfo.InvariantCulture)} characters long; the limit is {MaxLength.ToString(CultureInfo.InvariantCulture)}.");
+        if (NoteRules.WhyNotText(text) is { } badText)
+            return await LedgerSession.FailAsync($"note: {badText}" + (text.Length == 0 ? "; write something (or '-' to read it from stdin)." : "."));
 
         var explicitAuthor = author is not null;
         author = (author ?? DefaultAuthor()).Trim();
         if (author.Length == 0)
             return await LedgerSession.FailAsync("note: --author is empty; give a name.");
-        if (author.Length > MaxAuthorLength || author.Any(char.IsControl))
-            return await LedgerSession.FailAsync($"note: the author must be at most {MaxAuthorLength.ToString(CultureInfo.InvariantCulture)} printable characters.");
-        if (string.Equals(author, SystemAuthor, StringComparison.OrdinalIgnoreCase))
-            return await LedgerSession.FailAsync($"note: the author '{SystemAuthor}' is reserved for the campaign itself; notes are written by people. Choose another --author.");
 
         using var session = await LedgerSession.OpenAsync(dataDirectory, cancellationToken);
         var ledger = session.Ledger;
         var campaign = await session.FindCampaignAsync(id, cancellationToken);
         if (campaign is null)
             return 2;
-        if (campaign.Spec.Agents.FirstOrDefault(a => string.Equals(a.Id, author, StringComparison.OrdinalIgnoreCase)) is { } agent)
-            return await LedgerSession.FailAsync(
-                $"note: the author '{author}' is an agent of campaign '{id}' ({agent.Id}); people must not write as agents. " +
-                (explicitAuthor ? "Choose another --author." : "$USER names that agent; choose another --author."));
+        if (NoteRules.WhyNotAuthor(author, campaign.Spec, id) is { } badAuthor)
+            return await LedgerSession.FailAsync($"note: {badAuthor}. " +
+                (explicitAuthor || !campaign.Spec.Agents.Any(a => string.Equals(a.Id, author, StringComparison.OrdinalIgnoreCase))
+                    ? "Choose another --author."
+                    : "$USER names that agent; choose another --author."));
 
         string? experimentId = null;
         if (experimentRef is not null)
         {
-            var experiment = await FindExperimentAsync(ledger, id, experimentRef.Trim(), cancellationToken);
+            var experiment = await ExperimentLookup.FindAsync(ledger, id, experimentRef, cancellationToken);
             if (experiment is null)
                 return await LedgerSession.FailAsync($"note: campaign '{id}' has no experiment '{experimentRef}' (give its id or its number, e.g. 12).");
             experimentId = experiment.Id;
@@ -93,16 +78,6 @@ public static class NoteCommand
         }, cancellationToken);
         await Console.Out.WriteLineAsync(entry.Id.ToString(CultureInfo.InvariantCulture));
         return 0;
-    }
-
-    /// <summary>The experiment with this id in this campaign, or with this number (<c>12</c>, <c>#12</c>); null when there is none.</summary>
-    private static async Task<ExperimentRecord?> FindExperimentAsync(ILedger ledger, string campaignId, string reference, CancellationToken cancellationToken)
-    {
-        if (reference.Length == 0) return null;
-        var byId = await ledger.GetExperimentAsync(reference, cancellationToken);
-        if (byId is not null) return byId.CampaignId == campaignId ? byId : null;
-        if (!int.TryParse(reference.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)) return null;
-        return (await ledger.GetExperimentsAsync(campaignId, cancellationToken)).FirstOrDefault(e => e.Sequence == sequence);
     }
 
     private static string DefaultAuthor() => Environment.GetEnvironmentVariable("USER") is { } user && !string.IsNullOrWhiteSpace(user) ? user : "person";

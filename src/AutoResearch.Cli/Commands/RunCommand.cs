@@ -5,6 +5,7 @@ using AutoResearch.Abstractions.Grains;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Cli.Display;
 using AutoResearch.Harness;
+using AutoResearch.Host.Operations;
 using AutoResearch.Reports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

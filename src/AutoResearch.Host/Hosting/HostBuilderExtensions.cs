@@ -47,6 +47,7 @@ public static class HostBuilderExtensions
             .MinimumLevel.Information()
             .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .WriteTo.Console(restrictedToMinimumLevel: consoleLevel, standardErrorFromLevel: LogEventLevel.Verbose)
             .WriteTo.File(new CompactJsonFormatter(), Path.Combine(options.LogsDirectory, "autoresearch-.json"), rollingInterval: RollingInterval.Day));

@@ -3,7 +3,7 @@ using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
 
-namespace AutoResearch.Cli.Commands;
+namespace AutoResearch.Host.Operations;
 
 /// <summary>Chooses the campaign id for <c>run</c>: resume the unfinished campaign of the same name, or start a new one.</summary>
 public static class CampaignIds

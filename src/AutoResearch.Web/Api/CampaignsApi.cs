@@ -1,0 +1,144 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using AutoResearch.Web.Campaigns;
+using AutoResearch.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace AutoResearch.Web.Api;
+
+/// <summary>
+/// <c>/api/campaigns</c>: the JSON API behind every console page, with the CLI's operations (run, status, journal, note,
+/// pause/resume/stop/budget, report) plus the live event stream.
+/// </summary>
+public static class CampaignsApi
+{
+    public static IEndpointRouteBuilder MapCampaignsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Campaigns").RequireAntiforgeryForCookies();
+
+        api.MapGet("/catalog", (CampaignCatalog catalog) => TypedResults.Ok(new CatalogView(catalog.Benchmarks(), catalog.Roles(), catalog.ModelEndpoints())))
+            .WithSummary("Benchmarks, agent roles and model endpoint names a new campaign can use");
+
+        var campaigns = api.MapGroup("/campaigns");
+        campaigns.MapGet("/", async (ConsoleCampaigns console, CancellationToken ct) => TypedResults.Ok(await console.ListAsync(ct)))
+            .WithSummary("Campaigns, newest first, with state and best so far");
+
+        campaigns.MapPost("/", async Task<Results<Created<CampaignDetail>, ValidationProblem>> (CampaignForm form, ConsoleCampaigns console, CancellationToken ct) =>
+        {
+            var started = await console.StartAsync(form, ct);
+            if (!started.Ok) return TypedResults.ValidationProblem(started.Problems!.ToCamelCase(), title: "The campaign is not valid");
+            return TypedResults.Created($"/api/campaigns/{started.Value}", await console.GetAsync(started.Value!, ct));
+        }).WithSummary("Validate a campaign, write its campaign file and start it");
+
+        campaigns.MapGet("/{id}", async Task<Results<Ok<CampaignDetail>, NotFound<ProblemDetails>>> (string id, ConsoleCampaigns console, CancellationToken ct) =>
+            await console.GetAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : NotFoundCampaign(id))
+            .WithSummary("A campaign's live state: agents and budgets, running experiments, best-so-far series");
+
+        campaigns.MapGet("/{id}/events", (string id, ConsoleCampaigns console, IOptions<ConsoleOptions> options, CancellationToken ct) =>
+            TypedResults.ServerSentEvents(Watch(id, console, options.Value.LiveInterval, ct)))
+            .WithSummary("Server-sent events: a 'status' event with the campaign's state whenever it changes");
+
+        campaigns.MapPost("/{id}/resume-here", async Task<Results<Ok<CampaignDetail>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> (string id, ConsoleCampaigns console, CancellationToken ct) =>
+        {
+            var outcome = await console.ResumeHereAsync(id, ct);
+            if (outcome.NotFound) return NotFoundCampaign(id);
+            if (outcome.Conflict is { } why) return TypedResults.Conflict(Problem(StatusCodes.Status409Conflict, "Cannot resume", why));
+            return TypedResults.Ok((await console.GetAsync(id, ct))!);
+        }).WithSummary("Run an unfinished campaign (left by a stopped console or CLI) on this server");
+
+        campaigns.MapGet("/{id}/experiments", async Task<Results<Ok<IReadOnlyList<ExperimentSummary>>, NotFound<ProblemDetails>>> (string id, ConsoleCampaigns console, CancellationToken ct) =>
+            await console.ExperimentsAsync(id, ct) is { } list ? TypedResults.Ok(list) : NotFoundCampaign(id))
+            .WithSummary("Every experiment of a campaign, in the order proposed");
+
+        campaigns.MapGet("/{id}/experiments/{sequence:int}", async Task<Results<Ok<ExperimentDetail>, NotFound<ProblemDetails>>> (string id, int sequence, ConsoleCampaigns console, CancellationToken ct) =>
+            await console.ExperimentAsync(id, sequence, ct) is { } detail
+                ? TypedResults.Ok(detail)
+                : TypedResults.NotFound(Problem(StatusCodes.Status404NotFound, "No such experiment", $"Campaign '{id}' has no experiment number {sequence}.")))
+            .WithSummary("One experiment: parameters or diff, log head and tail, metric curve, sandbox limits, status reason");
+
+        campaigns.MapGet("/{id}/journal", async Task<Results<Ok<IReadOnlyList<JournalItem>>, NotFound<ProblemDetails>>> (string id, long? afterId, ConsoleCampaigns console, CancellationToken ct) =>
+            await console.JournalAsync(id, Math.Max(0, afterId ?? 0), ct) is { } list ? TypedResults.Ok(list) : NotFoundCampaign(id))
+            .WithSummary("The shared journal, oldest first (afterId: only newer entries)");
+
+        campaigns.MapPost("/{id}/journal", async Task<Results<Created<JournalItem>, ValidationProblem, NotFound<ProblemDetails>>> (string id, NoteRequest note, HttpContext http, ConsoleCampaigns console, CancellationToken ct) =>
+        {
+            var outcome = await console.AddNoteAsync(id, note, SignedInAs(http), ct);
+            if (outcome.NotFound) return NotFoundCampaign(id);
+            if (!outcome.Ok) return TypedResults.ValidationProblem(outcome.Problems!.ToCamelCase(), title: "The note is not valid");
+            return TypedResults.Created($"/api/campaigns/{id}/journal?afterId={outcome.Value!.Id - 1}", outcome.Value);
+        }).WithSummary("Add a person's note to the journal (agents read it too)");
+
+        campaigns.MapPost("/{id}/controls", async Task<Results<Ok<ControlResult>, Accepted<ControlResult>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> (string id, ControlBody body, HttpContext http, ConsoleCampaigns console, CancellationToken ct) =>
+        {
+            var outcome = await console.ControlAsync(id, body, SignedInAs(http), ct);
+            if (outcome.NotFound) return NotFoundCampaign(id);
+            if (outcome.Conflict is { } why) return TypedResults.Conflict(Problem(StatusCodes.Status409Conflict, "Nothing to control", why));
+            if (!outcome.Ok) return TypedResults.ValidationProblem(outcome.Problems!.ToCamelCase(), title: "The control request is not valid");
+            return outcome.Value!.Status switch
+            {
+                "queued" => TypedResults.Accepted($"/api/campaigns/{id}", outcome.Value),
+                "refused" => TypedResults.Conflict(Problem(StatusCodes.Status409Conflict, "Refused", outcome.Value.Outcome)),
+                _ => TypedResults.Ok(outcome.Value),
+            };
+        }).WithSummary("Pause, resume or stop the campaign or one agent, or change a budget (action: pause|resume|stop|budget)");
+
+        campaigns.MapGet("/{id}/reports", async Task<Results<Ok<IReadOnlyList<ReportItem>>, NotFound<ProblemDetails>>> (string id, ConsoleCampaigns console, CancellationToken ct) =>
+            await console.ReportsAsync(id, ct) is { } list ? TypedResults.Ok(list) : NotFoundCampaign(id))
+            .WithSummary("Every report written for the campaign, newest first");
+
+        campaigns.MapPost("/{id}/reports", async Task<Results<Created<ReportItem>, NotFound<ProblemDetails>>> (string id, ConsoleCampaigns console, CancellationToken ct) =>
+        {
+            var outcome = await console.WriteReportAsync(id, ct);
+            return outcome.NotFound ? NotFoundCampaign(id) : TypedResults.Created(outcome.Value!.HtmlUrl, outcome.Value);
+        }).WithSummary("Write a report now (kept in the history with the scheduled and final ones)");
+
+        campaigns.MapGet("/{id}/reports/{name}/{format}", async Task<Results<PhysicalFileHttpResult, NotFound<ProblemDetails>>> (string id, string name, string format, HttpContext http, ConsoleCampaigns console, CancellationToken ct) =>
+        {
+            if (await console.ReportFileAsync(id, name, format, ct) is not { } file || !File.Exists(file))
+                return TypedResults.NotFound(Problem(StatusCodes.Status404NotFound, "No such report", $"Campaign '{id}' has no report '{name}' as '{format}' (html or md)."));
+            // The report is self-contained: it may show its own inline styles and data: images, and run nothing.
+            http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+            return TypedResults.PhysicalFile(file, format == "html" ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8");
+        }).WithSummary("A report's rendered HTML or its Markdown ('latest' names the newest)");
+
+        return app;
+    }
+
+    /// <summary>The name notes and control requests are recorded under: the token's name, or the admin.</summary>
+    public static string SignedInAs(HttpContext http) => http.User.Identity?.Name ?? ConsoleAuth.AdminName;
+
+    private static async IAsyncEnumerable<SseItem<CampaignDetail>> Watch(string id, ConsoleCampaigns console, TimeSpan interval, [EnumeratorCancellation] CancellationToken ct)
+    {
+        string? last = null;
+        var quietSince = DateTime.UtcNow;
+        while (!ct.IsCancellationRequested)
+        {
+            var detail = await console.GetAsync(id, ct);
+            if (detail is null) yield break;
+            // Compare without the clock so that an unchanged campaign sends nothing but a keep-alive now and then.
+            var fingerprint = JsonSerializer.Serialize(detail with { Now = default });
+            if (fingerprint != last || DateTime.UtcNow - quietSince > TimeSpan.FromSeconds(15))
+            {
+                last = fingerprint;
+                quietSince = DateTime.UtcNow;
+                yield return new SseItem<CampaignDetail>(detail, "status");
+            }
+            try
+            {
+                await Task.Delay(interval, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static NotFound<ProblemDetails> NotFoundCampaign(string id) =>
+        TypedResults.NotFound(Problem(StatusCodes.Status404NotFound, "No such campaign", $"No campaign '{id}' in the ledger; GET /api/campaigns lists them."));
+
+    private static ProblemDetails Problem(int status, string title, string? detail) => new() { Status = status, Title = title, Detail = detail };
+}

@@ -1,0 +1,3 @@
+namespace AutoResearch.Web.Api;
+
+public sealed record HealthView(string Status);

@@ -1,0 +1,246 @@
+// AutoResearch console: live campaign view (server-sent events), local times, and small form helpers. No dependencies.
+(function () {
+  "use strict";
+  var SVG = "http://www.w3.org/2000/svg";
+  var PALETTE = ["#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2", "#be185d", "#4d7c0f"];
+
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function svg(tag, attrs, text) {
+    var e = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined) e.textContent = String(text);
+    return e;
+  }
+  function num(v) { return v === null || v === undefined ? "–" : Number(v).toPrecision(5).replace(/\.?0+$/, "").replace(/\.?0+e/, "e"); }
+  function dur(s) {
+    if (s === null || s === undefined) return "–";
+    if (s < 60) return s.toFixed(1) + " s";
+    if (s < 3600) return Math.floor(s / 60) + " min " + Math.floor(s % 60) + " s";
+    return (s / 3600).toFixed(1) + " h";
+  }
+  function localTime(iso) {
+    var d = new Date(iso);
+    return isNaN(d) ? "–" : d.toLocaleString(undefined, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  }
+
+  // Times: UTC on the server, the viewer's own zone here.
+  function localiseTimes(root) {
+    (root || document).querySelectorAll("time[datetime]").forEach(function (t) {
+      if (t.getAttribute("datetime")) { t.title = t.getAttribute("datetime"); t.textContent = localTime(t.getAttribute("datetime")); }
+    });
+  }
+
+  // Budget bar: used against limit (no limit: just the amount used).
+  function bar(label, used, limit, format) {
+    var wrap = el("div", { "class": "bar", "data-budget": label });
+    var caption = el("div", { "class": "caption" });
+    caption.appendChild(el("span", null, label));
+    caption.appendChild(el("span", null, limit > 0 ? format(used) + " / " + format(limit) : format(used) + " (no limit)"));
+    wrap.appendChild(caption);
+    var track = el("div", { "class": "track" });
+    var fill = el("div", { "class": "fill" });
+    var share = limit > 0 ? Math.min(1, used / limit) : 0;
+    fill.style.width = (share * 100).toFixed(1) + "%";
+    if (share >= 1) fill.classList.add("full"); else if (share >= 0.8) fill.classList.add("high");
+    track.appendChild(fill);
+    wrap.appendChild(track);
+    return wrap;
+  }
+  function hours(s) { return (s / 3600).toFixed(2) + " h"; }
+  function tokens(t) { return t >= 10000 ? (t / 1000).toFixed(0) + "k" : String(t); }
+
+  function fillRows(tbody, rows, build) {
+    tbody.textContent = "";
+    rows.forEach(function (r) { tbody.appendChild(build(r)); });
+    if (rows.length === 0) {
+      var tr = el("tr"); var td = el("td", { colspan: "12", "class": "muted" }, "None.");
+      tr.appendChild(td); tbody.appendChild(tr);
+    }
+  }
+  function cell(tr, text, cls) { var td = el("td", cls ? { "class": cls } : null, text); tr.appendChild(td); return td; }
+  function link(href, text) { return el("a", { href: href }, text); }
+  function stateBadge(state) { return el("span", { "class": "state state-" + String(state).toLowerCase() }, state); }
+
+  function drawChart(node, d) {
+    node.textContent = "";
+    var W = 640, H = 260, L = 58, R = 12, T = 14, B = 30;
+    var pts = d.points || [], bests = d.bests || [];
+    var values = pts.map(function (p) { return p.value; }).concat(bests.map(function (b) { return b.value; }));
+    if (values.length === 0) {
+      node.appendChild(svg("text", { x: W / 2, y: H / 2, "text-anchor": "middle", "class": "axis" }, "No finished experiment yet"));
+      return;
+    }
+    var xmax = Math.max(1, Math.max.apply(null, pts.map(function (p) { return p.minutes; }).concat(bests.map(function (b) { return b.minutes; }))));
+    var ymin = Math.min.apply(null, values), ymax = Math.max.apply(null, values);
+    if (ymax - ymin < 1e-12) { ymin -= 1; ymax += 1; }
+    var pad = (ymax - ymin) * 0.06; ymin -= pad; ymax += pad;
+    function X(m) { return L + m / xmax * (W - L - R); }
+    function Y(v) { return T + (1 - (v - ymin) / (ymax - ymin)) * (H - T - B); }
+    node.appendChild(svg("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: "#cbd5e1" }));
+    node.appendChild(svg("line", { x1: L, y1: T, x2: L, y2: H - B, stroke: "#cbd5e1" }));
+    for (var i = 0; i <= 4; i++) {
+      var v = ymin + (ymax - ymin) * i / 4;
+      node.appendChild(svg("text", { x: L - 6, y: Y(v) + 4, "text-anchor": "end", "class": "axis" }, num(v)));
+      node.appendChild(svg("line", { x1: L, y1: Y(v), x2: W - R, y2: Y(v), stroke: "#f1f5f9" }));
+    }
+    node.appendChild(svg("text", { x: W - R, y: H - 8, "text-anchor": "end", "class": "axis" }, xmax.toFixed(1) + " min"));
+    node.appendChild(svg("text", { x: L, y: H - 8, "class": "axis" }, "0"));
+    var agents = (d.agents || []).map(function (a) { return a.id; });
+    pts.forEach(function (p) {
+      var colour = PALETTE[Math.max(0, agents.indexOf(p.agent)) % PALETTE.length];
+      var c = svg("circle", { cx: X(p.minutes), cy: Y(p.value), r: 3.5, fill: colour, "fill-opacity": "0.55", "data-sequence": p.sequence });
+      c.appendChild(svg("title", {}, "#" + p.sequence + " " + p.agent + ": " + num(p.value)));
+      node.appendChild(c);
+    });
+    if (bests.length > 0) {
+      var path = "", last = null;
+      bests.forEach(function (b) {
+        path += (last === null ? "M" : " H" + X(b.minutes).toFixed(1) + " V") + (last === null ? X(b.minutes).toFixed(1) + "," + Y(b.value).toFixed(1) : Y(b.value).toFixed(1));
+        last = b;
+      });
+      var endX = X(Math.max(last.minutes, pts.length ? pts[pts.length - 1].minutes : last.minutes));
+      path += " H" + endX.toFixed(1);
+      node.appendChild(svg("path", { d: path, fill: "none", stroke: "#111827", "stroke-width": 2, "class": "best-line" }));
+    }
+    agents.forEach(function (a, i) {
+      node.appendChild(svg("circle", { cx: L + 10 + i * 110, cy: T + 2, r: 4, fill: PALETTE[i % PALETTE.length] }));
+      node.appendChild(svg("text", { x: L + 18 + i * 110, y: T + 6, "class": "legend" }, a));
+    });
+  }
+
+  function render(root, d) {
+    var c = d.campaign, id = c.id;
+    function bind(name, value) { root.querySelectorAll('[data-bind="' + name + '"]').forEach(function (n) { n.textContent = value; }); }
+    var stateNode = root.querySelector('[data-bind="state"]');
+    if (stateNode) { stateNode.textContent = c.state; stateNode.className = "state state-" + c.state.toLowerCase(); }
+    bind("best", num(c.best));
+    bind("bestInfo", c.bestSequence ? "#" + c.bestSequence + (d.bestRuns > 1 ? " · mean of " + d.bestRuns + " runs" : "") + (d.bestConfidence !== null && d.bestConfidence !== undefined ? " · confidence " + Math.round(d.bestConfidence * 100) + "%" : "") : "");
+    bind("baseline", num(c.baseline));
+    bind("noise", d.noiseStdDev !== null && d.noiseStdDev !== undefined ? "noise ± " + num(d.noiseStdDev) : "");
+    bind("progress", c.finished + "/" + c.maxExperiments);
+    bind("outcomes", d.succeeded + " ok · " + d.failed + " failed · " + d.pruned + " stopped early");
+    bind("reason", d.reason || "");
+    bind("runningCount", d.running.length ? "(" + d.running.length + ")" : "");
+    var deadline = root.querySelector('[data-bind="deadline"]');
+    if (deadline && c.deadline) deadline.textContent = localTime(c.deadline);
+    root.dataset.deadline = c.deadline || "";
+    root.dataset.live = (c.state === "Running" || c.state === "Paused") ? "1" : "";
+
+    var budget = root.querySelector("#campaign-budget");
+    if (budget) {
+      budget.textContent = "";
+      var b = d.budget;
+      budget.appendChild(bar("GPU", b.gpuSecondsUsed, b.gpuSeconds, hours));
+      budget.appendChild(bar("CPU", b.cpuSecondsUsed, b.cpuSeconds, hours));
+      budget.appendChild(bar("Tokens", b.tokensUsed, b.tokens, tokens));
+    }
+
+    fillRows(root.querySelector("#agents tbody"), d.agents, function (a) {
+      var tr = el("tr", { "data-agent": a.id });
+      var name = cell(tr, a.id); name.appendChild(el("div", { "class": "muted" }, a.role + " · " + (a.model || a.proposer)));
+      cell(tr, "").appendChild(stateBadge(a.state));
+      var doing = cell(tr, a.activity || "");
+      if (a.modelProblem) doing.appendChild(el("div", { "class": "field-error" }, a.modelProblem));
+      cell(tr, a.experiments + (a.inFlight ? " (+" + a.inFlight + ")" : ""), "num");
+      cell(tr, num(a.best), "num");
+      var budgets = cell(tr, "");
+      budgets.appendChild(bar("GPU", a.gpuSecondsUsed, a.gpuBudgetSeconds, hours));
+      budgets.appendChild(bar("CPU", a.cpuSecondsUsed, a.cpuBudgetSeconds, hours));
+      if (a.tokenBudget > 0 || a.tokensUsed > 0) budgets.appendChild(bar("Tokens", a.tokensUsed, a.tokenBudget, tokens));
+      return tr;
+    });
+
+    var now = Date.parse(d.now);
+    fillRows(root.querySelector("#running tbody"), d.running, function (e) {
+      var tr = el("tr", { "data-sequence": e.sequence });
+      cell(tr, "").appendChild(link("/campaigns/" + encodeURIComponent(id) + "/experiments/" + e.sequence, "#" + e.sequence));
+      cell(tr, e.agent); cell(tr, e.kind); cell(tr, "").appendChild(stateBadge(e.status));
+      var elapsed = cell(tr, e.startedAt ? dur((now - Date.parse(e.startedAt)) / 1000) : "waiting for a slot", "num");
+      if (e.startedAt) { elapsed.dataset.since = e.startedAt; elapsed.dataset.offset = String(Date.now() - now); }
+      cell(tr, e.hypothesis || Object.keys(e.parameters || {}).map(function (k) { return k + "=" + e.parameters[k]; }).join(", "));
+      return tr;
+    });
+
+    fillRows(root.querySelector("#recent tbody"), d.recent, function (e) {
+      var tr = el("tr", { "data-sequence": e.sequence });
+      cell(tr, "").appendChild(link("/campaigns/" + encodeURIComponent(id) + "/experiments/" + e.sequence, "#" + e.sequence));
+      cell(tr, e.agent); cell(tr, e.kind); cell(tr, "").appendChild(stateBadge(e.status));
+      cell(tr, num(e.objective), "num" + (e.sequence === c.bestSequence ? " best" : ""));
+      cell(tr, e.verdict === "None" ? "" : e.verdict);
+      cell(tr, dur(e.seconds), "num");
+      cell(tr, e.reason || "");
+      return tr;
+    });
+
+    var chart = root.querySelector("#best-chart");
+    if (chart) drawChart(chart, d);
+  }
+
+  function tick(root) {
+    root.querySelectorAll("[data-since]").forEach(function (n) {
+      n.textContent = dur((Date.now() - Number(n.dataset.offset || 0) - Date.parse(n.dataset.since)) / 1000);
+    });
+    var remaining = root.querySelector('[data-bind="remaining"]');
+    if (remaining && root.dataset.deadline) {
+      var left = (Date.parse(root.dataset.deadline) - Date.now()) / 1000;
+      remaining.textContent = root.dataset.live ? (left > 0 ? dur(left) + " left" : "deadline passed") : "";
+    }
+  }
+
+  function live(root) {
+    var initial = document.getElementById("initial-state");
+    if (initial) render(root, JSON.parse(initial.textContent));
+    setInterval(function () { tick(root); }, 1000);
+    tick(root);
+    if (!window.EventSource) return;
+    var source = new EventSource(root.dataset.events);
+    source.addEventListener("status", function (message) {
+      render(root, JSON.parse(message.data));
+      root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);
+      tick(root);
+    });
+    source.onerror = function () { root.classList.add("disconnected"); };
+    source.onopen = function () { root.classList.remove("disconnected"); };
+  }
+
+  function newCampaignForm(form) {
+    var zone = form.querySelector("[data-timezone]");
+    if (zone && !zone.value && window.Intl) zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    var select = form.querySelector("[data-benchmark]"), info = document.getElementById("benchmark-info");
+    function describe() {
+      var o = select && select.selectedOptions[0];
+      if (!o || !info) return;
+      info.textContent = (o.dataset.direction ? o.dataset.direction + " " + o.dataset.metric : "") +
+        (o.dataset.limit ? " · " + dur(Number(o.dataset.limit)) + " per run" : "") + (o.dataset.description ? " · " + o.dataset.description : "");
+    }
+    if (select) { select.addEventListener("change", describe); describe(); }
+    var add = form.querySelector("[data-add-agent]"), body = form.querySelector("[data-agent-rows]");
+    if (add && body) add.addEventListener("click", function () {
+      var rows = body.querySelectorAll("[data-agent-row]"), last = rows[rows.length - 1], index = rows.length;
+      var copy = last.cloneNode(true);
+      copy.querySelectorAll(".field-error").forEach(function (n) { n.remove(); });
+      copy.querySelectorAll("input, select").forEach(function (input) {
+        input.name = input.name.replace(/Agents\[\d+\]/, "Agents[" + index + "]");
+        if (input.tagName === "SELECT") input.selectedIndex = 0; else input.value = "";
+        if (input.getAttribute("aria-label")) input.setAttribute("aria-label", input.getAttribute("aria-label").replace(/\d+$/, String(index + 1)));
+      });
+      body.appendChild(copy);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-confirm]").forEach(function (b) {
+      b.addEventListener("click", function (e) { if (!window.confirm(b.dataset.confirm)) e.preventDefault(); });
+    });
+    var root = document.getElementById("live");
+    if (root) live(root);
+    var form = document.getElementById("new-campaign");
+    if (form) newCampaignForm(form);
+    localiseTimes(document);
+  });
+})();

@@ -1,0 +1,21 @@
+namespace AutoResearch.Web.Campaigns;
+
+/// <summary>An agent in the live view: state, what it is doing, and its use against each budget (0 budget: no limit).</summary>
+public sealed record AgentView(
+    string Id,
+    string Role,
+    string Proposer,
+    string? Model,
+    string State,
+    string Activity,
+    string? ModelProblem,
+    int Experiments,
+    int Succeeded,
+    int InFlight,
+    double? Best,
+    long TokensUsed,
+    long TokenBudget,
+    double CpuSecondsUsed,
+    double CpuBudgetSeconds,
+    double GpuSecondsUsed,
+    double GpuBudgetSeconds);

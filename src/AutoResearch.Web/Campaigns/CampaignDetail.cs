@@ -1,0 +1,23 @@
+namespace AutoResearch.Web.Campaigns;
+
+/// <summary>Everything the live campaign view shows; what the server-sent events carry.</summary>
+public sealed record CampaignDetail(
+    CampaignListItem Campaign,
+    string Goal,
+    string? Reason,
+    double? Target,
+    double? BestConfidence,
+    int BestRuns,
+    double? NoiseStdDev,
+    int Succeeded,
+    int Failed,
+    int Pruned,
+    int Slots,
+    BudgetView Budget,
+    IReadOnlyList<AgentView> Agents,
+    IReadOnlyList<ExperimentSummary> Running,
+    IReadOnlyList<ExperimentSummary> Recent,
+    IReadOnlyList<ChartPoint> Points,
+    IReadOnlyList<BestStep> Bests,
+    int JournalEntries,
+    DateTimeOffset Now);

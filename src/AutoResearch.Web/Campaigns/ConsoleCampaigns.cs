@@ -1,0 +1,280 @@
+using System.Collections.Concurrent;
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Grains;
+using AutoResearch.Abstractions.Journal;
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Abstractions.Reports;
+using AutoResearch.Abstractions.Specs;
+using AutoResearch.Grains;
+using AutoResearch.Host.Hosting;
+using AutoResearch.Host.Operations;
+using Microsoft.Extensions.Options;
+
+namespace AutoResearch.Web.Campaigns;
+
+/// <summary>
+/// The console's operations, shared by its pages and its API: the same ones the CLI has (run, status, journal, note,
+/// pause/resume/stop/budget, report). Campaigns started here run on this process's silo; campaigns another process runs
+/// (an <c>autoresearch run</c> on the same data) are read from the ledger and controlled through its control queue.
+/// </summary>
+public sealed class ConsoleCampaigns(
+    ILedger ledger,
+    IJournal journal,
+    IReportWriter reports,
+    IGrainFactory grains,
+    CampaignFormCompiler compiler,
+    IOptions<ConsoleOptions> options,
+    IOptions<FleetOptions> fleet,
+    TimeProvider clock,
+    ILogger<ConsoleCampaigns> logger)
+{
+    /// <summary>Campaigns whose grains run in this process.</summary>
+    private readonly ConcurrentDictionary<string, bool> _hosted = new(StringComparer.Ordinal);
+
+    public bool IsHostedHere(string id) => _hosted.ContainsKey(id);
+
+    public async Task<IReadOnlyList<CampaignListItem>> ListAsync(CancellationToken cancellationToken)
+    {
+        var list = new List<CampaignListItem>();
+        foreach (var campaign in (await ledger.ListCampaignsAsync(cancellationToken)).OrderByDescending(c => c.CreatedAt))
+        {
+            var status = await StatusAsync(campaign, cancellationToken);
+            list.Add(ListItem(campaign, status.Status, status.Experiments));
+        }
+        return list;
+    }
+
+    /// <summary>Validates the form, writes its campaign file and starts the campaign here.</summary>
+    public async Task<OperationOutcome<string>> StartAsync(CampaignForm form, CancellationToken cancellationToken)
+    {
+        var compiled = compiler.Compile(form);
+        if (compiled.Spec is null) return new OperationOutcome<string>(null, compiled.Problems);
+        var (id, _) = await CampaignIds.ResolveAsync(ledger, compiled.Spec, fresh: true, clock.GetUtcNow(), cancellationToken);
+        await grains.GetGrain<ICampaignGrain>(id).Start(compiled.Spec);
+        _hosted[id] = true;
+        logger.LogInformation("Console started campaign {CampaignId} from {CampaignFile}", id, compiled.File);
+        return new OperationOutcome<string>(id);
+    }
+
+    /// <summary>Resumes here a campaign left running or paused (by a stopped console or CLI).</summary>
+    public async Task<OperationOutcome<string>> ResumeHereAsync(string id, CancellationToken cancellationToken)
+    {
+        var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
+        if (campaign is null) return OperationOutcome<string>.Missing();
+        if (campaign.State is not (CampaignState.Running or CampaignState.Paused or CampaignState.Created))
+            return new OperationOutcome<string>(null, Conflict: $"Campaign '{id}' is {campaign.State.ToString().ToLowerInvariant()}; only an unfinished campaign can be resumed.");
+        if (!IsHostedHere(id))
+        {
+            await grains.GetGrain<ICampaignGrain>(id).Start(campaign.Spec);
+            _hosted[id] = true;
+            logger.LogInformation("Console resumed campaign {CampaignId}", id);
+        }
+        return new OperationOutcome<string>(id);
+    }
+
+    public async Task<CampaignDetail?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
+        if (campaign is null) return null;
+        var (status, experiments, leaderboard) = await StatusAsync(campaign, cancellationToken);
+        var start = campaign.StartedAt ?? campaign.CreatedAt;
+        var now = clock.GetUtcNow();
+        var entries = await journal.ReadAsync(id, 0, cancellationToken);
+        return new CampaignDetail(
+            ListItem(campaign, status, experiments),
+            campaign.Spec.Goal,
+            status.Reason ?? campaign.Reason,
+            campaign.Spec.Target,
+            status.BestConfidence,
+            status.BestRuns,
+            status.NoiseStdDev,
+            status.Succeeded,
+            status.Failed,
+            status.Pruned,
+            status.Slots,
+            new BudgetView(status.Budget.Tokens, status.Budget.CpuSeconds, status.Budget.GpuSeconds, status.Used.Tokens, status.Used.CpuSeconds, status.Used.GpuSeconds),
+            status.Agents.Select(a => new AgentView(a.Id, a.Role, a.Proposer, a.Model, a.State.ToString(), a.Activity, a.ModelProblem,
+                a.Experiments, a.Succeeded, a.InFlight, a.Best, a.TokensUsed, a.TokenBudget, a.CpuSecondsUsed, a.CpuBudgetSeconds,
+                a.GpuSecondsUsed, a.GpuBudgetSeconds)).ToList(),
+            experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued).Select(e => Summary(e, now)).ToList(),
+            experiments.Where(e => e.IsFinished).OrderByDescending(e => e.EndedAt).Take(12).Select(e => Summary(e, now)).ToList(),
+            experiments.Where(e => e.HasUsableObjective && e.EndedAt is not null)
+                .OrderBy(e => e.EndedAt)
+                .Select(e => new ChartPoint(Math.Max(0, (e.EndedAt!.Value - start).TotalMinutes), e.Objective!.Value, e.AgentId, e.Sequence))
+                .ToList(),
+            leaderboard.Select(l => new BestStep(Math.Max(0, (l.AcceptedAt - start).TotalMinutes), l.Objective, l.Sequence, l.AgentId, l.Runs, l.Confidence)).ToList(),
+            entries.Count,
+            now);
+    }
+
+    public async Task<IReadOnlyList<ExperimentSummary>?> ExperimentsAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await ledger.GetCampaignAsync(id, cancellationToken) is null) return null;
+        var now = clock.GetUtcNow();
+        return (await ledger.GetExperimentsAsync(id, cancellationToken)).Select(e => Summary(e, now)).ToList();
+    }
+
+    public async Task<ExperimentDetail?> ExperimentAsync(string id, int sequence, CancellationToken cancellationToken)
+    {
+        var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
+        if (campaign is null) return null;
+        var e = (await ledger.GetExperimentsAsync(id, cancellationToken)).FirstOrDefault(x => x.Sequence == sequence);
+        if (e is null) return null;
+        var benchmark = campaign.Spec.Benchmark;
+        var r = benchmark.Resources;
+        return new ExperimentDetail(Summary(e, clock.GetUtcNow()), id, e.ProposerName, e.Diff, e.EditedFiles.Keys.Order(StringComparer.Ordinal).ToList(),
+            e.Failure.ToString(), e.ExitCode, e.Attempt, e.Seed, e.RepeatOf, e.Confidence, e.Margin, e.CpuSeconds, e.GpuSeconds, e.Tokens, e.ImageId,
+            e.LogHead, e.LogTail, e.Metrics,
+            new SandboxLimits(r.Cpus, r.MemoryMb, r.Gpus, r.Pids, r.TmpfsMb, benchmark.TimeLimit.TotalSeconds, "none", "read-only", benchmark.Image),
+            benchmark.Metric.Name, benchmark.Metric.Direction.ToString().ToLowerInvariant());
+    }
+
+    public async Task<IReadOnlyList<JournalItem>?> JournalAsync(string id, long afterId, CancellationToken cancellationToken)
+    {
+        if (await ledger.GetCampaignAsync(id, cancellationToken) is null) return null;
+        var sequences = (await ledger.GetExperimentsAsync(id, cancellationToken)).ToDictionary(e => e.Id, e => e.Sequence, StringComparer.Ordinal);
+        return (await journal.ReadAsync(id, afterId, cancellationToken))
+            .Select(j => new JournalItem(j.Id, j.At, j.Author, Kind(j.Kind), j.Text, j.ExperimentId,
+                j.ExperimentId is { } x && sequences.TryGetValue(x, out var s) ? s : null))
+            .ToList();
+    }
+
+    /// <summary>Appends a person's note (the rules of <c>autoresearch note</c>).</summary>
+    public async Task<OperationOutcome<JournalItem>> AddNoteAsync(string id, NoteRequest note, string signedInAs, CancellationToken cancellationToken)
+    {
+        var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
+        if (campaign is null) return OperationOutcome<JournalItem>.Missing();
+        var problems = new FormProblems();
+        var text = note.Text?.Trim() ?? "";
+        if (NoteRules.WhyNotText(text) is { } badText) problems.Add("Text", badText);
+        var author = note.Author?.Trim() is { Length: > 0 } a ? a : signedInAs;
+        if (NoteRules.WhyNotAuthor(author, campaign.Spec, id) is { } badAuthor) problems.Add("Author", badAuthor);
+        string? experimentId = null;
+        if (note.Experiment is { } reference && !string.IsNullOrWhiteSpace(reference))
+        {
+            experimentId = (await ExperimentLookup.FindAsync(ledger, id, reference, cancellationToken))?.Id;
+            if (experimentId is null) problems.Add("Experiment", $"campaign '{id}' has no experiment '{reference.Trim()}' (give its id or its number, e.g. 12)");
+        }
+        if (problems.Any) return new OperationOutcome<JournalItem>(null, problems);
+        var entry = await journal.AppendAsync(new JournalEntry
+        {
+            CampaignId = id,
+            Author = author,
+            Kind = JournalEntryKind.Note,
+            Text = text,
+            ExperimentId = experimentId,
+            At = clock.GetUtcNow(),
+        }, cancellationToken);
+        var sequence = experimentId is null ? null : (await ledger.GetExperimentAsync(experimentId, cancellationToken))?.Sequence;
+        return new OperationOutcome<JournalItem>(new JournalItem(entry.Id, entry.At, entry.Author, Kind(entry.Kind), entry.Text, entry.ExperimentId, sequence));
+    }
+
+    /// <summary>Queues a pause, resume, stop or budget change (the rules of the CLI's control commands) and waits for it to be applied.</summary>
+    public async Task<OperationOutcome<ControlResult>> ControlAsync(string id, ControlBody body, string requestedBy, CancellationToken cancellationToken)
+    {
+        var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
+        if (campaign is null) return OperationOutcome<ControlResult>.Missing();
+        ControlAction? action = body.Action?.Trim().ToLowerInvariant() switch
+        {
+            "pause" => ControlAction.Pause,
+            "resume" => ControlAction.Resume,
+            "stop" => ControlAction.Stop,
+            "budget" => ControlAction.SetBudget,
+            _ => null,
+        };
+        if (action is null) return OperationOutcome<ControlResult>.Invalid("Action", $"'{body.Action}' is not an action; use pause, resume, stop or budget");
+        var agent = string.IsNullOrWhiteSpace(body.Agent) ? null : body.Agent.Trim();
+        BudgetChange? budget = null;
+        if (action == ControlAction.SetBudget)
+        {
+            budget = new BudgetChange { Tokens = body.Tokens, CpuSeconds = body.CpuSeconds, GpuSeconds = body.GpuSeconds };
+            if (ControlRules.WhyNotBudget(budget) is { } badBudget) return OperationOutcome<ControlResult>.Invalid("Budget", badBudget);
+        }
+        if (agent is not null && campaign.Spec.Agents.All(a => a.Id != agent))
+            return OperationOutcome<ControlResult>.Invalid("Agent", ControlRules.WhyNotControllable(campaign, agent)!);
+        if (ControlRules.WhyNotControllable(campaign, agent) is { } refused)
+            return new OperationOutcome<ControlResult>(null, Conflict: refused);
+        if ((body.Reason?.Length ?? 0) > 1000) return OperationOutcome<ControlResult>.Invalid("Reason", "at most 1000 characters");
+
+        var request = await ControlQueue.EnqueueAndWaitAsync(ledger, new ControlRequest
+        {
+            CampaignId = id,
+            AgentId = agent,
+            Action = action.Value,
+            Budget = budget,
+            Reason = body.Reason?.Trim() ?? "",
+            RequestedBy = $"console ({requestedBy})",
+            RequestedAt = clock.GetUtcNow(),
+        }, options.Value.ControlWait, cancellationToken);
+        var status = request.AppliedAt is null ? "queued" : ControlRules.IsRefused(request) ? "refused" : "applied";
+        return new OperationOutcome<ControlResult>(new ControlResult(request.Id, body.Action!.Trim().ToLowerInvariant(), agent, status,
+            request.Outcome ?? "No running host applied it yet; it is applied when the campaign runs again (Resume here, or 'autoresearch run' with its campaign file)."));
+    }
+
+    public async Task<IReadOnlyList<ReportItem>?> ReportsAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await ledger.GetCampaignAsync(id, cancellationToken) is null) return null;
+        return (await reports.ListAsync(id, cancellationToken)).Reverse().Select(r => Item(id, r)).ToList();
+    }
+
+    public async Task<OperationOutcome<ReportItem>> WriteReportAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await ledger.GetCampaignAsync(id, cancellationToken) is null) return OperationOutcome<ReportItem>.Missing();
+        var files = await reports.WriteAsync(id, ReportTrigger.OnDemand, cancellationToken);
+        return new OperationOutcome<ReportItem>(Item(id, files));
+    }
+
+    /// <summary>The file of report <paramref name="name"/> (a history folder name) in <paramref name="format"/> (html, md); null when none.</summary>
+    public async Task<string?> ReportFileAsync(string id, string name, string format, CancellationToken cancellationToken)
+    {
+        var list = await reports.ListAsync(id, cancellationToken);
+        var report = name == "latest" ? list.LastOrDefault() : list.FirstOrDefault(r => r.Snapshot is { } s && Path.GetFileName(s) == name);
+        if (report is null) return null;
+        return format switch { "html" => report.Html, "md" => report.Markdown, _ => null };
+    }
+
+    /// <summary>Campaigns this console started (their files are in its campaigns folder) that were still unfinished when it stopped.</summary>
+    public async Task<IReadOnlyList<string>> ResumeOwnAsync(CancellationToken cancellationToken)
+    {
+        var resumed = new List<string>();
+        foreach (var c in await ledger.ListCampaignsAsync(cancellationToken))
+        {
+            if (c.State is not (CampaignState.Running or CampaignState.Paused) || IsHostedHere(c.Id)) continue;
+            if (!Path.GetFullPath(c.Spec.SourceFile).StartsWith(compiler.CampaignsDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
+            if ((await ResumeHereAsync(c.Id, cancellationToken)).Ok) resumed.Add(c.Id);
+        }
+        return resumed;
+    }
+
+    private async Task<(CampaignStatus Status, IReadOnlyList<ExperimentRecord> Experiments, IReadOnlyList<LeaderboardEntry> Leaderboard)> StatusAsync(
+        CampaignRecord campaign, CancellationToken cancellationToken)
+    {
+        var experiments = await ledger.GetExperimentsAsync(campaign.Id, cancellationToken);
+        var leaderboard = await ledger.GetLeaderboardAsync(campaign.Id, cancellationToken);
+        if (IsHostedHere(campaign.Id))
+            return (await grains.GetGrain<ICampaignGrain>(campaign.Id).GetStatus(), experiments, leaderboard);
+        var slots = campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, fleet.Value.Slots) : fleet.Value.Slots;
+        return (LedgerCampaignStatus.From(campaign, experiments, slots, leaderboard), experiments, leaderboard);
+    }
+
+    private CampaignListItem ListItem(CampaignRecord campaign, CampaignStatus status, IReadOnlyList<ExperimentRecord> experiments) => new(
+        campaign.Id, campaign.Name, status.State.ToString(), campaign.Spec.Benchmark.Name, campaign.Spec.Benchmark.Metric.Name,
+        campaign.Spec.Benchmark.Metric.Direction.ToString().ToLowerInvariant(), campaign.CreatedAt, status.StartedAt ?? campaign.StartedAt,
+        status.Deadline ?? campaign.Deadline, status.EndedAt ?? campaign.EndedAt, status.Finished, status.MaxExperiments, status.Baseline, status.Best,
+        status.BestExperimentId is { } best ? experiments.FirstOrDefault(e => e.Id == best)?.Sequence : null,
+        campaign.Spec.Agents.Count, IsHostedHere(campaign.Id));
+
+    private static ExperimentSummary Summary(ExperimentRecord e, DateTimeOffset now) => new(
+        e.Sequence, e.Id, e.AgentId, e.Kind.ToString(), e.Status.ToString(), e.Verdict.ToString(), e.Objective, e.QueuedAt, e.StartedAt, e.EndedAt,
+        e.StartedAt is { } s ? ((e.EndedAt ?? now) - s).TotalSeconds : null, e.Hypothesis, e.Reason, e.Parameters);
+
+    private static ReportItem Item(string id, ReportFiles files)
+    {
+        var name = files.Snapshot is { } s ? Path.GetFileName(s) : "latest";
+        var trigger = files.Trigger switch { ReportTrigger.Scheduled => "scheduled", ReportTrigger.Final => "final", _ => "on-demand" };
+        var path = $"/api/campaigns/{Uri.EscapeDataString(id)}/reports/{Uri.EscapeDataString(name)}";
+        return new ReportItem(name, files.WrittenAt, trigger, $"{path}/html", $"{path}/md");
+    }
+
+    private static string Kind(JournalEntryKind kind) => kind == JournalEntryKind.DeadEnd ? "dead_end" : kind.ToString().ToLowerInvariant();
+}

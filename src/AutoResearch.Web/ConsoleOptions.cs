@@ -1,0 +1,50 @@
+namespace AutoResearch.Web;
+
+/// <summary>Settings of the web console (section <c>Console</c>; environment variables <c>Console__AdminPassword</c> and so on).</summary>
+public sealed class ConsoleOptions
+{
+    public const string Section = "Console";
+
+    /// <summary>
+    /// The admin password. When set, its hash replaces the stored one at start-up (the password itself is never stored or
+    /// logged). When neither this nor a stored hash exists, the console makes one up and prints it once on stderr.
+    /// </summary>
+    public string? AdminPassword { get; set; }
+
+    /// <summary>Folder of benchmarks offered by the new-campaign form; default: <c>sandboxes/benchmarks</c> found above the working directory.</summary>
+    public string? BenchmarksDirectory { get; set; }
+
+    /// <summary>Folder of agent role files; default: <c>agents</c> found above the working directory.</summary>
+    public string? AgentsDirectory { get; set; }
+
+    /// <summary>How long a sign-in lasts without use.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>How long a control request (pause, resume, stop, budget) waits for the campaign's host to apply it.</summary>
+    public TimeSpan ControlWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the live view's server-sent events look for changes.</summary>
+    public TimeSpan LiveInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Resume, at start-up, campaigns the console started that were still running when it stopped.</summary>
+    public bool ResumeOnStart { get; set; } = true;
+
+    /// <summary>Problems with the settings, empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (AdminPassword is { } password && password.Length is > 0 and < 8)
+            problems.Add($"{Section}:AdminPassword must be at least 8 characters long");
+        if (SessionLifetime < TimeSpan.FromMinutes(1))
+            problems.Add($"{Section}:SessionLifetime must be at least 1 minute, not {SessionLifetime}");
+        if (ControlWait < TimeSpan.Zero || ControlWait > TimeSpan.FromMinutes(5))
+            problems.Add($"{Section}:ControlWait must be from 0 to 5 minutes, not {ControlWait}");
+        if (LiveInterval < TimeSpan.FromMilliseconds(100) || LiveInterval > TimeSpan.FromMinutes(1))
+            problems.Add($"{Section}:LiveInterval must be from 100 ms to 1 minute, not {LiveInterval}");
+        if (BenchmarksDirectory is { Length: > 0 } b && !Directory.Exists(b))
+            problems.Add($"{Section}:BenchmarksDirectory '{b}' does not exist");
+        if (AgentsDirectory is { Length: > 0 } a && !Directory.Exists(a))
+            problems.Add($"{Section}:AgentsDirectory '{a}' does not exist");
+        return problems;
+    }
+}

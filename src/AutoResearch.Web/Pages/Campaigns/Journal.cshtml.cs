@@ -1,0 +1,45 @@
+using AutoResearch.Web.Api;
+using AutoResearch.Web.Campaigns;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AutoResearch.Web.Pages.Campaigns;
+
+public sealed class JournalModel(ConsoleCampaigns campaigns) : PageModel
+{
+    public IReadOnlyList<JournalItem> Entries { get; private set; } = [];
+    public string CampaignId { get; private set; } = "";
+    public FormProblems Problems { get; private set; } = new();
+
+    [BindProperty] public string? Text { get; set; }
+    [BindProperty] public string? Author { get; set; }
+    [BindProperty] public string? Experiment { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) =>
+        await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync(string id, CancellationToken cancellationToken)
+    {
+        var outcome = await campaigns.AddNoteAsync(id, new NoteRequest(Text, Author, Experiment), CampaignsApi.SignedInAs(HttpContext), cancellationToken);
+        if (outcome.NotFound) return NotFound();
+        if (!outcome.Ok)
+        {
+            Problems = outcome.Problems!;
+            await LoadAsync(id, cancellationToken);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        TempData["Message"] = $"Note #{outcome.Value!.Id} added; the agents read it with the rest of the journal.";
+        return Redirect($"/campaigns/{Uri.EscapeDataString(id)}/journal#entry-{outcome.Value.Id}");
+    }
+
+    public IReadOnlyList<string> ErrorsFor(string field) => Problems.ByField.TryGetValue(field, out var list) ? list : [];
+
+    private async Task<bool> LoadAsync(string id, CancellationToken cancellationToken)
+    {
+        CampaignId = id;
+        if (await campaigns.JournalAsync(id, 0, cancellationToken) is not { } entries) return false;
+        Entries = entries;
+        return true;
+    }
+}

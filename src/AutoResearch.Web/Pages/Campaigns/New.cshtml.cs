@@ -1,0 +1,64 @@
+using AutoResearch.Web.Campaigns;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AutoResearch.Web.Pages.Campaigns;
+
+public sealed class NewModel(ConsoleCampaigns campaigns, CampaignCatalog catalog) : PageModel
+{
+    [BindProperty]
+    public CampaignForm Form { get; set; } = new();
+
+    public FormProblems Problems { get; private set; } = new();
+    public IReadOnlyList<CatalogBenchmark> Benchmarks { get; private set; } = [];
+    public IReadOnlyList<CatalogRole> Roles { get; private set; } = [];
+    public IReadOnlyList<string> Endpoints { get; private set; } = [];
+
+    public void OnGet()
+    {
+        Load();
+        Form = new CampaignForm
+        {
+            Benchmark = Benchmarks.FirstOrDefault(b => b.Problem is null)?.Name,
+            Deadline = "tomorrow 07:00",
+            MaxExperiments = 100,
+            ReportAt = "07:00",
+            Agents = [.. new[] { "explorer", "exploiter", "ablator" }.Where(r => Roles.Any(x => x.Name == r)).Select(r => new AgentRow { Role = r })],
+        };
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        Load();
+        foreach (var (key, entry) in ModelState)
+        {
+            foreach (var error in entry.Errors)
+                Problems.Add(key.StartsWith("Form.", StringComparison.Ordinal) ? key[5..] : key,
+                    string.IsNullOrEmpty(error.ErrorMessage) ? "is not a valid value" : error.ErrorMessage);
+        }
+        if (Problems.Any) return Invalid();
+        var started = await campaigns.StartAsync(Form, cancellationToken);
+        if (!started.Ok)
+        {
+            Problems = started.Problems!;
+            return Invalid();
+        }
+        TempData["Message"] = $"Campaign {started.Value} started.";
+        return Redirect($"/campaigns/{Uri.EscapeDataString(started.Value!)}");
+    }
+
+    public IReadOnlyList<string> ErrorsFor(string field) => Problems.ByField.TryGetValue(field, out var list) ? list : [];
+
+    private PageResult Invalid()
+    {
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private void Load()
+    {
+        Benchmarks = catalog.Benchmarks();
+        Roles = catalog.Roles();
+        Endpoints = catalog.ModelEndpoints();
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using AutoResearch.Web.Api;
+using AutoResearch.Web.Campaigns;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+
+namespace AutoResearch.Web.Pages.Campaigns;
+
+public sealed class ViewModel(ConsoleCampaigns campaigns, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : PageModel
+{
+    public CampaignDetail Detail { get; private set; } = null!;
+
+    /// <summary>The first state for the script, as the events will carry it.</summary>
+    public string InitialJson { get; private set; } = "{}";
+
+    [BindProperty]
+    public ControlInput Control { get; set; } = new();
+
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await campaigns.GetAsync(id, cancellationToken) is not { } detail) return NotFound();
+        Detail = detail;
+        InitialJson = JsonSerializer.Serialize(detail, json.Value.SerializerOptions);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostControlAsync(string id, CancellationToken cancellationToken)
+    {
+        var body = new ControlBody(Control.Action, Control.Agent, Control.Reason, Control.Tokens,
+            Control.CpuHours is { } c ? c * 3600 : null, Control.GpuHours is { } g ? g * 3600 : null);
+        var outcome = await campaigns.ControlAsync(id, body, CampaignsApi.SignedInAs(HttpContext), cancellationToken);
+        if (outcome.NotFound) return NotFound();
+        TempData["Message"] = outcome.Conflict
+            ?? (outcome.Problems is { } p ? string.Join(" ", p.ByField.SelectMany(kv => kv.Value.Select(v => $"{kv.Key}: {v}."))) : null)
+            ?? $"{Capitalized(outcome.Value!.Action)} {outcome.Value.Status}: {outcome.Value.Outcome}";
+        return Redirect($"/campaigns/{Uri.EscapeDataString(id)}");
+    }
+
+    public async Task<IActionResult> OnPostResumeHereAsync(string id, CancellationToken cancellationToken)
+    {
+        var outcome = await campaigns.ResumeHereAsync(id, cancellationToken);
+        if (outcome.NotFound) return NotFound();
+        TempData["Message"] = outcome.Conflict ?? $"Campaign {id} now runs on this server.";
+        return Redirect($"/campaigns/{Uri.EscapeDataString(id)}");
+    }
+
+    private static string Capitalized(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+}

@@ -1,0 +1,32 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace AutoResearch.Web.Security;
+
+/// <summary><c>Authorization: Bearer art_…</c>: signs in as the token's name when the token's hash is a stored one.</summary>
+public sealed class ApiTokenHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, CredentialStore credentials)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return Task.FromResult(AuthenticateResult.NoResult());
+        var token = header["Bearer ".Length..].Trim();
+        if (credentials.FindToken(token) is not { } record)
+            return Task.FromResult(AuthenticateResult.Fail("The API token is not valid (revoked, mistyped or from another installation)."));
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, $"token:{record.Name}"), new Claim("token_id", record.Id)], ConsoleAuth.TokenScheme);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ConsoleAuth.TokenScheme)));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer realm=\"autoresearch\"";
+        return Task.CompletedTask;
+    }
+}

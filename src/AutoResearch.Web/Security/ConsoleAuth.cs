@@ -1,0 +1,13 @@
+namespace AutoResearch.Web.Security;
+
+/// <summary>Names of the console's authentication schemes and claims.</summary>
+public static class ConsoleAuth
+{
+    /// <summary>The default scheme: forwards to <see cref="TokenScheme"/> for <c>Authorization: Bearer</c> requests, else to the cookie.</summary>
+    public const string Scheme = "console";
+    public const string CookieScheme = "console-cookie";
+    public const string TokenScheme = "api-token";
+    public const string CookieName = "autoresearch.auth";
+    public const string AntiforgeryHeader = "X-CSRF-TOKEN";
+    public const string AdminName = "admin";
+}

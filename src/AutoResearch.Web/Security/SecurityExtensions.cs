@@ -1,0 +1,112 @@
+using AutoResearch.Host.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+
+namespace AutoResearch.Web.Security;
+
+/// <summary>Sign-in for the console: a cookie for people (admin password), bearer API tokens for scripts; everything but health requires one.</summary>
+public static class SecurityExtensions
+{
+    public static WebApplicationBuilder AddConsoleSecurity(this WebApplicationBuilder builder, ConsoleOptions options, AutoResearchOptions data)
+    {
+        // Sign-in cookies stay valid across restarts: the keys that protect them live with the data.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("autoresearch-console")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(data.FullDataDirectory, "console", "keys")));
+        builder.Services.AddSingleton<CredentialStore>();
+        builder.Services.AddHostedService<AdminPasswordSetup>();
+        builder.Services.AddAuthentication(ConsoleAuth.Scheme)
+            .AddPolicyScheme(ConsoleAuth.Scheme, "Cookie or API token", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? ConsoleAuth.TokenScheme
+                    : ConsoleAuth.CookieScheme)
+            .AddCookie(ConsoleAuth.CookieScheme, o =>
+            {
+                o.Cookie.Name = ConsoleAuth.CookieName;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = "/login";
+                o.LogoutPath = "/logout";
+                o.ExpireTimeSpan = options.SessionLifetime;
+                o.SlidingExpiration = true;
+                // Scripts and the API get a status code, people a sign-in page.
+                o.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
+            })
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiTokenHandler>(ConsoleAuth.TokenScheme, null);
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ConsoleAuth.Scheme).RequireAuthenticatedUser().Build());
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.HeaderName = ConsoleAuth.AntiforgeryHeader;
+            o.Cookie.Name = "autoresearch.csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        return builder;
+    }
+
+    /// <summary>Security headers (a strict Content-Security-Policy for the console's own pages), authentication, authorization.</summary>
+    public static WebApplication UseConsoleSecurity(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "same-origin";
+            if (!context.Request.Path.StartsWithSegments("/dashboard"))
+            {
+                headers.XFrameOptions = "SAMEORIGIN";
+                headers.ContentSecurityPolicy =
+                    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+                    "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'";
+            }
+            await next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    /// <summary>
+    /// API calls that change something and are signed in by the browser's cookie must carry the antiforgery header
+    /// (<see cref="ConsoleAuth.AntiforgeryHeader"/>): another site cannot make the browser send it. Token calls need none.
+    /// </summary>
+    public static TBuilder RequireAntiforgeryForCookies<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
+                && http.User.Identity?.AuthenticationType != ConsoleAuth.TokenScheme)
+            {
+                try
+                {
+                    await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http);
+                }
+                catch (AntiforgeryValidationException)
+                {
+                    return Results.Problem(
+                        statusCode: StatusCodes.Status400BadRequest,
+                        title: "Missing or invalid antiforgery token",
+                        detail: $"A browser-session call that changes something must send the {ConsoleAuth.AntiforgeryHeader} header; scripts should use an API token (Authorization: Bearer).");
+                }
+            }
+            return await next(context);
+        });
+
+    private static Task Answer(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi")
+            || context.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase)
+            || !HttpMethods.IsGet(context.Request.Method))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
