@@ -67,14 +67,15 @@ public sealed class HeadlessChromium : IAsyncDisposable
     /// that every request passes the guard.
     /// </summary>
     /// <param name="options">Viewport, scale, <c>BypassCSP</c> and so on; <c>ServiceWorkers</c> is always <c>Block</c>.</param>
-    public async Task<LocalBrowserContext> NewLocalContextAsync(BrowserNewContextOptions? options = null)
+    /// <param name="allowedOrigins">Origins that load as well, such as a local server under test (<c>http://127.0.0.1:5123</c>).</param>
+    public async Task<LocalBrowserContext> NewLocalContextAsync(BrowserNewContextOptions? options = null, IReadOnlyList<string>? allowedOrigins = null)
     {
         options = options is null ? new BrowserNewContextOptions() : new BrowserNewContextOptions(options);
         options.ServiceWorkers = ServiceWorkerPolicy.Block;
         var context = await Browser.NewContextAsync(options).ConfigureAwait(false);
         try
         {
-            var guard = await LocalRequestGuard.AttachAsync(context).ConfigureAwait(false);
+            var guard = await LocalRequestGuard.AttachAsync(context, allowedOrigins).ConfigureAwait(false);
             return new LocalBrowserContext(context, guard);
         }
         catch

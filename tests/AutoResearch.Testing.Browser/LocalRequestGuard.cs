@@ -15,9 +15,9 @@ public sealed class LocalRequestGuard
     private readonly List<string> _attempted = [];
     private readonly List<string> _blocked = [];
 
-    private LocalRequestGuard()
-    {
-    }
+    private readonly IReadOnlyList<string> _origins;
+
+    private LocalRequestGuard(IReadOnlyList<string> origins) => _origins = origins;
 
     /// <summary>Every request the context made, allowed or not, in order (data: URLs only where the browser reports them).</summary>
     public IReadOnlyList<string> Attempted
@@ -51,16 +51,24 @@ public sealed class LocalRequestGuard
         return colon > 0 && AllowedSchemes.Contains(url[..colon], StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>Installs the guard on <paramref name="context"/> (before any page opens, so nothing escapes it).</summary>
-    public static async Task<LocalRequestGuard> AttachAsync(IBrowserContext context)
+    /// <summary>Whether <paramref name="url"/> has an allowed scheme or is on one of the origins this guard also lets through.</summary>
+    public bool Allows(string url) =>
+        IsAllowed(url) || (Uri.TryCreate(url, UriKind.Absolute, out var uri)
+                           && _origins.Contains(uri.GetLeftPart(UriPartial.Authority), StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Installs the guard on <paramref name="context"/> (before any page opens, so nothing escapes it). Requests to
+    /// <paramref name="allowedOrigins"/> (e.g. <c>http://127.0.0.1:5123</c>, a local server under test) load too.
+    /// </summary>
+    public static async Task<LocalRequestGuard> AttachAsync(IBrowserContext context, IReadOnlyList<string>? allowedOrigins = null)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var guard = new LocalRequestGuard();
+        var guard = new LocalRequestGuard([.. (allowedOrigins ?? []).Select(o => o.TrimEnd('/'))]);
         context.Request += (_, request) => guard.Saw(request.Url);
         await context.RouteAsync(_ => true, async route =>
         {
             var url = route.Request.Url;
-            if (IsAllowed(url))
+            if (guard.Allows(url))
             {
                 await route.ContinueAsync().ConfigureAwait(false);
             }
@@ -85,7 +93,7 @@ public sealed class LocalRequestGuard
             _attempted.Add(url);
         }
 
-        if (!IsAllowed(url))
+        if (!Allows(url))
         {
             Block(url);
         }

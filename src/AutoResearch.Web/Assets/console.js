@@ -75,7 +75,8 @@
       node.appendChild(svg("text", { x: W / 2, y: H / 2, "text-anchor": "middle", "class": "axis" }, "No finished experiment yet"));
       return;
     }
-    var xmax = Math.max(1, Math.max.apply(null, pts.map(function (p) { return p.minutes; }).concat(bests.map(function (b) { return b.minutes; }))));
+    var latest = Math.max.apply(null, pts.map(function (p) { return p.minutes; }).concat(bests.map(function (b) { return b.minutes; })));
+    var xmax = Math.max(latest * 1.04, 0.05);
     var ymin = Math.min.apply(null, values), ymax = Math.max.apply(null, values);
     if (ymax - ymin < 1e-12) { ymin -= 1; ymax += 1; }
     var pad = (ymax - ymin) * 0.06; ymin -= pad; ymax += pad;
@@ -88,7 +89,7 @@
       node.appendChild(svg("text", { x: L - 6, y: Y(v) + 4, "text-anchor": "end", "class": "axis" }, num(v)));
       node.appendChild(svg("line", { x1: L, y1: Y(v), x2: W - R, y2: Y(v), stroke: "#f1f5f9" }));
     }
-    node.appendChild(svg("text", { x: W - R, y: H - 8, "text-anchor": "end", "class": "axis" }, xmax.toFixed(1) + " min"));
+    node.appendChild(svg("text", { x: W - R, y: H - 8, "text-anchor": "end", "class": "axis" }, xmax < 2 ? (xmax * 60).toFixed(0) + " s" : xmax.toFixed(1) + " min"));
     node.appendChild(svg("text", { x: L, y: H - 8, "class": "axis" }, "0"));
     var agents = (d.agents || []).map(function (a) { return a.id; });
     pts.forEach(function (p) {
@@ -130,6 +131,8 @@
     if (deadline && c.deadline) deadline.textContent = localTime(c.deadline);
     root.dataset.deadline = c.deadline || "";
     root.dataset.live = (c.state === "Running" || c.state === "Paused") ? "1" : "";
+    // Nothing is left to control once a campaign has ended.
+    document.querySelectorAll(".controls").forEach(function (n) { n.hidden = !root.dataset.live && c.state !== "Created"; });
 
     var budget = root.querySelector("#campaign-budget");
     if (budget) {
