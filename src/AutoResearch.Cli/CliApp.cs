@@ -27,6 +27,7 @@ public static class CliApp
             JournalCommand.Create(data),
             NoteCommand.Create(data),
             ServeCommand.Create(data),
+            TokenCommand.Create(data),
         };
     }
 }

@@ -26,6 +26,9 @@ public sealed class ConsoleOptions
     /// <summary>How often the live view's server-sent events look for changes.</summary>
     public TimeSpan LiveInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Sign-in attempts (password posts) one address may make per minute; more get 429.</summary>
+    public int SignInAttemptsPerMinute { get; set; } = 10;
+
     /// <summary>Resume, at start-up, campaigns the console started that were still running when it stopped.</summary>
     public bool ResumeOnStart { get; set; } = true;
 
@@ -41,6 +44,8 @@ public sealed class ConsoleOptions
             problems.Add($"{Section}:ControlWait must be from 0 to 5 minutes, not {ControlWait}");
         if (LiveInterval < TimeSpan.FromMilliseconds(100) || LiveInterval > TimeSpan.FromMinutes(1))
             problems.Add($"{Section}:LiveInterval must be from 100 ms to 1 minute, not {LiveInterval}");
+        if (SignInAttemptsPerMinute is < 1 or > 10_000)
+            problems.Add($"{Section}:SignInAttemptsPerMinute must be from 1 to 10000, not {SignInAttemptsPerMinute}");
         if (BenchmarksDirectory is { Length: > 0 } b && !Directory.Exists(b))
             problems.Add($"{Section}:BenchmarksDirectory '{b}' does not exist");
         if (AgentsDirectory is { Length: > 0 } a && !Directory.Exists(a))

@@ -83,6 +83,41 @@ public sealed class AccessTests(ConsoleFactory console)
     }
 
     [Fact]
+    public async Task Password_guessing_from_one_address_is_cut_off_after_ten_tries_a_minute()
+    {
+        // Its own address, so the other tests' sign-ins (and this one's refusals) do not share a limit.
+        var address = IPAddress.Parse("10.20.30.40");
+        var page = await console.Server.SendAsync(context =>
+        {
+            context.Request.Method = "GET";
+            context.Request.Path = "/login";
+            context.Connection.RemoteIpAddress = address;
+        });
+        var cookie = string.Join("; ", page.Response.Headers.SetCookie.Select(c => c!.Split(';')[0]));
+        var html = await new StreamReader(page.Response.Body).ReadToEndAsync();
+        var token = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value);
+
+        var statuses = new List<int>();
+        for (var attempt = 0; attempt < 11; attempt++)
+        {
+            var answer = await console.Server.SendAsync(context =>
+            {
+                context.Request.Method = "POST";
+                context.Request.Path = "/login";
+                context.Request.Headers.Cookie = cookie;
+                context.Request.ContentType = "application/x-www-form-urlencoded";
+                context.Request.Body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(
+                    $"Password=guess-{attempt}&__RequestVerificationToken={Uri.EscapeDataString(token)}"));
+                context.Connection.RemoteIpAddress = address;
+            });
+            statuses.Add(answer.Response.StatusCode);
+        }
+        Assert.Equal([.. Enumerable.Repeat(401, 10), 429], statuses);
+        using var admin = await console.SignedInClientAsync();
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_cookie_call_that_changes_something_needs_the_antiforgery_header()
     {
         var id = await console.FinishedCampaignAsync();

@@ -50,6 +50,12 @@ public sealed class ControlApiTests(ConsoleFactory console)
         var journal = await client.GetStringAsync($"/api/campaigns/{id}/journal");
         Assert.Contains("checking the cluster", journal, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsJsonAsync("/api/campaigns/nope/controls", new { action = "stop" })).StatusCode);
+
+        // A stopped campaign cannot be resumed here either; an unknown one is not found.
+        using var resume = await client.PostAsync($"/api/campaigns/{id}/resume-here", null);
+        Assert.Equal(HttpStatusCode.Conflict, resume.StatusCode);
+        Assert.Contains("only an unfinished campaign", await resume.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/campaigns/nope/resume-here", null)).StatusCode);
     }
 
     private static async Task<JsonElement> ControlAsync(HttpClient client, string id, object body)

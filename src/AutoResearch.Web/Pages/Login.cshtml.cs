@@ -3,9 +3,11 @@ using AutoResearch.Web.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace AutoResearch.Web.Pages;
 
+[EnableRateLimiting(ConsoleAuth.SignInPolicy)]
 public sealed class LoginModel(CredentialStore credentials, ILogger<LoginModel> logger) : PageModel
 {
     [BindProperty(SupportsGet = true)]

@@ -10,4 +10,7 @@ public static class ConsoleAuth
     public const string CookieName = "autoresearch.auth";
     public const string AntiforgeryHeader = "X-CSRF-TOKEN";
     public const string AdminName = "admin";
+
+    /// <summary>The rate-limiting policy of the sign-in page.</summary>
+    public const string SignInPolicy = "sign-in";
 }

@@ -8,7 +8,9 @@ namespace AutoResearch.Web.Security;
 
 /// <summary>
 /// The console's admin password hash and API token hashes, in <c>&lt;data&gt;/console/credentials.json</c> (owner-only
-/// permissions, replaced atomically). Tokens are random 256-bit values shown once; only their SHA-256 is kept.
+/// permissions, replaced atomically). Tokens are random 256-bit values shown once; only their SHA-256 is kept. The file is
+/// re-read whenever another process (<c>autoresearch token</c>) has replaced it, so a running console sees new and revoked
+/// tokens at once and never writes back a stale copy.
 /// </summary>
 public sealed class CredentialStore
 {
@@ -18,21 +20,27 @@ public sealed class CredentialStore
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly Lock _lock = new();
     private readonly string _path;
-    private Credentials _credentials;
+    private Credentials _credentials = new();
+    private DateTime _loadedWriteTime;
 
     public CredentialStore(IOptions<AutoResearchOptions> options)
     {
         _path = Path.Combine(options.Value.FullDataDirectory, "console", "credentials.json");
-        _credentials = File.Exists(_path)
-            ? JsonSerializer.Deserialize<Credentials>(File.ReadAllText(_path), Json) ?? new Credentials()
-            : new Credentials();
+        lock (_lock) Refresh();
     }
 
     public string FilePath => _path;
 
     public bool HasAdminPassword
     {
-        get { lock (_lock) return _credentials.AdminPasswordHash is not null; }
+        get
+        {
+            lock (_lock)
+            {
+                Refresh();
+                return _credentials.AdminPasswordHash is not null;
+            }
+        }
     }
 
     /// <summary>Stores the hash of <paramref name="password"/> as the admin password.</summary>
@@ -41,6 +49,7 @@ public sealed class CredentialStore
         var hash = PasswordHash.Create(password);
         lock (_lock)
         {
+            Refresh();
             _credentials = _credentials with { AdminPasswordHash = hash };
             Save();
         }
@@ -49,7 +58,11 @@ public sealed class CredentialStore
     public bool VerifyAdminPassword(string password)
     {
         string? hash;
-        lock (_lock) hash = _credentials.AdminPasswordHash;
+        lock (_lock)
+        {
+            Refresh();
+            hash = _credentials.AdminPasswordHash;
+        }
         return hash is not null && PasswordHash.Verify(password, hash);
     }
 
@@ -67,6 +80,7 @@ public sealed class CredentialStore
         };
         lock (_lock)
         {
+            Refresh();
             _credentials = _credentials with { Tokens = [.. _credentials.Tokens, record] };
             Save();
         }
@@ -78,6 +92,7 @@ public sealed class CredentialStore
     {
         lock (_lock)
         {
+            Refresh();
             var left = _credentials.Tokens.Where(t => t.Id != id).ToList();
             if (left.Count == _credentials.Tokens.Count) return false;
             _credentials = _credentials with { Tokens = left };
@@ -88,7 +103,14 @@ public sealed class CredentialStore
 
     public IReadOnlyList<ApiTokenRecord> Tokens
     {
-        get { lock (_lock) return [.. _credentials.Tokens]; }
+        get
+        {
+            lock (_lock)
+            {
+                Refresh();
+                return [.. _credentials.Tokens];
+            }
+        }
     }
 
     /// <summary>The token's record when <paramref name="token"/> is a current token; null otherwise.</summary>
@@ -98,6 +120,7 @@ public sealed class CredentialStore
         var hash = Encoding.ASCII.GetBytes(HashToken(token));
         lock (_lock)
         {
+            Refresh();
             return _credentials.Tokens.FirstOrDefault(t => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(t.Hash), hash));
         }
     }
@@ -105,6 +128,23 @@ public sealed class CredentialStore
     private static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Re-reads the file when it changed since it was last read or written here (call under the lock).</summary>
+    private void Refresh()
+    {
+        var stamp = File.Exists(_path) ? File.GetLastWriteTimeUtc(_path) : default;
+        if (stamp == _loadedWriteTime) return;
+        try
+        {
+            _credentials = stamp == default ? new Credentials() : JsonSerializer.Deserialize<Credentials>(File.ReadAllText(_path), Json) ?? new Credentials();
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidOperationException(
+                $"{_path} is not a valid credentials file ({ex.Message}). Fix it, or delete it and set the admin password again ({ConsoleApp.AdminPasswordVariable}); its API tokens are then gone.", ex);
+        }
+        _loadedWriteTime = stamp;
+    }
 
     private void Save()
     {
@@ -114,5 +154,6 @@ public sealed class CredentialStore
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.Move(temp, _path, overwrite: true);
+        _loadedWriteTime = File.GetLastWriteTimeUtc(_path);
     }
 }

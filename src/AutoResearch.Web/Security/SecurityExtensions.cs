@@ -2,6 +2,7 @@ using AutoResearch.Host.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 
 namespace AutoResearch.Web.Security;
@@ -39,6 +40,19 @@ public static class SecurityExtensions
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiTokenHandler>(ConsoleAuth.TokenScheme, null);
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ConsoleAuth.Scheme).RequireAuthenticatedUser().Build());
+        // Password guessing: a few sign-in attempts per address and minute, then 429 (the page itself answers a failure slowly too).
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(ConsoleAuth.SignInPolicy, context => HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "local", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.SignInAttemptsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                })
+                : RateLimitPartition.GetNoLimiter("pages"));
+        });
         builder.Services.AddAntiforgery(o =>
         {
             o.HeaderName = ConsoleAuth.AntiforgeryHeader;
@@ -65,6 +79,7 @@ public static class SecurityExtensions
             }
             await next(context);
         });
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
