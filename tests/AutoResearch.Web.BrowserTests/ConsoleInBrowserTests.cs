@@ -64,6 +64,7 @@ public sealed class ConsoleInBrowserTests(ServedConsole console, ITestOutputHelp
             Assert.True(await page.Locator("#best-chart circle[data-sequence]").CountAsync() >= 1);
             Assert.Equal(3, await page.Locator("#agents tbody tr[data-agent]").CountAsync());
             Assert.True(await page.Locator("#agents .bar").CountAsync() >= 6);
+            Assert.True(await page.Locator("#latest-journal li").CountAsync() >= 1);
             await Shot(page, "console-03-live");
             await Assertions.Expect(page.Locator("[data-bind=state]")).ToHaveTextAsync("Completed", new LocatorAssertionsToHaveTextOptions { Timeout = (float)Long.TotalMilliseconds });
             Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"));

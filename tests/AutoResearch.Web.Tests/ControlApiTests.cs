@@ -43,6 +43,12 @@ public sealed class ControlApiTests(ConsoleFactory console)
         var detail = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}");
         Assert.Equal(7200, detail.GetProperty("agents").EnumerateArray().Single(a => a.GetProperty("id").GetString() == "random-1").GetProperty("cpuBudgetSeconds").GetDouble());
 
+        // A top-up adds to the limit in force; a resource without a limit has nothing to top up.
+        Assert.Equal("applied", (await ControlAsync(client, id, new { action = "budget", agent = "random-1", cpuSeconds = 3600, topUp = true })).GetProperty("status").GetString());
+        detail = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}");
+        Assert.Equal(10800, detail.GetProperty("agents").EnumerateArray().Single(a => a.GetProperty("id").GetString() == "random-1").GetProperty("cpuBudgetSeconds").GetDouble());
+        await AssertProblemAsync(client, id, new { action = "budget", agent = "random-1", gpuSeconds = 60, topUp = true }, HttpStatusCode.BadRequest, "budget", "no GPU limit to top up");
+
         Assert.Equal("applied", (await ControlAsync(client, id, new { action = "stop", reason = "enough" })).GetProperty("status").GetString());
         await ConsoleFactory.WaitForStateAsync(client, id, TimeSpan.FromSeconds(60), "Stopped");
         await AssertProblemAsync(client, id, new { action = "resume" }, HttpStatusCode.Conflict, null, "nothing left to control");

@@ -180,6 +180,24 @@
       return tr;
     });
 
+    var journal = root.querySelector("#latest-journal");
+    if (journal) {
+      journal.textContent = "";
+      (d.latestJournal || []).forEach(function (j) {
+        var li = el("li", { "class": "entry kind-" + j.kind, "data-entry": j.id });
+        var meta = el("div", { "class": "meta" });
+        meta.appendChild(el("time", { datetime: j.at }, localTime(j.at)));
+        meta.appendChild(document.createTextNode(" · " + j.author + " · " + j.kind));
+        if (j.experimentSequence !== null && j.experimentSequence !== undefined) {
+          meta.appendChild(document.createTextNode(" · "));
+          meta.appendChild(link("/campaigns/" + encodeURIComponent(id) + "/experiments/" + j.experimentSequence, "#" + j.experimentSequence));
+        }
+        li.appendChild(meta);
+        li.appendChild(el("p", { "class": "text" }, j.text));
+        journal.appendChild(li);
+      });
+    }
+
     var chart = root.querySelector("#best-chart");
     if (chart) drawChart(chart, d);
   }

@@ -20,4 +20,5 @@ public sealed record CampaignDetail(
     IReadOnlyList<ChartPoint> Points,
     IReadOnlyList<BestStep> Bests,
     int JournalEntries,
+    IReadOnlyList<JournalItem> LatestJournal,
     DateTimeOffset Now);

@@ -104,6 +104,7 @@ public sealed class ConsoleCampaigns(
                 .ToList(),
             leaderboard.Select(l => new BestStep(Math.Max(0, (l.AcceptedAt - start).TotalMinutes), l.Objective, l.Sequence, l.AgentId, l.Runs, l.Confidence)).ToList(),
             entries.Count,
+            entries.TakeLast(8).Reverse().Select(j => Item(j, experiments)).ToList(),
             now);
     }
 
@@ -132,11 +133,8 @@ public sealed class ConsoleCampaigns(
     public async Task<IReadOnlyList<JournalItem>?> JournalAsync(string id, long afterId, CancellationToken cancellationToken)
     {
         if (await ledger.GetCampaignAsync(id, cancellationToken) is null) return null;
-        var sequences = (await ledger.GetExperimentsAsync(id, cancellationToken)).ToDictionary(e => e.Id, e => e.Sequence, StringComparer.Ordinal);
-        return (await journal.ReadAsync(id, afterId, cancellationToken))
-            .Select(j => new JournalItem(j.Id, j.At, j.Author, Kind(j.Kind), j.Text, j.ExperimentId,
-                j.ExperimentId is { } x && sequences.TryGetValue(x, out var s) ? s : null))
-            .ToList();
+        var experiments = await ledger.GetExperimentsAsync(id, cancellationToken);
+        return (await journal.ReadAsync(id, afterId, cancellationToken)).Select(j => Item(j, experiments)).ToList();
     }
 
     /// <summary>Appends a person's note (the rules of <c>autoresearch note</c>).</summary>
@@ -192,6 +190,24 @@ public sealed class ConsoleCampaigns(
         }
         if (agent is not null && campaign.Spec.Agents.All(a => a.Id != agent))
             return OperationOutcome<ControlResult>.Invalid("Agent", ControlRules.WhyNotControllable(campaign, agent)!);
+        if (budget is not null && body.TopUp)
+        {
+            // A top-up adds to the limits in force now (after earlier changes); an unlimited resource has nothing to top up.
+            var (now, _, _) = await StatusAsync(campaign, cancellationToken);
+            var current = agent is null ? now.Budget : now.Agents.First(a => a.Id == agent).Budget;
+            var unlimited = new List<string>();
+            if (budget.Tokens is > 0 && current.Tokens <= 0) unlimited.Add("tokens");
+            if (budget.CpuSeconds is > 0 && current.CpuSeconds <= 0) unlimited.Add("CPU");
+            if (budget.GpuSeconds is > 0 && current.GpuSeconds <= 0) unlimited.Add("GPU");
+            if (unlimited.Count > 0)
+                return OperationOutcome<ControlResult>.Invalid("Budget", $"{(agent is null ? "the campaign" : $"agent {agent}")} has no {string.Join(" or ", unlimited)} limit to top up; set one instead");
+            budget = new BudgetChange
+            {
+                Tokens = budget.Tokens is { } t ? current.Tokens + t : null,
+                CpuSeconds = budget.CpuSeconds is { } c ? current.CpuSeconds + c : null,
+                GpuSeconds = budget.GpuSeconds is { } g ? current.GpuSeconds + g : null,
+            };
+        }
         if (ControlRules.WhyNotControllable(campaign, agent) is { } refused)
             return new OperationOutcome<ControlResult>(null, Conflict: refused);
         if ((body.Reason?.Length ?? 0) > 1000) return OperationOutcome<ControlResult>.Invalid("Reason", "at most 1000 characters");
@@ -275,6 +291,10 @@ public sealed class ConsoleCampaigns(
         var path = $"/api/campaigns/{Uri.EscapeDataString(id)}/reports/{Uri.EscapeDataString(name)}";
         return new ReportItem(name, files.WrittenAt, trigger, $"{path}/html", $"{path}/md");
     }
+
+    private static JournalItem Item(JournalEntry entry, IReadOnlyList<ExperimentRecord> experiments) => new(
+        entry.Id, entry.At, entry.Author, Kind(entry.Kind), entry.Text, entry.ExperimentId,
+        entry.ExperimentId is { } x ? experiments.FirstOrDefault(e => e.Id == x)?.Sequence : null);
 
     private static string Kind(JournalEntryKind kind) => kind == JournalEntryKind.DeadEnd ? "dead_end" : kind.ToString().ToLowerInvariant();
 }

@@ -9,4 +9,7 @@ public sealed class ControlInput
     public long? Tokens { get; set; }
     public double? CpuHours { get; set; }
     public double? GpuHours { get; set; }
+
+    /// <summary><c>add</c>: the amounts are added to the limits in force; otherwise they are the new limits.</summary>
+    public string? Mode { get; set; }
 }

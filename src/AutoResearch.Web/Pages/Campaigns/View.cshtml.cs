@@ -28,7 +28,7 @@ public sealed class ViewModel(ConsoleCampaigns campaigns, IOptions<Microsoft.Asp
     public async Task<IActionResult> OnPostControlAsync(string id, CancellationToken cancellationToken)
     {
         var body = new ControlBody(Control.Action, Control.Agent, Control.Reason, Control.Tokens,
-            Control.CpuHours is { } c ? c * 3600 : null, Control.GpuHours is { } g ? g * 3600 : null);
+            Control.CpuHours is { } c ? c * 3600 : null, Control.GpuHours is { } g ? g * 3600 : null, Control.Mode == "add");
         var outcome = await campaigns.ControlAsync(id, body, CampaignsApi.SignedInAs(HttpContext), cancellationToken);
         if (outcome.NotFound) return NotFound();
         TempData["Message"] = outcome.Conflict
