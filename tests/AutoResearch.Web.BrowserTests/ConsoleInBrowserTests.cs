@@ -31,7 +31,13 @@ public sealed class ConsoleInBrowserTests(ServedConsole console, ITestOutputHelp
             await page.FillAsync("#password", ServedConsole.Password);
             await page.ClickAsync("button[type=submit]");
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Campaigns");
+            await Assertions.Expect(page.Locator("[data-empty]")).ToBeVisibleAsync();
             await Shot(page, "console-01-campaigns");
+
+            // A second tab keeps the campaigns list open; it should pick up the new campaign and its end by itself.
+            var list = await context.Context.NewPageAsync();
+            await list.GotoAsync(console.BaseUrl + "/");
+            await list.EvaluateAsync("() => { window.__sameDocument = true; }");
 
             // The form: a deadline it cannot read is named next to the field, and what was typed stays.
             await page.ClickAsync("text=New campaign >> nth=-1");
@@ -71,6 +77,12 @@ public sealed class ConsoleInBrowserTests(ServedConsole console, ITestOutputHelp
             await Assertions.Expect(page.Locator("[data-bind=progress]")).ToHaveTextAsync("10/10");
             await Assertions.Expect(page.Locator("#best-chart path.best-line")).ToHaveCountAsync(1);
             await Shot(page, "console-04-finished");
+            var row = list.Locator("#campaigns tbody tr[data-campaign^='browser-night-']");
+            await Assertions.Expect(row).ToContainTextAsync("Completed", new LocatorAssertionsToContainTextOptions { Timeout = 20_000 });
+            await Assertions.Expect(row).ToContainTextAsync("10/10");
+            Assert.True(await list.EvaluateAsync<bool>("() => window.__sameDocument === true"));
+            await Shot(list, "console-04b-campaigns-list");
+            await list.CloseAsync();
 
             // An experiment: its parameters, log, metric and sandbox.
             await page.Locator("#recent tbody tr[data-sequence] a").First.ClickAsync();

@@ -229,6 +229,39 @@
     source.onopen = function () { root.classList.remove("disconnected"); };
   }
 
+  // The campaigns list: rendered from the API's answer and refreshed every few seconds.
+  function campaignList(root) {
+    function show(list) {
+      var table = root.querySelector("#campaigns"), empty = root.querySelector("[data-empty]");
+      table.hidden = list.length === 0; empty.hidden = list.length !== 0;
+      fillRows(table.querySelector("tbody"), list, function (c) {
+        var tr = el("tr", { "data-campaign": c.id });
+        var name = cell(tr, ""); name.appendChild(link("/campaigns/" + encodeURIComponent(c.id), c.id));
+        if (!c.hostedHere && (c.state === "Running" || c.state === "Paused"))
+          name.appendChild(el("span", { "class": "tag", title: "Not run by this server: another process runs it, or it was interrupted" }, "elsewhere"));
+        cell(tr, "").appendChild(stateBadge(c.state));
+        var bench = cell(tr, c.benchmark + " "); bench.appendChild(el("span", { "class": "muted" }, c.metric + " (" + c.direction + ")"));
+        var progress = cell(tr, "", "num");
+        progress.appendChild(el("meter", { min: "0", max: String(c.maxExperiments), value: String(c.finished) }));
+        progress.appendChild(document.createTextNode(" " + c.finished + "/" + c.maxExperiments));
+        cell(tr, num(c.baseline), "num");
+        var best = cell(tr, num(c.best), "num best");
+        if (c.bestSequence !== null && c.bestSequence !== undefined)
+          best.appendChild(link("/campaigns/" + encodeURIComponent(c.id) + "/experiments/" + c.bestSequence, " #" + c.bestSequence));
+        cell(tr, "").appendChild(el("time", { datetime: c.startedAt || "" }, c.startedAt ? localTime(c.startedAt) : "–"));
+        cell(tr, "").appendChild(el("time", { datetime: c.deadline || "" }, c.deadline ? localTime(c.deadline) : "–"));
+        return tr;
+      });
+    }
+    show(JSON.parse(document.getElementById("initial-campaigns").textContent));
+    setInterval(function () {
+      fetch(root.dataset.source, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (list) { if (list) { show(list); root.dataset.refreshes = String(Number(root.dataset.refreshes || 0) + 1); } })
+        .catch(function () { /* the next round tries again */ });
+    }, 3000);
+  }
+
   function newCampaignForm(form) {
     var zone = form.querySelector("[data-timezone]");
     if (zone && !zone.value && window.Intl) zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
@@ -260,6 +293,8 @@
     });
     var root = document.getElementById("live");
     if (root) live(root);
+    var list = document.getElementById("campaign-list");
+    if (list) campaignList(list);
     var form = document.getElementById("new-campaign");
     if (form) newCampaignForm(form);
     localiseTimes(document);
