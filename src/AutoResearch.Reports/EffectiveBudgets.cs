@@ -5,7 +5,7 @@ using AutoResearch.Abstractions.Specs;
 namespace AutoResearch.Reports;
 
 /// <summary>The campaign's and each agent's budget after the budget changes applied while it ran (from the ledger's control requests).</summary>
-internal sealed record EffectiveBudgets(BudgetSpec Campaign, IReadOnlyDictionary<string, BudgetSpec> Agents, IReadOnlyList<string> Changes)
+public sealed record EffectiveBudgets(BudgetSpec Campaign, IReadOnlyDictionary<string, BudgetSpec> Agents, IReadOnlyList<string> Changes)
 {
     public static EffectiveBudgets From(CampaignSpec spec, IReadOnlyList<ControlRequest> controls)
     {

@@ -81,8 +81,11 @@ public sealed class ConsoleInBrowserTests(ServedConsole console, ITestOutputHelp
             await Assertions.Expect(row).ToContainTextAsync("Completed", new LocatorAssertionsToContainTextOptions { Timeout = 20_000 });
             await Assertions.Expect(row).ToContainTextAsync("10/10");
             Assert.True(await list.EvaluateAsync<bool>("() => window.__sameDocument === true"));
+            // A tab in the background draws no frames to capture: bring it forward for its screenshot, then go back.
+            await list.BringToFrontAsync();
             await Shot(list, "console-04b-campaigns-list");
             await list.CloseAsync();
+            await page.BringToFrontAsync();
 
             // An experiment: its parameters, log, metric and sandbox.
             await page.Locator("#recent tbody tr[data-sequence] a").First.ClickAsync();

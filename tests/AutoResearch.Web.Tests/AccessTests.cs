@@ -80,6 +80,14 @@ public sealed class AccessTests(ConsoleFactory console)
         Assert.Contains("default-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         using var dashboard = await admin.GetAsync("/dashboard/");
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+
+        // Signing out ends the session: the same cookie jar is refused afterwards.
+        using var signOut = await admin.PostAsync("/logout", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = await ConsoleFactory.AntiforgeryTokenAsync(admin, "/"),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await admin.GetAsync("/api/me")).StatusCode);
     }
 
     [Fact]

@@ -180,6 +180,7 @@ public sealed class CampaignApiTests(ConsoleFactory console)
         var data = (await reader.ReadLineAsync())!;
         Assert.StartsWith("data: ", data, StringComparison.Ordinal);
         Assert.Equal(id, JsonDocument.Parse(data[6..]).RootElement.GetProperty("campaign").GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/campaigns/no-such-campaign/events")).StatusCode);
     }
 
     [Fact]

@@ -37,8 +37,10 @@ public static class CampaignsApi
             await console.GetAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : NotFoundCampaign(id))
             .WithSummary("A campaign's live state: agents and budgets, running experiments, best-so-far series");
 
-        campaigns.MapGet("/{id}/events", (string id, ConsoleCampaigns console, IOptions<ConsoleOptions> options, CancellationToken ct) =>
-            TypedResults.ServerSentEvents(Watch(id, console, options.Value.LiveInterval, ct)))
+        campaigns.MapGet("/{id}/events", async Task<Results<ServerSentEventsResult<CampaignDetail>, NotFound<ProblemDetails>>> (string id, ConsoleCampaigns console, IOptions<ConsoleOptions> options, CancellationToken ct) =>
+            await console.GetAsync(id, ct) is null
+                ? NotFoundCampaign(id)
+                : TypedResults.ServerSentEvents(Watch(id, console, options.Value.LiveInterval, ct)))
             .WithSummary("Server-sent events: a 'status' event with the campaign's state whenever it changes");
 
         campaigns.MapPost("/{id}/resume-here", async Task<Results<Ok<CampaignDetail>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> (string id, ConsoleCampaigns console, CancellationToken ct) =>

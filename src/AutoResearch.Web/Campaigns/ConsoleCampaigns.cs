@@ -8,6 +8,7 @@ using AutoResearch.Abstractions.Specs;
 using AutoResearch.Grains;
 using AutoResearch.Host.Hosting;
 using AutoResearch.Host.Operations;
+using AutoResearch.Reports;
 using Microsoft.Extensions.Options;
 
 namespace AutoResearch.Web.Campaigns;
@@ -80,6 +81,8 @@ public sealed class ConsoleCampaigns(
         var start = campaign.StartedAt ?? campaign.CreatedAt;
         var now = clock.GetUtcNow();
         var entries = await journal.ReadAsync(id, 0, cancellationToken);
+        // Budgets in force from the ledger's applied changes: an agent's own status only catches up at its next report.
+        var budgets = EffectiveBudgets.From(campaign.Spec, await ledger.GetControlsAsync(id, cancellationToken));
         return new CampaignDetail(
             ListItem(campaign, status, experiments),
             campaign.Spec.Goal,
@@ -92,10 +95,11 @@ public sealed class ConsoleCampaigns(
             status.Failed,
             status.Pruned,
             status.Slots,
-            new BudgetView(status.Budget.Tokens, status.Budget.CpuSeconds, status.Budget.GpuSeconds, status.Used.Tokens, status.Used.CpuSeconds, status.Used.GpuSeconds),
-            status.Agents.Select(a => new AgentView(a.Id, a.Role, a.Proposer, a.Model, a.State.ToString(), a.Activity, a.ModelProblem,
-                a.Experiments, a.Succeeded, a.InFlight, a.Best, a.TokensUsed, a.TokenBudget, a.CpuSecondsUsed, a.CpuBudgetSeconds,
-                a.GpuSecondsUsed, a.GpuBudgetSeconds)).ToList(),
+            new BudgetView(budgets.Campaign.Tokens, budgets.Campaign.CpuSeconds, budgets.Campaign.GpuSeconds, status.Used.Tokens, status.Used.CpuSeconds, status.Used.GpuSeconds),
+            status.Agents.Select(a => (Agent: a, Budget: budgets.Agents.TryGetValue(a.Id, out var b) ? b : a.Budget))
+                .Select(x => new AgentView(x.Agent.Id, x.Agent.Role, x.Agent.Proposer, x.Agent.Model, x.Agent.State.ToString(), x.Agent.Activity,
+                    x.Agent.ModelProblem, x.Agent.Experiments, x.Agent.Succeeded, x.Agent.InFlight, x.Agent.Best, x.Agent.TokensUsed, x.Budget.Tokens,
+                    x.Agent.CpuSecondsUsed, x.Budget.CpuSeconds, x.Agent.GpuSecondsUsed, x.Budget.GpuSeconds)).ToList(),
             experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued).Select(e => Summary(e, now)).ToList(),
             experiments.Where(e => e.IsFinished).OrderByDescending(e => e.EndedAt).Take(12).Select(e => Summary(e, now)).ToList(),
             experiments.Where(e => e.HasUsableObjective && e.EndedAt is not null)
@@ -193,8 +197,8 @@ public sealed class ConsoleCampaigns(
         if (budget is not null && body.TopUp)
         {
             // A top-up adds to the limits in force now (after earlier changes); an unlimited resource has nothing to top up.
-            var (now, _, _) = await StatusAsync(campaign, cancellationToken);
-            var current = agent is null ? now.Budget : now.Agents.First(a => a.Id == agent).Budget;
+            var inForce = EffectiveBudgets.From(campaign.Spec, await ledger.GetControlsAsync(id, cancellationToken));
+            var current = agent is null ? inForce.Campaign : inForce.Agents[agent];
             var unlimited = new List<string>();
             if (budget.Tokens is > 0 && current.Tokens <= 0) unlimited.Add("tokens");
             if (budget.CpuSeconds is > 0 && current.CpuSeconds <= 0) unlimited.Add("CPU");
