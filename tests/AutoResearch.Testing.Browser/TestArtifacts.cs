@@ -69,7 +69,8 @@ public static class TestArtifacts
         return path;
     }
 
-    private static string? RepositoryRoot()
+    /// <summary>The repository root: the nearest folder above the test's binaries holding a <c>.git</c> or a <c>*.sln</c>; null when none.</summary>
+    public static string? RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -35,7 +35,7 @@ public sealed class ServedConsole : IAsyncLifetime
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = RepositoryRoot(),
+            WorkingDirectory = TestArtifacts.RepositoryRoot() ?? throw new InvalidOperationException("No repository above " + AppContext.BaseDirectory),
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "autoresearch.dll"));
         foreach (var arg in new[] { "serve", "--urls", BaseUrl, "--data", DataDirectory }) info.ArgumentList.Add(arg);
@@ -89,12 +89,5 @@ public sealed class ServedConsole : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "AutoResearch.sln"))) return dir.FullName;
-        throw new InvalidOperationException("AutoResearch.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -9,6 +9,9 @@ public sealed class FormProblems
 
     public IReadOnlyDictionary<string, List<string>> ByField => _byField;
 
+    /// <summary>The messages for <paramref name="field"/> (none when it is fine).</summary>
+    public IReadOnlyList<string> For(string field) => _byField.TryGetValue(field, out var list) ? list : [];
+
     public void Add(string field, string message)
     {
         if (!_byField.TryGetValue(field, out var list)) _byField[field] = list = [];

@@ -33,7 +33,7 @@ public sealed class JournalModel(ConsoleCampaigns campaigns) : PageModel
         return Redirect($"/campaigns/{Uri.EscapeDataString(id)}/journal#entry-{outcome.Value.Id}");
     }
 
-    public IReadOnlyList<string> ErrorsFor(string field) => Problems.ByField.TryGetValue(field, out var list) ? list : [];
+    public IReadOnlyList<string> ErrorsFor(string field) => Problems.For(field);
 
     private async Task<bool> LoadAsync(string id, CancellationToken cancellationToken)
     {

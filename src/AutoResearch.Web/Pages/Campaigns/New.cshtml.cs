@@ -47,7 +47,7 @@ public sealed class NewModel(ConsoleCampaigns campaigns, CampaignCatalog catalog
         return Redirect($"/campaigns/{Uri.EscapeDataString(started.Value!)}");
     }
 
-    public IReadOnlyList<string> ErrorsFor(string field) => Problems.ByField.TryGetValue(field, out var list) ? list : [];
+    public IReadOnlyList<string> ErrorsFor(string field) => Problems.For(field);
 
     private PageResult Invalid()
     {
