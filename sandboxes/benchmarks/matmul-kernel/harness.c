@@ -1,26 +1,34 @@
 /*
- * matmul-kernel scoring harness -- NOT editable by experiments.
+ * matmul-kernel checker and timer -- NOT editable by experiments.
  *
- *   bench N [--seed HEX] [--min-reps R] [--max-reps R] [--target-seconds S] [--call-timeout S]
+ *   bench N --worker PATH [--results-fd FD] [--seed HEX] [--min-reps R] [--max-reps R]
+ *         [--target-seconds S] [--call-timeout S]
  *
- * Linked with the agent's kernel.o (which run.py has checked defines no global symbol but
- * `matmul` and no constructors). The kernel never runs in this process:
+ * Built from this file alone: the agent's kernel is never linked into this program. It runs in
+ * a separate program, the worker (worker.c + kernel.o, linked statically by run.py), which this
+ * checker starts confined and talks to through pipes and shared matrices:
  *
- *   parent (this code)                      worker (forked before anything secret exists)
- *   ------------------                      ------------------------------------------------
- *   draws fresh random A, B (private)       waits for a command byte on a pipe
+ *   checker (this code)                     worker (fork, seccomp filter, exec of PATH)
+ *   -------------------                     ------------------------------------------------
+ *   draws fresh random A, B (private)       waits for a command byte on fd 3
  *   copies them into shared A, B            ...
  *   fills shared C with NaN
- *   t0 = CLOCK_MONOTONIC, sends 'g'  --->   matmul(n, A, B, C)      (under a seccomp filter:
- *   waits for 'd' (poll with a timeout) <---   sends 'd'              compute and memory only)
+ *   t0 = CLOCK_MONOTONIC, sends 'g'  --->   matmul(n, A, B, C)      (compute and memory only:
+ *   waits for 'd' (poll with a timeout) <---   sends 'd' on fd 4      no files, output, clocks)
  *   t1, snapshots C at once
  *   checks A and B are unchanged, C finite and within the float error bound of a double
  *   reference computed from the private copies
  *
+ * The seccomp filter is installed before exec, so it holds from the worker's first instruction
+ * (anything that would run before main, such as a constructor, is confined too); the worker's
+ * stdin, stdout and stderr are /dev/null and it holds no other descriptor. The seed is drawn
+ * after the worker started, so nothing in it can predict an input.
+ *
  * The first call checks correctness (and warms up); every timed call after it gets fresh
  * inputs and is checked the same way. The score is the best timed call: 2 n^3 / seconds.
- * Results are printed as `METRIC name=value` lines only after every check passed; any
- * failure prints a reason and exits 1.
+ * Progress and failures go to stdout; the results go as `name value` lines to --results-fd
+ * (run.py reads them and prints the METRIC lines), only after every check passed. Any failure
+ * prints a reason and exits 1.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,9 +53,6 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
-/* The kernel under test (kernel.c). */
-void matmul(int n, const float *restrict a, const float *restrict b, float *restrict c);
-
 #if defined(__x86_64__)
 #define HARNESS_AUDIT_ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
@@ -66,7 +71,6 @@ static size_t elems_;
 static float *shared_a_, *shared_b_, *shared_c_;
 static pid_t worker_ = -1;
 static int cmd_w_ = -1, done_r_ = -1;
-static int worker_done_fd_ = -1; /* in the worker: where it reports */
 
 /* ------------------------------------------------------------------------------ util */
 
@@ -173,23 +177,18 @@ static const char *syscall_name(int nr)
 
 /* ------------------------------------------------------------------------------ worker */
 
-static void on_sigsys(int sig, siginfo_t *info, void *context)
-{
-    (void)sig;
-    (void)context;
-    unsigned char message[1 + sizeof(int)];
-    int nr = info->si_syscall;
-    message[0] = 'S';
-    memcpy(message + 1, &nr, sizeof nr);
-    ssize_t ignored = write(worker_done_fd_, message, sizeof message);
-    (void)ignored;
-    _exit(112);
-}
+/* The worker's fixed descriptors (worker.c): commands, replies, matrices; the program itself only until exec. */
+enum { WORKER_CMD_FD = 3, WORKER_DONE_FD = 4, WORKER_MATRIX_FD = 5, WORKER_EXE_FD = 6 };
 
-/* Allows only what a computing kernel needs: reading commands, reporting, memory management, exit. */
-static int install_seccomp(int cmd_fd, int done_fd)
+/*
+ * Installed in the child before it execs the worker, so that it holds from the worker's first instruction (its
+ * start-up code and anything else that might run before main): start-up and memory management, reading commands,
+ * replying, exit. The one exec allowed is of WORKER_EXE_FD, which is close-on-exec: after it, nothing is left to
+ * exec. Everything else fails with EPERM (the worker adds a stricter filter that traps before the first call).
+ */
+static int install_startup_filter(void)
 {
-    struct sock_filter filter[64];
+    struct sock_filter filter[96];
     unsigned len = 0;
 #define EMIT(s) (filter[len++] = (struct sock_filter)s)
 #define ALLOW_NR(nr)                                                        \
@@ -197,19 +196,20 @@ static int install_seccomp(int cmd_fd, int done_fd)
         EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)(nr), 0, 1));    \
         EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));                 \
     } while (0)
-#define ALLOW_NR_FD(nr, fd)                                                                         \
+#define ALLOW_NR_ARG0(nr, value)                                                                    \
     do {                                                                                            \
         EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)(nr), 0, 4));                            \
         EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (unsigned)offsetof(struct seccomp_data, args[0]))); \
-        EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)(fd), 0, 1));                            \
+        EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)(value), 0, 1));                         \
         EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));                                         \
-        EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));                                          \
+        EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));                                 \
     } while (0)
+#define RELOAD_NR() EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (unsigned)offsetof(struct seccomp_data, nr)))
 
     EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (unsigned)offsetof(struct seccomp_data, arch)));
     EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, HARNESS_AUDIT_ARCH, 1, 0));
     EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
-    EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (unsigned)offsetof(struct seccomp_data, nr)));
+    RELOAD_NR();
     ALLOW_NR(__NR_brk);
     ALLOW_NR(__NR_mmap);
     ALLOW_NR(__NR_munmap);
@@ -218,16 +218,31 @@ static int install_seccomp(int cmd_fd, int done_fd)
     ALLOW_NR(__NR_mprotect);
     ALLOW_NR(__NR_getrandom);
     ALLOW_NR(__NR_rt_sigreturn);
+    ALLOW_NR(__NR_rt_sigaction);
+    ALLOW_NR(__NR_rt_sigprocmask);
+    ALLOW_NR(__NR_set_tid_address);
+    ALLOW_NR(__NR_set_robust_list);
+#ifdef __NR_rseq
+    ALLOW_NR(__NR_rseq);
+#endif
+#ifdef __NR_arch_prctl
+    ALLOW_NR(__NR_arch_prctl);
+#endif
+    ALLOW_NR(__NR_prlimit64);
+    ALLOW_NR(__NR_seccomp); /* only ever adds restrictions: the worker's own, stricter filter */
     ALLOW_NR(__NR_exit);
     ALLOW_NR(__NR_exit_group);
-    /* The fd checks come last: they overwrite the accumulator. */
-    ALLOW_NR_FD(__NR_read, cmd_fd);
-    EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (unsigned)offsetof(struct seccomp_data, nr)));
-    ALLOW_NR_FD(__NR_write, done_fd);
-    EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+    /* The argument checks come last: they overwrite the accumulator. */
+    ALLOW_NR_ARG0(__NR_read, WORKER_CMD_FD);
+    RELOAD_NR();
+    ALLOW_NR_ARG0(__NR_write, WORKER_DONE_FD);
+    RELOAD_NR();
+    ALLOW_NR_ARG0(__NR_execveat, WORKER_EXE_FD);
+    EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
 #undef EMIT
 #undef ALLOW_NR
-#undef ALLOW_NR_FD
+#undef ALLOW_NR_ARG0
+#undef RELOAD_NR
 
     struct sock_fprog program = {.len = (unsigned short)len, .filter = filter};
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
@@ -236,91 +251,77 @@ static int install_seccomp(int cmd_fd, int done_fd)
     return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program, 0, 0);
 }
 
-static void worker_main(int cmd_fd, int done_fd) __attribute__((noreturn));
+/* In the forked child: fixed descriptors, nothing else open, confined, then exec of the worker program. */
+static void exec_worker(int cmd_fd, int done_fd, int matrix_fd, int exe_fd) __attribute__((noreturn));
 
-static void worker_main(int cmd_fd, int done_fd)
+static void exec_worker(int cmd_fd, int done_fd, int matrix_fd, int exe_fd)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    /* No stdin/stdout/stderr for the kernel: it cannot print METRIC lines or anything else. */
-    int null_fd = open("/dev/null", O_RDWR);
-    if (null_fd >= 0) {
-        dup2(null_fd, 0);
-        dup2(null_fd, 1);
-        dup2(null_fd, 2);
+    /* Out of the way of 0..6 first, then into place (dup2 clears close-on-exec; the program fd keeps it). */
+    int high[4] = {fcntl(cmd_fd, F_DUPFD_CLOEXEC, 64), fcntl(done_fd, F_DUPFD_CLOEXEC, 64),
+                   fcntl(matrix_fd, F_DUPFD_CLOEXEC, 64), fcntl(exe_fd, F_DUPFD_CLOEXEC, 64)};
+    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (high[0] < 0 || high[1] < 0 || high[2] < 0 || high[3] < 0 || null_fd < 0 || dup2(null_fd, 0) < 0 ||
+        dup2(null_fd, 1) < 0 || dup2(null_fd, 2) < 0 || dup2(high[0], WORKER_CMD_FD) < 0 ||
+        dup2(high[1], WORKER_DONE_FD) < 0 || dup2(high[2], WORKER_MATRIX_FD) < 0 ||
+        dup3(high[3], WORKER_EXE_FD, O_CLOEXEC) < 0) {
+        _exit(114);
     }
-    for (int fd = 3; fd < 1024; fd++) {
-        if (fd != cmd_fd && fd != done_fd) {
-            close(fd);
-        }
+    for (int fd = WORKER_EXE_FD + 1; fd < 4096; fd++) {
+        close(fd);
     }
-
-    worker_done_fd_ = done_fd;
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_sigaction = on_sigsys;
-    action.sa_flags = SA_SIGINFO;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGSYS, &action, NULL);
-
-    /* Touch malloc once so its first-use setup happens before the filter. */
-    free(malloc(1 << 20));
-
-    /* First message on the done pipe: 0 once confined, else the errno of the failure. */
-    if (install_seccomp(cmd_fd, done_fd) != 0) {
-        int err = errno;
-        ssize_t ignored = write(done_fd, &err, sizeof err);
-        (void)ignored;
-        _exit(113);
+    char n_text[16];
+    snprintf(n_text, sizeof n_text, "%d", n_);
+    char *argv[] = {"worker", n_text, NULL};
+    char *envp[] = {NULL};
+    int status = 0;
+    if (install_startup_filter() != 0) {
+        status = errno;
+    } else {
+        syscall(__NR_execveat, WORKER_EXE_FD, "", argv, envp, AT_EMPTY_PATH);
+        status = errno;
     }
-    int ok = 0;
-    if (write(done_fd, &ok, sizeof ok) != (ssize_t)sizeof ok) {
-        _exit(113);
-    }
-
-    for (;;) {
-        char command;
-        ssize_t got = read(cmd_fd, &command, 1);
-        if (got != 1 || command != 'g') {
-            _exit(0);
-        }
-        matmul(n_, shared_a_, shared_b_, shared_c_);
-        char done = 'd';
-        if (write(done_fd, &done, 1) != 1) {
-            _exit(0);
-        }
-    }
+    /* Still here: report why in place of the worker's "confined" message. */
+    ssize_t ignored = write(WORKER_DONE_FD, &status, sizeof status);
+    (void)ignored;
+    _exit(113);
 }
 
 /* ------------------------------------------------------------------------------ parent */
 
-/* [guard][A][guard][B][guard][C][guard]: a stray access just past a matrix faults. */
-static void map_matrices(void)
+static size_t region_bytes(void)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t bytes = elems_ * sizeof(float);
-    size_t region = (bytes + page - 1) / page * page;
-    size_t total = 4 * page + 3 * region;
-    unsigned char *base = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (base == MAP_FAILED) {
-        fail("cannot map %zu bytes for the matrices: %s", total, strerror(errno));
-    }
-    unsigned char *p = base;
-    float **slots[3] = {&shared_a_, &shared_b_, &shared_c_};
-    for (int i = 0; i < 3; i++) {
-        if (mprotect(p, page, PROT_NONE) != 0) {
-            fail("mprotect: %s", strerror(errno));
-        }
-        p += page;
-        *slots[i] = (float *)p;
-        p += region;
-    }
-    if (mprotect(p, page, PROT_NONE) != 0) {
-        fail("mprotect: %s", strerror(errno));
-    }
+    return (elems_ * sizeof(float) + page - 1) / page * page;
 }
 
-static void start_worker(void)
+/* A memfd of three page-rounded regions A, B, C, shared with the worker (which maps them between guard pages). */
+static int map_matrices(void)
 {
+    size_t region = region_bytes();
+    int fd = (int)syscall(__NR_memfd_create, "matmul-matrices", MFD_CLOEXEC);
+    if (fd < 0) {
+        fail("memfd_create: %s", strerror(errno));
+    }
+    if (ftruncate(fd, (off_t)(3 * region)) != 0) {
+        fail("cannot size the shared matrices (%zu bytes): %s", 3 * region, strerror(errno));
+    }
+    unsigned char *base = mmap(NULL, 3 * region, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (base == MAP_FAILED) {
+        fail("cannot map %zu bytes for the matrices: %s", 3 * region, strerror(errno));
+    }
+    shared_a_ = (float *)base;
+    shared_b_ = (float *)(base + region);
+    shared_c_ = (float *)(base + 2 * region);
+    return fd;
+}
+
+static void start_worker(const char *worker_path, int matrix_fd)
+{
+    int exe_fd = open(worker_path, O_RDONLY | O_CLOEXEC);
+    if (exe_fd < 0) {
+        fail("cannot open the worker program %s: %s", worker_path, strerror(errno));
+    }
     int cmd[2], done[2];
     if (pipe2(cmd, O_CLOEXEC) != 0 || pipe2(done, O_CLOEXEC) != 0) {
         fail("pipe: %s", strerror(errno));
@@ -331,20 +332,37 @@ static void start_worker(void)
         fail("fork: %s", strerror(errno));
     }
     if (pid == 0) {
-        close(cmd[1]);
-        close(done[0]);
-        worker_main(cmd[0], done[1]);
+        exec_worker(cmd[0], done[1], matrix_fd, exe_fd);
     }
     worker_ = pid;
+    close(exe_fd);
     close(cmd[0]);
     close(done[1]);
     cmd_w_ = cmd[1];
     done_r_ = done[0];
     int status = -1;
     ssize_t got = read(done_r_, &status, sizeof status);
+    if (got == 0) {
+        int wstatus = 0;
+        waitpid(worker_, &wstatus, 0);
+        worker_ = -1;
+        if (WIFSIGNALED(wstatus)) {
+            fail("the kernel process died from signal %d%s before the first call (while starting up: code that runs "
+                 "before matmul() is not allowed)",
+                 WTERMSIG(wstatus), signal_hint(WTERMSIG(wstatus)));
+        }
+        fail("the kernel process exited with status %d before the first call (while starting up: code that runs "
+             "before matmul() is not allowed)",
+             WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
+    }
+    if (got == (ssize_t)sizeof status && (status < 0 || status > 4095)) {
+        fail("the kernel process sent 0x%08x before its start-up message: code ran before matmul() (a constructor?); "
+             "only matmul() may run",
+             (unsigned)status);
+    }
     if (got != (ssize_t)sizeof status || status != 0) {
-        fail("cannot confine the kernel process with seccomp (%s); refusing to run it unconfined",
-             got == (ssize_t)sizeof status ? strerror(status) : "worker died");
+        fail("cannot start and confine the kernel process with seccomp (%s); refusing to run it unconfined",
+             got == (ssize_t)sizeof status ? strerror(status) : "short start-up message");
     }
 }
 
@@ -484,7 +502,8 @@ static int compare_doubles(const void *x, const void *y)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: bench N [--seed HEX] [--min-reps R] [--max-reps R] [--target-seconds S] [--call-timeout S]\n");
+    fprintf(stderr, "usage: bench N --worker PATH [--results-fd FD] [--seed HEX] [--min-reps R] [--max-reps R] "
+                    "[--target-seconds S] [--call-timeout S]\n");
     exit(EXIT_USAGE);
 }
 
@@ -497,11 +516,17 @@ int main(int argc, char **argv)
     int min_reps = 5, max_reps = 40;
     double target_seconds = 1.0, call_timeout = 10.0;
     const char *seed_text = NULL;
+    const char *worker_path = NULL;
+    int results_fd = -1;
     for (int i = 2; i < argc; i++) {
         if (i + 1 >= argc) {
             usage();
         }
-        if (strcmp(argv[i], "--seed") == 0) {
+        if (strcmp(argv[i], "--worker") == 0) {
+            worker_path = argv[++i];
+        } else if (strcmp(argv[i], "--results-fd") == 0) {
+            results_fd = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--seed") == 0) {
             seed_text = argv[++i];
         } else if (strcmp(argv[i], "--min-reps") == 0) {
             min_reps = atoi(argv[++i]);
@@ -515,7 +540,7 @@ int main(int argc, char **argv)
             usage();
         }
     }
-    if (n < 1 || n > 4096 || min_reps < 1 || max_reps < min_reps || !(call_timeout > 0)) {
+    if (n < 1 || n > 4096 || min_reps < 1 || max_reps < min_reps || !(call_timeout > 0) || worker_path == NULL) {
         usage();
     }
     signal(SIGPIPE, SIG_IGN);
@@ -524,8 +549,9 @@ int main(int argc, char **argv)
     elems_ = (size_t)n * (size_t)n;
 
     /* Fork before the seed exists, so that nothing in the kernel's process can predict an input. */
-    map_matrices();
-    start_worker();
+    int matrix_fd = map_matrices();
+    start_worker(worker_path, matrix_fd);
+    close(matrix_fd);
 
     uint64_t seed;
     if (seed_text != NULL) {
@@ -600,9 +626,17 @@ int main(int argc, char **argv)
     double median = timed % 2 ? times[timed / 2] : 0.5 * (times[timed / 2 - 1] + times[timed / 2]);
     printf("matmul-kernel: all %d calls correct; best of %d timed calls %.6f s, median %.6f s\n", timed + 1, timed, best,
            median);
-    printf("METRIC seconds_best=%.9f\n", best);
-    printf("METRIC gflops_median=%.6f\n", flops / median * 1e-9);
-    printf("METRIC max_error=%.6g\n", max_error);
-    printf("METRIC gflops=%.6f\n", flops / best * 1e-9);
+    FILE *results = results_fd >= 0 ? fdopen(results_fd, "w") : stdout;
+    if (results == NULL) {
+        fail("cannot write the results to fd %d: %s", results_fd, strerror(errno));
+    }
+    fprintf(results, "n %d\n", n);
+    fprintf(results, "seconds_best %.9f\n", best);
+    fprintf(results, "gflops_median %.6f\n", flops / median * 1e-9);
+    fprintf(results, "max_error %.6g\n", max_error);
+    fprintf(results, "gflops %.6f\n", flops / best * 1e-9);
+    if (fflush(results) != 0) {
+        fail("cannot write the results: %s", strerror(errno));
+    }
     return 0;
 }
