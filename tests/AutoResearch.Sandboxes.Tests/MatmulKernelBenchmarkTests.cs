@@ -14,12 +14,12 @@ namespace AutoResearch.Sandboxes.Tests;
 [Collection(DockerCollection.Name)]
 public sealed class MatmulKernelBenchmarkTests : IDisposable
 {
-    private const string Image = "autoresearch/cc:latest";
+    internal const string Image = "autoresearch/cc:latest";
 
-    private const string Signature = "void matmul(int n, const float *restrict a, const float *restrict b, float *restrict c)";
+    internal const string Signature = "void matmul(int n, const float *restrict a, const float *restrict b, float *restrict c)";
 
     /// <summary>Straightforward and correct; the bodies below vary it.</summary>
-    private const string NaiveBody = """
+    internal const string NaiveBody = """
         {
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < n; j++) {
@@ -31,7 +31,7 @@ public sealed class MatmulKernelBenchmarkTests : IDisposable
         }
         """;
 
-    private const string IkjKernel = $$"""
+    internal const string IkjKernel = $$"""
         /* i-k-j: the inner loop runs along rows of B and C, contiguous and vectorisable. */
         #include <string.h>
 
@@ -68,7 +68,7 @@ public sealed class MatmulKernelBenchmarkTests : IDisposable
         Assert.Matches(@"(?m)^name: matmul-kernel$", yaml);
         Assert.Matches($@"(?m)^image: {Regex.Escape(spec.Image)}$", yaml);
         Assert.Matches(@"(?m)^command: \[python3, run\.py\]$", yaml);
-        Assert.Matches(@"(?m)^files: \[run\.py, harness\.c, kernel\.c\]$", yaml);
+        Assert.Matches(@"(?m)^files: \[run\.py, harness\.c, worker\.c, kernel\.c\]$", yaml);
         Assert.Matches(@"(?m)^editable: \[kernel\.c\]$", yaml);
         Assert.Matches(@"(?m)^metric: \{ name: gflops, direction: maximize \}$", yaml);
         Assert.Matches(@"(?m)^time_limit: 60s$", yaml);
@@ -258,13 +258,13 @@ public sealed class MatmulKernelBenchmarkTests : IDisposable
         AssertFailed(result, "C[7][9] is NaN", "never written");
     }
 
-    private static BenchmarkSpec Spec() => new()
+    internal static BenchmarkSpec Spec() => new()
     {
         Name = "matmul-kernel",
         Directory = Path.Combine(RepoRoot(), "sandboxes", "benchmarks", "matmul-kernel"),
         Image = Image,
         Command = ["python3", "run.py"],
-        Files = ["run.py", "harness.c", "kernel.c"],
+        Files = ["run.py", "harness.c", "worker.c", "kernel.c"],
         Editable = ["kernel.c"],
         Description = "program.md",
         Metric = new MetricSpec { Name = "gflops", Direction = Direction.Maximize },
@@ -278,7 +278,7 @@ public sealed class MatmulKernelBenchmarkTests : IDisposable
         ],
     };
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -292,31 +292,36 @@ public sealed class MatmulKernelBenchmarkTests : IDisposable
     }
 
     /// <summary>The whole output when it was short (the tail is empty then), else its head and tail.</summary>
-    private static string Output(SandboxResult result) => result.LogHead + result.LogTail;
+    internal static string Output(SandboxResult result) => result.LogHead + result.LogTail;
 
-    private static void AssertSucceeded(SandboxResult result)
+    internal static void AssertSucceeded(SandboxResult result)
     {
         Assert.True(result.Status == ExperimentStatus.Succeeded, $"{result.Failure}: {result.Reason}\n{result.LogTail}");
         Assert.NotNull(result.Objective);
         Assert.True(double.IsFinite(result.Objective.Value) && result.Objective.Value > 0, $"gflops {result.Objective}");
     }
 
-    private static void AssertFailed(SandboxResult result, params string[] fragments)
+    internal static void AssertFailed(SandboxResult result, params string[] fragments)
     {
         Assert.True(result.Status == ExperimentStatus.Failed, $"expected a failed run, got {result.Status}: {result.Reason}\n{result.LogTail}");
         Assert.Equal(FailureKind.Crash, result.Failure);
         Assert.Equal(1, result.ExitCode);
         Assert.Null(result.Objective);
+        Assert.DoesNotContain(result.Metrics, m => m.Name == "gflops");
         foreach (var fragment in fragments)
         {
             Assert.Contains(fragment, result.Reason, StringComparison.Ordinal);
         }
     }
 
-    private async Task<SandboxResult> RunAsync(string? edits, Dictionary<string, string>? parameters = null)
+    private Task<SandboxResult> RunAsync(string? edits, Dictionary<string, string>? parameters = null) =>
+        RunAsync(_runner, _output, Spec(), edits, parameters);
+
+    /// <summary>Runs <paramref name="spec"/> (the benchmark or a variant of it) with <paramref name="edits"/> as kernel.c.</summary>
+    internal static async Task<SandboxResult> RunAsync(
+        DockerSandboxRunner runner, ITestOutputHelper output, BenchmarkSpec spec, string? edits, Dictionary<string, string>? parameters = null)
     {
         await EnsureImageAsync();
-        var spec = Spec();
         var values = spec.Defaults();
         foreach (var (name, value) in parameters ?? [])
         {
@@ -334,11 +339,11 @@ public sealed class MatmulKernelBenchmarkTests : IDisposable
         };
         Assert.Null(ProposalValidator.Validate(spec, new Proposal { Parameters = values, EditedFiles = request.EditedFiles, ProposerName = "test" }));
 
-        var result = await _runner.RunAsync(request, null, null, CancellationToken.None);
-        _output.WriteLine($"status={result.Status} failure={result.Failure} exit={result.ExitCode} gflops={result.Objective} elapsed={result.EndedAt - result.StartedAt}");
-        _output.WriteLine($"reason={result.Reason}");
-        _output.WriteLine($"head={result.LogHead}");
-        _output.WriteLine($"tail={result.LogTail}");
+        var result = await runner.RunAsync(request, null, null, CancellationToken.None);
+        output.WriteLine($"status={result.Status} failure={result.Failure} exit={result.ExitCode} gflops={result.Objective} elapsed={result.EndedAt - result.StartedAt}");
+        output.WriteLine($"reason={result.Reason}");
+        output.WriteLine($"head={result.LogHead}");
+        output.WriteLine($"tail={result.LogTail}");
         return result;
     }
 

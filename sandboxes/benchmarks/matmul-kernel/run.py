@@ -281,11 +281,6 @@ def check_object(obj):
         raise KernelRejected(
             "kernel.o has a constructor/destructor list: " + ", ".join(constructors)
             + "; no code may run outside matmul() (no constructors, destructors or .init/.fini code)")
-    if others:
-        raise KernelRejected(
-            "kernel.o has " + ", ".join(others) + "; only code and data sections (with the allowed names "
-            ".text*, .data*, .rodata*, .bss*, ...) are allowed")
-
     found_matmul = False
     offenders = []
     for sym in symbols:
@@ -295,7 +290,7 @@ def check_object(obj):
             continue
         if sym["bind"] == 0 or sym["shndx"] == SHN_UNDEF:
             continue
-        section = elf.sections[sym["shndx"]]["name"] if sym["shndx"] < min(SHN_LORESERVE, len(elf.sections)) else None
+        section = printable(elf.sections[sym["shndx"]]["name"]) if sym["shndx"] < min(SHN_LORESERVE, len(elf.sections)) else None
         if (sym["name"] == "matmul" and sym["bind"] == 1 and sym["type"] == STT_FUNC and section is not None
                 and re.fullmatch(r"\.text" + SUFFIX, section)):
             found_matmul = True
@@ -314,6 +309,10 @@ def check_object(obj):
         raise KernelRejected(
             "kernel.c does not define the function `void matmul(int n, const float *restrict a, "
             "const float *restrict b, float *restrict c)` as a plain global function")
+    if others:
+        raise KernelRejected(
+            "kernel.o has " + ", ".join(others) + "; only code and data sections (with the allowed names "
+            ".text*, .data*, .rodata*, .bss*, ...) are allowed")
 
 
 def constructor_lists(exe):
@@ -411,7 +410,10 @@ def link_worker(worker_obj, kernel_obj, build_dir):
 RESULT_KEYS = ("n", "seconds_best", "gflops_median", "max_error", "gflops")
 
 
-def measure(checker, worker, n, seed, deadline, target_seconds, min_reps):
+CHECKER_FAILED = "matmul-kernel: FAILED: "
+
+
+def measure(checker, worker, n, seed, deadline, target_seconds, min_reps, sizes_in_run=(512,)):
     """Runs the checker once at size n; returns its results (read from its own pipe, never from the output)."""
     remaining = deadline - time.time()
     if remaining < 1:
@@ -440,13 +442,18 @@ def measure(checker, worker, n, seed, deadline, target_seconds, min_reps):
         raise
     # The checker's progress and failure lines, as written (it is trusted), with any line that would look like a METRIC
     # line neutralised: only this script reports results.
+    failure = None
     for line in done.stdout.decode("utf-8", "replace").splitlines()[:400]:
+        if line.startswith(CHECKER_FAILED) and failure is None:
+            failure = line[len(CHECKER_FAILED):]  # repeated as this script's own reason below
+            continue
         print(f"h| {line}" if line.lstrip().startswith("METRIC") else line)
     sys.stdout.flush()
+    where = "" if len(sizes_in_run) == 1 else f"at n={n}: "
     if done.returncode < 0:
-        raise KernelRejected(f"the checker was killed by signal {-done.returncode} (out of memory?)")
+        raise KernelRejected(f"{where}the checker was killed by signal {-done.returncode} (out of memory?)")
     if done.returncode == 1:
-        raise KernelRejected(f"the kernel failed at n={n} (see the FAILED line above)")
+        raise KernelRejected(where + (failure or "the checker failed without saying why"))
     if done.returncode != 0:
         raise BadSetup(f"the checker exited with status {done.returncode} at n={n}")
     results = {}
@@ -494,7 +501,7 @@ def main():
         deadline = time.time() + RUN_TIMEOUT_S
         # Tuning: about 1 s of timed calls (at least 5); held-out: about 0.5 s per size (at least 3), to fit the time limit.
         target, min_reps = (1.0, 5) if mode == "tune" else (0.5, 3)
-        per_size = [measure(checker, worker, n, seed, deadline, target, min_reps) for n in sizes]
+        per_size = [measure(checker, worker, n, seed, deadline, target, min_reps, sizes) for n in sizes]
         if os.path.exists("result.json"):
             os.remove("result.json")
             raise KernelRejected("result.json appeared during the run; only run.py reports results")
