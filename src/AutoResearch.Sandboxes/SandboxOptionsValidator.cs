@@ -66,6 +66,11 @@ public sealed partial class SandboxOptionsValidator : IValidateOptions<SandboxOp
             {
                 errors.Add($"Environment variable '{key}' is reserved (AR_* is set by the runner).");
             }
+            else if (EnvironmentRefusal(key) is { } why)
+            {
+                errors.Add($"Environment variable '{key}' is refused: {why}. Every Sandboxes:Environment entry (also a host variable "
+                    + $"named Sandboxes__Environment__{key}) reaches every sandbox, where the experiment's code can read it.");
+            }
         }
 
         if (options.MaxArtifactBytes < 0)
@@ -80,6 +85,45 @@ public sealed partial class SandboxOptionsValidator : IValidateOptions<SandboxOp
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>
+    /// Why a name may not go into every sandbox, or null: names that look like secrets (the experiment's code reads its
+    /// environment), and hooks that change how the trusted scoring code in the image starts (loader, interpreters, shells).
+    /// </summary>
+    public static string? EnvironmentRefusal(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var upper = name.ToUpperInvariant();
+        if (upper.Split('_', StringSplitOptions.RemoveEmptyEntries).Any(SecretWords.Contains)
+            || SecretFragments.Any(f => upper.Contains(f, StringComparison.Ordinal)))
+        {
+            return "it looks like a secret (key, token, password, credential, connection string)";
+        }
+
+        if (upper.StartsWith("LD_", StringComparison.Ordinal) || StartupHooks.Contains(upper)
+            || upper.StartsWith("PYTHON", StringComparison.Ordinal) && upper != "PYTHONUNBUFFERED" && upper != "PYTHONDONTWRITEBYTECODE"
+            || upper.StartsWith("MALLOC_", StringComparison.Ordinal))
+        {
+            return "it changes how programs in the image start (loader, interpreter or shell hooks), including the trusted scorer";
+        }
+
+        return null;
+    }
+
+    private static readonly HashSet<string> SecretWords = new(StringComparer.Ordinal)
+    {
+        "KEY", "KEYS", "APIKEY", "TOKEN", "TOKENS", "SECRET", "SECRETS", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL",
+        "CREDENTIALS", "AUTH", "AUTHORIZATION", "COOKIE", "PAT", "SAS",
+    };
+
+    private static readonly string[] SecretFragments = ["APIKEY", "ACCESSKEY", "SECRET", "PASSWORD", "PASSWD", "CONNECTIONSTRING", "CONNECTION_STRING"];
+
+    private static readonly HashSet<string> StartupHooks = new(StringComparer.Ordinal)
+    {
+        "GCONV_PATH", "GLIBC_TUNABLES", "LOCPATH", "NLSPATH", "HOSTALIASES", "RESOLV_HOST_CONF", "BASH_ENV", "ENV", "SHELLOPTS",
+        "BASHOPTS", "PS4", "PERL5LIB", "PERL5OPT", "PERLLIB", "NODE_OPTIONS", "RUBYOPT", "RUBYLIB", "PATH", "HOME",
+        "GCC_EXEC_PREFIX", "COMPILER_PATH", "LIBRARY_PATH", "CPATH", "C_INCLUDE_PATH", "GCC_COMPARE_DEBUG",
+    };
 
     [GeneratedRegex(@"^[A-Za-z0-9._\-:/@]+$")]
     private static partial Regex LabelValue();

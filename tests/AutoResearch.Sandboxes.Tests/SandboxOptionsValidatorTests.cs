@@ -1,5 +1,6 @@
 using AutoResearch.Abstractions;
 using AutoResearch.Abstractions.Ports;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -61,5 +62,97 @@ public sealed class SandboxOptionsValidatorTests
         using var provider = services.BuildServiceProvider();
 
         Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SandboxOptions>>().Value);
+    }
+    [Theory]
+    [InlineData("OPENAI_API_KEY")]
+    [InlineData("HF_TOKEN")]
+    [InlineData("AWS_SECRET_ACCESS_KEY")]
+    [InlineData("PGPASSWORD")]
+    [InlineData("GITHUB_PAT")]
+    [InlineData("Db_ConnectionString")]
+    public void Secret_looking_environment_names_are_refused(string name)
+    {
+        var options = new SandboxOptions { Owner = "o", Environment = { [name] = "x" } };
+
+        var result = new SandboxOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        var message = Assert.Single(result.Failures!);
+        Assert.Contains($"'{name}' is refused: it looks like a secret", message, StringComparison.Ordinal);
+        Assert.Contains($"Sandboxes__Environment__{name}", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("LD_PRELOAD")]
+    [InlineData("LD_LIBRARY_PATH")]
+    [InlineData("PYTHONPATH")]
+    [InlineData("PYTHONSTARTUP")]
+    [InlineData("BASH_ENV")]
+    [InlineData("GLIBC_TUNABLES")]
+    [InlineData("PATH")]
+    [InlineData("HOME")]
+    [InlineData("GCC_EXEC_PREFIX")]
+    public void Environment_names_that_change_how_the_scorer_starts_are_refused(string name)
+    {
+        var options = new SandboxOptions { Owner = "o", Environment = { [name] = "x" } };
+
+        var result = new SandboxOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("changes how programs in the image start", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("PYTHONUNBUFFERED")]
+    [InlineData("OMP_NUM_THREADS")]
+    [InlineData("MKL_NUM_THREADS")]
+    [InlineData("TOKENIZERS_PARALLELISM")]
+    [InlineData("HF_HUB_OFFLINE")]
+    [InlineData("KEYBOARD_LAYOUT")]
+    public void Ordinary_environment_names_are_accepted(string name)
+    {
+        var options = new SandboxOptions { Owner = "o", Environment = { [name] = "1" } };
+
+        Assert.True(new SandboxOptionsValidator().Validate(null, options).Succeeded, name);
+    }
+
+    [Fact]
+    public void Host_variables_named_Sandboxes__Environment__NAME_reach_the_options_and_a_secret_stops_the_host()
+    {
+        var stem = "XTEST" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var threads = $"{stem}_THREADS";
+        var token = $"{stem}_TOKEN";
+        System.Environment.SetEnvironmentVariable($"Sandboxes__Environment__{threads}", "2");
+        try
+        {
+            using (var ok = Provider())
+            {
+                Assert.Equal("2", ok.GetRequiredService<IOptions<SandboxOptions>>().Value.Environment[threads]);
+            }
+
+            System.Environment.SetEnvironmentVariable($"Sandboxes__Environment__{token}", "s3cret");
+            using var refused = Provider();
+            var error = Assert.Throws<OptionsValidationException>(() => refused.GetRequiredService<IOptions<SandboxOptions>>().Value);
+            Assert.Contains($"'{token}' is refused: it looks like a secret", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(threads, error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            System.Environment.SetEnvironmentVariable($"Sandboxes__Environment__{threads}", null);
+            System.Environment.SetEnvironmentVariable($"Sandboxes__Environment__{token}", null);
+        }
+
+        static ServiceProvider Provider()
+        {
+            var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+            var services = new ServiceCollection().AddLogging();
+            services.AddDockerSandboxes(o =>
+            {
+                configuration.GetSection(SandboxOptions.SectionName).Bind(o);
+                o.Owner = "install-1";
+            });
+            return services.BuildServiceProvider();
+        }
     }
 }
