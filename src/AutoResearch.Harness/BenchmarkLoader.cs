@@ -10,13 +10,15 @@ public static class BenchmarkLoader
     public const string FileName = "benchmark.yaml";
 
     private static readonly string[] RootKeys =
-        ["name", "description", "image", "command", "files", "editable", "metric", "known_optimum", "time_limit", "resources", "parameters", "early_stopping"];
+        ["name", "description", "image", "command", "files", "editable", "metric", "known_optimum", "time_limit", "resources", "parameters", "early_stopping", "scorer"];
+
+    private static readonly string[] ScorerKeys = ["command", "files", "time_limit", "image"];
 
     private static readonly string[] EarlyStoppingKeys = ["rule", "metric", "min_step", "min_runs", "eta"];
 
     private static readonly string[] EarlyStoppingRules = ["none", "median", "successive_halving"];
 
-    private static readonly string[] MetricKeys = ["name", "direction"];
+    private static readonly string[] MetricKeys = ["name", "direction", "range"];
     private static readonly string[] ResourceKeys = ["cpus", "memory", "gpus", "pids", "tmpfs"];
     private static readonly string[] ParameterKeys = ["type", "min", "max", "log", "default", "choices"];
     private static readonly string[] ParameterTypes = ["float", "int", "choice"];
@@ -72,6 +74,7 @@ public static class BenchmarkLoader
         var resources = ReadResources(root);
         var parameters = ReadParameters(root);
         var earlyStopping = ReadEarlyStopping(root);
+        var scorer = ReadScorer(root, folder, editable);
 
         if (errors.Count > 0)
         {
@@ -93,6 +96,69 @@ public static class BenchmarkLoader
             Description = description,
             KnownOptimum = knownOptimum,
             EarlyStopping = earlyStopping ?? new EarlyStoppingSpec(),
+            Scorer = scorer,
+        };
+    }
+
+    /// <summary>
+    /// <c>scorer: { command, files, time_limit, image? }</c>: the trusted scorer. Its files must exist and may not be editable;
+    /// files shared with <c>files</c> (read-only helper code) are allowed, evaluation data must be listed here only.
+    /// </summary>
+    private static ScorerSpec? ReadScorer(MapReader root, string folder, List<string>? editable)
+    {
+        if (root.Raw("scorer") is YScalar { IsNull: false } scalar)
+        {
+            root.Error("scorer", $"must be a mapping such as {{ command: [python3, score.py], files: [score.py], time_limit: 60s }}, not '{scalar.Value}'");
+            return null;
+        }
+
+        var map = root.Map("scorer", required: false, ScorerKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var errorsBefore = map.Errors.Count;
+        var command = map.ScalarList("command", required: true, nonEmpty: true);
+        var image = map.String("image", required: false, SpecPatterns.Image(), SpecPatterns.ImageHint);
+        var timeLimit = map.Duration("time_limit", required: true);
+        var list = map.ScalarList("files", required: true, nonEmpty: true);
+        var scorerFiles = new List<string>();
+        if (list is not null)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                var field = $"{map.Field("files")}[{i}]";
+                var path = CheckRelativeFile(map.Errors, field, list[i].Node, folder);
+                if (path is null)
+                {
+                    continue;
+                }
+
+                if (editable is not null && editable.Contains(path, StringComparer.Ordinal))
+                {
+                    map.Errors.Add(field, $"'{path}' is editable; the scorer's files must be out of the agents' reach (remove it from editable)", list[i].Node);
+                    continue;
+                }
+
+                if (!scorerFiles.Contains(path, StringComparer.Ordinal))
+                {
+                    scorerFiles.Add(path);
+                }
+            }
+        }
+
+        if (map.Errors.Count > errorsBefore || command is null || timeLimit is null)
+        {
+            return null;
+        }
+
+        return new ScorerSpec
+        {
+            Command = [.. command.Select(c => c.Value)],
+            Files = scorerFiles,
+            TimeLimit = timeLimit.Value,
+            Image = image,
         };
     }
 
@@ -298,7 +364,52 @@ public static class BenchmarkLoader
                 break;
         }
 
-        return name is null || direction is null ? null : new MetricSpec { Name = name, Direction = direction.Value };
+        var (low, high, rangeOk) = ReadRange(metric);
+        return name is null || direction is null || !rangeOk
+            ? null
+            : new MetricSpec { Name = name, Direction = direction.Value, RangeLow = low, RangeHigh = high };
+    }
+
+    /// <summary><c>metric.range: [lo, hi]</c>: the plausible values of the objective (either bound may be <c>null</c>: open).</summary>
+    private static (double? Low, double? High, bool Ok) ReadRange(MapReader metric)
+    {
+        var raw = metric.Raw("range");
+        if (raw is null || raw is YScalar { IsNull: true })
+        {
+            return (null, null, true);
+        }
+
+        if (raw is not YSequence { Items.Count: 2 } seq)
+        {
+            metric.Error("range", "must be a list of two numbers [lo, hi] (null for an open end), e.g. [0, 1]");
+            return (null, null, false);
+        }
+
+        var bounds = new double?[2];
+        for (var i = 0; i < 2; i++)
+        {
+            if (seq.Items[i] is YScalar { IsNull: true })
+            {
+                continue;
+            }
+
+            if (seq.Items[i] is YScalar s && YamlValues.TryNumber(s.Value, out var d) && double.IsFinite(d))
+            {
+                bounds[i] = d;
+                continue;
+            }
+
+            metric.Errors.Add($"{metric.Field("range")}[{i}]", $"must be a finite number or null, not {(seq.Items[i] is YScalar t ? YamlValues.Quote(t.Value) : seq.Items[i].Kind)}", seq.Items[i]);
+            return (null, null, false);
+        }
+
+        if (bounds[0] is { } lo && bounds[1] is { } hi && lo >= hi)
+        {
+            metric.Error("range", $"the low end ({YamlValues.FormatReal(lo)}) must be below the high end ({YamlValues.FormatReal(hi)})");
+            return (null, null, false);
+        }
+
+        return (bounds[0], bounds[1], true);
     }
 
     private static ResourceSpec? ReadResources(MapReader root)

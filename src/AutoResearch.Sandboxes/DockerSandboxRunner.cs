@@ -20,7 +20,7 @@ namespace AutoResearch.Sandboxes;
 /// memory/CPU/PID limits), streams its METRIC lines, enforces the wall-clock limit, and always removes the container.
 /// Experiment-level failures come back as <see cref="ExperimentStatus.Failed"/> results; only cancellation throws.
 /// </summary>
-public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
+public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
 {
     private readonly SandboxOptions _options;
     private readonly ILogger<DockerSandboxRunner> _logger;
@@ -178,7 +178,10 @@ public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
                 await CopyArtifactsAsync(containerId, run, create.WorkingDir, artifacts, cancellationToken);
             }
 
-            var result = pruned ? run.Pruned(run.StopReason!) : Classify(run, inspect.State, timedOut);
+            var result = pruned ? run.Pruned(run.StopReason!)
+                : benchmark.Scorer is not null && !timedOut && inspect.State?.ExitCode == 0
+                    ? await ScoreAsync(run, containerId, create.WorkingDir, cancellationToken)
+                    : Classify(run, inspect.State, timedOut);
             _logger.LogInformation(
                 "Experiment {ExperimentId} finished: {Status} {Failure} exit code {ExitCode} objective {Objective} in {Elapsed}",
                 request.ExperimentId, result.Status, result.Failure, result.ExitCode, result.Objective, result.EndedAt - result.StartedAt);
@@ -301,7 +304,13 @@ public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
         }
 
         var metric = benchmark.Metric.Name;
-        if (run.LastValue(metric) is { } objective)
+        var reading = run.Objective();
+        if (reading.Problem is { } problem)
+        {
+            return run.Fail(FailureKind.NoMetric, $"{problem}: {run.OutputEnd()}");
+        }
+
+        if (reading.Value is { } objective)
         {
             return run.Succeed(objective);
         }
@@ -430,9 +439,15 @@ public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
             return;
         }
 
+        if (run.UntrustedOutput)
+        {
+            run.Note($"{ContainerParametersBuilder.ResultFileName} of the run under test is not read: the trusted scorer gives the objective");
+            return;
+        }
+
         foreach (var point in content.Metrics)
         {
-            run.AddMetric(point);
+            run.AddResultFileMetric(point);
         }
 
         foreach (var problem in content.Problems)

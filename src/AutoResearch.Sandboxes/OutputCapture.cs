@@ -12,7 +12,7 @@ internal sealed class OutputCapture
     private const int LineSearchBytes = 512;
 
     private readonly int _cap;
-    private readonly Action<string, bool> _onLine;
+    private readonly Action<string, bool, bool> _onLine;
     private readonly byte[] _head;
     private readonly byte[] _tail;
     private readonly LineSplitter _stdout;
@@ -23,14 +23,21 @@ internal sealed class OutputCapture
     /// <param name="capBytes">Bytes kept at the head and, separately, at the tail.</param>
     /// <param name="onLine">Called with each line (no newline) and whether it was cut.</param>
     public OutputCapture(int capBytes, Action<string, bool> onLine)
+        : this(capBytes, (line, cut, _) => onLine(line, cut))
+    {
+    }
+
+    /// <param name="capBytes">Bytes kept at the head and, separately, at the tail.</param>
+    /// <param name="onLine">Called with each line (no newline), whether it was cut, and whether it came on stderr.</param>
+    public OutputCapture(int capBytes, Action<string, bool, bool> onLine)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capBytes, 1);
         _cap = capBytes;
         _onLine = onLine;
         _head = new byte[capBytes];
         _tail = new byte[capBytes];
-        _stdout = new LineSplitter(capBytes, EmitLine);
-        _stderr = new LineSplitter(capBytes, EmitLine);
+        _stdout = new LineSplitter(capBytes, (line, cut) => _onLine(line, cut, false));
+        _stderr = new LineSplitter(capBytes, (line, cut) => _onLine(line, cut, true));
     }
 
     /// <summary>All bytes seen.</summary>
@@ -64,8 +71,6 @@ internal sealed class OutputCapture
 
         (isStderr ? _stderr : _stdout).Feed(data);
     }
-
-    private void EmitLine(string line, bool cut) => _onLine(line, cut);
 
     /// <summary>Flushes unfinished last lines.</summary>
     public void Complete()

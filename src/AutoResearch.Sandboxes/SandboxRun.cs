@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using AutoResearch.Abstractions.Experiments;
 using Microsoft.Extensions.Logging;
 
@@ -10,16 +12,24 @@ internal sealed class SandboxRun
     private const int ReasonLines = 20;
     private const int ReasonChars = 4000;
 
+    /// <summary>Longest metric name kept; longer ones are rejected with a note.</summary>
+    internal const int MaxMetricNameLength = 100;
+
     private readonly Action<MetricPoint>? _onMetric;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private readonly List<MetricPoint> _metrics = [];
+    private readonly MetricPointBuffer _metrics = new();
     private readonly List<string> _notes = [];
     private readonly CancellationTokenSource _stop = new();
     private int _droppedNotes;
     private bool _callbackFailed;
     private bool _earlyStopFailed;
     private volatile bool _earlyStopClosed;
+    private double? _printedObjective;
+    private double? _fileObjective;
+    private long _stderrMetricLines;
+    private long _rejectedPoints;
+    private string? _scorerLog;
 
     public SandboxRun(SandboxRequest request, int outputCapBytes, Action<MetricPoint>? onMetric, ILogger logger)
     {
@@ -28,7 +38,14 @@ internal sealed class SandboxRun
         _logger = logger;
         Output = new OutputCapture(outputCapBytes, OnLine);
         StartedAt = DateTimeOffset.UtcNow;
+        UntrustedOutput = request.Benchmark.Scorer is not null;
     }
+
+    /// <summary>
+    /// The benchmark has a trusted scorer: this run's METRIC lines are recorded as untrusted points (early stopping only)
+    /// and its <c>result.json</c> is not read; the objective comes from the scorer.
+    /// </summary>
+    public bool UntrustedOutput { get; }
 
     public SandboxRequest Request { get; }
 
@@ -57,15 +74,44 @@ internal sealed class SandboxRun
 
     public void MarkEnded() => EndedAt ??= DateTimeOffset.UtcNow;
 
-    /// <summary>Records a point and reports it to the caller.</summary>
+    /// <summary>Records a point printed on stdout and reports it to the caller (and to early stopping).</summary>
     public void AddMetric(MetricPoint point)
+    {
+        if (UntrustedOutput)
+        {
+            point = point with { Untrusted = true };
+        }
+
+        lock (_gate)
+        {
+            _metrics.Add(point);
+            if (!point.Untrusted && point.Name == Request.Benchmark.Metric.Name)
+            {
+                _printedObjective = point.Value;
+            }
+        }
+
+        CheckEarlyStop(point);
+        Report(point);
+    }
+
+    /// <summary>Records a point read from <c>result.json</c> (after the output ended: no early stopping).</summary>
+    public void AddResultFileMetric(MetricPoint point)
     {
         lock (_gate)
         {
             _metrics.Add(point);
+            if (point.Name == Request.Benchmark.Metric.Name)
+            {
+                _fileObjective = point.Value;
+            }
         }
 
-        CheckEarlyStop(point);
+        Report(point);
+    }
+
+    private void Report(MetricPoint point)
+    {
         if (_onMetric is null)
         {
             return;
@@ -127,21 +173,79 @@ internal sealed class SandboxRun
         _logger.LogDebug("Experiment {ExperimentId}: {Note}", Request.ExperimentId, note);
     }
 
-    /// <summary>The last value reported for <paramref name="name"/>, if any.</summary>
-    public double? LastValue(string name)
+    /// <summary>
+    /// The objective this run reported: <c>result.json</c>'s value when it has one, else the last METRIC line on stdout
+    /// (a disagreement between the two is noted). Null <see cref="ObjectiveReading.Value"/>: none was reported;
+    /// a <see cref="ObjectiveReading.Problem"/>: it is outside <c>metric.range</c>. Never from untrusted output.
+    /// </summary>
+    public ObjectiveReading Objective()
     {
+        var metric = Request.Benchmark.Metric;
+        double? file, printed;
         lock (_gate)
         {
-            for (var i = _metrics.Count - 1; i >= 0; i--)
-            {
-                if (_metrics[i].Name == name)
-                {
-                    return _metrics[i].Value;
-                }
-            }
+            (file, printed) = (_fileObjective, _printedObjective);
         }
 
-        return null;
+        if (UntrustedOutput)
+        {
+            return new ObjectiveReading(null, null);
+        }
+
+        if (file is { } f && printed is { } p && !Agree(f, p))
+        {
+            Note(string.Create(CultureInfo.InvariantCulture,
+                $"{ContainerParametersBuilder.ResultFileName} gives {metric.Name}={f:R} but the last METRIC line on stdout gives {p:R}; {ContainerParametersBuilder.ResultFileName} counts"));
+        }
+
+        if ((file ?? printed) is not { } value)
+        {
+            return new ObjectiveReading(null, null);
+        }
+
+        if (!metric.IsPlausible(value))
+        {
+            var range = string.Create(CultureInfo.InvariantCulture, $"[{(metric.RangeLow is { } lo ? lo.ToString("R", CultureInfo.InvariantCulture) : "-inf")}, {(metric.RangeHigh is { } hi ? hi.ToString("R", CultureInfo.InvariantCulture) : "inf")}]");
+            return new ObjectiveReading(value, string.Create(CultureInfo.InvariantCulture,
+                $"reported {metric.Name}={value:R}, outside the plausible range {range} declared in metric.range; the value is not used"));
+        }
+
+        return new ObjectiveReading(value, null);
+
+        static bool Agree(double a, double b) => Math.Abs(a - b) <= 1e-9 + (1e-4 * Math.Max(Math.Abs(a), Math.Abs(b)));
+    }
+
+    /// <summary>Takes over a trusted scorer's outcome: its points (trusted), notes and output; the result keeps this run's container and times.</summary>
+    public SandboxResult WithScorer(SandboxResult scored, SandboxRun scorer)
+    {
+        foreach (var point in scored.Metrics)
+        {
+            lock (_gate)
+            {
+                _metrics.Add(point with { Untrusted = false });
+            }
+
+            Report(point);
+        }
+
+        foreach (var note in scored.Notes)
+        {
+            Note($"scorer: {note}");
+        }
+
+        var log = new StringBuilder("\n[trusted scorer output]\n").Append(scorer.Output.Head);
+        var tail = scorer.Output.Tail;
+        if (tail.Length > 0)
+        {
+            log.Append(tail);
+        }
+
+        _scorerLog = log.ToString();
+        return scored.Status switch
+        {
+            ExperimentStatus.Succeeded => Build(ExperimentStatus.Succeeded, FailureKind.None, null, scored.Objective),
+            _ => Build(scored.Status, scored.Failure, $"the trusted scorer failed: {scored.Reason}", null),
+        };
     }
 
     /// <summary>The end of the output for reasons ("(no output)" when there was none).</summary>
@@ -165,12 +269,20 @@ internal sealed class SandboxRun
 
     public SandboxResult Fail(FailureKind failure, string reason) => Build(ExperimentStatus.Failed, failure, reason, null);
 
-    /// <summary>Stopped early: the objective is the last value it reported (a pessimistic estimate), if any.</summary>
-    public SandboxResult Pruned(string reason) => Build(ExperimentStatus.Pruned, FailureKind.None, reason, LastValue(Request.Benchmark.Metric.Name));
+    /// <summary>
+    /// Stopped early: the objective is the last plausible value it reported (a pessimistic estimate), if any;
+    /// none when a trusted scorer decides (the stopped run is not scored).
+    /// </summary>
+    public SandboxResult Pruned(string reason)
+    {
+        var reading = Objective();
+        return Build(ExperimentStatus.Pruned, FailureKind.None, reason, reading.Problem is null ? reading.Value : null);
+    }
 
     private SandboxResult Build(ExperimentStatus status, FailureKind failure, string? reason, double? objective)
     {
         MarkEnded();
+        var notes = FinalNotes();
         lock (_gate)
         {
             return new SandboxResult
@@ -185,17 +297,68 @@ internal sealed class SandboxRun
                 EndedAt = EndedAt!.Value,
                 Objective = objective,
                 Metrics = _metrics.ToArray(),
+                Notes = notes,
                 LogHead = Output.Head,
-                LogTail = Output.Tail,
+                LogTail = Output.Tail + _scorerLog + NotesTrailer(notes),
             };
         }
     }
 
-    private void OnLine(string line, bool cut)
+    /// <summary>The notes plus the summaries gathered along the way (stderr lines, rejected and thinned points).</summary>
+    private List<string> FinalNotes()
     {
+        var extra = new List<string>();
+        lock (_gate)
+        {
+            if (_stderrMetricLines > 0)
+            {
+                extra.Add($"{_stderrMetricLines} METRIC line(s) on stderr ignored: only stdout counts");
+            }
+
+            if (_rejectedPoints > 0)
+            {
+                extra.Add($"{_rejectedPoints} metric value(s) with a name longer than {MaxMetricNameLength} characters rejected");
+            }
+
+            if (_metrics.Dropped > 0)
+            {
+                extra.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{_metrics.Count} metric points reported; kept the first {MetricPointBuffer.HeadCount}, the last {MetricPointBuffer.TailCount}, an even sample of the middle and the last of each name ({_metrics.Count - _metrics.Dropped} in all)"));
+            }
+
+            var all = new List<string>(_notes);
+            if (_droppedNotes > 0)
+            {
+                all.Add($"and {_droppedNotes} more notes");
+            }
+
+            all.AddRange(extra);
+            return all;
+        }
+    }
+
+    private static string NotesTrailer(List<string> notes) =>
+        notes.Count == 0 ? "" : "\n[runner notes]\n" + string.Join("\n", notes.Select(n => "- " + n)) + "\n";
+
+    private void OnLine(string line, bool cut, bool stderr)
+    {
+        var isMetric = line.TrimStart().StartsWith(MetricLineParser.Keyword, StringComparison.Ordinal);
+        if (stderr)
+        {
+            if (isMetric)
+            {
+                lock (_gate)
+                {
+                    _stderrMetricLines++;
+                }
+            }
+
+            return;
+        }
+
         if (cut)
         {
-            if (line.TrimStart().StartsWith(MetricLineParser.Keyword, StringComparison.Ordinal))
+            if (isMetric)
             {
                 Note("a METRIC line longer than the output cap was ignored");
             }
@@ -211,6 +374,16 @@ internal sealed class SandboxRun
 
         foreach (var point in parsed.Points)
         {
+            if (point.Name.Length > MaxMetricNameLength)
+            {
+                lock (_gate)
+                {
+                    _rejectedPoints++;
+                }
+
+                continue;
+            }
+
             AddMetric(point);
         }
 

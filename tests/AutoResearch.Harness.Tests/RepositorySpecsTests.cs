@@ -57,9 +57,9 @@ public sealed class RepositorySpecsTests
     }
 
     [Theory]
-    [InlineData("digits-mlp", "val_error")]
-    [InlineData("tiny-lm", "val_bpb")]
-    public void ShippedBenchmarksLeaveEarlyStoppingOffAndTheirCommentedExamplesLoad(string benchmark, string objective)
+    [InlineData("digits-mlp", "train_loss")]
+    [InlineData("tiny-lm", "train_bpb")]
+    public void ShippedBenchmarksLeaveEarlyStoppingOffAndTheirCommentedExamplesLoad(string benchmark, string monitored)
     {
         var source = Path.Combine(RepoRoot(), "sandboxes", "benchmarks", benchmark);
         Assert.False(BenchmarkLoader.Load(source).EarlyStopping.Enabled);
@@ -79,8 +79,29 @@ public sealed class RepositorySpecsTests
             edited[index] = line[2..];
             File.WriteAllLines(tree.PathOf(BenchmarkLoader.FileName), edited);
             var spec = BenchmarkLoader.Load(tree.Root);
-            Assert.Equal(objective, spec.EarlyStopping.Metric ?? spec.Metric.Name);
+            // The training run's own (untrusted) progress metric: the objective comes from the trusted scorer only.
+            Assert.Equal(monitored, spec.EarlyStopping.Metric ?? spec.Metric.Name);
             Assert.Equal(!line.Contains("rule: none", StringComparison.Ordinal), spec.EarlyStopping.Enabled);
         }
+    }
+
+    [Theory]
+    [InlineData("digits-mlp", new[] { "score.py" }, new[] { "train_data.npz" })]
+    [InlineData("tiny-lm", new[] { "score.py", "val.txt", "holdout.txt" }, new[] { "train.txt", "model.py" })]
+    public void ShippedTrainingBenchmarksAreScoredByATrustedScorerWhoseDataTheTrainingRunNeverSees(string benchmark, string[] scorerOnly, string[] trainingFiles)
+    {
+        var spec = BenchmarkLoader.Load(Path.Combine(RepoRoot(), "sandboxes", "benchmarks", benchmark));
+
+        Assert.NotNull(spec.Scorer);
+        Assert.NotNull(spec.Metric.RangeLow);
+        Assert.NotNull(spec.Metric.RangeHigh);
+        foreach (var file in scorerOnly)
+        {
+            Assert.Contains(file, spec.Scorer.Files);
+            Assert.DoesNotContain(file, spec.Files);
+        }
+
+        Assert.All(trainingFiles, f => Assert.Contains(f, spec.Files));
+        Assert.Empty(spec.Scorer.Files.Intersect(spec.Editable));
     }
 }

@@ -12,15 +12,13 @@ public sealed class LlmProposerTests
 {
     private const string GoodEdit = """
         ```json
-        {"hypothesis": "A wider MLP (6x) and a higher learning rate lower val_bpb", "rationale": "The model is small; more capacity per layer helps.", "expected_effect": "val_bpb down by about 0.05", "parameters": {"lr": 0.002, "n_layer": 3}}
+        {"hypothesis": "A longer second-moment memory (beta2 0.99) and a higher learning rate lower val_bpb", "rationale": "The model is small; steadier Adam steps allow a higher rate.", "expected_effect": "val_bpb down by about 0.05", "parameters": {"lr": 0.002, "n_layer": 3}}
         ```
         train.py
         <<<<<<< SEARCH
-                    nn.Linear(d_model, 4 * d_model), nn.GELU(),
-                    nn.Linear(4 * d_model, d_model), nn.Dropout(dropout))
+                lr=params["lr"], betas=(0.9, 0.95))
         =======
-                    nn.Linear(d_model, 6 * d_model), nn.GELU(),
-                    nn.Linear(6 * d_model, d_model), nn.Dropout(dropout))
+                lr=params["lr"], betas=(0.9, 0.99))
         >>>>>>> REPLACE
         """;
 
@@ -60,18 +58,18 @@ public sealed class LlmProposerTests
         Assert.Null(proposal.Rejection);
         Assert.Equal("llm", proposal.ProposerName);
         Assert.Equal(2280, proposal.Tokens);
-        Assert.StartsWith("A wider MLP", proposal.Hypothesis);
-        Assert.Equal("The model is small; more capacity per layer helps.", proposal.Rationale);
+        Assert.StartsWith("A longer second-moment memory", proposal.Hypothesis);
+        Assert.Equal("The model is small; steadier Adam steps allow a higher rate.", proposal.Rationale);
         Assert.Equal(("0.002", "3", "64"), (proposal.Parameters["lr"], proposal.Parameters["n_layer"], proposal.Parameters["d_model"]));
-        Assert.Contains("6 * d_model", proposal.EditedFiles["train.py"]);
-        Assert.DoesNotContain("4 * d_model", proposal.EditedFiles["train.py"]);
+        Assert.Contains("betas=(0.9, 0.99)", proposal.EditedFiles["train.py"]);
+        Assert.DoesNotContain("betas=(0.9, 0.95)", proposal.EditedFiles["train.py"]);
         Assert.Contains("--- a/train.py", proposal.Diff ?? "");
-        Assert.Contains("+            nn.Linear(d_model, 6 * d_model), nn.GELU(),", proposal.Diff);
+        Assert.Contains("+        lr=params[\"lr\"], betas=(0.9, 0.99))", proposal.Diff);
         Assert.Equal("model-a (gpt-a)", proposal.Model);
 
         var prompt = Assert.Single(h.Server.Requests).Messages[^1].Content ?? "";
         Assert.Contains(await File.ReadAllTextAsync(Path.Combine(benchmark.Directory, "program.md")), prompt.Replace("\r\n", "\n"));
-        Assert.Contains("class CausalSelfAttention", prompt);
+        Assert.Contains("def make_optimizer", prompt);
         Assert.Contains("5000 tokens", prompt);
         Assert.Equal(2280, (await h.Ledger.GetModelCallsAsync("camp")).Sum(c => c.TotalTokens));
     }
@@ -111,7 +109,7 @@ public sealed class LlmProposerTests
     }
 
     [Theory]
-    [InlineData("input.txt", "not editable")]
+    [InlineData("model.py", "not editable")]
     [InlineData("../train.py", "..")]
     [InlineData("/etc/passwd", "absolute")]
     public async Task An_edit_outside_the_editable_files_is_sent_back_once_and_then_rejected(string path, string expected)
@@ -168,7 +166,7 @@ public sealed class LlmProposerTests
     {
         await using var h = await ModelHarness.StartAsync();
         var benchmark = Repo.Benchmark("tiny-lm");
-        h.Server.For("gpt-a").Enqueue(ScriptedReply.Text(GoodEdit, 100, 10), ScriptedReply.Text("Wider MLP helped a little; try 8x next.", 300, 12));
+        h.Server.For("gpt-a").Enqueue(ScriptedReply.Text(GoodEdit, 100, 10), ScriptedReply.Text("Beta2 0.99 helped a little; try 0.995 next.", 300, 12));
         var proposer = h.Proposers.Create(Agent());
         var proposal = await proposer.ProposeAsync(Context(benchmark), CancellationToken.None);
         var finished = new ExperimentRecord
@@ -195,11 +193,11 @@ public sealed class LlmProposerTests
             AgentId = "llm-1",
         }, CancellationToken.None);
 
-        Assert.Equal(new Reflection("Wider MLP helped a little; try 8x next.", 312), reflection);
+        Assert.Equal(new Reflection("Beta2 0.99 helped a little; try 0.995 next.", 312), reflection);
         var asked = h.Server.Requests[1].Messages[^1].Content ?? "";
         Assert.Contains("val_bpb = 2.31", asked);
         Assert.Contains("The model is small", asked);
-        Assert.Contains("6 * d_model", asked);
+        Assert.Contains("betas=(0.9, 0.99)", asked);
     }
 
     [Fact]

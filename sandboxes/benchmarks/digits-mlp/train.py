@@ -1,12 +1,14 @@
 """Train a two-hidden-layer MLP (pure numpy) on the 8x8 handwritten digits.
 
 Reads hyper-parameters from $AR_PARAMS_FILE (default params.json), trains with
-mini-batch SGD + momentum and optional random affine augmentation, and prints
-`METRIC val_error=<error rate> step=<epoch>` after every epoch. The last
-val_error printed is the result.
+mini-batch SGD + momentum and optional random affine augmentation on the
+training split in train_data.npz, prints `METRIC train_loss=<loss> step=<epoch>`
+after every epoch, and writes its predictions for the unlabelled evaluation
+images (x_eval) to $AR_OUTPUT_DIR/predictions.json. The trusted scorer
+(score.py, which this run never sees) computes val_error from them.
 
-Everything below the line "EVALUATION -- DO NOT EDIT" is the fixed protocol
-(data, split, metric) and must stay as it is.
+Everything below the line "PROTOCOL -- DO NOT EDIT" (data loading, the
+predictions file) must stay as it is, or the scorer has nothing to score.
 """
 
 import json
@@ -147,7 +149,8 @@ class MLP:
         return loss, grads
 
 
-def train(params, x_train, y_train, x_val, y_val, seed):
+def train(params, x_train, y_train, seed):
+    """Returns the trained model's predict function and the training curve."""
     rng = np.random.default_rng(seed)
     sizes = [x_train.shape[1]] + [params["hidden"]] * HIDDEN_LAYERS + [10]
     model = MLP(sizes, params["activation"], params["init_scale"], rng)
@@ -170,70 +173,47 @@ def train(params, x_train, y_train, x_val, y_val, seed):
                     g = g + wd * model.params[k]
                 velocity[k] = mom * velocity[k] - lr * g
                 model.params[k] += velocity[k]
-        err = validation_error(model.predict, x_val, y_val)
-        curve.append({"epoch": epoch, "train_loss": float(np.mean(losses)), "val_error": err})
-        report(epoch, float(np.mean(losses)), err)
-    return curve
+        curve.append({"epoch": epoch, "train_loss": float(np.mean(losses))})
+        report(epoch, float(np.mean(losses)))
+    return model.predict, curve
 
 
 # ----------------------------------------------------------------------------
-# EVALUATION -- DO NOT EDIT (data, fixed split, metric, reporting)
+# PROTOCOL -- DO NOT EDIT (data, predictions file, reporting)
 # ----------------------------------------------------------------------------
 
-DIGITS_PATHS = [
-    "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz",
-    "digits.csv.gz",
-]
-SPLIT_SEED = 20240521  # fixed: the split never depends on AR_SEED
-VAL_FRACTION = 0.25
+DATA_FILE = "train_data.npz"
 
 
-def load_digits():
-    for path in DIGITS_PATHS:
-        if os.path.exists(path):
-            data = np.loadtxt(path, delimiter=",")
-            return data[:, :64] / 16.0, data[:, 64].astype(np.int64)
-    from sklearn.datasets import load_digits as sk_load  # slower fallback
-    d = sk_load()
-    return d.data / 16.0, d.target.astype(np.int64)
+def load_data():
+    """Training images and labels, and the unlabelled evaluation images (pixels scaled to [0, 1])."""
+    with np.load(DATA_FILE, allow_pickle=False) as d:
+        return d["x_train"] / 16.0, d["y_train"].astype(np.int64), d["x_eval"] / 16.0
 
 
-def fixed_split(x, y):
-    """Stratified split, 75% train / 25% validation, same for every run."""
-    rng = np.random.default_rng(SPLIT_SEED)
-    train_idx, val_idx = [], []
-    for label in range(10):
-        idx = rng.permutation(np.flatnonzero(y == label))
-        k = int(round(len(idx) * VAL_FRACTION))
-        val_idx.extend(idx[:k])
-        train_idx.extend(idx[k:])
-    train_idx, val_idx = np.sort(train_idx), np.sort(val_idx)
-    return x[train_idx], y[train_idx], x[val_idx], y[val_idx]
+def report(epoch, train_loss):
+    print(f"METRIC train_loss={train_loss:.6f} step={epoch}", flush=True)
 
 
-def validation_error(predict, x_val, y_val):
-    return float(np.mean(predict(x_val) != y_val))
-
-
-def report(epoch, train_loss, val_error):
-    print(f"METRIC train_loss={train_loss:.6f} step={epoch}")
-    print(f"METRIC val_error={val_error:.6f} step={epoch}", flush=True)
+def write_predictions(out_dir, labels):
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "predictions.json"), "w") as f:
+        json.dump({"labels": [int(v) for v in labels]}, f)
 
 
 def main():
     params = load_params()
     seed = int(os.environ.get("AR_SEED", "0"))
     started, cpu_started = time.time(), time.process_time()
-    x_train, y_train, x_val, y_val = fixed_split(*load_digits())
-    print(f"digits-mlp: {len(y_train)} train / {len(y_val)} val, seed {seed}, params {json.dumps(params, sort_keys=True)}")
-    curve = train(params, x_train, y_train, x_val, y_val, seed)
-    out_dir = os.environ.get("AR_OUTPUT_DIR")
-    if out_dir:
-        os.makedirs(out_dir, exist_ok=True)
-        with open(os.path.join(out_dir, "curve.json"), "w") as f:
-            json.dump(curve, f)
-    print(f"digits-mlp: final val_error {curve[-1]['val_error']:.4f} in {time.time() - started:.1f}s "
-          f"(cpu {time.process_time() - cpu_started:.1f}s)")
+    x_train, y_train, x_eval = load_data()
+    print(f"digits-mlp: {len(y_train)} train / {len(x_eval)} unlabelled eval, seed {seed}, params {json.dumps(params, sort_keys=True)}")
+    predict, curve = train(params, x_train, y_train, seed)
+    out_dir = os.environ.get("AR_OUTPUT_DIR", "out")
+    write_predictions(out_dir, predict(x_eval))
+    with open(os.path.join(out_dir, "curve.json"), "w") as f:
+        json.dump(curve, f)
+    print(f"digits-mlp: final train_loss {curve[-1]['train_loss']:.4f} in {time.time() - started:.1f}s "
+          f"(cpu {time.process_time() - cpu_started:.1f}s); predictions written for the scorer")
 
 
 if __name__ == "__main__":

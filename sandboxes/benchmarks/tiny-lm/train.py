@@ -1,13 +1,16 @@
 """Byte-level GPT trained on a small English corpus for a fixed wall-clock budget.
 
-A CPU-sized analogue of karpathy/autoresearch: train for TIME_BUDGET seconds,
-then report validation bits per byte (`METRIC val_bpb=...`, lower is better).
+A CPU-sized analogue of karpathy/autoresearch: train for TIME_BUDGET seconds on
+train.txt, then write the weights to $AR_OUTPUT_DIR/model.npz. The trusted
+scorer (score.py, in a separate sandbox) rebuilds model.py's GPT from the
+parameters, loads them and reports validation bits per byte (`val_bpb`, lower is
+better) on text this run never sees.
 
 Hyper-parameters come from $AR_PARAMS_FILE (params.json); the training budget
 from params.json key "time_budget", else $AR_TIME_BUDGET, else 60 seconds.
 
-Everything below the line "EVALUATION -- DO NOT EDIT" (data, split, budget,
-metric) is the fixed protocol and must stay as it is.
+Everything below the line "PROTOCOL -- DO NOT EDIT" (data, budget, weights
+file) is the fixed protocol and must stay as it is.
 """
 
 import json
@@ -18,6 +21,8 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from model import GPT, VOCAB_SIZE, encode, evaluate_bpb, model_config, save_weights
 
 DEFAULTS = {
     "lr": 0.001,
@@ -49,70 +54,11 @@ def load_params():
 # Model and training (free to change)
 # ----------------------------------------------------------------------------
 
-class CausalSelfAttention(nn.Module):
-    def __init__(self, d_model, n_head, seq_len, dropout):
-        super().__init__()
-        self.n_head = n_head
-        self.qkv = nn.Linear(d_model, 3 * d_model)
-        self.proj = nn.Linear(d_model, d_model)
-        self.drop = nn.Dropout(dropout)
-        mask = torch.tril(torch.ones(seq_len, seq_len, dtype=torch.bool))
-        self.register_buffer("mask", mask.view(1, 1, seq_len, seq_len), persistent=False)
-
-    def forward(self, x):
-        b, t, c = x.shape
-        q, k, v = self.qkv(x).split(c, dim=2)
-        q = q.view(b, t, self.n_head, c // self.n_head).transpose(1, 2)
-        k = k.view(b, t, self.n_head, c // self.n_head).transpose(1, 2)
-        v = v.view(b, t, self.n_head, c // self.n_head).transpose(1, 2)
-        att = (q @ k.transpose(-2, -1)) / math.sqrt(k.size(-1))
-        att = att.masked_fill(~self.mask[:, :, :t, :t], float("-inf"))
-        att = self.drop(F.softmax(att, dim=-1))
-        y = (att @ v).transpose(1, 2).contiguous().view(b, t, c)
-        return self.drop(self.proj(y))
-
-
-class Block(nn.Module):
-    def __init__(self, d_model, n_head, seq_len, dropout):
-        super().__init__()
-        self.ln1 = nn.LayerNorm(d_model)
-        self.attn = CausalSelfAttention(d_model, n_head, seq_len, dropout)
-        self.ln2 = nn.LayerNorm(d_model)
-        self.mlp = nn.Sequential(
-            nn.Linear(d_model, 4 * d_model), nn.GELU(),
-            nn.Linear(4 * d_model, d_model), nn.Dropout(dropout))
-
-    def forward(self, x):
-        x = x + self.attn(self.ln1(x))
-        return x + self.mlp(self.ln2(x))
-
-
-class GPT(nn.Module):
-    def __init__(self, vocab_size, d_model, n_layer, n_head, seq_len, dropout):
-        super().__init__()
-        self.tok = nn.Embedding(vocab_size, d_model)
-        self.pos = nn.Embedding(seq_len, d_model)
-        self.drop = nn.Dropout(dropout)
-        self.blocks = nn.ModuleList(
-            [Block(d_model, n_head, seq_len, dropout) for _ in range(n_layer)])
-        self.ln_f = nn.LayerNorm(d_model)
-        self.head = nn.Linear(d_model, vocab_size, bias=False)
-        self.head.weight = self.tok.weight  # weight tying
-        self.apply(self._init)
-
-    @staticmethod
-    def _init(m):
-        if isinstance(m, (nn.Linear, nn.Embedding)):
-            nn.init.normal_(m.weight, 0.0, 0.02)
-        if isinstance(m, nn.Linear) and m.bias is not None:
-            nn.init.zeros_(m.bias)
-
-    def forward(self, idx):
-        t = idx.shape[1]
-        x = self.drop(self.tok(idx) + self.pos(torch.arange(t, device=idx.device)))
-        for block in self.blocks:
-            x = block(x)
-        return self.head(self.ln_f(x))
+def init_weights(m):
+    if isinstance(m, (nn.Linear, nn.Embedding)):
+        nn.init.normal_(m.weight, 0.0, 0.02)
+    if isinstance(m, nn.Linear) and m.bias is not None:
+        nn.init.zeros_(m.bias)
 
 
 def make_optimizer(model, params):
@@ -136,8 +82,8 @@ def lr_at(progress, params):
 def train(params, data, budget, seed):
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
-    model = GPT(data.vocab_size, params["d_model"], params["n_layer"], params["n_head"],
-                params["seq_len"], params["dropout"])
+    model = GPT(**model_config(params))  # the architecture is fixed in model.py (the scorer rebuilds it)
+    model.apply(init_weights)
     n_params = sum(p.numel() for p in model.parameters())
     print(f"METRIC num_params={n_params}")
     opt = make_optimizer(model, params)
@@ -147,7 +93,7 @@ def train(params, data, budget, seed):
         lr = lr_at(clock.progress(), params)
         for group in opt.param_groups:
             group["lr"] = lr
-        x, y = data.batch("train", params["batch_size"], params["seq_len"], gen)
+        x, y = data.batch(params["batch_size"], params["seq_len"], gen)
         model.train()
         logits = model(x)
         loss = F.cross_entropy(logits.view(-1, logits.size(-1)), y.view(-1))
@@ -163,65 +109,33 @@ def train(params, data, budget, seed):
             next_report += max(1.0, budget / 6.0)
             print(f"METRIC train_loss={loss.item():.4f} step={step}")
             with clock.paused():
-                print(f"METRIC val_bpb={evaluate_bpb(model, data, params['seq_len'], quick=True):.4f} step={step}",
+                print(f"METRIC train_bpb={evaluate_bpb(model, data.monitor, params['seq_len']):.4f} step={step}",
                       flush=True)
     return model, step, clock.elapsed()
 
 
 # ----------------------------------------------------------------------------
-# EVALUATION -- DO NOT EDIT (data, split, budget, metric)
+# PROTOCOL -- DO NOT EDIT (data, budget, weights file)
 # ----------------------------------------------------------------------------
 
-VAL_FRACTION = 0.1
+MONITOR_BYTES = 2048
 
 
 class ByteData:
-    """input.txt as bytes; the last 10% is the validation split."""
+    """train.txt as token ids; `monitor` is its last 2 KiB (trained on too), for the progress lines."""
 
     def __init__(self, path):
         with open(path, "rb") as f:
-            raw = f.read()
-        vocab = sorted(set(raw))
-        self.vocab_size = len(vocab)
-        table = torch.zeros(256, dtype=torch.long)
-        table[torch.tensor(vocab)] = torch.arange(len(vocab))
-        ids = table[torch.frombuffer(bytearray(raw), dtype=torch.uint8).long()]
-        n_val = int(len(ids) * VAL_FRACTION)
-        self.split = {"train": ids[:-n_val], "val": ids[-n_val:]}
+            self.ids = encode(f.read())
+        self.vocab_size = VOCAB_SIZE
+        self.monitor = self.ids[-(MONITOR_BYTES + 1):]
 
-    def batch(self, split, batch_size, seq_len, gen):
-        ids = self.split[split]
+    def batch(self, batch_size, seq_len, gen):
+        ids = self.ids
         starts = torch.randint(0, len(ids) - seq_len - 1, (batch_size,), generator=gen)
         x = torch.stack([ids[s:s + seq_len] for s in starts])
         y = torch.stack([ids[s + 1:s + seq_len + 1] for s in starts])
         return x, y
-
-
-@torch.no_grad()
-def evaluate_bpb(model, data, seq_len, quick=False):
-    """Bits per byte on the validation split (every byte predicted once,
-    non-overlapping windows of seq_len). quick=True uses the first 2 KiB only."""
-    model.eval()
-    ids = data.split["val"]
-    if quick:
-        ids = ids[:2048 + 1]
-    total_nats, total = 0.0, 0
-    windows = [(s, min(s + seq_len, len(ids) - 1)) for s in range(0, len(ids) - 1, seq_len)]
-    for i in range(0, len(windows), 64):
-        chunk = windows[i:i + 64]
-        full = [w for w in chunk if w[1] - w[0] == seq_len]
-        rest = [w for w in chunk if w[1] - w[0] != seq_len]
-        for group in (full, rest):
-            if not group:
-                continue
-            x = torch.stack([ids[a:b] for a, b in group])
-            y = torch.stack([ids[a + 1:b + 1] for a, b in group])
-            logits = model(x)
-            total_nats += F.cross_entropy(logits.view(-1, logits.size(-1)), y.view(-1),
-                                          reduction="sum").item()
-            total += y.numel()
-    model.train()
-    return total_nats / total / math.log(2.0)
 
 
 class TrainingClock:
@@ -272,21 +186,17 @@ def main():
     threads = int(os.environ.get("AR_THREADS", os.environ.get("OMP_NUM_THREADS", "1")))
     torch.set_num_threads(max(1, threads))
     budget = time_budget(params)
-    data = ByteData("input.txt")
-    print(f"tiny-lm: vocab {data.vocab_size}, train {len(data.split['train'])} B, "
-          f"val {len(data.split['val'])} B, budget {budget:.0f}s, threads {threads}, "
+    data = ByteData("train.txt")
+    print(f"tiny-lm: vocab {data.vocab_size}, train {len(data.ids)} B, budget {budget:.0f}s, threads {threads}, "
           f"seed {seed}, params {json.dumps(params, sort_keys=True)}")
     model, steps, trained = train(params, data, budget, seed)
-    val_bpb = evaluate_bpb(model, data, params["seq_len"])
-    print(f"METRIC steps={steps}")
-    print(f"METRIC val_bpb={val_bpb:.6f} step={steps}", flush=True)
-    out_dir = os.environ.get("AR_OUTPUT_DIR")
-    if out_dir:
-        os.makedirs(out_dir, exist_ok=True)
-        with open(os.path.join(out_dir, "summary.json"), "w") as f:
-            json.dump({"val_bpb": val_bpb, "steps": steps, "train_seconds": trained,
-                       "params": params}, f, indent=1)
-    print(f"tiny-lm: val_bpb {val_bpb:.4f} after {steps} steps, {time.time() - started:.1f}s total")
+    print(f"METRIC steps={steps}", flush=True)
+    out_dir = os.environ.get("AR_OUTPUT_DIR", "out")
+    os.makedirs(out_dir, exist_ok=True)
+    save_weights(model, os.path.join(out_dir, "model.npz"))
+    with open(os.path.join(out_dir, "summary.json"), "w") as f:
+        json.dump({"steps": steps, "train_seconds": trained, "params": params}, f, indent=1)
+    print(f"tiny-lm: {steps} steps, weights written for the scorer, {time.time() - started:.1f}s total")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@ public sealed record SandboxResult
     /// <summary>Every metric point reported, in order.</summary>
     public IReadOnlyList<MetricPoint> Metrics { get; init; } = [];
 
+    /// <summary>What the runner noticed and set aside (rejected metric values, ignored lines, skipped files, disagreements); also appended to <see cref="LogTail"/>.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     public string LogHead { get; init; } = "";
     public string LogTail { get; init; } = "";
 }

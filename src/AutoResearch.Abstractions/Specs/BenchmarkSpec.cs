@@ -35,6 +35,14 @@ public sealed record BenchmarkSpec
     /// <summary>Early stopping of hopeless runs from intermediate metric points; off by default.</summary>
     [Id(12)] public EarlyStoppingSpec EarlyStopping { get; init; } = new();
 
+    // [Id(13)] is reserved for the holdout settings.
+
+    /// <summary>
+    /// The trusted scorer; null: the run itself reports the objective (METRIC lines on stdout or <c>result.json</c>).
+    /// When set, the objective comes only from the scorer; the training run's METRIC lines are recorded as untrusted points.
+    /// </summary>
+    [Id(14)] public ScorerSpec? Scorer { get; init; }
+
     /// <summary>Baseline parameter values (each parameter's default).</summary>
     public Dictionary<string, string> Defaults() =>
         Parameters.ToDictionary(p => p.Name, p => p.Default, StringComparer.Ordinal);

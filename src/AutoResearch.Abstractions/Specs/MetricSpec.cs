@@ -7,6 +7,16 @@ public sealed record MetricSpec
     [Id(0)] public required string Name { get; init; }
     [Id(1)] public required Direction Direction { get; init; }
 
+    /// <summary>Lowest plausible value (<c>metric.range: [lo, hi]</c>); a reported objective below it fails the run. Null: no bound.</summary>
+    [Id(2)] public double? RangeLow { get; init; }
+
+    /// <summary>Highest plausible value; a reported objective above it fails the run. Null: no bound.</summary>
+    [Id(3)] public double? RangeHigh { get; init; }
+
+    /// <summary>True when <paramref name="value"/> is finite and inside the declared range (if any).</summary>
+    public bool IsPlausible(double value) =>
+        double.IsFinite(value) && !(RangeLow is { } lo && value < lo) && !(RangeHigh is { } hi && value > hi);
+
     /// <summary>True when <paramref name="candidate"/> is strictly better than <paramref name="incumbent"/>.</summary>
     public bool IsBetter(double candidate, double incumbent) =>
         Direction == Direction.Minimize ? candidate < incumbent : candidate > incumbent;
