@@ -110,6 +110,20 @@ internal sealed class SandboxRun
         }
     }
 
+    /// <summary>Whether some of <c>out/</c> was not copied (a cap, the clock or an error); kept on the result.</summary>
+    public bool ArtifactsTruncated { get; set; }
+
+    /// <summary>A note kept even past the note cap (limits that cut the run's results).</summary>
+    public void NoteAlways(string note)
+    {
+        lock (_gate)
+        {
+            _notes.Add(note);
+        }
+
+        _logger.LogDebug("Experiment {ExperimentId}: {Note}", Request.ExperimentId, note);
+    }
+
     public void Note(string note)
     {
         lock (_gate)
@@ -161,6 +175,17 @@ internal sealed class SandboxRun
         }
     }
 
+    private List<string> NotesList()
+    {
+        var notes = new List<string>(_notes);
+        if (_droppedNotes > 0)
+        {
+            notes.Add($"and {_droppedNotes} more notes");
+        }
+
+        return notes;
+    }
+
     public SandboxResult Succeed(double objective) => Build(ExperimentStatus.Succeeded, FailureKind.None, null, objective);
 
     public SandboxResult Fail(FailureKind failure, string reason) => Build(ExperimentStatus.Failed, failure, reason, null);
@@ -187,6 +212,8 @@ internal sealed class SandboxRun
                 Metrics = _metrics.ToArray(),
                 LogHead = Output.Head,
                 LogTail = Output.Tail,
+                Notes = NotesList(),
+                ArtifactsTruncated = ArtifactsTruncated,
             };
         }
     }
