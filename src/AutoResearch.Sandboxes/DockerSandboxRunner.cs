@@ -108,6 +108,7 @@ public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
             {
                 volume = await WorkVolume.CreateAsync(_docker, request, _options, _uid, _gid, containerName, cancellationToken);
                 _activeVolumes.TryAdd(volume.Name, 0);
+                _active.TryAdd(volume.KeeperId, 0);
                 containerId = (await _docker.Containers.CreateContainerAsync(create, cancellationToken)).ID;
             }
             catch (DockerImageNotFoundException ex)
@@ -166,15 +167,18 @@ public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
                         "Experiment {ExperimentId} ran past its time limit of {TimeLimit}; killing {ContainerId}",
                         request.ExperimentId, benchmark.TimeLimit, containerId);
                     // The guard's timer started the kill at the deadline; this only waits for its answer.
-                    await (guard.Kill ?? KillAsync(containerId));
+                    var killed = await (guard.Kill ?? KillAsync(containerId));
+                    _logger.LogDebug("Kill of {ContainerId} answered {Outcome} {Late} after the deadline", containerId, killed, DateTimeOffset.UtcNow - guard.Deadline);
                 }
 
                 await WaitExitedAsync(containerId);
             }
 
             run.MarkEnded();
+            _logger.LogDebug("Sandbox {ContainerId} exited", containerId);
             await DrainBoundedAsync(pump, guard, run);
             run.CloseEarlyStop();
+            _logger.LogDebug("Output of {ContainerId} drained", containerId);
 
             var inspect = await _docker.Containers.InspectContainerAsync(containerId, cancellationToken);
             run.ImageId = inspect.Image;
@@ -182,6 +186,7 @@ public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
 
             await CopyOutAsync(containerId, run, create.WorkingDir, guard, cancellationToken);
 
+            _logger.LogDebug("Copy-out of {ContainerId} done", containerId);
             var result = pruned ? run.Pruned(run.StopReason!) : Classify(run, inspect.State, timedOut);
             _logger.LogInformation(
                 "Experiment {ExperimentId} finished: {Status} {Failure} exit code {ExitCode} objective {Objective} in {Elapsed}",
@@ -529,6 +534,7 @@ public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
             }
 
             _activeVolumes.TryRemove(volume.Name, out _);
+            _active.TryRemove(volume.KeeperId, out _);
         }
         else
         {
