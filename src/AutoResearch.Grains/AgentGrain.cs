@@ -488,6 +488,8 @@ public sealed class AgentGrain(
             Metrics = result.Metrics.ToList(),
             LogHead = result.LogHead,
             LogTail = result.LogTail,
+            Notes = result.Notes.ToList(),
+            ArtifactsTruncated = result.ArtifactsTruncated,
             CpuSeconds = seconds * benchmark.Resources.Cpus,
             GpuSeconds = seconds * lease.GpuDeviceIds.Count,
             SlotEndedAt = clock.GetUtcNow(),

@@ -19,7 +19,7 @@ public static class BenchmarkLoader
     private static readonly string[] EarlyStoppingRules = ["none", "median", "successive_halving"];
 
     private static readonly string[] MetricKeys = ["name", "direction", "range"];
-    private static readonly string[] ResourceKeys = ["cpus", "memory", "gpus", "pids", "tmpfs"];
+    private static readonly string[] ResourceKeys = ["cpus", "memory", "gpus", "pids", "tmpfs", "disk"];
     private static readonly string[] ParameterKeys = ["type", "min", "max", "log", "default", "choices"];
     private static readonly string[] ParameterTypes = ["float", "int", "choice"];
     private static readonly string[] Directions = ["minimize", "maximize"];
@@ -446,6 +446,7 @@ public static class BenchmarkLoader
             Gpus = gpus is >= 0 and <= int.MaxValue ? (int)gpus.Value : defaults.Gpus,
             Pids = pids ?? defaults.Pids,
             TmpfsMb = r.Megabytes("tmpfs", required: false) ?? defaults.TmpfsMb,
+            DiskMb = r.Megabytes("disk", required: false) ?? defaults.DiskMb,
         };
     }
 

@@ -27,6 +27,13 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         [nameof(ExperimentRow.Kind), nameof(ExperimentRow.RepeatOf), nameof(ExperimentRow.Verdict), nameof(ExperimentRow.Confidence),
          nameof(ExperimentRow.Margin), nameof(ExperimentRow.SlotStartedAt), nameof(ExperimentRow.SlotEndedAt), nameof(ExperimentRow.Tokens)];
 
+    /// <summary>Experiment columns (property names) added by schema version 3, with their SQL defaults.</summary>
+    public static readonly Dictionary<string, string> Version3ExperimentColumns = new(StringComparer.Ordinal)
+    {
+        [nameof(ExperimentRow.NotesJson)] = "'[]'",
+        [nameof(ExperimentRow.ArtifactsTruncated)] = "FALSE",
+    };
+
     public DbSet<CampaignRow> Campaigns => Set<CampaignRow>();
     public DbSet<ExperimentRow> Experiments => Set<ExperimentRow>();
     public DbSet<JournalRow> Journal => Set<JournalRow>();

@@ -20,7 +20,7 @@ public sealed class LedgerInitializer(
     ILogger<LedgerInitializer>? logger = null) : IHostedService
 {
     /// <summary>The schema this build writes and reads.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     /// <summary>Defaults of the non-null experiment columns added by version 2 (the records' defaults).</summary>
     private static readonly Dictionary<string, string> Version2Defaults = new(StringComparer.Ordinal)
@@ -134,6 +134,12 @@ public sealed class LedgerInitializer(
                     version = 2;
                 }
 
+                if (version == 2)
+                {
+                    await UpgradeFromVersion2Async(db, cancellationToken).ConfigureAwait(false);
+                    version = 3;
+                }
+
                 if (version < SchemaVersion)
                 {
                     throw new InvalidOperationException(
@@ -182,6 +188,23 @@ public sealed class LedgerInitializer(
         db.SchemaVersions.Add(new SchemaVersionRow { Version = 2, AppliedAt = DateTimeOffset.UtcNow });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Upgraded the ledger schema from version 1 to 2 ({Provider}): {Statements} new tables and indexes.", settings.Provider, statements.Count);
+    }
+
+    /// <summary>Version 2 → 3 (sandbox notes and truncated artifacts kept on every experiment): adds the two experiment columns.</summary>
+    private async Task UpgradeFromVersion2Async(LedgerDbContext db, CancellationToken cancellationToken)
+    {
+        var experiments = db.Model.FindEntityType(typeof(Storage.ExperimentRow))!;
+        var table = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(LedgerDbContext.ExperimentsTable);
+        foreach (var (name, defaultValue) in LedgerDbContext.Version3ExperimentColumns)
+        {
+            var property = experiments.FindProperty(name)!;
+            var alter = $"ALTER TABLE {LedgerDbContext.ExperimentsTable} ADD COLUMN {property.GetColumnName(table)} {property.GetColumnType(table)} NOT NULL DEFAULT {defaultValue}";
+            await db.Database.ExecuteSqlRawAsync(alter, cancellationToken).ConfigureAwait(false);
+        }
+
+        db.SchemaVersions.Add(new SchemaVersionRow { Version = 3, AppliedAt = DateTimeOffset.UtcNow });
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Upgraded the ledger schema from version 2 to 3 ({Provider}): experiment notes.", settings.Provider);
     }
 
     private async Task<bool> SchemaTableExistsAsync(LedgerDbContext db, CancellationToken cancellationToken)

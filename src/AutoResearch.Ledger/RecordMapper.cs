@@ -71,6 +71,8 @@ internal static class RecordMapper
         SlotStartedAt = x.SlotStartedAt,
         SlotEndedAt = x.SlotEndedAt,
         Tokens = x.Tokens,
+        NotesJson = LedgerJson.Serialize(x.Notes ?? []),
+        ArtifactsTruncated = x.ArtifactsTruncated,
     };
 
     public static ExperimentRecord ToRecord(ExperimentRow r) => new()
@@ -110,6 +112,8 @@ internal static class RecordMapper
         SlotStartedAt = r.SlotStartedAt,
         SlotEndedAt = r.SlotEndedAt,
         Tokens = r.Tokens,
+        Notes = LedgerJson.Deserialize<List<string>>(r.NotesJson, $"notes of experiment {r.Id}"),
+        ArtifactsTruncated = r.ArtifactsTruncated,
     };
 
     public static LeaderboardRow ToRow(LeaderboardEntry e) => new()

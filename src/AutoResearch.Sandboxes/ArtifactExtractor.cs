@@ -4,18 +4,30 @@ namespace AutoResearch.Sandboxes;
 
 /// <summary>
 /// Unpacks the tar Docker returns for a folder (entries prefixed by the folder's name) into a host folder:
-/// regular files and folders only (links and devices skipped), never outside the target, at most a byte budget.
+/// regular files and folders only (links and devices skipped), never outside the target, names sanitized
+/// (<see cref="ArtifactNames"/>), within a budget of files and bytes (<see cref="ArtifactBudget"/>).
 /// </summary>
 internal static class ArtifactExtractor
 {
+    /// <summary>Extracts with a byte cap only.</summary>
     public static async Task<ArtifactCopyOutcome> ExtractAsync(Stream tar, string destination, long maxBytes, CancellationToken cancellationToken)
+    {
+        var outcome = new ArtifactCopyOutcome();
+        await ExtractAsync(tar, destination, new ArtifactBudget(int.MaxValue, maxBytes), outcome, cancellationToken);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Extracts into <paramref name="destination"/>, filling <paramref name="outcome"/> as it goes (so a cancelled copy keeps its
+    /// counts; a file cut by cancellation is deleted).
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
+    public static async Task ExtractAsync(Stream tar, string destination, ArtifactBudget budget, ArtifactCopyOutcome outcome, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(destination);
         Directory.CreateDirectory(root);
         var prefix = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
-        var skipped = new List<string>();
-        var files = 0;
-        long bytes = 0;
+        var written = new HashSet<string>(StringComparer.Ordinal);
 
         await using var reader = new TarReader(tar, leaveOpen: true);
         while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
@@ -23,22 +35,24 @@ internal static class ArtifactExtractor
             // Docker names entries "<folder>/..."; strip that first segment.
             var name = entry.Name.Replace('\\', '/').TrimStart('/');
             var slash = name.IndexOf('/');
-            var relative = slash < 0 ? "" : name[(slash + 1)..].Trim('/');
-            if (relative.Length == 0)
+            var raw = slash < 0 ? "" : name[(slash + 1)..].Trim('/');
+            if (raw.Length == 0)
             {
                 continue;
             }
 
-            if (relative.Split('/').Any(p => p is ".." or "." or ""))
+            var shown = ArtifactNames.SanitizePath(raw);
+            if (raw.Split('/').Any(p => p is ".." or "." or ""))
             {
-                skipped.Add($"{relative} (unsafe path)");
+                outcome.Skip($"{shown} (unsafe path)");
                 continue;
             }
 
+            var relative = shown;
             var target = Path.GetFullPath(Path.Combine(root, relative));
             if (!target.StartsWith(prefix, StringComparison.Ordinal))
             {
-                skipped.Add($"{relative} (outside the artifacts folder)");
+                outcome.Skip($"{shown} (outside the artifacts folder)");
                 continue;
             }
 
@@ -48,32 +62,63 @@ internal static class ArtifactExtractor
                     Directory.CreateDirectory(target);
                     break;
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                    if (bytes + entry.Length > maxBytes)
+                    if (outcome.Limit is not (ArtifactLimit.None or ArtifactLimit.RunBytes or ArtifactLimit.CampaignBytes))
                     {
-                        skipped.Add($"{relative} (artifact size limit of {maxBytes} bytes reached)");
+                        // A file-count cap was reached: every later file is skipped too (bytes caps still let small files in).
+                        outcome.SkippedByLimit++;
+                        outcome.Skip($"{shown} ({budget.Describe(outcome.Limit)})");
+                        continue;
+                    }
+
+                    if (!written.Add(target))
+                    {
+                        outcome.Skip($"{shown} (its name collides with another artifact's after sanitizing)");
+                        continue;
+                    }
+
+                    var limit = budget.TryTake(outcome.Files, outcome.Bytes, entry.Length);
+                    if (limit != ArtifactLimit.None)
+                    {
+                        if (outcome.Limit == ArtifactLimit.None)
+                        {
+                            outcome.Limit = limit;
+                        }
+
+                        outcome.SkippedByLimit++;
+                        outcome.Skip($"{shown} ({budget.Describe(limit)})");
                         continue;
                     }
 
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    if (entry.DataStream is { } data)
-                    {
-                        await using var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None);
-                        await data.CopyToAsync(output, cancellationToken);
-                    }
-                    else
-                    {
-                        await File.WriteAllBytesAsync(target, [], cancellationToken);
-                    }
-
-                    files++;
-                    bytes += entry.Length;
+                    await WriteAsync(entry, target, cancellationToken);
+                    outcome.Files++;
+                    outcome.Bytes += entry.Length;
                     break;
                 default:
-                    skipped.Add($"{relative} ({entry.EntryType} not copied)");
+                    outcome.Skip($"{shown} ({entry.EntryType} not copied)");
                     break;
             }
         }
+    }
 
-        return new ArtifactCopyOutcome(files, bytes, skipped);
+    private static async Task WriteAsync(TarEntry entry, string target, CancellationToken cancellationToken)
+    {
+        if (entry.DataStream is not { } data)
+        {
+            await File.WriteAllBytesAsync(target, [], cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await using var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None);
+            await data.CopyToAsync(output, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Never leave a half-written artifact behind.
+            File.Delete(target);
+            throw;
+        }
     }
 }

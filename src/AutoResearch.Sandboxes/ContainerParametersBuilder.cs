@@ -34,9 +34,13 @@ public static class ContainerParametersBuilder
 
     /// <summary>The create parameters: no network, read-only root, writable work volume, tmpfs /tmp, non-root, no capabilities, limits, labels, env, GPUs.</summary>
     /// <param name="name">Container name; null lets Docker choose.</param>
+    /// <param name="workVolume">
+    /// The size-capped volume (<see cref="WorkVolume"/>) mounted at the work directory; null for an anonymous volume on the host disk
+    /// (unbounded: only for callers that build parameters without running them).
+    /// </param>
     /// <exception cref="FormatException">A parameter value does not fit its type.</exception>
     /// <exception cref="ArgumentException">The request cannot be expressed (no command, clashing parameter names).</exception>
-    public static CreateContainerParameters Build(SandboxRequest request, SandboxOptions options, string? name = null)
+    public static CreateContainerParameters Build(SandboxRequest request, SandboxOptions options, string? name = null, string? workVolume = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
@@ -52,9 +56,9 @@ public static class ContainerParametersBuilder
         }
 
         var resources = benchmark.Resources;
-        if (resources.MemoryMb < 6 || resources.Cpus <= 0 || resources.Pids <= 0 || resources.TmpfsMb <= 0)
+        if (resources.MemoryMb < 6 || resources.Cpus <= 0 || resources.Pids <= 0 || resources.TmpfsMb <= 0 || resources.DiskMb <= 0)
         {
-            throw new ArgumentException($"Benchmark '{benchmark.Name}' resources are invalid (memory >= 6 MiB, cpus, pids and tmpfs > 0).", nameof(request));
+            throw new ArgumentException($"Benchmark '{benchmark.Name}' resources are invalid (memory >= 6 MiB, cpus, pids, tmpfs and disk > 0).", nameof(request));
         }
 
         var workDir = options.WorkDir.TrimEnd('/');
@@ -95,6 +99,11 @@ public static class ContainerParametersBuilder
             AutoRemove = false,
         };
 
+        if (workVolume is not null)
+        {
+            host.Mounts = [new Mount { Type = "volume", Source = workVolume, Target = workDir }];
+        }
+
         if (request.GpuDeviceIds.Count > 0)
         {
             host.DeviceRequests =
@@ -120,7 +129,7 @@ public static class ContainerParametersBuilder
             Env = env,
             Labels = labels,
             // An anonymous volume: writable on a read-only root, seeded from the image's folder, removed with the container (RemoveVolumes).
-            Volumes = new Dictionary<string, EmptyStruct> { [workDir] = default },
+            Volumes = workVolume is null ? new Dictionary<string, EmptyStruct> { [workDir] = default } : null,
             NetworkDisabled = true,
             AttachStdin = false,
             AttachStdout = true,

@@ -27,6 +27,8 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
     private readonly DockerClientConfiguration _configuration;
     private readonly DockerClient _docker;
     private readonly ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _activeVolumes = new(StringComparer.Ordinal);
+    private readonly CampaignArtifactUsage _campaignArtifacts = new();
     private readonly int _uid;
     private readonly int _gid;
 
@@ -66,9 +68,10 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
 
         CreateContainerParameters create;
         byte[] paramsJson;
+        var containerName = ContainerParametersBuilder.ContainerName(request);
         try
         {
-            create = ContainerParametersBuilder.Build(request, _options, ContainerParametersBuilder.ContainerName(request));
+            create = ContainerParametersBuilder.Build(request, _options, containerName, WorkVolume.NameFor(containerName));
             paramsJson = ParameterEncoding.ToJsonUtf8(benchmark.Parameters, request.Parameters);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
@@ -95,13 +98,17 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
         }
 
         string? containerId = null;
+        WorkVolume? volume = null;
         MultiplexedStream? output = null;
-        Task? pump = null;
-        using var pumpStop = new CancellationTokenSource();
+        OutputPump? pump = null;
+        using var guard = new TimeLimitGuard(_options.LimitGrace);
         try
         {
             try
             {
+                volume = await WorkVolume.CreateAsync(_docker, request, _options, _uid, _gid, containerName, cancellationToken);
+                _activeVolumes.TryAdd(volume.Name, 0);
+                _active.TryAdd(volume.KeeperId, 0);
                 containerId = (await _docker.Containers.CreateContainerAsync(create, cancellationToken)).ID;
             }
             catch (DockerImageNotFoundException ex)
@@ -127,12 +134,13 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
             // Attach before start so no output is lost.
             output = await _docker.Containers.AttachContainerAsync(
                 containerId, false, new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true }, cancellationToken);
-            pump = PumpAsync(output, run, pumpStop.Token);
+            pump = OutputPump.Start(output, run.Output, _logger, request.ExperimentId);
 
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, run.StopRequested);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, run.StopRequested, guard.Expired);
             await _docker.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken);
             run.MarkStarted();
-            limit.CancelAfter(benchmark.TimeLimit);
+            var startedId = containerId;
+            guard.Arm(run.StartedAt, benchmark.TimeLimit, () => KillAsync(startedId));
 
             var timedOut = false;
             var pruned = false;
@@ -142,7 +150,7 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                if (run.StopReason is { } stopReason)
+                if (run.StopReason is { } stopReason && !guard.HasExpired)
                 {
                     _logger.LogInformation("Stopping experiment {ExperimentId} early: {Reason}; killing {ContainerId}", request.ExperimentId, stopReason, containerId);
                     // A run that exited on its own before the kill landed keeps the outcome it finished with.
@@ -158,26 +166,27 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
                     _logger.LogInformation(
                         "Experiment {ExperimentId} ran past its time limit of {TimeLimit}; killing {ContainerId}",
                         request.ExperimentId, benchmark.TimeLimit, containerId);
-                    await KillAsync(containerId);
+                    // The guard's timer started the kill at the deadline; this only waits for its answer.
+                    var killed = await (guard.Kill ?? KillAsync(containerId));
+                    _logger.LogDebug("Kill of {ContainerId} answered {Outcome} {Late} after the deadline", containerId, killed, DateTimeOffset.UtcNow - guard.Deadline);
                 }
 
                 await WaitExitedAsync(containerId);
             }
 
             run.MarkEnded();
-            await DrainAsync(pump, output, pumpStop, request.ExperimentId);
+            _logger.LogDebug("Sandbox {ContainerId} exited", containerId);
+            await DrainBoundedAsync(pump, guard, run);
             run.CloseEarlyStop();
+            _logger.LogDebug("Output of {ContainerId} drained", containerId);
 
             var inspect = await _docker.Containers.InspectContainerAsync(containerId, cancellationToken);
             run.ImageId = inspect.Image;
             run.ExitCode = inspect.State?.ExitCode;
 
-            await ReadResultFileAsync(containerId, run, create.WorkingDir, cancellationToken);
-            if (request.ArtifactsDirectory is { } artifacts)
-            {
-                await CopyArtifactsAsync(containerId, run, create.WorkingDir, artifacts, cancellationToken);
-            }
+            await CopyOutAsync(containerId, run, create.WorkingDir, guard, cancellationToken);
 
+            _logger.LogDebug("Copy-out of {ContainerId} done", containerId);
             var result = pruned ? run.Pruned(run.StopReason!)
                 : benchmark.Scorer is not null && !timedOut && inspect.State?.ExitCode == 0
                     ? await ScoreAsync(run, containerId, create.WorkingDir, cancellationToken)
@@ -207,20 +216,11 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
         {
             if (pump is not null)
             {
-                await pumpStop.CancelAsync();
-                output?.Dispose();
-                await pump;
-            }
-            else
-            {
-                output?.Dispose();
+                await pump.StopAsync();
             }
 
-            if (containerId is not null)
-            {
-                await RemoveAsync(containerId);
-                _active.TryRemove(containerId, out _);
-            }
+            output?.Dispose();
+            await RemoveAllAsync(containerId, volume);
         }
     }
 
@@ -270,7 +270,25 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
             }
         }
 
+        await ReapVolumesAsync(cancellationToken);
         return experiments;
+    }
+
+    /// <summary>Removes this owner's leftover work volumes (their containers were just reaped); never one of a run in progress here.</summary>
+    private async Task ReapVolumesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var removed = await WorkVolume.ReapAsync(_docker, _options.Owner, _activeVolumes.Keys.ToHashSet(StringComparer.Ordinal), cancellationToken);
+            if (removed > 0)
+            {
+                _logger.LogInformation("Reaped {Count} leftover work volumes", removed);
+            }
+        }
+        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException)
+        {
+            _logger.LogWarning("Could not list leftover work volumes: {Reason}", ex.Message);
+        }
     }
 
     public void Dispose()
@@ -366,48 +384,6 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
         }
     }
 
-    private async Task PumpAsync(MultiplexedStream stream, SandboxRun run, CancellationToken stop)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(81920);
-        try
-        {
-            while (true)
-            {
-                var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, stop);
-                if (read.EOF)
-                {
-                    break;
-                }
-
-                run.Output.Append(buffer.AsSpan(0, read.Count), read.Target == MultiplexedStream.TargetStream.StandardError);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or SocketException or HttpRequestException)
-        {
-            _logger.LogDebug("Output stream of {ContainerId} ended: {Reason}", run.ContainerId, ex.Message);
-        }
-        finally
-        {
-            run.Output.Complete();
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private async Task DrainAsync(Task pump, MultiplexedStream stream, CancellationTokenSource stop, string experimentId)
-    {
-        try
-        {
-            await pump.WaitAsync(_options.OutputDrainTimeout);
-        }
-        catch (TimeoutException)
-        {
-            _logger.LogWarning("Output of experiment {ExperimentId} did not end {Timeout} after exit; closing it", experimentId, _options.OutputDrainTimeout);
-            await stop.CancelAsync();
-            stream.Dispose();
-            await pump;
-        }
-    }
-
     private async Task ReadResultFileAsync(string containerId, SandboxRun run, string workDir, CancellationToken cancellationToken)
     {
         GetArchiveFromContainerResponse archive;
@@ -456,7 +432,8 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
         }
     }
 
-    private async Task CopyArtifactsAsync(string containerId, SandboxRun run, string workDir, string destination, CancellationToken cancellationToken)
+    private async Task CopyArtifactsAsync(
+        string containerId, SandboxRun run, string workDir, string destination, ArtifactCopyOutcome copied, CancellationToken cancellationToken)
     {
         try
         {
@@ -471,12 +448,10 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
             }
 
             spool.Position = 0;
-            var copied = await ArtifactExtractor.ExtractAsync(spool, destination, _options.MaxArtifactBytes, cancellationToken);
-            foreach (var skipped in copied.Skipped)
-            {
-                run.Note($"artifact {skipped}");
-            }
-
+            var budget = new ArtifactBudget(
+                _options.MaxArtifactFiles, _options.MaxArtifactBytes, _campaignArtifacts.For(run.Request.CampaignId),
+                _options.MaxCampaignArtifactFiles, _options.MaxCampaignArtifactBytes);
+            await ArtifactExtractor.ExtractAsync(spool, destination, budget, copied, cancellationToken);
             _logger.LogInformation(
                 "Copied {Files} artifact files ({Bytes} bytes) of experiment {ExperimentId} to {Directory}",
                 copied.Files, copied.Bytes, run.Request.ExperimentId, destination);
@@ -488,7 +463,102 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
         {
             _logger.LogWarning(ex, "Could not copy the artifacts of experiment {ExperimentId} to {Directory}", run.Request.ExperimentId, destination);
-            run.Note($"artifacts not fully copied: {ex.Message}");
+            run.ArtifactsTruncated = true;
+            run.NoteAlways($"artifacts not fully copied: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Waits for the output to end, at most until the deadline plus the grace (and <see cref="SandboxOptions.OutputDrainTimeout"/>);
+    /// what is left unread is dropped and noted.
+    /// </summary>
+    private async Task DrainBoundedAsync(OutputPump pump, TimeLimitGuard guard, SandboxRun run)
+    {
+        var budget = guard.Remaining(TimeSpan.FromMilliseconds(100), _options.OutputDrainTimeout);
+        if (!await pump.DrainAsync(budget))
+        {
+            _logger.LogWarning("Output of experiment {ExperimentId} did not end {Timeout} after exit; closed it", run.Request.ExperimentId, budget);
+            run.Note(string.Create(
+                CultureInfo.InvariantCulture,
+                $"output still coming {budget.TotalSeconds:0.0} s after the run ended was not read ({pump.DroppedBytes} bytes queued were dropped)"));
+        }
+    }
+
+    /// <summary>
+    /// Reads <c>result.json</c> and copies <c>out/</c> within the time limit plus <see cref="SandboxOptions.LimitGrace"/> (at least
+    /// 100 ms for the result file); a copy cut by the clock or a cap is recorded on the result (<see cref="SandboxResult.ArtifactsTruncated"/> and a note).
+    /// </summary>
+    private async Task CopyOutAsync(string containerId, SandboxRun run, string workDir, TimeLimitGuard guard, CancellationToken cancellationToken)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(guard.Remaining(TimeSpan.FromMilliseconds(100), ContainerParametersBuilder.MaxTimeLimit));
+        try
+        {
+            await ReadResultFileAsync(containerId, run, workDir, budget.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            run.NoteAlways($"{ContainerParametersBuilder.ResultFileName} was not read: the time limit plus {_options.LimitGrace.TotalSeconds:0.###} s grace ran out");
+        }
+
+        if (run.Request.ArtifactsDirectory is not { } destination)
+        {
+            return;
+        }
+
+        var copied = new ArtifactCopyOutcome();
+        try
+        {
+            budget.Token.ThrowIfCancellationRequested();
+            await CopyArtifactsAsync(containerId, run, workDir, destination, copied, budget.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            copied.Limit = ArtifactLimit.TimeLimit;
+            _logger.LogWarning(
+                "Artifact copy of experiment {ExperimentId} cut at the time limit plus grace after {Files} files ({Bytes} bytes)",
+                run.Request.ExperimentId, copied.Files, copied.Bytes);
+        }
+
+        foreach (var skipped in copied.Skipped)
+        {
+            run.Note($"artifact {skipped}");
+        }
+
+        if (copied.Truncated)
+        {
+            run.ArtifactsTruncated = true;
+            var why = copied.Limit == ArtifactLimit.TimeLimit
+                ? $"the copy ran out of time (time limit plus {_options.LimitGrace.TotalSeconds:0.###} s grace)"
+                : new ArtifactBudget(_options.MaxArtifactFiles, _options.MaxArtifactBytes, null, _options.MaxCampaignArtifactFiles, _options.MaxCampaignArtifactBytes).Describe(copied.Limit);
+            run.NoteAlways(string.Create(
+                CultureInfo.InvariantCulture,
+                $"artifacts truncated: {why}; {copied.Files} files ({copied.Bytes} bytes) copied, {copied.SkippedByLimit} files skipped for the limit"));
+        }
+    }
+
+    /// <summary>Removes the run's container and its work volume's keeper together, then the volume; never throws.</summary>
+    private async Task RemoveAllAsync(string? containerId, WorkVolume? volume)
+    {
+        var removeContainer = containerId is null ? Task.CompletedTask : RemoveAsync(containerId);
+        if (volume is not null)
+        {
+            foreach (var problem in await volume.RemoveAsync(_docker, _options.CleanupTimeout, removeContainer))
+            {
+                _logger.LogWarning("Could not remove the work volume of a run; the reaper will: {Problem}", problem);
+            }
+
+            _activeVolumes.TryRemove(volume.Name, out _);
+            _active.TryRemove(volume.KeeperId, out _);
+        }
+        else
+        {
+            await removeContainer;
+        }
+
+        if (containerId is not null)
+        {
+            _active.TryRemove(containerId, out _);
         }
     }
 

@@ -42,6 +42,31 @@ public sealed class SandboxOptions
     /// <summary>How long to wait for the output stream to drain after the process exited.</summary>
     public TimeSpan OutputDrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Most files copied out of <c>out/</c> per run; files past it are skipped and the copy is recorded as truncated.</summary>
+    public int MaxArtifactFiles { get; set; } = 10_000;
+
+    /// <summary>Most artifact bytes copied for one campaign (all its runs, counted by this runner process since it started).</summary>
+    public long MaxCampaignArtifactBytes { get; set; } = 10L << 30;
+
+    /// <summary>Most artifact files copied for one campaign (all its runs, counted by this runner process since it started).</summary>
+    public long MaxCampaignArtifactFiles { get; set; } = 100_000;
+
+    /// <summary>
+    /// Everything after the time limit (the kill, draining the output, reading <c>result.json</c>, copying <c>out/</c>) ends within
+    /// this much of it; what is not done by then is cut and recorded. Copy-out of a run that ended on its own also ends by the
+    /// time limit plus this grace.
+    /// </summary>
+    public TimeSpan LimitGrace { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Command (space-separated argv) of the keeper container that holds the run's tmpfs work volume mounted; it runs in the
+    /// benchmark's image, so that image needs it (every <c>autoresearch/*</c> image has <c>sleep</c>).
+    /// </summary>
+    public string DiskKeeperCommand { get; set; } = "sleep infinity";
+
+    /// <summary>The keeper command as argv.</summary>
+    public IReadOnlyList<string> DiskKeeperArgv() => (DiskKeeperCommand ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>Parses <see cref="User"/> into a uid and gid (gid defaults to the uid).</summary>
     public (int Uid, int Gid) ParseUser()
     {

@@ -78,6 +78,21 @@ public sealed partial class SandboxOptionsValidator : IValidateOptions<SandboxOp
             errors.Add("MaxArtifactBytes cannot be negative.");
         }
 
+        if (options.MaxArtifactFiles < 0 || options.MaxCampaignArtifactBytes < 0 || options.MaxCampaignArtifactFiles < 0)
+        {
+            errors.Add("MaxArtifactFiles, MaxCampaignArtifactBytes and MaxCampaignArtifactFiles cannot be negative.");
+        }
+
+        if (options.LimitGrace <= TimeSpan.Zero || options.LimitGrace > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"LimitGrace {options.LimitGrace} must be positive and at most 10 minutes.");
+        }
+
+        if (options.DiskKeeperArgv().Count == 0)
+        {
+            errors.Add("DiskKeeperCommand is required (e.g. 'sleep infinity'): it holds each run's size-capped work volume mounted.");
+        }
+
         if (options.CleanupTimeout <= TimeSpan.Zero || options.OutputDrainTimeout <= TimeSpan.Zero)
         {
             errors.Add("CleanupTimeout and OutputDrainTimeout must be positive.");

@@ -156,6 +156,20 @@ internal sealed class SandboxRun
         }
     }
 
+    /// <summary>Whether some of <c>out/</c> was not copied (a cap, the clock or an error); kept on the result.</summary>
+    public bool ArtifactsTruncated { get; set; }
+
+    /// <summary>A note kept even past the note cap (limits that cut the run's results).</summary>
+    public void NoteAlways(string note)
+    {
+        lock (_gate)
+        {
+            _notes.Add(note);
+        }
+
+        _logger.LogDebug("Experiment {ExperimentId}: {Note}", Request.ExperimentId, note);
+    }
+
     public void Note(string note)
     {
         lock (_gate)
@@ -300,6 +314,7 @@ internal sealed class SandboxRun
                 Notes = notes,
                 LogHead = Output.Head,
                 LogTail = Output.Tail + _scorerLog + NotesTrailer(notes),
+                ArtifactsTruncated = ArtifactsTruncated,
             };
         }
     }

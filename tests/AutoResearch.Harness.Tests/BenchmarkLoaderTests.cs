@@ -50,6 +50,17 @@ public sealed class BenchmarkLoaderTests : IDisposable
     }
 
     [Fact]
+    public void ReadsTheWorkDirectorySizeAndDefaultsItTo1g()
+    {
+        var sized = BenchmarkLoader.Load(Specs.WriteBenchmark(_tree, yaml: Specs.Benchmark.With("tmpfs: 64m }", "tmpfs: 64m, disk: 512m }")));
+        Assert.Equal(512, sized.Resources.DiskMb);
+
+        var unsized = BenchmarkLoader.Load(Specs.WriteBenchmark(_tree, yaml: Specs.Benchmark));
+        Assert.Equal(1024, unsized.Resources.DiskMb);
+        Assert.Equal(ResourceSpec.DefaultDiskMb, unsized.Resources.DiskMb);
+    }
+
+    [Fact]
     public void LoadsTheYamlPathDirectlyAndAppliesDefaultsForOptionalFields()
     {
         var path = Specs.WriteBenchmark(_tree, yaml: """
@@ -205,6 +216,8 @@ public sealed class BenchmarkLoaderTests : IDisposable
     [InlineData("pids: 128", "pids: 12.5", "resources.pids", "must be a whole number")]
     [InlineData("tmpfs: 64m", "tmpfs: 64", "resources.tmpfs", "a unit is needed, e.g. 64m")]
     [InlineData("gpus: 0,", "gpu: 0,", "resources.gpu", "did you mean 'gpus'?")]
+    [InlineData("tmpfs: 64m }", "tmpfs: 64m, disk: 512 }", "resources.disk", "a unit is needed, e.g. 512m")]
+    [InlineData("tmpfs: 64m }", "tmpfs: 64m, disk: 0m }", "resources.disk", "must be greater than 0")]
     public void FieldErrorsNameTheirField(string find, string replace, string field, string message)
     {
         var e = Invalid(Specs.Benchmark.With(find, replace), out var file);

@@ -66,6 +66,8 @@ public sealed class SchemaVersion2Tests
             SlotStartedAt = slot,
             SlotEndedAt = slot.AddMinutes(3),
             Tokens = long.MaxValue,
+            Notes = ["artifact x (the per-run limit of 1 artifact files was reached)", "artifacts truncated: 1 files copied"],
+            ArtifactsTruncated = true,
         };
         var plain = TestData.MinimalExperiment("other", 0, "nobody") with { QueuedAt = default };
         var stored = typeof(ExperimentRecord).GetProperties().Where(p => p.SetMethod is not null).ToList();

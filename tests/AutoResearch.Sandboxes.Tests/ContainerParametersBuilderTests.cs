@@ -13,6 +13,31 @@ public sealed class ContainerParametersBuilderTests
     };
 
     [Fact]
+    public void The_work_directory_is_the_size_capped_tmpfs_volume_owned_by_the_sandbox_user()
+    {
+        var request = Request() with { Benchmark = Request().Benchmark with { Resources = new ResourceSpec { DiskMb = 300 } } };
+        var p = ContainerParametersBuilder.Build(request, Options, "ar-c-e-1", WorkVolume.NameFor("ar-c-e-1"));
+
+        Assert.Null(p.Volumes);
+        var mount = Assert.Single(p.HostConfig.Mounts);
+        Assert.Equal(("volume", "ar-c-e-1-work", "/work"), (mount.Type, mount.Source, mount.Target));
+
+        var volume = WorkVolume.VolumeParameters("ar-c-e-1-work", request, Options, 1000, 1000);
+        Assert.Equal("local", volume.Driver);
+        Assert.Equal("tmpfs", volume.DriverOpts["type"]);
+        Assert.Equal("size=300m,uid=1000,gid=1000,mode=0755,nosuid,nodev", volume.DriverOpts["o"]);
+        Assert.Equal("install-1", volume.Labels[Names.OwnerLabel]);
+
+        var keeper = WorkVolume.KeeperParameters("ar-c-e-1-keep", "ar-c-e-1-work", request, Options);
+        Assert.Equal(["sleep", "infinity"], keeper.Entrypoint);
+        Assert.Equal("none", keeper.HostConfig.NetworkMode);
+        Assert.True(keeper.HostConfig.ReadonlyRootfs);
+        Assert.Equal(["ALL"], keeper.HostConfig.CapDrop);
+        Assert.True(Assert.Single(keeper.HostConfig.Mounts).ReadOnly);
+        Assert.Equal(WorkVolume.KeeperRole, keeper.Labels[WorkVolume.RoleLabel]);
+    }
+
+    [Fact]
     public void Cpu_run_is_locked_down()
     {
         var p = ContainerParametersBuilder.Build(Request(), Options, "ar-c-e-1");

@@ -15,7 +15,7 @@ internal sealed class TestOutputLogger<T>(ITestOutputHelper output) : ILogger<T>
     {
         try
         {
-            output.WriteLine($"[{logLevel}] {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
+            output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} [{logLevel}] {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
         }
         catch (InvalidOperationException)
         {

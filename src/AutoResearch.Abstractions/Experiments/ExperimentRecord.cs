@@ -71,6 +71,12 @@ public sealed record ExperimentRecord
     /// <summary>Model tokens its proposal cost (0 for built-in optimizers).</summary>
     [Id(34)] public long Tokens { get; init; }
 
+    /// <summary>What the sandbox runner noticed about the run (skipped or truncated artifacts, cut output, rejected values).</summary>
+    [Id(35)] public List<string> Notes { get; init; } = [];
+
+    /// <summary>Whether its artifacts folder was not fully copied (a file or byte cap, the time limit, or an error); a note says which.</summary>
+    [Id(36)] public bool ArtifactsTruncated { get; init; }
+
     public bool IsFinished => Status is ExperimentStatus.Succeeded or ExperimentStatus.Failed or ExperimentStatus.Pruned;
 
     /// <summary>What it consumed, as charged to budgets.</summary>

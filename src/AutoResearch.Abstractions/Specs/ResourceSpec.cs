@@ -9,4 +9,10 @@ public sealed record ResourceSpec
     [Id(2)] public int Gpus { get; init; }
     [Id(3)] public long Pids { get; init; } = 256;
     [Id(4)] public long TmpfsMb { get; init; } = 256;
+
+    /// <summary>Size cap of the work directory (a tmpfs volume): writing past it fails inside the run with ENOSPC.</summary>
+    [Id(5)] public long DiskMb { get; init; } = DefaultDiskMb;
+
+    /// <summary>The work directory's size when <c>resources.disk</c> is not given.</summary>
+    public const long DefaultDiskMb = 1024;
 }

@@ -40,4 +40,8 @@ public sealed class ExperimentRow
     public DateTimeOffset? SlotStartedAt { get; set; }
     public DateTimeOffset? SlotEndedAt { get; set; }
     public long Tokens { get; set; }
+
+    // Schema version 3.
+    public string NotesJson { get; set; } = "[]";
+    public bool ArtifactsTruncated { get; set; }
 }
