@@ -93,8 +93,7 @@ public sealed partial class DockerSandboxRunner
 
         string? containerId = null;
         MultiplexedStream? output = null;
-        Task? pump = null;
-        using var pumpStop = new CancellationTokenSource();
+        OutputPump? pump = null;
         try
         {
             try
@@ -116,7 +115,7 @@ public sealed partial class DockerSandboxRunner
 
             output = await _docker.Containers.AttachContainerAsync(
                 containerId, false, new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true }, cancellationToken);
-            pump = PumpAsync(output, scorer, pumpStop.Token);
+            pump = OutputPump.Start(output, scorer.Output, _logger, request.ExperimentId);
 
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             await _docker.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken);
@@ -137,7 +136,11 @@ public sealed partial class DockerSandboxRunner
             }
 
             scorer.MarkEnded();
-            await DrainAsync(pump, output, pumpStop, request.ExperimentId);
+            if (!await pump.DrainAsync(_options.OutputDrainTimeout))
+            {
+                scorer.Note($"scorer output still coming {_options.OutputDrainTimeout.TotalSeconds:0.0} s after it ended was not read");
+            }
+
             scorer.CloseEarlyStop();
 
             var inspect = await _docker.Containers.InspectContainerAsync(containerId, cancellationToken);
@@ -150,14 +153,10 @@ public sealed partial class DockerSandboxRunner
         {
             if (pump is not null)
             {
-                await pumpStop.CancelAsync();
-                output?.Dispose();
-                await pump;
+                await pump.StopAsync();
             }
-            else
-            {
-                output?.Dispose();
-            }
+
+            output?.Dispose();
 
             if (containerId is not null)
             {

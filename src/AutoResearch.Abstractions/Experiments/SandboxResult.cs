@@ -27,9 +27,6 @@ public sealed record SandboxResult
     public string LogHead { get; init; } = "";
     public string LogTail { get; init; } = "";
 
-    /// <summary>What the runner noticed and the result should carry (rejected values, skipped or truncated artifacts, cut output); at most ~20.</summary>
-    public IReadOnlyList<string> Notes { get; init; } = [];
-
     /// <summary>Whether the artifacts folder was not fully copied (a file or byte cap, the time limit, or an error); a note says which.</summary>
     public bool ArtifactsTruncated { get; init; }
 }
