@@ -10,9 +10,11 @@ public static class BenchmarkLoader
     public const string FileName = "benchmark.yaml";
 
     private static readonly string[] RootKeys =
-        ["name", "description", "image", "command", "files", "editable", "metric", "known_optimum", "time_limit", "resources", "parameters", "early_stopping"];
+        ["name", "description", "image", "command", "files", "editable", "metric", "known_optimum", "time_limit", "resources", "parameters", "early_stopping", "holdout"];
 
     private static readonly string[] EarlyStoppingKeys = ["rule", "metric", "min_step", "min_runs", "eta"];
+
+    private static readonly string[] HoldoutKeys = ["repeats"];
 
     private static readonly string[] EarlyStoppingRules = ["none", "median", "successive_halving"];
 
@@ -72,6 +74,7 @@ public static class BenchmarkLoader
         var resources = ReadResources(root);
         var parameters = ReadParameters(root);
         var earlyStopping = ReadEarlyStopping(root);
+        var holdout = ReadHoldout(root);
 
         if (errors.Count > 0)
         {
@@ -93,7 +96,41 @@ public static class BenchmarkLoader
             Description = description,
             KnownOptimum = knownOptimum,
             EarlyStopping = earlyStopping ?? new EarlyStoppingSpec(),
+            Holdout = holdout,
         };
+    }
+
+    /// <summary>
+    /// <c>holdout: { repeats: 2 }</c>: the benchmark has a held-out evaluation (its scripts honor <c>AR_EVAL=holdout</c>);
+    /// re-validated results get <c>repeats</c> held-out runs each. Absent: no held-out evaluation.
+    /// </summary>
+    private static HoldoutSpec? ReadHoldout(MapReader root)
+    {
+        if (root.Raw("holdout") is YScalar { IsNull: false } scalar)
+        {
+            root.Error("holdout", $"must be a mapping such as {{ repeats: 2 }} (keys: {string.Join(", ", HoldoutKeys)}), not '{scalar.Value}'");
+            return null;
+        }
+
+        if (root.Raw("holdout") is YScalar { IsNull: true })
+        {
+            return new HoldoutSpec();
+        }
+
+        var map = root.Map("holdout", required: false, HoldoutKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var repeats = map.Integer("repeats", required: false);
+        if (repeats is < 1 or > HoldoutSpec.MaxRepeats)
+        {
+            map.Error("repeats", $"must be from 1 to {HoldoutSpec.MaxRepeats} (held-out runs per re-validated result), not {repeats}");
+            return null;
+        }
+
+        return new HoldoutSpec { Repeats = (int)(repeats ?? new HoldoutSpec().Repeats) };
     }
 
     /// <summary><c>early_stopping: { rule, metric, min_step, min_runs, eta }</c>; absent means every run goes to the end.</summary>

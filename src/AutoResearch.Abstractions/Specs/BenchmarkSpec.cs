@@ -35,6 +35,9 @@ public sealed record BenchmarkSpec
     /// <summary>Early stopping of hopeless runs from intermediate metric points; off by default.</summary>
     [Id(12)] public EarlyStoppingSpec EarlyStopping { get; init; } = new();
 
+    /// <summary>The benchmark's held-out evaluation (<c>holdout:</c>), used to re-validate kept results; null when it has none.</summary>
+    [Id(13)] public HoldoutSpec? Holdout { get; init; }
+
     /// <summary>Baseline parameter values (each parameter's default).</summary>
     public Dictionary<string, string> Defaults() =>
         Parameters.ToDictionary(p => p.Name, p => p.Default, StringComparer.Ordinal);
