@@ -262,6 +262,8 @@ public sealed class AgentGrain(
             Hypothesis = ticket.Kind == ExperimentKind.Baseline ? "Baseline: every parameter at its default, no edits." : "",
         };
         if (ticket.Kind == ExperimentKind.Baseline) return baseRecord;
+        if (ticket.Kind == ExperimentKind.Holdout && ticket.RepeatOf is { } target)
+            return HeldOutRun(baseRecord, target);
         if (ticket.Kind == ExperimentKind.Repeat && ticket.RepeatOf is { } of)
         {
             return baseRecord with
@@ -441,6 +443,7 @@ public sealed class AgentGrain(
             Parameters = record.Parameters,
             EditedFiles = record.EditedFiles,
             Seed = record.Seed,
+            Split = record.IsHoldout ? EvaluationSplit.Holdout : EvaluationSplit.Tuning,
             GpuDeviceIds = lease.GpuDeviceIds,
             ArtifactsDirectory = options.Value.ArtifactsRoot is { } root
                 ? Path.Combine(root, SafeName(CampaignId), record.Sequence.ToString("D4", CultureInfo.InvariantCulture))
@@ -669,6 +672,20 @@ public sealed class AgentGrain(
             InFlight = _inFlight,
             Reserved = _budget?.Reserved ?? ResourceUse.Zero,
         };
+
+    /// <summary>A held-out run of <paramref name="target"/>: its parameters and edits, a fresh seed, scored with <c>AR_EVAL=holdout</c>.</summary>
+    private static ExperimentRecord HeldOutRun(ExperimentRecord baseRecord, ExperimentRecord target) => baseRecord with
+    {
+        ProposerName = "holdout",
+        IsBaseline = false,
+        RepeatOf = target.Id,
+        Parameters = new Dictionary<string, string>(target.Parameters, StringComparer.Ordinal),
+        EditedFiles = new Dictionary<string, string>(target.EditedFiles, StringComparer.Ordinal),
+        Diff = target.Diff,
+        Hypothesis = target.Kind == ExperimentKind.Baseline || target.IsBaseline
+            ? $"Held-out re-validation: the baseline on the held-out evaluation with seed {baseRecord.Seed}."
+            : $"Held-out re-validation: experiment #{target.Sequence} on the held-out evaluation with seed {baseRecord.Seed}.",
+    };
 
     private int SeedFor(int sequence) => (int)((uint)(Spec.Seed * 1_000_003 + sequence) & 0x7fffffff);
 

@@ -19,7 +19,7 @@ namespace AutoResearch.Grains;
 /// Counts, budget use and the leaderboard are rebuilt from the ledger on activation, so a killed host loses nothing.
 /// Control requests queued in the ledger by other processes (CLI, console) are applied by its watchdog.
 /// </summary>
-public sealed class CampaignGrain(
+public sealed partial class CampaignGrain(
     [PersistentState("campaign", Names.GrainStorage)] IPersistentState<CampaignGrainState> state,
     ILedger ledger,
     IJournal journal,
@@ -45,6 +45,12 @@ public sealed class CampaignGrain(
     private int _pruned;
     private double? _baseline;
     private IGrainTimer? _watchdog;
+    private HoldoutRevalidation? _holdout;
+    private HoldoutSummary _holdoutSummary = new();
+    private bool _holdoutPlanned;
+    private bool _holdoutWoken;
+    private string? _holdoutBlocked;
+    private string? _holdoutFinishReason;
 
     private string CampaignId => this.GetPrimaryKeyString();
     private CampaignSpec Spec => state.State.Spec ?? throw new InvalidOperationException($"Campaign '{CampaignId}' has not been started.");
@@ -52,6 +58,9 @@ public sealed class CampaignGrain(
     private CampaignLeaderboard Board => _leaderboard ??= new CampaignLeaderboard(CampaignId, Spec.Benchmark.Metric, Spec.Noise);
     private BudgetAccount Budget => _budget ??= new BudgetAccount(EffectiveBudget, ResourceUse.Zero);
     private BudgetSpec EffectiveBudget => state.State.Budget ?? Spec.Budget;
+    private HoldoutRevalidation Holdout => _holdout ??= new HoldoutRevalidation(Spec.Benchmark, Spec.Holdout);
+    /// <summary>Experiments granted and not reported back yet (held-out runs included).</summary>
+    private int Running => _launched + Holdout.Launched - _counted.Count;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -120,15 +129,22 @@ public sealed class CampaignGrain(
 
     public async Task<ExperimentTicket> RequestTicket(TicketRequest request)
     {
+        if (await HoldoutTicketAsync(request) is { } heldOut)
+            return heldOut;
         var (refusal, retry) = WhyNoTicket();
         if (refusal is not null)
+        {
+            // The search is over but its held-out re-validation is not: keep the agents asking, they will run it.
+            if (!retry && HoldoutAhead() is { } wait)
+                return new ExperimentTicket { Granted = false, Retry = true, Reason = wait, MaxSlots = Slots };
             return new ExperimentTicket { Granted = false, Retry = retry, Reason = refusal, MaxSlots = Slots };
+        }
 
         var key = _nextSequence.ToString(CultureInfo.InvariantCulture);
         if (!Budget.TryReserve(key, request.Estimate, out var budgetProblem))
         {
             // With experiments in flight, their refunds may make room: ask again later. Otherwise the campaign budget is spent.
-            var inFlight = _launched - _counted.Count > 0;
+            var inFlight = Running > 0;
             return new ExperimentTicket { Granted = false, Retry = inFlight, Reason = $"campaign budget: {budgetProblem}", MaxSlots = Slots };
         }
 
@@ -167,9 +183,16 @@ public sealed class CampaignGrain(
         if (_counted.Add(experiment.Id))
         {
             Budget.Settle(experiment.Sequence.ToString(CultureInfo.InvariantCulture), experiment.Use);
-            Count(experiment);
-            foreach (var judgement in Board.Observe(experiment, clock.GetUtcNow()))
-                await RecordJudgementAsync(judgement);
+            if (experiment.IsHoldout)
+            {
+                await HoldoutFinishedAsync(experiment);
+            }
+            else
+            {
+                Count(experiment);
+                foreach (var judgement in Board.Observe(experiment, clock.GetUtcNow()))
+                    await RecordJudgementAsync(judgement);
+            }
         }
         await state.WriteStateAsync();
         await WriteReportWhenSettledAsync();
@@ -333,6 +356,8 @@ public sealed class CampaignGrain(
                 await journal.AppendAsync(SystemEntry(
                     $"New best {metric}={Format(best.Objective)}{spread} over {best.Runs} run(s) by {best.AgentId} (experiment #{best.Sequence}): {j.Why}{confidence}.",
                     best.ExperimentId, JournalEntryKind.Insight));
+                if (Holdout.Enabled && Spec.Holdout.OnNewBest)
+                    await QueueHoldoutOfNewBestAsync(current);
             }
         }
         else if (j.Verdict is AcceptanceVerdict.Confirming or AcceptanceVerdict.WithinNoise)
@@ -346,17 +371,16 @@ public sealed class CampaignGrain(
     private async Task CheckCompletionAsync()
     {
         if (state.State.Spec is null || state.State.State is not (CampaignState.Running or CampaignState.Paused)) return;
-        var running = _launched - _counted.Count;
+        var running = Running;
         var agentsDone = state.State.Agents.Count > 0 && state.State.Agents.Values.All(a => a.State is AgentState.Done or AgentState.Stopped);
         if (running > 0) return;
         var finished = WhyFinished();
-        if (finished is not null)
-        {
-            await FinishAsync(CampaignState.Completed, finished);
+        if (finished is null && !(agentsDone && state.State.State == CampaignState.Running)) return;
+        var reason = _holdoutFinishReason ??= finished ?? AgentsDoneReason();
+        // The search is over: its held-out re-validation runs before the campaign completes (inside the same budget).
+        if (await HoldoutKeepsCampaignOpenAsync(agentsDone))
             return;
-        }
-        if (agentsDone && state.State.State == CampaignState.Running)
-            await FinishAsync(CampaignState.Completed, AgentsDoneReason());
+        await FinishAsync(CampaignState.Completed, reason);
     }
 
     private string AgentsDoneReason()
@@ -433,7 +457,7 @@ public sealed class CampaignGrain(
         var bestText = best is null ? "no best" : $"best {Format(best.Objective)} over {best.Runs} run(s)";
         await journal.AppendAsync(SystemEntry(
             $"Campaign {final.ToString().ToLowerInvariant()}: {reason}. {_succeeded} succeeded, {_failed} failed, {_pruned} stopped early; " +
-            $"baseline {Format(_baseline)}, {bestText}; used {Describe(Budget.Used)}."));
+            $"baseline {Format(_baseline)}, {bestText}; used {Describe(Budget.Used)}." + HoldoutJournal.FinalLine(_holdoutSummary, Spec.Benchmark.Metric)));
         logger.LogInformation("Campaign {CampaignId} {State}: {Reason}", CampaignId, final, reason);
         await CancelScheduledReportsAsync();
         if (writeReport)
@@ -453,7 +477,7 @@ public sealed class CampaignGrain(
     {
         if (!_reportPending) return;
         var overdue = state.State.EndedAt is { } ended && clock.GetUtcNow() > ended + Spec.Benchmark.TimeLimit + TimeSpan.FromMinutes(1);
-        if (_launched - _counted.Count > 0 && !overdue) return;
+        if (Running > 0 && !overdue) return;
         _reportPending = false;
         _watchdog?.Dispose();
         _watchdog = null;
@@ -484,14 +508,17 @@ public sealed class CampaignGrain(
         var experiments = await ledger.GetExperimentsAsync(CampaignId, cancellationToken);
         var entries = await ledger.GetLeaderboardAsync(CampaignId, cancellationToken);
         _nextSequence = experiments.Count == 0 ? 0 : experiments.Max(e => e.Sequence) + 1;
-        _launched = experiments.Count;
+        _launched = experiments.Count(e => !e.IsHoldout);
         _leaderboard = new CampaignLeaderboard(CampaignId, Spec.Benchmark.Metric, Spec.Noise);
-        _leaderboard.Restore(experiments, entries);
+        _leaderboard.Restore(experiments.Where(e => !e.IsHoldout).ToList(), entries);
+        _holdout = new HoldoutRevalidation(Spec.Benchmark, Spec.Holdout);
+        _holdout.Restore(experiments);
+        _holdoutSummary = HoldoutSummary.From(experiments, Spec.Benchmark.Metric);
         var used = ResourceUse.Zero;
         foreach (var e in experiments.Where(e => e.IsFinished))
         {
             _counted.Add(e.Id);
-            Count(e);
+            if (!e.IsHoldout) Count(e);
             used += e.Use;
         }
         _budget = new BudgetAccount(EffectiveBudget, used);
@@ -570,6 +597,9 @@ public sealed class CampaignGrain(
             Budget = spec is null ? new BudgetSpec() : EffectiveBudget,
             Used = spec is null ? ResourceUse.Zero : Budget.Used,
             Reserved = spec is null ? ResourceUse.Zero : Budget.Reserved,
+            Holdout = _holdoutSummary,
+            HoldoutLaunched = spec is null ? 0 : Holdout.Launched,
+            HoldoutFinished = spec is null ? 0 : Holdout.Finished,
         };
     }
 

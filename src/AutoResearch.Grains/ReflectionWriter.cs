@@ -28,6 +28,17 @@ public static class ReflectionWriter
                 "Repeats measure run-to-run noise and confirm improvements before they count.");
         }
 
+        if (experiment.IsHoldout)
+        {
+            var of = experiment.RepeatOf is { } id ? $"experiment {id}" : "an earlier experiment";
+            return experiment.HasHeldOutObjective
+                ? (JournalEntryKind.Result,
+                    $"Re-ran {of} on the held-out evaluation with seed {experiment.Seed}: held-out {metric.Name}={Format(experiment.Objective!.Value)}. " +
+                    "Held-out runs check that a kept result holds up on data it was not selected on; they never count for the best.")
+                : (JournalEntryKind.DeadEnd,
+                    $"Re-ran {of} on the held-out evaluation with seed {experiment.Seed}: failed ({Describe(experiment.Failure)}): {FirstLine(experiment.Reason) ?? "no reason recorded"}.");
+        }
+
         if (experiment.Status != ExperimentStatus.Succeeded || experiment.Objective is not { } value)
         {
             var reason = FirstLine(experiment.Reason) ?? "no reason recorded";

@@ -10,11 +10,13 @@ public static class BenchmarkLoader
     public const string FileName = "benchmark.yaml";
 
     private static readonly string[] RootKeys =
-        ["name", "description", "image", "command", "files", "editable", "metric", "known_optimum", "time_limit", "resources", "parameters", "early_stopping", "scorer"];
+        ["name", "description", "image", "command", "files", "editable", "metric", "known_optimum", "time_limit", "resources", "parameters", "early_stopping", "scorer", "holdout"];
 
     private static readonly string[] ScorerKeys = ["command", "files", "time_limit", "image"];
 
     private static readonly string[] EarlyStoppingKeys = ["rule", "metric", "min_step", "min_runs", "eta"];
+
+    private static readonly string[] HoldoutKeys = ["repeats"];
 
     private static readonly string[] EarlyStoppingRules = ["none", "median", "successive_halving"];
 
@@ -75,6 +77,7 @@ public static class BenchmarkLoader
         var parameters = ReadParameters(root);
         var earlyStopping = ReadEarlyStopping(root);
         var scorer = ReadScorer(root, folder, editable);
+        var holdout = ReadHoldout(root);
 
         if (errors.Count > 0)
         {
@@ -97,6 +100,7 @@ public static class BenchmarkLoader
             KnownOptimum = knownOptimum,
             EarlyStopping = earlyStopping ?? new EarlyStoppingSpec(),
             Scorer = scorer,
+            Holdout = holdout,
         };
     }
 
@@ -160,6 +164,39 @@ public static class BenchmarkLoader
             TimeLimit = timeLimit.Value,
             Image = image,
         };
+    }
+
+    /// <summary>
+    /// <c>holdout: { repeats: 2 }</c>: the benchmark has a held-out evaluation (its scripts honor <c>AR_EVAL=holdout</c>);
+    /// re-validated results get <c>repeats</c> held-out runs each. Absent: no held-out evaluation.
+    /// </summary>
+    private static HoldoutSpec? ReadHoldout(MapReader root)
+    {
+        if (root.Raw("holdout") is YScalar { IsNull: false } scalar)
+        {
+            root.Error("holdout", $"must be a mapping such as {{ repeats: 2 }} (keys: {string.Join(", ", HoldoutKeys)}), not '{scalar.Value}'");
+            return null;
+        }
+
+        if (root.Raw("holdout") is YScalar { IsNull: true })
+        {
+            return new HoldoutSpec();
+        }
+
+        var map = root.Map("holdout", required: false, HoldoutKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var repeats = map.Integer("repeats", required: false);
+        if (repeats is < 1 or > HoldoutSpec.MaxRepeats)
+        {
+            map.Error("repeats", $"must be from 1 to {HoldoutSpec.MaxRepeats} (held-out runs per re-validated result), not {repeats}");
+            return null;
+        }
+
+        return new HoldoutSpec { Repeats = (int)(repeats ?? new HoldoutSpec().Repeats) };
     }
 
     /// <summary><c>early_stopping: { rule, metric, min_step, min_runs, eta }</c>; absent means every run goes to the end.</summary>

@@ -13,11 +13,13 @@ public static class CampaignLoader
     public const string AgentsFolderName = "agents";
 
     private static readonly string[] RootKeys =
-        ["name", "goal", "benchmark", "agents_dir", "max_experiments", "duration", "target", "slots", "weight", "budget", "noise", "reports", "agents"];
+        ["name", "goal", "benchmark", "agents_dir", "max_experiments", "duration", "target", "slots", "weight", "budget", "noise", "reports", "agents", "holdout"];
 
     private static readonly string[] AgentKeys = ["id", "role", "seed", "weight", "model", "failover", "settings", "budgets"];
 
     private static readonly string[] NoiseKeys = ["baseline_runs", "confirmation_runs", "sigmas"];
+
+    private static readonly string[] HoldoutKeys = ["top_k", "on_new_best"];
 
     private static readonly string[] ReportKeys = ["at", "time_zone"];
 
@@ -64,6 +66,7 @@ public static class CampaignLoader
         var budget = AgentSettings.ReadBudgets(root, "budget") ?? [];
         var noise = ReadNoise(root);
         var reports = ReadReports(root);
+        var holdout = ReadHoldout(root);
         var benchmark = ReadBenchmark(root, folder, sink);
         var agentsDir = ReadAgentsDir(root, folder);
         var agents = ReadAgents(root, agentsDir, strategies, sink);
@@ -93,6 +96,50 @@ public static class CampaignLoader
             },
             Noise = noise ?? new NoiseSpec(),
             Reports = reports ?? new ReportSchedule(),
+            Holdout = holdout ?? new HoldoutPolicy(),
+        };
+    }
+
+    /// <summary>
+    /// <c>holdout: off</c>, or <c>holdout: { top_k: 3, on_new_best: false }</c>: how many accepted results the campaign re-runs on
+    /// the benchmark's held-out evaluation at the end (with the baseline), and whether each new best is re-validated at once.
+    /// </summary>
+    private static HoldoutPolicy? ReadHoldout(MapReader root)
+    {
+        if (!root.Has("holdout"))
+        {
+            return null;
+        }
+
+        if (root.Raw("holdout") is YScalar scalar)
+        {
+            if (string.Equals(scalar.Value, "off", StringComparison.OrdinalIgnoreCase) || string.Equals(scalar.Value, "false", StringComparison.OrdinalIgnoreCase))
+            {
+                return HoldoutPolicy.Off;
+            }
+
+            root.Error("holdout", $"must be 'off' or a mapping with {string.Join(", ", HoldoutKeys)}, not '{scalar.Value}'");
+            return null;
+        }
+
+        var map = root.Map("holdout", required: false, HoldoutKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var defaults = new HoldoutPolicy();
+        var topK = map.Integer("top_k", required: false);
+        if (topK is < 0 or > 100)
+        {
+            map.Error("top_k", $"must be from 0 (re-validate nothing at the end) to 100, not {topK}");
+        }
+
+        var onNewBest = map.Bool("on_new_best", required: false);
+        return new HoldoutPolicy
+        {
+            TopK = (int)Math.Clamp(topK ?? defaults.TopK, 0, 100),
+            OnNewBest = onNewBest ?? defaults.OnNewBest,
         };
     }
 

@@ -96,6 +96,8 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         var rowById = rows.GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
         var failed = ordered.Where(e => e.Status == ExperimentStatus.Failed).ToList();
+        // Held-out runs are listed with the experiments and their failures, but the counts are of the search's experiments.
+        var tuning = ordered.Where(e => !e.IsHoldout).ToList();
         var failureGroups = failed
             .GroupBy(e => e.Failure)
             .Select(g =>
@@ -126,7 +128,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             notes.Add($"{pending} experiment(s) were still queued or running when this report was built.");
         }
 
-        var succeededWithoutObjective = ordered.Count(e => e.Status == ExperimentStatus.Succeeded && !IsUsableSuccess(e));
+        var succeededWithoutObjective = ordered.Count(e => e.Status == ExperimentStatus.Succeeded && !e.IsHoldout && !IsUsableSuccess(e));
         if (succeededWithoutObjective > 0)
         {
             notes.Add($"{succeededWithoutObjective} succeeded experiment(s) had no finite objective and are left out of the best.");
@@ -164,9 +166,10 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             RelativeImprovement = baselineMean is null || bestValue is null
                 ? null
                 : RelativeImprovement(baselineMean.Value, bestValue.Value, metric.Direction),
-            Total = ordered.Count,
-            Succeeded = ordered.Count(e => e.Status == ExperimentStatus.Succeeded),
-            Failed = failed.Count,
+            Total = tuning.Count,
+            Succeeded = tuning.Count(e => e.Status == ExperimentStatus.Succeeded),
+            Failed = tuning.Count(e => e.Status == ExperimentStatus.Failed),
+            Holdout = HoldoutSummary.From(ordered, metric),
             Pending = pending,
             FailuresByKind = failureGroups,
             StoppedEarly = rows.Where(r => r.Status == ExperimentStatus.Pruned).ToList(),

@@ -134,5 +134,8 @@ public sealed record CampaignReportModel
     /// <summary>The model endpoints (in failover order) of the first agent that names any: where model-written suggestions come from.</summary>
     public IReadOnlyList<string> AdvisorEndpoints { get; init; } = [];
 
+    /// <summary>Held-out re-validation: in-sample vs held-out of the re-validated results, ranked by held-out; empty when none ran.</summary>
+    public HoldoutSummary Holdout { get; init; } = new();
+
     public string DirectionWord => Direction == Direction.Minimize ? "minimize" : "maximize";
 }

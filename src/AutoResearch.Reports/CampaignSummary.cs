@@ -39,6 +39,13 @@ public sealed record CampaignSummary
 
     [JsonPropertyName("agents")] public IReadOnlyList<CampaignSummaryAgent> Agents { get; init; } = [];
 
+    /// <summary>The accepted best's held-out mean and whether it held up (beat the baseline's held-out score); null when not re-validated.</summary>
+    [JsonPropertyName("best_held_out")] public double? BestHeldOut { get; init; }
+    [JsonPropertyName("best_held_up")] public bool? BestHeldUp { get; init; }
+
+    /// <summary>Held-out re-validation of the top results (in-sample vs held-out, ranked by held-out); null when none ran.</summary>
+    [JsonPropertyName("holdout")] public CampaignSummaryHoldout? Holdout { get; init; }
+
     /// <summary>Busy sandbox-slot time over available slot time in the campaign window, 0..1.</summary>
     [JsonPropertyName("utilization")] public double Utilization { get; init; }
 

@@ -44,6 +44,10 @@ public static class CampaignSummaryBuilder
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(experiments);
         var metric = new MetricSpec { Name = status.MetricName, Direction = status.Direction };
+        // Held-out runs are reported apart (holdout); the counts are the search's experiments.
+        var holdout = experiments.Count > 0 ? HoldoutSummary.From(experiments, metric) : status.Holdout;
+        var all = experiments;
+        experiments = experiments.Where(e => !e.IsHoldout).ToList();
         var usable = experiments.Where(CampaignReportBuilder.IsUsableSuccess).OrderBy(e => e.Sequence).ToList();
 
         double? baseline = usable.FirstOrDefault(e => e.IsBaseline)?.Objective;
@@ -71,6 +75,8 @@ public static class CampaignSummaryBuilder
         }
 
         var fromLedger = experiments.Count > 0;
+        var bestId = leaderboard is { Count: > 0 } ? leaderboard[^1].ExperimentId : status.BestExperimentId;
+        var bestHeldOut = holdout.For(bestId) is { IsBaseline: false } r ? r : null;
         var agentExperiments = experiments.GroupBy(e => e.AgentId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return new CampaignSummary
         {
@@ -105,7 +111,10 @@ public static class CampaignSummaryBuilder
                 Used = CampaignSummaryResources.From(a.Used),
                 WithinBudget = a.Budget.WhyNotFits(a.Used, ResourceUse.Zero) is null,
             }).ToList(),
-            Utilization = Utilization(status.StartedAt, status.EndedAt ?? now ?? DateTimeOffset.UtcNow, experiments, slots),
+            Utilization = Utilization(status.StartedAt, status.EndedAt ?? now ?? DateTimeOffset.UtcNow, all, slots),
+            BestHeldOut = Finite(bestHeldOut?.HeldOut),
+            BestHeldUp = bestHeldOut is { Verdict: HoldoutVerdict.HeldUp or HoldoutVerdict.DidNotHoldUp } h ? h.Verdict == HoldoutVerdict.HeldUp : null,
+            Holdout = CampaignSummaryHoldout.From(holdout),
         };
     }
 

@@ -32,6 +32,8 @@ public static class HtmlReportRenderer
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         tr:nth-child(even) td { background: #fbfcfd; }
         tr.best td { background: #e6f4ea; font-weight: 600; }
+        tr.final-answer td { background: #e6f4ea; }
+        tr.did-not-hold-up td { background: #fdecea; }
         tr.failed td.status { color: var(--bad); }
         td.params, td.text { max-width: 420px; overflow-wrap: anywhere; }
         code, pre { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
@@ -85,6 +87,7 @@ public static class HtmlReportRenderer
 
         RenderSuggestions(h, model);
         RenderLeaderboard(h, model);
+        RenderHoldout(h, model);
         RenderTop(h, model);
         RenderAgents(h, model, charts);
         RenderModelCalls(h, model);
@@ -150,6 +153,11 @@ public static class HtmlReportRenderer
             h.Append("<li>").Append(E(line)).AppendLine("</li>");
         }
 
+        if (HoldoutReportText.HeadlineLine(model) is { } heldOut)
+        {
+            h.Append("<li class=\"holdout\"><strong>").Append(E(heldOut)).AppendLine("</strong></li>");
+        }
+
         h.AppendLine("</ul>");
         foreach (var note in model.Notes)
         {
@@ -181,6 +189,34 @@ public static class HtmlReportRenderer
              .Append("</td><td class=\"num\">").Append(E(e.Confidence is { } c ? ReportFormat.Confidence(c) : ReportFormat.Missing))
              .Append("</td><td class=\"num\">").Append(E(e.Margin is { } m ? ReportFormat.Objective(m) : ReportFormat.Missing))
              .Append("</td><td>").Append(E(ReportFormat.Time(e.AcceptedAt)))
+             .AppendLine("</td></tr>");
+        }
+
+        h.AppendLine("</tbody></table>");
+    }
+
+    private static void RenderHoldout(StringBuilder h, CampaignReportModel model)
+    {
+        if (model.Holdout.IsEmpty)
+        {
+            return;
+        }
+
+        h.Append("<h2>").Append(E(HoldoutReportText.SectionTitle)).AppendLine("</h2>");
+        h.Append("<p>").Append(E(HoldoutReportText.Intro)).AppendLine("</p>");
+        h.AppendLine("<table class=\"holdout\"><thead><tr><th class=\"num\">rank</th><th>experiment</th><th>agent</th><th class=\"num\">in-sample</th><th class=\"num\">held-out (mean ± sd)</th><th class=\"num\">held-out − in-sample</th><th>verdict</th></tr></thead><tbody>");
+        foreach (var r in HoldoutReportText.Rows(model.Holdout))
+        {
+            var answer = r.ExperimentId == model.Holdout.FinalAnswerId;
+            h.Append("<tr").Append(r.DidNotHoldUp ? " class=\"did-not-hold-up\"" : answer ? " class=\"final-answer\"" : "").Append("><td class=\"num\">")
+             .Append(E(r.Rank?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ReportFormat.Missing))
+             .Append("</td><td><a href=\"#exp-").Append(r.Sequence).Append("\">#").Append(r.Sequence).Append("</a>")
+             .Append(r.IsBaseline ? " (baseline)" : "").Append(answer ? " <strong>final answer</strong>" : "")
+             .Append("</td><td>").Append(E(r.AgentId))
+             .Append("</td><td class=\"num\">").Append(E(HoldoutReportText.InSample(r)))
+             .Append("</td><td class=\"num\">").Append(E(HoldoutReportText.HeldOut(r)))
+             .Append("</td><td class=\"num\">").Append(E(HoldoutReportText.Gap(r)))
+             .Append("</td><td>").Append(r.DidNotHoldUp ? "<strong>did not hold up</strong>" : E(HoldoutReportText.Verdict(r.Verdict)))
              .AppendLine("</td></tr>");
         }
 

@@ -52,6 +52,11 @@ public static class MarkdownReportRenderer
             md.Append("- ").AppendLine(line);
         }
 
+        if (HoldoutReportText.HeadlineLine(model) is { } heldOut)
+        {
+            md.Append("- **").Append(MarkdownText.Inline(heldOut, 400)).AppendLine("**");
+        }
+
         foreach (var note in model.Notes)
         {
             md.Append("- _Note:_ ").AppendLine(MarkdownText.Inline(note));
@@ -65,6 +70,7 @@ public static class MarkdownReportRenderer
 
         RenderSuggestions(md, model);
         RenderLeaderboard(md, model);
+        RenderHoldout(md, model);
         RenderTop(md, model);
         RenderAgents(md, model, charts);
         RenderModelCalls(md, model);
@@ -97,6 +103,33 @@ public static class MarkdownReportRenderer
               .Append(" | ").Append(e.Confidence is { } c ? ReportFormat.Confidence(c) : ReportFormat.Missing)
               .Append(" | ").Append(e.Margin is { } m ? ReportFormat.Objective(m) : ReportFormat.Missing)
               .Append(" | ").Append(ReportFormat.Time(e.AcceptedAt))
+              .AppendLine(" |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void RenderHoldout(StringBuilder md, CampaignReportModel model)
+    {
+        if (model.Holdout.IsEmpty)
+        {
+            return;
+        }
+
+        md.Append("## ").AppendLine(HoldoutReportText.SectionTitle).AppendLine();
+        md.AppendLine(HoldoutReportText.Intro).AppendLine();
+        md.AppendLine("| rank | experiment | agent | in-sample | held-out (mean ± sd) | held-out − in-sample | verdict |");
+        md.AppendLine("|--:|---|---|--:|--:|--:|---|");
+        foreach (var r in HoldoutReportText.Rows(model.Holdout))
+        {
+            var answer = r.ExperimentId == model.Holdout.FinalAnswerId;
+            md.Append("| ").Append(r.Rank?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ReportFormat.Missing)
+              .Append(" | #").Append(r.Sequence).Append(r.IsBaseline ? " (baseline)" : "").Append(answer ? " **final answer**" : "")
+              .Append(" | ").Append(MarkdownText.Inline(r.AgentId))
+              .Append(" | ").Append(HoldoutReportText.InSample(r))
+              .Append(" | ").Append(HoldoutReportText.HeldOut(r))
+              .Append(" | ").Append(HoldoutReportText.Gap(r))
+              .Append(" | ").Append(r.DidNotHoldUp ? "**did not hold up**" : HoldoutReportText.Verdict(r.Verdict))
               .AppendLine(" |");
         }
 

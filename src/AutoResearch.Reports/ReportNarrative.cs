@@ -165,6 +165,11 @@ internal static class ReportNarrative
                 : "repeat";
         }
 
+        if (row.Kind == ExperimentKind.Holdout)
+        {
+            return row.RepeatOfSequence is { } n ? $"held-out run of #{n}" : "held-out run";
+        }
+
         return row.IsBaseline || row.Kind == ExperimentKind.Baseline ? "baseline" : "proposal";
     }
 

@@ -15,6 +15,9 @@ public static class ContainerParametersBuilder
     /// <summary>Environment variable carrying the run's seed.</summary>
     public const string SeedVariable = "AR_SEED";
 
+    /// <summary>Environment variable naming the evaluation to score on: <c>tune</c> or <c>holdout</c>.</summary>
+    public const string EvaluationVariable = "AR_EVAL";
+
     /// <summary>Environment variable naming the folder whose content is kept as artifacts.</summary>
     public const string OutputDirVariable = "AR_OUTPUT_DIR";
 
@@ -70,6 +73,7 @@ public static class ContainerParametersBuilder
         env.Add($"{ParamsFileVariable}={workDir}/{ParamsFileName}");
         env.Add($"{SeedVariable}={request.Seed.ToString(CultureInfo.InvariantCulture)}");
         env.Add($"{OutputDirVariable}={workDir}/{OutputDirName}");
+        env.Add($"{EvaluationVariable}={EvaluationValue(request.Split)}");
 
         var labels = new Dictionary<string, string>(options.Labels, StringComparer.Ordinal)
         {
@@ -159,4 +163,12 @@ public static class ContainerParametersBuilder
             }
         }
     }
+
+    /// <summary>The <c>AR_EVAL</c> value of a split: <c>tune</c> or <c>holdout</c>.</summary>
+    public static string EvaluationValue(EvaluationSplit split) => split switch
+    {
+        EvaluationSplit.Tuning => "tune",
+        EvaluationSplit.Holdout => "holdout",
+        _ => throw new ArgumentOutOfRangeException(nameof(split), split, "unknown evaluation split"),
+    };
 }

@@ -41,7 +41,7 @@ public sealed class CampaignSummaryBuilderTests
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(
             ["campaign", "experiments", "succeeded", "failed", "direction", "baseline", "best", "best_confidence", "best_runs", "noise_stddev", "pruned",
-             "report", "report_html", "agents", "utilization"],
+             "report", "report_html", "agents", "best_held_out", "best_held_up", "holdout", "utilization"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
         var agent = doc.RootElement.GetProperty("agents")[0];
         Assert.Equal(

@@ -86,6 +86,17 @@ public sealed class ContainerParametersBuilderTests
         Assert.Contains("AR_SEED=7", p.Env);
         Assert.Contains("AR_OUTPUT_DIR=/work/out", p.Env);
         Assert.Contains("PYTHONUNBUFFERED=1", p.Env);
+        Assert.Contains("AR_EVAL=tune", p.Env);
+    }
+
+    [Fact]
+    public void Holdout_run_is_told_so_by_AR_EVAL()
+    {
+        var p = ContainerParametersBuilder.Build(Request() with { Split = EvaluationSplit.Holdout }, Options);
+
+        Assert.Contains("AR_EVAL=holdout", p.Env);
+        Assert.DoesNotContain("AR_EVAL=tune", p.Env);
+        Assert.Single(p.Env, e => e.StartsWith("AR_EVAL=", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -12,4 +12,10 @@ public enum ExperimentKind
 
     /// <summary>The same parameters and edits as another experiment with a new seed: noise measurement or confirmation.</summary>
     Repeat = 2,
+
+    /// <summary>
+    /// A held-out re-validation run of another experiment (<see cref="ExperimentRecord.RepeatOf"/>): its parameters and edits
+    /// with a fresh seed on the benchmark's held-out evaluation. Never counts for bests, the baseline or the noise.
+    /// </summary>
+    Holdout = 3,
 }

@@ -52,7 +52,7 @@ public sealed record ExperimentRecord
     /// <summary>Why it ran: a proposal, the baseline, or a repeat (new seed) of another experiment.</summary>
     [Id(27)] public ExperimentKind Kind { get; init; }
 
-    /// <summary>For repeats: the id of the experiment whose parameters and edits it re-runs.</summary>
+    /// <summary>For repeats and held-out runs: the id of the experiment whose parameters and edits it re-runs.</summary>
     [Id(28)] public string? RepeatOf { get; init; }
 
     /// <summary>The campaign's noise-aware judgement of this result.</summary>
@@ -82,8 +82,19 @@ public sealed record ExperimentRecord
     /// <summary>What it consumed, as charged to budgets.</summary>
     public ResourceUse Use => new() { Tokens = Tokens, CpuSeconds = CpuSeconds, GpuSeconds = GpuSeconds };
 
-    /// <summary>Succeeded with a finite objective: the only experiments that count for baselines and bests.</summary>
-    public bool HasUsableObjective => Status == ExperimentStatus.Succeeded && Objective is { } v && double.IsFinite(v);
+    /// <summary>
+    /// Succeeded with a finite objective on the tuning evaluation: the only experiments that count for baselines and bests.
+    /// Held-out runs never do (their scores come from another evaluation); see <see cref="HasHeldOutObjective"/>.
+    /// </summary>
+    public bool HasUsableObjective => Kind != ExperimentKind.Holdout && HasFiniteObjective;
+
+    /// <summary>A held-out run that succeeded with a finite objective.</summary>
+    public bool HasHeldOutObjective => Kind == ExperimentKind.Holdout && HasFiniteObjective;
+
+    /// <summary>A held-out re-validation run (not part of the search).</summary>
+    public bool IsHoldout => Kind == ExperimentKind.Holdout;
+
+    private bool HasFiniteObjective => Status == ExperimentStatus.Succeeded && Objective is { } v && double.IsFinite(v);
 
     public TimeSpan? Duration => StartedAt is { } s && EndedAt is { } e ? e - s : null;
 }

@@ -16,6 +16,9 @@ public sealed record SandboxRequest
     /// <summary>Seed passed to the run as <c>AR_SEED</c>.</summary>
     public int Seed { get; init; }
 
+    /// <summary>The evaluation to score on, passed to the run as <c>AR_EVAL</c> (<c>tune</c> or <c>holdout</c>).</summary>
+    public EvaluationSplit Split { get; init; }
+
     /// <summary>GPU device ids assigned by the fleet (empty for CPU runs).</summary>
     public IReadOnlyList<string> GpuDeviceIds { get; init; } = [];
 

@@ -50,5 +50,12 @@ public sealed record CampaignStatus
     /// <summary>Experiments stopped early by the benchmark's rule.</summary>
     [Id(27)] public int Pruned { get; init; }
 
+    /// <summary>Held-out re-validation: in-sample vs held-out of the re-validated results; empty when none ran.</summary>
+    [Id(40)] public HoldoutSummary Holdout { get; init; } = new();
+
+    /// <summary>Held-out runs granted, and finished, so far (not counted in <see cref="Launched"/> or <see cref="Finished"/>).</summary>
+    [Id(41)] public int HoldoutLaunched { get; init; }
+    [Id(42)] public int HoldoutFinished { get; init; }
+
     public bool IsTerminal => State is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed;
 }

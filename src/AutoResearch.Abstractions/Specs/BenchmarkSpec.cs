@@ -35,7 +35,8 @@ public sealed record BenchmarkSpec
     /// <summary>Early stopping of hopeless runs from intermediate metric points; off by default.</summary>
     [Id(12)] public EarlyStoppingSpec EarlyStopping { get; init; } = new();
 
-    // [Id(13)] is reserved for the holdout settings.
+    /// <summary>The benchmark's held-out evaluation (<c>holdout:</c>), used to re-validate kept results; null when it has none.</summary>
+    [Id(13)] public HoldoutSpec? Holdout { get; init; }
 
     /// <summary>
     /// The trusted scorer; null: the run itself reports the objective (METRIC lines on stdout or <c>result.json</c>).

@@ -39,4 +39,7 @@ public sealed record CampaignSpec
 
     /// <summary>Times of day at which the running campaign writes a report (the morning report); every report is kept.</summary>
     [Id(12)] public ReportSchedule Reports { get; init; } = new();
+
+    /// <summary>Held-out re-validation of the top accepted results (when the benchmark has a held-out evaluation).</summary>
+    [Id(20)] public HoldoutPolicy Holdout { get; init; } = new();
 }

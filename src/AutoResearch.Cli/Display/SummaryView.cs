@@ -16,6 +16,12 @@ public static class SummaryView
         grid.AddRow("experiments", $"{summary.Experiments}: [green]{summary.Succeeded} succeeded[/], [red]{summary.Failed} failed[/]");
         grid.AddRow(Markup.Escape(status.MetricName), $"baseline [bold]{Fmt(summary.Baseline)}[/] → best [bold green]{Fmt(summary.Best)}[/] ({summary.Direction}){Improvement(summary)}");
         grid.AddRow("utilization", summary.Utilization.ToString("P0", CultureInfo.InvariantCulture) + $" of {status.Slots} sandbox slots");
+        if (summary.BestHeldOut is { } bestHeldOut)
+            grid.AddRow("best, held-out", $"[bold]{Fmt(bestHeldOut)}[/] on the held-out evaluation (in-sample {Fmt(summary.Best)}){(summary.BestHeldUp == false ? " [bold red]did not hold up[/]" : summary.BestHeldUp == true ? " [green]held up[/]" : "")}");
+        if (summary.Holdout is { } h)
+            grid.AddRow("final answer", h.FinalAnswerSequence is { } n
+                ? $"[bold green]#{n}[/] (ranked by held-out {Fmt(h.Results.FirstOrDefault(r => r.Sequence == n)?.HeldOut)}; baseline held-out {Fmt(h.Baseline)})"
+                : h.Complete ? $"[yellow]no re-validated result beat the baseline on held-out ({Fmt(h.Baseline)}): keep the baseline[/]" : "held-out runs still going");
         if (summary.Report is not null) grid.AddRow("report", Markup.Escape(summary.Report));
         if (summary.ReportHtml is not null) grid.AddRow("report (html)", Markup.Escape(summary.ReportHtml));
         console.Write(new Panel(grid).Header("Summary").Border(BoxBorder.Rounded));
@@ -29,6 +35,21 @@ public static class SummaryView
                 a.GpuSecondsUsed.ToString("F0", CultureInfo.InvariantCulture), a.TokensUsed.ToString(CultureInfo.InvariantCulture));
         }
         console.Write(table);
+        if (summary.Holdout is { Results.Count: > 0 } holdout)
+        {
+            var held = new Table().Border(TableBorder.Rounded).Title("held-out re-validation (ranked by held-out)")
+                .AddColumns("rank", "experiment", "agent", "in-sample", "held-out", "verdict");
+            foreach (var r in holdout.Results)
+            {
+                held.AddRow(r.Rank?.ToString(CultureInfo.InvariantCulture) ?? "–",
+                    $"#{r.Sequence}{(r.IsBaseline ? " (baseline)" : "")}{(r.Experiment == holdout.FinalAnswer ? " [green]final answer[/]" : "")}",
+                    Markup.Escape(r.Agent),
+                    $"{Fmt(r.InSample)} ({r.InSampleRuns})",
+                    $"{Fmt(r.HeldOut)} ({r.HeldOutRuns}{(r.HeldOutFailed > 0 ? $", {r.HeldOutFailed} failed" : "")})",
+                    r.DidNotHoldUp ? "[bold red]did not hold up[/]" : Markup.Escape(r.Verdict.Replace('_', ' ')));
+            }
+            console.Write(held);
+        }
         foreach (var a in summary.Agents.Where(a => a.ModelProblem is not null))
             console.MarkupLine($"[red]{Markup.Escape(a.Id)}: {Markup.Escape(a.ModelProblem!)}[/]");
     }

@@ -11,6 +11,10 @@ public static class LedgerCampaignStatus
     {
         var spec = campaign.Spec;
         var metric = spec.Benchmark.Metric;
+        // Held-out runs are shown apart (Holdout) and charged to the budget; the counts are the search's experiments.
+        var all = experiments;
+        var heldOut = all.Where(e => e.IsHoldout).ToList();
+        experiments = all.Where(e => !e.IsHoldout).ToList();
         var succeeded = experiments.Where(e => e.HasUsableObjective).ToList();
         var pruned = experiments.Count(e => e.Status == ExperimentStatus.Pruned);
         var accepted = leaderboard is { Count: > 0 } ? leaderboard[^1] : null;
@@ -20,13 +24,14 @@ public static class LedgerCampaignStatus
         var agents = spec.Agents.Select(a =>
         {
             var mine = experiments.Where(e => e.AgentId == a.Id && e.IsFinished).ToList();
+            var mineHeldOut = heldOut.Where(e => e.AgentId == a.Id && e.IsFinished).ToList();
             var mineOk = mine.Where(e => e.HasUsableObjective).ToList();
             return AgentStatus.Initial(a) with
             {
                 Experiments = mine.Count,
                 Succeeded = mineOk.Count,
-                CpuSecondsUsed = mine.Sum(e => e.CpuSeconds),
-                GpuSecondsUsed = mine.Sum(e => e.GpuSeconds),
+                CpuSecondsUsed = mine.Sum(e => e.CpuSeconds) + mineHeldOut.Sum(e => e.CpuSeconds),
+                GpuSecondsUsed = mine.Sum(e => e.GpuSeconds) + mineHeldOut.Sum(e => e.GpuSeconds),
                 Pruned = mine.Count(e => e.Status == ExperimentStatus.Pruned),
                 Best = metric.BestOf(mineOk)?.Objective,
                 TokensUsed = mine.Sum(e => e.Tokens),
@@ -59,10 +64,13 @@ public static class LedgerCampaignStatus
             BestConfidence = accepted?.Confidence,
             BestRuns = bestRuns.Count > 0 ? bestRuns.Count : accepted?.Runs ?? (best is null ? 0 : 1),
             Budget = spec.Budget,
-            Used = experiments.Where(e => e.IsFinished).Aggregate(Abstractions.Specs.ResourceUse.Zero, (u, e) => u + e.Use),
+            Used = all.Where(e => e.IsFinished).Aggregate(Abstractions.Specs.ResourceUse.Zero, (u, e) => u + e.Use),
             Agents = agents,
             Reason = campaign.Reason,
             Slots = slots,
+            Holdout = HoldoutSummary.From(all, metric),
+            HoldoutLaunched = heldOut.Count,
+            HoldoutFinished = heldOut.Count(e => e.IsFinished),
         };
     }
 }
