@@ -50,5 +50,8 @@ public sealed record CampaignStatus
     /// <summary>Experiments stopped early by the benchmark's rule.</summary>
     [Id(27)] public int Pruned { get; init; }
 
+    /// <summary>The noise measurement in full: identical repeats, the minimum improvement in force, comparisons made.</summary>
+    [Id(28)] public NoiseSummary Noise { get; init; } = new();
+
     public bool IsTerminal => State is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed;
 }
