@@ -668,7 +668,7 @@ public sealed class AgentGrain(
             Reserved = _budget?.Reserved ?? ResourceUse.Zero,
         };
 
-    private int SeedFor(int sequence) => (int)((uint)(Spec.Seed * 1_000_003 + sequence) & 0x7fffffff);
+    private int SeedFor(int sequence) => Assignment.Benchmark.FixedSeed ?? (int)((uint)(Spec.Seed * 1_000_003 + sequence) & 0x7fffffff);
 
     private static string SafeName(string id) => string.Concat(id.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
 }

@@ -69,7 +69,7 @@ public sealed class DockerSandboxRunner : ISandboxRunner, IDisposable
         try
         {
             create = ContainerParametersBuilder.Build(request, _options, ContainerParametersBuilder.ContainerName(request));
-            paramsJson = ParameterEncoding.ToJsonUtf8(benchmark.Parameters, request.Parameters);
+            paramsJson = ParameterEncoding.ToJsonUtf8(benchmark.RunParameters(), request.Parameters);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {

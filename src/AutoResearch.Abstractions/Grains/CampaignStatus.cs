@@ -51,7 +51,7 @@ public sealed record CampaignStatus
     [Id(27)] public int Pruned { get; init; }
 
     /// <summary>The noise measurement in full: identical repeats, the minimum improvement in force, comparisons made.</summary>
-    [Id(28)] public NoiseSummary Noise { get; init; } = new();
+    [Id(40)] public NoiseSummary Noise { get; init; } = new();
 
     public bool IsTerminal => State is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed;
 }

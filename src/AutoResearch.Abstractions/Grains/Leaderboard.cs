@@ -15,7 +15,7 @@ public sealed record Leaderboard
     [Id(2)] public int NoiseRuns { get; init; }
 
     /// <summary>The noise measurement and the acceptance rule it puts in force (identical repeats, minimum improvement).</summary>
-    [Id(3)] public NoiseSummary Noise { get; init; } = new();
+    [Id(10)] public NoiseSummary Noise { get; init; } = new();
 
     public LeaderboardEntry? Best => History.Count == 0 ? null : History[^1];
 }
