@@ -583,7 +583,9 @@ public sealed class CampaignGrain(
         var noise = Board.Noise;
         var minimum = noise.MinImprovement.Stated ? $"the stated minimum improvement {noise.MinImprovement}" : $"the default minimum improvement {noise.MinImprovement} (set min_improvement in the campaign file)";
         return $"Identical repeats: {noise.Runs} runs of the same parameters with different seeds gave the same {Spec.Benchmark.Metric.Name}. " +
-            $"Benchmark {Spec.Benchmark.Name} does not draw its randomness from AR_SEED (or is deterministic), so no confidence can be measured; " +
+            (Spec.Benchmark.FixedSeed is { } seed
+                ? $"The campaign pins AR_SEED to {seed} (parameters: seed), so no confidence can be measured; "
+                : $"Benchmark {Spec.Benchmark.Name} does not draw its randomness from AR_SEED (or is deterministic), so no confidence can be measured; ") +
             $"a new best must beat the best by {minimum}, and no confidence is claimed.";
     }
 

@@ -21,4 +21,5 @@ public sealed record CampaignDetail(
     IReadOnlyList<BestStep> Bests,
     int JournalEntries,
     IReadOnlyList<JournalItem> LatestJournal,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    AutoResearch.Abstractions.Grains.NoiseSummary? Noise = null);

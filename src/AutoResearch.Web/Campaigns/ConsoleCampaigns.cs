@@ -109,7 +109,8 @@ public sealed class ConsoleCampaigns(
             leaderboard.Select(l => new BestStep(Math.Max(0, (l.AcceptedAt - start).TotalMinutes), l.Objective, l.Sequence, l.AgentId, l.Runs, l.Confidence)).ToList(),
             entries.Count,
             entries.TakeLast(8).Reverse().Select(j => Item(j, experiments)).ToList(),
-            now);
+            now,
+            status.Noise);
     }
 
     public async Task<IReadOnlyList<ExperimentSummary>?> ExperimentsAsync(string id, CancellationToken cancellationToken)
