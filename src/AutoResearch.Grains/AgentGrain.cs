@@ -687,7 +687,7 @@ public sealed class AgentGrain(
             : $"Held-out re-validation: experiment #{target.Sequence} on the held-out evaluation with seed {baseRecord.Seed}.",
     };
 
-    private int SeedFor(int sequence) => (int)((uint)(Spec.Seed * 1_000_003 + sequence) & 0x7fffffff);
+    private int SeedFor(int sequence) => Assignment.Benchmark.FixedSeed ?? (int)((uint)(Spec.Seed * 1_000_003 + sequence) & 0x7fffffff);
 
     private static string SafeName(string id) => string.Concat(id.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
 }

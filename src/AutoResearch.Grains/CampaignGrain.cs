@@ -190,8 +190,11 @@ public sealed partial class CampaignGrain(
             else
             {
                 Count(experiment);
+                var identicalBefore = Board.IdenticalRepeats;
                 foreach (var judgement in Board.Observe(experiment, clock.GetUtcNow()))
                     await RecordJudgementAsync(judgement);
+                if (!identicalBefore && Board.IdenticalRepeats)
+                    await journal.AppendAsync(SystemEntry(IdenticalRepeatsNote(), experiment.RepeatOf ?? experiment.Id, JournalEntryKind.Insight));
             }
         }
         await state.WriteStateAsync();
@@ -589,6 +592,7 @@ public sealed partial class CampaignGrain(
             BestConfidence = best?.Confidence,
             BestRuns = spec is null ? 0 : Board.BestRuns,
             NoiseStdDev = spec is null ? null : Board.NoiseStdDev,
+            Noise = spec is null ? new NoiseSummary() : Board.Noise,
             Agents = spec is null ? [] : spec.Agents.Select(a => state.State.Agents.GetValueOrDefault(a.Id) ?? AgentStatus.Initial(a)).ToList(),
             Reason = state.State.Reason,
             ReportMarkdown = state.State.ReportMarkdown,
@@ -601,6 +605,18 @@ public sealed partial class CampaignGrain(
             HoldoutLaunched = spec is null ? 0 : Holdout.Launched,
             HoldoutFinished = spec is null ? 0 : Holdout.Finished,
         };
+    }
+
+    /// <summary>The journal's warning when the baseline's repeats come out identical (told once, when first seen).</summary>
+    private string IdenticalRepeatsNote()
+    {
+        var noise = Board.Noise;
+        var minimum = noise.MinImprovement.Stated ? $"the stated minimum improvement {noise.MinImprovement}" : $"the default minimum improvement {noise.MinImprovement} (set min_improvement in the campaign file)";
+        return $"Identical repeats: {noise.Runs} runs of the same parameters with different seeds gave the same {Spec.Benchmark.Metric.Name}. " +
+            (Spec.Benchmark.FixedSeed is { } seed
+                ? $"The campaign pins AR_SEED to {seed} (parameters: seed), so no confidence can be measured; "
+                : $"Benchmark {Spec.Benchmark.Name} does not draw its randomness from AR_SEED (or is deterministic), so no confidence can be measured; ") +
+            $"a new best must beat the best by {minimum}, and no confidence is claimed.";
     }
 
     private JournalEntry SystemEntry(string text, string? experimentId = null, JournalEntryKind kind = JournalEntryKind.System) => new()

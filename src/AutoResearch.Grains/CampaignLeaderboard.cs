@@ -56,7 +56,27 @@ public sealed class CampaignLeaderboard
         _baselineFailed ||
         (_baselineFinished && (_noise.BaselineRuns <= 1 || _repeatsFinished.GetValueOrDefault(_baselineId!) >= _noise.BaselineRuns - 1));
 
-    public Leaderboard Snapshot() => new() { History = [.. _history], NoiseStdDev = NoiseStdDev, NoiseRuns = NoiseRuns };
+    /// <summary>The pooled noise estimate; null until some group has two successful runs.</summary>
+    public NoiseEstimate? Estimate { get; private set; }
+
+    /// <summary>True when the repeats so far were identical (or numerically indistinguishable): no confidence can be measured.</summary>
+    public bool IdenticalRepeats => Estimate is { IdenticalRepeats: true };
+
+    /// <summary>Confidence tests made so far; the campaign-wide confidence is corrected for them.</summary>
+    public int Tests { get; private set; }
+
+    /// <summary>The noise measurement and the acceptance rule in force, as the views show it.</summary>
+    public NoiseSummary Noise => new()
+    {
+        StdDev = NoiseStdDev,
+        Runs = NoiseRuns,
+        DegreesOfFreedom = Estimate?.DegreesOfFreedom ?? 0,
+        IdenticalRepeats = IdenticalRepeats,
+        MinImprovement = _noise.EffectiveMinImprovement,
+        Tests = Tests,
+    };
+
+    public Leaderboard Snapshot() => new() { History = [.. _history], NoiseStdDev = NoiseStdDev, NoiseRuns = NoiseRuns, Noise = Noise };
 
     /// <summary>The baseline was granted: queue its extra runs that measure the noise.</summary>
     public void BaselineLaunched(ExperimentRecord baseline)
@@ -208,6 +228,9 @@ public sealed class CampaignLeaderboard
             }
         }
         _awaiting.Sort((a, b) => Nullable.Compare(a.EndedAt, b.EndedAt));
+        // A judgement that carries a confidence was a test (screening and minimum-improvement judgements carry none).
+        Tests = experiments.Count(x => x.Kind == ExperimentKind.Proposal && x.Confidence is not null &&
+            x.Verdict is AcceptanceVerdict.Accepted or AcceptanceVerdict.WithinNoise or AcceptanceVerdict.NotBetter);
         UpdateNoise();
     }
 
@@ -237,15 +260,15 @@ public sealed class CampaignLeaderboard
         var bestMean = bestValues.Count > 0 ? bestValues.Average() : best.Objective;
         var bestRuns = Math.Max(1, bestValues.Count);
         var values = Values(candidate.Id);
-        var noise = allowConfirmation ? _noise : _noise with { ConfirmationRuns = values.Count - 1 };
-        var verdict = AcceptanceJudge.Judge(_metric, noise, bestMean, bestRuns, NoiseStdDev, values);
+        var verdict = AcceptanceJudge.Judge(_metric, _noise, bestMean, bestRuns, Estimate, values, Tests, confirmationDue: allowConfirmation);
+        if (verdict.Tested) Tests++;
+        var why = Why(verdict, bestMean, bestRuns, values);
 
         if (verdict.Verdict == AcceptanceVerdict.Confirming && allowConfirmation && _noise.ConfirmationRuns > 0)
         {
             _confirming.Add(candidate.Id);
             _repeatsWanted[candidate.Id] = _noise.ConfirmationRuns;
-            return new Judgement(candidate, AcceptanceVerdict.Confirming, verdict.Confidence, verdict.Margin, null,
-                $"better than the best {Fmt(bestMean)} but within the noise margin {Fmt(verdict.Margin)}; {_noise.ConfirmationRuns} confirmation runs queued");
+            return new Judgement(candidate, AcceptanceVerdict.Confirming, verdict.Confidence, verdict.Margin, null, why) { Reason = verdict.Reason };
         }
 
         var final = verdict.Verdict == AcceptanceVerdict.Confirming ? AcceptanceVerdict.WithinNoise : verdict.Verdict;
@@ -253,13 +276,42 @@ public sealed class CampaignLeaderboard
         {
             var entry = Entry(candidate, now, verdict.Confidence, verdict.Margin);
             _history.Add(entry);
-            return new Judgement(candidate, final, verdict.Confidence, verdict.Margin, entry,
-                $"beats the best {Fmt(bestMean)} ({bestRuns} runs) by more than the noise margin {Fmt(verdict.Margin)}");
+            return new Judgement(candidate, final, verdict.Confidence, verdict.Margin, entry, why) { Reason = verdict.Reason };
         }
-        var why = final == AcceptanceVerdict.WithinNoise
-            ? $"mean {Fmt(values.Average())} over {values.Count} runs is better than the best {Fmt(bestMean)} but not by more than the noise margin {Fmt(verdict.Margin)}"
-            : $"not better than the best {Fmt(bestMean)}";
-        return new Judgement(candidate, final, verdict.Confidence, verdict.Margin, null, why);
+        return new Judgement(candidate, final, verdict.Confidence, verdict.Margin, null, why) { Reason = verdict.Reason };
+    }
+
+    /// <summary>The journal's sentence for a judgement (written once here; the typed verdict and reason travel beside it).</summary>
+    private string Why(AcceptanceResult r, double bestMean, int bestRuns, List<double> values)
+    {
+        var minimum = _noise.EffectiveMinImprovement;
+        var stated = minimum.Stated ? "" : " (the default; set min_improvement in the campaign file)";
+        if (r.Reason == AcceptanceReason.MinimumImprovement)
+        {
+            var grounds = IdenticalRepeats
+                ? "the baseline's repeats were identical, so no confidence can be measured"
+                : "no run-to-run noise was measured, so no confidence is claimed";
+            return r.Verdict switch
+            {
+                AcceptanceVerdict.Accepted =>
+                    $"beats the best {Fmt(bestMean)} by {Fmt(r.Improvement)}, at least the minimum improvement {minimum} = {Fmt(r.Margin)}{stated}; {grounds}",
+                AcceptanceVerdict.WithinNoise =>
+                    $"better than the best {Fmt(bestMean)} by {Fmt(r.Improvement)}, less than the minimum improvement {minimum} = {Fmt(r.Margin)}{stated}; {grounds}",
+                _ => $"not better than the best {Fmt(bestMean)}",
+            };
+        }
+        return r.Verdict switch
+        {
+            AcceptanceVerdict.Confirming =>
+                $"better than the best {Fmt(bestMean)} by {Fmt(r.Improvement)}, more than the screening margin {Fmt(r.Margin)}; {_noise.ConfirmationRuns} confirmation runs queued to test it on fresh runs",
+            AcceptanceVerdict.Accepted =>
+                $"beats the best {Fmt(bestMean)} ({bestRuns} runs) on fresh runs by {Fmt(r.Improvement)}, more than the margin {Fmt(r.Margin)} of test {Tests} (corrected for {Tests} comparisons)",
+            AcceptanceVerdict.WithinNoise when r.Tested =>
+                $"mean {Fmt(values.Average())} over {values.Count} runs; its fresh runs beat the best {Fmt(bestMean)} by {Fmt(r.Improvement)}, not more than the margin {Fmt(r.Margin)} of test {Tests} (corrected for {Tests} comparisons)",
+            AcceptanceVerdict.WithinNoise =>
+                $"better than the best {Fmt(bestMean)} by {Fmt(r.Improvement)}, within the screening margin {Fmt(r.Margin)} of the noise",
+            _ => $"not better than the best {Fmt(bestMean)}",
+        };
     }
 
     private LeaderboardEntry Entry(ExperimentRecord e, DateTimeOffset now, double? confidence, double? margin)
@@ -286,6 +338,7 @@ public sealed class CampaignLeaderboard
     private void UpdateNoise()
     {
         var estimate = NoiseEstimator.Pooled(_values.Values.Where(v => v.Count >= 2).Select(v => (IReadOnlyList<double>)v).ToList());
+        Estimate = estimate;
         NoiseStdDev = estimate?.StdDev;
         NoiseRuns = _values.Values.Where(v => v.Count >= 2).Sum(v => v.Count);
     }

@@ -9,4 +9,8 @@ public sealed record Judgement(
     double? Confidence,
     double? Margin,
     LeaderboardEntry? NewBest,
-    string Why);
+    string Why)
+{
+    /// <summary>The rule that decided (a confidence test, or the minimum improvement when no confidence can be measured).</summary>
+    public AcceptanceReason Reason { get; init; } = AcceptanceReason.Reference;
+}

@@ -13,7 +13,7 @@ public static class CampaignLoader
     public const string AgentsFolderName = "agents";
 
     private static readonly string[] RootKeys =
-        ["name", "goal", "benchmark", "agents_dir", "max_experiments", "duration", "target", "slots", "weight", "budget", "noise", "reports", "agents", "holdout"];
+        ["name", "goal", "benchmark", "agents_dir", "max_experiments", "duration", "target", "slots", "weight", "budget", "noise", "reports", "agents", "min_improvement", "parameters", "holdout"];
 
     private static readonly string[] AgentKeys = ["id", "role", "seed", "weight", "model", "failover", "settings", "budgets"];
 
@@ -65,9 +65,15 @@ public static class CampaignLoader
         var weight = AgentSettings.ReadWeight(root);
         var budget = AgentSettings.ReadBudgets(root, "budget") ?? [];
         var noise = ReadNoise(root);
+        var minImprovement = ReadMinImprovement(root);
         var reports = ReadReports(root);
         var holdout = ReadHoldout(root);
         var benchmark = ReadBenchmark(root, folder, sink);
+        if (benchmark is not null && root.Has("parameters"))
+        {
+            benchmark = CampaignParameters.Apply(root, benchmark) ?? benchmark;
+        }
+
         var agentsDir = ReadAgentsDir(root, folder);
         var agents = ReadAgents(root, agentsDir, strategies, sink);
 
@@ -94,7 +100,7 @@ public static class CampaignLoader
                 GpuSeconds = budget.GetValueOrDefault("gpu_seconds"),
                 CpuSeconds = budget.GetValueOrDefault("cpu_seconds"),
             },
-            Noise = noise ?? new NoiseSpec(),
+            Noise = (noise ?? new NoiseSpec()) with { MinImprovement = minImprovement },
             Reports = reports ?? new ReportSchedule(),
             Holdout = holdout ?? new HoldoutPolicy(),
         };
@@ -182,6 +188,31 @@ public static class CampaignLoader
         }
 
         return new ReportSchedule { TimesOfDay = times.Distinct().Order().ToList(), TimeZone = zone is { Length: > 0 } ? zone : null };
+    }
+
+    /// <summary>
+    /// <c>min_improvement: 0.5%</c> (relative to the best's mean) or <c>min_improvement: 0.001</c> (objective units): decides
+    /// acceptance when no confidence can be measured and, stated, is a floor on every acceptance. Null when absent.
+    /// </summary>
+    private static MinImprovement? ReadMinImprovement(MapReader root)
+    {
+        var scalar = root.Scalar("min_improvement", required: false);
+        if (scalar is null)
+        {
+            return null;
+        }
+
+        var text = scalar.Value.Trim();
+        var relative = text.EndsWith('%');
+        var number = relative ? text[..^1].TrimEnd() : text;
+        if (!YamlValues.TryNumber(number, out var value) || !double.IsFinite(value) || value < 0 || (relative && value > 100))
+        {
+            root.Error("min_improvement",
+                $"must be a percentage of the best's mean from 0% to 100% (e.g. 0.5%) or an amount in objective units of 0 or more (e.g. 0.001), not {YamlValues.Quote(text)}");
+            return null;
+        }
+
+        return new MinImprovement { Value = relative ? value / 100 : value, Relative = relative, Stated = true };
     }
 
     /// <summary><c>noise: off</c>, or a mapping of <see cref="NoiseKeys"/>; defaults for what is not given.</summary>

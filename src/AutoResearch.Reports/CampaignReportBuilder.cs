@@ -122,6 +122,17 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             notes.Add("No baseline experiment was recorded.");
         }
 
+        var noiseSummary = AutoResearch.Evaluation.NoiseSummaries.FromLedger(ordered, spec.Noise);
+        if (noiseSummary.IdenticalRepeats)
+        {
+            notes.Add($"Identical repeats: {noiseSummary.Runs} runs of the same parameters with different seeds gave the same {metric.Name}. " +
+                (spec.Benchmark.FixedSeed is { } seed
+                    ? $"The campaign pins AR_SEED to {seed}, "
+                    : $"Benchmark {spec.Benchmark.Name} does not draw its randomness from AR_SEED (or is deterministic), ") +
+                $"so no confidence could be measured: new bests had to beat the best by the minimum improvement {noiseSummary.MinImprovement}" +
+                (noiseSummary.MinImprovement.Stated ? "" : " (the default; set min_improvement in the campaign file)") + ", and no confidence is claimed.");
+        }
+
         var pending = ordered.Count(e => !e.IsFinished);
         if (pending > 0)
         {
@@ -162,6 +173,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             BaselineRuns = baselineRuns.Count,
             NoiseStdDev = noise,
             NoiseRuns = noiseRuns,
+            Noise = noiseSummary,
             Pruned = ordered.Count(e => e.Status == ExperimentStatus.Pruned),
             RelativeImprovement = baselineMean is null || bestValue is null
                 ? null

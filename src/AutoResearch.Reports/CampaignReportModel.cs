@@ -72,6 +72,9 @@ public sealed record CampaignReportModel
 
     public int NoiseRuns { get; init; }
 
+    /// <summary>The noise measurement and the acceptance rule it put in force (identical repeats, the minimum improvement).</summary>
+    public AutoResearch.Abstractions.Grains.NoiseSummary Noise { get; init; } = new();
+
     /// <summary>Experiments stopped early by the benchmark's rule (neither succeeded nor failed).</summary>
     public int Pruned { get; init; }
 

@@ -28,6 +28,21 @@ public sealed record CampaignSummary
     /// <summary>Run-to-run standard deviation measured from repeats; null when not measured.</summary>
     [JsonPropertyName("noise_stddev")] public double? NoiseStdDev { get; init; }
 
+    /// <summary>
+    /// True when the repeats (same parameters, different AR_SEED) came out identical: the benchmark ignores its seed or is
+    /// deterministic, <see cref="NoiseStdDev"/> is no noise level, and acceptance falls back to <see cref="MinImprovement"/>.
+    /// </summary>
+    [JsonPropertyName("noise_identical_repeats")] public bool NoiseIdenticalRepeats { get; init; }
+
+    /// <summary>The rule new bests are accepted by now: <c>confidence</c> (tested against measured noise) or <c>minimum_improvement</c>.</summary>
+    [JsonPropertyName("acceptance_rule")] public string AcceptanceRule { get; init; } = "confidence";
+
+    /// <summary>The campaign's minimum improvement (stated in the campaign file or the default).</summary>
+    [JsonPropertyName("min_improvement")] public CampaignSummaryMinImprovement? MinImprovement { get; init; }
+
+    /// <summary>On what grounds the best was accepted: <c>reference</c> (the baseline), <c>confidence</c> or <c>minimum_improvement</c>; null without a leaderboard.</summary>
+    [JsonPropertyName("best_accepted_by")] public string? BestAcceptedBy { get; init; }
+
     /// <summary>Experiments stopped early by the benchmark's rule (counted neither as succeeded nor failed).</summary>
     [JsonPropertyName("pruned")] public int Pruned { get; init; }
 
@@ -51,4 +66,15 @@ public sealed record CampaignSummary
 
     /// <summary>The summary as one line of JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, ReportJson.Compact);
+}
+
+/// <summary>The minimum improvement in the JSON summary: <c>{"value": 0.01, "relative": true, "stated": false}</c>.</summary>
+public sealed record CampaignSummaryMinImprovement
+{
+    /// <summary>A fraction of the best's mean when relative (0.01 = 1 %), else objective units.</summary>
+    [JsonPropertyName("value")] public double Value { get; init; }
+    [JsonPropertyName("relative")] public bool Relative { get; init; }
+
+    /// <summary>False when it is the default (the campaign file has no <c>min_improvement</c>).</summary>
+    [JsonPropertyName("stated")] public bool Stated { get; init; }
 }

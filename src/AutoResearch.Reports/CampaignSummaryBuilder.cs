@@ -77,6 +77,10 @@ public static class CampaignSummaryBuilder
         var fromLedger = experiments.Count > 0;
         var bestId = leaderboard is { Count: > 0 } ? leaderboard[^1].ExperimentId : status.BestExperimentId;
         var bestHeldOut = holdout.For(bestId) is { IsBaseline: false } r ? r : null;
+        var noiseSummary = fromLedger
+            ? AutoResearch.Evaluation.NoiseSummaries.FromLedger(experiments, new NoiseSpec { MinImprovement = status.Noise.MinImprovement })
+            : status.Noise;
+        var acceptedBy = leaderboard is { Count: > 0 } ? leaderboard[^1].Reason : (AcceptanceReason?)null;
         var agentExperiments = experiments.GroupBy(e => e.AgentId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return new CampaignSummary
         {
@@ -91,6 +95,21 @@ public static class CampaignSummaryBuilder
             BestConfidence = bestConfidence,
             BestRuns = bestRuns,
             NoiseStdDev = Finite(noise),
+            NoiseIdenticalRepeats = noiseSummary.IdenticalRepeats,
+            AcceptanceRule = noiseSummary.UsesMinimumImprovement ? "minimum_improvement" : "confidence",
+            MinImprovement = new CampaignSummaryMinImprovement
+            {
+                Value = noiseSummary.MinImprovement.Value,
+                Relative = noiseSummary.MinImprovement.Relative,
+                Stated = noiseSummary.MinImprovement.Stated,
+            },
+            BestAcceptedBy = acceptedBy switch
+            {
+                AcceptanceReason.Reference => "reference",
+                AcceptanceReason.Confidence => "confidence",
+                AcceptanceReason.MinimumImprovement => "minimum_improvement",
+                _ => null,
+            },
             Report = report?.Markdown,
             ReportHtml = report?.Html,
             Agents = status.Agents.Select(a => new CampaignSummaryAgent

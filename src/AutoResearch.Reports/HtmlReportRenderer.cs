@@ -127,7 +127,10 @@ public static class HtmlReportRenderer
         if (model.AcceptedBest is not null)
         {
             Card(h, model.BestRuns.ToString(System.Globalization.CultureInfo.InvariantCulture), "runs behind the best");
-            Card(h, ReportFormat.Objective(model.NoiseStdDev), "noise σ");
+            if (model.Noise.IdenticalRepeats)
+                Card(h, "identical", $"repeats: no confidence, min improvement {model.Noise.MinImprovement}");
+            else
+                Card(h, ReportFormat.Objective(model.NoiseStdDev), "noise σ");
         }
 
         if (model.Pending > 0)
@@ -176,7 +179,9 @@ public static class HtmlReportRenderer
         }
 
         h.AppendLine("<h2>Leaderboard</h2>");
-        h.AppendLine("<p>Each new best had to beat the one before by more than the measured noise (or hold up over confirmation runs).</p>");
+        h.Append("<p>").Append(E(model.Noise.UsesMinimumImprovement
+            ? $"No run-to-run noise could be measured{(model.Noise.IdenticalRepeats ? " (the repeats were identical)" : "")}: each new best had to beat the one before by the minimum improvement {model.Noise.MinImprovement}, and no confidence is claimed (margin = that minimum)."
+            : "Each new best had to beat the one before on fresh confirmation runs by more than the measured noise, at a campaign-wide confidence corrected for the comparisons made.")).AppendLine("</p>");
         h.AppendLine("<table><thead><tr><th class=\"num\">#</th><th>experiment</th><th>agent</th><th class=\"num\">objective (mean ± sd)</th><th class=\"num\">runs</th><th class=\"num\">confidence</th><th class=\"num\">margin</th><th>accepted</th></tr></thead><tbody>");
         foreach (var e in model.Leaderboard)
         {

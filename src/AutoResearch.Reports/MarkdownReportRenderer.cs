@@ -90,7 +90,9 @@ public static class MarkdownReportRenderer
         }
 
         md.AppendLine("## Leaderboard").AppendLine();
-        md.AppendLine("Each new best had to beat the one before by more than the measured noise (or hold up over confirmation runs).").AppendLine();
+        md.AppendLine(model.Noise.UsesMinimumImprovement
+            ? $"No run-to-run noise could be measured{(model.Noise.IdenticalRepeats ? " (the repeats were identical)" : "")}: each new best had to beat the one before by the minimum improvement {model.Noise.MinImprovement}, and no confidence is claimed (margin = that minimum)."
+            : "Each new best had to beat the one before on fresh confirmation runs by more than the measured noise, at a campaign-wide confidence corrected for the comparisons made.").AppendLine();
         md.AppendLine("| # | experiment | agent | objective (mean ± sd) | runs | confidence | margin | accepted |");
         md.AppendLine("|--:|---|---|--:|--:|--:|--:|---|");
         foreach (var e in model.Leaderboard)

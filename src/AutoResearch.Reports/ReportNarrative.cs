@@ -77,9 +77,11 @@ internal static class ReportNarrative
         var accepted = $"accepted best {ReportFormat.Objective(best)} ({Runs(model.BestRuns)}"
             + (model.AcceptedBest.Index > 0 && model.AcceptedBest.Confidence is { } c ? $", confidence {ReportFormat.Confidence(c)}" : "")
             + ")";
-        var noise = model.NoiseStdDev is { } sigma
-            ? $"; noise σ {ReportFormat.Objective(sigma)} from {Runs(model.NoiseRuns)}"
-            : "; noise not measured";
+        var noise = model.Noise.IdenticalRepeats
+            ? $"; identical repeats (no confidence claimed; minimum improvement {model.Noise.MinImprovement})"
+            : model.NoiseStdDev is { } sigma
+                ? $"; noise σ {ReportFormat.Objective(sigma)} from {Runs(model.NoiseRuns)}"
+                : "; noise not measured";
         if (model.BaselineObjective is not { } baseline)
         {
             return $"{model.MetricName}: {accepted} (no baseline to compare against){noise}";
@@ -195,12 +197,16 @@ internal static class ReportNarrative
         var spread = model.BestStdDev is { } sd ? $" ± {ReportFormat.Objective(sd)}" : "";
         var confidence = best.Index == 0
             ? "no experiment beat the baseline by more than the noise"
-            : best.Confidence is { } c
-                ? $"confidence {ReportFormat.Confidence(c)} that it beats the previous best" + (best.Margin is { } m && m > 0 ? $" (by more than the noise margin {ReportFormat.Objective(m)})" : "")
-                : "accepted without a noise estimate";
-        var noise = model.NoiseStdDev is { } n
-            ? $"; run-to-run noise σ {ReportFormat.Objective(n)} from {model.NoiseRuns} repeated runs"
-            : "; noise not measured";
+            : best.Reason == AcceptanceReason.Confidence && best.Confidence is { } c
+                ? $"campaign-wide confidence {ReportFormat.Confidence(c)} that it beats the previous best, corrected for {model.Noise.Tests} comparisons" +
+                  (best.Margin is { } m && m > 0 ? $" (by more than the noise margin {ReportFormat.Objective(m)} on fresh runs)" : "")
+                : $"accepted by the minimum improvement {model.Noise.MinImprovement}" + (best.Margin is { } floor ? $" (≥ {ReportFormat.Objective(floor)})" : "") +
+                  "; no confidence is claimed";
+        var noise = model.Noise.IdenticalRepeats
+            ? $"; the repeats were identical ({model.Noise.Runs} runs), so the run-to-run noise could not be measured"
+            : model.NoiseStdDev is { } n
+                ? $"; run-to-run noise σ {ReportFormat.Objective(n)} from {model.NoiseRuns} repeated runs"
+                : "; noise not measured";
         return $"Best {ReportFormat.Objective(model.BestObjective)}{spread} over {model.BestRuns} run(s): {confidence}{noise}.";
     }
 

@@ -69,7 +69,7 @@ public static class ContainerParametersBuilder
 
         var env = new List<string>();
         env.AddRange(options.Environment.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
-        env.AddRange(ParameterEncoding.ToEnvironment(benchmark.Parameters, request.Parameters));
+        env.AddRange(ParameterEncoding.ToEnvironment(benchmark.RunParameters(), request.Parameters));
         env.Add($"{ParamsFileVariable}={workDir}/{ParamsFileName}");
         env.Add($"{SeedVariable}={request.Seed.ToString(CultureInfo.InvariantCulture)}");
         env.Add($"{OutputDirVariable}={workDir}/{OutputDirName}");

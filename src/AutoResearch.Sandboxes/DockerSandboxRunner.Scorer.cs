@@ -67,7 +67,7 @@ public sealed partial class DockerSandboxRunner
         try
         {
             create = ContainerParametersBuilder.Build(request, _options, "ar-score-" + ContainerParametersBuilder.ContainerName(request)[3..]);
-            paramsJson = ParameterEncoding.ToJsonUtf8(request.Benchmark.Parameters, request.Parameters);
+            paramsJson = ParameterEncoding.ToJsonUtf8(request.Benchmark.RunParameters(), request.Parameters);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {

@@ -72,7 +72,7 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
         try
         {
             create = ContainerParametersBuilder.Build(request, _options, containerName, WorkVolume.NameFor(containerName));
-            paramsJson = ParameterEncoding.ToJsonUtf8(benchmark.Parameters, request.Parameters);
+            paramsJson = ParameterEncoding.ToJsonUtf8(benchmark.RunParameters(), request.Parameters);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {

@@ -26,4 +26,32 @@ public sealed class NoiseEstimatorTests
         Assert.Null(NoiseEstimator.Pooled([]));
         Assert.Null(NoiseEstimator.Pooled([[1.0], [2.0]]));
     }
+
+    [Fact]
+    public void Identical_or_rounding_level_repeats_are_flagged_and_real_noise_is_not()
+    {
+        var identical = NoiseEstimator.Pooled([[0.1 + 0.2, 0.3, 0.30000000000000004]])!;
+        Assert.True(identical.IdenticalRepeats);
+        Assert.InRange(identical.StdDev, 0, 1e-16);
+        Assert.False(identical.IsUsable);
+        Assert.Equal(3, identical.Runs);
+
+        Assert.True(NoiseEstimator.Pooled([[0.0, 0.0]])!.IdenticalRepeats);
+        Assert.True(NoiseEstimator.Pooled([[12345.678901, 12345.678901, 12345.678901]])!.IdenticalRepeats);
+
+        var noisy = NoiseEstimator.Pooled([[0.0834, 0.0841, 0.0829]])!;
+        Assert.False(noisy.IdenticalRepeats);
+        Assert.True(noisy.IsUsable);
+
+        // One noisy group is enough: the benchmark does use its seed.
+        Assert.False(NoiseEstimator.Pooled([[1.0, 1.0, 1.0], [2.0, 2.1]])!.IdenticalRepeats);
+    }
+
+    [Fact]
+    public void Indistinguishable_values_differ_by_rounding_only()
+    {
+        Assert.True(NoiseEstimator.Indistinguishable(0.3, 0.1 + 0.2));
+        Assert.True(NoiseEstimator.Indistinguishable(0, 0));
+        Assert.False(NoiseEstimator.Indistinguishable(0.0834, 0.0834 - 1e-6));
+    }
 }

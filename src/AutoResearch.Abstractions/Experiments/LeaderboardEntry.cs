@@ -22,10 +22,13 @@ public sealed record LeaderboardEntry
     /// <summary>Sample standard deviation of those runs; null with a single run.</summary>
     [Id(7)] public double? StdDev { get; init; }
 
-    /// <summary>Probability it is really better than the previous best (1 when the benchmark shows no noise).</summary>
+    /// <summary>
+    /// Campaign-wide confidence (corrected for the comparisons made) that it is really better than the previous best; null when
+    /// no confidence could be measured and it was accepted by the minimum improvement (see <see cref="Reason"/>).
+    /// </summary>
     [Id(8)] public double? Confidence { get; init; }
 
-    /// <summary>The noise margin it beat, in objective units.</summary>
+    /// <summary>The margin it beat, in objective units: the noise margin, or the minimum improvement when <see cref="Confidence"/> is null.</summary>
     [Id(9)] public double? Margin { get; init; }
 
     [Id(10)] public required DateTimeOffset AcceptedAt { get; init; }
@@ -33,4 +36,7 @@ public sealed record LeaderboardEntry
 
     /// <summary>Edited files of the best code (relative path → content), for agents that build on it.</summary>
     [Id(12)] public Dictionary<string, string> EditedFiles { get; init; } = [];
+
+    /// <summary>On what grounds it was accepted, derived from what the ledger keeps: index 0 is the reference; no confidence means the minimum improvement.</summary>
+    public AcceptanceReason Reason => Index == 0 ? AcceptanceReason.Reference : Confidence is null ? AcceptanceReason.MinimumImprovement : AcceptanceReason.Confidence;
 }

@@ -57,5 +57,8 @@ public sealed record CampaignStatus
     [Id(41)] public int HoldoutLaunched { get; init; }
     [Id(42)] public int HoldoutFinished { get; init; }
 
+    /// <summary>The noise measurement in full: identical repeats, the minimum improvement in force, comparisons made.</summary>
+    [Id(43)] public NoiseSummary Noise { get; init; } = new();
+
     public bool IsTerminal => State is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed;
 }

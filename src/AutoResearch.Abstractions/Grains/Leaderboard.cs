@@ -14,5 +14,8 @@ public sealed record Leaderboard
     /// <summary>Repeat groups and runs behind <see cref="NoiseStdDev"/>.</summary>
     [Id(2)] public int NoiseRuns { get; init; }
 
+    /// <summary>The noise measurement and the acceptance rule it puts in force (identical repeats, minimum improvement).</summary>
+    [Id(10)] public NoiseSummary Noise { get; init; } = new();
+
     public LeaderboardEntry? Best => History.Count == 0 ? null : History[^1];
 }

@@ -44,6 +44,19 @@ public sealed record BenchmarkSpec
     /// </summary>
     [Id(14)] public ScorerSpec? Scorer { get; init; }
 
+    /// <summary>
+    /// Parameters the campaign pins (campaign file <c>parameters: { name: value }</c>): not searched, not in <see cref="Parameters"/>;
+    /// every run gets each one's <see cref="ParameterSpec.Default"/>, the pinned value. Empty as the benchmark file declares it.
+    /// </summary>
+    [Id(20)] public List<ParameterSpec> FixedParameters { get; init; } = [];
+
+    /// <summary>The seed every run gets as <c>AR_SEED</c> when the campaign pins it (<c>parameters: { seed: 0 }</c> for a benchmark
+    /// without a parameter named seed); null: each run draws its own. Pinned, repeats cannot measure noise.</summary>
+    [Id(21)] public int? FixedSeed { get; init; }
+
+    /// <summary>What a run is given: the searched parameters, then the pinned ones (whose defaults are their pinned values).</summary>
+    public List<ParameterSpec> RunParameters() => FixedParameters.Count == 0 ? Parameters : [.. Parameters, .. FixedParameters];
+
     /// <summary>Baseline parameter values (each parameter's default).</summary>
     public Dictionary<string, string> Defaults() =>
         Parameters.ToDictionary(p => p.Name, p => p.Default, StringComparer.Ordinal);

@@ -12,8 +12,18 @@ public sealed record NoiseSpec
     /// <summary>Extra runs (new seeds) of a result that beats the best by less than the margin, before it is judged again.</summary>
     [Id(1)] public int ConfirmationRuns { get; init; } = 2;
 
-    /// <summary>The margin in standard deviations of the difference of the two means (2 ≈ 97.7 % one-sided).</summary>
+    /// <summary>The margin in standard deviations of the difference of the two means (2 ≈ 97.7 % one-sided):
+    /// the campaign-wide confidence a new best must reach is Φ(Sigmas), corrected for the number of comparisons made.</summary>
     [Id(2)] public double Sigmas { get; init; } = 2.0;
+
+    /// <summary>
+    /// Minimum improvement: decides acceptance when no confidence can be measured (identical repeats, no measurement) and,
+    /// when stated in the campaign file, is a floor on every acceptance. Null means <see cref="Specs.MinImprovement.Default"/>.
+    /// </summary>
+    [Id(3)] public MinImprovement? MinImprovement { get; init; }
+
+    /// <summary>The minimum improvement in force (the stated one or the default).</summary>
+    public MinImprovement EffectiveMinImprovement => MinImprovement ?? Specs.MinImprovement.Default;
 
     /// <summary>No measurement and no margin: every strictly better result is a new best.</summary>
     public static NoiseSpec Off { get; } = new() { BaselineRuns = 1, ConfirmationRuns = 0, Sigmas = 0 };

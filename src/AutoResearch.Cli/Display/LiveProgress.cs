@@ -63,7 +63,8 @@ public static class LiveProgress
     private static string Confidence(CampaignStatus s) =>
         (s.BestRuns > 1 ? string.Create(CultureInfo.InvariantCulture, $" over {s.BestRuns} runs") : "") +
         (s.BestConfidence is { } c ? string.Create(CultureInfo.InvariantCulture, $", confidence {c:P0}") : "") +
-        (s.NoiseStdDev is { } sd ? string.Create(CultureInfo.InvariantCulture, $", noise σ {sd:G3}") : "");
+        (s.Noise.IdenticalRepeats ? $", identical repeats (no confidence; min improvement {s.Noise.MinImprovement})"
+            : s.NoiseStdDev is { } sd ? string.Create(CultureInfo.InvariantCulture, $", noise σ {sd:G3}") : "");
 
     private static IRenderable Render(CampaignStatus s, IReadOnlyList<AgentStatus> agents, FleetStatus? fleet)
     {

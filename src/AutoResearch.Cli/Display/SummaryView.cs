@@ -15,6 +15,7 @@ public static class SummaryView
         grid.AddRow("state", Markup.Escape($"{status.State}{(status.Reason is { } r ? $" ({r})" : "")}"));
         grid.AddRow("experiments", $"{summary.Experiments}: [green]{summary.Succeeded} succeeded[/], [red]{summary.Failed} failed[/]");
         grid.AddRow(Markup.Escape(status.MetricName), $"baseline [bold]{Fmt(summary.Baseline)}[/] → best [bold green]{Fmt(summary.Best)}[/] ({summary.Direction}){Improvement(summary)}");
+        grid.AddRow("noise", Markup.Escape(Noise(summary)));
         grid.AddRow("utilization", summary.Utilization.ToString("P0", CultureInfo.InvariantCulture) + $" of {status.Slots} sandbox slots");
         if (summary.BestHeldOut is { } bestHeldOut)
             grid.AddRow("best, held-out", $"[bold]{Fmt(bestHeldOut)}[/] on the held-out evaluation (in-sample {Fmt(summary.Best)}){(summary.BestHeldUp == false ? " [bold red]did not hold up[/]" : summary.BestHeldUp == true ? " [green]held up[/]" : "")}");
@@ -52,6 +53,21 @@ public static class SummaryView
         }
         foreach (var a in summary.Agents.Where(a => a.ModelProblem is not null))
             console.MarkupLine($"[red]{Markup.Escape(a.Id)}: {Markup.Escape(a.ModelProblem!)}[/]");
+    }
+
+    /// <summary>The noise line: σ and its runs, or the identical-repeats warning and the minimum improvement in force.</summary>
+    internal static string Noise(CampaignSummary s)
+    {
+        var minimum = s.MinImprovement is { } m
+            ? (m.Relative ? (m.Value * 100).ToString("0.####", CultureInfo.InvariantCulture) + " %" : m.Value.ToString("G6", CultureInfo.InvariantCulture)) +
+              (m.Stated ? "" : " (default)")
+            : "–";
+        if (s.NoiseIdenticalRepeats)
+            return $"identical repeats: the benchmark ignores AR_SEED (or is deterministic); no confidence claimed, new bests need the minimum improvement {minimum}";
+        if (s.NoiseStdDev is not { } sd)
+            return $"not measured; new bests need the minimum improvement {minimum}";
+        var confidence = s.BestConfidence is { } c ? $", best accepted at {c.ToString("P1", CultureInfo.InvariantCulture)} campaign-wide confidence" : "";
+        return $"σ {sd.ToString("G3", CultureInfo.InvariantCulture)}{confidence}";
     }
 
     private static string Improvement(CampaignSummary s)

@@ -42,6 +42,7 @@ public static class LedgerCampaignStatus
                     : null,
             };
         }).ToList();
+        var noise = AutoResearch.Evaluation.NoiseSummaries.FromLedger(experiments, spec.Noise);
         return new CampaignStatus
         {
             Id = campaign.Id,
@@ -63,6 +64,8 @@ public static class LedgerCampaignStatus
             BestExperimentId = accepted?.ExperimentId ?? best?.Id,
             BestConfidence = accepted?.Confidence,
             BestRuns = bestRuns.Count > 0 ? bestRuns.Count : accepted?.Runs ?? (best is null ? 0 : 1),
+            NoiseStdDev = noise.StdDev,
+            Noise = noise,
             Budget = spec.Budget,
             Used = all.Where(e => e.IsFinished).Aggregate(Abstractions.Specs.ResourceUse.Zero, (u, e) => u + e.Use),
             Agents = agents,

@@ -114,6 +114,15 @@
     });
   }
 
+  // The noise line: σ, or (identical repeats / no measurement) the minimum improvement new bests need; no confidence claimed then.
+  function noiseText(d) {
+    var n = d.noise, m = n && n.minImprovement;
+    var minimum = m ? (m.relative ? (+(m.value * 100).toFixed(4)) + " %" : num(m.value)) + (m.stated ? "" : " (default)") : "";
+    if (n && n.identicalRepeats) return "identical repeats: the benchmark ignores AR_SEED; no confidence, new bests need ≥ " + minimum;
+    if (d.noiseStdDev !== null && d.noiseStdDev !== undefined) return "noise ± " + num(d.noiseStdDev);
+    return n ? "noise not measured; new bests need ≥ " + minimum : "";
+  }
+
   function render(root, d) {
     var c = d.campaign, id = c.id;
     function bind(name, value) { root.querySelectorAll('[data-bind="' + name + '"]').forEach(function (n) { n.textContent = value; }); }
@@ -122,7 +131,7 @@
     bind("best", num(c.best));
     bind("bestInfo", c.bestSequence ? "#" + c.bestSequence + (d.bestRuns > 1 ? " · mean of " + d.bestRuns + " runs" : "") + (d.bestConfidence !== null && d.bestConfidence !== undefined ? " · confidence " + Math.round(d.bestConfidence * 100) + "%" : "") : "");
     bind("baseline", num(c.baseline));
-    bind("noise", d.noiseStdDev !== null && d.noiseStdDev !== undefined ? "noise ± " + num(d.noiseStdDev) : "");
+    bind("noise", noiseText(d));
     bind("progress", c.finished + "/" + c.maxExperiments);
     bind("outcomes", d.succeeded + " ok · " + d.failed + " failed · " + d.pruned + " stopped early");
     bind("reason", d.reason || "");

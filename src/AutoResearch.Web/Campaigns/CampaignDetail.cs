@@ -22,4 +22,6 @@ public sealed record CampaignDetail(
     int JournalEntries,
     IReadOnlyList<JournalItem> LatestJournal,
     DateTimeOffset Now,
-    HoldoutView? Holdout = null);
+    HoldoutView? Holdout = null,
+
+    AutoResearch.Abstractions.Grains.NoiseSummary? Noise = null);

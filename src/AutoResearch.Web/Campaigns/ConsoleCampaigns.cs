@@ -110,7 +110,9 @@ public sealed class ConsoleCampaigns(
             entries.Count,
             entries.TakeLast(8).Reverse().Select(j => Item(j, experiments)).ToList(),
             now,
-            HoldoutView.From(HoldoutSummary.From(experiments, campaign.Spec.Benchmark.Metric)));
+            HoldoutView.From(HoldoutSummary.From(experiments, campaign.Spec.Benchmark.Metric)),
+
+            status.Noise);
     }
 
     public async Task<IReadOnlyList<ExperimentSummary>?> ExperimentsAsync(string id, CancellationToken cancellationToken)
