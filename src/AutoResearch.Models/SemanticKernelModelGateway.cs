@@ -5,10 +5,13 @@ using System.Text.Json;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Models;
 using AutoResearch.Abstractions.Ports;
+using Azure.AI.OpenAI;
+using Azure.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
+using Microsoft.SemanticKernel.Connectors.AzureOpenAI;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using OpenAI;
 using OpenAI.Chat;
@@ -18,8 +21,8 @@ using Polly.Retry;
 namespace AutoResearch.Models;
 
 /// <summary>
-/// <see cref="IModelGateway"/> over Semantic Kernel's OpenAI connector: one chat-completion service per configured endpoint
-/// (OpenAI, Azure OpenAI's v1 endpoint, any OpenAI-compatible server), Polly retries with exponential backoff and jitter on
+/// <see cref="IModelGateway"/> over Semantic Kernel's OpenAI and Azure OpenAI connectors: one chat-completion service per
+/// configured endpoint (OpenAI, Azure OpenAI on its deployment path, any OpenAI-compatible server), Polly retries with exponential backoff and jitter on
 /// 429/5xx/timeouts/unreadable answers (honouring Retry-After), failover down the request's endpoint list, a cool-down for
 /// endpoints that failed every retry, and one <see cref="ModelCallRecord"/> in the ledger per attempt. Keys are read from
 /// the environment or a secret file when a service is first built and are never logged or recorded.
@@ -220,23 +223,43 @@ public sealed class SemanticKernelModelGateway : IModelGateway
 
     private IChatCompletionService ServiceFor(string name, ModelEndpointOptions endpoint)
     {
-        var key = ApiKeys.Resolve(endpoint) ?? "none";
+        var key = endpoint.UsesEntraId ? "entra" : ApiKeys.Resolve(endpoint) ?? "none";
         lock (_gate)
         {
             // A rotated key (new secret file contents, new variable value) gets a new client.
             if (_services.TryGetValue(name, out var existing) && _keys.GetValueOrDefault(name) == key) return existing;
             _keys[name] = key;
-            var client = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions
-            {
-                Endpoint = endpoint.EffectiveBaseUrl,
-                // Retries are ours (Polly), so the SDK must not retry on its own; our timeout cancels first.
-                RetryPolicy = new ClientRetryPolicy(0),
-                NetworkTimeout = endpoint.Timeout + TimeSpan.FromSeconds(5),
-            });
-            var service = new OpenAIChatCompletionService(endpoint.Model, client, _loggerFactory);
+            var service = endpoint.UsesAzureSdk ? AzureService(endpoint, key) : OpenAIService(endpoint, key);
             _services[name] = service;
             return service;
         }
+    }
+
+    private IChatCompletionService OpenAIService(ModelEndpointOptions endpoint, string key)
+    {
+        var client = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions
+        {
+            Endpoint = endpoint.EffectiveBaseUrl,
+            // Retries are ours (Polly), so the SDK must not retry on its own; our timeout cancels first.
+            RetryPolicy = new ClientRetryPolicy(0),
+            NetworkTimeout = endpoint.Timeout + TimeSpan.FromSeconds(5),
+        });
+        return new OpenAIChatCompletionService(endpoint.Model, client, _loggerFactory);
+    }
+
+    /// <summary>Azure OpenAI through its own SDK: <c>{resource}/openai/deployments/{deployment}/chat/completions?api-version=…</c>.</summary>
+    private IChatCompletionService AzureService(ModelEndpointOptions endpoint, string key)
+    {
+        var options = endpoint.ApiVersion is { Length: > 0 } label && AzureApiVersions.Parse(label) is { } version
+            ? new AzureOpenAIClientOptions(version)
+            : new AzureOpenAIClientOptions();
+        options.RetryPolicy = new ClientRetryPolicy(0);
+        options.NetworkTimeout = endpoint.Timeout + TimeSpan.FromSeconds(5);
+        var resource = endpoint.EffectiveBaseUrl ?? throw new InvalidOperationException("An Azure endpoint needs its resource URL as BaseUrl.");
+        var client = endpoint.UsesEntraId
+            ? new AzureOpenAIClient(resource, new DefaultAzureCredential(), options)
+            : new AzureOpenAIClient(resource, new ApiKeyCredential(key), options);
+        return new AzureOpenAIChatCompletionService(endpoint.EffectiveDeployment, client, endpoint.Model, _loggerFactory);
     }
 
     private string? CoolingDown(string name)
