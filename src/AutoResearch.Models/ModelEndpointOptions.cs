@@ -44,6 +44,13 @@ public sealed class ModelEndpointOptions
     /// <summary>Most completion tokens asked for per call.</summary>
     public int MaxOutputTokens { get; set; } = 2048;
 
+    /// <summary>
+    /// How structured answers are asked for: <c>auto</c> (default: <c>response_format: json_schema</c>, strict, stepping down to
+    /// a required tool call and then to the prompt alone when the server refuses), <c>json_schema</c>, <c>tools</c> or
+    /// <c>prompt</c> (start there; refusals still step down).
+    /// </summary>
+    public string StructuredOutput { get; set; } = "auto";
+
     /// <summary>The model's context window in tokens; prompts are trimmed to fit it with room for the answer.</summary>
     public int ContextTokens { get; set; } = 16384;
 
@@ -60,6 +67,14 @@ public sealed class ModelEndpointOptions
     internal bool UsesAzureSdk => IsAzure && !(BaseUrl ?? "").TrimEnd('/').EndsWith("/openai/v1", StringComparison.OrdinalIgnoreCase);
 
     internal bool UsesEntraId => UsesAzureSdk && string.Equals(Authentication, "entra", StringComparison.OrdinalIgnoreCase);
+
+    internal StructuredOutputMode? FirstStructuredMode => StructuredOutput.Trim().ToLowerInvariant() switch
+    {
+        "auto" or "json_schema" or "" => StructuredOutputMode.JsonSchema,
+        "tools" => StructuredOutputMode.ToolCall,
+        "prompt" => StructuredOutputMode.Prompt,
+        _ => null,
+    };
 
     internal string EffectiveDeployment => Deployment is { Length: > 0 } d ? d : Model;
 }

@@ -43,6 +43,8 @@ public sealed class ModelOptions
                 problems.Add($"{at}:Authentication 'entra' needs provider 'azure' with its resource endpoint as BaseUrl (not an /openai/v1 URL)");
             if (e.ApiVersion is { Length: > 0 } version && AzureApiVersions.Parse(version) is null)
                 problems.Add($"{at}:ApiVersion '{version}' is not one the Azure OpenAI SDK knows ({string.Join(", ", AzureApiVersions.Known)})");
+            if (e.FirstStructuredMode is null)
+                problems.Add($"{at}:StructuredOutput '{e.StructuredOutput}' is not one of auto, json_schema, tools, prompt");
             if (e.Timeout <= TimeSpan.Zero) problems.Add($"{at}:Timeout must be positive");
             if (e.MaxOutputTokens < 16) problems.Add($"{at}:MaxOutputTokens must be at least 16");
             if (e.ContextTokens < e.MaxOutputTokens + 256) problems.Add($"{at}:ContextTokens must exceed MaxOutputTokens by at least 256");
