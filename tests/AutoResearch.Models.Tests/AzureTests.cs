@@ -50,6 +50,27 @@ public sealed class AzureTests
     }
 
     [Fact]
+    public async Task An_llm_agent_on_azure_gets_the_proposal_schema_as_response_format_on_the_deployment_path()
+    {
+        await using var h = await ModelHarness.StartAsync(extra: AzureEndpoint("azure-a", "research-deploy", "2025-04-01-preview"));
+        h.Server.For("research-deploy").Enqueue(ScriptedReply.Text(
+            """{"hypothesis": "Lower lr", "rationale": "r", "expected_effect": "e", "parameters": {"lr": 0.0005}, "edits": ""}""", 700, 30));
+        var agent = new AutoResearch.Abstractions.Specs.AgentSpec { Id = "llm-1", Role = "researcher", Proposer = "llm", Model = "azure-a", Settings = new() { ["fallback"] = "tpe" } };
+
+        var proposal = await h.Proposers.Create(agent).ProposeAsync(new AutoResearch.Abstractions.Ports.ProposalContext
+        {
+            Benchmark = Repo.Benchmark("tiny-lm"), History = [], Seed = 1, Round = 0, CampaignId = "az3", AgentId = "llm-1", ExperimentId = "az3-0001",
+        }, CancellationToken.None);
+
+        Assert.Null(proposal.Rejection);
+        Assert.Equal(("0.0005", "azure-a (gpt-4o)"), (proposal.Parameters["lr"], proposal.Model));
+        var request = Assert.Single(h.Server.Requests);
+        Assert.Equal(("/openai/deployments/research-deploy/chat/completions", "2025-04-01-preview"), (request.Path, request.ApiVersion));
+        Assert.Equal("json_schema", request.ResponseFormatType);
+        Assert.Contains("\"strict\":true", request.ResponseFormatJson!.Replace(" ", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_failing_azure_deployment_fails_over_to_an_openai_compatible_endpoint()
     {
         await using var h = await ModelHarness.StartAsync(maxRetries: 1, extra: AzureEndpoint("azure-a", "broken-deploy", null));

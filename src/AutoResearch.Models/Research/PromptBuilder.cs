@@ -10,7 +10,10 @@ namespace AutoResearch.Models.Research;
 /// <summary>
 /// Builds the messages of a proposal request: the rules and answer format (system), then the task (program.md), the metric
 /// and parameters, the current best and its code, recent experiments, the journal (the agent's own notes marked) and the
-/// budget left. Old journal entries and experiments are dropped first when the prompt would not fit the context window.
+/// budget left. Old journal entries and experiments are dropped first when the prompt would not fit the context window (or
+/// the experiment's token reservation). Everything the prompt quotes rather than states (file contents, experiment
+/// outcomes and reasons, journal notes, logs) sits in the tagged DATA blocks of <see cref="UntrustedText"/>, which the
+/// system prompt declares to be data, not instructions.
 /// </summary>
 public static class PromptBuilder
 {
