@@ -179,4 +179,21 @@ public sealed class StructuredOutputTests
         Assert.Contains("no JSON object", stats.LastProblem);
         Assert.Equal((0, 0), Structured(h).AnswerStats.Where(s => s.Endpoint == "model-b").Select(s => (s.Answers, s.Rejected)).Single());
     }
+
+    [Fact]
+    public async Task A_failover_is_told_even_when_the_first_answer_after_it_is_rejected()
+    {
+        await using var h = await ModelHarness.StartAsync(maxRetries: 0);
+        h.Server.For("gpt-a").Enqueue(ScriptedReply.Status(500, "gone"));
+        h.Server.For("gpt-b").Enqueue(ScriptedReply.Text("garbage", 10, 10), ScriptedReply.Text("more garbage", 10, 10));
+        var proposer = h.Proposers.Create(Agent() with { Failover = ["model-b"] });
+
+        var proposal = await proposer.ProposeAsync(Context(), CancellationToken.None);
+
+        Assert.NotNull(proposal.Rejection);
+        Assert.Contains("Failing over to model model-b", proposal.Notice);
+        // The repair went straight to model-b: model-a is cooling down after its 500.
+        Assert.Matches("model-a: .*HTTP 500.*; model-b answers", proposal.ModelProblem);
+        Assert.Equal("model-b (gpt-b)", proposal.Model);
+    }
 }

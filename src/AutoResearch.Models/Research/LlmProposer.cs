@@ -155,7 +155,9 @@ public sealed class LlmProposer : IProposer, IReflector
         {
             _logger.LogInformation("Model answer of agent {AgentId} could not be used ({Problem}); asking for one repair", _agent.Id, problem);
             // The repair carries the first answer and the problem: shrink the context so all of it still fits the window.
-            var echo = reply.Text.Length > 0 ? reply.Text : "(tool call)";
+            var echo = reply.Text.Length > 0 ? reply.Text
+                : reply.ToolCalls.Count > 0 ? string.Join("\n", reply.ToolCalls.Select(t => $"{t.Name}({t.ArgumentsJson})"))
+                : "(empty answer)";
             var echoChars = (int)Math.Min(echo.Length, _maxOutputTokens * 3L);
             if (echo.Length > echoChars) echo = echo[..echoChars] + "\n[… rest of your answer cut]";
             messages[1] = new ModelMessage(ModelRole.User, Render(budgetForPrompt - TokenEstimator.Estimate(echo) - 128));
@@ -335,6 +337,7 @@ public sealed class LlmProposer : IProposer, IReflector
             Tokens = tokens,
             Notice = notice,
             Model = reply is null ? null : $"{reply.Endpoint} ({reply.Model})",
+            ModelProblem = reply is { FailedOver.Count: > 0 } ? $"{string.Join("; ", reply.FailedOver)}; {reply.Endpoint} answers" : null,
         };
     }
 
