@@ -259,7 +259,7 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
         var toolCallId = $"call_{Interlocked.Increment(ref _toolCallCounter).ToString(CultureInfo.InvariantCulture)}";
         try
         {
-            await ChatReplyWriter.WriteAsync(context.Response, reply, request.Model, completionId, toolCallId, DateTimeOffset.UtcNow, cancellationToken);
+            await ChatReplyWriter.WriteAsync(context.Response, reply, request.Model ?? request.Deployment, completionId, toolCallId, DateTimeOffset.UtcNow, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
