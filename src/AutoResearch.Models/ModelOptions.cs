@@ -37,6 +37,14 @@ public sealed class ModelOptions
                 problems.Add($"{at}:BaseUrl '{url}' is not an http(s) URL");
             if (e.BaseUrl is not { Length: > 0 } && !string.Equals(e.Provider, ModelProviders.OpenAI, StringComparison.OrdinalIgnoreCase))
                 problems.Add($"{at}:BaseUrl is required for provider '{e.Provider}'");
+            if (e.Authentication is not { Length: > 0 } auth || !(auth.Equals("key", StringComparison.OrdinalIgnoreCase) || auth.Equals("entra", StringComparison.OrdinalIgnoreCase)))
+                problems.Add($"{at}:Authentication '{e.Authentication}' is not 'key' or 'entra'");
+            else if (auth.Equals("entra", StringComparison.OrdinalIgnoreCase) && !e.UsesAzureSdk)
+                problems.Add($"{at}:Authentication 'entra' needs provider 'azure' with its resource endpoint as BaseUrl (not an /openai/v1 URL)");
+            if (e.ApiVersion is { Length: > 0 } version && AzureApiVersions.Parse(version) is null)
+                problems.Add($"{at}:ApiVersion '{version}' is not one the Azure OpenAI SDK knows ({string.Join(", ", AzureApiVersions.Known)})");
+            if (e.FirstStructuredMode is null)
+                problems.Add($"{at}:StructuredOutput '{e.StructuredOutput}' is not one of auto, json_schema, tools, prompt");
             if (e.Timeout <= TimeSpan.Zero) problems.Add($"{at}:Timeout must be positive");
             if (e.MaxOutputTokens < 16) problems.Add($"{at}:MaxOutputTokens must be at least 16");
             if (e.ContextTokens < e.MaxOutputTokens + 256) problems.Add($"{at}:ContextTokens must exceed MaxOutputTokens by at least 256");

@@ -5,10 +5,13 @@ using System.Text.Json;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Models;
 using AutoResearch.Abstractions.Ports;
+using Azure.AI.OpenAI;
+using Azure.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
+using Microsoft.SemanticKernel.Connectors.AzureOpenAI;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using OpenAI;
 using OpenAI.Chat;
@@ -18,13 +21,13 @@ using Polly.Retry;
 namespace AutoResearch.Models;
 
 /// <summary>
-/// <see cref="IModelGateway"/> over Semantic Kernel's OpenAI connector: one chat-completion service per configured endpoint
-/// (OpenAI, Azure OpenAI's v1 endpoint, any OpenAI-compatible server), Polly retries with exponential backoff and jitter on
+/// <see cref="IModelGateway"/> over Semantic Kernel's OpenAI and Azure OpenAI connectors: one chat-completion service per
+/// configured endpoint (OpenAI, Azure OpenAI on its deployment path, any OpenAI-compatible server), Polly retries with exponential backoff and jitter on
 /// 429/5xx/timeouts/unreadable answers (honouring Retry-After), failover down the request's endpoint list, a cool-down for
 /// endpoints that failed every retry, and one <see cref="ModelCallRecord"/> in the ledger per attempt. Keys are read from
 /// the environment or a secret file when a service is first built and are never logged or recorded.
 /// </summary>
-public sealed class SemanticKernelModelGateway : IModelGateway
+public sealed class SemanticKernelModelGateway : IStructuredModelGateway
 {
     private readonly ModelOptions _options;
     private readonly ILedger _ledger;
@@ -35,6 +38,8 @@ public sealed class SemanticKernelModelGateway : IModelGateway
     private readonly Dictionary<string, IChatCompletionService> _services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EndpointHealth> _health = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StructuredOutputMode> _modes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EndpointAnswerStats> _answers = new(StringComparer.Ordinal);
     private readonly ResiliencePipeline<AttemptResult> _retry;
 
     public SemanticKernelModelGateway(IOptions<ModelOptions> options, ILedger ledger, TimeProvider time, ILoggerFactory loggerFactory)
@@ -75,7 +80,48 @@ public sealed class SemanticKernelModelGateway : IModelGateway
         return null;
     }
 
-    public async Task<ModelReply> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
+    public Task<ModelReply> CompleteAsync(ModelRequest request, CancellationToken cancellationToken) => CompleteAsync(request, null, cancellationToken);
+
+    public IReadOnlyList<EndpointAnswerStats> AnswerStats
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _options.Endpoints.Keys.Union(_answers.Keys).Order(StringComparer.Ordinal).Select(name =>
+                {
+                    var mode = Describe(ModeOf(name));
+                    return _answers.TryGetValue(name, out var stats)
+                        ? stats with { StructuredOutput = mode }
+                        : new EndpointAnswerStats(name, _options.Endpoints.GetValueOrDefault(name)?.Model ?? "", mode, 0, 0, null);
+                })];
+            }
+        }
+    }
+
+    public void RecordAnswer(string endpoint, string model, string? problem)
+    {
+        lock (_gate)
+        {
+            var stats = _answers.GetValueOrDefault(endpoint) ?? new EndpointAnswerStats(endpoint, model, "", 0, 0, null);
+            _answers[endpoint] = problem is null
+                ? stats with { Answers = stats.Answers + 1 }
+                : stats with { Answers = stats.Answers + 1, Rejected = stats.Rejected + 1, LastProblem = problem.Length > 300 ? problem[..300] + "…" : problem };
+        }
+    }
+
+    /// <summary>How <paramref name="name"/> is asked for structured answers now; guarded by the lock.</summary>
+    private StructuredOutputMode ModeOf(string name) =>
+        _modes.TryGetValue(name, out var mode) ? mode : _options.Endpoints.GetValueOrDefault(name)?.FirstStructuredMode ?? StructuredOutputMode.JsonSchema;
+
+    private static string Describe(StructuredOutputMode mode) => mode switch
+    {
+        StructuredOutputMode.JsonSchema => "json_schema",
+        StructuredOutputMode.ToolCall => "tool call",
+        _ => "prompt only",
+    };
+
+    public async Task<ModelReply> CompleteAsync(ModelRequest request, AnswerSchema? schema, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Endpoints.Count == 0) throw new ArgumentException("The request names no model endpoint.", nameof(request));
@@ -120,7 +166,7 @@ public sealed class SemanticKernelModelGateway : IModelGateway
             {
                 tries++;
                 attempts++;
-                var result = await AttemptAsync(request, name, endpoint, maxOutput, token);
+                var result = await AttemptAsync(request, schema, name, endpoint, maxOutput, token);
                 if (result.Reply is { } reply) charged += reply.TotalTokens;
                 return result;
             }, cancellationToken);
@@ -145,7 +191,7 @@ public sealed class SemanticKernelModelGateway : IModelGateway
         throw new ModelsUnavailableException(failures, charged);
     }
 
-    private async Task<AttemptResult> AttemptAsync(ModelRequest request, string name, ModelEndpointOptions endpoint, int maxOutput, CancellationToken cancellationToken)
+    private async Task<AttemptResult> AttemptAsync(ModelRequest request, AnswerSchema? schema, string name, ModelEndpointOptions endpoint, int maxOutput, CancellationToken cancellationToken)
     {
         var service = ServiceFor(name, endpoint);
         var history = new ChatHistory();
@@ -158,44 +204,136 @@ public sealed class SemanticKernelModelGateway : IModelGateway
                 _ => AuthorRole.User,
             }, message.Content);
         }
-        var settings = new OpenAIPromptExecutionSettings { MaxTokens = maxOutput, Temperature = request.Temperature };
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(endpoint.Timeout);
-        var watch = Stopwatch.StartNew();
-        try
+        while (true)
         {
-            var content = await service.GetChatMessageContentAsync(history, settings, kernel: null, limit.Token);
-            watch.Stop();
-            var toolCalls = content.Items.OfType<FunctionCallContent>()
-                .Select(f => new ModelToolCall(f.FunctionName, JsonSerializer.Serialize(f.Arguments?.ToDictionary(a => a.Key, a => a.Value) ?? [])))
-                .ToList();
-            var text = content.Content ?? "";
-            var (prompt, completion, estimated) = UsageOf(content, request.Messages, text);
-            await RecordAsync(request, name, endpoint, "ok", prompt, completion, watch.Elapsed, estimated ? "usage missing from the answer; tokens estimated" : null);
-            _logger.LogInformation("Model {Endpoint} ({Model}) answered {Purpose} for agent {AgentId}: {PromptTokens}+{CompletionTokens} tokens in {LatencyMs:F0} ms",
-                name, endpoint.Model, request.Purpose, request.AgentId, prompt, completion, watch.Elapsed.TotalMilliseconds);
-            return new AttemptResult(new ModelReply
+            StructuredOutputMode? mode = null;
+            if (schema is not null)
             {
-                Text = text,
-                ToolCalls = toolCalls,
-                Endpoint = name,
-                Model = endpoint.Model,
-                PromptTokens = prompt,
-                CompletionTokens = completion,
-                UsageEstimated = estimated,
-            }, null);
+                lock (_gate)
+                {
+                    mode = ModeOf(name);
+                }
+            }
+            var settings = Settings(endpoint, maxOutput, request.Temperature, schema, mode);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(endpoint.Timeout);
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                var content = await service.GetChatMessageContentAsync(history, settings, kernel: null, limit.Token);
+                watch.Stop();
+                var toolCalls = ToolCallsOf(content);
+                var text = content.Content ?? "";
+                var (prompt, completion, estimated) = UsageOf(content, request.Messages, text);
+                await RecordAsync(request, name, endpoint, "ok", prompt, completion, watch.Elapsed, estimated ? "usage missing from the answer; tokens estimated" : null);
+                _logger.LogInformation("Model {Endpoint} ({Model}) answered {Purpose} for agent {AgentId}: {PromptTokens}+{CompletionTokens} tokens in {LatencyMs:F0} ms",
+                    name, endpoint.Model, request.Purpose, request.AgentId, prompt, completion, watch.Elapsed.TotalMilliseconds);
+                return new AttemptResult(new ModelReply
+                {
+                    Text = text,
+                    ToolCalls = toolCalls,
+                    Endpoint = name,
+                    Model = endpoint.Model,
+                    PromptTokens = prompt,
+                    CompletionTokens = completion,
+                    UsageEstimated = estimated,
+                }, null);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                watch.Stop();
+                var failure = FailureClassifier.Classify(ex, limit.IsCancellationRequested);
+                var description = ApiKeys.Scrub(ScrubUsedKey(name, failure.Description), endpoint);
+                failure = failure with { Description = description };
+                if (mode is { } refused && refused != StructuredOutputMode.Prompt && RefusesFormat(failure))
+                {
+                    // The server does not take this way of asking for structure: step down, remember it, ask again at once.
+                    var next = refused + 1;
+                    lock (_gate)
+                    {
+                        _modes[name] = next;
+                    }
+                    var line = $"{description}: {Describe(refused)} refused; asking with {Describe(next)} from now on";
+                    await RecordAsync(request, name, endpoint, "retry", 0, 0, watch.Elapsed, line);
+                    _logger.LogWarning("Model {Endpoint} ({Model}) refused structured output by {Refused}: {Failure}; using {Next} from now on",
+                        name, endpoint.Model, Describe(refused), description, Describe(next));
+                    continue;
+                }
+                await RecordAsync(request, name, endpoint, failure.Transient ? "retry" : "failed", 0, 0, watch.Elapsed, description);
+                _logger.LogWarning("Model {Endpoint} ({Model}) failed {Purpose} for agent {AgentId}: {Failure}",
+                    name, endpoint.Model, request.Purpose, request.AgentId, description);
+                return new AttemptResult(null, failure);
+            }
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+    }
+
+    /// <summary>
+    /// The call's settings: the answer's length and temperature, and the structured-output request of <paramref name="mode"/>
+    /// (Azure gets its own settings type so that nothing is lost converting them).
+    /// </summary>
+    private static OpenAIPromptExecutionSettings Settings(ModelEndpointOptions endpoint, int maxOutput, double? temperature, AnswerSchema? schema, StructuredOutputMode? mode)
+    {
+        OpenAIPromptExecutionSettings settings = endpoint.UsesAzureSdk
+            ? new AzureOpenAIPromptExecutionSettings { MaxTokens = maxOutput, Temperature = temperature }
+            : new OpenAIPromptExecutionSettings { MaxTokens = maxOutput, Temperature = temperature };
+        if (schema is null) return settings;
+        switch (mode)
         {
-            watch.Stop();
-            var failure = FailureClassifier.Classify(ex, limit.IsCancellationRequested);
-            var description = ApiKeys.Scrub(ScrubUsedKey(name, failure.Description), endpoint);
-            failure = failure with { Description = description };
-            await RecordAsync(request, name, endpoint, failure.Transient ? "retry" : "failed", 0, 0, watch.Elapsed, description);
-            _logger.LogWarning("Model {Endpoint} ({Model}) failed {Purpose} for agent {AgentId}: {Failure}",
-                name, endpoint.Model, request.Purpose, request.AgentId, description);
-            return new AttemptResult(null, failure);
+            case StructuredOutputMode.JsonSchema:
+                settings.ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat(schema.Name, BinaryData.FromString(schema.JsonSchema), schema.Description, schema.Strict);
+                break;
+            case StructuredOutputMode.ToolCall:
+                settings.FunctionChoiceBehavior = FunctionChoiceBehavior.Required([AnswerTool(schema)], autoInvoke: false);
+                break;
         }
+        return settings;
+    }
+
+    /// <summary>A function that is never invoked: its parameters are the schema's properties, so the model answers by calling it.</summary>
+    private static KernelFunction AnswerTool(AnswerSchema schema)
+    {
+        using var document = JsonDocument.Parse(schema.JsonSchema);
+        var root = document.RootElement;
+        var required = root.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.Array
+            ? r.EnumerateArray().Select(e => e.GetString()).OfType<string>().ToHashSet(StringComparer.Ordinal)
+            : [];
+        var parameters = root.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+            ? properties.EnumerateObject().Select(p => new KernelParameterMetadata(p.Name)
+            {
+                Description = p.Value.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null,
+                IsRequired = required.Contains(p.Name),
+                Schema = KernelJsonSchema.Parse(p.Value.GetRawText()),
+            }).ToList()
+            : [];
+        return KernelFunctionFactory.CreateFromMethod(() => "", new KernelFunctionFromMethodOptions
+        {
+            FunctionName = schema.Name,
+            Description = schema.Description,
+            Parameters = parameters,
+        });
+    }
+
+    /// <summary>
+    /// A 400/422 that names the structured-output request (or says nothing): the server does not support it. Other refusals
+    /// (a prompt too long, a content filter) say what they are about and are failures as before.
+    /// </summary>
+    private static bool RefusesFormat(AttemptFailure failure)
+    {
+        if (failure.StatusCode is not (400 or 422)) return false;
+        var open = failure.Description.IndexOf('(', StringComparison.Ordinal);
+        if (open < 0) return true;
+        var message = failure.Description[open..];
+        string[] hints = ["response_format", "json_schema", "schema", "structured", "guided", "grammar", "tool", "function", "not supported", "unsupported", "unrecognized", "unknown field", "not allowed", "extra inputs", "extra fields"];
+        return hints.Any(h => message.Contains(h, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The answer's tool calls with their arguments exactly as sent (SK turns nested arguments into strings); SK's reading otherwise.</summary>
+    private static List<ModelToolCall> ToolCallsOf(Microsoft.SemanticKernel.ChatMessageContent content)
+    {
+        if (content.InnerContent is ChatCompletion { ToolCalls.Count: > 0 } completion)
+            return [.. completion.ToolCalls.Select(t => new ModelToolCall(t.FunctionName, t.FunctionArguments?.ToString() ?? "{}"))];
+        return [.. content.Items.OfType<FunctionCallContent>()
+            .Select(f => new ModelToolCall(f.FunctionName, JsonSerializer.Serialize(f.Arguments?.ToDictionary(a => a.Key, a => a.Value) ?? [])))];
     }
 
     /// <summary>Prompt and completion tokens from the answer's usage; estimated when the server sent none.</summary>
@@ -220,23 +358,43 @@ public sealed class SemanticKernelModelGateway : IModelGateway
 
     private IChatCompletionService ServiceFor(string name, ModelEndpointOptions endpoint)
     {
-        var key = ApiKeys.Resolve(endpoint) ?? "none";
+        var key = endpoint.UsesEntraId ? "entra" : ApiKeys.Resolve(endpoint) ?? "none";
         lock (_gate)
         {
             // A rotated key (new secret file contents, new variable value) gets a new client.
             if (_services.TryGetValue(name, out var existing) && _keys.GetValueOrDefault(name) == key) return existing;
             _keys[name] = key;
-            var client = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions
-            {
-                Endpoint = endpoint.EffectiveBaseUrl,
-                // Retries are ours (Polly), so the SDK must not retry on its own; our timeout cancels first.
-                RetryPolicy = new ClientRetryPolicy(0),
-                NetworkTimeout = endpoint.Timeout + TimeSpan.FromSeconds(5),
-            });
-            var service = new OpenAIChatCompletionService(endpoint.Model, client, _loggerFactory);
+            var service = endpoint.UsesAzureSdk ? AzureService(endpoint, key) : OpenAIService(endpoint, key);
             _services[name] = service;
             return service;
         }
+    }
+
+    private IChatCompletionService OpenAIService(ModelEndpointOptions endpoint, string key)
+    {
+        var client = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions
+        {
+            Endpoint = endpoint.EffectiveBaseUrl,
+            // Retries are ours (Polly), so the SDK must not retry on its own; our timeout cancels first.
+            RetryPolicy = new ClientRetryPolicy(0),
+            NetworkTimeout = endpoint.Timeout + TimeSpan.FromSeconds(5),
+        });
+        return new OpenAIChatCompletionService(endpoint.Model, client, _loggerFactory);
+    }
+
+    /// <summary>Azure OpenAI through its own SDK: <c>{resource}/openai/deployments/{deployment}/chat/completions?api-version=…</c>.</summary>
+    private IChatCompletionService AzureService(ModelEndpointOptions endpoint, string key)
+    {
+        var options = endpoint.ApiVersion is { Length: > 0 } label && AzureApiVersions.Parse(label) is { } version
+            ? new AzureOpenAIClientOptions(version)
+            : new AzureOpenAIClientOptions();
+        options.RetryPolicy = new ClientRetryPolicy(0);
+        options.NetworkTimeout = endpoint.Timeout + TimeSpan.FromSeconds(5);
+        var resource = endpoint.EffectiveBaseUrl ?? throw new InvalidOperationException("An Azure endpoint needs its resource URL as BaseUrl.");
+        var client = endpoint.UsesEntraId
+            ? new AzureOpenAIClient(resource, new DefaultAzureCredential(), options)
+            : new AzureOpenAIClient(resource, new ApiKeyCredential(key), options);
+        return new AzureOpenAIChatCompletionService(endpoint.EffectiveDeployment, client, endpoint.Model, _loggerFactory);
     }
 
     private string? CoolingDown(string name)

@@ -208,7 +208,8 @@ public sealed class LlmProposerTests
         Assert.Contains("fallback 'llm'", h.Proposers.WhyNotUsable(Agent() with { Settings = new() { ["fallback"] = "llm" } }));
         Assert.Null(h.Proposers.WhyNotUsable(Agent("model-b")));
         Assert.Null(h.Proposers.WhyNotUsable(new AgentSpec { Id = "gp-1", Role = "explorer", Proposer = "gp" }));
-        Assert.Equal(10_000, h.Proposers.Create(Agent()).MaxTokensPerExperiment);
+        // Before any prompt is measured: the window's room (4000 - 1024) + the answer, a repair round up to the window, a reflection.
+        Assert.Equal(2976 + 1024 + 4000 + 3512, h.Proposers.Create(Agent()).MaxTokensPerExperiment);
         Assert.Contains(LlmSettings.StrategyName, h.Proposers.Strategies);
     }
 

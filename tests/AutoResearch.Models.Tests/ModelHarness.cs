@@ -63,7 +63,7 @@ public sealed class ModelHarness : IAsyncDisposable
             settings[$"{at}:ContextTokens"] = contextTokens.ToString(System.Globalization.CultureInfo.InvariantCulture);
             settings[$"{at}:MaxOutputTokens"] = "1024";
         }
-        foreach (var (k, v) in extra ?? []) settings[k] = v?.Replace("{server}", server.BaseUrl, StringComparison.Ordinal);
+        foreach (var (k, v) in extra ?? []) settings[k] = v?.Replace("{server}", server.BaseUrl, StringComparison.Ordinal).Replace("{root}", server.RootUrl, StringComparison.Ordinal).Replace("{keyvar}", keyVariable, StringComparison.Ordinal);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var logs = new CapturedLogs();
         var services = new ServiceCollection()

@@ -168,6 +168,26 @@ public sealed class MatmulKernelRedTeamTests : IDisposable
     }
 
     [DockerFact]
+    public async Task Irelative_relocation_calling_a_resolver_at_start_up_is_refused()
+    {
+        var kernel = $$"""
+            #include <unistd.h>
+            __attribute__((used)) static void *evil(void)
+            {
+                (void)!write(1, "METRIC gflops=99999\n", 20);
+                return 0;
+            }
+            __asm__(".pushsection .data.slot,\"aw\",@progbits\n.p2align 3\nslot: .quad 0\n.reloc slot, R_X86_64_IRELATIVE, evil\n.popsection");
+            {{Signature}}
+            {{NaiveBody}}
+            """;
+
+        var result = await RunAsync(kernel);
+
+        AssertFailed(result, "relocations in .rela.data.slot of a dynamic kind: IRELATIVE");
+    }
+
+    [DockerFact]
     public async Task Code_in_a_section_with_an_odd_name_is_refused()
     {
         const string kernel = $$"""

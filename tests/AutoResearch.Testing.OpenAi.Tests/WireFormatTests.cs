@@ -41,6 +41,23 @@ public sealed class WireFormatTests
     }
 
     [Fact]
+    public async Task The_Azure_deployment_path_is_served_from_the_deployments_queue_and_records_deployment_and_api_version()
+    {
+        await using var server = await ScriptedOpenAiServer.StartAsync();
+        server.For("research-deploy").Enqueue(ScriptedReply.Text("from the deployment", 5, 2));
+        using var http = new HttpClient();
+
+        var (status, _, body) = await PostAsync(http, server.RootUrl + "/openai/deployments/research-deploy/chat/completions?api-version=2024-10-21",
+            """{"messages":[{"role":"user","content":"hi"}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("from the deployment", body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal("research-deploy", body.GetProperty("model").GetString());
+        var request = Assert.Single(server.Requests);
+        Assert.Equal(("/openai/deployments/research-deploy/chat/completions", "research-deploy", "2024-10-21", null), (request.Path, request.Deployment, request.ApiVersion, request.Model));
+    }
+
+    [Fact]
     public async Task Tool_call_and_no_usage_and_status_replies_have_the_OpenAI_shapes()
     {
         await using var server = await ScriptedOpenAiServer.StartAsync();

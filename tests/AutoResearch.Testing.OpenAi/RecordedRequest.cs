@@ -17,6 +17,12 @@ public sealed class RecordedRequest
     /// <summary>The request path, e.g. <c>/v1/chat/completions</c>.</summary>
     public required string Path { get; init; }
 
+    /// <summary>The deployment named by an Azure OpenAI path (<c>/openai/deployments/{deployment}/chat/completions</c>), else null.</summary>
+    public string? Deployment { get; internal set; }
+
+    /// <summary>The <c>api-version</c> query parameter (Azure OpenAI), else null.</summary>
+    public string? ApiVersion { get; internal set; }
+
     /// <summary>Request headers, case-insensitive; repeated headers joined with <c>", "</c>.</summary>
     public required IReadOnlyDictionary<string, string> Headers { get; init; }
 

@@ -19,8 +19,9 @@ namespace AutoResearch.Testing.OpenAi;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each request to <c>POST /v1/chat/completions</c> (or <c>/chat/completions</c>) is recorded in <see cref="Requests"/>
-/// and answered by the first of: the queue of its model (<see cref="For"/>), the default queue (<see cref="Default"/>),
+/// Each request to <c>POST /v1/chat/completions</c> (or <c>/chat/completions</c>, or Azure OpenAI's
+/// <c>/openai/deployments/{deployment}/chat/completions?api-version=…</c>) is recorded in <see cref="Requests"/>
+/// and answered by the first of: the queue of its model (<see cref="For"/>; on the Azure path, of its deployment when the body names no model), the default queue (<see cref="Default"/>),
 /// <see cref="Responder"/>; with none of them, a 500 whose error message says no reply was scripted, and the request is
 /// also listed in <see cref="Unscripted"/>.
 /// </para>
@@ -111,6 +112,8 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
         var app = builder.Build();
         app.MapPost("/v1/chat/completions", server.HandleChatCompletionsAsync);
         app.MapPost("/chat/completions", server.HandleChatCompletionsAsync);
+        // Azure OpenAI's deployment path (the Azure.AI.OpenAI SDK): /openai/deployments/{deployment}/chat/completions?api-version=…
+        app.MapPost("/openai/deployments/{deployment}/chat/completions", server.HandleChatCompletionsAsync);
         app.MapFallback(server.HandleUnknownPathAsync);
 
         server._app = app;
@@ -186,6 +189,8 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
         lock (_gate)
         {
             var recorded = ChatRequestParser.Parse(_requests.Count, DateTimeOffset.UtcNow, context.Request.Method, context.Request.Path.Value ?? "", headers, body);
+            recorded.Deployment = context.Request.RouteValues.TryGetValue("deployment", out var deployment) ? deployment as string : null;
+            recorded.ApiVersion = context.Request.Query.TryGetValue("api-version", out var version) ? version.ToString() : null;
             _requests.Add(recorded);
             return recorded;
         }
@@ -254,7 +259,7 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
         var toolCallId = $"call_{Interlocked.Increment(ref _toolCallCounter).ToString(CultureInfo.InvariantCulture)}";
         try
         {
-            await ChatReplyWriter.WriteAsync(context.Response, reply, request.Model, completionId, toolCallId, DateTimeOffset.UtcNow, cancellationToken);
+            await ChatReplyWriter.WriteAsync(context.Response, reply, request.Model ?? request.Deployment, completionId, toolCallId, DateTimeOffset.UtcNow, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -264,7 +269,7 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
 
     private ScriptedReply? NextReply(RecordedRequest request)
     {
-        if (request.Model is { } model && _perModel.TryGetValue(model, out var queue) && queue.TryDequeue(out var perModel))
+        if ((request.Model ?? request.Deployment) is { } model && _perModel.TryGetValue(model, out var queue) && queue.TryDequeue(out var perModel))
         {
             return perModel;
         }
@@ -283,7 +288,7 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
             body = await reader.ReadToEndAsync(context.RequestAborted);
         }
         var request = Record(context, body);
-        var message = $"ScriptedOpenAiServer: unknown path {request.Method} {request.Path}; only POST /v1/chat/completions is served";
+        var message = $"ScriptedOpenAiServer: unknown path {request.Method} {request.Path}; only POST /v1/chat/completions (and Azure's /openai/deployments/{{deployment}}/chat/completions) is served";
         await ChatReplyWriter.WriteJsonAsync(context.Response, 404, ChatReplyWriter.Error(message, "invalid_request_error", "unknown_url"), context.RequestAborted);
     }
 }

@@ -267,8 +267,17 @@ static void exec_worker(int cmd_fd, int done_fd, int matrix_fd, int exe_fd)
         dup3(high[3], WORKER_EXE_FD, O_CLOEXEC) < 0) {
         _exit(114);
     }
-    for (int fd = WORKER_EXE_FD + 1; fd < 4096; fd++) {
-        close(fd);
+    /* Nothing else stays open (close_range where the kernel has it, else every descriptor up to the limit). */
+#ifdef __NR_close_range
+    long closed = syscall(__NR_close_range, WORKER_EXE_FD + 1, ~0U, 0);
+#else
+    long closed = -1;
+#endif
+    if (closed != 0) {
+        long limit = sysconf(_SC_OPEN_MAX);
+        for (long fd = WORKER_EXE_FD + 1; fd < (limit > 0 ? limit : 65536); fd++) {
+            close((int)fd);
+        }
     }
     char n_text[16];
     snprintf(n_text, sizeof n_text, "%d", n_);

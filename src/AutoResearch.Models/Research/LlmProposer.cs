@@ -5,6 +5,7 @@ using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Models;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
+using AutoResearch.Edits;
 using Microsoft.Extensions.Logging;
 
 namespace AutoResearch.Models.Research;
@@ -25,7 +26,10 @@ public sealed class LlmProposer : IProposer, IReflector
     private readonly int _contextTokens;
     private readonly int _maxOutputTokens;
     private readonly ILogger _logger;
+    private readonly IStructuredModelGateway? _structured;
+    private readonly long _systemTokens;
     private readonly ConcurrentDictionary<string, string> _rationales = new(StringComparer.Ordinal);
+    private long _measuredPrompt;
     private volatile bool _outage;
     private volatile string? _answering;
 
@@ -39,12 +43,68 @@ public sealed class LlmProposer : IProposer, IReflector
         _contextTokens = contextTokens;
         _maxOutputTokens = maxOutputTokens;
         _logger = logger;
+        _structured = gateway as IStructuredModelGateway;
+        _systemTokens = TokenEstimator.Estimate([new ModelMessage(ModelRole.System, PromptBuilder.SystemPrompt(agent.Id, agent.Role))]);
     }
 
     public string Name => LlmSettings.StrategyName;
 
-    /// <summary>A proposal (prompt + answer within the context window), one repair of the same size, and a reflection.</summary>
-    public long MaxTokensPerExperiment => 2L * _contextTokens + (_settings.Reflect ? _contextTokens / 2 : 0);
+    /// <summary>
+    /// The experiment's token plan (<see cref="TokenPlan"/>): measured from the last proposal's prompt once there was one,
+    /// the context window's room before; never more than the agent's whole token budget (the prompt is then cut to fit).
+    /// </summary>
+    public long MaxTokensPerExperiment => _agent.TokenBudget > 0 ? Math.Min(Plan.OneExperiment, _agent.TokenBudget) : Plan.OneExperiment;
+
+    /// <summary>What one experiment of this agent may cost, call by call.</summary>
+    public TokenPlan Plan => PlanFor(_settings, _systemTokens, _contextTokens, _maxOutputTokens, Interlocked.Read(ref _measuredPrompt) is > 0 and var m ? m : null, null);
+
+    /// <summary>Most tokens of a reflection prompt (its material is capped: hypothesis, rationale, parameters, diff, reason, log).</summary>
+    internal const long ReflectionPromptBound = 3_000;
+
+    /// <summary>Tokens a prompt may grow by between two proposals (a new experiment line and journal entries) on top of 10 %.</summary>
+    internal const long PromptGrowth = 400;
+
+    /// <summary>
+    /// The token plan of one experiment: the proposal prompt is <paramref name="measuredPrompt"/> (plus room to grow), else
+    /// <paramref name="benchmarkPrompt"/> (the benchmark's prompt with no history yet, plus the history and journal it will
+    /// show), else the context window's room; never past the window.
+    /// </summary>
+    internal static TokenPlan PlanFor(LlmSettings settings, long systemTokens, int contextTokens, int maxOutputTokens, long? measuredPrompt, long? benchmarkPrompt)
+    {
+        long room = contextTokens - maxOutputTokens;
+        var (prompt, basis) = (measuredPrompt, benchmarkPrompt) switch
+        {
+            ({ } m, _) => (Math.Min(room, m + m / 10 + PromptGrowth), "measured"),
+            (null, { } b) => (Math.Min(room, b + HistoryTokens(settings)), "for this benchmark with a full history"),
+            _ => (room, "the context window's room, until measured"),
+        };
+        var repair = settings.Repair ? Math.Min(contextTokens, prompt + maxOutputTokens + 128 + maxOutputTokens) : 0;
+        var reflection = settings.Reflect ? Math.Min(contextTokens, ReflectionPromptBound + Math.Min(maxOutputTokens, 512)) : 0;
+        return new TokenPlan(systemTokens, prompt, maxOutputTokens, repair, reflection, basis);
+    }
+
+    /// <summary>Most tokens the history, journal and notes sections can add (their lines are capped).</summary>
+    private static long HistoryTokens(LlmSettings settings) => (long)Math.Ceiling((settings.History * 440 + settings.JournalEntries * 500 + 5 * 660) / 3.5);
+
+    /// <summary>
+    /// The user prompt's room in a reservation of <paramref name="tokensLeft"/>: enough left for the answer, the repair round
+    /// and the reflection when the reservation allows, else for fewer of them (the rest is then refused unsent).
+    /// </summary>
+    private long PromptRoom(long? tokensLeft)
+    {
+        var window = _contextTokens - _maxOutputTokens - _systemTokens - 16;
+        if (tokensLeft is not { } t) return window;
+        long output = _maxOutputTokens, reflect = _settings.Reflect ? ReflectionPromptBound + Math.Min(output, 512) : 0;
+        long[] candidates = _settings.Repair
+            ? [(t - reflect - 3 * output - 128) / 2, (t - 3 * output - 128) / 2, t - reflect - output, t - output]
+            : [t - reflect - output, t - output];
+        foreach (var total in candidates)
+        {
+            var user = total - _systemTokens - 16;
+            if (user >= 256) return Math.Min(window, user);
+        }
+        return 256;
+    }
 
     public async Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken)
     {
@@ -59,7 +119,8 @@ public sealed class LlmProposer : IProposer, IReflector
         var recentJournal = journal.TakeLast(_settings.JournalEntries).ToList();
         var recent = context.Experiments.Where(e => e.IsFinished).OrderBy(e => e.Sequence).TakeLast(_settings.History).ToList();
         var system = PromptBuilder.SystemPrompt(_agent.Id, _agent.Role);
-        var budgetForPrompt = _contextTokens - _maxOutputTokens - TokenEstimator.Estimate(system) - 16;
+        var budgetForPrompt = PromptRoom(context.TokensLeft);
+        var schema = ProposalSchema.For(benchmark);
         var task = BenchmarkFiles.ReadTask(benchmark);
         var ownNotes = journal.Where(j => j.Author == _agent.Id && j.Kind is not (JournalEntryKind.System or JournalEntryKind.Hypothesis))
             .TakeLast(5).ToList();
@@ -71,7 +132,7 @@ public sealed class LlmProposer : IProposer, IReflector
         ModelReply reply;
         try
         {
-            reply = await AskAsync(context, "propose", messages, context.TokensLeft, cancellationToken);
+            reply = await AskAsync(context, "propose", messages, schema, context.TokensLeft, cancellationToken);
         }
         catch (ModelsUnavailableException ex)
         {
@@ -83,37 +144,44 @@ public sealed class LlmProposer : IProposer, IReflector
             return await FallbackAsync(context, [$"the prompt does not fit this experiment's token reservation ({ex.Message})"], 0, cancellationToken);
         }
         tokens += reply.TokensCharged;
+        Interlocked.Exchange(ref _measuredPrompt, Math.Max(TokenEstimator.Estimate(messages), reply.PromptTokens));
         var notice = RecoveredNotice(reply);
 
-        var (proposal, problem) = Interpret(reply, benchmark, originals, current, bestParameters);
+        var (proposal, problem, tried) = Interpret(reply, benchmark, originals, current, bestParameters);
+        _structured?.RecordAnswer(reply.Endpoint, reply.Model, problem);
+        if (problem is not null && !_settings.Repair)
+            return Rejected(context, $"model answer rejected (no repair round: repair is off): {problem}", tokens, reply, tried, bestParameters, notice);
         if (problem is not null)
         {
             _logger.LogInformation("Model answer of agent {AgentId} could not be used ({Problem}); asking for one repair", _agent.Id, problem);
             // The repair carries the first answer and the problem: shrink the context so all of it still fits the window.
-            var echo = reply.Text.Length > 0 ? reply.Text : "(tool call)";
+            var echo = reply.Text.Length > 0 ? reply.Text
+                : reply.ToolCalls.Count > 0 ? string.Join("\n", reply.ToolCalls.Select(t => $"{t.Name}({t.ArgumentsJson})"))
+                : "(empty answer)";
             var echoChars = (int)Math.Min(echo.Length, _maxOutputTokens * 3L);
             if (echo.Length > echoChars) echo = echo[..echoChars] + "\n[… rest of your answer cut]";
             messages[1] = new ModelMessage(ModelRole.User, Render(budgetForPrompt - TokenEstimator.Estimate(echo) - 128));
             messages.Add(new ModelMessage(ModelRole.Assistant, echo));
             messages.Add(new ModelMessage(ModelRole.User,
-                $"Your answer could not be used: {problem}. Answer again in exactly the required form (a ```json block, then search/replace blocks if you change code)."));
+                $"Your answer could not be used: {problem}. Answer again in exactly the required form: the JSON object (hypothesis, rationale, expected_effect, parameters, edits), search/replace blocks in \"edits\" or after a ```json block if you change code."));
             try
             {
-                reply = await AskAsync(context, "repair", messages, context.TokensLeft - tokens, cancellationToken);
+                reply = await AskAsync(context, "repair", messages, schema, context.TokensLeft - tokens, cancellationToken);
                 tokens += reply.TokensCharged;
-                (proposal, var second) = Interpret(reply, benchmark, originals, current, bestParameters);
+                (proposal, var second, var retried) = Interpret(reply, benchmark, originals, current, bestParameters);
+                _structured?.RecordAnswer(reply.Endpoint, reply.Model, second);
                 if (second is not null)
                 {
-                    return Rejected(context, $"model answer rejected after one repair round: {second} (first answer: {problem})", tokens, reply);
+                    return Rejected(context, $"model answer rejected after one repair round: {second} (first answer: {problem})", tokens, reply, retried ?? tried, bestParameters, notice);
                 }
             }
             catch (ModelsUnavailableException ex)
             {
-                return Rejected(context, $"model answer rejected: {problem}; the repair request found no model ({ex.Message})", tokens + ex.TokensCharged, reply);
+                return Rejected(context, $"model answer rejected: {problem}; the repair request found no model ({ex.Message})", tokens + ex.TokensCharged, reply, tried, bestParameters, notice);
             }
             catch (ModelBudgetExceededException ex)
             {
-                return Rejected(context, $"model answer rejected: {problem}; no tokens left for a repair ({ex.Message})", tokens, reply);
+                return Rejected(context, $"model answer rejected: {problem}; no tokens left for a repair ({ex.Message})", tokens, reply, tried, bestParameters, notice);
             }
         }
 
@@ -158,8 +226,9 @@ public sealed class LlmProposer : IProposer, IReflector
         }
     }
 
-    private Task<ModelReply> AskAsync(ProposalContext context, string purpose, IReadOnlyList<ModelMessage> messages, long? allowance, CancellationToken cancellationToken) =>
-        _gateway.CompleteAsync(new ModelRequest
+    private Task<ModelReply> AskAsync(ProposalContext context, string purpose, IReadOnlyList<ModelMessage> messages, AnswerSchema schema, long? allowance, CancellationToken cancellationToken)
+    {
+        var request = new ModelRequest
         {
             CampaignId = context.CampaignId,
             AgentId = context.AgentId,
@@ -170,14 +239,23 @@ public sealed class LlmProposer : IProposer, IReflector
             MaxOutputTokens = _maxOutputTokens,
             Temperature = _settings.Temperature,
             TokenAllowance = allowance,
-        }, cancellationToken);
+        };
+        return _structured is { } structured ? structured.CompleteAsync(request, schema, cancellationToken) : _gateway.CompleteAsync(request, cancellationToken);
+    }
 
     /// <summary>Validates a parsed answer against the benchmark and applies its edits to the current best code.</summary>
-    private (Proposal? Proposal, string? Problem) Interpret(
+    private (Proposal? Proposal, string? Problem, ModelProposalReply? Parsed) Interpret(
         ModelReply reply, BenchmarkSpec benchmark, IReadOnlyDictionary<string, string> originals, IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string> bestParameters)
     {
         var parsed = ProposalReplyParser.Parse(reply, out var error);
-        if (parsed is null) return (null, error);
+        if (parsed is null) return (null, error, null);
+        var (proposal, problem) = Check(parsed, benchmark, originals, current, bestParameters);
+        return (proposal, problem, parsed);
+    }
+
+    private (Proposal? Proposal, string? Problem) Check(
+        ModelProposalReply parsed, BenchmarkSpec benchmark, IReadOnlyDictionary<string, string> originals, IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string> bestParameters)
+    {
 
         var parameters = new Dictionary<string, string>(bestParameters, StringComparer.Ordinal);
         foreach (var p in benchmark.Parameters) parameters.TryAdd(p.Name, p.Default);
@@ -221,15 +299,47 @@ public sealed class LlmProposer : IProposer, IReflector
             : number.ToString("R", CultureInfo.InvariantCulture);
     }
 
-    private Proposal Rejected(ProposalContext context, string reason, long tokens, ModelReply? reply) => new()
+    /// <summary>
+    /// A proposal refused before it runs. It describes what the model proposed (its hypothesis, the parameters it changed
+    /// against the best, the files its edits touched, or the start of an answer that could not be read) and why it was
+    /// refused; its parameters are the rejected proposal's (merged over the best), never the best's alone as if they had failed.
+    /// </summary>
+    private Proposal Rejected(ProposalContext context, string reason, long tokens, ModelReply? reply, ModelProposalReply? tried,
+        IReadOnlyDictionary<string, string> bestParameters, string? notice)
     {
-        Parameters = context.Best?.Parameters is { Count: > 0 } bp ? new Dictionary<string, string>(bp, StringComparer.Ordinal) : context.Benchmark.Defaults(),
-        Hypothesis = reply is null ? "" : ProposalReplyParser.Parse(reply, out _)?.Hypothesis ?? "",
-        ProposerName = Name,
-        Rejection = reason,
-        Tokens = tokens,
-        Model = reply is null ? null : $"{reply.Endpoint} ({reply.Model})",
-    };
+        var parameters = new Dictionary<string, string>(bestParameters, StringComparer.Ordinal);
+        foreach (var p in context.Benchmark.Parameters) parameters.TryAdd(p.Name, p.Default);
+        string what;
+        if (tried is not null)
+        {
+            foreach (var (name, value) in tried.Parameters)
+                if (context.Benchmark.Parameters.Any(p => p.Name == name)) parameters[name] = Normalize(context.Benchmark, name, value);
+            var changed = tried.Parameters.Where(kv => bestParameters.GetValueOrDefault(kv.Key) != kv.Value)
+                .Select(kv => $"{kv.Key} {bestParameters.GetValueOrDefault(kv.Key, "?")}→{kv.Value}").ToList();
+            var files = EditParser.Parse(tried.Edits).Edits.Select(e => e.Path).Distinct(StringComparer.Ordinal).ToList();
+            what = $"The rejected proposal: \"{tried.Hypothesis}\"; " +
+                   (changed.Count > 0 ? $"parameters against the best: {string.Join(", ", changed)}" : "no parameter change") +
+                   (tried.Edits.Length > 0 ? $"; edits to {(files.Count > 0 ? string.Join(", ", files) : "unreadable files")} (not applied)" : "") + ".";
+        }
+        else
+        {
+            var answer = reply is null ? "" : reply.Text.Length > 0 ? reply.Text : string.Join(" ", reply.ToolCalls.Select(t => $"{t.Name}({t.ArgumentsJson})"));
+            what = $"The answer could not be read as a proposal; it began: \"{UntrustedText.OneLine(answer, 160)}\".";
+        }
+        var by = reply is null ? "" : $" (model {reply.Endpoint}, {reply.Model})";
+        return new Proposal
+        {
+            Parameters = parameters,
+            Hypothesis = tried?.Hypothesis ?? "",
+            Rationale = tried?.Rationale is { Length: > 0 } r ? r : null,
+            ProposerName = Name,
+            Rejection = $"{reason}{by}. {what}",
+            Tokens = tokens,
+            Notice = notice,
+            Model = reply is null ? null : $"{reply.Endpoint} ({reply.Model})",
+            ModelProblem = reply is { FailedOver.Count: > 0 } ? $"{string.Join("; ", reply.FailedOver)}; {reply.Endpoint} answers" : null,
+        };
+    }
 
     private async Task<Proposal> FallbackAsync(ProposalContext context, IReadOnlyList<string> failures, long tokensCharged, CancellationToken cancellationToken)
     {

@@ -14,4 +14,8 @@ public sealed record PromptFacts(
     IReadOnlyDictionary<string, string> BestParameters,
     LeaderboardEntry? Best,
     string AgentId,
-    string BudgetLeft);
+    string BudgetLeft)
+{
+    /// <summary>The random tag of this prompt's DATA blocks (see <see cref="UntrustedText"/>).</summary>
+    public string DataTag { get; init; } = UntrustedText.NewTag();
+}
