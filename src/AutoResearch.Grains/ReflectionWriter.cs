@@ -12,7 +12,14 @@ public static class ReflectionWriter
         BenchmarkSpec benchmark, ExperimentRecord experiment, ExperimentRecord? bestBefore)
     {
         var metric = benchmark.Metric;
-        var tried = experiment.IsBaseline ? "the baseline (all defaults)" : DescribeChange(benchmark, experiment.Parameters, bestBefore?.Parameters);
+        var tried = experiment.IsBaseline ? "the baseline (all defaults)" : DescribeChange(benchmark, experiment.Parameters, bestBefore?.Parameters, experiment.Diff);
+
+        if (experiment.Failure == FailureKind.Rejected)
+        {
+            // Never ran: the reason holds the rejected proposal and why; nothing was learned about the settings themselves.
+            return (JournalEntryKind.DeadEnd,
+                $"Proposal rejected before running: {Flatten(experiment.Reason) ?? "no reason recorded"}. Nothing ran; this says nothing about the settings.");
+        }
 
         if (experiment.Status == ExperimentStatus.Pruned)
         {
@@ -75,10 +82,11 @@ public static class ReflectionWriter
         return diff;
     }
 
-    private static string DescribeChange(BenchmarkSpec benchmark, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string>? reference)
+    private static string DescribeChange(BenchmarkSpec benchmark, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string>? reference, string? diff)
     {
+        var code = DiffSummary(diff);
         if (reference is null)
-            return string.Join(", ", parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Short(p.Value)}"));
+            return string.Join(", ", parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Short(p.Value)}")) + (code is null ? "" : $", with {code}");
         var changes = new List<string>();
         foreach (var spec in benchmark.Parameters)
         {
@@ -96,7 +104,40 @@ public static class ReflectionWriter
                 changes.Add($"{spec.Name} {before}→{now}");
             }
         }
-        return changes.Count == 0 ? "the best settings again" : "against the best: " + string.Join(", ", changes);
+        if (changes.Count == 0)
+            return code ?? "the best settings again";
+        return "against the best: " + string.Join(", ", changes) + (code is null ? "" : $", with {code}");
+    }
+
+    /// <summary>"a code change to train.py (+3 −2 lines)" from a unified diff; null when there is none.</summary>
+    internal static string? DiffSummary(string? diff)
+    {
+        if (string.IsNullOrWhiteSpace(diff))
+            return null;
+        var files = new List<string>();
+        int added = 0, removed = 0;
+        foreach (var line in diff.Split('\n'))
+        {
+            if (line.StartsWith("+++ ", StringComparison.Ordinal))
+            {
+                var path = line[4..].Trim();
+                if (path.StartsWith("b/", StringComparison.Ordinal)) path = path[2..];
+                if (path != "/dev/null" && !files.Contains(path, StringComparer.Ordinal)) files.Add(path);
+            }
+            else if (line.StartsWith("--- ", StringComparison.Ordinal)) { }
+            else if (line.StartsWith('+')) added++;
+            else if (line.StartsWith('-')) removed++;
+        }
+        var where = files.Count == 0 ? "the code" : string.Join(", ", files.Take(3)) + (files.Count > 3 ? $" and {files.Count - 3} more" : "");
+        return string.Create(CultureInfo.InvariantCulture, $"a code change to {where} (+{added} −{removed} lines)");
+    }
+
+    /// <summary>The reason on one line, at most 600 characters.</summary>
+    private static string? Flatten(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var one = string.Join(" ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return one.Length <= 600 ? one : one[..600] + "…";
     }
 
     /// <summary>Numbers to four significant digits (journal entries are read by people and models, not replayed).</summary>

@@ -70,7 +70,7 @@ public sealed class ModelAgentCampaignTests
         var experiments = await data.Ledger.GetExperimentsAsync(campaign.Id);
         var mine = experiments.Where(e => e.AgentId == "researcher-1" && e.Kind == ExperimentKind.Proposal).OrderBy(e => e.Sequence).ToList();
 
-        // Two proposals fit its 23 000 tokens (each reserves 2.5 × 8000 and costs 1620 + 440); then it stops, the others go on.
+        // Two proposals fit its 19 000 tokens (the first reserves the measured-prompt plan, 19 000 at most; the second about 15 600 of the 16 940 left; then 14 880 is too little); then it stops, the others go on.
         var story = string.Join("\n", experiments.OrderBy(e => e.Sequence).Select(e => $"#{e.Sequence} {e.AgentId} {e.Kind} {e.ProposerName} {e.Status} {e.Objective} {e.Reason} tokens {e.Tokens}"))
             + "\n" + string.Join("\n", (await data.Journal.ReadAsync(campaign.Id)).Where(j => j.Author == "researcher-1").Select(j => j.Text));
         Assert.True(mine.Count == 2, story);

@@ -47,4 +47,28 @@ public sealed class ReflectionWriterTests
         Assert.Contains("limit 512 MiB", text);
         Assert.DoesNotContain("more", text);
     }
+
+    [Fact]
+    public void A_rejected_proposal_describes_the_rejection_not_the_settings()
+    {
+        var rejected = Record(4, null, ExperimentStatus.Failed, x1: "9") with
+        {
+            Failure = FailureKind.Rejected,
+            Reason = "the answer is not a proposal (model m).\nThe rejected proposal: \"raise x1\"; parameters against the best: x1 1→9",
+        };
+        var (kind, text) = ReflectionWriter.Reflect(TestSpecs.Branin(), rejected, Record(1, 10.0));
+        Assert.Equal(JournalEntryKind.DeadEnd, kind);
+        Assert.StartsWith("Proposal rejected before running: the answer is not a proposal (model m). The rejected proposal", text);
+        Assert.DoesNotContain("avoid this setting", text);
+        Assert.DoesNotContain("\n", text);
+    }
+
+    [Fact]
+    public void A_code_only_edit_is_summarized_from_its_diff()
+    {
+        var edited = Record(5, 12.0, x1: "1") with { Diff = "--- a/train.py\n+++ b/train.py\n@@ -1,3 +1,4 @@\n-a = 1\n+a = 2\n+b = 3\n c = 4\n" };
+        var (_, text) = ReflectionWriter.Reflect(TestSpecs.Branin(), edited, Record(1, 10.0, x1: "1"));
+        Assert.Contains("Tried a code change to train.py (+2 −1 lines)", text);
+        Assert.DoesNotContain("best settings again", text);
+    }
 }
