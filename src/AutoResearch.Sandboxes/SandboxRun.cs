@@ -225,7 +225,7 @@ internal sealed class SandboxRun
         static bool Agree(double a, double b) => Math.Abs(a - b) <= 1e-9 + (1e-4 * Math.Max(Math.Abs(a), Math.Abs(b)));
     }
 
-    /// <summary>Takes over a trusted scorer's outcome: its points (trusted), notes and output; the result keeps this run's container and times.</summary>
+    /// <summary>Takes over a trusted scorer's outcome: its points (trusted), notes, output and end time; the result keeps this run's container and start.</summary>
     public SandboxResult WithScorer(SandboxResult scored, SandboxRun scorer)
     {
         foreach (var point in scored.Metrics)
@@ -250,6 +250,9 @@ internal sealed class SandboxRun
         }
 
         _scorerLog = "\n[trusted scorer output]\n" + output;
+
+        // The experiment took until the scorer ended: its time is charged to the budgets as well.
+        EndedAt = scorer.EndedAt ?? DateTimeOffset.UtcNow;
         return scored.Status switch
         {
             ExperimentStatus.Succeeded => Build(ExperimentStatus.Succeeded, FailureKind.None, null, scored.Objective),

@@ -348,6 +348,7 @@ public sealed class TrustedScoringRedTeamTests : IDisposable
         var slow = await RunAsync(spec with { Scorer = Scorer("slow.py", 3) }, bench.CampaignId);
         Assert.Equal((ExperimentStatus.Failed, FailureKind.Timeout), (slow.Status, slow.Failure));
         Assert.StartsWith("the trusted scorer failed: exceeded the time limit of 00:00:03", slow.Reason);
+        Assert.True(slow.EndedAt - slow.StartedAt >= TimeSpan.FromSeconds(3), $"{slow.EndedAt - slow.StartedAt}: the scorer's time belongs to the experiment");
 
         var wild = await RunAsync(spec with { Scorer = Scorer("wild.py"), Metric = spec.Metric with { RangeLow = 0, RangeHigh = 1 } }, bench.CampaignId);
         Assert.Equal((ExperimentStatus.Failed, FailureKind.NoMetric), (wild.Status, wild.Failure));
