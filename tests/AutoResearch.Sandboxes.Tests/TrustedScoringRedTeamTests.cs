@@ -101,6 +101,7 @@ public sealed class TrustedScoringRedTeamTests : IDisposable
         AssertScoredHonestly(result);
         Assert.InRange(result.Metrics.Count, 2, MetricPointBuffer.MaxStored + MetricPointBuffer.MaxNames);
         var stored = JsonSerializer.Serialize(result.Metrics).Length + result.LogHead.Length + result.LogTail.Length + string.Join("", result.Notes).Length;
+        _output.WriteLine($"stored: {result.Metrics.Count} points, {JsonSerializer.Serialize(result.Metrics).Length} characters of points, {stored} characters in all");
         Assert.True(stored < 400_000, $"{stored} characters stored for one run");
         Assert.Equal(0, result.Metrics.First(m => m.Name == "val_error").Step);
         Assert.Equal(999_999, result.Metrics.Last(m => m is { Name: "val_error", Untrusted: true }).Step);
