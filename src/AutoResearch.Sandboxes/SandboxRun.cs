@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using AutoResearch.Abstractions.Experiments;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +13,12 @@ internal sealed class SandboxRun
 
     /// <summary>Longest metric name kept; longer ones are rejected with a note.</summary>
     internal const int MaxMetricNameLength = 100;
+
+    /// <summary>Longest note kept (notes may quote output).</summary>
+    private const int MaxNoteChars = 300;
+
+    /// <summary>Most characters of the scorer's output appended to the log tail.</summary>
+    private const int MaxScorerLogChars = 8000;
 
     private readonly Action<MetricPoint>? _onMetric;
     private readonly ILogger _logger;
@@ -172,6 +177,11 @@ internal sealed class SandboxRun
 
     public void Note(string note)
     {
+        if (note.Length > MaxNoteChars)
+        {
+            note = string.Concat(note.AsSpan(0, MaxNoteChars), "...");
+        }
+
         lock (_gate)
         {
             if (_notes.Count < MaxNotes)
@@ -229,7 +239,7 @@ internal sealed class SandboxRun
         static bool Agree(double a, double b) => Math.Abs(a - b) <= 1e-9 + (1e-4 * Math.Max(Math.Abs(a), Math.Abs(b)));
     }
 
-    /// <summary>Takes over a trusted scorer's outcome: its points (trusted), notes and output; the result keeps this run's container and times.</summary>
+    /// <summary>Takes over a trusted scorer's outcome: its points (trusted), notes, output and end time; the result keeps this run's container and start.</summary>
     public SandboxResult WithScorer(SandboxResult scored, SandboxRun scorer)
     {
         foreach (var point in scored.Metrics)
@@ -247,14 +257,16 @@ internal sealed class SandboxRun
             Note($"scorer: {note}");
         }
 
-        var log = new StringBuilder("\n[trusted scorer output]\n").Append(scorer.Output.Head);
-        var tail = scorer.Output.Tail;
-        if (tail.Length > 0)
+        var output = scorer.Output.Head + scorer.Output.Tail;
+        if (output.Length > MaxScorerLogChars)
         {
-            log.Append(tail);
+            output = string.Concat(output.AsSpan(0, MaxScorerLogChars / 4), "\n[... scorer output omitted ...]\n", output.AsSpan(output.Length - (MaxScorerLogChars * 3 / 4)));
         }
 
-        _scorerLog = log.ToString();
+        _scorerLog = "\n[trusted scorer output]\n" + output;
+
+        // The experiment took until the scorer ended: its time is charged to the budgets as well.
+        EndedAt = scorer.EndedAt ?? DateTimeOffset.UtcNow;
         return scored.Status switch
         {
             ExperimentStatus.Succeeded => Build(ExperimentStatus.Succeeded, FailureKind.None, null, scored.Objective),

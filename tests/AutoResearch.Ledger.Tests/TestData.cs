@@ -37,6 +37,7 @@ internal static class TestData
             new MetricPoint { Name = "accuracy", Value = 0.987654321, Step = null },
             new MetricPoint { Name = "diverged", Value = double.NaN },
             new MetricPoint { Name = "big", Value = double.PositiveInfinity, Step = long.MaxValue },
+            new MetricPoint { Name = "val_error", Value = 0, Step = 3, Untrusted = true }, // printed by code under test (a trusted scorer decides)
         ],
         LogHead = "epoch 1 ...\n",
         LogTail = "... Killed\n",

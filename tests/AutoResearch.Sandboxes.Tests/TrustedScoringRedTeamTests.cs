@@ -101,6 +101,7 @@ public sealed class TrustedScoringRedTeamTests : IDisposable
         AssertScoredHonestly(result);
         Assert.InRange(result.Metrics.Count, 2, MetricPointBuffer.MaxStored + MetricPointBuffer.MaxNames);
         var stored = JsonSerializer.Serialize(result.Metrics).Length + result.LogHead.Length + result.LogTail.Length + string.Join("", result.Notes).Length;
+        _output.WriteLine($"stored: {result.Metrics.Count} points, {JsonSerializer.Serialize(result.Metrics).Length} characters of points, {stored} characters in all");
         Assert.True(stored < 400_000, $"{stored} characters stored for one run");
         Assert.Equal(0, result.Metrics.First(m => m.Name == "val_error").Step);
         Assert.Equal(999_999, result.Metrics.Last(m => m is { Name: "val_error", Untrusted: true }).Step);
@@ -348,6 +349,7 @@ public sealed class TrustedScoringRedTeamTests : IDisposable
         var slow = await RunAsync(spec with { Scorer = Scorer("slow.py", 3) }, bench.CampaignId);
         Assert.Equal((ExperimentStatus.Failed, FailureKind.Timeout), (slow.Status, slow.Failure));
         Assert.StartsWith("the trusted scorer failed: exceeded the time limit of 00:00:03", slow.Reason);
+        Assert.True(slow.EndedAt - slow.StartedAt >= TimeSpan.FromSeconds(3), $"{slow.EndedAt - slow.StartedAt}: the scorer's time belongs to the experiment");
 
         var wild = await RunAsync(spec with { Scorer = Scorer("wild.py"), Metric = spec.Metric with { RangeLow = 0, RangeHigh = 1 } }, bench.CampaignId);
         Assert.Equal((ExperimentStatus.Failed, FailureKind.NoMetric), (wild.Status, wild.Failure));
