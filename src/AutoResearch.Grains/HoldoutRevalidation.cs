@@ -98,8 +98,9 @@ public sealed class HoldoutRevalidation
     }
 
     /// <summary>
-    /// What the end of a campaign re-validates: the baseline (when it has a tuning result) and the <paramref name="topK"/> accepted
-    /// results (leaderboard entries after the baseline) with the best in-sample means (their run and every repeat of it).
+    /// What the end of a campaign re-validates: the <paramref name="topK"/> accepted results (leaderboard entries after the
+    /// baseline) with the best in-sample means (their run and every repeat of it), and the baseline (when it has a tuning
+    /// result) as their reference. Nothing when no result was accepted: the baseline alone has nothing to be compared with.
     /// </summary>
     public static IReadOnlyList<ExperimentRecord> FinalTargets(
         IReadOnlyList<ExperimentRecord> experiments, IReadOnlyList<LeaderboardEntry> accepted, MetricSpec metric, int topK)
@@ -121,7 +122,7 @@ public sealed class HoldoutRevalidation
             .Take(Math.Max(0, topK))
             .Select(x => x.Experiment);
         result.AddRange(ranked);
-        return result;
+        return result.Any(e => e.Kind != ExperimentKind.Baseline) ? result : [];
     }
 
     /// <summary>Mean of an experiment's tuning runs: its own and its repeats'.</summary>

@@ -30,7 +30,7 @@ public sealed class DemoCampaignTests
         Assert.True(File.Exists(root.GetProperty("report_html").GetString()));
         // The final report: every section, self-contained (no remote asset), the charts embedded, the campaign's own numbers.
         var html = await File.ReadAllTextAsync(root.GetProperty("report_html").GetString()!);
-        foreach (var section in new[] { "Headline", "Suggestions for the next night", "Leaderboard", "Top experiments", "Agents", "Failures", "Journal", "Experiments", "Reproduce the best" })
+        foreach (var section in new[] { "Headline", "Suggestions for the next night", "Leaderboard", "Held-out re-validation", "Top experiments", "Agents", "Failures", "Journal", "Experiments", "Reproduce the best" })
             Assert.Contains($"<h2>{section}</h2>", html);
         Assert.Contains("<h1>Final report: demo</h1>", html);
         Assert.DoesNotMatch("(src|href)=\"(https?:)?//", html);
@@ -49,14 +49,25 @@ public sealed class DemoCampaignTests
         Assert.True(root.GetProperty("noise_stddev").GetDouble() > 0, "the baseline's repeats should measure some noise");
         Assert.InRange(root.GetProperty("best_confidence").ValueKind == JsonValueKind.Null ? 1.0 : root.GetProperty("best_confidence").GetDouble(), 0.5, 1.0);
 
-        Assert.Equal(experiments, recorded.Count);
+        // Held-out re-validation (digits-mlp declares a held-out evaluation): the baseline and the top accepted results
+        // re-ran with AR_EVAL=holdout after the search; they are reported apart from the search's experiments.
+        Assert.Equal(experiments, recorded.Count(e => !e.IsHoldout));
+        var heldOut = recorded.Where(e => e.IsHoldout).ToList();
+        Assert.NotEmpty(heldOut);
+        var bestId = (await data.Ledger.GetLeaderboardAsync(campaignId))[^1].ExperimentId;
+        Assert.Equal(2, heldOut.Count(e => e.RepeatOf == bestId));
+        var holdout = root.GetProperty("holdout");
+        Assert.True(holdout.GetProperty("complete").GetBoolean());
+        Assert.Contains(holdout.GetProperty("results").EnumerateArray(), r => r.GetProperty("experiment").GetString() == bestId && r.GetProperty("held_out").ValueKind == JsonValueKind.Number);
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("best_held_out").ValueKind);
+        Assert.Contains("Held-out: accepted best #", html);
         Assert.All(recorded.Where(e => e.Failure != FailureKind.Rejected), e =>
         {
             Assert.StartsWith("sha256:", e.ImageId);
             Assert.False(string.IsNullOrEmpty(e.ContainerId));
         });
         var baseline = Assert.Single(recorded, e => e.IsBaseline);
-        Assert.Equal(2, recorded.Count(e => e.RepeatOf == baseline.Id));
+        Assert.Equal(2, recorded.Count(e => e.Kind == ExperimentKind.Repeat && e.RepeatOf == baseline.Id));
         Assert.All(recorded.Where(e => e.Failure is not (FailureKind.Rejected or FailureKind.NotRun)),
             e => Assert.True(e.SlotStartedAt <= e.StartedAt && e.EndedAt <= e.SlotEndedAt, $"{e.Id}: slot times do not enclose the run"));
         Assert.Equal(AcceptanceVerdict.Baseline, baseline.Verdict);
@@ -68,6 +79,9 @@ public sealed class DemoCampaignTests
         using var statusJson = JsonDocument.Parse(status.LastStdoutLine);
         Assert.Equal(experiments, statusJson.RootElement.GetProperty("experiments").GetInt32());
         Assert.Equal(root.GetProperty("best").GetDouble(), statusJson.RootElement.GetProperty("best").GetDouble());
+        Assert.Equal(root.GetProperty("best_held_out").GetDouble(), statusJson.RootElement.GetProperty("best_held_out").GetDouble());
+        Assert.Equal(holdout.GetProperty("final_answer").ValueKind == JsonValueKind.Null ? null : holdout.GetProperty("final_answer").GetString(),
+            statusJson.RootElement.GetProperty("holdout").GetProperty("final_answer") is { ValueKind: JsonValueKind.String } f ? f.GetString() : null);
 
         var copy = Path.Combine(data.Directory, "copy", "morning.html");
         using var report = CliProcess.Start(data.Directory, "report", campaignId, "--format", "html", "--out", copy);

@@ -48,17 +48,25 @@ public sealed class HoldoutGrainTests(ClusterFixture fixture)
     public async Task A_budget_that_cannot_cover_the_held_out_runs_is_said_and_the_campaign_still_completes()
     {
         var id = TestSpecs.UniqueId("nobudget");
-        var spec = TestSpecs.Campaign("nobudget", maxExperiments: 1, slots: 1, proposers: ["random"]) with
+        // The baseline scores 10 at once; the one proposal scores 5 (accepted: it and the baseline are to be re-validated) after 300 ms.
+        fixture.Sandbox.Script(id, request =>
         {
-            // One run reserves its worst case, (1 s + 5 s grace) × 1000 CPUs = 6000 CPU-s; the baseline uses at least 40 CPU-s
-            // (40 ms × 1000), so no held-out run fits the 6010 CPU-s left after it.
+            if (request.Parameters["x1"] == "0" && request.Parameters["x2"] == "0") return Result(10);
+            Thread.Sleep(300);
+            return Result(5);
+        });
+        var spec = TestSpecs.Campaign("nobudget", maxExperiments: 2, slots: 1, proposers: ["random"]) with
+        {
+            // One run reserves its worst case, (1 s + 5 s grace) × 1000 CPUs = 6000 CPU-s. The baseline uses about 40-100 CPU-s
+            // (its 40 ms × 1000 CPUs), so the proposal fits the budget of 6150; the proposal uses over 340 more, so no
+            // held-out run fits after it.
             Benchmark = TestSpecs.Branin(TimeSpan.FromSeconds(1)) with
             {
                 Holdout = new HoldoutSpec(),
                 Resources = new ResourceSpec { Cpus = 1000 },
             },
             Noise = NoiseSpec.Off,
-            Budget = new BudgetSpec { CpuSeconds = 6010 },
+            Budget = new BudgetSpec { CpuSeconds = 6150 },
         };
 
         await fixture.Grains.GetGrain<ICampaignGrain>(id).Start(spec);
@@ -69,9 +77,10 @@ public sealed class HoldoutGrainTests(ClusterFixture fixture)
         Assert.DoesNotContain(experiments, e => e.IsHoldout);
         Assert.True(status.Holdout.IsEmpty);
         var journal = await fixture.Journal.ReadAsync(id);
-        Assert.Contains(journal, j => j.Text.StartsWith("Held-out re-validation: the search is over; re-running the baseline", StringComparison.Ordinal)
-                                      && j.Text.Contains("may not cover all 2 runs", StringComparison.Ordinal));
-        Assert.Contains(journal, j => j.Text.StartsWith("Held-out re-validation incomplete: 2 held-out run(s) were not run because the campaign budget cannot cover another run", StringComparison.Ordinal));
+        Assert.Equal(2, experiments.Count);
+        Assert.Contains(journal, j => j.Text.StartsWith("Held-out re-validation: the search is over; re-running the baseline, #1", StringComparison.Ordinal)
+                                      && j.Text.Contains("may not cover all 4 runs", StringComparison.Ordinal));
+        Assert.Contains(journal, j => j.Text.StartsWith("Held-out re-validation incomplete: 4 held-out run(s) were not run because the campaign budget cannot cover another run", StringComparison.Ordinal));
     }
 
     private static double Branin(SandboxRequest request) => Branin(request.Parameters);

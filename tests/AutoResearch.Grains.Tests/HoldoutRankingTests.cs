@@ -149,7 +149,8 @@ public sealed class HoldoutRankingTests
 
         var targets = HoldoutRevalidation.FinalTargets(experiments, accepted, Loss, topK: 2);
         Assert.Equal(["c/0000", "c/0003", "c/0002"], targets.Select(t => t.Id));
-        Assert.Equal(["c/0000"], HoldoutRevalidation.FinalTargets(experiments, accepted, Loss, topK: 0).Select(t => t.Id));
+        Assert.Empty(HoldoutRevalidation.FinalTargets(experiments, accepted, Loss, topK: 0));
+        Assert.Empty(HoldoutRevalidation.FinalTargets(experiments, accepted.Take(1).ToList(), Loss, topK: 3)); // only the baseline was accepted
     }
 
     [Fact]

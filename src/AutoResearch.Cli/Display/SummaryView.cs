@@ -40,14 +40,14 @@ public static class SummaryView
         {
             var held = new Table().Border(TableBorder.Rounded).Title("held-out re-validation (ranked by held-out)")
                 .AddColumns("rank", "experiment", "agent", "in-sample", "held-out", "verdict");
-            foreach (var r in holdout.Results)
+            foreach (var row in holdout.Results)
             {
-                held.AddRow(r.Rank?.ToString(CultureInfo.InvariantCulture) ?? "–",
-                    $"#{r.Sequence}{(r.IsBaseline ? " (baseline)" : "")}{(r.Experiment == holdout.FinalAnswer ? " [green]final answer[/]" : "")}",
-                    Markup.Escape(r.Agent),
-                    $"{Fmt(r.InSample)} ({r.InSampleRuns})",
-                    $"{Fmt(r.HeldOut)} ({r.HeldOutRuns}{(r.HeldOutFailed > 0 ? $", {r.HeldOutFailed} failed" : "")})",
-                    r.DidNotHoldUp ? "[bold red]did not hold up[/]" : Markup.Escape(r.Verdict.Replace('_', ' ')));
+                held.AddRow(row.Rank?.ToString(CultureInfo.InvariantCulture) ?? "–",
+                    $"#{row.Sequence}{(row.IsBaseline ? " (baseline)" : "")}{(row.Experiment == holdout.FinalAnswer ? " [green]final answer[/]" : "")}",
+                    Markup.Escape(row.Agent),
+                    $"{Fmt(row.InSample)} ({row.InSampleRuns})",
+                    $"{Fmt(row.HeldOut)} ({row.HeldOutRuns}{(row.HeldOutFailed > 0 ? $", {row.HeldOutFailed} failed" : "")})",
+                    row.DidNotHoldUp ? "[bold red]did not hold up[/]" : Markup.Escape(row.Verdict.Replace('_', ' ')));
             }
             console.Write(held);
         }
