@@ -168,6 +168,13 @@ public sealed class CampaignLeaderboard
         foreach (var id in _confirming.OrderBy(id => _roots[id].Sequence).ToList())
         {
             _confirming.Remove(id);
+            if (Values(id).Count < 2)
+            {
+                // Its first run only got it screened in (picked because it looked good): no fresh run, no test, no claim.
+                judged.Add(new Judgement(_roots[id], AcceptanceVerdict.WithinNoise, null, null, null,
+                    "not confirmed: the campaign ended before its confirmation runs") { Reason = AcceptanceReason.Confidence });
+                continue;
+            }
             judged.Add(JudgeGroup(_roots[id], now, allowConfirmation: false));
         }
         while (_awaiting.Count > 0)

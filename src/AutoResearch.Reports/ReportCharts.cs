@@ -119,10 +119,17 @@ public static class ReportCharts
             .ToList();
         var failed = model.Experiments.Where(r => r.Status == ExperimentStatus.Failed).ToList();
 
+        // A few blown-up runs (a diverged loss of 1e6 among values near 0.1) would flatten everything else into one line:
+        // the y axis keeps a robust window and those runs are drawn on its edge as triangles, labelled with their values.
+        var anchors = model.BestSoFar.Select(p => p.Value).ToList();
+        if (model.BaselineObjective is { } baselineValue) anchors.Add(baselineValue);
+        var window = MetricWindow.For(points.Select(r => r.Objective!.Value).ToList(), anchors, model.Direction);
+        var clipped = window.Clipped.Select(i => points[i]).ToHashSet(ReferenceEqualityComparer.Instance);
+
         for (var i = 0; i < model.Agents.Count; i++)
         {
             var agent = model.Agents[i];
-            var mine = points.Where(r => r.AgentId == agent.Id).ToList();
+            var mine = points.Where(r => r.AgentId == agent.Id && !clipped.Contains(r)).ToList();
             if (mine.Count == 0)
             {
                 continue;
@@ -134,7 +141,29 @@ public static class ReportCharts
                 AgentColor(i));
             scatter.MarkerShape = MarkerShape.FilledCircle;
             scatter.MarkerSize = 9;
-            scatter.LegendText = $"{agent.Id} ({mine.Count})";
+            scatter.LegendText = $"{agent.Id} ({points.Count(r => r.AgentId == agent.Id)})";
+        }
+
+        if (clipped.Count > 0)
+        {
+            var edge = window.ClipEdge;
+            var legendGiven = false;
+            for (var i = 0; i < model.Agents.Count; i++)
+            {
+                var mine = clipped.Cast<ExperimentReportRow>().Where(r => r.AgentId == model.Agents[i].Id).ToList();
+                if (mine.Count == 0) continue;
+                var marks = plot.Add.Markers(mine.Select(r => r.ElapsedMinutes!.Value).ToArray(), mine.Select(_ => edge).ToArray(),
+                    model.Direction == Direction.Minimize ? MarkerShape.FilledTriangleUp : MarkerShape.FilledTriangleDown, 11, AgentColor(i));
+                marks.LegendText = legendGiven ? "" : $"off the chart ({clipped.Count}), value shown";
+                legendGiven = true;
+            }
+            foreach (var r in clipped.Cast<ExperimentReportRow>())
+            {
+                var label = plot.Add.Text($"#{r.Sequence}: {ReportFormat.Objective(r.Objective!.Value)}", r.ElapsedMinutes!.Value, edge);
+                label.LabelFontSize = 10;
+                label.LabelAlignment = model.Direction == Direction.Minimize ? Alignment.LowerLeft : Alignment.UpperLeft;
+                label.OffsetX = 6;
+            }
         }
 
         var lastX = model.Experiments.Where(r => r.ElapsedMinutes is not null).Select(r => r.ElapsedMinutes!.Value).DefaultIfEmpty(0).Max();
@@ -154,15 +183,17 @@ public static class ReportCharts
             h.LegendText = $"baseline {ReportFormat.Objective(baseline)}";
         }
 
+        var laneY = (double?)null;
         if (failed.Count > 0)
         {
-            var ys = points.Select(r => r.Objective!.Value).ToList();
+            var ys = points.Where(r => !clipped.Contains(r)).Select(r => r.Objective!.Value).ToList();
             if (model.BaselineObjective is { } b)
             {
                 ys.Add(b);
             }
 
             var y = FailureLane(ys, model.Direction);
+            laneY = y;
             var markers = plot.Add.Markers(
                 failed.Select(r => r.ElapsedMinutes ?? lastX).ToArray(),
                 failed.Select(_ => y).ToArray(),
@@ -171,6 +202,15 @@ public static class ReportCharts
                 FailedColor);
             markers.MarkerLineWidth = 2;
             markers.LegendText = $"failed ({failed.Count}, not to scale)";
+        }
+
+        if (clipped.Count > 0)
+        {
+            var low = Math.Min(window.Low, laneY ?? window.Low);
+            var high = Math.Max(window.High, laneY ?? window.High);
+            var pad = (high - low) * 0.06;
+            plot.Axes.SetLimitsY(low - pad, high + pad);
+            plot.YLabel($"{model.MetricName} ({clipped.Count} blown-up run{(clipped.Count == 1 ? "" : "s")} off the chart, marked ▲ at the edge)");
         }
 
         if (points.Count == 0)

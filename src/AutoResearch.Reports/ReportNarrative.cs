@@ -198,7 +198,8 @@ internal static class ReportNarrative
         var confidence = best.Index == 0
             ? "no experiment beat the baseline by more than the noise"
             : best.Reason == AcceptanceReason.Confidence && best.Confidence is { } c
-                ? $"campaign-wide confidence {ReportFormat.Confidence(c)} that it beats the previous best, corrected for {model.Noise.Tests} comparisons" +
+                ? $"campaign-wide confidence {ReportFormat.Confidence(c)} that it beats the previous best" +
+                  (model.Noise.Tests > 0 ? $", corrected for {model.Noise.Tests} comparison{(model.Noise.Tests == 1 ? "" : "s")}" : "") +
                   (best.Margin is { } m && m > 0 ? $" (by more than the noise margin {ReportFormat.Objective(m)} on fresh runs)" : "")
                 : $"accepted by the minimum improvement {model.Noise.MinImprovement}" + (best.Margin is { } floor ? $" (≥ {ReportFormat.Objective(floor)})" : "") +
                   "; no confidence is claimed";

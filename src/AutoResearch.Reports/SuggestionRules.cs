@@ -44,9 +44,21 @@ public static class SuggestionRules
                 if (t <= EdgeShare || t >= 1 - EdgeShare)
                 {
                     var upper = t >= 1 - EdgeShare;
-                    result.Add(new Suggestion(
-                        $"Widen the range of {p.Name} {(upper ? "above " + Number(max) : "below " + Number(min))}.",
-                        $"The best (#{best.Sequence}) uses {p.Name}={best.Parameters[p.Name]}, at the {(upper ? "upper" : "lower")} edge of [{Number(min)}, {Number(max)}]: the optimum may lie outside."));
+                    var bound = upper ? max : min;
+                    var where = $"The best (#{best.Sequence}) uses {p.Name}={best.Parameters[p.Name]}, at the {(upper ? "upper" : "lower")} edge of [{Number(min, p)}, {Number(max, p)}]";
+                    if (IsHardBound(p, upper))
+                    {
+                        // A range cannot be widened past a natural limit (0 for a rate, 1 for a fraction): pinning it frees the search for the rest.
+                        result.Add(new Suggestion(
+                            $"Fix {p.Name} at {Number(bound, p)} (campaign file: parameters: {{ {p.Name}: {Number(bound, p)} }}) and search the other parameters.",
+                            $"{where}, which is a natural limit of {p.Name} ({(upper ? "a fraction cannot exceed 1" : p.Type == ParameterType.Int ? "a count cannot go lower" : "it cannot go below 0")})."));
+                    }
+                    else
+                    {
+                        result.Add(new Suggestion(
+                            $"Widen the range of {p.Name} {(upper ? "above " + Number(max, p) : "below " + Number(min, p))}.",
+                            $"{where}: the optimum may lie outside."));
+                    }
                 }
             }
         }
@@ -57,20 +69,28 @@ public static class SuggestionRules
             {
                 if (p.Type is ParameterType.Int or ParameterType.Float && p.Min is { } min && p.Max is { } max && max > min)
                 {
-                    var hits = new int[Regions];
+                    var regions = RegionsOf(p);
+                    var hits = new int[regions.Count];
                     foreach (var e in proposals)
                     {
-                        if (Position(p, e.Parameters.GetValueOrDefault(p.Name)) is { } t)
-                            hits[Math.Min(Regions - 1, (int)Math.Floor(t * Regions))]++;
+                        if (!double.TryParse(e.Parameters.GetValueOrDefault(p.Name), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v)) continue;
+                        var index = p.Type == ParameterType.Int
+                            ? regions.FindIndex(r => Math.Round(v) >= r.Low && Math.Round(v) <= r.High)
+                            : Position(p, e.Parameters[p.Name]) is { } t ? Math.Min(regions.Count - 1, (int)Math.Floor(t * regions.Count)) : -1;
+                        if (index >= 0) hits[index]++;
                     }
 
-                    var empty = Enumerable.Range(0, Regions).Where(i => hits[i] == 0).ToList();
-                    if (empty.Count > 0 && empty.Count < Regions)
+                    var empty = Enumerable.Range(0, regions.Count).Where(i => hits[i] == 0).ToList();
+                    if (empty.Count > 0 && empty.Count < regions.Count)
                     {
-                        var ranges = string.Join(", ", empty.Select(i => $"[{Number(At(p, (double)i / Regions))}, {Number(At(p, (double)(i + 1) / Regions))}]"));
+                        var single = p.Type == ParameterType.Int && regions.All(r => r.Low == r.High);
+                        var ranges = single
+                            ? string.Join(" or ", empty.Select(i => Number(regions[i].Low, p)))
+                            : string.Join(", ", empty.Select(i => regions[i].Low == regions[i].High ? Number(regions[i].Low, p) : $"[{Number(regions[i].Low, p)}, {Number(regions[i].High, p)}]"));
+                        var how = single ? "values" : p.Type == ParameterType.Int ? $"integer {(p.Log ? "log-spaced" : "equal")} parts" : $"{(p.Log ? "log-spaced" : "equal")} fifths";
                         result.Add(new Suggestion(
-                            $"Explore {p.Name} in {ranges}.",
-                            $"None of the {proposals.Count} finished proposals tried {p.Name} there ({(p.Log ? "log-spaced" : "equal")} fifths of its range)."));
+                            single ? $"Try {p.Name} = {ranges}." : $"Explore {p.Name} in {ranges}.",
+                            $"None of the {proposals.Count} finished proposals tried {p.Name} there ({how} of its range)."));
                     }
                 }
                 else if (p.Type == ParameterType.Choice && p.Choices.Count > 0)
@@ -154,6 +174,54 @@ public static class SuggestionRules
         return Math.Clamp(t, 0, 1);
     }
 
+    /// <summary>
+    /// A bound the range cannot be widened past: 0 as the lower bound of a non-log parameter (a rate, a probability, a
+    /// weight cannot be negative), 0 or 1 as the lower bound of an integer (a count), 1 as the upper bound of a [0, 1] fraction.
+    /// </summary>
+    internal static bool IsHardBound(ParameterSpec p, bool upper)
+    {
+        if (p.Min is not { } min || p.Max is not { } max) return false;
+        if (upper) return !p.Log && min >= 0 && max == 1 && p.Type == ParameterType.Float;
+        return (!p.Log && min == 0) || (p.Type == ParameterType.Int && min is 0 or 1);
+    }
+
+    /// <summary>
+    /// The parts of a numeric range that "unexplored" is judged on, as closed intervals of values the parameter can take:
+    /// <see cref="Regions"/> equal parts (log parts for log parameters); for an integer, parts with integer ends that do not
+    /// overlap, dropping parts that hold no integer, and one part per value when the range holds at most 2 × Regions integers.
+    /// </summary>
+    internal static List<(double Low, double High)> RegionsOf(ParameterSpec p)
+    {
+        var regions = new List<(double Low, double High)>();
+        if (p.Min is not { } min || p.Max is not { } max || max <= min) return regions;
+        if (p.Type != ParameterType.Int)
+        {
+            for (var i = 0; i < Regions; i++) regions.Add((At(p, (double)i / Regions), At(p, (double)(i + 1) / Regions)));
+            return regions;
+        }
+
+        var lo = (long)Math.Ceiling(min);
+        var hi = (long)Math.Floor(max);
+        if (hi - lo + 1 <= 2 * Regions)
+        {
+            for (var v = lo; v <= hi; v++) regions.Add((v, v));
+            return regions;
+        }
+
+        var next = lo;
+        for (var i = 0; i < Regions; i++)
+        {
+            var end = i == Regions - 1 ? hi : (long)Math.Ceiling(At(p, (double)(i + 1) / Regions)) - 1;
+            end = Math.Min(end, hi);
+            if (end >= next)
+            {
+                regions.Add((next, end));
+                next = end + 1;
+            }
+        }
+        return regions;
+    }
+
     private static double At(ParameterSpec p, double t) =>
         p.Log && p.Min > 0 ? Math.Exp(Math.Log(p.Min!.Value) + t * (Math.Log(p.Max!.Value) - Math.Log(p.Min!.Value))) : p.Min!.Value + t * (p.Max!.Value - p.Min!.Value);
 
@@ -163,4 +231,8 @@ public static class SuggestionRules
         || (a.GpuBudgetSeconds > 0 && a.GpuSeconds >= 0.95 * a.GpuBudgetSeconds);
 
     private static string Number(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+
+    /// <summary>A value of <paramref name="p"/>: integers in full (no 2.2 for an integer, no 1.2E+03 for 1234), others to 4 digits.</summary>
+    private static string Number(double v, ParameterSpec p) =>
+        p.Type == ParameterType.Int ? Math.Round(v).ToString("0", CultureInfo.InvariantCulture) : Number(v);
 }

@@ -40,7 +40,7 @@ public sealed class CampaignSummaryBuilderTests
         Assert.DoesNotContain('\n', json);
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(
-            ["campaign", "experiments", "succeeded", "failed", "direction", "baseline", "best", "best_confidence", "best_runs", "noise_stddev", "pruned",
+            ["campaign", "experiments", "succeeded", "failed", "direction", "baseline", "best", "best_confidence", "best_runs", "noise_stddev", "noise_identical_repeats", "acceptance_rule", "min_improvement", "best_accepted_by", "pruned",
              "report", "report_html", "agents", "best_held_out", "best_held_up", "holdout", "utilization"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
         var agent = doc.RootElement.GetProperty("agents")[0];

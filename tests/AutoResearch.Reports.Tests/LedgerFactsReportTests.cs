@@ -155,7 +155,7 @@ public sealed class LedgerFactsReportTests
             "val_loss: baseline 0.5 (3 runs) → accepted best 0.41 (2 runs, confidence 99.5%) (+18.0% better than baseline); noise σ 0.0182574 from 5 runs",
             ReportNarrative.Headline(model));
         Assert.Equal(
-            "Best 0.41 ± 0.0141421 over 2 run(s): confidence 99.5% that it beats the previous best (by more than the noise margin 0.03); run-to-run noise σ 0.0182574 from 5 repeated runs.",
+            "Best 0.41 ± 0.0141421 over 2 run(s): campaign-wide confidence 99.5% that it beats the previous best, corrected for 2 comparisons (by more than the noise margin 0.03 on fresh runs); run-to-run noise σ 0.0182574 from 5 repeated runs.",
             ReportNarrative.ConfidenceLine(model));
     }
 

@@ -122,8 +122,8 @@ public sealed class MorningReportSectionsTests : IAsyncLifetime
         var rules = _model.Advice.Rules.Select(r => r.Text).ToList();
         // Finished proposals used lr 0.005 – 0.03 only: the log fifths [1e-4, 6.3e-4], [6.3e-4, 4e-3] and [0.158, 1] are empty.
         Assert.Contains("Explore lr in [0.0001, 0.000631], [0.000631, 0.003981], [0.1585, 1].", rules);
-        // hidden 64 – 256: the fifths above 313.6 are empty.
-        Assert.Contains("Explore hidden in [313.6, 412.8], [412.8, 512].", rules);
+        // hidden (an integer in [16, 512]) 64 – 256: the integer fifths from 314 up are empty.
+        Assert.Contains("Explore hidden in [314, 412], [413, 512].", rules);
         // tanh only appears in the failed #10.
         Assert.Contains("Try activation = tanh.", rules);
         // scout-1 ran 5 proposals and none improved the best; the improvers were explorer-1 and exploiter-1.

@@ -58,7 +58,7 @@ public sealed class NoiseAwareReportTests
         var html = System.Net.WebUtility.HtmlDecode(HtmlReportRenderer.Render(model));
 
         var line = ReportNarrative.ConfidenceLine(model)!;
-        Assert.Equal("Best 0.4 over 1 run(s): confidence 99.5% that it beats the previous best (by more than the noise margin 0.03); run-to-run noise σ 0.02 from 3 repeated runs.", line);
+        Assert.Equal("Best 0.4 over 1 run(s): campaign-wide confidence 99.5% that it beats the previous best, corrected for 1 comparison (by more than the noise margin 0.03 on fresh runs); run-to-run noise σ 0.02 from 3 repeated runs.", line);
         foreach (var text in new[] { md, html })
         {
             Assert.Contains("Leaderboard", text);
