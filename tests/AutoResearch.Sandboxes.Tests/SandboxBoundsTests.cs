@@ -21,8 +21,9 @@ public sealed class SandboxBoundsTests : IDisposable
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// A fork bomb's 128 processes take the daemon longer to stop: its kill answers only once all are gone, which took 1.1-1.3 s
-    /// on a 2-core machine at a load average over 30. The processes are also checked gone from the host's /proc.
+    /// A fork bomb's 128 processes take the kernel longer to tear down: the daemon's kill answers only once all are gone (the
+    /// runner lifts the CPU cap at the kill for that), which took 1.0-1.1 s on a 2-core machine at load average 45-95 (4-12 s
+    /// with the cap kept). The processes are also checked gone from the host's /proc.
     /// </summary>
     private static readonly TimeSpan ForkBombSlack = TimeSpan.FromSeconds(2);
 
