@@ -26,11 +26,15 @@ internal sealed class WorkVolume
 
     private const string KeeperMountPath = "/keep";
 
-    private WorkVolume(string name, string keeperId)
+    private WorkVolume(string name, string keeperId, Task started)
     {
         Name = name;
         KeeperId = keeperId;
+        Started = started;
     }
+
+    /// <summary>Completes when the keeper runs (the volume is mounted for good); the workspace may be copied in after it.</summary>
+    public Task Started { get; }
 
     /// <summary>The volume's name (mounted at the work directory of the run).</summary>
     public string Name { get; }
@@ -57,8 +61,9 @@ internal sealed class WorkVolume
         };
     }
 
-    /// <summary>The keeper's create parameters: as locked down as the run, and smaller.</summary>
-    public static CreateContainerParameters KeeperParameters(string name, string volume, SandboxRequest request, SandboxOptions options)
+    /// <summary>The keeper's create parameters: as locked down as the run, and smaller; creating it creates the volume.</summary>
+    public static CreateContainerParameters KeeperParameters(
+        string name, string volume, SandboxRequest request, SandboxOptions options, VolumesCreateParameters? create = null)
     {
         var labels = Labels(request, options);
         labels[RoleLabel] = KeeperRole;
@@ -87,30 +92,48 @@ internal sealed class WorkVolume
                 PidsLimit = 4,
                 LogConfig = new LogConfig { Type = "none", Config = new Dictionary<string, string>() },
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
-                Mounts = [new Mount { Type = "volume", Source = volume, Target = KeeperMountPath, ReadOnly = true }],
+                Mounts =
+                [
+                    new Mount
+                    {
+                        Type = "volume",
+                        Source = volume,
+                        Target = KeeperMountPath,
+                        ReadOnly = true,
+                        // Creates the volume with the keeper (one call less than creating it first).
+                        VolumeOptions = create is null ? null : new VolumeOptions
+                        {
+                            Labels = create.Labels,
+                            DriverConfig = new Driver { Name = create.Driver, Options = create.DriverOpts },
+                        },
+                    },
+                ],
             },
         };
     }
 
-    /// <summary>Creates the volume and starts its keeper; on failure removes what it made and throws.</summary>
-    /// <exception cref="DockerApiException">Docker refused (the keeper could not start, e.g. the image lacks the keeper command).</exception>
+    /// <summary>
+    /// Creates the keeper, and with it the volume, and starts the keeper (<see cref="Started"/>: the run's container can be created
+    /// meanwhile); on a failure to create, removes what it made and throws. The caller removes it (<see cref="RemoveAsync"/>) in any case.
+    /// </summary>
+    /// <exception cref="DockerApiException">Docker refused (e.g. the image is missing).</exception>
     public static async Task<WorkVolume> CreateAsync(
         IDockerClient docker, SandboxRequest request, SandboxOptions options, int uid, int gid, string baseName, CancellationToken cancellationToken)
     {
         var name = NameFor(baseName);
-        await docker.Volumes.CreateAsync(VolumeParameters(name, request, options, uid, gid), cancellationToken);
-        string? keeper = null;
+        string keeper;
         try
         {
-            keeper = (await docker.Containers.CreateContainerAsync(KeeperParameters(baseName + "-keep", name, request, options), cancellationToken)).ID;
-            await docker.Containers.StartContainerAsync(keeper, new ContainerStartParameters(), cancellationToken);
-            return new WorkVolume(name, keeper);
+            var parameters = KeeperParameters(baseName + "-keep", name, request, options, VolumeParameters(name, request, options, uid, gid));
+            keeper = (await docker.Containers.CreateContainerAsync(parameters, cancellationToken)).ID;
         }
         catch
         {
-            await new WorkVolume(name, keeper ?? "").RemoveAsync(docker, options.CleanupTimeout);
+            await new WorkVolume(name, "", Task.CompletedTask).RemoveAsync(docker, options.CleanupTimeout);
             throw;
         }
+
+        return new WorkVolume(name, keeper, docker.Containers.StartContainerAsync(keeper, new ContainerStartParameters(), cancellationToken));
     }
 
     /// <summary>The volume's name for a run whose container is called <paramref name="containerName"/>.</summary>
@@ -125,6 +148,15 @@ internal sealed class WorkVolume
     {
         var problems = new List<string>();
         using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await Started;
+        }
+        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            // Reported where it was awaited first; removal goes on.
+        }
+
         if (KeeperId.Length > 0)
         {
             try
