@@ -36,6 +36,7 @@ for (int i = 0; i < args.Length; i++)
 var factory = new ProposerFactory();
 var results = new Dictionary<string, Dictionary<string, double[]>>();
 var seconds = new Dictionary<string, double>();
+var onBound = new Dictionary<string, double>();
 foreach (string name in functions)
 {
     SyntheticFunction function = SyntheticFunctions.ByName(name);
@@ -45,15 +46,24 @@ foreach (string name in functions)
         IProposer proposer = factory.Create(new() { Id = "bench", Role = "bench", Proposer = method });
         var bests = new double[seeds];
         var clock = Stopwatch.StartNew();
+        int proposals = 0;
+        int bounded = 0;
         for (int s = 0; s < seeds; s++)
         {
-            double[] trace = await OptimizationLoop.RunAsync(proposer, function, trials, seed: s, settings);
+            double[] trace = await OptimizationLoop.RunAsync(proposer, function, trials, seed: s, settings,
+                onProposal: p =>
+                {
+                    proposals++;
+                    bounded += OptimizationLoop.OnBound(function.Spec, p.Parameters) ? 1 : 0;
+                });
             bests[s] = trace[^1];
         }
 
+        onBound[$"{name}/{method}"] = bounded / (double)proposals;
+
         seconds[$"{name}/{method}"] = clock.Elapsed.TotalSeconds;
         results[name][method] = bests;
-        Console.Error.WriteLine($"{name,-10} {method,-7} median best {Median(bests):G6}  ({clock.Elapsed.TotalSeconds:F1} s)");
+        Console.Error.WriteLine($"{name,-10} {method,-7} median best {Median(bests):G6}  on a bound {onBound[$"{name}/{method}"]:P0}  ({clock.Elapsed.TotalSeconds:F1} s)");
     }
 }
 
@@ -98,7 +108,7 @@ if (latency)
     }
 }
 
-string json = JsonSerializer.Serialize(new { trials, seeds, results, seconds, latency_ms = latencyMs }, new JsonSerializerOptions { WriteIndented = true });
+string json = JsonSerializer.Serialize(new { trials, seeds, results, seconds, on_bound = onBound, latency_ms = latencyMs }, new JsonSerializerOptions { WriteIndented = true });
 if (outPath is null)
 {
     Console.WriteLine(json);

@@ -41,13 +41,37 @@ public sealed class CmaEsProposer : IProposer
         return Make(space.Decode(point), text);
     }
 
-    /// <summary>The next model vector and its one-line reason (shared with the portfolio).</summary>
-    internal static (double[] Point, string Why) Next(ParameterSpace space, EncodedHistory history, IReadOnlyDictionary<string, string> settings, Random rng)
+    /// <summary>The search distribution rebuilt from the history.</summary>
+    internal static CmaEvolution Rebuild(ParameterSpace space, EncodedHistory history, IReadOnlyDictionary<string, string> settings)
     {
         int defaultLambda = 4 + (int)Math.Floor(3 * Math.Log(Math.Max(1, space.Count)));
         int lambda = ProposerSettings.GetInt(settings, "population", defaultLambda, 4, 1000);
         var cma = new CmaEvolution(space.Count, lambda);
         cma.Replay(history.Points.Select(space.ToUnitRow).ToList(), history.Losses);
+        return cma;
+    }
+
+    /// <summary>Up to <paramref name="count"/> distinct draws (model vectors) that repeat no finished or pending point.</summary>
+    internal static List<double[]> Draws(ParameterSpace space, EncodedHistory history, CmaEvolution cma, Random rng, int count)
+    {
+        var draws = new List<double[]>(count);
+        var keys = new HashSet<string>(history.Keys, StringComparer.Ordinal);
+        for (int attempt = 0; attempt < 16 * count && draws.Count < count; attempt++)
+        {
+            double[] x = space.FromUnitRow(cma.Sample(rng));
+            if (keys.Add(space.Key(x)))
+            {
+                draws.Add(x);
+            }
+        }
+
+        return draws;
+    }
+
+    /// <summary>The next model vector and its one-line reason.</summary>
+    internal static (double[] Point, string Why) Next(ParameterSpace space, EncodedHistory history, IReadOnlyDictionary<string, string> settings, Random rng)
+    {
+        CmaEvolution cma = Rebuild(space, history, settings);
 
         for (int attempt = 0; attempt < 64; attempt++)
         {

@@ -28,6 +28,7 @@ public sealed class PortfolioProposer : IProposer
         [GaussianProcessProposer.StrategyName, TreeParzenProposer.StrategyName, CmaEsProposer.StrategyName, RandomSearchProposer.StrategyName];
 
     private const double Floor = 0.1;
+    private const int ScreenedDraws = 10;
     private const double Decay = 0.7;
     private static readonly double[] DefaultWeights = [0.4, 0.2, 0.3, 0.1];
 
@@ -82,7 +83,7 @@ public sealed class PortfolioProposer : IProposer
         {
             GaussianProcessProposer.StrategyName => gp.Propose(context),
             TreeParzenProposer.StrategyName => tpe.Propose(context),
-            CmaEsProposer.StrategyName => cmaes.Propose(context),
+            CmaEsProposer.StrategyName => ScreenedCmaEs(space, history, context) ?? cmaes.Propose(context),
             _ => random.Propose(context),
         };
         string shares = string.Join(", ", Members.Select((m, i) => string.Create(CultureInfo.InvariantCulture, $"{m} {probabilities[i]:P0} (gain {gains[i]:F2})")));
@@ -91,6 +92,32 @@ public sealed class PortfolioProposer : IProposer
             ProposerName = Label(member),
             Hypothesis = $"{inner.Hypothesis.TrimEnd('.')} [portfolio drew {member}; shares {shares}].",
         };
+    }
+
+    /// <summary>
+    /// The CMA-ES member with surrogate pre-screening: of <see cref="ScreenedDraws"/> draws from the CMA-ES distribution,
+    /// the one of largest expected improvement under the GP (null when no model can be fitted or nothing new is drawn).
+    /// </summary>
+    private Proposal? ScreenedCmaEs(ParameterSpace space, EncodedHistory history, ProposalContext context)
+    {
+        if (ProposerSettings.GetInt(context.Settings, "screen", 1, 0, 1) == 0 || history.SuccessCount < 2)
+        {
+            return null;
+        }
+
+        Random rng = SeededRandom.Create(context.Seed, context.Round, StrategyName + "-cmaes");
+        Models.CmaEvolution cma = CmaEsProposer.Rebuild(space, history, context.Settings);
+        List<double[]> draws = CmaEsProposer.Draws(space, history, cma, rng, ScreenedDraws);
+        if (draws.Count == 0)
+        {
+            return null;
+        }
+
+        GaussianProcessProposer.Surrogate surrogate = GaussianProcessProposer.BuildSurrogate(space, history, context.Settings, rng);
+        Models.Candidate best = draws.Select(surrogate.Search.Evaluate).MaxBy(c => c.LogEi)!;
+        string text = string.Create(CultureInfo.InvariantCulture,
+            $"CMA-ES draw at {space.Describe(best.Point)}: the most promising under the GP of {draws.Count} draws from generation {cma.Generations + 1} (step size {cma.Sigma:G2} of the range).");
+        return new Proposal { Parameters = space.Decode(best.Point), Hypothesis = text, ProposerName = cmaes.Name };
     }
 
     /// <summary>Each member's probability of making the next proposal, and its recent gain.</summary>

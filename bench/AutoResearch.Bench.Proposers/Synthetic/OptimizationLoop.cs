@@ -12,7 +12,7 @@ public static class OptimizationLoop
     /// of the best observed point (what a user would keep), not the lucky noisy number.
     /// </summary>
     public static async Task<double[]> RunAsync(IProposer proposer, SyntheticFunction function, int trials, int seed,
-        IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default, Action<Proposal>? onProposal = null)
     {
         var history = new List<Observation>(trials);
         var bestSoFar = new double[trials];
@@ -31,6 +31,7 @@ public static class OptimizationLoop
                 Settings = settings ?? new Dictionary<string, string>(),
             };
             Proposal proposal = await proposer.ProposeAsync(context, cancellationToken);
+            onProposal?.Invoke(proposal);
             double truth = function.Evaluate(proposal.Parameters);
             double value = function.NoiseSd > 0 ? truth + function.NoiseSd * Gaussian(noise) : truth;
             history.Add(new Observation { Parameters = proposal.Parameters, Objective = value, Proposer = proposal.ProposerName });
@@ -45,6 +46,15 @@ public static class OptimizationLoop
 
         return bestSoFar;
     }
+
+    /// <summary>
+    /// Whether a float, or an integer with at least 20 values, of <paramref name="parameters"/> sits exactly on its
+    /// declared minimum or maximum (smaller integer ranges hit their ends by chance).
+    /// </summary>
+    public static bool OnBound(BenchmarkSpec spec, IReadOnlyDictionary<string, string> parameters) =>
+        spec.Parameters.Any(p => p.Type != ParameterType.Choice && p.Min < p.Max && (p.Type == ParameterType.Float || p.Max - p.Min >= 19)
+            && double.TryParse(parameters[p.Name], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v)
+            && (v <= p.Min || v >= p.Max));
 
     private static double Gaussian(Random rng)
     {
