@@ -82,7 +82,7 @@ public sealed class PortfolioProposer : IProposer
         Proposal inner = member switch
         {
             GaussianProcessProposer.StrategyName => gp.Propose(context),
-            TreeParzenProposer.StrategyName => tpe.Propose(context),
+            TreeParzenProposer.StrategyName => ScreenedTpe(space, history, context) ?? tpe.Propose(context),
             CmaEsProposer.StrategyName => ScreenedCmaEs(space, history, context) ?? cmaes.Propose(context),
             _ => random.Propose(context),
         };
@@ -118,6 +118,42 @@ public sealed class PortfolioProposer : IProposer
         string text = string.Create(CultureInfo.InvariantCulture,
             $"CMA-ES draw at {space.Describe(best.Point)}: the most promising under the GP of {draws.Count} draws from generation {cma.Generations + 1} (step size {cma.Sigma:G2} of the range).");
         return new Proposal { Parameters = space.Decode(best.Point), Hypothesis = text, ProposerName = cmaes.Name };
+    }
+
+    /// <summary>
+    /// The TPE member with surrogate pre-screening: of <see cref="ScreenedDraws"/> draws from TPE's "good" density, the
+    /// one of largest expected improvement under the GP (null when no model can be fitted or nothing new is drawn).
+    /// </summary>
+    private Proposal? ScreenedTpe(ParameterSpace space, EncodedHistory history, ProposalContext context)
+    {
+        if (ProposerSettings.GetInt(context.Settings, "screen", 1, 0, 1) == 0 || history.SuccessCount < 2)
+        {
+            return null;
+        }
+
+        Random rng = SeededRandom.Create(context.Seed, context.Round, StrategyName + "-tpe");
+        (Models.ParzenEstimator below, _, int good, int count) = TreeParzenProposer.Estimators(space, history, context.Settings);
+        var keys = new HashSet<string>(history.Keys, StringComparer.Ordinal);
+        var draws = new List<double[]>();
+        for (int attempt = 0; attempt < 16 * ScreenedDraws && draws.Count < ScreenedDraws; attempt++)
+        {
+            double[] x = space.FromCompact(below.Sample(rng));
+            if (keys.Add(space.Key(x)))
+            {
+                draws.Add(x);
+            }
+        }
+
+        if (draws.Count == 0)
+        {
+            return null;
+        }
+
+        GaussianProcessProposer.Surrogate surrogate = GaussianProcessProposer.BuildSurrogate(space, history, context.Settings, rng);
+        Models.Candidate best = draws.Select(surrogate.Search.Evaluate).MaxBy(c => c.LogEi)!;
+        string text = string.Create(CultureInfo.InvariantCulture,
+            $"TPE draw at {space.Describe(best.Point)}: the most promising under the GP of {draws.Count} draws from the density of the best {good} of {count} results.");
+        return new Proposal { Parameters = space.Decode(best.Point), Hypothesis = text, ProposerName = tpe.Name };
     }
 
     /// <summary>Each member's probability of making the next proposal, and its recent gain.</summary>
