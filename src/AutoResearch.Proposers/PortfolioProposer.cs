@@ -14,6 +14,8 @@ namespace AutoResearch.Proposers;
 /// or a plain <c>gp</c> agent's <c>gp</c>), and is credited with the share of earlier successful results it beat
 /// (1 = a new best, 0 = failed or worst); the member's recent gain is the average of its credits, newest weighted
 /// most (decay 0.7 per run, one pseudo-run at 0.5). Every member learns from every point, whoever proposed it.
+/// The cmaes and tpe members are screened by the GP: each proposes, of 10 draws from its own distribution, the one of
+/// largest expected improvement (setting <c>screen: 0</c> turns this off).
 /// The draw is seeded by (seed, round): the same history, seed and round give the same proposal.
 /// Settings: <c>weights</c> (prior shares, default <c>gp=0.4,tpe=0.2,cmaes=0.3,random=0.1</c>; 0 drops a member),
 /// <c>hedge_rate</c> (default 4), <c>n_init</c> (design points, default parameters + 1 clamped to [4, 8]); the members
