@@ -1,6 +1,6 @@
 // Built-in proposers on synthetic functions, baseline-free protocol (empty history, N trials, S seeds).
 // Usage: dotnet run --project bench/AutoResearch.Bench.Proposers -c Release -- [--trials 50] [--seeds 10]
-//        [--methods gp,tpe,random] [--functions branin,hartmann6] [--set key=value] [--latency] [--out results.json]
+//        [--methods gp,tpe,cmaes,random,portfolio] [--functions branin,hartmann6,...] [--set key=value] [--latency] [--out results.json]
 using System.Diagnostics;
 using System.Text.Json;
 using AutoResearch.Abstractions.Experiments;
@@ -10,8 +10,8 @@ using AutoResearch.Proposers;
 
 int trials = 50;
 int seeds = 10;
-string[] methods = ["gp", "tpe", "random"];
-string[] functions = ["branin", "hartmann6"];
+string[] methods = ["gp", "tpe", "cmaes", "random", "portfolio"];
+string[] functions = ["branin", "hartmann6", "hartmann6-noisy", "ackley5", "rosenbrock4", "rosenbrock4-std", "levy4", "styblinski8"];
 bool latency = false;
 string? outPath = null;
 var settings = new Dictionary<string, string>();
@@ -36,6 +36,7 @@ for (int i = 0; i < args.Length; i++)
 var factory = new ProposerFactory();
 var results = new Dictionary<string, Dictionary<string, double[]>>();
 var seconds = new Dictionary<string, double>();
+var onBound = new Dictionary<string, double>();
 foreach (string name in functions)
 {
     SyntheticFunction function = SyntheticFunctions.ByName(name);
@@ -45,15 +46,24 @@ foreach (string name in functions)
         IProposer proposer = factory.Create(new() { Id = "bench", Role = "bench", Proposer = method });
         var bests = new double[seeds];
         var clock = Stopwatch.StartNew();
+        int proposals = 0;
+        int bounded = 0;
         for (int s = 0; s < seeds; s++)
         {
-            double[] trace = await OptimizationLoop.RunAsync(proposer, function, trials, seed: s, settings);
+            double[] trace = await OptimizationLoop.RunAsync(proposer, function, trials, seed: s, settings,
+                onProposal: p =>
+                {
+                    proposals++;
+                    bounded += OptimizationLoop.OnBound(function.Spec, p.Parameters) ? 1 : 0;
+                });
             bests[s] = trace[^1];
         }
 
+        onBound[$"{name}/{method}"] = bounded / (double)proposals;
+
         seconds[$"{name}/{method}"] = clock.Elapsed.TotalSeconds;
         results[name][method] = bests;
-        Console.Error.WriteLine($"{name,-10} {method,-7} median best {Median(bests):G6}  ({clock.Elapsed.TotalSeconds:F1} s)");
+        Console.Error.WriteLine($"{name,-10} {method,-7} median best {Median(bests):G6}  on a bound {onBound[$"{name}/{method}"]:P0}  ({clock.Elapsed.TotalSeconds:F1} s)");
     }
 }
 
@@ -70,7 +80,7 @@ if (latency)
         history.Add(new Observation { Parameters = p.Parameters, Objective = h6.Evaluate(p.Parameters) });
     }
 
-    foreach (string method in new[] { "gp", "tpe" })
+    foreach (string method in new[] { "gp", "tpe", "cmaes", "portfolio" })
     {
         IProposer proposer = factory.Create(new() { Id = "bench", Role = "bench", Proposer = method });
         foreach (int n in new[] { 50, 100 })
@@ -98,7 +108,7 @@ if (latency)
     }
 }
 
-string json = JsonSerializer.Serialize(new { trials, seeds, results, seconds, latency_ms = latencyMs }, new JsonSerializerOptions { WriteIndented = true });
+string json = JsonSerializer.Serialize(new { trials, seeds, results, seconds, on_bound = onBound, latency_ms = latencyMs }, new JsonSerializerOptions { WriteIndented = true });
 if (outPath is null)
 {
     Console.WriteLine(json);

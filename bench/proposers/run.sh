@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Built-in proposers (gp, tpe, random) vs Optuna (TPESampler, RandomSampler) on Branin and Hartmann-6:
-# 50 trials x 10 seeds each, no baseline trial. Writes bench/proposers/results/{ours,optuna}.json and table.md.
-# Needs: .NET 10 SDK; Debian's python3-optuna (apt-get install -y python3-optuna), run with /usr/bin/python3.
+# Built-in proposers (portfolio, gp, tpe, cmaes, random) vs Optuna (TPE, TPE multivariate, CMA-ES, random) on eight
+# synthetic functions: 50 trials x 20 seeds each, no baseline trial. Writes bench/proposers/results/{ours,optuna}.json
+# and table.md. Needs: .NET 10 SDK; Debian's python3-optuna and python3-cmaes
+# (apt-get install -y python3-optuna python3-cmaes), run with /usr/bin/python3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TRIALS="${TRIALS:-50}"
-SEEDS="${SEEDS:-10}"
+SEEDS="${SEEDS:-20}"
 OUT=bench/proposers/results
 mkdir -p "$OUT"
 dotnet run --project bench/AutoResearch.Bench.Proposers -c Release -- \

@@ -12,7 +12,10 @@ namespace AutoResearch.Proposers;
 /// hyperparameters by maximum a posteriori, and the point of largest expected improvement.
 /// Settings: <c>exploration</c> (EI margin ξ in standardized objective units, default 0.01),
 /// <c>n_init</c> (space-filling proposals before the model is used, default min(5, parameters + 1)).
-/// Failed runs count as the worst result seen; pending runs are "constant liars" at the mean result.
+/// <c>prior_quantile</c> (the GP's prior mean as a quantile of the results, default 0.75: unexplored regions are expected
+/// to be typical-to-poor, which keeps EI off the bounds far from the data).
+/// Failed runs enter the regression imputed at the worst result, and a feasibility estimate
+/// (<see cref="FeasibilityEstimate"/>) multiplies EI by the probability of success. Pending runs are "constant liars" at the prior mean.
 /// </summary>
 public sealed class GaussianProcessProposer : IProposer
 {
@@ -22,6 +25,12 @@ public sealed class GaussianProcessProposer : IProposer
     private const int MaxModelPoints = 200;
 
     private const int AnchorCount = 5;
+
+    /// <summary>The GP's prior mean sits at this quantile of the results (see <see cref="ObjectiveTransform"/>).</summary>
+    private const double DefaultPriorQuantile = 0.75;
+
+    /// <summary>The feasibility estimate's length scales are the GP's, at most 0.3 of a range: failures are local evidence.</summary>
+    private static readonly double MaxLogFeasibilityLength = Math.Log(0.3);
 
     public string Name => StrategyName;
 
@@ -52,10 +61,41 @@ public sealed class GaussianProcessProposer : IProposer
         }
 
         Random rng = SeededRandom.Create(context.Seed, context.Round, StrategyName);
-        double xi = ProposerSettings.GetDouble(context.Settings, "exploration", 0.01, 0, 10);
-        (List<double[]> points, List<double?> losses) = Thin(history);
-        ObjectiveTransform transform = ObjectiveTransform.Create(losses);
+        Surrogate surrogate = BuildSurrogate(space, history, context.Settings, rng);
+        (ExpectedImprovementSearch search, List<double[]> points, int bestIndex, double incumbent, ObjectiveTransform transform, FeasibilityEstimate? feasibility, List<double[]> anchors) = surrogate;
+        Candidate best = search.Maximize(rng, anchors, history.Keys);
+
+        double ei = Math.Exp(best.LogEi) * transform.Scale;
+        string where = space.Distance(best.Point, points[bestIndex]) < 0.1
+            ? "near the current best"
+            : best.StandardDeviation > Math.Abs(incumbent - best.Mean)
+                ? "in an uncertain, little-explored region"
+                : "in a promising region away from the current best";
+        string risk = feasibility is null
+            ? ""
+            : string.Create(CultureInfo.InvariantCulture, $", estimated failure risk {feasibility.FailureProbability(best.Point):P0} ({feasibility.Failures} failed runs so far)");
+        string text = string.Create(CultureInfo.InvariantCulture,
+            $"EI {ei:G3} at {space.Describe(best.Point)}: largest expected improvement {where}{risk}.");
+        return Make(space.Decode(best.Point), text);
+    }
+
+    /// <summary>The fitted surrogate and its EI search over the history (at least two successful runs).</summary>
+    internal static Surrogate BuildSurrogate(ParameterSpace space, EncodedHistory history, IReadOnlyDictionary<string, string> settings, Random rng)
+    {
+        double xi = ProposerSettings.GetDouble(settings, "exploration", 0.01, 0, 10);
+        double priorQuantile = ProposerSettings.GetDouble(settings, "prior_quantile", DefaultPriorQuantile, 0, 1);
+        (List<double[]> all, List<double?> allLosses) = Thin(history);
+
+        // Failures enter the regression imputed at the worst successful result (so the mean there is poor), and a
+        // feasibility estimate multiplies EI by the probability of success (so their neighbourhood is avoided).
+        List<double[]> points = all;
+        List<double?> losses = allLosses;
+        ObjectiveTransform transform = ObjectiveTransform.Create(losses, priorQuantile);
         GaussianProcessModel model = GaussianProcessFitter.Fit(points, transform.Targets, rng);
+        bool[] failed = allLosses.Select(l => !l.HasValue).ToArray();
+        FeasibilityEstimate? feasibility = failed.Any(f => f)
+            ? new FeasibilityEstimate(all, failed, model.Hyperparameters.LogLengthScales.Select(l => Math.Min(l, MaxLogFeasibilityLength)).ToArray())
+            : null;
 
         double incumbent = double.PositiveInfinity;
         int bestIndex = 0;
@@ -71,10 +111,10 @@ public sealed class GaussianProcessProposer : IProposer
         GaussianProcessModel conditioned = model;
         if (history.Pending.Count > 0)
         {
-            // Constant liar: pending points are assumed to come out at the mean result (0 when standardized).
-            List<double[]> all = [.. points, .. history.Pending];
+            // Constant liar: pending points are assumed to come out at the prior mean (a typical-to-poor result).
+            List<double[]> withPending = [.. points, .. history.Pending];
             double[] targets = [.. transform.Targets, .. new double[history.Pending.Count]];
-            conditioned = GaussianProcessModel.Create(all, targets, model.Hyperparameters);
+            conditioned = GaussianProcessModel.Create(withPending, targets, model.Hyperparameters);
         }
 
         List<double[]> anchors = Enumerable.Range(0, points.Count)
@@ -83,19 +123,12 @@ public sealed class GaussianProcessProposer : IProposer
             .Take(AnchorCount)
             .Select(i => points[i])
             .ToList();
-        var search = new ExpectedImprovementSearch(space, conditioned, incumbent, xi);
-        Candidate best = search.Maximize(rng, anchors, history.Keys);
-
-        double ei = Math.Exp(best.LogEi) * transform.Scale;
-        string where = space.Distance(best.Point, points[bestIndex]) < 0.1
-            ? "near the current best"
-            : best.StandardDeviation > Math.Abs(incumbent - best.Mean)
-                ? "in an uncertain, little-explored region"
-                : "in a promising region away from the current best";
-        string text = string.Create(CultureInfo.InvariantCulture,
-            $"EI {ei:G3} at {space.Describe(best.Point)}: largest expected improvement {where}.");
-        return Make(space.Decode(best.Point), text);
+        var search = new ExpectedImprovementSearch(space, conditioned, incumbent, xi, feasibility);
+        return new Surrogate(search, points, bestIndex, incumbent, transform, feasibility, anchors);
     }
+
+    internal sealed record Surrogate(ExpectedImprovementSearch Search, List<double[]> Points, int BestIndex, double Incumbent,
+        ObjectiveTransform Transform, FeasibilityEstimate? Feasibility, List<double[]> Anchors);
 
     private static (List<double[]> Points, List<double?> Losses) Thin(EncodedHistory history)
     {

@@ -47,19 +47,9 @@ public sealed class TreeParzenProposer : IProposer
             return Make(space.Decode(x), $"Space-filling design point at {space.Describe(x)}: too few results for density estimates yet.");
         }
 
-        double gamma = ProposerSettings.GetDouble(context.Settings, "gamma", 0.2, 0.01, 0.5);
         int candidates = ProposerSettings.GetInt(context.Settings, "candidates", 24, 1, 10_000);
         Random rng = SeededRandom.Create(context.Seed, context.Round, StrategyName);
-
-        // Failed and pending points are worst (+∞); order is stable so ties keep history order.
-        var all = history.Points.Select((p, i) => (Point: space.ToCompact(p), Loss: history.Losses[i] ?? double.PositiveInfinity))
-            .Concat(history.Pending.Select(p => (Point: space.ToCompact(p), Loss: double.PositiveInfinity)))
-            .OrderBy(e => e.Loss)
-            .ToList();
-        int good = Math.Clamp((int)Math.Ceiling(gamma * all.Count), 1, Math.Min(MaxGood, history.SuccessCount));
-        var below = new ParzenEstimator(space, all.Take(good).Select(e => e.Point).ToList(), PriorWeight);
-        var above = new ParzenEstimator(space, all.Skip(good).Select(e => e.Point).ToList(), PriorWeight);
-
+        (ParzenEstimator below, ParzenEstimator above, int good, int count) = Estimators(space, history, context.Settings);
         double[]? best = null;
         double bestScore = double.NegativeInfinity;
         for (int i = 0; i < candidates; i++)
@@ -81,8 +71,25 @@ public sealed class TreeParzenProposer : IProposer
 
         double[] point = space.FromCompact(best);
         string text = string.Create(CultureInfo.InvariantCulture,
-            $"TPE pick at {space.Describe(point)}: good/bad density ratio {Math.Exp(bestScore):G3}, good = best {good} of {all.Count} results.");
+            $"TPE pick at {space.Describe(point)}: good/bad density ratio {Math.Exp(bestScore):G3}, good = best {good} of {count} results.");
         return Make(space.Decode(point), text);
+    }
+
+    /// <summary>The "good" and "bad" Parzen estimators over the history (compact vectors), the good count and the total.</summary>
+    internal static (ParzenEstimator Below, ParzenEstimator Above, int Good, int Count) Estimators(ParameterSpace space, EncodedHistory history, IReadOnlyDictionary<string, string> settings)
+    {
+        double gamma = ProposerSettings.GetDouble(settings, "gamma", 0.2, 0.01, 0.5);
+
+        // Failed and pending points are worst (+∞); order is stable so ties keep history order.
+        var all = history.Points.Select((p, i) => (Point: space.ToCompact(p), Loss: history.Losses[i] ?? double.PositiveInfinity))
+            .Concat(history.Pending.Select(p => (Point: space.ToCompact(p), Loss: double.PositiveInfinity)))
+            .OrderBy(e => e.Loss)
+            .ToList();
+        int good = Math.Clamp((int)Math.Ceiling(gamma * all.Count), 1, Math.Min(MaxGood, history.SuccessCount));
+        var below = new ParzenEstimator(space, all.Take(good).Select(e => e.Point).ToList(), PriorWeight);
+        var above = new ParzenEstimator(space, all.Skip(good).Select(e => e.Point).ToList(), PriorWeight);
+
+        return (below, above, good, all.Count);
     }
 
     private Proposal Make(Dictionary<string, string> parameters, string hypothesis) =>

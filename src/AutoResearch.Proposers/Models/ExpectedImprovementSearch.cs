@@ -4,8 +4,9 @@ using AutoResearch.Proposers.Numerics;
 namespace AutoResearch.Proposers.Models;
 
 /// <summary>
-/// Maximizes log expected improvement over the valid points of a space: uniform random candidates,
-/// perturbations of the best observed points, then a short stochastic local search from the leaders.
+/// Maximizes log expected improvement (times the probability of success when runs failed) over the valid points of a
+/// space: uniform random candidates, perturbations of the best observed points, then a short stochastic local search
+/// from the leaders. Steps that leave the unit cube are reflected back, not clamped onto the bound.
 /// </summary>
 internal sealed class ExpectedImprovementSearch
 {
@@ -20,15 +21,18 @@ internal sealed class ExpectedImprovementSearch
     private readonly double incumbent;
     private readonly double xi;
     private readonly double[] scratch;
+    private readonly FeasibilityEstimate? feasibility;
 
     /// <param name="incumbent">Best (lowest) standardized posterior mean among observed points.</param>
     /// <param name="xi">Exploration margin in standardized units.</param>
-    public ExpectedImprovementSearch(ParameterSpace space, GaussianProcessModel model, double incumbent, double xi)
+    /// <param name="feasibility">When some runs failed: EI is weighted by the estimated probability of success.</param>
+    public ExpectedImprovementSearch(ParameterSpace space, GaussianProcessModel model, double incumbent, double xi, FeasibilityEstimate? feasibility = null)
     {
         this.space = space;
         this.model = model;
         this.incumbent = incumbent;
         this.xi = xi;
+        this.feasibility = feasibility;
         scratch = new double[model.Count];
     }
 
@@ -40,7 +44,13 @@ internal sealed class ExpectedImprovementSearch
         (double mean, double variance) = model.Predict(x, scratch);
         double sd = Math.Sqrt(variance);
         double z = (incumbent - mean - xi) / sd;
-        return new Candidate(x, Math.Log(sd) + Gaussian.LogImprovementFactor(z), mean, sd);
+        double logEi = Math.Log(sd) + Gaussian.LogImprovementFactor(z);
+        if (feasibility is not null)
+        {
+            logEi += Math.Log(Math.Max(1 - feasibility.FailureProbability(x), 1e-12));
+        }
+
+        return new Candidate(x, logEi, mean, sd);
     }
 
     /// <summary>The best candidate whose decoded assignment is not in <paramref name="taken"/>.</summary>
@@ -152,10 +162,21 @@ internal sealed class ExpectedImprovementSearch
             }
             else
             {
-                y[p.Offset] = Math.Clamp(y[p.Offset] + scale * rng.NextGaussian(), 0, 1);
+                y[p.Offset] = Reflect(y[p.Offset] + scale * rng.NextGaussian());
             }
         }
 
         return space.Snap(y);
+    }
+
+    /// <summary>
+    /// Folds a step that left [0, 1] back inside. Clamping would put every overshooting step exactly on the bound, and
+    /// a bound (far from the data, so uncertain) then wins the EI contest by sheer numbers: measured, about a third
+    /// of the proposals landed exactly on a bound.
+    /// </summary>
+    private static double Reflect(double u)
+    {
+        u = Math.Abs(u) % 2;
+        return u > 1 ? 2 - u : u;
     }
 }

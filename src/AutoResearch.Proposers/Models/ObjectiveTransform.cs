@@ -1,8 +1,12 @@
 namespace AutoResearch.Proposers.Models;
 
 /// <summary>
-/// Turns losses (lower is better, null for failed runs) into standardized GP targets: failures count as the
-/// worst loss seen, extreme outliers are capped at Q3 + 3·IQR so one diverged run cannot flatten the model.
+/// Turns losses (lower is better) into scaled GP targets: extreme outliers are capped at Q3 + 3·IQR so one diverged
+/// run cannot flatten the model, the scale is the standard deviation, and the zero of the targets (the GP's prior mean)
+/// is the <paramref name="priorQuantile"/> quantile of the results rather than their mean: a region the model knows
+/// nothing about is expected to be as good as a typical-to-poor result, not an average one, so that corners and
+/// bounds far from every observation do not look promising merely because they are uncertain.
+/// Null losses (failed runs) count as the worst loss seen; the GP proposer also weights EI by a feasibility estimate.
 /// </summary>
 internal sealed class ObjectiveTransform
 {
@@ -12,13 +16,13 @@ internal sealed class ObjectiveTransform
         Scale = scale;
     }
 
-    /// <summary>Standardized targets, mean 0 and unit variance.</summary>
+    /// <summary>Scaled targets, unit variance, zero at the prior mean.</summary>
     public double[] Targets { get; }
 
     /// <summary>Objective units per standardized unit.</summary>
     public double Scale { get; }
 
-    public static ObjectiveTransform Create(IReadOnlyList<double?> losses)
+    public static ObjectiveTransform Create(IReadOnlyList<double?> losses, double priorQuantile = -1)
     {
         double[] ok = losses.Where(l => l.HasValue).Select(l => l!.Value).Order().ToArray();
         double cap = double.PositiveInfinity;
@@ -41,9 +45,10 @@ internal sealed class ObjectiveTransform
             sd = 1;
         }
 
+        double centre = priorQuantile is >= 0 and <= 1 ? Quantile(y.Order().ToArray(), priorQuantile) : mean;
         for (int i = 0; i < y.Length; i++)
         {
-            y[i] = (y[i] - mean) / sd;
+            y[i] = (y[i] - centre) / sd;
         }
 
         return new ObjectiveTransform(y, sd);
