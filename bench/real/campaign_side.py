@@ -3,7 +3,8 @@
   make    write a campaign file for one benchmark and seed: the default team, i.e. the agents (and noise settings)
           of campaigns/demo.yaml, each agent's seed moved to bench_seed * 1000 + its demo seed.
   extract read the campaign's experiments back from the ledger (SQLite) into the same JSON shape as
-          optuna_runner.py writes, with the CLI's --json summary alongside.
+          optuna_runner.py writes, with the CLI's --json summary and the campaign's answer (the last accepted
+          best of its leaderboard, which may be the mean of repeats) alongside.
 
   python3 campaign_side.py make BENCH_DIR SEED EXPERIMENTS OUT.yaml
   python3 campaign_side.py extract BENCH_DIR SEED DATA_DIR SUMMARY.json OUT.json
@@ -75,12 +76,15 @@ def extract(bench_dir, seed, data_dir, summary_file, out):
                        "params": typed(space, json.loads(params)), "error": None if ok else (reason or "")[:200]})
     ok = [t["value"] for t in trials if t["value"] is not None]
     best = (min(ok) if bench["metric"]["direction"] == "minimize" else max(ok)) if ok else None
+    # The campaign's answer: the last accepted best on its (noise-aware) leaderboard.
+    top = db.execute("select objective, runs, parameters_json from ledger_leaderboard order by idx desc limit 1").fetchone()
+    answer = {"value": top[0], "runs": top[1], "params": typed(space, json.loads(top[2]))} if top else None
     summary = None
     if os.path.exists(summary_file):
         lines = [line for line in open(summary_file).read().splitlines() if line.startswith("{")]
         summary = json.loads(lines[-1]) if lines else None
     with open(out, "w") as f:
-        json.dump({"benchmark": bench["name"], "method": "autoresearch", "seed": seed, "trials": trials, "best": best,
+        json.dump({"benchmark": bench["name"], "method": "autoresearch", "seed": seed, "trials": trials, "best": best, "answer": answer,
                    "leaderboard_best": summary.get("best") if summary else None, "summary": summary}, f)
 
 

@@ -1,17 +1,19 @@
-"""Combine the raw results of bench/real/run.sh into a Markdown table and put it into BENCHMARKS.md.
+"""Combine the raw results of bench/real/run.sh into Markdown tables and put them into BENCHMARKS.md.
 
-  python3 combine.py RESULTS_DIR [--benchmarks-md BENCHMARKS.md] [--note TEXT]
+  python3 combine.py RESULTS_DIR --directions DIRECTIONS.json [--benchmarks-md BENCHMARKS.md] [--note TEXT]
 
-Reads RESULTS_DIR/raw/*.json (runs of AutoResearch and Optuna), writes RESULTS_DIR/table.md and
-RESULTS_DIR/summary.json, and replaces the text between the real-bench markers in BENCHMARKS.md (the section
-"Real benchmarks" is added at the end when the markers are missing).
+Reads RESULTS_DIR/raw/*.json (runs of AutoResearch and Optuna) and, when present, RESULTS_DIR/heldout/*.json
+(held-out re-evaluations); writes RESULTS_DIR/table.md and RESULTS_DIR/summary.json, and replaces the text between
+the real-bench markers in BENCHMARKS.md (the section "Real benchmarks" is added at the end when they are missing).
 
-Score of one run = its best objective value (best successful run or trial, baseline included), normalised per
-benchmark: 0 = the best value any method found on that benchmark in this measurement, 1 = the median best of
-Optuna's RandomSampler; lower is better, above 1 is worse than random search's median. Win probability of
-AutoResearch against a sampler = P(our best beats theirs) over all pairs of seeds, ties counting one half.
-When random search's median is itself the best value found (scale 0), the scale is the median baseline's distance
-from the best instead.
+In-sample score of one run = its best objective value (best successful run or trial, baseline included),
+normalised per benchmark: 0 = the best value any method found on that benchmark in this measurement, 1 = the median
+best of Optuna's RandomSampler; lower is better, above 1 is worse than random search's median. When random search's
+median is itself the best value found (scale 0), the scale is the median baseline's distance from it instead.
+Held-out score: the same normalisation of the held-out mean of each run's answer (0 = the best held-out mean of any
+run, 1 = the median of Optuna random's held-out means). Win probability of AutoResearch against a sampler =
+P(our value beats theirs) over all pairs of seeds, ties counting one half. A run without a value (every run
+failed) counts as worst (score ∞).
 """
 import argparse
 import glob
@@ -29,6 +31,7 @@ LABELS = {
     "optuna-cmaes": "Optuna CMA-ES",
     "optuna-random": "Optuna random",
 }
+INF = float("inf")
 
 
 def quantile(xs, q):
@@ -42,13 +45,90 @@ def quantile(xs, q):
     return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
-def load(results_dir):
-    runs = []
-    for path in sorted(glob.glob(os.path.join(results_dir, "raw", "*.json"))):
+def load(folder):
+    runs, versions = [], set()
+    for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
         with open(path) as f:
             data = json.load(f)
+        if "optuna_version" in data:
+            versions.add(data["optuna_version"])
         runs.extend(data["runs"] if "runs" in data else [data])
-    return runs
+    return runs, versions
+
+
+def scored(values, ref, scale):
+    """values: {method: [signed value or inf]} -> per-method stats and win probabilities of autoresearch."""
+    def score(v):
+        if v == INF:
+            return INF
+        return (v - ref) / scale if scale > 0 else (0.0 if v <= ref else INF)
+    out = {}
+    ours = values.get("autoresearch", [])
+    for m in METHODS:
+        xs = values.get(m, [])
+        if not xs:
+            continue
+        scores = [score(v) for v in xs]
+        e = {"scores": scores, "median_score": quantile(scores, 0.5), "q1": quantile(scores, 0.25),
+             "q3": quantile(scores, 0.75), "median_value": quantile(xs, 0.5)}
+        if m != "autoresearch" and ours:
+            wins = sum((a < o) + 0.5 * (a == o) for a in ours for o in xs)
+            e["win_probability"] = wins / (len(ours) * len(xs))
+        out[m] = e
+    return out
+
+
+def fmt(x):
+    return "∞" if x == INF else f"{x:.3f}"
+
+
+def score_table(summary, benches, key, label_value):
+    lines = ["| benchmark | metric | " + label_value + " | " + " | ".join(LABELS[m] for m in METHODS) + " |",
+             "|---|---|--:|" + "--:|" * len(METHODS)]
+    for b in benches:
+        e = summary[b]
+        if key not in e:
+            continue
+        cells = []
+        for m in METHODS:
+            x = e[key]["methods"].get(m)
+            cells.append("—" if x is None else f"{fmt(x['median_score'])} [{fmt(x['q1'])}, {fmt(x['q3'])}]")
+        lines.append(f"| {b} | {e['metric']} ({'min' if e['direction'] == 'minimize' else 'max'}) | "
+                     f"{e[key]['ref']:.4g} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def win_table(summary, benches, key):
+    lines = ["| benchmark | " + " | ".join(LABELS[m] for m in METHODS[1:]) + " |", "|---|" + "--:|" * (len(METHODS) - 1)]
+    for b in benches:
+        if key not in summary[b]:
+            continue
+        ms = summary[b][key]["methods"]
+        lines.append(f"| {b} | " + " | ".join(
+            f"{ms[m]['win_probability']:.2f}" if m in ms and "win_probability" in ms[m] else "—" for m in METHODS[1:]) + " |")
+    return lines
+
+
+def verdicts(summary, benches, key):
+    lines = []
+    for b in benches:
+        if key not in summary[b]:
+            continue
+        ms = summary[b][key]["methods"]
+        ours = ms.get("autoresearch")
+        if not ours:
+            continue
+        others = [m for m in METHODS[1:] if m in ms]
+        beats = [LABELS[m] for m in others if ours["median_score"] < ms[m]["median_score"]]
+        ties = [LABELS[m] for m in others if ours["median_score"] == ms[m]["median_score"]]
+        loses = [LABELS[m] for m in others if ours["median_score"] > ms[m]["median_score"]]
+        tpe = ms.get("optuna-tpe")
+        half = ""
+        if tpe:
+            half = f"; {'within' if ours['median_score'] <= 0.5 * tpe['median_score'] else 'not within'} 0.5 × Optuna TPE's score"
+        lines.append(f"- **{b}**: median better than {', '.join(beats) or 'none'}; tied with {', '.join(ties) or 'none'}; "
+                     f"worse than {', '.join(loses) or 'none'}{half}.")
+    return lines
 
 
 def main():
@@ -60,7 +140,8 @@ def main():
     args = ap.parse_args()
     with open(args.directions) as f:
         meta = json.load(f)
-    runs = load(args.results_dir)
+    runs, versions = load(os.path.join(args.results_dir, "raw"))
+    held, _ = load(os.path.join(args.results_dir, "heldout"))
     benches = sorted({r["benchmark"] for r in runs})
     summary = {}
     for b in benches:
@@ -68,90 +149,70 @@ def main():
         per = {m: [r for r in runs if r["benchmark"] == b and r["method"] == m] for m in METHODS}
         all_values = [sign * t["value"] for rs in per.values() for r in rs for t in r["trials"] if t["value"] is not None]
         ref = min(all_values)
-        bests = {m: [sign * r["best"] if r["best"] is not None else float("inf") for r in rs] for m, rs in per.items()}
+        bests = {m: [sign * r["best"] if r["best"] is not None else INF for r in rs] for m, rs in per.items()}
         rand_median = statistics.median(bests["optuna-random"]) if bests["optuna-random"] else float("nan")
         scale = rand_median - ref
-        if not scale > 0:  # random search's median found the best value: scale by the baseline's distance instead
+        if not scale > 0:
             baselines = [sign * r["trials"][0]["value"] for rs in per.values() for r in rs
                          if r["trials"] and r["trials"][0]["value"] is not None]
             scale = statistics.median(baselines) - ref if baselines else 0.0
-        def score(v):
-            if v == float("inf"):
-                return float("inf")
-            return (v - ref) / scale if scale > 0 else (0.0 if v <= ref else float("inf"))
-        entry = {"metric": meta[b]["metric"], "direction": meta[b]["direction"], "best_found": sign * ref,
-                 "random_median_best": sign * rand_median, "methods": {}}
-        ours = bests["autoresearch"]
-        for m in METHODS:
-            xs = bests[m]
-            if not xs:
-                continue
-            scores = [score(v) for v in xs]
-            failed = sum(t["status"] != "succeeded" for r in per[m] for t in r["trials"])
+        methods = scored(bests, ref, scale)
+        for m, e in methods.items():
+            e["median_value"] *= sign
+            e["seeds"] = [r["seed"] for r in per[m]]
+            e["best"] = [r["best"] for r in per[m]]
             total = sum(len(r["trials"]) for r in per[m])
-            e = {"seeds": [r["seed"] for r in per[m]], "best": [sign * v for v in xs], "scores": scores,
-                 "median_score": quantile(scores, 0.5), "q1": quantile(scores, 0.25), "q3": quantile(scores, 0.75),
-                 "median_best": sign * quantile(xs, 0.5), "failed_share": failed / total if total else 0.0,
-                 "trials_per_run": total / len(per[m])}
-            if m != "autoresearch" and ours:
-                wins = sum((a < o) + 0.5 * (a == o) for a in ours for o in xs)
-                e["win_probability"] = wins / (len(ours) * len(xs))
-            entry["methods"][m] = e
+            e["failed_share"] = sum(t["status"] != "succeeded" for r in per[m] for t in r["trials"]) / total if total else 0.0
+            e["runs_per_seed"] = total / len(per[m])
+        entry = {"metric": meta[b]["metric"], "direction": meta[b]["direction"],
+                 "in_sample": {"ref": sign * ref, "random_median": sign * rand_median, "methods": methods}}
+        hper = {m: [h for h in held if h["benchmark"] == b and h["method"] == m] for m in METHODS}
+        if any(hper.values()):
+            hv = {m: [sign * h["heldout"] if h["heldout"] is not None else INF for h in hs] for m, hs in hper.items()}
+            finite = [v for xs in hv.values() for v in xs if v != INF]
+            if finite:
+                href = min(finite)
+                hrand = statistics.median(hv["optuna-random"]) if hv["optuna-random"] else float("nan")
+                hscale = hrand - href
+                if not hscale > 0:
+                    hscale = statistics.median(finite) - href
+                hm = scored(hv, href, hscale)
+                for m, e in hm.items():
+                    e["median_value"] *= sign
+                    e["heldout"] = [h["heldout"] for h in hper[m]]
+                entry["heldout"] = {"ref": sign * href, "random_median": sign * hrand, "methods": hm}
         summary[b] = entry
 
-    def fmt(x):
-        return "∞" if x == float("inf") else f"{x:.3f}"
-
+    seeds = sorted({r["seed"] for r in runs if r["method"] == "autoresearch"})
     lines = [BEGIN, "", "## Real benchmarks", ""]
     if args.note:
         lines += [args.note, ""]
-    seeds = sorted({r["seed"] for r in runs if r["method"] == "autoresearch"})
     lines += [
-        f"Six scikit-learn / numpy benchmarks (`bench/real/benchmarks/`), AutoResearch's default team (the agents of "
-        f"`campaigns/demo.yaml`) against Optuna {runs and next((r.get('optuna_version') for r in runs if r.get('optuna_version')), '3.1')} "
-        f"samplers, seeds {', '.join(map(str, seeds))}. Cells: median normalised score [IQR] over seeds; 0 = the best value "
-        "any method found on that benchmark in this measurement, 1 = Optuna random search's median; lower is better. "
-        "Win probability = P(AutoResearch's best beats the sampler's) over all seed pairs, ties counting ½.",
+        f"{len(benches)} scikit-learn / numpy benchmarks (`bench/real/benchmarks/`), AutoResearch's default team (the "
+        f"agents of `campaigns/demo.yaml`) against Optuna {', '.join(sorted(versions)) or '3.1'} samplers, seeds "
+        f"{', '.join(map(str, seeds))}. Cells: median normalised score [IQR] over seeds; lower is better; 0 = the best "
+        "value any method reached on that benchmark in this measurement, 1 = Optuna random search's median. "
+        "Win probability = P(AutoResearch's value beats the sampler's) over all seed pairs, ties counting ½.",
         "",
-        "| benchmark | metric | best found | " + " | ".join(LABELS[m] for m in METHODS) + " |",
-        "|---|---|--:|" + "--:|" * len(METHODS),
+        "**In-sample: best value seen** (the best successful run or trial of each campaign / study, baseline included):",
+        "",
     ]
-    for b in benches:
-        e = summary[b]
-        cells = []
-        for m in METHODS:
-            x = e["methods"].get(m)
-            cells.append("—" if x is None else f"{fmt(x['median_score'])} [{fmt(x['q1'])}, {fmt(x['q3'])}]")
-        lines.append(f"| {b} | {e['metric']} ({'min' if e['direction'] == 'minimize' else 'max'}) | {e['best_found']:.4g} | "
-                     + " | ".join(cells) + " |")
-    lines += ["", "Win probability of the AutoResearch default team against each sampler (> 0.5: AutoResearch better):", "",
-              "| benchmark | " + " | ".join(LABELS[m] for m in METHODS[1:]) + " |", "|---|" + "--:|" * (len(METHODS) - 1)]
-    for b in benches:
-        e = summary[b]
-        lines.append(f"| {b} | " + " | ".join(
-            f"{e['methods'][m]['win_probability']:.2f}" if m in e["methods"] and "win_probability" in e["methods"][m] else "—"
-            for m in METHODS[1:]) + " |")
-    lines += ["", "Median best raw value per method (share of failed runs in brackets):", "",
+    lines += score_table(summary, benches, "in_sample", "best found")
+    lines += ["", "Win probability of the AutoResearch default team (in-sample; > 0.5: AutoResearch better):", ""]
+    lines += win_table(summary, benches, "in_sample")
+    lines += ["", "Median best raw value per method (share of failed runs / trials in brackets):", "",
               "| benchmark | " + " | ".join(LABELS[m] for m in METHODS) + " |", "|---|" + "--:|" * len(METHODS)]
     for b in benches:
-        e = summary[b]
+        ms = summary[b]["in_sample"]["methods"]
         lines.append(f"| {b} | " + " | ".join(
-            f"{e['methods'][m]['median_best']:.4g} ({100 * e['methods'][m]['failed_share']:.0f} %)" if m in e["methods"] else "—"
-            for m in METHODS) + " |")
-    lines += ["", "Per benchmark, AutoResearch's median score against each sampler's:", ""]
-    for b in benches:
-        e = summary[b]
-        ours = e["methods"].get("autoresearch")
-        if not ours:
-            continue
-        beats = [LABELS[m] for m in METHODS[1:] if m in e["methods"] and ours["median_score"] < e["methods"][m]["median_score"]]
-        ties = [LABELS[m] for m in METHODS[1:] if m in e["methods"] and ours["median_score"] == e["methods"][m]["median_score"]]
-        loses = [LABELS[m] for m in METHODS[1:] if m in e["methods"] and ours["median_score"] > e["methods"][m]["median_score"]]
-        tpe = e["methods"].get("optuna-tpe")
-        half = (f"; {'≤' if ours['median_score'] <= 0.5 * tpe['median_score'] else '>'} 0.5 × Optuna TPE's score"
-                if tpe else "")
-        lines.append(f"- **{b}**: better than {', '.join(beats) or 'none'}; tied with {', '.join(ties) or 'none'}; "
-                     f"worse than {', '.join(loses) or 'none'}{half}.")
+            f"{ms[m]['median_value']:.4g} ({100 * ms[m]['failed_share']:.0f} %)" if m in ms else "—" for m in METHODS) + " |")
+    lines += ["", "In-sample, per benchmark:", ""] + verdicts(summary, benches, "in_sample")
+    if any("heldout" in summary[b] for b in benches):
+        lines += ["", "**Held-out: the answer re-run on fresh seeds** (each run's answer: Optuna's best trial, the "
+                  "campaign's last accepted best; mean of 5 runs with seeds no tuning run used):", ""]
+        lines += score_table(summary, benches, "heldout", "best held-out")
+        lines += ["", "Win probability (held-out):", ""] + win_table(summary, benches, "heldout")
+        lines += ["", "Held-out, per benchmark:", ""] + verdicts(summary, benches, "heldout")
     lines += ["", END]
     section = "\n".join(lines) + "\n"
     with open(os.path.join(args.results_dir, "table.md"), "w") as f:

@@ -84,7 +84,11 @@ def run_one(spec, module, sampler_name, seed, trials):
         return value
 
     study.optimize(objective, n_trials=trials, catch=(Exception,))
-    return records
+    try:
+        answer = {"value": study.best_trial.value, "runs": 1, "params": dict(study.best_trial.params)}
+    except ValueError:  # no trial succeeded
+        answer = None
+    return records, answer
 
 
 def main():
@@ -103,13 +107,13 @@ def main():
     for sampler in args.samplers.split(","):
         for seed in [int(s) for s in args.seeds.split(",")]:
             started = time.time()
-            records = run_one(spec, module, sampler, seed, args.trials)
+            records, answer = run_one(spec, module, sampler, seed, args.trials)
             ok = [r["value"] for r in records if r["status"] == "succeeded"]
             best = (min(ok) if spec["metric"]["direction"] == "minimize" else max(ok)) if ok else None
             print(f"{spec['name']} optuna-{sampler} seed {seed}: best {best} "
                   f"({len(ok)}/{len(records)} ok, {time.time() - started:.1f}s)", file=sys.stderr, flush=True)
             runs.append({"benchmark": spec["name"], "method": f"optuna-{sampler}", "seed": seed,
-                         "trials": records, "best": best})
+                         "trials": records, "best": best, "answer": answer})
     with open(args.out, "w") as f:
         json.dump({"optuna_version": optuna.__version__, "runs": runs}, f)
 

@@ -3,7 +3,8 @@
 # the default team (the agents of campaigns/demo.yaml) through the CLI, and Optuna's TPE (default and multivariate),
 # CMA-ES and random samplers on the same objective and space, all at the same number of experiments / trials.
 # Writes raw JSON and a table to bench/real/results/<timestamp>/ and puts the table into BENCHMARKS.md
-# ("Real benchmarks").
+# ("Real benchmarks"). At the end, each run's answer (Optuna's best trial, the campaign's last accepted best) is
+# re-run with 5 seeds no tuning run used (bench/real/heldout.py), giving a held-out table next to the in-sample one.
 #
 #   bash bench/real/run.sh [--seeds 1,2,3,4,5] [--experiments 30] [--benchmarks a,b,...] [--jobs 2] [--no-md]
 #
@@ -111,7 +112,22 @@ done
 for pid in $(jobs -rp); do [ "$pid" = "$OPTUNA_PID" ] || wait "$pid" || true; done
 log "campaigns done; waiting for Optuna"
 wait "$OPTUNA_PID"
-log "optuna done"
+log "optuna done; re-running each run's answer on held-out seeds"
+
+# Held-out: each run's answer (Optuna's best trial, the campaign's accepted best) re-run on 5 seeds no run used.
+mkdir -p "$OUT/heldout"
+for b in ${BENCHMARKS//,/ }; do
+  if [ "$OPTUNA_MODE" = docker ]; then
+    nice docker run --rm --network none --cpus 1 --memory 2g -v "$ROOT/bench/real":/bench:ro -v "$ROOT/$OUT/raw":/raw:ro \
+      -v "$WORK":/out -e XDG_CACHE_HOME=/tmp -w /bench "$IMAGE" python3 /bench/heldout.py "/bench/benchmarks/$b" /raw \
+      --repeats 5 --out "/out/heldout-$b.json" 2>>"$OUT/logs/heldout.log"
+  else
+    (cd bench/real && nice "$PY" heldout.py "benchmarks/$b" "$ROOT/$OUT/raw" --repeats 5 --out "$WORK/heldout-$b.json") \
+      2>>"$OUT/logs/heldout.log"
+  fi
+  cp "$WORK/heldout-$b.json" "$OUT/heldout/heldout-$b.json"
+done
+log "held-out done"
 
 NOTE="Produced by \`bash bench/real/run.sh --seeds $SEEDS --experiments $EXPERIMENTS\` ($STAMP UTC, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); Optuna run $([ "$OPTUNA_MODE" = docker ] && echo "inside $IMAGE" || echo "with the host's python3 and Debian python3-optuna, since $IMAGE has no optuna")). Raw results: \`$OUT/raw/\`."
 ARGS=("$OUT" --directions "$OUT/directions.json" --note "$NOTE")

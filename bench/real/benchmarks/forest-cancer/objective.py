@@ -26,7 +26,7 @@ def evaluate(params, seed):
                     max_depth=int(params["max_depth"]), min_samples_leaf=int(params["min_samples_leaf"]),
                     max_features=float(params["max_features"]), bootstrap=bootstrap,
                     max_samples=float(params["max_samples"]) if bootstrap else None,
-                    random_state=seed * 7 + k, n_jobs=1)
+                    random_state=(seed * 7 + k) % 2**32, n_jobs=1)
         model.fit(x[tr], y[tr])
         prob = np.clip(model.predict_proba(x[va])[:, 1], 0.001, 0.999)
         losses.append(-np.mean(y[va] * np.log(prob) + (1 - y[va]) * np.log(1 - prob)))

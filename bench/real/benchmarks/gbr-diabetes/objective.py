@@ -26,7 +26,7 @@ def evaluate(params, seed):
                                           min_samples_leaf=int(params["min_samples_leaf"]),
                                           subsample=float(params["subsample"]),
                                           max_features=float(params["max_features"]), alpha=float(params["alpha"]),
-                                          random_state=seed * 7 + k)
+                                          random_state=(seed * 7 + k) % 2**32)
         model.fit(x[tr], y[tr])
         errors.append(np.sqrt(np.mean((model.predict(x[va]) - y[va]) ** 2)))
     return float(np.mean(errors))

@@ -29,7 +29,7 @@ def evaluate(params, seed):
         model = SGDClassifier(loss=params["loss"], penalty=params["penalty"], alpha=params["alpha"],
                               l1_ratio=params["l1_ratio"], learning_rate=params["learning_rate"],
                               eta0=params["eta0"], max_iter=int(params["max_iter"]), tol=None,
-                              random_state=seed * 7 + k)
+                              random_state=(seed * 7 + k) % 2**32)
         model.fit(x_tr, y[tr])
         scale = float(np.max(np.abs(model.coef_))) if np.all(np.isfinite(model.coef_)) else float("inf")
         if scale > 1e6:
