@@ -1,6 +1,6 @@
 // Built-in proposers on synthetic functions, baseline-free protocol (empty history, N trials, S seeds).
 // Usage: dotnet run --project bench/AutoResearch.Bench.Proposers -c Release -- [--trials 50] [--seeds 10]
-//        [--methods gp,tpe,random] [--functions branin,hartmann6] [--set key=value] [--latency] [--out results.json]
+//        [--methods gp,tpe,cmaes,random,portfolio] [--functions branin,hartmann6,...] [--set key=value] [--latency] [--out results.json]
 using System.Diagnostics;
 using System.Text.Json;
 using AutoResearch.Abstractions.Experiments;
@@ -10,8 +10,8 @@ using AutoResearch.Proposers;
 
 int trials = 50;
 int seeds = 10;
-string[] methods = ["gp", "tpe", "random"];
-string[] functions = ["branin", "hartmann6"];
+string[] methods = ["gp", "tpe", "cmaes", "random", "portfolio"];
+string[] functions = ["branin", "hartmann6", "hartmann6-noisy", "ackley5", "rosenbrock4", "rosenbrock4-std", "levy4", "styblinski8"];
 bool latency = false;
 string? outPath = null;
 var settings = new Dictionary<string, string>();
@@ -70,7 +70,7 @@ if (latency)
         history.Add(new Observation { Parameters = p.Parameters, Objective = h6.Evaluate(p.Parameters) });
     }
 
-    foreach (string method in new[] { "gp", "tpe" })
+    foreach (string method in new[] { "gp", "tpe", "cmaes", "portfolio" })
     {
         IProposer proposer = factory.Create(new() { Id = "bench", Role = "bench", Proposer = method });
         foreach (int n in new[] { 50, 100 })

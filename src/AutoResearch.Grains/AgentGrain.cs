@@ -295,6 +295,7 @@ public sealed class AgentGrain(
                     Parameters = e.Parameters,
                     Objective = e.Status is ExperimentStatus.Succeeded or ExperimentStatus.Pruned ? e.Objective : null,
                     Pruned = e.Status == ExperimentStatus.Pruned,
+                    Proposer = e.ProposerName,
                 }).ToList(),
                 Pending = experiments.Where(e => !e.IsFinished).Select(e => e.Parameters).ToList(),
                 Seed = Spec.Seed,

@@ -7,7 +7,7 @@ namespace AutoResearch.Harness;
 public static class AgentRoleLoader
 {
     /// <summary>The proposer strategies known when the caller passes none: <c>gp</c>, <c>tpe</c>, <c>random</c>, <c>ablation</c>, <c>llm</c>.</summary>
-    public static readonly IReadOnlyCollection<string> DefaultStrategies = ["gp", "tpe", "random", "ablation", ModelStrategy];
+    public static readonly IReadOnlyCollection<string> DefaultStrategies = ["gp", "tpe", "random", "ablation", "cmaes", "portfolio", ModelStrategy];
 
     /// <summary>The strategy of agents driven by a language model; they need <c>model</c> (an endpoint name).</summary>
     public const string ModelStrategy = AgentSpec.ModelProposer;

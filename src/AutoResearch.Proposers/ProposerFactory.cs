@@ -3,11 +3,14 @@ using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.Proposers;
 
-/// <summary>Builds the built-in optimizers: <c>gp</c>, <c>tpe</c>, <c>random</c> and <c>ablation</c>.</summary>
+/// <summary>Builds the built-in optimizers: <c>gp</c>, <c>tpe</c>, <c>random</c>, <c>ablation</c>, <c>cmaes</c> and <c>portfolio</c>.</summary>
 public sealed class ProposerFactory : IProposerFactory
 {
     private static readonly string[] Known =
-        [GaussianProcessProposer.StrategyName, TreeParzenProposer.StrategyName, RandomSearchProposer.StrategyName, AblationProposer.StrategyName];
+    [
+        GaussianProcessProposer.StrategyName, TreeParzenProposer.StrategyName, RandomSearchProposer.StrategyName, AblationProposer.StrategyName,
+        CmaEsProposer.StrategyName, PortfolioProposer.StrategyName,
+    ];
 
     public IReadOnlyCollection<string> Strategies => Known;
 
@@ -21,6 +24,8 @@ public sealed class ProposerFactory : IProposerFactory
             TreeParzenProposer.StrategyName => new TreeParzenProposer(),
             RandomSearchProposer.StrategyName => new RandomSearchProposer(),
             AblationProposer.StrategyName => new AblationProposer(),
+            CmaEsProposer.StrategyName => new CmaEsProposer(),
+            PortfolioProposer.StrategyName => new PortfolioProposer(),
             _ => throw new ArgumentException(
                 $"Unknown proposer strategy '{agent.Proposer}' for agent '{agent.Id}'; known strategies: {string.Join(", ", Known)}.",
                 nameof(agent)),

@@ -17,8 +17,9 @@ public sealed class RepositorySpecsTests
     }
 
     [Theory]
-    [InlineData("explorer.yaml", "explorer", "gp")]
-    [InlineData("exploiter.yaml", "exploiter", "gp")]
+    [InlineData("explorer.yaml", "explorer", "portfolio")]
+    [InlineData("exploiter.yaml", "exploiter", "portfolio")]
+    [InlineData("portfolio.yaml", "portfolio", "portfolio")]
     [InlineData("tpe.yaml", "tpe-searcher", "tpe")]
     [InlineData("random.yaml", "random", "random")]
     public void RoleFilesLoad(string file, string name, string proposer)

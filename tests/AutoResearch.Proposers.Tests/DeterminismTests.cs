@@ -9,6 +9,8 @@ public sealed class DeterminismTests
     [InlineData("gp")]
     [InlineData("tpe")]
     [InlineData("random")]
+    [InlineData("cmaes")]
+    [InlineData("portfolio")]
     public async Task SameSeedRoundAndHistory_GiveTheSameProposal(string strategy)
     {
         SyntheticFunction f = SyntheticFunctions.Hartmann6();

@@ -9,6 +9,8 @@ public sealed class ProposalValidityTests
     [InlineData("gp")]
     [InlineData("tpe")]
     [InlineData("random")]
+    [InlineData("cmaes")]
+    [InlineData("portfolio")]
     public async Task Proposals_AreValid_ForRandomSpecsAndMessyHistories(string strategy)
     {
         var proposer = TestSpecs.Create(strategy);
@@ -49,6 +51,8 @@ public sealed class ProposalValidityTests
     [InlineData("gp")]
     [InlineData("tpe")]
     [InlineData("random")]
+    [InlineData("cmaes")]
+    [InlineData("portfolio")]
     public async Task Proposals_StayValid_ThroughARun_WithLogIntsAndChoices(string strategy)
     {
         var benchmark = TestSpecs.Benchmark(
@@ -73,6 +77,8 @@ public sealed class ProposalValidityTests
     [InlineData("gp")]
     [InlineData("tpe")]
     [InlineData("random")]
+    [InlineData("cmaes")]
+    [InlineData("portfolio")]
     public async Task NoParameters_GivesAnEmptyAssignment(string strategy)
     {
         var benchmark = TestSpecs.Benchmark([]);
@@ -85,6 +91,8 @@ public sealed class ProposalValidityTests
     [InlineData("gp")]
     [InlineData("tpe")]
     [InlineData("random")]
+    [InlineData("cmaes")]
+    [InlineData("portfolio")]
     public async Task Cancellation_IsObserved(string strategy)
     {
         using var cts = new CancellationTokenSource();

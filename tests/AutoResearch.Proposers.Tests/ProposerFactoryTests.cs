@@ -10,6 +10,8 @@ public sealed class ProposerFactoryTests
     [InlineData("gp", typeof(GaussianProcessProposer))]
     [InlineData("tpe", typeof(TreeParzenProposer))]
     [InlineData("random", typeof(RandomSearchProposer))]
+    [InlineData("cmaes", typeof(CmaEsProposer))]
+    [InlineData("portfolio", typeof(PortfolioProposer))]
     [InlineData(" GP ", typeof(GaussianProcessProposer))]
     public void Create_BuildsTheNamedStrategy(string strategy, Type expected)
     {
@@ -20,7 +22,7 @@ public sealed class ProposerFactoryTests
 
     [Fact]
     public void Strategies_ListsTheBuiltIns() =>
-        Assert.Equal(["gp", "tpe", "random", "ablation"], new ProposerFactory().Strategies);
+        Assert.Equal(["gp", "tpe", "random", "ablation", "cmaes", "portfolio"], new ProposerFactory().Strategies);
 
     [Fact]
     public void Create_UnknownStrategy_NamesTheKnownOnes()

@@ -80,7 +80,15 @@ internal static class TestSpecs
     /// <summary>Asserts every declared parameter is present, in bounds, integral for ints, a declared choice, and invariantly formatted.</summary>
     public static void AssertValid(BenchmarkSpec benchmark, Proposal proposal, string strategy)
     {
-        Assert.Equal(strategy, proposal.ProposerName);
+        if (strategy == PortfolioProposer.StrategyName)
+        {
+            Assert.StartsWith(strategy + ":", proposal.ProposerName, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(strategy, proposal.ProposerName);
+        }
+
         Assert.False(proposal.IsBaseline);
         Assert.Equal(benchmark.Parameters.Count, proposal.Parameters.Count);
         foreach (ParameterSpec p in benchmark.Parameters)

@@ -7,7 +7,10 @@ namespace AutoResearch.Bench.Proposers.Synthetic;
 /// <summary>The baseline-free sequential protocol: start from an empty history, propose, evaluate, repeat.</summary>
 public static class OptimizationLoop
 {
-    /// <summary>Best objective seen after each trial (in the function's own direction).</summary>
+    /// <summary>
+    /// Best objective seen after each trial (in the function's own direction). With observation noise, the noiseless value
+    /// of the best observed point (what a user would keep), not the lucky noisy number.
+    /// </summary>
     public static async Task<double[]> RunAsync(IProposer proposer, SyntheticFunction function, int trials, int seed,
         IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
     {
@@ -15,6 +18,8 @@ public static class OptimizationLoop
         var bestSoFar = new double[trials];
         bool maximize = function.Direction == Direction.Maximize;
         double best = maximize ? double.NegativeInfinity : double.PositiveInfinity;
+        double bestTrue = best;
+        var noise = new Random(unchecked(seed * 7919 + 17));
         for (int t = 0; t < trials; t++)
         {
             var context = new ProposalContext
@@ -26,12 +31,25 @@ public static class OptimizationLoop
                 Settings = settings ?? new Dictionary<string, string>(),
             };
             Proposal proposal = await proposer.ProposeAsync(context, cancellationToken);
-            double value = function.Evaluate(proposal.Parameters);
-            history.Add(new Observation { Parameters = proposal.Parameters, Objective = value });
-            best = maximize ? Math.Max(best, value) : Math.Min(best, value);
-            bestSoFar[t] = best;
+            double truth = function.Evaluate(proposal.Parameters);
+            double value = function.NoiseSd > 0 ? truth + function.NoiseSd * Gaussian(noise) : truth;
+            history.Add(new Observation { Parameters = proposal.Parameters, Objective = value, Proposer = proposal.ProposerName });
+            if (maximize ? value > best : value < best)
+            {
+                best = value;
+                bestTrue = truth;
+            }
+
+            bestSoFar[t] = bestTrue;
         }
 
         return bestSoFar;
+    }
+
+    private static double Gaussian(Random rng)
+    {
+        double u1 = 1.0 - rng.NextDouble();
+        double u2 = rng.NextDouble();
+        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 }

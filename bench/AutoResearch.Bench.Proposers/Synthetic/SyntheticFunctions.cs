@@ -6,7 +6,8 @@ namespace AutoResearch.Bench.Proposers.Synthetic;
 /// <summary>Standard optimization test functions as benchmark specs (parameters x1..xd, minimize unless noted).</summary>
 public static class SyntheticFunctions
 {
-    public static IReadOnlyList<string> Names { get; } = ["branin", "hartmann6", "rosenbrock4", "ackley5", "mixed"];
+    public static IReadOnlyList<string> Names { get; } =
+        ["branin", "hartmann6", "rosenbrock4", "ackley5", "mixed", "levy4", "styblinski8", "hartmann6-noisy", "rosenbrock4-std"];
 
     public static SyntheticFunction ByName(string name) => name switch
     {
@@ -15,6 +16,10 @@ public static class SyntheticFunctions
         "rosenbrock4" => Rosenbrock(4),
         "ackley5" => Ackley(5),
         "mixed" => Mixed(),
+        "levy4" => Levy(4),
+        "styblinski8" => StyblinskiTang(8),
+        "hartmann6-noisy" => Hartmann6() with { Name = "hartmann6-noisy", NoiseSd = 0.1 },
+        "rosenbrock4-std" => Rosenbrock(4, -5, 10, "rosenbrock4-std"),
         _ => throw new ArgumentException($"Unknown synthetic function '{name}'; known: {string.Join(", ", Names)}.", nameof(name)),
     };
 
@@ -74,10 +79,10 @@ public static class SyntheticFunctions
         });
     }
 
-    /// <summary>Rosenbrock on [−2, 2]^d; minimum 0 at (1, …, 1).</summary>
-    public static SyntheticFunction Rosenbrock(int d)
+    /// <summary>Rosenbrock on [<paramref name="min"/>, <paramref name="max"/>]^d (default [−2, 2]; the standard domain is [−5, 10]); minimum 0 at (1, …, 1).</summary>
+    public static SyntheticFunction Rosenbrock(int d, double min = -2, double max = 2, string? name = null)
     {
-        BenchmarkSpec spec = Spec($"rosenbrock{d}", 0, Enumerable.Range(1, d).Select(i => Float($"x{i}", -2, 2)).ToList());
+        BenchmarkSpec spec = Spec(name ?? $"rosenbrock{d}", 0, Enumerable.Range(1, d).Select(i => Float($"x{i}", min, max)).ToList());
         return new SyntheticFunction(spec.Name, spec, p =>
         {
             double sum = 0;
@@ -89,6 +94,43 @@ public static class SyntheticFunctions
             }
 
             return sum;
+        });
+    }
+
+    /// <summary>Levy on [−10, 10]^d; minimum 0 at (1, …, 1).</summary>
+    public static SyntheticFunction Levy(int d)
+    {
+        BenchmarkSpec spec = Spec($"levy{d}", 0, Enumerable.Range(1, d).Select(i => Float($"x{i}", -10, 10)).ToList());
+        return new SyntheticFunction(spec.Name, spec, p =>
+        {
+            double[] w = Enumerable.Range(1, d).Select(i => 1 + (Get(p, $"x{i}") - 1) / 4).ToArray();
+            double s1 = Math.Sin(Math.PI * w[0]);
+            double sum = s1 * s1;
+            for (int i = 0; i < d - 1; i++)
+            {
+                double si = Math.Sin(Math.PI * w[i] + 1);
+                sum += (w[i] - 1) * (w[i] - 1) * (1 + 10 * si * si);
+            }
+
+            double sl = Math.Sin(2 * Math.PI * w[d - 1]);
+            return sum + (w[d - 1] - 1) * (w[d - 1] - 1) * (1 + sl * sl);
+        });
+    }
+
+    /// <summary>Styblinski–Tang on [−5, 5]^d; minimum −39.16616570377142·d at (−2.903534, …).</summary>
+    public static SyntheticFunction StyblinskiTang(int d)
+    {
+        BenchmarkSpec spec = Spec($"styblinski{d}", -39.16616570377142 * d, Enumerable.Range(1, d).Select(i => Float($"x{i}", -5, 5)).ToList());
+        return new SyntheticFunction(spec.Name, spec, p =>
+        {
+            double sum = 0;
+            for (int i = 1; i <= d; i++)
+            {
+                double x = Get(p, $"x{i}");
+                sum += x * x * x * x - 16 * x * x + 5 * x;
+            }
+
+            return sum / 2;
         });
     }
 

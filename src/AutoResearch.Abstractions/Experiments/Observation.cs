@@ -9,4 +9,7 @@ public sealed record Observation
 
     /// <summary>Stopped early: <see cref="Objective"/> is its last intermediate value, a pessimistic estimate.</summary>
     [Id(2)] public bool Pruned { get; init; }
+
+    /// <summary>Name of the proposer that made it (e.g. <c>gp</c>, <c>portfolio:cmaes</c>); null when not known.</summary>
+    [Id(3)] public string? Proposer { get; init; }
 }

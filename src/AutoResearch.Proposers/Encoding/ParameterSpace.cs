@@ -120,6 +120,19 @@ internal sealed class ParameterSpace
         return x;
     }
 
+    /// <summary>One value in [0, 1] per parameter (a choice: the middle of its bucket), the inverse of <see cref="FromUnitRow"/>.</summary>
+    public double[] ToUnitRow(double[] x)
+    {
+        var unit = new double[Count];
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            EncodedParameter p = Parameters[i];
+            unit[i] = p.IsChoice ? (ArgMax(x, p.Offset, p.Width) + 0.5) / p.Width : x[p.Offset];
+        }
+
+        return unit;
+    }
+
     public double[] ToCompact(double[] x)
     {
         var c = new double[Count];
