@@ -9,9 +9,11 @@ the real-bench markers in BENCHMARKS.md (the section "Real benchmarks" is added 
 In-sample score of one run = its best objective value (best successful run or trial, baseline included),
 normalised per benchmark: 0 = the best value any method found on that benchmark in this measurement, 1 = the median
 best of Optuna's RandomSampler; lower is better, above 1 is worse than random search's median. When random search's
-median is itself the best value found (scale 0), the scale is the median baseline's distance from it instead.
+median is itself the best value found (scale 0), the scale is the median baseline's distance from it instead (then
+the worst best of any run's).
 Held-out score: the same normalisation of the held-out mean of each run's answer (0 = the best held-out mean of any
-run, 1 = the median of Optuna random's held-out means). Win probability of AutoResearch against a sampler =
+run, 1 = the median of Optuna random's held-out means; when that is 0 wide, the median, then the largest, held-out
+mean of all runs). Win probability of AutoResearch against a sampler =
 P(our value beats theirs) over all pairs of seeds, ties counting one half. A run without a value (every run
 failed) counts as worst (score ∞).
 """
@@ -156,6 +158,9 @@ def main():
             baselines = [sign * r["trials"][0]["value"] for rs in per.values() for r in rs
                          if r["trials"] and r["trials"][0]["value"] is not None]
             scale = statistics.median(baselines) - ref if baselines else 0.0
+        if not scale > 0:
+            finite = [v for xs in bests.values() for v in xs if v != INF]
+            scale = max(finite) - ref if finite else 0.0
         methods = scored(bests, ref, scale)
         for m, e in methods.items():
             e["median_value"] *= sign
@@ -176,6 +181,8 @@ def main():
                 hscale = hrand - href
                 if not hscale > 0:
                     hscale = statistics.median(finite) - href
+                if not hscale > 0:
+                    hscale = max(finite) - href
                 hm = scored(hv, href, hscale)
                 for m, e in hm.items():
                     e["median_value"] *= sign
@@ -184,13 +191,14 @@ def main():
         summary[b] = entry
 
     seeds = sorted({r["seed"] for r in runs if r["method"] == "autoresearch"})
-    lines = [BEGIN, "", "## Real benchmarks", ""]
+    optuna_seeds = sorted({r["seed"] for r in runs if r["method"] != "autoresearch"})
+    lines = [BEGIN, "", "### Results", ""]
     if args.note:
         lines += [args.note, ""]
     lines += [
         f"{len(benches)} scikit-learn / numpy benchmarks (`bench/real/benchmarks/`), AutoResearch's default team (the "
-        f"agents of `campaigns/demo.yaml`) against Optuna {', '.join(sorted(versions)) or '3.1'} samplers, seeds "
-        f"{', '.join(map(str, seeds))}. Cells: median normalised score [IQR] over seeds; lower is better; 0 = the best "
+        f"agents of `campaigns/demo.yaml`) against Optuna {', '.join(sorted(versions)) or '3.1'} samplers; AutoResearch "
+        f"seeds {', '.join(map(str, seeds))}, Optuna seeds {', '.join(map(str, optuna_seeds))}. Cells: median normalised score [IQR] over seeds; lower is better; 0 = the best "
         "value any method reached on that benchmark in this measurement, 1 = Optuna random search's median. "
         "Win probability = P(AutoResearch's value beats the sampler's) over all seed pairs, ties counting ½.",
         "",
@@ -227,7 +235,7 @@ def main():
             tail = rest.split(END, 1)[1].lstrip("\n")
             text = head + section + ("\n" + tail if tail else "")
         else:
-            text = text.rstrip("\n") + "\n\n" + section
+            text = text.rstrip("\n") + "\n\n## Real benchmarks\n\n" + section
         with open(args.benchmarks_md, "w") as f:
             f.write(text)
 

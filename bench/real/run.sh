@@ -6,21 +6,26 @@
 # ("Real benchmarks"). At the end, each run's answer (Optuna's best trial, the campaign's last accepted best) is
 # re-run with 5 seeds no tuning run used (bench/real/heldout.py), giving a held-out table next to the in-sample one.
 #
-#   bash bench/real/run.sh [--seeds 1,2,3,4,5] [--experiments 30] [--benchmarks a,b,...] [--jobs 2] [--no-md]
+#   bash bench/real/run.sh [--seeds 1,2,3,4,5] [--experiments 30] [--benchmarks a,b,...] [--jobs 3] [--no-md]
+#                          [--start-by HH:MM]
 #
 # Needs: Docker with autoresearch/sklearn:latest, the .NET SDK, and a python3 with PyYAML on the host (it writes the
 # campaign files and reads the ledger). Optuna runs inside autoresearch/sklearn when that image has it
 # (python3-optuna); otherwise with the host's /usr/bin/python3, which then needs the Debian packages python3-optuna
 # and python3-sklearn (bookworm: the same numpy 1.24 / scikit-learn 1.2.1 as the image). The log says which.
 # --jobs: campaigns run side by side (each on its own 2 slots); Optuna runs in the background meanwhile.
+# --start-by HH:MM (UTC): no campaign starts after that time; the ones left out are logged and the table counts the
+# seeds each side actually ran (seeds are the outer loop, so whole seeds finish first). A campaign whose host fails
+# before it records any experiment (e.g. a grain call timing out on a starved machine) is retried once.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 SEEDS=1,2,3,4,5
 EXPERIMENTS=30
 BENCHMARKS=""
-JOBS=2
+JOBS=3
 MD=1
+START_BY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) SEEDS=$2; shift 2 ;;
@@ -28,7 +33,8 @@ while [ $# -gt 0 ]; do
     --benchmarks) BENCHMARKS=$2; shift 2 ;;
     --jobs) JOBS=$2; shift 2 ;;
     --no-md) MD=0; shift ;;
-    *) echo "run.sh: unknown argument '$1' (--seeds, --experiments, --benchmarks, --jobs, --no-md)" >&2; exit 2 ;;
+    --start-by) START_BY=$2; shift 2 ;;
+    *) echo "run.sh: unknown argument '$1' (--seeds, --experiments, --benchmarks, --jobs, --no-md, --start-by)" >&2; exit 2 ;;
   esac
 done
 if [ -z "$BENCHMARKS" ]; then
@@ -94,9 +100,18 @@ campaign() {
   local b=$1 s=$2 dir="$WORK/$1-s$2"
   mkdir -p "$dir"
   "$PY" bench/real/campaign_side.py make "bench/real/benchmarks/$b" "$s" "$EXPERIMENTS" "$dir/campaign.yaml"
-  local started=$(date +%s) rc=0
-  nice dotnet run --project src/AutoResearch.Cli -c Release --no-build -- run "$dir/campaign.yaml" --json --fresh \
-    --data "$dir/data" >"$dir/summary.json" 2>"$OUT/logs/campaign-$b-s$s.log" || rc=$?
+  local started=$(date +%s) rc=0 attempt
+  for attempt in 1 2; do
+    rc=0
+    rm -rf "$dir/data"
+    nice dotnet run --project src/AutoResearch.Cli -c Release --no-build -- run "$dir/campaign.yaml" --json --fresh \
+      --data "$dir/data" >"$dir/summary.json" 2>"$OUT/logs/campaign-$b-s$s.log" || rc=$?
+    if [ "$rc" = 0 ] || [ "$("$PY" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from ledger_experiments").fetchone()[0])' "$dir/data/autoresearch.db" 2>/dev/null || echo 0)" != 0 ]; then
+      break
+    fi
+    log "campaign $b seed $s: exit $rc before any experiment (attempt $attempt); $([ $attempt = 1 ] && echo retrying || echo giving up)"
+    cp "$OUT/logs/campaign-$b-s$s.log" "$OUT/logs/campaign-$b-s$s.attempt$attempt.log"
+  done
   "$PY" bench/real/campaign_side.py extract "bench/real/benchmarks/$b" "$s" "$dir/data" "$dir/summary.json" \
     "$OUT/raw/autoresearch-$b-s$s.json"
   cp "$dir/campaign.yaml" "$OUT/logs/campaign-$b-s$s.yaml"
@@ -106,6 +121,10 @@ campaign() {
 for s in ${SEEDS//,/ }; do
   for b in ${BENCHMARKS//,/ }; do
     while [ "$(jobs -rp | grep -vc "^$OPTUNA_PID\$")" -ge "$JOBS" ]; do sleep 1; done
+    if [ -n "$START_BY" ] && [ "$(date -u +%H:%M)" \> "$START_BY" ]; then
+      log "campaign $b seed $s: not started (past --start-by $START_BY)"
+      continue
+    fi
     campaign "$b" "$s" &
   done
 done
@@ -129,7 +148,7 @@ for b in ${BENCHMARKS//,/ }; do
 done
 log "held-out done"
 
-NOTE="Produced by \`bash bench/real/run.sh --seeds $SEEDS --experiments $EXPERIMENTS\` ($STAMP UTC, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); Optuna run $([ "$OPTUNA_MODE" = docker ] && echo "inside $IMAGE" || echo "with the host's python3 and Debian python3-optuna, since $IMAGE has no optuna")). Raw results: \`$OUT/raw/\`."
+NOTE="Produced by \`bash bench/real/run.sh --seeds $SEEDS --experiments $EXPERIMENTS --jobs $JOBS${START_BY:+ --start-by $START_BY}\` ($STAMP UTC, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); Optuna run $([ "$OPTUNA_MODE" = docker ] && echo "inside $IMAGE" || echo "with the host's python3 and Debian python3-optuna, since $IMAGE has no optuna")). Raw results: \`$OUT/raw/\`."
 ARGS=("$OUT" --directions "$OUT/directions.json" --note "$NOTE")
 [ "$MD" = 1 ] && ARGS+=(--benchmarks-md BENCHMARKS.md)
 "$PY" bench/real/combine.py "${ARGS[@]}"
