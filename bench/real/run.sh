@@ -76,10 +76,9 @@ cp "$WORK/directions.json" "$OUT/directions.json"
 git log -1 --format='%H %s' >"$OUT/commit.txt" 2>/dev/null || true
 log "benchmarks $BENCHMARKS; seeds $SEEDS; $EXPERIMENTS experiments / trials; $JOBS campaign(s) at a time; results in $OUT"
 
-# Optuna side, in the background: one process per benchmark (all samplers and seeds).
-optuna_side() {
-  local b
-  for b in ${BENCHMARKS//,/ }; do
+# Optuna side, in the background: one process per benchmark (all samplers and seeds), the benchmarks side by side.
+optuna_one() {
+  local b=$1
     if [ "$OPTUNA_MODE" = docker ]; then
       nice docker run --rm --network none --cpus 1 --memory 2g -v "$ROOT/bench/real":/bench:ro -v "$WORK":/out \
         -e XDG_CACHE_HOME=/tmp "$IMAGE" python3 /bench/optuna_runner.py "/bench/benchmarks/$b" --seeds "$SEEDS" \
@@ -90,7 +89,14 @@ optuna_side() {
     fi
     cp "$WORK/optuna-$b.json" "$OUT/raw/optuna-$b.json"
     echo "[$(date -u +%H:%M:%S)] optuna done: $b" >>"$OUT/logs/run.log"
+}
+optuna_side() {
+  local b pids=()
+  for b in ${BENCHMARKS//,/ }; do
+    optuna_one "$b" &
+    pids+=($!)
   done
+  for b in "${pids[@]}"; do wait "$b"; done
 }
 optuna_side &
 OPTUNA_PID=$!
@@ -126,6 +132,7 @@ for s in ${SEEDS//,/ }; do
       continue
     fi
     campaign "$b" "$s" &
+    sleep 10  # staggered starts: several hosts starting at once on a starved machine time out their first grain call
   done
 done
 for pid in $(jobs -rp); do [ "$pid" = "$OPTUNA_PID" ] || wait "$pid" || true; done
