@@ -7,7 +7,7 @@
 # re-run with 5 seeds no tuning run used (bench/real/heldout.py), giving a held-out table next to the in-sample one.
 #
 #   bash bench/real/run.sh [--seeds 1,2,3,4,5] [--experiments 30] [--benchmarks a,b,...] [--jobs 3] [--no-md]
-#                          [--start-by HH:MM]
+#                          [--start-by HH:MM] [--stagger SECONDS]
 #
 # Needs: Docker with autoresearch/sklearn:latest, the .NET SDK, and a python3 with PyYAML on the host (it writes the
 # campaign files and reads the ledger). Optuna runs inside autoresearch/sklearn when that image has it
@@ -16,7 +16,8 @@
 # --jobs: campaigns run side by side (each on its own 2 slots); Optuna runs in the background meanwhile.
 # --start-by HH:MM (UTC): no campaign starts after that time; the ones left out are logged and the table counts the
 # seeds each side actually ran (seeds are the outer loop, so whole seeds finish first). A campaign whose host fails
-# before it records any experiment (e.g. a grain call timing out on a starved machine) is retried once.
+# before it records any experiment (e.g. a grain call timing out on a starved machine) is retried once; --stagger
+# (default 10 s) spaces the campaign starts for the same reason.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -26,6 +27,7 @@ BENCHMARKS=""
 JOBS=3
 MD=1
 START_BY=""
+STAGGER=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) SEEDS=$2; shift 2 ;;
@@ -34,7 +36,8 @@ while [ $# -gt 0 ]; do
     --jobs) JOBS=$2; shift 2 ;;
     --no-md) MD=0; shift ;;
     --start-by) START_BY=$2; shift 2 ;;
-    *) echo "run.sh: unknown argument '$1' (--seeds, --experiments, --benchmarks, --jobs, --no-md, --start-by)" >&2; exit 2 ;;
+    --stagger) STAGGER=$2; shift 2 ;;
+    *) echo "run.sh: unknown argument '$1' (--seeds, --experiments, --benchmarks, --jobs, --no-md, --start-by, --stagger)" >&2; exit 2 ;;
   esac
 done
 if [ -z "$BENCHMARKS" ]; then
@@ -132,7 +135,7 @@ for s in ${SEEDS//,/ }; do
       continue
     fi
     campaign "$b" "$s" &
-    sleep 10  # staggered starts: several hosts starting at once on a starved machine time out their first grain call
+    sleep "$STAGGER"  # staggered starts: several hosts starting at once on a starved machine time out their first grain call
   done
 done
 for pid in $(jobs -rp); do [ "$pid" = "$OPTUNA_PID" ] || wait "$pid" || true; done
@@ -155,7 +158,7 @@ for b in ${BENCHMARKS//,/ }; do
 done
 log "held-out done"
 
-NOTE="Produced by \`bash bench/real/run.sh --seeds $SEEDS --experiments $EXPERIMENTS --jobs $JOBS${START_BY:+ --start-by $START_BY}\` ($STAMP UTC, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); Optuna run $([ "$OPTUNA_MODE" = docker ] && echo "inside $IMAGE" || echo "with the host's python3 and Debian python3-optuna, since $IMAGE has no optuna")). Raw results: \`$OUT/raw/\`."
+NOTE="Produced by \`bash bench/real/run.sh --seeds $SEEDS --experiments $EXPERIMENTS --jobs $JOBS${START_BY:+ --start-by $START_BY} --stagger $STAGGER\` ($STAMP UTC, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); Optuna run $([ "$OPTUNA_MODE" = docker ] && echo "inside $IMAGE" || echo "with the host's python3 and Debian python3-optuna, since $IMAGE has no optuna")). Raw results: \`$OUT/raw/\`."
 ARGS=("$OUT" --directions "$OUT/directions.json" --note "$NOTE")
 [ "$MD" = 1 ] && ARGS+=(--benchmarks-md BENCHMARKS.md)
 "$PY" bench/real/combine.py "${ARGS[@]}"
