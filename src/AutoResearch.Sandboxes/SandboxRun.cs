@@ -17,6 +17,7 @@ internal sealed class SandboxRun
     private readonly List<string> _notes = [];
     private readonly CancellationTokenSource _stop = new();
     private int _droppedNotes;
+    private int _pointsAtStop = int.MaxValue;
     private bool _callbackFailed;
     private bool _earlyStopFailed;
     private volatile bool _earlyStopClosed;
@@ -96,6 +97,11 @@ internal sealed class SandboxRun
         {
             if (rule(point) is { } reason)
             {
+                lock (_gate)
+                {
+                    _pointsAtStop = _metrics.Count;
+                }
+
                 StopReason = reason;
                 _stop.Cancel();
             }
@@ -141,12 +147,12 @@ internal sealed class SandboxRun
         _logger.LogDebug("Experiment {ExperimentId}: {Note}", Request.ExperimentId, note);
     }
 
-    /// <summary>The last value reported for <paramref name="name"/>, if any.</summary>
-    public double? LastValue(string name)
+    /// <summary>The last value reported for <paramref name="name"/> (among the first <paramref name="within"/> points), if any.</summary>
+    public double? LastValue(string name, int within = int.MaxValue)
     {
         lock (_gate)
         {
-            for (var i = _metrics.Count - 1; i >= 0; i--)
+            for (var i = Math.Min(_metrics.Count, within) - 1; i >= 0; i--)
             {
                 if (_metrics[i].Name == name)
                 {
@@ -190,8 +196,11 @@ internal sealed class SandboxRun
 
     public SandboxResult Fail(FailureKind failure, string reason) => Build(ExperimentStatus.Failed, failure, reason, null);
 
-    /// <summary>Stopped early: the objective is the last value it reported (a pessimistic estimate), if any.</summary>
-    public SandboxResult Pruned(string reason) => Build(ExperimentStatus.Pruned, FailureKind.None, reason, LastValue(Request.Benchmark.Metric.Name));
+    /// <summary>
+    /// Stopped early: the objective is the last value it reported up to the stop (a pessimistic estimate), if any; points the
+    /// output still carried until the kill landed are kept in the metrics but do not change it.
+    /// </summary>
+    public SandboxResult Pruned(string reason) => Build(ExperimentStatus.Pruned, FailureKind.None, reason, LastValue(Request.Benchmark.Metric.Name, _pointsAtStop));
 
     private SandboxResult Build(ExperimentStatus status, FailureKind failure, string? reason, double? objective)
     {
