@@ -31,6 +31,9 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
     private readonly ConcurrentDictionary<string, byte> _activeVolumes = new(StringComparer.Ordinal);
     private readonly CampaignArtifactUsage _campaignArtifacts = new();
     private long? _hostCpus;
+
+    /// <summary>For tests: raised when the time limit's kill is sent, with the experiment id and how long after the deadline.</summary>
+    internal event Action<string, TimeSpan>? DeadlineKillSent;
     private readonly int _uid;
     private readonly int _gid;
 
@@ -144,7 +147,11 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
             await _docker.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken);
             run.MarkStarted();
             var startedId = containerId;
-            guard.Arm(run.StartedAt, benchmark.TimeLimit, () => KillPromptlyAsync(startedId));
+            guard.Arm(run.StartedAt, benchmark.TimeLimit, () =>
+            {
+                DeadlineKillSent?.Invoke(request.ExperimentId, DateTimeOffset.UtcNow - guard.Deadline);
+                return KillPromptlyAsync(startedId);
+            });
 
             var timedOut = false;
             var pruned = false;

@@ -27,6 +27,8 @@ internal sealed class SandboxRun
     private readonly List<string> _notes = [];
     private readonly CancellationTokenSource _stop = new();
     private int _droppedNotes;
+    private double? _printedAtStop;
+    private bool _stopped;
     private bool _callbackFailed;
     private bool _earlyStopFailed;
     private volatile bool _earlyStopClosed;
@@ -147,6 +149,11 @@ internal sealed class SandboxRun
         {
             if (rule(point) is { } reason)
             {
+                lock (_gate)
+                {
+                    (_printedAtStop, _stopped) = (_printedObjective, true);
+                }
+
                 StopReason = reason;
                 _stop.Cancel();
             }
@@ -208,7 +215,8 @@ internal sealed class SandboxRun
         double? file, printed;
         lock (_gate)
         {
-            (file, printed) = (_fileObjective, _printedObjective);
+            // A run stopped early is judged on what it printed up to the stop, not on points that slipped out before the kill.
+            (file, printed) = (_fileObjective, _stopped ? _printedAtStop : _printedObjective);
         }
 
         if (UntrustedOutput)

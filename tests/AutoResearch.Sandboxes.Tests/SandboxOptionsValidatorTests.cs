@@ -20,6 +20,10 @@ public sealed class SandboxOptionsValidatorTests
     [InlineData("workdir")]
     [InlineData("label")]
     [InlineData("env")]
+    [InlineData("files")]
+    [InlineData("campaign")]
+    [InlineData("grace")]
+    [InlineData("keeper")]
     public void Invalid_settings_fail(string what)
     {
         var options = new SandboxOptions { Owner = "o" };
@@ -32,6 +36,10 @@ public sealed class SandboxOptionsValidatorTests
             case "workdir": options.WorkDir = "work"; break;
             case "label": options.Labels[Names.OwnerLabel] = "x"; break;
             case "env": options.Environment["AR_SEED"] = "1"; break;
+            case "files": options.MaxArtifactFiles = -1; break;
+            case "campaign": options.MaxCampaignArtifactBytes = -1; break;
+            case "grace": options.LimitGrace = TimeSpan.Zero; break;
+            case "keeper": options.DiskKeeperCommand = "  "; break;
         }
 
         Assert.True(new SandboxOptionsValidator().Validate(null, options).Failed);
