@@ -293,6 +293,12 @@ public sealed class CampaignLeaderboard
     {
         var minimum = _noise.EffectiveMinImprovement;
         var stated = minimum.Stated ? "" : " (the default; set min_improvement in the campaign file)";
+        if (r.Reason == AcceptanceReason.MinimumImprovement && minimum.Value == 0 && !minimum.Stated)
+        {
+            return r.Verdict == AcceptanceVerdict.Accepted
+                ? $"beats the best {Fmt(bestMean)} by {Fmt(r.Improvement)} (noise measurement is off: any strictly better result counts; no confidence is claimed)"
+                : $"not better than the best {Fmt(bestMean)}";
+        }
         if (r.Reason == AcceptanceReason.MinimumImprovement)
         {
             var grounds = IdenticalRepeats

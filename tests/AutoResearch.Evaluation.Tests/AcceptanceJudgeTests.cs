@@ -119,6 +119,9 @@ public sealed class AcceptanceJudgeTests
             Assert.Equal(AcceptanceVerdict.NotBetter, AcceptanceJudge.Judge(Minimize, Noise, 1.0, 1, estimate, [1.0]).Verdict);
         }
 
+        // Measurement off (the campaign declares the benchmark deterministic): any strictly better result, beyond rounding.
+        Assert.Equal(MinImprovement.None, NoiseSpec.Off.EffectiveMinImprovement);
+        Assert.Equal(AcceptanceVerdict.Accepted, AcceptanceJudge.Judge(Minimize, NoiseSpec.Off, 1.0, 1, null, [0.999999]).Verdict);
         var anyGain = Noise with { MinImprovement = new MinImprovement { Value = 0, Relative = false, Stated = true } };
         Assert.Equal(AcceptanceVerdict.Accepted, AcceptanceJudge.Judge(Minimize, anyGain, 1.0, 1, null, [0.999999]).Verdict);
         Assert.Equal(AcceptanceVerdict.NotBetter, AcceptanceJudge.Judge(Minimize, anyGain, 1.0, 1, null, [1.0 - 1e-15]).Verdict);

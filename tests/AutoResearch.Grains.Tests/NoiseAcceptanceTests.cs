@@ -71,7 +71,8 @@ public sealed class NoiseAcceptanceTests(ClusterFixture fixture)
         var id = TestSpecs.UniqueId("real");
         Script(id, proposal: 8.0, proposalRepeats: [8.1, 7.9]);
 
-        await fixture.Grains.GetGrain<ICampaignGrain>(id).Start(NoisyCampaign("real", maxExperiments: 8));
+        // 10 experiments: the baseline's 4 runs, then proposals and the confirmation runs that test them on fresh runs.
+        await fixture.Grains.GetGrain<ICampaignGrain>(id).Start(NoisyCampaign("real", maxExperiments: 10));
         var status = await Waits.ForEndAsync(fixture.Grains, id);
 
         var board = await fixture.Grains.GetGrain<ICampaignGrain>(id).GetLeaderboard();
@@ -79,10 +80,11 @@ public sealed class NoiseAcceptanceTests(ClusterFixture fixture)
         Assert.Equal(2, board.History.Count);
         Assert.Equal(board.History.Select(e => e.ExperimentId), stored.Select(e => e.ExperimentId));
         var best = board.Best!;
-        Assert.Equal(8.0, best.Objective, 9);
+        // The mean of its first run and its confirmation runs (one of them may have been cut by the experiment cap).
+        Assert.InRange(best.Objective, 7.95, 8.05);
         Assert.True(best.Confidence > 0.99, $"confidence {best.Confidence}");
         Assert.True(best.Margin is > 0.3 and < 2.05, $"margin {best.Margin}");
-        Assert.Equal(8.0, status.Best!.Value, 9);
+        Assert.InRange(status.Best!.Value, 7.95, 8.05);
         Assert.Equal(best.ExperimentId, status.BestExperimentId);
 
         var accepted = Assert.Single(await fixture.Ledger.GetExperimentsAsync(id), e => e.Verdict == AcceptanceVerdict.Accepted);
@@ -92,7 +94,7 @@ public sealed class NoiseAcceptanceTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task With_noise_measurement_off_the_minimum_improvement_decides_and_no_confidence_is_claimed()
+    public async Task With_noise_measurement_off_every_strictly_better_result_counts_and_no_confidence_is_claimed()
     {
         var id = TestSpecs.UniqueId("nonoise");
         Script(id, proposal: 9.7, proposalRepeats: []);
@@ -104,11 +106,11 @@ public sealed class NoiseAcceptanceTests(ClusterFixture fixture)
         var experiments = await fixture.Ledger.GetExperimentsAsync(id);
         Assert.DoesNotContain(experiments, e => e.Kind == ExperimentKind.Repeat);
         var board = await fixture.Grains.GetGrain<ICampaignGrain>(id).GetLeaderboard();
-        // 9.7 beats 10.0 by 3 %, more than the default minimum improvement of 1 %.
+        // Measurement off declares the benchmark deterministic: any strictly better result counts, and no confidence is claimed.
         Assert.Equal(2, board.History.Count);
         Assert.Null(board.Best!.Confidence);
         Assert.Equal(AcceptanceReason.MinimumImprovement, board.Best.Reason);
-        Assert.Equal(0.1, board.Best.Margin!.Value, 9);
+        Assert.Equal(0, board.Best.Margin!.Value);
     }
 
     [Fact]

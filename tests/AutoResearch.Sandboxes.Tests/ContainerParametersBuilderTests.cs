@@ -100,6 +100,24 @@ public sealed class ContainerParametersBuilderTests
     }
 
     [Fact]
+    public void Parameters_the_campaign_fixed_reach_the_run_with_their_pinned_value()
+    {
+        var request = Request();
+        request = request with
+        {
+            Benchmark = request.Benchmark with
+            {
+                FixedParameters = [new ParameterSpec { Name = "momentum", Type = ParameterType.Float, Min = 0.9, Max = 0.9, Default = "0.9" }],
+            },
+        };
+        var p = ContainerParametersBuilder.Build(request, Options);
+
+        Assert.Contains("AR_PARAM_MOMENTUM=0.9", p.Env);
+        Assert.Contains("AR_PARAM_LR=0.5", p.Env);
+        Assert.Contains("\"momentum\": 0.9", System.Text.Encoding.UTF8.GetString(ParameterEncoding.ToJsonUtf8(request.Benchmark.RunParameters(), request.Parameters)));
+    }
+
+    [Fact]
     public void Gpu_run_requests_the_assigned_nvidia_devices()
     {
         var request = Request() with { GpuDeviceIds = ["0", "GPU-3f2a"] };

@@ -22,6 +22,9 @@ public sealed record MinImprovement
     /// <summary>The default when the campaign file says nothing: 1 % of the best's mean, used only when confidence cannot be measured.</summary>
     public static MinImprovement Default { get; } = new() { Value = 0.01, Relative = true, Stated = false };
 
+    /// <summary>No minimum: any strictly better result (the default when the campaign turns noise measurement off).</summary>
+    public static MinImprovement None { get; } = new() { Value = 0, Relative = false, Stated = false };
+
     /// <summary>The threshold in objective units against a best whose mean is <paramref name="bestMean"/>.</summary>
     public double Threshold(double bestMean) => Relative ? Value * Math.Abs(bestMean) : Value;
 

@@ -22,9 +22,13 @@ public sealed record NoiseSpec
     /// </summary>
     [Id(3)] public MinImprovement? MinImprovement { get; init; }
 
-    /// <summary>The minimum improvement in force (the stated one or the default).</summary>
-    public MinImprovement EffectiveMinImprovement => MinImprovement ?? Specs.MinImprovement.Default;
+    /// <summary>
+    /// The minimum improvement in force: the stated one; else, with measurement off (<see cref="BaselineRuns"/> 1: the campaign
+    /// declares the benchmark deterministic), none (any strictly better result, beyond rounding); else the 1 % default, which
+    /// applies when the measurement fails (identical repeats).
+    /// </summary>
+    public MinImprovement EffectiveMinImprovement => MinImprovement ?? (BaselineRuns <= 1 ? Specs.MinImprovement.None : Specs.MinImprovement.Default);
 
-    /// <summary>No measurement and no margin: every strictly better result is a new best.</summary>
+    /// <summary>No measurement and no margin: every strictly better result is a new best (no confidence is claimed for it).</summary>
     public static NoiseSpec Off { get; } = new() { BaselineRuns = 1, ConfirmationRuns = 0, Sigmas = 0 };
 }
