@@ -12,7 +12,7 @@ public static class SummaryView
     {
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow("campaign", Markup.Escape(summary.Campaign));
-        grid.AddRow("state", Markup.Escape($"{status.State}{(status.Reason is { } r ? $" ({r})" : "")}"));
+        grid.AddRow("state", Markup.Escape($"{status.State}{(status.Reason is { } why ? $" ({why})" : "")}"));
         grid.AddRow("experiments", $"{summary.Experiments}: [green]{summary.Succeeded} succeeded[/], [red]{summary.Failed} failed[/]");
         grid.AddRow(Markup.Escape(status.MetricName), $"baseline [bold]{Fmt(summary.Baseline)}[/] → best [bold green]{Fmt(summary.Best)}[/] ({summary.Direction}){Improvement(summary)}");
         grid.AddRow("noise", Markup.Escape(Noise(summary)));
