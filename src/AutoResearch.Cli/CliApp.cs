@@ -18,6 +18,7 @@ public static class CliApp
         {
             data,
             RunCommand.Create(data),
+            ValidateCommand.Create(data),
             StatusCommand.Create(data),
             ReportCommand.Create(data),
             ControlCommand.Create(ControlAction.Pause, data),

@@ -18,6 +18,16 @@ public static class CliHost
         return builder.Build();
     }
 
+    /// <summary>Only the Docker sandbox runner and image check: <c>validate</c> runs one baseline, records nothing.</summary>
+    public static IHost BuildSandboxes(string? dataDirectory)
+    {
+        var builder = CreateBuilder(dataDirectory);
+        var options = builder.AddAutoResearchOptions();
+        builder.AddAutoResearchLogging(options, LogEventLevel.Warning);
+        builder.AddAutoResearchSandboxes(options);
+        return builder.Build();
+    }
+
     /// <summary>Only ledger and reports: reading and reporting without running anything.</summary>
     public static IHost BuildStorageOnly(string? dataDirectory)
     {

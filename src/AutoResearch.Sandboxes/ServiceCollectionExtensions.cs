@@ -9,7 +9,8 @@ namespace AutoResearch.Sandboxes;
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="DockerSandboxRunner"/> as the singleton <see cref="ISandboxRunner"/>, with <see cref="SandboxOptions"/>
+    /// Adds <see cref="DockerSandboxRunner"/> as the singleton <see cref="ISandboxRunner"/> (and <see cref="DockerSandboxImages"/> as
+    /// <see cref="ISandboxImages"/>), with <see cref="SandboxOptions"/>
     /// configured by <paramref name="configure"/> and validated when the host starts.
     /// </summary>
     public static IServiceCollection AddDockerSandboxes(this IServiceCollection services, Action<SandboxOptions> configure)
@@ -20,6 +21,7 @@ public static class ServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>());
         services.TryAddSingleton<DockerSandboxRunner>();
         services.TryAddSingleton<ISandboxRunner>(sp => sp.GetRequiredService<DockerSandboxRunner>());
+        services.TryAddSingleton<ISandboxImages, DockerSandboxImages>();
         return services;
     }
 }

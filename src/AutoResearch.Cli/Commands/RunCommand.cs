@@ -42,6 +42,18 @@ public static class RunCommand
         }
 
         using var host = CliHost.BuildRuntime(dataDirectory);
+
+        // Before the host starts (nothing is recorded): an image the Docker host lacks or a script the command names but the
+        // sandbox would not get fails every experiment, so the campaign is refused (the same checks as `validate`).
+        var problems = await ValidateCommand.PreflightAsync(spec.Benchmark, host.Services.GetRequiredService<ISandboxImages>(), cancellationToken);
+        if (problems is null)
+            return 1;
+        if (problems.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"{file.Name}: cannot start:{Environment.NewLine}" + string.Join(Environment.NewLine, problems));
+            return 2;
+        }
+
         await host.StartAsync(cancellationToken);
         var services = host.Services;
         var ledger = services.GetRequiredService<ILedger>();
@@ -81,8 +93,16 @@ public static class RunCommand
         await host.StopAsync(CancellationToken.None);
         if (json)
             await Console.Out.WriteLineAsync(summary.ToJson());
+        if (summary.Experiments > 0 && summary.Failed == summary.Experiments)
+        {
+            await Console.Error.WriteLineAsync($"Every experiment of campaign {id} failed ({summary.Failed} of {summary.Experiments}); see `autoresearch report {id}` for their reasons.");
+            return AllFailedExitCode;
+        }
         return status.State == CampaignState.Completed ? 0 : 1;
     }
+
+    /// <summary>Exit code of a campaign that ran, in which every experiment failed.</summary>
+    public const int AllFailedExitCode = 4;
 
     /// <summary>
     /// A stopped campaign lets its running experiments finish: wait for them (at most <paramref name="limit"/>) so their

@@ -69,11 +69,7 @@ public static class HostBuilderExtensions
     /// <summary>Sandboxes, proposers, start-up recovery and the Orleans silo: everything needed to run campaigns.</summary>
     public static IHostApplicationBuilder AddAutoResearchRuntime(this IHostApplicationBuilder builder, AutoResearchOptions options)
     {
-        builder.Services.AddDockerSandboxes(sandbox =>
-        {
-            builder.Configuration.GetSection(SandboxOptions.SectionName).Bind(sandbox);
-            sandbox.Owner = options.Owner;
-        });
+        builder.AddAutoResearchSandboxes(options);
         builder.Services.AddModelAgents(builder.Configuration);
         builder.Services.Configure<FleetOptions>(builder.Configuration.GetSection(FleetOptions.Section));
         builder.Services.Configure<AgentOptions>(agents =>
@@ -85,6 +81,17 @@ public static class HostBuilderExtensions
         // Registered before the silo so it finishes before any grain activates.
         builder.Services.AddHostedService<StartupRecovery>();
         builder.AddAutoResearchSilo(options);
+        return builder;
+    }
+
+    /// <summary>The Docker sandbox runner and image check alone (section <c>Sandboxes</c>), owned by this installation: <c>validate</c> runs one baseline with it.</summary>
+    public static IHostApplicationBuilder AddAutoResearchSandboxes(this IHostApplicationBuilder builder, AutoResearchOptions options)
+    {
+        builder.Services.AddDockerSandboxes(sandbox =>
+        {
+            builder.Configuration.GetSection(SandboxOptions.SectionName).Bind(sandbox);
+            sandbox.Owner = options.Owner;
+        });
         return builder;
     }
 
