@@ -143,6 +143,9 @@ def main():
     with open(args.directions) as f:
         meta = json.load(f)
     runs, versions = load(os.path.join(args.results_dir, "raw"))
+    # A campaign that recorded no experiment never ran (its host failed to start): left out of the scores, listed.
+    not_run = [r for r in runs if r["method"] == "autoresearch" and not r["trials"]]
+    runs = [r for r in runs if r["method"] != "autoresearch" or r["trials"]]
     held, _ = load(os.path.join(args.results_dir, "heldout"))
     benches = sorted({r["benchmark"] for r in runs})
     summary = {}
@@ -195,6 +198,9 @@ def main():
     lines = [BEGIN, "", "### Results", ""]
     if args.note:
         lines += [args.note, ""]
+    if not_run:
+        lines += ["Campaigns that recorded no experiment (their host failed before the first run; left out of the scores): "
+                  + ", ".join(f"{r['benchmark']} seed {r['seed']}" for r in not_run) + ".", ""]
     lines += [
         f"{len(benches)} scikit-learn / numpy benchmarks (`bench/real/benchmarks/`), AutoResearch's default team (the "
         f"agents of `campaigns/demo.yaml`) against Optuna {', '.join(sorted(versions)) or '3.1'} samplers; AutoResearch "

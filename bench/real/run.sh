@@ -7,7 +7,12 @@
 # re-run with 5 seeds no tuning run used (bench/real/heldout.py), giving a held-out table next to the in-sample one.
 #
 #   bash bench/real/run.sh [--seeds 1,2,3,4,5] [--experiments 30] [--benchmarks a,b,...] [--jobs 3] [--no-md]
-#                          [--start-by HH:MM] [--stagger SECONDS]
+#                          [--start-by HH:MM] [--stagger SECONDS] [--no-build]
+# CAMPAIGN_NICE=N (environment, default 10): niceness of the campaign hosts. On a machine where every other process is
+# niced too, a host at 10 can starve so long that its first grain call (starting the campaign) passes Orleans' 30 s
+# response timeout; 0 lets it start.
+# (--no-build: use the CLI as built; every commit changes the assembly version, so a build after a commit
+# recompiles every project, which takes minutes on a busy machine)
 #
 # Needs: Docker with autoresearch/sklearn:latest, the .NET SDK, and a python3 with PyYAML on the host (it writes the
 # campaign files and reads the ledger). Optuna runs inside autoresearch/sklearn when that image has it
@@ -28,6 +33,8 @@ JOBS=3
 MD=1
 START_BY=""
 STAGGER=10
+BUILD=1
+CAMPAIGN_NICE=${CAMPAIGN_NICE:-10}
 while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) SEEDS=$2; shift 2 ;;
@@ -37,7 +44,8 @@ while [ $# -gt 0 ]; do
     --no-md) MD=0; shift ;;
     --start-by) START_BY=$2; shift 2 ;;
     --stagger) STAGGER=$2; shift 2 ;;
-    *) echo "run.sh: unknown argument '$1' (--seeds, --experiments, --benchmarks, --jobs, --no-md, --start-by, --stagger)" >&2; exit 2 ;;
+    --no-build) BUILD=0; shift ;;
+    *) echo "run.sh: unknown argument '$1' (--seeds, --experiments, --benchmarks, --jobs, --no-md, --start-by, --stagger, --no-build)" >&2; exit 2 ;;
   esac
 done
 if [ -z "$BENCHMARKS" ]; then
@@ -64,8 +72,12 @@ else
   echo "run.sh: no Optuna: neither $IMAGE nor $PY imports optuna (apt-get install python3-optuna python3-sklearn)" >&2; exit 1
 fi
 
-log "building the CLI"
-nice dotnet build src/AutoResearch.Cli -c Release -nologo -clp:ErrorsOnly >"$OUT/logs/build.log" 2>&1 || { cat "$OUT/logs/build.log" >&2; exit 1; }
+if [ "$BUILD" = 1 ]; then
+  log "building the CLI"
+  nice dotnet build src/AutoResearch.Cli -c Release -nologo -clp:ErrorsOnly >"$OUT/logs/build.log" 2>&1 || { cat "$OUT/logs/build.log" >&2; exit 1; }
+else
+  log "using the CLI as built ($(ls -l --time-style=+%H:%M src/AutoResearch.Cli/bin/Release/*/autoresearch.dll | awk '{print $6}') UTC; --no-build)"
+fi
 
 "$PY" - "$BENCHMARKS" >"$WORK/directions.json" <<'EOF'
 import json, sys, yaml
@@ -113,7 +125,7 @@ campaign() {
   for attempt in 1 2; do
     rc=0
     rm -rf "$dir/data"
-    nice dotnet run --project src/AutoResearch.Cli -c Release --no-build -- run "$dir/campaign.yaml" --json --fresh \
+    nice -n "$CAMPAIGN_NICE" dotnet run --project src/AutoResearch.Cli -c Release --no-build -- run "$dir/campaign.yaml" --json --fresh \
       --data "$dir/data" >"$dir/summary.json" 2>"$OUT/logs/campaign-$b-s$s.log" || rc=$?
     if [ "$rc" = 0 ] || [ "$("$PY" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from ledger_experiments").fetchone()[0])' "$dir/data/autoresearch.db" 2>/dev/null || echo 0)" != 0 ]; then
       break

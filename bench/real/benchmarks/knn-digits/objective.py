@@ -35,7 +35,7 @@ def main():
     warnings.simplefilter("ignore")
     with open(os.environ.get("AR_PARAMS_FILE", "params.json")) as f:
         params = json.load(f)
-    print(f"METRIC val_error={evaluate(params, int(os.environ.get('AR_SEED', '0'))):.6f}")
+    print(f"METRIC val_error={evaluate(params, int(os.environ.get('AR_SEED', '0'))):.10g}")
 
 
 if __name__ == "__main__":

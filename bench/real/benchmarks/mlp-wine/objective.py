@@ -103,7 +103,7 @@ def evaluate(params, seed):
 def main():
     with open(os.environ.get("AR_PARAMS_FILE", "params.json")) as f:
         params = json.load(f)
-    print(f"METRIC val_loss={evaluate(params, int(os.environ.get('AR_SEED', '0'))):.6f}")
+    print(f"METRIC val_loss={evaluate(params, int(os.environ.get('AR_SEED', '0'))):.10g}")
 
 
 if __name__ == "__main__":
