@@ -11,7 +11,7 @@ public sealed class DemoCampaignTests
     {
         await using var data = new TestData();
         using var cli = CliProcess.Start(data.Directory, "run", "campaigns/demo.yaml", "--json");
-        var exit = await cli.WaitAsync(TimeSpan.FromMinutes(10));
+        var exit = await cli.WaitAsync(TimeSpan.FromMinutes(14));
         Assert.True(exit == 0, $"exit {exit}\n{CliProcess.Tail(cli.Stderr)}");
 
         using var summary = JsonDocument.Parse(cli.LastStdoutLine);

@@ -41,7 +41,7 @@ public sealed class RepositorySpecsTests
     }
 
     [Theory]
-    [InlineData("demo.yaml", "digits-mlp", 3, 30, 8 * 60, 2)]
+    [InlineData("demo.yaml", "digits-mlp", 3, 30, 15 * 60, 2)]
     [InlineData("branin.yaml", "branin", 2, 30, 5 * 60, 0)]
     [InlineData("tiny-lm.yaml", "tiny-lm", 2, 12, 20 * 60, 0)]
     public void CampaignsLoad(string file, string benchmark, int agents, int maxExperiments, int seconds, int slots)
