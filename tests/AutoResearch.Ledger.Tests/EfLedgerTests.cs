@@ -154,7 +154,8 @@ public sealed class EfLedgerTests
         Assert.Equal(expected.Parameters, actual.Parameters);
         Assert.Equal(expected.EditedFiles, actual.EditedFiles);
         Assert.Equal(expected.Metrics, actual.Metrics);
-        Assert.Equal(expected with { Parameters = actual.Parameters, Metrics = actual.Metrics, EditedFiles = actual.EditedFiles }, actual);
+        Assert.Equal(expected.Notes, actual.Notes);
+        Assert.Equal(expected with { Parameters = actual.Parameters, Metrics = actual.Metrics, EditedFiles = actual.EditedFiles, Notes = actual.Notes }, actual);
 
         // DateTimeOffset equality is by instant; check the instants to the tick.
         Assert.Equal(expected.QueuedAt.UtcTicks, actual.QueuedAt.UtcTicks);

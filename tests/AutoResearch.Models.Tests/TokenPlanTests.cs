@@ -59,7 +59,7 @@ public sealed class TokenPlanTests
         var request = Assert.Single(h.Server.Requests);
         var sent = request.Messages.Select(m => new ModelMessage(m.Role == "system" ? ModelRole.System : ModelRole.User, m.Content ?? "")).ToList();
         Assert.True(TokenEstimator.Estimate(sent) + 1024 <= 9_000);
-        Assert.Contains("class CausalSelfAttention", request.LastUserMessage);
+        Assert.Contains("def make_optimizer", request.LastUserMessage);
     }
 
     [Fact]
