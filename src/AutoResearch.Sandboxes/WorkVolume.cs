@@ -13,7 +13,7 @@ namespace AutoResearch.Sandboxes;
 /// <remarks>
 /// A tmpfs volume lives only while some container has it mounted, and the runner copies the workspace in before the run starts
 /// and copies <c>result.json</c> and <c>out/</c> after it exited. So a tiny "keeper" container (same image, no network, read-only,
-/// no capabilities, 16 MiB, 4 pids, running <see cref="SandboxOptions.DiskKeeperCommand"/>) holds the volume mounted from before
+/// no capabilities, 64 MiB, 4 pids, running <see cref="SandboxOptions.DiskKeeperCommand"/>) holds the volume mounted from before
 /// the copy-in until after the copy-out; both are removed with the run. The tmpfs pages are memory: they count against the
 /// memory limit of the run that writes them (and the host's RAM), as <c>/tmp</c> does.
 /// </remarks>
@@ -86,9 +86,12 @@ internal sealed class WorkVolume
                 ReadonlyRootfs = true,
                 CapDrop = ["ALL"],
                 SecurityOpt = ["no-new-privileges"],
-                Memory = 16 * 1024 * 1024,
-                MemorySwap = 16 * 1024 * 1024,
-                NanoCPUs = 50_000_000,
+                // Not 16 MiB: runc's init process is charged to this cgroup while the keeper starts, and at 16 MiB it was now and
+                // then killed before `sleep` ran ("container process is already dead"), failing the run with a Docker error.
+                // The tmpfs pages are charged to the run that writes them, not to the keeper.
+                Memory = KeeperMemoryBytes,
+                MemorySwap = KeeperMemoryBytes,
+                NanoCPUs = 250_000_000,
                 PidsLimit = 4,
                 LogConfig = new LogConfig { Type = "none", Config = new Dictionary<string, string>() },
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
@@ -133,7 +136,27 @@ internal sealed class WorkVolume
             throw;
         }
 
-        return new WorkVolume(name, keeper, docker.Containers.StartContainerAsync(keeper, new ContainerStartParameters(), cancellationToken));
+        return new WorkVolume(name, keeper, StartKeeperAsync(docker, keeper, cancellationToken));
+    }
+
+    /// <summary>Memory limit of the keeper container.</summary>
+    public const long KeeperMemoryBytes = 64L * 1024 * 1024;
+
+    /// <summary>Starts the keeper; a start the daemon answers with an error (a busy host) is tried twice more before the run fails.</summary>
+    private static async Task StartKeeperAsync(IDockerClient docker, string keeper, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await docker.Containers.StartContainerAsync(keeper, new ContainerStartParameters(), cancellationToken);
+                return;
+            }
+            catch (DockerApiException) when (attempt < 3 && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellationToken);
+            }
+        }
     }
 
     /// <summary>The volume's name for a run whose container is called <paramref name="containerName"/>.</summary>

@@ -42,8 +42,10 @@ public sealed class OptimizerOnDigitsTests(ITestOutputHelper output)
         var gpMedian = gpBests.Order().ElementAt(Seeds.Length / 2);
         var randomMedian = randomBests.Order().ElementAt(Seeds.Length / 2);
         output.WriteLine($"median best: gp {gpMedian:F4}, random {randomMedian:F4}");
-        Assert.True(gpMedian < randomMedian, $"gp median best {gpMedian:F4} is not below random search's {randomMedian:F4}");
-        Assert.True(gpBests.Sum() < randomBests.Sum(), "gp should also win on the mean over seeds");
+        // The trusted scorer grades 227 validation images, so errors move in steps of 1/227 and medians of 5 seeds can tie:
+        // the median may not be worse, and the mean over seeds must be better.
+        Assert.True(gpMedian <= randomMedian, $"gp median best {gpMedian:F4} is above random search's {randomMedian:F4}");
+        Assert.True(gpBests.Sum() < randomBests.Sum(), $"gp mean best {gpBests.Average():F4} is not below random search's {randomBests.Average():F4}");
     }
 
     private static async Task<double> OptimizeAsync(IProposer proposer, BenchmarkSpec spec, ISandboxRunner runner, int seed)
