@@ -45,56 +45,44 @@ public sealed class MatmulKernelRedTeamTests : MatmulKernelTestBase
     {
         // The cheat that got past the old check: readelf's line for such a section did not parse and was skipped.
         ["Constructor_in_an_init_array_section_whose_name_has_a_space_is_refused"] = new(
-            $$"""
+            AfterPrelude($$"""
             {{Evil}}
             __asm__(".pushsection \"my ctors\",\"aw\",@init_array\n.p2align 3\n.quad evil\n.popsection");
-            {{Signature}}
-            {{NaiveBody}}
-            """,
+            """),
             "constructor/destructor list", "section 'my ctors' (INIT_ARRAY)"),
 
         ["Constructor_in_a_section_the_linker_would_merge_into_init_array_is_refused"] = new(
-            $$"""
+            AfterPrelude($$"""
             {{Evil}}
             __asm__(".pushsection \".init_array.0 x\",\"aw\",@progbits\n.p2align 3\n.quad evil\n.popsection");
-            {{Signature}}
-            {{NaiveBody}}
-            """,
+            """),
             "constructor/destructor list", "section '.init_array.0 x'"),
 
         ["Constructor_hidden_behind_a_macro_with_a_priority_is_refused"] = new(
-            $$"""
+            AfterPrelude($$"""
             #define EARLY __attribute__((__constructor__(101)))
             {{Evil.Replace("__attribute__((used)) static void evil", "EARLY static void evil", StringComparison.Ordinal)}}
-            {{Signature}}
-            {{NaiveBody}}
-            """,
+            """),
             "constructor/destructor list", "section .init_array.00101"),
 
         ["Destructor_printing_a_score_at_exit_is_refused"] = new(
-            $$"""
+            AfterPrelude($$"""
             {{Evil.Replace("__attribute__((used))", "__attribute__((destructor))", StringComparison.Ordinal)}}
-            {{Signature}}
-            {{NaiveBody}}
-            """,
+            """),
             "constructor/destructor list", "section .fini_array"),
 
         ["Preinit_array_entry_is_refused"] = new(
-            $$"""
+            AfterPrelude($$"""
             {{Evil}}
             __attribute__((used, section(".preinit_array"))) static void (*const early)(void) = evil;
-            {{Signature}}
-            {{NaiveBody}}
-            """,
+            """),
             "constructor/destructor list", "section .preinit_array"),
 
         ["Legacy_ctors_entry_is_refused"] = new(
-            $$"""
+            AfterPrelude($$"""
             {{Evil}}
             __attribute__((used, section(".ctors"))) static void (*const early)(void) = evil;
-            {{Signature}}
-            {{NaiveBody}}
-            """,
+            """),
             "constructor/destructor list", "section .ctors"),
 
         ["Ifunc_resolver_is_refused"] = new(
@@ -107,15 +95,13 @@ public sealed class MatmulKernelRedTeamTests : MatmulKernelTestBase
             "matmul (an ifunc"),
 
         ["Target_clones_are_refused_as_an_ifunc"] = new(
-            $$"""
+            AfterPrelude("""
             __attribute__((target_clones("avx2", "default")))
-            {{Signature}}
-            {{NaiveBody}}
-            """,
+            """),
             "matmul (an ifunc"),
 
         ["Irelative_relocation_calling_a_resolver_at_start_up_is_refused"] = new(
-            $$"""
+            AfterPrelude("""
             #include <unistd.h>
             __attribute__((used)) static void *evil(void)
             {
@@ -123,25 +109,19 @@ public sealed class MatmulKernelRedTeamTests : MatmulKernelTestBase
                 return 0;
             }
             __asm__(".pushsection .data.slot,\"aw\",@progbits\n.p2align 3\nslot: .quad 0\n.reloc slot, R_X86_64_IRELATIVE, evil\n.popsection");
-            {{Signature}}
-            {{NaiveBody}}
-            """,
+            """),
             "relocations in .rela.data.slot of a dynamic kind: IRELATIVE"),
 
         ["Code_in_a_section_with_an_odd_name_is_refused"] = new(
-            $$"""
+            AfterPrelude("""
             __asm__(".pushsection \"odd name\",\"ax\",@progbits\nnop\n.popsection");
-            {{Signature}}
-            {{NaiveBody}}
-            """,
+            """),
             "section 'odd name' (PROGBITS)", "only code and data sections"),
 
         ["Global_buffer_is_refused"] = new(
-            $$"""
+            AfterPrelude("""
             float scratch[64];
-            {{Signature}}
-            {{NaiveBody}}
-            """,
+            """),
             "exactly one global symbol, matmul", "scratch"),
     };
 
@@ -402,6 +382,9 @@ public sealed class MatmulKernelRedTeamTests : MatmulKernelTestBase
         MatmulKernelBenchmarkTests.AssertFailed(result, fragments);
         Assert.DoesNotContain(result.Metrics, m => m.Value >= 99999);
     }
+
+    /// <summary>The straightforward <c>matmul</c> (<see cref="Signature"/>, <see cref="NaiveBody"/>) after <paramref name="prelude"/>.</summary>
+    private static string AfterPrelude(string prelude) => prelude + "\n" + Signature + "\n" + NaiveBody;
 
     /// <summary>A cheating kernel and the fragments the reason for refusing it must contain.</summary>
     private sealed record Cheat(string Kernel, params string[] Reasons);
