@@ -129,14 +129,7 @@ public sealed class MatmulKernelRedTeamTests : MatmulKernelTestBase
 
     [DockerTheory]
     [MemberData(nameof(CheatsOutsideMatmul))]
-    public async Task Code_outside_matmul_is_refused_before_it_runs(string cheat)
-    {
-        var (kernel, reasons) = OutsideMatmul[cheat];
-
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, reasons);
-    }
+    public Task Code_outside_matmul_is_refused_before_it_runs(string cheat) => AssertRefusedAsync(OutsideMatmul[cheat]);
 
     // ---------------------------------------------------------------------------------------- inside matmul()
 
@@ -233,14 +226,7 @@ public sealed class MatmulKernelRedTeamTests : MatmulKernelTestBase
 
     [DockerTheory]
     [MemberData(nameof(CheatsInsideMatmul))]
-    public async Task Cheat_inside_matmul_is_stopped(string cheat)
-    {
-        var (kernel, reasons) = InsideMatmul[cheat];
-
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, reasons);
-    }
+    public Task Cheat_inside_matmul_is_stopped(string cheat) => AssertRefusedAsync(InsideMatmul[cheat]);
 
     // ---------------------------------------------------------------------------------------- second line of defence
 
@@ -376,6 +362,14 @@ public sealed class MatmulKernelRedTeamTests : MatmulKernelTestBase
     }
 
     // ---------------------------------------------------------------------------------------- helpers
+
+    /// <summary>Runs the cheat's kernel: the run must fail with every fragment of the reason and leave no fake score.</summary>
+    private async Task AssertRefusedAsync(Cheat cheat)
+    {
+        var result = await RunAsync(cheat.Kernel);
+
+        AssertFailed(result, cheat.Reasons);
+    }
 
     private static void AssertFailed(SandboxResult result, params string[] fragments)
     {
