@@ -8,22 +8,18 @@ namespace AutoResearch.Proposers;
 /// to the baseline value, to learn which changes carry the improvement. Each ablation is tried once per best; when the best
 /// has no untried ablation left (or is the baseline itself) it falls back to random search so the agent's slot is not wasted.
 /// </summary>
-public sealed class AblationProposer : IProposer
+public sealed class AblationProposer : ProposerBase
 {
     public const string StrategyName = "ablation";
 
     private readonly RandomSearchProposer _fallback = new();
 
-    public string Name => StrategyName;
-
-    public Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken)
+    public AblationProposer()
+        : base(StrategyName)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Propose(context));
     }
 
-    internal Proposal Propose(ProposalContext context)
+    internal override Proposal Propose(ProposalContext context)
     {
         if (context.Best is { } best)
         {

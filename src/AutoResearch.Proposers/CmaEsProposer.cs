@@ -15,28 +15,17 @@ namespace AutoResearch.Proposers;
 /// current distribution, seeded by (seed, round), redrawn while it repeats a finished or pending point.
 /// Settings: <c>population</c> (λ, default 4 + ⌊3 ln n⌋); σ₀ is 1/6 of each range.
 /// </summary>
-public sealed class CmaEsProposer : IProposer
+public sealed class CmaEsProposer : EncodedSpaceProposer
 {
     public const string StrategyName = "cmaes";
 
-    public string Name => StrategyName;
-
-    public Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken)
+    public CmaEsProposer()
+        : base(StrategyName)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Propose(context));
     }
 
-    internal Proposal Propose(ProposalContext context)
+    private protected override Proposal Propose(ProposalContext context, ParameterSpace space, EncodedHistory history)
     {
-        var space = new ParameterSpace(context.Benchmark.Parameters);
-        if (space.Count == 0)
-        {
-            return Make([], "Nothing to tune: the benchmark declares no parameters.");
-        }
-
-        EncodedHistory history = EncodedHistory.Build(space, context);
         (double[] point, string text) = Next(space, history, context.Settings, SeededRandom.Create(context.Seed, context.Round, StrategyName));
         return Make(space.Decode(point), text);
     }
@@ -52,21 +41,8 @@ public sealed class CmaEsProposer : IProposer
     }
 
     /// <summary>Up to <paramref name="count"/> distinct draws (model vectors) that repeat no finished or pending point.</summary>
-    internal static List<double[]> Draws(ParameterSpace space, EncodedHistory history, CmaEvolution cma, Random rng, int count)
-    {
-        var draws = new List<double[]>(count);
-        var keys = new HashSet<string>(history.Keys, StringComparer.Ordinal);
-        for (int attempt = 0; attempt < 16 * count && draws.Count < count; attempt++)
-        {
-            double[] x = space.FromUnitRow(cma.Sample(rng));
-            if (keys.Add(space.Key(x)))
-            {
-                draws.Add(x);
-            }
-        }
-
-        return draws;
-    }
+    internal static List<double[]> Draws(ParameterSpace space, EncodedHistory history, CmaEvolution cma, Random rng, int count) =>
+        UntakenDraws(space, history, () => space.FromUnitRow(cma.Sample(rng)), count);
 
     /// <summary>The next model vector and its one-line reason.</summary>
     internal static (double[] Point, string Why) Next(ParameterSpace space, EncodedHistory history, IReadOnlyDictionary<string, string> settings, Random rng)
@@ -87,7 +63,4 @@ public sealed class CmaEsProposer : IProposer
         double[] y = InitialDesign.Untaken(space, history.Keys, rng);
         return (y, $"Random point at {space.Describe(y)}: the CMA-ES distribution has collapsed onto points already tried.");
     }
-
-    private Proposal Make(Dictionary<string, string> parameters, string hypothesis) =>
-        new() { Parameters = parameters, Hypothesis = hypothesis, ProposerName = Name };
 }

@@ -17,7 +17,7 @@ namespace AutoResearch.Proposers;
 /// Failed runs enter the regression imputed at the worst result, and a feasibility estimate
 /// (<see cref="FeasibilityEstimate"/>) multiplies EI by the probability of success. Pending runs are "constant liars" at the prior mean.
 /// </summary>
-public sealed class GaussianProcessProposer : IProposer
+public sealed class GaussianProcessProposer : EncodedSpaceProposer
 {
     public const string StrategyName = "gp";
 
@@ -32,28 +32,15 @@ public sealed class GaussianProcessProposer : IProposer
     /// <summary>The feasibility estimate's length scales are the GP's, at most 0.3 of a range: failures are local evidence.</summary>
     private static readonly double MaxLogFeasibilityLength = Math.Log(0.3);
 
-    public string Name => StrategyName;
-
-    public Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken)
+    public GaussianProcessProposer()
+        : base(StrategyName)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Propose(context));
     }
 
-    internal Proposal Propose(ProposalContext context)
+    private protected override Proposal Propose(ProposalContext context, ParameterSpace space, EncodedHistory history)
     {
-        var space = new ParameterSpace(context.Benchmark.Parameters);
-        if (space.Count == 0)
+        if (DesignPoint(context, space, history, 2, 5, 2, out int initial) is { } x)
         {
-            return Make([], "Nothing to tune: the benchmark declares no parameters.");
-        }
-
-        EncodedHistory history = EncodedHistory.Build(space, context);
-        int initial = ProposerSettings.GetInt(context.Settings, "n_init", Math.Clamp(space.Count + 1, 2, 5), 1, 1000);
-        if (history.TotalCount < initial || history.SuccessCount < 2)
-        {
-            double[] x = InitialDesign.Next(space, history, initial, context.Seed, context.Round, StrategyName);
             string why = history.SuccessCount < 2 && history.TotalCount >= initial
                 ? "fewer than two successful runs to fit a model"
                 : "too few results to fit a model yet";
@@ -149,7 +136,4 @@ public sealed class GaussianProcessProposer : IProposer
 
         return (keep.Select(i => history.Points[i]).ToList(), keep.Select(i => history.Losses[i]).ToList());
     }
-
-    private Proposal Make(Dictionary<string, string> parameters, string hypothesis) =>
-        new() { Parameters = parameters, Hypothesis = hypothesis, ProposerName = Name };
 }

@@ -21,7 +21,7 @@ namespace AutoResearch.Proposers;
 /// <c>hedge_rate</c> (default 4), <c>n_init</c> (design points, default parameters + 1 clamped to [4, 8]); the members
 /// read their own settings (<c>exploration</c>, <c>gamma</c>, …) from the same map.
 /// </summary>
-public sealed class PortfolioProposer : IProposer
+public sealed class PortfolioProposer : EncodedSpaceProposer
 {
     public const string StrategyName = "portfolio";
 
@@ -39,31 +39,18 @@ public sealed class PortfolioProposer : IProposer
     private readonly CmaEsProposer cmaes = new();
     private readonly RandomSearchProposer random = new();
 
-    public string Name => StrategyName;
+    public PortfolioProposer()
+        : base(StrategyName)
+    {
+    }
 
     /// <summary>The proposer name a member's proposal is recorded under, e.g. <c>portfolio:gp</c>.</summary>
     public static string Label(string member) => StrategyName + ":" + member;
 
-    public Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken)
+    private protected override Proposal Propose(ProposalContext context, ParameterSpace space, EncodedHistory history)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Propose(context));
-    }
-
-    internal Proposal Propose(ProposalContext context)
-    {
-        var space = new ParameterSpace(context.Benchmark.Parameters);
-        if (space.Count == 0)
+        if (DesignPoint(context, space, history, 4, 8, 2, out _) is { } x)
         {
-            return new Proposal { Parameters = [], Hypothesis = "Nothing to tune: the benchmark declares no parameters.", ProposerName = Name };
-        }
-
-        EncodedHistory history = EncodedHistory.Build(space, context);
-        int initial = ProposerSettings.GetInt(context.Settings, "n_init", Math.Clamp(space.Count + 1, 4, 8), 1, 1000);
-        if (history.TotalCount < initial || history.SuccessCount < 2)
-        {
-            double[] x = InitialDesign.Next(space, history, initial, context.Seed, context.Round, StrategyName);
             return new Proposal
             {
                 Parameters = space.Decode(x),
@@ -102,7 +89,7 @@ public sealed class PortfolioProposer : IProposer
     /// </summary>
     private Proposal? ScreenedCmaEs(ParameterSpace space, EncodedHistory history, ProposalContext context)
     {
-        if (ProposerSettings.GetInt(context.Settings, "screen", 1, 0, 1) == 0 || history.SuccessCount < 2)
+        if (!Screening(history, context))
         {
             return null;
         }
@@ -110,16 +97,8 @@ public sealed class PortfolioProposer : IProposer
         Random rng = SeededRandom.Create(context.Seed, context.Round, StrategyName + "-cmaes");
         Models.CmaEvolution cma = CmaEsProposer.Rebuild(space, history, context.Settings);
         List<double[]> draws = CmaEsProposer.Draws(space, history, cma, rng, ScreenedDraws);
-        if (draws.Count == 0)
-        {
-            return null;
-        }
-
-        GaussianProcessProposer.Surrogate surrogate = GaussianProcessProposer.BuildSurrogate(space, history, context.Settings, rng);
-        Models.Candidate best = draws.Select(surrogate.Search.Evaluate).MaxBy(c => c.LogEi)!;
-        string text = string.Create(CultureInfo.InvariantCulture,
-            $"CMA-ES draw at {space.Describe(best.Point)}: the most promising under the GP of {draws.Count} draws from generation {cma.Generations + 1} (step size {cma.Sigma:G2} of the range).");
-        return new Proposal { Parameters = space.Decode(best.Point), Hypothesis = text, ProposerName = cmaes.Name };
+        return MostPromising(space, history, context, rng, draws, cmaes.Name, (point, n) => string.Create(CultureInfo.InvariantCulture,
+            $"CMA-ES draw at {space.Describe(point)}: the most promising under the GP of {n} draws from generation {cma.Generations + 1} (step size {cma.Sigma:G2} of the range)."));
     }
 
     /// <summary>
@@ -128,24 +107,26 @@ public sealed class PortfolioProposer : IProposer
     /// </summary>
     private Proposal? ScreenedTpe(ParameterSpace space, EncodedHistory history, ProposalContext context)
     {
-        if (ProposerSettings.GetInt(context.Settings, "screen", 1, 0, 1) == 0 || history.SuccessCount < 2)
+        if (!Screening(history, context))
         {
             return null;
         }
 
         Random rng = SeededRandom.Create(context.Seed, context.Round, StrategyName + "-tpe");
         (Models.ParzenEstimator below, _, int good, int count) = TreeParzenProposer.Estimators(space, history, context.Settings);
-        var keys = new HashSet<string>(history.Keys, StringComparer.Ordinal);
-        var draws = new List<double[]>();
-        for (int attempt = 0; attempt < 16 * ScreenedDraws && draws.Count < ScreenedDraws; attempt++)
-        {
-            double[] x = space.FromCompact(below.Sample(rng));
-            if (keys.Add(space.Key(x)))
-            {
-                draws.Add(x);
-            }
-        }
+        List<double[]> draws = UntakenDraws(space, history, () => space.FromCompact(below.Sample(rng)), ScreenedDraws);
+        return MostPromising(space, history, context, rng, draws, tpe.Name, (point, n) => string.Create(CultureInfo.InvariantCulture,
+            $"TPE draw at {space.Describe(point)}: the most promising under the GP of {n} draws from the density of the best {good} of {count} results."));
+    }
 
+    /// <summary>Whether a member's draws are screened by the GP: <c>screen</c> is on and there are two successful results to fit.</summary>
+    private static bool Screening(EncodedHistory history, ProposalContext context) =>
+        ProposerSettings.GetInt(context.Settings, "screen", 1, 0, 1) != 0 && history.SuccessCount >= 2;
+
+    /// <summary>The draw of largest expected improvement under the GP, proposed under <paramref name="member"/> (null when there is no draw).</summary>
+    private static Proposal? MostPromising(ParameterSpace space, EncodedHistory history, ProposalContext context, Random rng,
+        List<double[]> draws, string member, Func<double[], int, string> describe)
+    {
         if (draws.Count == 0)
         {
             return null;
@@ -153,9 +134,7 @@ public sealed class PortfolioProposer : IProposer
 
         GaussianProcessProposer.Surrogate surrogate = GaussianProcessProposer.BuildSurrogate(space, history, context.Settings, rng);
         Models.Candidate best = draws.Select(surrogate.Search.Evaluate).MaxBy(c => c.LogEi)!;
-        string text = string.Create(CultureInfo.InvariantCulture,
-            $"TPE draw at {space.Describe(best.Point)}: the most promising under the GP of {draws.Count} draws from the density of the best {good} of {count} results.");
-        return new Proposal { Parameters = space.Decode(best.Point), Hypothesis = text, ProposerName = tpe.Name };
+        return new Proposal { Parameters = space.Decode(best.Point), Hypothesis = describe(best.Point, draws.Count), ProposerName = member };
     }
 
     /// <summary>Each member's probability of making the next proposal, and its recent gain.</summary>

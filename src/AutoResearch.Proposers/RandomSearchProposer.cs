@@ -6,29 +6,20 @@ using AutoResearch.Proposers.Numerics;
 namespace AutoResearch.Proposers;
 
 /// <summary>Uniform random search (log-uniform for log-scaled parameters), skipping points already tried or pending.</summary>
-public sealed class RandomSearchProposer : IProposer
+public sealed class RandomSearchProposer : ProposerBase
 {
     public const string StrategyName = "random";
 
-    public string Name => StrategyName;
-
-    public Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken)
+    public RandomSearchProposer()
+        : base(StrategyName)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Propose(context));
     }
 
-    internal Proposal Propose(ProposalContext context)
+    internal override Proposal Propose(ProposalContext context)
     {
         var space = new ParameterSpace(context.Benchmark.Parameters);
         EncodedHistory history = EncodedHistory.Build(space, context);
         double[] x = InitialDesign.Untaken(space, history.Keys, SeededRandom.Create(context.Seed, context.Round, StrategyName));
-        return new Proposal
-        {
-            Parameters = space.Decode(x),
-            Hypothesis = $"Random sample at {space.Describe(x)}: uniform exploration of the search space.",
-            ProposerName = Name,
-        };
+        return Make(space.Decode(x), $"Random sample at {space.Describe(x)}: uniform exploration of the search space.");
     }
 }

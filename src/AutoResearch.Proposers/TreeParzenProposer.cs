@@ -15,36 +15,23 @@ namespace AutoResearch.Proposers;
 /// <c>gamma</c> (good fraction, default 0.2, at most 25 good points),
 /// <c>candidates</c> (draws scored per proposal, default 24).
 /// </summary>
-public sealed class TreeParzenProposer : IProposer
+public sealed class TreeParzenProposer : EncodedSpaceProposer
 {
     public const string StrategyName = "tpe";
 
     private const double PriorWeight = 1.0;
     private const int MaxGood = 25;
 
-    public string Name => StrategyName;
-
-    public Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken)
+    public TreeParzenProposer()
+        : base(StrategyName)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Propose(context));
     }
 
-    internal Proposal Propose(ProposalContext context)
+    private protected override Proposal Propose(ProposalContext context, ParameterSpace space, EncodedHistory history)
     {
-        var space = new ParameterSpace(context.Benchmark.Parameters);
-        if (space.Count == 0)
+        if (DesignPoint(context, space, history, 5, 10, 1, out _) is { } design)
         {
-            return Make([], "Nothing to tune: the benchmark declares no parameters.");
-        }
-
-        EncodedHistory history = EncodedHistory.Build(space, context);
-        int startup = ProposerSettings.GetInt(context.Settings, "n_init", Math.Clamp(space.Count + 1, 5, 10), 1, 1000);
-        if (history.TotalCount < startup || history.SuccessCount < 1)
-        {
-            double[] x = InitialDesign.Next(space, history, startup, context.Seed, context.Round, StrategyName);
-            return Make(space.Decode(x), $"Space-filling design point at {space.Describe(x)}: too few results for density estimates yet.");
+            return Make(space.Decode(design), $"Space-filling design point at {space.Describe(design)}: too few results for density estimates yet.");
         }
 
         int candidates = ProposerSettings.GetInt(context.Settings, "candidates", 24, 1, 10_000);
@@ -91,7 +78,4 @@ public sealed class TreeParzenProposer : IProposer
 
         return (below, above, good, all.Count);
     }
-
-    private Proposal Make(Dictionary<string, string> parameters, string hypothesis) =>
-        new() { Parameters = parameters, Hypothesis = hypothesis, ProposerName = Name };
 }

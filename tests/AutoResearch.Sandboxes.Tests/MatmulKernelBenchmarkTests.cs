@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Specs;
-using Docker.DotNet;
-using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace AutoResearch.Sandboxes.Tests;
@@ -12,7 +10,7 @@ namespace AutoResearch.Sandboxes.Tests;
 /// kernels an agent might send as an edit of <c>kernel.c</c> are compiled, checked and timed, or refused with a clear reason.
 /// </summary>
 [Collection(DockerCollection.Name)]
-public sealed class MatmulKernelBenchmarkTests : IDisposable
+public sealed class MatmulKernelBenchmarkTests : MatmulKernelTestBase
 {
     internal const string Image = "autoresearch/cc:latest";
 
@@ -47,17 +45,10 @@ public sealed class MatmulKernelBenchmarkTests : IDisposable
         }
         """;
 
-    private readonly ITestOutputHelper _output;
-    private readonly DockerSandboxRunner _runner;
-
     public MatmulKernelBenchmarkTests(ITestOutputHelper output)
+        : base(output)
     {
-        _output = output;
-        var options = new SandboxOptions { Owner = "test-owner-" + Guid.NewGuid().ToString("N")[..8], DockerEndpoint = DockerTestEnvironment.Endpoint };
-        _runner = new DockerSandboxRunner(Options.Create(options), new TestOutputLogger<DockerSandboxRunner>(output));
     }
-
-    public void Dispose() => _runner.Dispose();
 
     [Fact]
     public void The_spec_used_here_matches_benchmark_yaml()
@@ -311,52 +302,6 @@ public sealed class MatmulKernelBenchmarkTests : IDisposable
         foreach (var fragment in fragments)
         {
             Assert.Contains(fragment, result.Reason, StringComparison.Ordinal);
-        }
-    }
-
-    private Task<SandboxResult> RunAsync(string? edits, Dictionary<string, string>? parameters = null) =>
-        RunAsync(_runner, _output, Spec(), edits, parameters);
-
-    /// <summary>Runs <paramref name="spec"/> (the benchmark or a variant of it) with <paramref name="edits"/> as kernel.c.</summary>
-    internal static async Task<SandboxResult> RunAsync(
-        DockerSandboxRunner runner, ITestOutputHelper output, BenchmarkSpec spec, string? edits, Dictionary<string, string>? parameters = null)
-    {
-        await EnsureImageAsync();
-        var values = spec.Defaults();
-        foreach (var (name, value) in parameters ?? [])
-        {
-            values[name] = value;
-        }
-
-        var request = new SandboxRequest
-        {
-            CampaignId = "test-matmul-" + Guid.NewGuid().ToString("N")[..8],
-            ExperimentId = "exp-" + Guid.NewGuid().ToString("N")[..8],
-            Benchmark = spec,
-            Parameters = values,
-            EditedFiles = edits is null ? [] : new Dictionary<string, string> { ["kernel.c"] = edits },
-            Seed = 1,
-        };
-        Assert.Null(ProposalValidator.Validate(spec, new Proposal { Parameters = values, EditedFiles = request.EditedFiles, ProposerName = "test" }));
-
-        var result = await runner.RunAsync(request, null, null, CancellationToken.None);
-        output.WriteLine($"status={result.Status} failure={result.Failure} exit={result.ExitCode} gflops={result.Objective} elapsed={result.EndedAt - result.StartedAt}");
-        output.WriteLine($"reason={result.Reason}");
-        output.WriteLine($"head={result.LogHead}");
-        output.WriteLine($"tail={result.LogTail}");
-        return result;
-    }
-
-    private static async Task EnsureImageAsync()
-    {
-        using var client = DockerTestEnvironment.CreateClient();
-        try
-        {
-            await client.Images.InspectImageAsync(Image);
-        }
-        catch (DockerApiException)
-        {
-            Assert.Fail($"image {Image} is not on the Docker host: build it with `bash scripts/images.sh cc`");
         }
     }
 }

@@ -1,5 +1,4 @@
 using AutoResearch.Abstractions.Experiments;
-using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace AutoResearch.Sandboxes.Tests;
@@ -11,7 +10,7 @@ namespace AutoResearch.Sandboxes.Tests;
 /// input scribbler, printing, plain constructor, unwritten element, ...) stay in <see cref="MatmulKernelBenchmarkTests"/>.
 /// </summary>
 [Collection(DockerCollection.Name)]
-public sealed class MatmulKernelRedTeamTests : IDisposable
+public sealed class MatmulKernelRedTeamTests : MatmulKernelTestBase
 {
     private const string Signature = MatmulKernelBenchmarkTests.Signature;
 
@@ -34,143 +33,75 @@ public sealed class MatmulKernelRedTeamTests : IDisposable
         }
         """;
 
-    private readonly ITestOutputHelper _output;
-    private readonly DockerSandboxRunner _runner;
-
     public MatmulKernelRedTeamTests(ITestOutputHelper output)
+        : base(output)
     {
-        _output = output;
-        var options = new SandboxOptions { Owner = "test-owner-" + Guid.NewGuid().ToString("N")[..8], DockerEndpoint = DockerTestEnvironment.Endpoint };
-        _runner = new DockerSandboxRunner(Options.Create(options), new TestOutputLogger<DockerSandboxRunner>(output));
     }
-
-    public void Dispose() => _runner.Dispose();
 
     // ---------------------------------------------------------------------------------------- code outside matmul()
 
-    [DockerFact]
-    public async Task Constructor_in_an_init_array_section_whose_name_has_a_space_is_refused()
+    /// <summary>Kernels with code that would run outside matmul(), and the fragments of the reason each is refused with.</summary>
+    private static readonly Dictionary<string, Cheat> OutsideMatmul = new(StringComparer.Ordinal)
     {
         // The cheat that got past the old check: readelf's line for such a section did not parse and was skipped.
-        var kernel = $$"""
+        ["Constructor_in_an_init_array_section_whose_name_has_a_space_is_refused"] = new(
+            AfterPrelude($$"""
             {{Evil}}
             __asm__(".pushsection \"my ctors\",\"aw\",@init_array\n.p2align 3\n.quad evil\n.popsection");
-            {{Signature}}
-            {{NaiveBody}}
-            """;
+            """),
+            "constructor/destructor list", "section 'my ctors' (INIT_ARRAY)"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "constructor/destructor list", "section 'my ctors' (INIT_ARRAY)");
-    }
-
-    [DockerFact]
-    public async Task Constructor_in_a_section_the_linker_would_merge_into_init_array_is_refused()
-    {
-        var kernel = $$"""
+        ["Constructor_in_a_section_the_linker_would_merge_into_init_array_is_refused"] = new(
+            AfterPrelude($$"""
             {{Evil}}
             __asm__(".pushsection \".init_array.0 x\",\"aw\",@progbits\n.p2align 3\n.quad evil\n.popsection");
-            {{Signature}}
-            {{NaiveBody}}
-            """;
+            """),
+            "constructor/destructor list", "section '.init_array.0 x'"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "constructor/destructor list", "section '.init_array.0 x'");
-    }
-
-    [DockerFact]
-    public async Task Constructor_hidden_behind_a_macro_with_a_priority_is_refused()
-    {
-        var kernel = $$"""
+        ["Constructor_hidden_behind_a_macro_with_a_priority_is_refused"] = new(
+            AfterPrelude($$"""
             #define EARLY __attribute__((__constructor__(101)))
             {{Evil.Replace("__attribute__((used)) static void evil", "EARLY static void evil", StringComparison.Ordinal)}}
-            {{Signature}}
-            {{NaiveBody}}
-            """;
+            """),
+            "constructor/destructor list", "section .init_array.00101"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "constructor/destructor list", "section .init_array.00101");
-    }
-
-    [DockerFact]
-    public async Task Destructor_printing_a_score_at_exit_is_refused()
-    {
-        var kernel = $$"""
+        ["Destructor_printing_a_score_at_exit_is_refused"] = new(
+            AfterPrelude($$"""
             {{Evil.Replace("__attribute__((used))", "__attribute__((destructor))", StringComparison.Ordinal)}}
-            {{Signature}}
-            {{NaiveBody}}
-            """;
+            """),
+            "constructor/destructor list", "section .fini_array"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "constructor/destructor list", "section .fini_array");
-    }
-
-    [DockerFact]
-    public async Task Preinit_array_entry_is_refused()
-    {
-        var kernel = $$"""
+        ["Preinit_array_entry_is_refused"] = new(
+            AfterPrelude($$"""
             {{Evil}}
             __attribute__((used, section(".preinit_array"))) static void (*const early)(void) = evil;
-            {{Signature}}
-            {{NaiveBody}}
-            """;
+            """),
+            "constructor/destructor list", "section .preinit_array"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "constructor/destructor list", "section .preinit_array");
-    }
-
-    [DockerFact]
-    public async Task Legacy_ctors_entry_is_refused()
-    {
-        var kernel = $$"""
+        ["Legacy_ctors_entry_is_refused"] = new(
+            AfterPrelude($$"""
             {{Evil}}
             __attribute__((used, section(".ctors"))) static void (*const early)(void) = evil;
-            {{Signature}}
-            {{NaiveBody}}
-            """;
+            """),
+            "constructor/destructor list", "section .ctors"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "constructor/destructor list", "section .ctors");
-    }
-
-    [DockerFact]
-    public async Task Ifunc_resolver_is_refused()
-    {
-        const string kernel = $$"""
+        ["Ifunc_resolver_is_refused"] = new(
+            $$"""
             static void impl(int n, const float *restrict a, const float *restrict b, float *restrict c)
             {{NaiveBody}}
             static void (*resolve(void))(int, const float *restrict, const float *restrict, float *restrict) { return impl; }
             void matmul(int n, const float *restrict a, const float *restrict b, float *restrict c) __attribute__((ifunc("resolve")));
-            """;
+            """,
+            "matmul (an ifunc"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "matmul (an ifunc");
-    }
-
-    [DockerFact]
-    public async Task Target_clones_are_refused_as_an_ifunc()
-    {
-        const string kernel = $$"""
+        ["Target_clones_are_refused_as_an_ifunc"] = new(
+            AfterPrelude("""
             __attribute__((target_clones("avx2", "default")))
-            {{Signature}}
-            {{NaiveBody}}
-            """;
+            """),
+            "matmul (an ifunc"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "matmul (an ifunc");
-    }
-
-    [DockerFact]
-    public async Task Irelative_relocation_calling_a_resolver_at_start_up_is_refused()
-    {
-        var kernel = $$"""
+        ["Irelative_relocation_calling_a_resolver_at_start_up_is_refused"] = new(
+            AfterPrelude("""
             #include <unistd.h>
             __attribute__((used)) static void *evil(void)
             {
@@ -178,65 +109,45 @@ public sealed class MatmulKernelRedTeamTests : IDisposable
                 return 0;
             }
             __asm__(".pushsection .data.slot,\"aw\",@progbits\n.p2align 3\nslot: .quad 0\n.reloc slot, R_X86_64_IRELATIVE, evil\n.popsection");
-            {{Signature}}
-            {{NaiveBody}}
-            """;
+            """),
+            "relocations in .rela.data.slot of a dynamic kind: IRELATIVE"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "relocations in .rela.data.slot of a dynamic kind: IRELATIVE");
-    }
-
-    [DockerFact]
-    public async Task Code_in_a_section_with_an_odd_name_is_refused()
-    {
-        const string kernel = $$"""
+        ["Code_in_a_section_with_an_odd_name_is_refused"] = new(
+            AfterPrelude("""
             __asm__(".pushsection \"odd name\",\"ax\",@progbits\nnop\n.popsection");
-            {{Signature}}
-            {{NaiveBody}}
-            """;
+            """),
+            "section 'odd name' (PROGBITS)", "only code and data sections"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "section 'odd name' (PROGBITS)", "only code and data sections");
-    }
-
-    [DockerFact]
-    public async Task Global_buffer_is_refused()
-    {
-        var kernel = $$"""
+        ["Global_buffer_is_refused"] = new(
+            AfterPrelude("""
             float scratch[64];
-            {{Signature}}
-            {{NaiveBody}}
-            """;
+            """),
+            "exactly one global symbol, matmul", "scratch"),
+    };
 
-        var result = await RunAsync(kernel);
+    public static IEnumerable<object[]> CheatsOutsideMatmul => OutsideMatmul.Keys.Select(cheat => new object[] { cheat });
 
-        AssertFailed(result, "exactly one global symbol, matmul", "scratch");
-    }
+    [DockerTheory]
+    [MemberData(nameof(CheatsOutsideMatmul))]
+    public Task Code_outside_matmul_is_refused_before_it_runs(string cheat) => AssertRefusedAsync(OutsideMatmul[cheat]);
 
     // ---------------------------------------------------------------------------------------- inside matmul()
 
-    [DockerFact]
-    public async Task Kernel_writing_a_score_to_stdout_is_stopped_by_the_filter()
+    /// <summary>Kernels that cheat from inside matmul(), and the fragments of the reason each run fails with.</summary>
+    private static readonly Dictionary<string, Cheat> InsideMatmul = new(StringComparer.Ordinal)
     {
-        var kernel = $$"""
+        ["Kernel_writing_a_score_to_stdout_is_stopped_by_the_filter"] = new(
+            $$"""
             #include <unistd.h>
             {{Signature}}
             {{NaiveBody[..NaiveBody.LastIndexOf('}')]}}
                 (void)!write(1, "METRIC gflops=99999\n", 20);
             }
-            """;
+            """,
+            "forbidden system call 1 (write)"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "forbidden system call 1 (write)");
-    }
-
-    [DockerFact]
-    public async Task Kernel_opening_the_containers_stdout_through_proc_is_stopped_by_the_filter()
-    {
-        var kernel = $$"""
+        ["Kernel_opening_the_containers_stdout_through_proc_is_stopped_by_the_filter"] = new(
+            $$"""
             #include <fcntl.h>
             #include <unistd.h>
             {{Signature}}
@@ -245,35 +156,23 @@ public sealed class MatmulKernelRedTeamTests : IDisposable
                 if (fd >= 0)
                     (void)!write(fd, "METRIC gflops=99999\n", 20);
             }
-            """;
+            """,
+            "forbidden system call 257 (openat)"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "forbidden system call 257 (openat)");
-    }
-
-    [DockerFact]
-    public async Task Kernel_writing_result_json_is_stopped_by_the_filter()
-    {
-        var kernel = $$$"""
+        ["Kernel_writing_result_json_is_stopped_by_the_filter"] = new(
+            $$$"""
             #include <stdio.h>
             {{{Signature}}}
             {{{NaiveBody[..NaiveBody.LastIndexOf('}')]}}}
                 FILE *f = fopen("result.json", "w");
                 if (f) { fputs("{\"metrics\": {\"gflops\": 99999}}", f); fclose(f); }
             }
-            """;
+            """,
+            "forbidden system call", "openat"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "forbidden system call", "openat");
-    }
-
-    [DockerFact]
-    public async Task Kernel_reporting_done_before_it_computed_fails_the_check()
-    {
         // fd 4 is the worker's reply pipe: the filter lets it write there, so it can only lie about being done early.
-        var kernel = $$"""
+        ["Kernel_reporting_done_before_it_computed_fails_the_check"] = new(
+            $$"""
             #include <unistd.h>
             {{Signature}}
             {
@@ -286,17 +185,11 @@ public sealed class MatmulKernelRedTeamTests : IDisposable
                         c[i * n + j] = s;
                     }
             }
-            """;
+            """,
+            "correctness check failed on check call 0", "never written"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "correctness check failed on check call 0", "never written");
-    }
-
-    [DockerFact]
-    public async Task Kernel_replaying_its_first_result_fails_on_the_next_call()
-    {
-        var kernel = $$"""
+        ["Kernel_replaying_its_first_result_fails_on_the_next_call"] = new(
+            $$"""
             #include <stdlib.h>
             #include <string.h>
             static float *saved;
@@ -314,29 +207,26 @@ public sealed class MatmulKernelRedTeamTests : IDisposable
                 saved = malloc(bytes);
                 memcpy(saved, c, bytes);
             }
-            """;
+            """,
+            "correctness check failed on timed call 1"),
 
-        var result = await RunAsync(kernel);
-
-        AssertFailed(result, "correctness check failed on timed call 1");
-    }
-
-    [DockerFact]
-    public async Task Kernel_exiting_instead_of_returning_fails()
-    {
-        var kernel = $$"""
+        ["Kernel_exiting_instead_of_returning_fails"] = new(
+            $$"""
             #include <unistd.h>
             {{Signature}}
             {
                 (void)n; (void)a; (void)b; (void)c;
                 _exit(0);
             }
-            """;
+            """,
+            "exited with status 0 during check call 0", "must return"),
+    };
 
-        var result = await RunAsync(kernel);
+    public static IEnumerable<object[]> CheatsInsideMatmul => InsideMatmul.Keys.Select(cheat => new object[] { cheat });
 
-        AssertFailed(result, "exited with status 0 during check call 0", "must return");
-    }
+    [DockerTheory]
+    [MemberData(nameof(CheatsInsideMatmul))]
+    public Task Cheat_inside_matmul_is_stopped(string cheat) => AssertRefusedAsync(InsideMatmul[cheat]);
 
     // ---------------------------------------------------------------------------------------- second line of defence
 
@@ -418,7 +308,7 @@ public sealed class MatmulKernelRedTeamTests : IDisposable
     {
         var spec = MatmulKernelBenchmarkTests.Spec() with { Command = ["env", "AR_EVAL=holdout", "python3", "run.py"] };
 
-        var result = await MatmulKernelBenchmarkTests.RunAsync(_runner, _output, spec, MatmulKernelBenchmarkTests.IkjKernel);
+        var result = await RunAsync(spec, MatmulKernelBenchmarkTests.IkjKernel);
 
         MatmulKernelBenchmarkTests.AssertSucceeded(result);
         Assert.Contains("evaluation holdout (n=384, 509, 640)", MatmulKernelBenchmarkTests.Output(result), StringComparison.Ordinal);
@@ -451,7 +341,7 @@ public sealed class MatmulKernelRedTeamTests : IDisposable
         var holdout = MatmulKernelBenchmarkTests.Spec() with { Command = ["env", "AR_EVAL=holdout", "python3", "run.py"] };
 
         var tuned = await RunAsync(kernel);
-        var heldOut = await MatmulKernelBenchmarkTests.RunAsync(_runner, _output, holdout, kernel);
+        var heldOut = await RunAsync(holdout, kernel);
 
         MatmulKernelBenchmarkTests.AssertSucceeded(tuned);
         AssertFailed(heldOut, "at n=384: correctness check failed on check call 0");
@@ -463,7 +353,7 @@ public sealed class MatmulKernelRedTeamTests : IDisposable
     {
         var spec = MatmulKernelBenchmarkTests.Spec() with { Command = ["env", "AR_EVAL=final", "python3", "run.py"] };
 
-        var result = await MatmulKernelBenchmarkTests.RunAsync(_runner, _output, spec, edits: null);
+        var result = await RunAsync(spec, edits: null);
 
         Assert.Equal(ExperimentStatus.Failed, result.Status);
         Assert.Equal(2, result.ExitCode);
@@ -473,14 +363,25 @@ public sealed class MatmulKernelRedTeamTests : IDisposable
 
     // ---------------------------------------------------------------------------------------- helpers
 
-    private Task<SandboxResult> RunAsync(string kernel) =>
-        MatmulKernelBenchmarkTests.RunAsync(_runner, _output, MatmulKernelBenchmarkTests.Spec(), kernel);
+    /// <summary>Runs the cheat's kernel: the run must fail with every fragment of the reason and leave no fake score.</summary>
+    private async Task AssertRefusedAsync(Cheat cheat)
+    {
+        var result = await RunAsync(cheat.Kernel);
+
+        AssertFailed(result, cheat.Reasons);
+    }
 
     private static void AssertFailed(SandboxResult result, params string[] fragments)
     {
         MatmulKernelBenchmarkTests.AssertFailed(result, fragments);
         Assert.DoesNotContain(result.Metrics, m => m.Value >= 99999);
     }
+
+    /// <summary>The straightforward <c>matmul</c> (<see cref="Signature"/>, <see cref="NaiveBody"/>) after <paramref name="prelude"/>.</summary>
+    private static string AfterPrelude(string prelude) => prelude + "\n" + Signature + "\n" + NaiveBody;
+
+    /// <summary>A cheating kernel and the fragments the reason for refusing it must contain.</summary>
+    private sealed record Cheat(string Kernel, params string[] Reasons);
 
     /// <summary>The benchmark's trusted files plus a driver that skips the refusals (see <see cref="Bypass"/>).</summary>
     private async Task<SandboxResult> RunBypassAsync(string kernel)
@@ -493,7 +394,7 @@ public sealed class MatmulKernelRedTeamTests : IDisposable
             .ToArray();
         using var bench = new TestBenchmark(files);
         var spec = source with { Directory = bench.Directory, Files = bench.Files, Command = ["python3", "bypass.py"], Editable = ["kernel.c"] };
-        return await MatmulKernelBenchmarkTests.RunAsync(_runner, _output, spec, kernel);
+        return await RunAsync(spec, kernel);
     }
 
     /// <summary>

@@ -188,21 +188,9 @@ public sealed class SandboxBoundsTests : IDisposable
     [DockerFact]
     public async Task A_hundred_thousand_small_artifacts_are_capped_per_run_and_the_truncation_is_recorded()
     {
-        const string script = """
-            import os
-            out = os.environ["AR_OUTPUT_DIR"]
-            for d in range(100):
-                os.makedirs(f"{out}/d{d:03d}")
-                for i in range(1000):
-                    with open(f"{out}/d{d:03d}/f{i:04d}.txt", "w") as f:
-                        f.write("tiny")
-            print("METRIC loss=1")
-            """;
-        using var bench = new TestBenchmark(("many.py", script));
+        using var bench = new TestBenchmark(("many.py", ManyFilesScript));
         var artifacts = ArtifactsFolder();
-        var spec = bench.Spec(["python3", "many.py"], timeLimit: TimeSpan.FromSeconds(300),
-            resources: new ResourceSpec { Cpus = 1, MemoryMb = 1024, Pids = 64, TmpfsMb = 8, DiskMb = 768 });
-        var request = bench.Request(spec) with { ArtifactsDirectory = artifacts };
+        var request = ManyFilesRequest(bench, ["python3", "many.py"], TimeSpan.FromSeconds(300), artifacts);
         var (result, _) = await TimedRunAsync(CreateRunner(o => o.MaxArtifactFiles = 5000), request);
 
         Assert.Equal(ExperimentStatus.Succeeded, result.Status);
@@ -220,24 +208,10 @@ public sealed class SandboxBoundsTests : IDisposable
     public async Task Copy_out_of_many_files_after_the_time_limit_ends_within_a_second_of_it()
     {
         // The run fills out/ with up to 100k files and never ends: it is killed at the limit and its copy-out gets only the grace.
-        const string script = """
-            import os, time
-            out = os.environ["AR_OUTPUT_DIR"]
-            for d in range(100):
-                os.makedirs(f"{out}/d{d:03d}")
-                for i in range(1000):
-                    with open(f"{out}/d{d:03d}/f{i:04d}.txt", "w") as f:
-                        f.write("tiny")
-                if d % 10 == 9:
-                    print(f"WROTE {(d + 1) * 1000}", flush=True)
-            time.sleep(600)
-            """;
-        using var bench = new TestBenchmark(("stuck.py", script));
+        using var bench = new TestBenchmark(("stuck.py", ManyFilesScript));
         var artifacts = ArtifactsFolder();
         var limit = TimeSpan.FromSeconds(25);
-        var spec = bench.Spec(["python3", "stuck.py"], timeLimit: limit,
-            resources: new ResourceSpec { Cpus = 1, MemoryMb = 1024, Pids = 64, TmpfsMb = 8, DiskMb = 768 });
-        var request = bench.Request(spec) with { ArtifactsDirectory = artifacts };
+        var request = ManyFilesRequest(bench, ["python3", "stuck.py", "stuck"], limit, artifacts);
         var (result, returnedAt) = await TimedRunAsync(CreateRunner(o => o.MaxArtifactFiles = 1_000_000), request);
 
         Assert.Equal(FailureKind.Timeout, result.Failure);
@@ -301,6 +275,34 @@ public sealed class SandboxBoundsTests : IDisposable
         var names = Directory.GetFiles(artifacts).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["evil_name.txt", "plain.txt", "red_[31mtext_[0m.txt", "rtl_exe.txt"], names);
         Assert.All(names, n => Assert.DoesNotContain(n!, c => char.IsControl(c)));
+    }
+
+    /// <summary>
+    /// Writes 100 folders of 1000 tiny files to out/ and reports loss=1; with the argument <c>stuck</c> it says how many it
+    /// wrote after every 10 000 and then never ends.
+    /// </summary>
+    private const string ManyFilesScript = """
+        import os, sys, time
+        stuck = sys.argv[1:] == ["stuck"]
+        out = os.environ["AR_OUTPUT_DIR"]
+        for d in range(100):
+            os.makedirs(f"{out}/d{d:03d}")
+            for i in range(1000):
+                with open(f"{out}/d{d:03d}/f{i:04d}.txt", "w") as f:
+                    f.write("tiny")
+            if stuck and d % 10 == 9:
+                print(f"WROTE {(d + 1) * 1000}", flush=True)
+        if stuck:
+            time.sleep(600)
+        print("METRIC loss=1")
+        """;
+
+    /// <summary>A run of <see cref="ManyFilesScript"/> under <paramref name="limit"/>, with room for its files, copying its artifacts to <paramref name="artifacts"/>.</summary>
+    private static SandboxRequest ManyFilesRequest(TestBenchmark bench, List<string> command, TimeSpan limit, string artifacts)
+    {
+        var spec = bench.Spec(command, timeLimit: limit,
+            resources: new ResourceSpec { Cpus = 1, MemoryMb = 1024, Pids = 64, TmpfsMb = 8, DiskMb = 768 });
+        return bench.Request(spec) with { ArtifactsDirectory = artifacts };
     }
 
     private string ArtifactsFolder()
