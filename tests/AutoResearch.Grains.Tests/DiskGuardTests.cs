@@ -3,6 +3,7 @@ using AutoResearch.Abstractions.Grains;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
 using AutoResearch.Host.Hosting;
+using AutoResearch.Sandboxes;
 
 namespace AutoResearch.Grains.Tests;
 
@@ -91,6 +92,16 @@ public sealed class DriveDiskSpaceGuardTests
 
         var unreadable = new DriveDiskSpaceGuard(long.MaxValue, [], () => Task.FromResult<string?>(null));
         Assert.IsType<DiskSpaceCheck.Ok>(await unreadable.CheckAsync());
+    }
+
+    [Fact]
+    public async Task Docker_root_is_resolved_through_docker_info_and_an_unreachable_daemon_gives_none()
+    {
+        Assert.Null(await DockerRootDirectory.TryResolveAsync("unix:///nonexistent/docker.sock", CancellationToken.None));
+        if (!File.Exists("/var/run/docker.sock")) return; // no local daemon here: nothing more to resolve
+        var root = await DockerRootDirectory.TryResolveAsync("unix:///var/run/docker.sock", CancellationToken.None);
+        Assert.NotNull(root);
+        Assert.True(DriveDiskSpaceGuard.FreeBytes(root) > 0, $"free bytes under Docker's root {root}");
     }
 
     [Fact]
