@@ -129,6 +129,8 @@ public sealed partial class CampaignGrain(
 
     public async Task<ExperimentTicket> RequestTicket(TicketRequest request)
     {
+        if (await DiskGuardTicketAsync() is { } diskLow)
+            return diskLow;
         if (await HoldoutTicketAsync(request) is { } heldOut)
             return heldOut;
         var (refusal, retry) = WhyNoTicket();
@@ -281,6 +283,7 @@ public sealed partial class CampaignGrain(
                 return "paused";
             case ControlAction.Resume when state.State.State == CampaignState.Paused:
                 state.State.State = CampaignState.Running;
+                state.State.Reason = null;
                 await state.WriteStateAsync();
                 await SaveCampaignRecordAsync();
                 await journal.AppendAsync(SystemEntry($"Campaign resumed{by}{why}."));

@@ -19,6 +19,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "ar-grains-" + Guid.NewGuid().ToString("N")[..8]);
     public ScriptedSandboxRunner Sandbox { get; } = new();
+    public ScriptedDiskSpaceGuard DiskGuard { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IServiceProvider SiloServices => Cluster.Silos[0].ServiceProvider;
     public ILedger Ledger => SiloServices.GetRequiredService<ILedger>();
@@ -39,6 +40,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddLedger(o => o.ConnectionString = $"Data Source={db}");
             host.Services.AddReports(o => o.OutputDirectory = Path.Combine(DataDirectory, "reports"));
             host.Services.AddSingleton<ISandboxRunner>(Sandbox);
+            host.Services.AddSingleton<IDiskSpaceGuard>(DiskGuard);
             host.Services.AddSingleton<IProposerFactory, ProposerFactory>();
             host.Services.Configure<FleetOptions>(o =>
             {

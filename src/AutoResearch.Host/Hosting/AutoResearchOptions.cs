@@ -22,6 +22,9 @@ public sealed class AutoResearchOptions
     /// <summary>Ledger connection string; default: a SQLite file in the data directory.</summary>
     public string? LedgerConnectionString { get; set; }
 
+    /// <summary>Before each sandbox run, the campaign pauses when the data directory's (or Docker's root's) file system has less free; 0 disables. Default 2 GiB.</summary>
+    public long MinFreeDiskBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
     public string FullDataDirectory => Path.GetFullPath(DataDirectory);
     public string SqlitePath => Path.Combine(FullDataDirectory, "autoresearch.db");
     public string EffectiveLedgerConnectionString => LedgerConnectionString is { Length: > 0 } cs ? cs : $"Data Source={SqlitePath}";
@@ -38,6 +41,8 @@ public sealed class AutoResearchOptions
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(DataDirectory))
             problems.Add($"{Section}:DataDirectory must not be empty");
+        if (MinFreeDiskBytes < 0)
+            problems.Add($"{Section}:MinFreeDiskBytes must be 0 (off) or a number of bytes, not {MinFreeDiskBytes}");
         if (Clustering != ClusteringModes.Localhost && Clustering != ClusteringModes.AdoNet)
             problems.Add($"{Section}:Clustering must be '{ClusteringModes.Localhost}' or '{ClusteringModes.AdoNet}', not '{Clustering}'");
         if (Clustering == ClusteringModes.AdoNet && string.IsNullOrWhiteSpace(ClusterConnectionString))

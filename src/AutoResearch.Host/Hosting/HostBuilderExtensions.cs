@@ -13,6 +13,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -70,6 +71,11 @@ public static class HostBuilderExtensions
     public static IHostApplicationBuilder AddAutoResearchRuntime(this IHostApplicationBuilder builder, AutoResearchOptions options)
     {
         builder.AddAutoResearchSandboxes(options);
+        builder.Services.TryAddSingleton<IDiskSpaceGuard>(services => new DriveDiskSpaceGuard(
+            options.MinFreeDiskBytes,
+            [options.FullDataDirectory],
+            () => DockerRootDirectory.TryResolveAsync(services.GetRequiredService<IOptions<SandboxOptions>>().Value.DockerEndpoint, CancellationToken.None),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger<DriveDiskSpaceGuard>()));
         builder.Services.AddModelAgents(builder.Configuration);
         builder.Services.Configure<FleetOptions>(builder.Configuration.GetSection(FleetOptions.Section));
         builder.Services.Configure<AgentOptions>(agents =>
