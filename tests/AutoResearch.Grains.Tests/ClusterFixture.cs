@@ -28,31 +28,42 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const int FleetSlots = 3;
     public static readonly string[] GpuDeviceIds = ["0", "1"];
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() =>
+        Cluster = await StartAsync(DataDirectory, FleetSlots, GpuDeviceIds, services =>
+        {
+            services.AddSingleton<ISandboxRunner>(Sandbox);
+            services.AddSingleton<IDiskSpaceGuard>(DiskGuard);
+            services.AddSingleton<IProposerFactory, ProposerFactory>();
+        });
+
+    /// <summary>
+    /// Starts a one-silo test cluster wired like the embedded host (SQLite grain state and ledger under <paramref name="dataDirectory"/>,
+    /// reports, fleet and agent options); <paramref name="configure"/> adds the sandbox, proposers and whatever else a fixture varies.
+    /// </summary>
+    public static async Task<InProcessTestCluster> StartAsync(string dataDirectory, int slots, string[] gpuDeviceIds, Action<IServiceCollection> configure)
     {
-        Directory.CreateDirectory(DataDirectory);
-        var db = Path.Combine(DataDirectory, "autoresearch.db");
+        Directory.CreateDirectory(dataDirectory);
+        var db = Path.Combine(dataDirectory, "autoresearch.db");
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.UseSqliteStorage($"Data Source={db};Default Timeout=30"));
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Services.AddSingleton(TimeProvider.System);
             host.Services.AddLedger(o => o.ConnectionString = $"Data Source={db}");
-            host.Services.AddReports(o => o.OutputDirectory = Path.Combine(DataDirectory, "reports"));
-            host.Services.AddSingleton<ISandboxRunner>(Sandbox);
-            host.Services.AddSingleton<IDiskSpaceGuard>(DiskGuard);
-            host.Services.AddSingleton<IProposerFactory, ProposerFactory>();
+            host.Services.AddReports(o => o.OutputDirectory = Path.Combine(dataDirectory, "reports"));
+            configure(host.Services);
             host.Services.Configure<FleetOptions>(o =>
             {
-                o.Slots = FleetSlots;
-                o.GpuDeviceIds = [.. GpuDeviceIds];
+                o.Slots = slots;
+                o.GpuDeviceIds = [.. gpuDeviceIds];
                 o.DiscoverGpus = false;
             });
             host.Services.Configure<AgentOptions>(o => o.SlotWait = TimeSpan.FromSeconds(2));
         });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-        await SiloServices.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync(CancellationToken.None);
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        await cluster.Silos[0].ServiceProvider.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync(CancellationToken.None);
+        return cluster;
     }
 
     public async Task DisposeAsync()

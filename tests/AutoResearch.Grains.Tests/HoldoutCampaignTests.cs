@@ -156,32 +156,13 @@ public sealed class DockerClusterFixture : IAsyncLifetime
         Agents = [new AgentSpec { Id = "scripted-1", Role = "scripted", Proposer = ScriptedProposer.StrategyName, Seed = 5 }],
     };
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(DataDirectory);
-        var db = Path.Combine(DataDirectory, "autoresearch.db");
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.UseSqliteStorage($"Data Source={db};Default Timeout=30"));
-        builder.ConfigureSiloHost((_, host) =>
+    public async Task InitializeAsync() =>
+        Cluster = await ClusterFixture.StartAsync(DataDirectory, slots: 2, gpuDeviceIds: [], services =>
         {
-            host.Services.AddSingleton(TimeProvider.System);
-            host.Services.AddLedger(o => o.ConnectionString = $"Data Source={db}");
-            host.Services.AddReports(o => o.OutputDirectory = Path.Combine(DataDirectory, "reports"));
-            host.Services.AddSingleton<ISandboxRunner>(new DockerSandboxRunner(Microsoft.Extensions.Options.Options.Create(
+            services.AddSingleton<ISandboxRunner>(new DockerSandboxRunner(Microsoft.Extensions.Options.Options.Create(
                 new SandboxOptions { Owner = "grains-" + Guid.NewGuid().ToString("N")[..12] })));
-            host.Services.AddSingleton<IProposerFactory>(new ScriptedProposerFactory(Proposals));
-            host.Services.Configure<FleetOptions>(o =>
-            {
-                o.Slots = 2;
-                o.GpuDeviceIds = [];
-                o.DiscoverGpus = false;
-            });
-            host.Services.Configure<AgentOptions>(o => o.SlotWait = TimeSpan.FromSeconds(2));
+            services.AddSingleton<IProposerFactory>(new ScriptedProposerFactory(Proposals));
         });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-        await SiloServices.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync(CancellationToken.None);
-    }
 
     public async Task DisposeAsync()
     {
