@@ -43,7 +43,7 @@ public sealed class AgentGrain(
     private AgentStatus? _status;
     private IProposer? _proposer;
     private BudgetAccount? _budget;
-    private string? _doneReason;
+    private (AgentStopReason Reason, string? Detail)? _stop;
     private bool _budgetNoticeWritten;
     private int _inFlight;
     private int _proposals;
@@ -121,8 +121,8 @@ public sealed class AgentGrain(
     private void StartLoop()
     {
         _loopRunning = true;
-        _doneReason = null;
-        _status = (_status ?? state.State.LastStatus ?? AgentStatus.Initial(Spec)) with { State = AgentState.Running, Activity = "starting" };
+        _stop = null;
+        _status = (_status ?? state.State.LastStatus ?? AgentStatus.Initial(Spec)) with { State = AgentState.Running, Activity = "starting", StopReason = AgentStopReason.None, StopDetail = null };
         _loop?.Dispose();
         _loop = this.RegisterGrainTimer(RunLoopAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
     }
@@ -153,12 +153,13 @@ public sealed class AgentGrain(
         catch (Exception ex)
         {
             logger.LogError(ex, "Agent {AgentId} of campaign {CampaignId} failed", Spec.Id, CampaignId);
-            _doneReason = $"failed: {ex.Message}";
+            _stop = (AgentStopReason.Failed, ex.Message);
         }
 
         _loopRunning = false;
         var final = state.State.StopRequested ? AgentState.Stopped : AgentState.Done;
-        _status = CurrentStatus() with { State = final, Activity = _doneReason is { } r ? (r.StartsWith("failed", StringComparison.Ordinal) ? r : $"done: {r}") : "stopped", InFlight = 0 };
+        var (stopReason, stopDetail) = _stop ?? (AgentStopReason.Stopped, null);
+        _status = CurrentStatus() with { State = final, Activity = AgentStops.Activity(stopReason, stopDetail), StopReason = stopReason, StopDetail = stopDetail, InFlight = 0 };
         state.State.LastStatus = _status;
         await state.WriteStateAsync();
         await Campaign.ReportAgent(_status);
@@ -170,7 +171,7 @@ public sealed class AgentGrain(
         while (!cancellationToken.IsCancellationRequested)
         {
             DelayDeactivation(TimeSpan.FromHours(1));
-            if (state.State.StopRequested || _doneReason is not null) return;
+            if (state.State.StopRequested || _stop is not null) return;
             if (state.State.Paused)
             {
                 SetActivity("paused");
@@ -203,7 +204,7 @@ public sealed class AgentGrain(
                     await Task.Delay(RetryDelay, cancellationToken);
                     continue;
                 }
-                _doneReason ??= ticket.Reason ?? "no more experiments";
+                _stop ??= (AgentStopReason.CampaignFinished, ticket.Reason ?? "no more experiments");
                 return;
             }
 
@@ -221,7 +222,7 @@ public sealed class AgentGrain(
 
     private async Task BudgetSpentAsync(string problem)
     {
-        _doneReason ??= $"budget spent ({problem})";
+        _stop ??= (AgentStopReason.BudgetSpent, problem);
         if (_budgetNoticeWritten) return;
         _budgetNoticeWritten = true;
         await WriteJournalAsync(JournalEntryKind.System,
@@ -321,6 +322,7 @@ public sealed class AgentGrain(
                 EditedFiles = edits,
                 Hypothesis = proposal.Hypothesis,
                 ProposerName = proposal.ProposerName,
+                Origin = proposal.Origin,
                 Tokens = proposal.Tokens,
             };
         }

@@ -255,21 +255,21 @@ public sealed partial class CampaignGrain(
         await CheckCompletionAsync();
     }
 
-    private async Task<string> ApplyAsync(ControlRequest request)
+    private async Task<ControlOutcome> ApplyAsync(ControlRequest request)
     {
-        if (state.State.Spec is null) return "refused: the campaign was never started";
+        if (state.State.Spec is null) return ControlOutcome.Refused("the campaign was never started");
         var by = string.IsNullOrWhiteSpace(request.RequestedBy) ? "" : $" by {request.RequestedBy}";
         var why = string.IsNullOrWhiteSpace(request.Reason) ? "" : $": {request.Reason}";
         if (request.AgentId is { } agentId)
         {
             if (Spec.Agents.All(a => a.Id != agentId))
-                return $"refused: the campaign has no agent '{agentId}' (agents: {string.Join(", ", Spec.Agents.Select(a => a.Id))})";
+                return ControlOutcome.Refused($"the campaign has no agent '{agentId}' (agents: {string.Join(", ", Spec.Agents.Select(a => a.Id))})");
             if (state.State.State is not (CampaignState.Running or CampaignState.Paused))
-                return $"refused: the campaign is {state.State.State.ToString().ToLowerInvariant()}";
+                return ControlOutcome.Refused($"the campaign is {state.State.State.ToString().ToLowerInvariant()}");
             var agent = await GrainFactory.GetGrain<IAgentGrain>(IAgentGrain.KeyFor(CampaignId, agentId)).Control(request);
             state.State.Agents[agentId] = agent;
             await state.WriteStateAsync();
-            return $"applied to agent {agentId}: {Describe(request)}";
+            return ControlOutcome.Applied($"applied to agent {agentId}: {Describe(request)}");
         }
 
         switch (request.Action)
@@ -280,7 +280,7 @@ public sealed partial class CampaignGrain(
                 await SaveCampaignRecordAsync();
                 await journal.AppendAsync(SystemEntry($"Campaign paused{by}{why}. Running experiments finish; nothing new starts until it is resumed."));
                 logger.LogInformation("Campaign {CampaignId} paused", CampaignId);
-                return "paused";
+                return ControlOutcome.Applied("paused");
             case ControlAction.Resume when state.State.State == CampaignState.Paused:
                 state.State.State = CampaignState.Running;
                 state.State.Reason = null;
@@ -289,7 +289,7 @@ public sealed partial class CampaignGrain(
                 await journal.AppendAsync(SystemEntry($"Campaign resumed{by}{why}."));
                 logger.LogInformation("Campaign {CampaignId} resumed", CampaignId);
                 await StartAgentsAsync();
-                return "resumed";
+                return ControlOutcome.Applied("resumed");
             case ControlAction.Stop when state.State.State is CampaignState.Running or CampaignState.Paused:
                 var reason = string.IsNullOrWhiteSpace(request.Reason) ? $"stopped{by}" : request.Reason;
                 // The report waits until the running experiments have finished (ReportFinished), so it has them all.
@@ -297,7 +297,7 @@ public sealed partial class CampaignGrain(
                 _reportPending = true;
                 foreach (var agent in Spec.Agents)
                     await GrainFactory.GetGrain<IAgentGrain>(IAgentGrain.KeyFor(CampaignId, agent.Id)).Stop();
-                return "stopped";
+                return ControlOutcome.Applied("stopped");
             case ControlAction.SetBudget when request.Budget is { IsEmpty: false } change:
                 var before = EffectiveBudget;
                 state.State.Budget = before.With(change);
@@ -306,11 +306,11 @@ public sealed partial class CampaignGrain(
                 await journal.AppendAsync(SystemEntry($"Campaign budget changed{by}{why}: {Describe(before)} → {Describe(state.State.Budget)}."));
                 if (state.State.State is CampaignState.Running or CampaignState.Paused)
                     await StartAgentsAsync();
-                return $"budget {Describe(state.State.Budget)}";
+                return ControlOutcome.Applied($"budget {Describe(state.State.Budget)}");
             case ControlAction.SetBudget:
-                return "refused: no budget value given";
+                return ControlOutcome.Refused("no budget value given");
             default:
-                return $"nothing to do: the campaign is {state.State.State.ToString().ToLowerInvariant()}";
+                return ControlOutcome.NoOp($"the campaign is {state.State.State.ToString().ToLowerInvariant()}");
         }
     }
 
@@ -393,8 +393,7 @@ public sealed partial class CampaignGrain(
     {
         // "budget spent (CPU-seconds: 2 used + 6 needed > 7 budget)" → "budget spent": the same reason for every agent reads as one.
         var reasons = state.State.Agents.Values
-            .Select(a => a.Activity.StartsWith("done: ", StringComparison.Ordinal) ? a.Activity[6..] : a.Activity)
-            .Select(a => a.Contains(" (", StringComparison.Ordinal) ? a[..a.IndexOf(" (", StringComparison.Ordinal)] : a)
+            .Select(AgentStops.Headline)
             .Where(a => a.Length > 0).Distinct().ToList();
         return reasons.Count == 1 ? $"every agent has finished ({reasons[0]})" : "every agent has finished";
     }

@@ -199,7 +199,7 @@ public sealed class EfLedger(
         await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         using var _ = await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var row = RecordMapper.ToRow(request with { AppliedAt = null, Outcome = null });
+        var row = RecordMapper.ToRow(request with { AppliedAt = null, Outcome = null, OutcomeKind = null });
         db.Controls.Add(row);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return RecordMapper.ToRecord(row);
@@ -223,15 +223,17 @@ public sealed class EfLedger(
         return rows.ConvertAll(RecordMapper.ToRecord);
     }
 
-    public async Task CompleteControlAsync(long id, DateTimeOffset appliedAt, string outcome, CancellationToken cancellationToken = default)
+    public async Task CompleteControlAsync(long id, DateTimeOffset appliedAt, ControlOutcome outcome, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(outcome);
         await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         using var _ = await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var row = await db.Controls.FindAsync([id], cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"No control request {id} in the ledger.");
         row.AppliedAt = appliedAt;
-        row.Outcome = outcome;
+        row.Outcome = outcome.Text;
+        row.OutcomeKind = outcome.Kind.ToString();
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
 

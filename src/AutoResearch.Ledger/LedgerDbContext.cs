@@ -34,6 +34,13 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         [nameof(ExperimentRow.ArtifactsTruncated)] = "FALSE",
     };
 
+    /// <summary>Columns (table, property name, SQL type suffix) added by schema version 4: typed control outcomes and proposal origins.</summary>
+    public static readonly (string Table, Type Row, string Property, string Nullability)[] Version4Columns =
+    [
+        (ExperimentsTable, typeof(ExperimentRow), nameof(ExperimentRow.Origin), "NOT NULL DEFAULT 'Strategy'"),
+        (ControlsTable, typeof(ControlRow), nameof(ControlRow.OutcomeKind), "NULL"),
+    ];
+
     public DbSet<CampaignRow> Campaigns => Set<CampaignRow>();
     public DbSet<ExperimentRow> Experiments => Set<ExperimentRow>();
     public DbSet<JournalRow> Journal => Set<JournalRow>();

@@ -20,7 +20,7 @@ public sealed class LedgerInitializer(
     ILogger<LedgerInitializer>? logger = null) : IHostedService
 {
     /// <summary>The schema this build writes and reads.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     /// <summary>Defaults of the non-null experiment columns added by version 2 (the records' defaults).</summary>
     private static readonly Dictionary<string, string> Version2Defaults = new(StringComparer.Ordinal)
@@ -140,6 +140,12 @@ public sealed class LedgerInitializer(
                     version = 3;
                 }
 
+                if (version == 3)
+                {
+                    await UpgradeFromVersion3Async(db, cancellationToken).ConfigureAwait(false);
+                    version = 4;
+                }
+
                 if (version < SchemaVersion)
                 {
                     throw new InvalidOperationException(
@@ -205,6 +211,45 @@ public sealed class LedgerInitializer(
         db.SchemaVersions.Add(new SchemaVersionRow { Version = 3, AppliedAt = DateTimeOffset.UtcNow });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Upgraded the ledger schema from version 2 to 3 ({Provider}): experiment notes.", settings.Provider);
+    }
+
+    /// <summary>
+    /// Version 3 → 4 (typed outcomes): adds the experiments' proposal origin and the controls' outcome kind, and gives the rows
+    /// written before them their kind once, from what those versions wrote (a fallback proposer's name, an outcome's prefix).
+    /// </summary>
+    private async Task UpgradeFromVersion3Async(LedgerDbContext db, CancellationToken cancellationToken)
+    {
+        foreach (var (tableName, rowType, name, nullability) in LedgerDbContext.Version4Columns)
+        {
+            var property = db.Model.FindEntityType(rowType)!.FindProperty(name)!;
+            var table = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(tableName);
+            var column = property.GetColumnName(table)!;
+            // A ledger upgraded from version 1 got the controls table from this build's model, the column included.
+            if (await ColumnExistsAsync(db, tableName, column, cancellationToken).ConfigureAwait(false)) continue;
+            var alter = $"ALTER TABLE {tableName} ADD COLUMN {column} {property.GetColumnType(table)} {nullability}";
+            await db.Database.ExecuteSqlRawAsync(alter, cancellationToken).ConfigureAwait(false);
+        }
+        string[] legacy =
+        [
+            $"UPDATE {LedgerDbContext.ExperimentsTable} SET origin = 'Fallback' WHERE proposer_name LIKE '% (fallback)'",
+            $"UPDATE {LedgerDbContext.ExperimentsTable} SET origin = 'Model' WHERE proposer_name = 'llm'",
+            $"UPDATE {LedgerDbContext.ControlsTable} SET outcome_kind = CASE WHEN outcome LIKE 'refused%' THEN 'Refused' WHEN outcome LIKE 'nothing%' THEN 'NoOp' ELSE 'Applied' END WHERE applied_at IS NOT NULL",
+        ];
+        foreach (var sql in legacy)
+            await db.Database.ExecuteSqlRawAsync(sql, cancellationToken).ConfigureAwait(false);
+
+        db.SchemaVersions.Add(new SchemaVersionRow { Version = 4, AppliedAt = DateTimeOffset.UtcNow });
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Upgraded the ledger schema from version 3 to 4 ({Provider}): typed control outcomes and proposal origins.", settings.Provider);
+    }
+
+    private async Task<bool> ColumnExistsAsync(LedgerDbContext db, string table, string column, CancellationToken cancellationToken)
+    {
+        var sql = settings.Provider == LedgerProvider.Sqlite
+            ? $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'"
+            : $"SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}' AND column_name = '{column}'";
+        var count = await ScalarAsync(db, sql, cancellationToken).ConfigureAwait(false);
+        return Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     private async Task<bool> SchemaTableExistsAsync(LedgerDbContext db, CancellationToken cancellationToken)

@@ -73,6 +73,7 @@ internal static class RecordMapper
         Tokens = x.Tokens,
         NotesJson = LedgerJson.Serialize(x.Notes ?? []),
         ArtifactsTruncated = x.ArtifactsTruncated,
+        Origin = x.Origin.ToString(),
     };
 
     public static ExperimentRecord ToRecord(ExperimentRow r) => new()
@@ -114,6 +115,7 @@ internal static class RecordMapper
         Tokens = r.Tokens,
         Notes = LedgerJson.Deserialize<List<string>>(r.NotesJson, $"notes of experiment {r.Id}"),
         ArtifactsTruncated = r.ArtifactsTruncated,
+        Origin = Enum.Parse<ProposalOrigin>(r.Origin),
     };
 
     public static LeaderboardRow ToRow(LeaderboardEntry e) => new()
@@ -198,6 +200,7 @@ internal static class RecordMapper
         RequestedAt = c.RequestedAt,
         AppliedAt = c.AppliedAt,
         Outcome = c.Outcome,
+        OutcomeKind = c.OutcomeKind?.ToString(),
     };
 
     public static ControlRequest ToRecord(ControlRow r) => new()
@@ -214,6 +217,7 @@ internal static class RecordMapper
         RequestedAt = r.RequestedAt,
         AppliedAt = r.AppliedAt,
         Outcome = r.Outcome,
+        OutcomeKind = r.OutcomeKind is null ? null : Enum.Parse<ControlOutcomeKind>(r.OutcomeKind),
     };
 
     public static JournalRow ToRow(JournalEntry e) => new()

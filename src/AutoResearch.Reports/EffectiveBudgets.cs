@@ -12,10 +12,8 @@ public sealed record EffectiveBudgets(BudgetSpec Campaign, IReadOnlyDictionary<s
         var campaign = spec.Budget;
         var agents = spec.Agents.ToDictionary(a => a.Id, a => a.Budget, StringComparer.Ordinal);
         var changes = new List<string>();
-        foreach (var c in controls.Where(c => c.Action == ControlAction.SetBudget && c.AppliedAt is not null && c.Budget is { IsEmpty: false }).OrderBy(c => c.Id))
+        foreach (var c in controls.Where(c => c.Action == ControlAction.SetBudget && c.TookEffect && c.Budget is { IsEmpty: false }).OrderBy(c => c.Id))
         {
-            var outcome = c.Outcome ?? "";
-            if (outcome.StartsWith("refused", StringComparison.Ordinal) || outcome.StartsWith("nothing", StringComparison.Ordinal)) continue;
             var by = string.IsNullOrWhiteSpace(c.RequestedBy) ? "" : " by " + c.RequestedBy;
             var why = string.IsNullOrWhiteSpace(c.Reason) ? "" : ": " + c.Reason;
             var at = c.AppliedAt!.Value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);

@@ -62,6 +62,7 @@ public static class ConsoleApp
     {
         builder.Services.AddSingleton<CampaignCatalog>();
         builder.Services.AddSingleton<CampaignFormCompiler>();
+        builder.Services.AddSingleton<AutoResearch.Host.Operations.CampaignOperations>();
         builder.Services.AddSingleton<ConsoleCampaigns>();
         builder.Services.AddHostedService<ConsoleResume>();
         builder.Services.AddOpenApi();

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoResearch.Ledger.Tests;
 
-/// <summary>The in-place upgrade of a real version 1 ledger (built from version 1's DDL, not from this build's model) to the current version (2, then 3).</summary>
+/// <summary>The in-place upgrade of a real version 1 ledger (built from version 1's DDL, not from this build's model) to the current version (2, then 3, then 4).</summary>
 public sealed class SchemaUpgradeTests
 {
     private const string Baseline = "0000";
@@ -51,7 +51,7 @@ public sealed class SchemaUpgradeTests
         var note = Assert.Single(await db.Journal.ReadAsync(campaign));
         Assert.Equal((1L, "baseline measured", JournalEntryKind.Insight), (note.Id, note.Text, note.Kind));
         Assert.Equal(3, await db.Ledger.NextSequenceAsync(campaign));
-        Assert.Equal([1, 2, 3], await VersionsAsync(db));
+        Assert.Equal([1, 2, 3, 4], await VersionsAsync(db));
 
         // New-style records on the upgraded database.
         var slot = new DateTimeOffset(2026, 11, 23, 22, 0, 0, TimeSpan.Zero);
@@ -97,15 +97,16 @@ public sealed class SchemaUpgradeTests
             CampaignId = campaign, Action = ControlAction.SetBudget, Budget = new BudgetChange { GpuSeconds = 60 }, RequestedAt = slot,
         });
         Assert.Equal(control.Id, Assert.Single(await db.Ledger.GetPendingControlsAsync(campaign)).Id);
-        await db.Ledger.CompleteControlAsync(control.Id, slot.AddSeconds(1), "budget raised");
+        await db.Ledger.CompleteControlAsync(control.Id, slot.AddSeconds(1), ControlOutcome.Applied("budget raised"));
         Assert.Empty(await db.Ledger.GetPendingControlsAsync(campaign));
 
-        // A restart finds version 3 and changes nothing.
+        // A restart finds version 4 and changes nothing.
         await db.ReopenAsync();
-        Assert.Equal([1, 2, 3], await VersionsAsync(db));
+        Assert.Equal([1, 2, 3, 4], await VersionsAsync(db));
         Assert.Equal(Json(judged), Json((await db.Ledger.GetExperimentAsync(judged.Id))!));
         Assert.Equal(Version1Baseline(campaign), Json((await db.Ledger.GetExperimentAsync(experiments[0].Id))!));
-        Assert.Equal("budget raised", (await db.Ledger.GetControlAsync(control.Id))!.Outcome);
+        var applied = (await db.Ledger.GetControlAsync(control.Id))!;
+        Assert.Equal(("budget raised", ControlOutcomeKind.Applied), (applied.Outcome, applied.OutcomeKind));
     }
 
     [Theory]

@@ -68,6 +68,7 @@ public sealed class SchemaVersion2Tests
             Tokens = long.MaxValue,
             Notes = ["artifact x (the per-run limit of 1 artifact files was reached)", "artifacts truncated: 1 files copied"],
             ArtifactsTruncated = true,
+            Origin = ProposalOrigin.Fallback,
         };
         var plain = TestData.MinimalExperiment("other", 0, "nobody") with { QueuedAt = default };
         var stored = typeof(ExperimentRecord).GetProperties().Where(p => p.SetMethod is not null).ToList();
@@ -186,14 +187,15 @@ public sealed class SchemaVersion2Tests
         Assert.Equal(5, budget.Budget!.Tokens);
         Assert.Null(budget.Budget.GpuSeconds);
 
-        await db.Ledger.CompleteControlAsync(pending[0].Id, now.AddSeconds(1), "paused");
+        await db.Ledger.CompleteControlAsync(pending[0].Id, now.AddSeconds(1), ControlOutcome.Applied("paused"));
         var applied = (await db.Ledger.GetControlAsync(pending[0].Id))!;
         Assert.Equal("paused", applied.Outcome);
+        Assert.Equal(ControlOutcomeKind.Applied, applied.OutcomeKind);
         Assert.NotNull(applied.AppliedAt);
         Assert.Equal(7, (await db.Ledger.GetPendingControlsAsync(id)).Count);
         Assert.Empty(await db.Ledger.GetPendingControlsAsync("nobody"));
         Assert.Null(await db.Ledger.GetControlAsync(-1));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Ledger.CompleteControlAsync(999_999, now, "x"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Ledger.CompleteControlAsync(999_999, now, ControlOutcome.Applied("x")));
     }
 
     private static LeaderboardEntry Entry(string campaignId, int index) => new()

@@ -46,10 +46,10 @@ internal sealed class InMemoryLedger : ILedger
     public Task<IReadOnlyList<ControlRequest>> GetControlsAsync(string campaignId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ControlRequest>>(_controls.Values.Where(c => c.CampaignId == campaignId).OrderBy(c => c.Id).ToList());
 
-    public Task CompleteControlAsync(long id, DateTimeOffset appliedAt, string outcome, CancellationToken cancellationToken = default)
+    public Task CompleteControlAsync(long id, DateTimeOffset appliedAt, ControlOutcome outcome, CancellationToken cancellationToken = default)
     {
         if (_controls.TryGetValue(id, out var c))
-            _controls[id] = c with { AppliedAt = appliedAt, Outcome = outcome };
+            _controls[id] = c with { AppliedAt = appliedAt, Outcome = outcome.Text, OutcomeKind = outcome.Kind };
         return Task.CompletedTask;
     }
 

@@ -32,12 +32,12 @@ internal sealed class SqliteSampleLedger : IAsyncDisposable
         foreach (var entry in SampleCampaign.Journal()) await seeded.Journal.AppendAsync(entry);
         await ledger.RecordModelCallAsync(Call("c1", 6, 1200, 300));
         await ledger.RecordModelCallAsync(Call("c2", 16, 900, 100));
-        await Budget("explorer-1", new BudgetChange { CpuSeconds = 5000 }, 12, "applied to agent explorer-1: budget CPU-s 5000");
-        await Budget(null, new BudgetChange { Tokens = 500_000 }, 13, "budget tokens 500000, CPU-s unlimited, GPU-s unlimited");
-        await Budget(null, new BudgetChange { CpuSeconds = 1 }, 14, "refused: the campaign is completed");
+        await Budget("explorer-1", new BudgetChange { CpuSeconds = 5000 }, 12, ControlOutcome.Applied("applied to agent explorer-1: budget CPU-s 5000"));
+        await Budget(null, new BudgetChange { Tokens = 500_000 }, 13, ControlOutcome.Applied("budget tokens 500000, CPU-s unlimited, GPU-s unlimited"));
+        await Budget(null, new BudgetChange { CpuSeconds = 1 }, 14, ControlOutcome.Refused("the campaign is completed"));
         return seeded;
 
-        async Task Budget(string? agent, BudgetChange change, double minute, string outcome)
+        async Task Budget(string? agent, BudgetChange change, double minute, ControlOutcome outcome)
         {
             var queued = await ledger.EnqueueControlAsync(new ControlRequest
             {

@@ -6,7 +6,7 @@ namespace AutoResearch.Abstractions.Experiments;
 /// A control request for a campaign (or one agent when <see cref="AgentId"/> is set). Requests are queued in the ledger so
 /// that any process (CLI, console) can make one; the campaign's host applies it and records the outcome.
 /// </summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.ControlRequest")]
 public sealed record ControlRequest
 {
     /// <summary>Ledger id; 0 before it is queued.</summary>
@@ -26,4 +26,13 @@ public sealed record ControlRequest
 
     /// <summary>What happened when it was applied (or why it was refused).</summary>
     [Id(9)] public string? Outcome { get; init; }
+
+    /// <summary>What kind of outcome <see cref="Outcome"/> is; null while queued (and for rows applied before it was recorded).</summary>
+    [Id(10)] public ControlOutcomeKind? OutcomeKind { get; init; }
+
+    /// <summary>Applied and refused (decided by <see cref="OutcomeKind"/>, never by the text).</summary>
+    public bool IsRefused => OutcomeKind == ControlOutcomeKind.Refused;
+
+    /// <summary>Applied and it changed something.</summary>
+    public bool TookEffect => AppliedAt is not null && OutcomeKind == ControlOutcomeKind.Applied;
 }

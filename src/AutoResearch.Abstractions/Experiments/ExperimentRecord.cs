@@ -77,6 +77,9 @@ public sealed record ExperimentRecord
     /// <summary>Whether its artifacts folder was not fully copied (a file or byte cap, the time limit, or an error); a note says which.</summary>
     [Id(36)] public bool ArtifactsTruncated { get; init; }
 
+    /// <summary>What made its proposal (see <see cref="ProposalOrigin"/>); stored in the ledger next to <see cref="ProposerName"/>.</summary>
+    [Id(37)] public ProposalOrigin Origin { get; init; }
+
     public bool IsFinished => Status is ExperimentStatus.Succeeded or ExperimentStatus.Failed or ExperimentStatus.Pruned;
 
     /// <summary>What it consumed, as charged to budgets.</summary>

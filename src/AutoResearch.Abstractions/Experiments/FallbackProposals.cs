@@ -1,8 +1,8 @@
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>
-/// How a model agent's proposals made by its built-in fallback optimizer (while no model answers) are named, recognised in
-/// the ledger, and described as the agent's model problem — one place for the proposer, the grain and the ledger status.
+/// How a model agent's proposals made by its built-in fallback optimizer (while no model answers) are named (recognised by
+/// <see cref="ProposalOrigin.Fallback"/>, never by the name), and described as the agent's model problem — one place for the proposer, the grain and the ledger status.
 /// </summary>
 public static class FallbackProposals
 {
@@ -11,7 +11,8 @@ public static class FallbackProposals
     /// <summary>The proposer name recorded for a fallback proposal, e.g. <c>tpe (fallback)</c>.</summary>
     public static string ProposerName(string strategy) => strategy + Suffix;
 
-    public static bool IsFallback(string proposerName) => proposerName.EndsWith(Suffix, StringComparison.Ordinal);
+    /// <summary>Whether the experiment's proposal came from its agent's fallback optimizer (its recorded origin, not its name).</summary>
+    public static bool IsFallback(ExperimentRecord experiment) => experiment.Origin == ProposalOrigin.Fallback;
 
     /// <summary>The model problem a fallback proposal stands for, e.g. <c>no model answers; tpe (fallback) proposes</c>.</summary>
     public static string Problem(string proposerName) => $"no model answers; {proposerName} proposes";

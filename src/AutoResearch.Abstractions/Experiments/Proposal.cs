@@ -40,4 +40,7 @@ public sealed record Proposal
 
     /// <summary>A model problem to show in status (e.g. "model-a: HTTP 500 ×4; model-b answers"); null while the first model answers.</summary>
     [Id(12)] public string? ModelProblem { get; init; }
+
+    /// <summary>What made it: a built-in optimizer, a model, or a model agent's fallback optimizer.</summary>
+    [Id(13)] public ProposalOrigin Origin { get; init; }
 }

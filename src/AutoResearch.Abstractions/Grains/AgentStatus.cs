@@ -40,6 +40,12 @@ public sealed record AgentStatus
     /// <summary>A model problem worth seeing (e.g. "no model answers; tpe proposes"), null while its models answer.</summary>
     [Id(20)] public string? ModelProblem { get; init; }
 
+    /// <summary>Why it stopped proposing (typed; <see cref="Activity"/> is its display line); None while it runs.</summary>
+    [Id(21)] public AgentStopReason StopReason { get; init; }
+
+    /// <summary>The stop's detail: the budget problem, the campaign's refusal, the error; null while it runs.</summary>
+    [Id(22)] public string? StopDetail { get; init; }
+
     public ResourceUse Used => new() { Tokens = TokensUsed, GpuSeconds = GpuSecondsUsed, CpuSeconds = CpuSecondsUsed };
 
     public BudgetSpec Budget => new() { Tokens = TokenBudget, GpuSeconds = GpuBudgetSeconds, CpuSeconds = CpuBudgetSeconds };

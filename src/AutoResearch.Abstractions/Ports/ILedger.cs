@@ -38,8 +38,8 @@ public interface ILedger
     /// <summary>Control requests of a campaign not applied yet, oldest first.</summary>
     Task<IReadOnlyList<ControlRequest>> GetPendingControlsAsync(string campaignId, CancellationToken cancellationToken = default);
 
-    /// <summary>Marks a control request applied with its outcome.</summary>
-    Task CompleteControlAsync(long id, DateTimeOffset appliedAt, string outcome, CancellationToken cancellationToken = default);
+    /// <summary>Marks a control request applied with its outcome (its kind and its text).</summary>
+    Task CompleteControlAsync(long id, DateTimeOffset appliedAt, ControlOutcome outcome, CancellationToken cancellationToken = default);
 
     Task<ControlRequest?> GetControlAsync(long id, CancellationToken cancellationToken = default);
 

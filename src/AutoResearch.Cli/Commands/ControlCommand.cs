@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
@@ -8,7 +9,8 @@ using AutoResearch.Host.Operations;
 namespace AutoResearch.Cli.Commands;
 
 /// <summary>
-/// <c>autoresearch pause|resume|stop|budget &lt;campaign&gt; [--agent ID]</c>: queues a control request in the ledger, where the
+/// <c>autoresearch pause|resume|stop|budget &lt;campaign&gt; [--agent ID]</c> (<c>budget ... --top-up</c> adds to the limits in
+/// force): queues a control request in the ledger through <see cref="CampaignOperations"/> (the console's path too), where the
 /// process running the campaign picks it up within a second or two, and waits for it to be applied.
 /// </summary>
 public static class ControlCommand
@@ -26,9 +28,11 @@ public static class ControlCommand
         var agent = new Option<string?>("--agent") { Description = "Apply to this agent only." };
         var reason = new Option<string?>("--reason") { Description = "Why (recorded in the journal)." };
         var wait = new Option<double>("--wait") { Description = "Seconds to wait for the campaign's host to apply it.", DefaultValueFactory = _ => 15 };
-        var command = new Command(name, help) { id, agent, reason, wait };
+        var json = new Option<bool>("--json") { Description = "Print the request as one JSON object (id, action, agent, status, outcome, budget) instead of a line." };
+        var command = new Command(name, help) { id, agent, reason, wait, json };
         Option<long?>? tokens = null;
         Option<double?>? cpu = null, gpu = null;
+        Option<bool>? topUp = null;
         if (action == ControlAction.SetBudget)
         {
             tokens = new Option<long?>("--tokens") { Description = "Model tokens." };
@@ -37,45 +41,68 @@ public static class ControlCommand
             command.Add(tokens);
             command.Add(cpu);
             command.Add(gpu);
+            topUp = new Option<bool>("--top-up") { Description = "Add the given amounts to the limits in force instead of setting them." };
+            command.Add(topUp);
         }
         command.SetAction((parse, cancellationToken) =>
         {
             var budget = action == ControlAction.SetBudget
                 ? new BudgetChange { Tokens = parse.GetValue(tokens!), CpuSeconds = parse.GetValue(cpu!), GpuSeconds = parse.GetValue(gpu!) }
                 : null;
-            return ExecuteAsync(action, parse.GetRequiredValue(id), parse.GetValue(agent), parse.GetValue(reason), budget,
-                TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(wait))), parse.GetValue(data), cancellationToken);
+            return ExecuteAsync(action, parse.GetRequiredValue(id), parse.GetValue(agent), parse.GetValue(reason), budget, topUp is not null && parse.GetValue(topUp),
+                TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(wait))), parse.GetValue(json), parse.GetValue(data), cancellationToken);
         });
         return command;
     }
 
     public static async Task<int> ExecuteAsync(
-        ControlAction action, string id, string? agentId, string? reason, BudgetChange? budget, TimeSpan wait, string? dataDirectory, CancellationToken cancellationToken)
+        ControlAction action, string id, string? agentId, string? reason, BudgetChange? budget, bool topUp, TimeSpan wait, bool json, string? dataDirectory,
+        CancellationToken cancellationToken)
     {
         if (action == ControlAction.SetBudget && ControlRules.WhyNotBudget(budget) is { } badBudget)
             return await LedgerSession.FailAsync($"budget: {badBudget} (--tokens, --cpu-seconds, --gpu-seconds).", 2);
 
         using var session = await LedgerSession.OpenAsync(dataDirectory, cancellationToken);
-        var ledger = session.Ledger;
-        var campaign = await session.FindCampaignAsync(id, cancellationToken);
-        if (campaign is null)
-            return 2;
-        if (ControlRules.WhyNotControllable(campaign, agentId) is { } refused)
-            return await LedgerSession.FailAsync(refused, 2);
+        var operations = new CampaignOperations(session.Ledger, session.Journal, TimeProvider.System);
+        var result = await operations.ControlAsync(
+            new ControlOrder(id, action, agentId, budget, topUp, reason, $"cli ({Environment.UserName})"), wait, cancellationToken);
+        switch (result.Failure)
+        {
+            case OperationFailure.NotFound:
+                await session.FindCampaignAsync(id, cancellationToken); // says it is missing and how to list campaigns
+                return 2;
+            case OperationFailure.Conflict:
+                return await LedgerSession.FailAsync(result.Conflict!, 2);
+            case OperationFailure.Invalid:
+                var problem = result.Problems![0];
+                return await LedgerSession.FailAsync(problem.Field switch
+                {
+                    OperationField.Budget => $"budget: {problem.Message} (--tokens, --cpu-seconds, --gpu-seconds{(topUp ? " with --top-up" : "")}).",
+                    OperationField.Reason => $"--reason: {problem.Message}.",
+                    _ => problem.Message,
+                }, 2);
+        }
 
-        var current = await ControlQueue.EnqueueAndWaitAsync(ledger, new ControlRequest
+        var reply = result.Value!;
+        var current = reply.Request;
+        var exit = reply.State switch { ControlReplyState.Queued => 3, ControlReplyState.Refused => 1, _ => 0 };
+        if (json)
         {
-            CampaignId = id,
-            AgentId = agentId,
-            Action = action,
-            Budget = budget,
-            Reason = reason ?? "",
-            RequestedBy = $"cli ({Environment.UserName})",
-            RequestedAt = DateTimeOffset.UtcNow,
-        }, wait, cancellationToken);
-        if (current.AppliedAt is not null)
+            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                id = current.Id,
+                campaign = current.CampaignId,
+                action = current.Action.ToString(),
+                agent = current.AgentId,
+                status = reply.State.ToString(),
+                outcome = current.Outcome,
+                budget = current.Budget is { } b ? new { tokens = b.Tokens, cpu_seconds = b.CpuSeconds, gpu_seconds = b.GpuSeconds } : null,
+            }));
+            return exit;
+        }
+        if (reply.State != ControlReplyState.Queued)
         {
-            var refusedByHost = ControlRules.IsRefused(current);
+            var refusedByHost = reply.State == ControlReplyState.Refused;
             await (refusedByHost ? Console.Error : Console.Out).WriteLineAsync($"{Target(id, agentId)}: {current.Outcome}");
             return refusedByHost ? 1 : 0;
         }

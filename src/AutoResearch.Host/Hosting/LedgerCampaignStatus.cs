@@ -37,7 +37,7 @@ public static class LedgerCampaignStatus
                 TokensUsed = mine.Sum(e => e.Tokens),
                 // A model agent whose latest proposal came from its fallback optimizer had no model answering.
                 ModelProblem = mine.Where(e => e.Kind == ExperimentKind.Proposal).MaxBy(e => e.Sequence) is { } last
-                               && FallbackProposals.IsFallback(last.ProposerName)
+                               && FallbackProposals.IsFallback(last)
                     ? FallbackProposals.Problem(last.ProposerName)
                     : null,
             };

@@ -28,6 +28,6 @@ public static class ControlRules
         return null;
     }
 
-    /// <summary>Whether an applied request's outcome says it was refused.</summary>
-    public static bool IsRefused(ControlRequest applied) => applied.Outcome?.StartsWith("refused", StringComparison.Ordinal) == true;
+    /// <summary>Whether an applied request was refused (its recorded kind).</summary>
+    public static bool IsRefused(ControlRequest applied) => applied.IsRefused;
 }

@@ -15,4 +15,7 @@ public sealed class ControlRow
     public DateTimeOffset RequestedAt { get; set; }
     public DateTimeOffset? AppliedAt { get; set; }
     public string? Outcome { get; set; }
+
+    /// <summary><see cref="AutoResearch.Abstractions.Experiments.ControlOutcomeKind"/> name; null while queued (schema version 4).</summary>
+    public string? OutcomeKind { get; set; }
 }

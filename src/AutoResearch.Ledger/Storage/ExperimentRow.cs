@@ -44,4 +44,7 @@ public sealed class ExperimentRow
     // Schema version 3.
     public string NotesJson { get; set; } = "[]";
     public bool ArtifactsTruncated { get; set; }
+
+    /// <summary><see cref="AutoResearch.Abstractions.Experiments.ProposalOrigin"/> name (schema version 4).</summary>
+    public string Origin { get; set; } = "Strategy";
 }

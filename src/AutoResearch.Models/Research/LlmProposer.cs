@@ -198,7 +198,7 @@ public sealed class LlmProposer : IProposer, IReflector
     public async Task<Reflection?> ReflectAsync(ReflectionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!_settings.Reflect || context.Experiment.Kind != ExperimentKind.Proposal || !context.Experiment.ProposerName.StartsWith(Name, StringComparison.Ordinal))
+        if (!_settings.Reflect || context.Experiment.Kind != ExperimentKind.Proposal || context.Experiment.Origin != ProposalOrigin.Model)
             return null;
         _rationales.TryRemove(context.Experiment.Id, out var rationale);
         var messages = PromptBuilder.Reflection(context.Benchmark, context.Experiment, context.BestBefore, rationale, _agent.Id);
@@ -279,6 +279,7 @@ public sealed class LlmProposer : IProposer, IReflector
             Rationale = parsed.Rationale,
             ExpectedEffect = parsed.ExpectedEffect,
             ProposerName = Name,
+            Origin = ProposalOrigin.Model,
         };
         if (ProposalValidator.Validate(benchmark, proposal) is { } invalid) return (null, invalid);
         if (parsed.Parameters.Count == 0 && parsed.Edits.Length == 0)
@@ -333,6 +334,7 @@ public sealed class LlmProposer : IProposer, IReflector
             Hypothesis = tried?.Hypothesis ?? "",
             Rationale = tried?.Rationale is { Length: > 0 } r ? r : null,
             ProposerName = Name,
+            Origin = ProposalOrigin.Model,
             Rejection = $"{reason}{by}. {what}",
             Tokens = tokens,
             Notice = notice,
@@ -356,6 +358,7 @@ public sealed class LlmProposer : IProposer, IReflector
         return proposal with
         {
             ProposerName = name,
+            Origin = ProposalOrigin.Fallback,
             Tokens = proposal.Tokens + tokensCharged,
             Notice = notice,
             ModelProblem = FallbackProposals.Problem(name),

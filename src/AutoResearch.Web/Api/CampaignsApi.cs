@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using AutoResearch.Host.Operations;
 using AutoResearch.Web.Campaigns;
 using AutoResearch.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -79,10 +80,10 @@ public static class CampaignsApi
             if (outcome.NotFound) return NotFoundCampaign(id);
             if (outcome.Conflict is { } why) return TypedResults.Conflict(Problem(StatusCodes.Status409Conflict, "Nothing to control", why));
             if (!outcome.Ok) return TypedResults.ValidationProblem(outcome.Problems!.ToCamelCase(), title: "The control request is not valid");
-            return outcome.Value!.Status switch
+            return outcome.Value!.State switch
             {
-                "queued" => TypedResults.Accepted($"/api/campaigns/{id}", outcome.Value),
-                "refused" => TypedResults.Conflict(Problem(StatusCodes.Status409Conflict, "Refused", outcome.Value.Outcome)),
+                ControlReplyState.Queued => TypedResults.Accepted($"/api/campaigns/{id}", outcome.Value),
+                ControlReplyState.Refused => TypedResults.Conflict(Problem(StatusCodes.Status409Conflict, "Refused", outcome.Value.Outcome)),
                 _ => TypedResults.Ok(outcome.Value),
             };
         }).WithSummary("Pause, resume or stop the campaign or one agent, or change a budget (action: pause|resume|stop|budget)");

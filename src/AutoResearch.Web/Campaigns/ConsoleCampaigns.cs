@@ -22,6 +22,7 @@ public sealed class ConsoleCampaigns(
     ILedger ledger,
     IJournal journal,
     IReportWriter reports,
+    CampaignOperations operations,
     IGrainFactory grains,
     CampaignFormCompiler compiler,
     IOptions<ConsoleOptions> options,
@@ -144,41 +145,20 @@ public sealed class ConsoleCampaigns(
         return (await journal.ReadAsync(id, afterId, cancellationToken)).Select(j => Item(j, experiments)).ToList();
     }
 
-    /// <summary>Appends a person's note (the rules of <c>autoresearch note</c>).</summary>
+    /// <summary>Appends a person's note (<see cref="CampaignOperations.NoteAsync"/>, as <c>autoresearch note</c>).</summary>
     public async Task<OperationOutcome<JournalItem>> AddNoteAsync(string id, NoteRequest note, string signedInAs, CancellationToken cancellationToken)
     {
-        var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
-        if (campaign is null) return OperationOutcome<JournalItem>.Missing();
-        var problems = new FormProblems();
-        var text = note.Text?.Trim() ?? "";
-        if (NoteRules.WhyNotText(text) is { } badText) problems.Add("Text", badText);
         var author = note.Author?.Trim() is { Length: > 0 } a ? a : signedInAs;
-        if (NoteRules.WhyNotAuthor(author, campaign.Spec, id) is { } badAuthor) problems.Add("Author", badAuthor);
-        string? experimentId = null;
-        if (note.Experiment is { } reference && !string.IsNullOrWhiteSpace(reference))
-        {
-            experimentId = (await ExperimentLookup.FindAsync(ledger, id, reference, cancellationToken))?.Id;
-            if (experimentId is null) problems.Add("Experiment", $"campaign '{id}' has no experiment '{reference.Trim()}' (give its id or its number, e.g. 12)");
-        }
-        if (problems.Any) return new OperationOutcome<JournalItem>(null, problems);
-        var entry = await journal.AppendAsync(new JournalEntry
-        {
-            CampaignId = id,
-            Author = author,
-            Kind = JournalEntryKind.Note,
-            Text = text,
-            ExperimentId = experimentId,
-            At = clock.GetUtcNow(),
-        }, cancellationToken);
-        var sequence = experimentId is null ? null : (await ledger.GetExperimentAsync(experimentId, cancellationToken))?.Sequence;
+        var result = await operations.NoteAsync(id, note.Text ?? "", author, note.Experiment, cancellationToken);
+        if (!result.Ok) return Outcome<JournalItem, JournalEntry>(result);
+        var entry = result.Value!;
+        var sequence = entry.ExperimentId is null ? null : (await ledger.GetExperimentAsync(entry.ExperimentId, cancellationToken))?.Sequence;
         return new OperationOutcome<JournalItem>(new JournalItem(entry.Id, entry.At, entry.Author, Kind(entry.Kind), entry.Text, entry.ExperimentId, sequence));
     }
 
-    /// <summary>Queues a pause, resume, stop or budget change (the rules of the CLI's control commands) and waits for it to be applied.</summary>
+    /// <summary>Queues a pause, resume, stop or budget change (<see cref="CampaignOperations.ControlAsync"/>, as the CLI's control commands) and waits for it to be applied.</summary>
     public async Task<OperationOutcome<ControlResult>> ControlAsync(string id, ControlBody body, string requestedBy, CancellationToken cancellationToken)
     {
-        var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
-        if (campaign is null) return OperationOutcome<ControlResult>.Missing();
         ControlAction? action = body.Action?.Trim().ToLowerInvariant() switch
         {
             "pause" => ControlAction.Pause,
@@ -187,51 +167,32 @@ public sealed class ConsoleCampaigns(
             "budget" => ControlAction.SetBudget,
             _ => null,
         };
-        if (action is null) return OperationOutcome<ControlResult>.Invalid("Action", $"'{body.Action}' is not an action; use pause, resume, stop or budget");
-        var agent = string.IsNullOrWhiteSpace(body.Agent) ? null : body.Agent.Trim();
-        BudgetChange? budget = null;
-        if (action == ControlAction.SetBudget)
+        if (action is null)
         {
-            budget = new BudgetChange { Tokens = body.Tokens, CpuSeconds = body.CpuSeconds, GpuSeconds = body.GpuSeconds };
-            if (ControlRules.WhyNotBudget(budget) is { } badBudget) return OperationOutcome<ControlResult>.Invalid("Budget", badBudget);
+            if (await ledger.GetCampaignAsync(id, cancellationToken) is null) return OperationOutcome<ControlResult>.Missing();
+            return OperationOutcome<ControlResult>.Invalid("Action", $"'{body.Action}' is not an action; use pause, resume, stop or budget");
         }
-        if (agent is not null && campaign.Spec.Agents.All(a => a.Id != agent))
-            return OperationOutcome<ControlResult>.Invalid("Agent", ControlRules.WhyNotControllable(campaign, agent)!);
-        if (budget is not null && body.TopUp)
-        {
-            // A top-up adds to the limits in force now (after earlier changes); an unlimited resource has nothing to top up.
-            var inForce = EffectiveBudgets.From(campaign.Spec, await ledger.GetControlsAsync(id, cancellationToken));
-            var current = agent is null ? inForce.Campaign : inForce.Agents[agent];
-            var unlimited = new List<string>();
-            if (budget.Tokens is > 0 && current.Tokens <= 0) unlimited.Add("tokens");
-            if (budget.CpuSeconds is > 0 && current.CpuSeconds <= 0) unlimited.Add("CPU");
-            if (budget.GpuSeconds is > 0 && current.GpuSeconds <= 0) unlimited.Add("GPU");
-            if (unlimited.Count > 0)
-                return OperationOutcome<ControlResult>.Invalid("Budget", $"{(agent is null ? "the campaign" : $"agent {agent}")} has no {string.Join(" or ", unlimited)} limit to top up; set one instead");
-            budget = new BudgetChange
-            {
-                Tokens = budget.Tokens is { } t ? current.Tokens + t : null,
-                CpuSeconds = budget.CpuSeconds is { } c ? current.CpuSeconds + c : null,
-                GpuSeconds = budget.GpuSeconds is { } g ? current.GpuSeconds + g : null,
-            };
-        }
-        if (ControlRules.WhyNotControllable(campaign, agent) is { } refused)
-            return new OperationOutcome<ControlResult>(null, Conflict: refused);
-        if ((body.Reason?.Length ?? 0) > 1000) return OperationOutcome<ControlResult>.Invalid("Reason", "at most 1000 characters");
+        var budget = action == ControlAction.SetBudget ? new BudgetChange { Tokens = body.Tokens, CpuSeconds = body.CpuSeconds, GpuSeconds = body.GpuSeconds } : null;
+        var result = await operations.ControlAsync(
+            new ControlOrder(id, action.Value, body.Agent, budget, body.TopUp, body.Reason, $"console ({requestedBy})"), options.Value.ControlWait, cancellationToken);
+        if (!result.Ok) return Outcome<ControlResult, ControlReply>(result);
+        var reply = result.Value!;
+        var request = reply.Request;
+        var status = reply.State switch { ControlReplyState.Queued => "queued", ControlReplyState.Refused => "refused", _ => "applied" };
+        return new OperationOutcome<ControlResult>(new ControlResult(request.Id, body.Action!.Trim().ToLowerInvariant(), request.AgentId, status,
+            request.Outcome ?? "No running host applied it yet; it is applied when the campaign runs again (Resume here, or 'autoresearch run' with its campaign file).")
+        { State = reply.State });
+    }
 
-        var request = await ControlQueue.EnqueueAndWaitAsync(ledger, new ControlRequest
-        {
-            CampaignId = id,
-            AgentId = agent,
-            Action = action.Value,
-            Budget = budget,
-            Reason = body.Reason?.Trim() ?? "",
-            RequestedBy = $"console ({requestedBy})",
-            RequestedAt = clock.GetUtcNow(),
-        }, options.Value.ControlWait, cancellationToken);
-        var status = request.AppliedAt is null ? "queued" : ControlRules.IsRefused(request) ? "refused" : "applied";
-        return new OperationOutcome<ControlResult>(new ControlResult(request.Id, body.Action!.Trim().ToLowerInvariant(), agent, status,
-            request.Outcome ?? "No running host applied it yet; it is applied when the campaign runs again (Resume here, or 'autoresearch run' with its campaign file)."));
+    /// <summary>A shared operation's failure as the console shows it (problems by form field).</summary>
+    private static OperationOutcome<T> Outcome<T, TSource>(OperationResult<TSource> result)
+    {
+        if (result.Failure == OperationFailure.NotFound) return OperationOutcome<T>.Missing();
+        if (result.Failure == OperationFailure.Conflict) return new OperationOutcome<T>(default, Conflict: result.Conflict);
+        var problems = new FormProblems();
+        foreach (var problem in result.Problems ?? [])
+            problems.Add(problem.Field.ToString(), problem.Message);
+        return new OperationOutcome<T>(default, problems);
     }
 
     public async Task<IReadOnlyList<ReportItem>?> ReportsAsync(string id, CancellationToken cancellationToken)

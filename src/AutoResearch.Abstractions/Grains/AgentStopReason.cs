@@ -1,0 +1,20 @@
+namespace AutoResearch.Abstractions.Grains;
+
+/// <summary>Why an agent stopped proposing; <see cref="None"/> while it runs. Its detail text travels apart (<see cref="AgentStatus.StopDetail"/>).</summary>
+[GenerateSerializer, Alias("AutoResearch.AgentStopReason")]
+public enum AgentStopReason
+{
+    None = 0,
+
+    /// <summary>A person (or the campaign's stop) stopped it.</summary>
+    Stopped = 1,
+
+    /// <summary>Its own budget cannot cover another run.</summary>
+    BudgetSpent = 2,
+
+    /// <summary>The campaign grants no more experiments (its ticket refusal is the detail).</summary>
+    CampaignFinished = 3,
+
+    /// <summary>Its loop failed with an error (the message is the detail).</summary>
+    Failed = 4,
+}
