@@ -64,6 +64,7 @@ public static class ConsoleApp
         builder.Services.AddSingleton<CampaignFormCompiler>();
         builder.Services.AddSingleton<AutoResearch.Host.Operations.CampaignOperations>();
         builder.Services.AddSingleton<ConsoleCampaigns>();
+        builder.Services.AddSingleton(sp => new CampaignWatchers(sp.GetRequiredService<ConsoleCampaigns>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsoleOptions>>(), sp.GetRequiredService<ILogger<CampaignWatchers>>()));
         builder.Services.AddHostedService<ConsoleResume>();
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();

@@ -1,4 +1,5 @@
 using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.EndToEnd.Tests;
 
@@ -63,6 +64,48 @@ public sealed class ControlCommandTests
         Assert.Equal(2, agentExit);
         Assert.Contains("has no agent 'nobody'; its agents: explorer-1, random-1", agentOut);
         Assert.Empty(await data.Ledger.GetPendingControlsAsync(id));
+    }
+
+    [Fact]
+    public async Task Budget_top_up_adds_to_the_limits_in_force_through_the_shared_operations()
+    {
+        await using var data = new TestData();
+        var spec = AutoResearch.Harness.CampaignLoader.Load(Path.Combine(RepoPaths.Fixture("sleepy"), "control.yaml"));
+        spec = spec with { Agents = spec.Agents.Select(a => a.Id == "random-1" ? a with { CpuBudgetSeconds = 100, TokenBudget = 0 } : a).ToList() };
+        var id = "topup-" + Guid.NewGuid().ToString("N")[..8];
+        var now = DateTimeOffset.UtcNow;
+        await data.Ledger.UpsertCampaignAsync(new CampaignRecord { Id = id, Name = spec.Name, Spec = spec, State = CampaignState.Paused, CreatedAt = now });
+        // In force before the top-up: 150 CPU-s (an applied change); a refused change of 9999 does not count, whatever its text.
+        await Applied(new BudgetChange { CpuSeconds = 150 }, ControlOutcome.Applied("applied to agent random-1: budget CPU-s 150"));
+        await Applied(new BudgetChange { CpuSeconds = 9999 }, ControlOutcome.Refused("the campaign is paused"));
+
+        // No host runs the campaign: the request is queued (exit 3) with the summed limit.
+        var (exit, output) = await ControlAsync(data, "budget", id, "--agent", "random-1", "--cpu-seconds", "50", "--top-up", "--wait", "0", "--json");
+        Assert.True(exit == 3, output);
+        using (var json = System.Text.Json.JsonDocument.Parse(output.Split('\n').Last(l => l.TrimStart().StartsWith('{'))))
+        {
+            var root = json.RootElement;
+            Assert.Equal(("Queued", "SetBudget", "random-1"), (root.GetProperty("status").GetString(), root.GetProperty("action").GetString(), root.GetProperty("agent").GetString()));
+            Assert.Equal(200, root.GetProperty("budget").GetProperty("cpu_seconds").GetDouble());
+        }
+        var queued = Assert.Single(await data.Ledger.GetPendingControlsAsync(id));
+        Assert.Equal((200.0, (double?)null, (long?)null), (queued.Budget!.CpuSeconds!.Value, queued.Budget.GpuSeconds, queued.Budget.Tokens));
+        Assert.StartsWith("cli (", queued.RequestedBy, StringComparison.Ordinal);
+
+        // Nothing to add to: the agent has no token limit. Refused before anything is queued.
+        var (unlimitedExit, unlimitedOut) = await ControlAsync(data, "budget", id, "--agent", "random-1", "--tokens", "1000", "--top-up", "--wait", "0");
+        Assert.Equal(2, unlimitedExit);
+        Assert.Contains("agent random-1 has no tokens limit to top up; set one instead", unlimitedOut);
+        Assert.Single(await data.Ledger.GetPendingControlsAsync(id));
+
+        async Task Applied(BudgetChange change, ControlOutcome outcome)
+        {
+            var request = await data.Ledger.EnqueueControlAsync(new ControlRequest
+            {
+                CampaignId = id, AgentId = "random-1", Action = ControlAction.SetBudget, Budget = change, RequestedAt = now,
+            });
+            await data.Ledger.CompleteControlAsync(request.Id, now, outcome);
+        }
     }
 
     /// <summary>What the running host said, for a failure message: its stderr tail and the last lines of its log file.</summary>

@@ -1,12 +1,8 @@
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using AutoResearch.Host.Operations;
 using AutoResearch.Web.Campaigns;
 using AutoResearch.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace AutoResearch.Web.Api;
 
@@ -38,11 +34,11 @@ public static class CampaignsApi
             await console.GetAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : NotFoundCampaign(id))
             .WithSummary("A campaign's live state: agents and budgets, running experiments, best-so-far series");
 
-        campaigns.MapGet("/{id}/events", async Task<Results<ServerSentEventsResult<CampaignDetail>, NotFound<ProblemDetails>>> (string id, ConsoleCampaigns console, IOptions<ConsoleOptions> options, CancellationToken ct) =>
-            await console.GetAsync(id, ct) is null
+        campaigns.MapGet("/{id}/events", async Task<Results<ServerSentEventsResult<CampaignDetail>, NotFound<ProblemDetails>>> (string id, AutoResearch.Abstractions.Ports.ILedger ledger, CampaignWatchers watchers, CancellationToken ct) =>
+            await ledger.GetCampaignAsync(id, ct) is null
                 ? NotFoundCampaign(id)
-                : TypedResults.ServerSentEvents(Watch(id, console, options.Value.LiveInterval, ct)))
-            .WithSummary("Server-sent events: a 'status' event with the campaign's state whenever it changes");
+                : TypedResults.ServerSentEvents(watchers.WatchAsync(id, ct)))
+            .WithSummary("Server-sent events: a 'status' event with the campaign's state whenever it changes (one watcher per campaign, shared by every viewer)");
 
         campaigns.MapPost("/{id}/resume-here", async Task<Results<Ok<CampaignDetail>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> (string id, ConsoleCampaigns console, CancellationToken ct) =>
         {
@@ -112,33 +108,6 @@ public static class CampaignsApi
 
     /// <summary>The name notes and control requests are recorded under: the token's name, or the admin.</summary>
     public static string SignedInAs(HttpContext http) => http.User.Identity?.Name ?? ConsoleAuth.AdminName;
-
-    private static async IAsyncEnumerable<SseItem<CampaignDetail>> Watch(string id, ConsoleCampaigns console, TimeSpan interval, [EnumeratorCancellation] CancellationToken ct)
-    {
-        string? last = null;
-        var quietSince = DateTime.UtcNow;
-        while (!ct.IsCancellationRequested)
-        {
-            var detail = await console.GetAsync(id, ct);
-            if (detail is null) yield break;
-            // Compare without the clock so that an unchanged campaign sends nothing but a keep-alive now and then.
-            var fingerprint = JsonSerializer.Serialize(detail with { Now = default });
-            if (fingerprint != last || DateTime.UtcNow - quietSince > TimeSpan.FromSeconds(15))
-            {
-                last = fingerprint;
-                quietSince = DateTime.UtcNow;
-                yield return new SseItem<CampaignDetail>(detail, "status");
-            }
-            try
-            {
-                await Task.Delay(interval, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                yield break;
-            }
-        }
-    }
 
     private static NotFound<ProblemDetails> NotFoundCampaign(string id) =>
         TypedResults.NotFound(Problem(StatusCodes.Status404NotFound, "No such campaign", $"No campaign '{id}' in the ledger; GET /api/campaigns lists them."));
