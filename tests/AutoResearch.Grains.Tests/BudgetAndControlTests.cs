@@ -26,7 +26,7 @@ public sealed class BudgetAndControlTests(ClusterFixture fixture)
 
         var status = await Waits.ForEndAsync(fixture.Grains, id);
         Assert.Equal(CampaignState.Completed, status.State);
-        Assert.Contains("budget", status.Reason);
+        Assert.Equal("every agent has finished (budget spent)", status.Reason);
         var experiments = await fixture.Ledger.GetExperimentsAsync(id);
         foreach (var agent in status.Agents)
         {
@@ -36,6 +36,8 @@ public sealed class BudgetAndControlTests(ClusterFixture fixture)
             Assert.Equal(used, agent.CpuSecondsUsed, 6);
             Assert.Equal(AgentState.Done, agent.State);
             Assert.Contains("budget spent", agent.Activity);
+            Assert.Equal(AgentStopReason.BudgetSpent, agent.StopReason);
+            Assert.Contains("CPU", agent.StopDetail);
             Assert.True(agent.Experiments >= 2, $"{agent.Id} ran only {agent.Experiments}");
         }
         var journal = await fixture.Journal.ReadAsync(id);
@@ -107,9 +109,16 @@ public sealed class BudgetAndControlTests(ClusterFixture fixture)
 
         var resumed = await campaign.Control(new ControlRequest { CampaignId = id, Action = ControlAction.Resume, RequestedAt = DateTimeOffset.UtcNow });
         Assert.Equal(CampaignState.Running, resumed.State);
+        await campaign.Control(new ControlRequest { CampaignId = id, Action = ControlAction.Resume, RequestedAt = DateTimeOffset.UtcNow });
+        await campaign.Control(new ControlRequest { CampaignId = id, AgentId = "nobody", Action = ControlAction.Pause, RequestedAt = DateTimeOffset.UtcNow });
         var status = await Waits.ForEndAsync(fixture.Grains, id);
         Assert.Equal(CampaignState.Completed, status.State);
         Assert.Equal(24, (await fixture.Ledger.GetExperimentsAsync(id)).Count);
+        // Each control's outcome is recorded with its kind: applied, nothing to do (resume while running), refused (no such agent).
+        var controls = await fixture.Ledger.GetControlsAsync(id);
+        Assert.Equal([ControlOutcomeKind.Applied, ControlOutcomeKind.Applied, ControlOutcomeKind.NoOp, ControlOutcomeKind.Refused], controls.Select(c => c.OutcomeKind));
+        Assert.Equal(["paused", "resumed", "nothing to do: the campaign is running"], controls.Take(3).Select(c => c.Outcome));
+        Assert.StartsWith("refused: the campaign has no agent 'nobody'", controls[3].Outcome, StringComparison.Ordinal);
     }
 
     [Fact]
