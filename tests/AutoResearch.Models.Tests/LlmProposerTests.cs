@@ -56,7 +56,7 @@ public sealed class LlmProposerTests
         var proposal = await proposer.ProposeAsync(Context(benchmark), CancellationToken.None);
 
         Assert.Null(proposal.Rejection);
-        Assert.Equal("llm", proposal.ProposerName);
+        Assert.Equal(("llm", ProposalOrigin.Model), (proposal.ProposerName, proposal.Origin));
         Assert.Equal(2280, proposal.Tokens);
         Assert.StartsWith("A longer second-moment memory", proposal.Hypothesis);
         Assert.Equal("The model is small; steadier Adam steps allow a higher rate.", proposal.Rationale);
@@ -152,6 +152,7 @@ public sealed class LlmProposerTests
         var third = await proposer.ProposeAsync(Context(benchmark, 2), CancellationToken.None);
 
         Assert.Equal(("tpe (fallback)", "tpe (fallback)", "llm"), (first.ProposerName, second.ProposerName, third.ProposerName));
+        Assert.Equal((ProposalOrigin.Fallback, ProposalOrigin.Fallback, ProposalOrigin.Model), (first.Origin, second.Origin, third.Origin));
         Assert.Null(first.Rejection);
         Assert.Null(ProposalValidator.Validate(benchmark, first));
         Assert.Contains("No model answered", first.Notice);
@@ -176,6 +177,7 @@ public sealed class LlmProposerTests
             AgentId = "llm-1",
             Sequence = 5,
             ProposerName = proposal.ProposerName,
+            Origin = proposal.Origin,
             Parameters = proposal.Parameters,
             Diff = proposal.Diff,
             Hypothesis = proposal.Hypothesis,
