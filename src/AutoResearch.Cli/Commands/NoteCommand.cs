@@ -10,6 +10,7 @@ namespace AutoResearch.Cli.Commands;
 /// <summary>
 /// <c>autoresearch note &lt;campaign&gt; &lt;text&gt; [--author NAME] [--experiment ID]</c>: a person appends a note to a
 /// campaign's shared journal (works while the campaign runs; agents read it with the rest of the journal). Append only.
+/// The rules are <see cref="CampaignOperations.NoteAsync"/>'s, the console's too.
 /// </summary>
 public static class NoteCommand
 {
@@ -48,35 +49,26 @@ public static class NoteCommand
             return await LedgerSession.FailAsync("note: --author is empty; give a name.");
 
         using var session = await LedgerSession.OpenAsync(dataDirectory, cancellationToken);
-        var ledger = session.Ledger;
-        var campaign = await session.FindCampaignAsync(id, cancellationToken);
-        if (campaign is null)
+        var result = await new CampaignOperations(session.Ledger, session.Journal, TimeProvider.System)
+            .NoteAsync(id, text, author, experimentRef, cancellationToken);
+        if (result.Failure == OperationFailure.NotFound)
+        {
+            await session.FindCampaignAsync(id, cancellationToken); // says it is missing and how to list campaigns
             return 2;
-        if (NoteRules.WhyNotAuthor(author, campaign.Spec, id) is { } badAuthor)
-            return await LedgerSession.FailAsync($"note: {badAuthor}. " +
-                (explicitAuthor || !campaign.Spec.Agents.Any(a => string.Equals(a.Id, author, StringComparison.OrdinalIgnoreCase))
-                    ? "Choose another --author."
-                    : "$USER names that agent; choose another --author."));
-
-        string? experimentId = null;
-        if (experimentRef is not null)
-        {
-            var experiment = await ExperimentLookup.FindAsync(ledger, id, experimentRef, cancellationToken);
-            if (experiment is null)
-                return await LedgerSession.FailAsync($"note: campaign '{id}' has no experiment '{experimentRef}' (give its id or its number, e.g. 12).");
-            experimentId = experiment.Id;
         }
-
-        var entry = await session.Journal.AppendAsync(new JournalEntry
+        if (!result.Ok)
         {
-            CampaignId = id,
-            Author = author,
-            Kind = JournalEntryKind.Note,
-            Text = text,
-            ExperimentId = experimentId,
-            At = DateTimeOffset.UtcNow,
-        }, cancellationToken);
-        await Console.Out.WriteLineAsync(entry.Id.ToString(CultureInfo.InvariantCulture));
+            var problem = result.Problems![0];
+            return await LedgerSession.FailAsync(problem.Field switch
+            {
+                OperationField.Author => $"note: {problem.Message}. " +
+                    (explicitAuthor || !(await session.Ledger.GetCampaignAsync(id, cancellationToken))!.Spec.Agents.Any(a => string.Equals(a.Id, author, StringComparison.OrdinalIgnoreCase))
+                        ? "Choose another --author."
+                        : "$USER names that agent; choose another --author."),
+                _ => $"note: {problem.Message}.",
+            });
+        }
+        await Console.Out.WriteLineAsync(result.Value!.Id.ToString(CultureInfo.InvariantCulture));
         return 0;
     }
 
