@@ -41,10 +41,10 @@ public sealed record AgentStatus
     [Id(20)] public string? ModelProblem { get; init; }
 
     /// <summary>Why it stopped proposing (typed; <see cref="Activity"/> is its display line); None while it runs.</summary>
-    [Id(21)] public AgentStopReason StopReason { get; init; }
+    [Id(40)] public AgentStopReason StopReason { get; init; }
 
     /// <summary>The stop's detail: the budget problem, the campaign's refusal, the error; null while it runs.</summary>
-    [Id(22)] public string? StopDetail { get; init; }
+    [Id(41)] public string? StopDetail { get; init; }
 
     public ResourceUse Used => new() { Tokens = TokensUsed, GpuSeconds = GpuSecondsUsed, CpuSeconds = CpuSecondsUsed };
 
