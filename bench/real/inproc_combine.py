@@ -45,16 +45,18 @@ def main():
     for b in sorted(directions):
         sign = 1.0 if directions[b] == "minimize" else -1.0
         per = {m: sorted((r for r in runs if r["benchmark"] == b and r["method"] == m), key=lambda r: r["seed"]) for m in methods}
+        per = {m: rs for m, rs in per.items() if rs}
         values = [sign * t["value"] for rs in per.values() for r in rs for t in r["trials"] if t["value"] is not None]
         ref = min(values)
         bests = {m: [sign * r["best"] if r["best"] is not None else INF for r in rs] for m, rs in per.items()}
-        scale = statistics.median(bests["optuna-random"]) - ref
-        if not scale > 0:
+        scale = statistics.median(bests["optuna-random"]) - ref if bests.get("optuna-random") else 0.0
+        if not scale > 0:  # no random runs, or random's median is the best value: the worst best of any run
+
             scale = max(v for xs in bests.values() for v in xs if v != INF) - ref or 1.0
         cells = []
         summary[b] = {}
         for m in methods:
-            s = [(v - ref) / scale if v != INF else INF for v in bests[m]]
+            s = [(v - ref) / scale if v != INF else INF for v in bests.get(m, [])]
             if not s:
                 cells.append("—")
                 continue
@@ -67,9 +69,9 @@ def main():
             for m in methods:
                 if m in ours:
                     continue
-                a, t = bests[o], bests[m]
+                a, t = bests.get(o, []), bests.get(m, [])
                 p = sum((x < y) + 0.5 * (x == y) for x in a for y in t) / (len(a) * len(t)) if a and t else float("nan")
-                summary[b][o][f"win_{m}"] = p
+                summary[b].setdefault(o, {})[f"win_{m}"] = p
                 row.append(f"{p:.2f}")
             wins.append(f"| {b} | {o} | " + " | ".join(row) + " |")
     text = "\n".join(["Median normalised score [IQR] (0 = best value any run found, 1 = Optuna random's median; lower is better):", ""]
