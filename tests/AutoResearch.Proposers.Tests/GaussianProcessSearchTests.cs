@@ -35,9 +35,7 @@ public sealed class GaussianProcessSearchTests
         int proposals = 0;
         int onBound = 0;
         var bests = new List<double>();
-        // Four seeds: with two, one proposal more or less moves the share by 1.7 points (the portfolio with the tail
-        // output warp: 9.6 % of 240 proposals over eight seeds, 7 of 60 over seeds 1-2).
-        foreach (int seed in new[] { 1, 2, 3, 4 })
+        foreach (int seed in new[] { 1, 2 })
         {
             double[] trace = await OptimizationLoop.RunAsync(TestSpecs.Create(strategy), f, 30, seed, onProposal: p =>
             {

@@ -28,6 +28,7 @@ internal sealed class ObjectiveTransform
         {
             OutputWarp.Rank => NormalScores(losses),
             OutputWarp.Tail => TailCompressed(losses),
+            OutputWarp.Sqrt => TailCompressed(losses, sqrt: true),
             _ => losses,
         };
 
@@ -99,7 +100,7 @@ internal sealed class ObjectiveTransform
     /// heavy tail of poor results (a diverged run, a classifier at chance, Rosenbrock's walls) then no longer sets the
     /// scale, while the differences among good results keep their size. Failures stay null.
     /// </summary>
-    internal static List<double?> TailCompressed(IReadOnlyList<double?> losses)
+    internal static List<double?> TailCompressed(IReadOnlyList<double?> losses, bool sqrt = false)
     {
         double[] ok = losses.Where(l => l.HasValue).Select(l => l!.Value).Order().ToArray();
         if (ok.Length < 3)
@@ -121,7 +122,9 @@ internal sealed class ObjectiveTransform
             return losses.ToList();
         }
 
-        return losses.Select(l => l is double v ? (v - median) / spread is var t && t > 0 ? Math.Log(1 + t) : (v - median) / spread : (double?)null).ToList();
+        return losses.Select(l => l is double v ? (v - median) / spread is var t && t > 0 ? Compress(t) : (v - median) / spread : (double?)null).ToList();
+
+        double Compress(double t) => sqrt ? 2 * (Math.Sqrt(1 + t) - 1) : Math.Log(1 + t);
     }
 
     private static double Quantile(double[] sorted, double q)
@@ -144,4 +147,7 @@ internal enum OutputWarp
 
     /// <summary>Linear in the better half, logarithmic in the worse half.</summary>
     Tail,
+
+    /// <summary>Linear in the better half, square-root in the worse half (a milder compression than <see cref="Tail"/>).</summary>
+    Sqrt,
 }
