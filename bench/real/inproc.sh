@@ -36,7 +36,7 @@ RAW=bench/real/inproc/raw
 mkdir -p "$RAW"
 if [ "$OPTUNA" = 1 ]; then
   for b in ${BENCHMARKS//,/ }; do
-    if [ -f "$RAW/optuna-$b.json" ]; then echo "optuna: $b cached ($RAW/optuna-$b.json)" >&2; continue; fi
+    if ls "$RAW"/optuna-*"$b".json >/dev/null 2>&1; then echo "optuna: $b cached ($(ls "$RAW"/optuna-*"$b".json | paste -sd' ' -))" >&2; continue; fi
     (cd bench/real && nice "$PY" optuna_runner.py "benchmarks/$b" --seeds "$SEEDS" --trials "$EXPERIMENTS" --out "../../$RAW/optuna-$b.json")
   done
 fi
@@ -45,5 +45,5 @@ if [ "$OURS" = 1 ]; then
   nice dotnet run --project bench/AutoResearch.Bench.Proposers -c Release --no-build -- real --seeds "$SEEDS" \
     --experiments "$EXPERIMENTS" --benchmarks "$BENCHMARKS" --label "$LABEL" --out "$RAW" "${SETS[@]}"
 fi
-OURS_LABELS=$(ls "$RAW" | grep -v '^optuna-' | sed 's/-[a-z]*-[a-z]*\.json$//' | sort -u | paste -sd, -)
+OURS_LABELS=$(ls "$RAW" | grep -v '^optuna-' | sed 's/-[a-z]*-[a-z]*\.json$//' | sort -u | paste -sd, -)  # LABEL-<bench>.json
 "$PY" bench/real/inproc_combine.py "$RAW" --ours "$OURS_LABELS" --out bench/real/inproc/table.md
