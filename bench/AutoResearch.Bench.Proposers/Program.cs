@@ -8,6 +8,11 @@ using AutoResearch.Abstractions.Ports;
 using AutoResearch.Bench.Proposers.Synthetic;
 using AutoResearch.Proposers;
 
+if (args.Length > 0 && args[0] == "real")
+{
+    return await AutoResearch.Bench.Proposers.Real.RealBench.RunAsync(args[1..]);
+}
+
 int trials = 50;
 int seeds = 10;
 string[] methods = ["gp", "tpe", "cmaes", "random", "portfolio"];
@@ -117,6 +122,8 @@ else
 {
     File.WriteAllText(outPath, json);
 }
+
+return 0;
 
 static double Median(double[] values)
 {

@@ -31,14 +31,17 @@ public abstract class EncodedSpaceProposer : ProposerBase
 
     /// <summary>
     /// The next space-filling design point (seeded by seed, round and this strategy's name) while there are fewer than
-    /// <c>n_init</c> results (default parameters + 1 clamped to [<paramref name="low"/>, <paramref name="high"/>]) or
-    /// fewer than <paramref name="minSuccesses"/> successful ones; null once the strategy's model takes over.
+    /// <c>n_init</c> distinct points tried or pending (default parameters + 1 clamped to [<paramref name="low"/>,
+    /// <paramref name="high"/>]) or fewer than <paramref name="minSuccesses"/> successful runs; null once the strategy's
+    /// model takes over. Distinct points, not runs: a campaign's baseline runs several times (its noise measurement),
+    /// and counting those repeats as design points cut the design short (measured on bench/real: with three baseline
+    /// runs, a five-parameter space got two design points instead of five before the models took over).
     /// </summary>
     private protected double[]? DesignPoint(ProposalContext context, ParameterSpace space, EncodedHistory history,
         int low, int high, int minSuccesses, out int initial)
     {
         initial = ProposerSettings.GetInt(context.Settings, "n_init", Math.Clamp(space.Count + 1, low, high), 1, 1000);
-        return history.TotalCount < initial || history.SuccessCount < minSuccesses
+        return history.Keys.Count < initial || history.SuccessCount < minSuccesses
             ? InitialDesign.Next(space, history, initial, context.Seed, context.Round, Name)
             : null;
     }

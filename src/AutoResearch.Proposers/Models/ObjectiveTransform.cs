@@ -22,8 +22,16 @@ internal sealed class ObjectiveTransform
     /// <summary>Objective units per standardized unit.</summary>
     public double Scale { get; }
 
-    public static ObjectiveTransform Create(IReadOnlyList<double?> losses, double priorQuantile = -1)
+    public static ObjectiveTransform Create(IReadOnlyList<double?> losses, double priorQuantile = -1, OutputWarp warp = OutputWarp.None)
     {
+        losses = warp switch
+        {
+            OutputWarp.Rank => NormalScores(losses),
+            OutputWarp.Tail => TailCompressed(losses),
+            OutputWarp.Sqrt => TailCompressed(losses, sqrt: true),
+            _ => losses,
+        };
+
         double[] ok = losses.Where(l => l.HasValue).Select(l => l!.Value).Order().ToArray();
         double cap = double.PositiveInfinity;
         if (ok.Length >= 4)
@@ -54,6 +62,71 @@ internal sealed class ObjectiveTransform
         return new ObjectiveTransform(y, sd);
     }
 
+    /// <summary>
+    /// The losses' normal scores (rank-based output warping, a Gaussian copula): the i-th smallest of n successful losses
+    /// becomes Φ⁻¹((i − ½) / n), ties sharing their mean rank; failures stay null. Order is all the GP then sees, so a
+    /// cliff (a few runs far worse than the rest, e.g. a classifier at chance) no longer stretches the scale until the
+    /// differences among the good runs vanish in it.
+    /// </summary>
+    internal static List<double?> NormalScores(IReadOnlyList<double?> losses)
+    {
+        int[] ok = Enumerable.Range(0, losses.Count).Where(i => losses[i].HasValue).OrderBy(i => losses[i]!.Value).ToArray();
+        var scores = new List<double?>(losses);
+        int n = ok.Length;
+        for (int start = 0; start < n;)
+        {
+            int end = start;
+            while (end + 1 < n && losses[ok[end + 1]]!.Value == losses[ok[start]]!.Value)
+            {
+                end++;
+            }
+
+            double rank = 0.5 * (start + end) + 0.5; // mean of the 0-based ranks, plus ½
+            double z = Numerics.Gaussian.Quantile(rank / n);
+            for (int k = start; k <= end; k++)
+            {
+                scores[ok[k]] = z;
+            }
+
+            start = end + 1;
+        }
+
+        return scores;
+    }
+
+    /// <summary>
+    /// The losses measured from their median in units of the better half's spread, the worse half compressed by
+    /// log(1 + t): linear (full resolution) where the good results are, logarithmic in the bad tail. One cliff or a
+    /// heavy tail of poor results (a diverged run, a classifier at chance, Rosenbrock's walls) then no longer sets the
+    /// scale, while the differences among good results keep their size. Failures stay null.
+    /// </summary>
+    internal static List<double?> TailCompressed(IReadOnlyList<double?> losses, bool sqrt = false)
+    {
+        double[] ok = losses.Where(l => l.HasValue).Select(l => l!.Value).Order().ToArray();
+        if (ok.Length < 3)
+        {
+            return losses.ToList();
+        }
+
+        double median = Quantile(ok, 0.5);
+        double[] good = ok.Where(v => v <= median).ToArray();
+        double spread = Math.Sqrt(good.Sum(v => (v - median) * (v - median)) / good.Length);
+        if (!(spread > 1e-12 * Math.Max(1, Math.Abs(median))))
+        {
+            double mean = ok.Average();
+            spread = Math.Sqrt(ok.Sum(v => (v - mean) * (v - mean)) / ok.Length);
+        }
+
+        if (!(spread > 1e-12 * Math.Max(1, Math.Abs(median))))
+        {
+            return losses.ToList();
+        }
+
+        return losses.Select(l => l is double v ? (v - median) / spread is var t && t > 0 ? Compress(t) : (v - median) / spread : (double?)null).ToList();
+
+        double Compress(double t) => sqrt ? 2 * (Math.Sqrt(1 + t) - 1) : Math.Log(1 + t);
+    }
+
     private static double Quantile(double[] sorted, double q)
     {
         double pos = q * (sorted.Length - 1);
@@ -61,4 +134,20 @@ internal sealed class ObjectiveTransform
         int hi = Math.Min(lo + 1, sorted.Length - 1);
         return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
+}
+
+/// <summary>How results are warped before the GP sees them (setting <c>output_warp</c>).</summary>
+internal enum OutputWarp
+{
+    /// <summary>The values as they are (outliers capped).</summary>
+    None,
+
+    /// <summary>Normal scores of the ranks (a Gaussian copula).</summary>
+    Rank,
+
+    /// <summary>Linear in the better half, logarithmic in the worse half.</summary>
+    Tail,
+
+    /// <summary>Linear in the better half, square-root in the worse half (a milder compression than <see cref="Tail"/>).</summary>
+    Sqrt,
 }
