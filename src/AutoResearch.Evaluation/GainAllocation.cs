@@ -23,10 +23,10 @@ public sealed record AllocationArm(string Id, int Turns, ResourceUse Used, doubl
 public static class GainAllocation
 {
     /// <summary>The share every agent keeps, as a fraction of the fair share 1/k.</summary>
-    public const double FloorOfFairShare = 0.5;
+    public const double FloorOfFairShare = 0.4;
 
     /// <summary>Weight of the exploration bonus against the reward (0..1).</summary>
-    public const double Exploration = 0.5;
+    public const double Exploration = 0.3;
 
     /// <summary>A change of any agent's share by at least this much (absolute) since the last one told is journaled.</summary>
     public const double MaterialShift = 0.1;
