@@ -15,7 +15,7 @@ namespace AutoResearch.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class GainAllocationCampaignTests(ClusterFixture fixture, ITestOutputHelper output)
 {
-    private const int Experiments = 40;
+    private const int Experiments = 60;
 
     [Fact]
     public async Task Under_gain_allocation_the_agent_that_finds_gains_gets_more_experiments_than_under_fair_and_the_other_keeps_its_floor()
@@ -29,6 +29,11 @@ public sealed class GainAllocationCampaignTests(ClusterFixture fixture, ITestOut
         // The floor: half the fair share of the turns after the baseline, less the turns in flight when the shares moved.
         Assert.True(gainIdler >= (int)((Experiments - 1) * GainAllocation.FloorOfFairShare / 2) - 2, $"the idler was starved: {gainIdler} of {Experiments}");
         Assert.True(status.AllocationShares["finder-1"] > status.AllocationShares["idler-2"], string.Join(", ", status.AllocationShares));
+
+        // Status read from the ledger alone (the CLI's `status`) gives the same bandit's shares from the same history.
+        var record = (await fixture.Ledger.GetCampaignAsync(status.Id))!;
+        var fromLedger = AutoResearch.Host.Hosting.LedgerCampaignStatus.From(record, await fixture.Ledger.GetExperimentsAsync(status.Id), 3, await fixture.Ledger.GetLeaderboardAsync(status.Id));
+        Assert.True(fromLedger.AllocationShares["finder-1"] > fromLedger.AllocationShares["idler-2"], string.Join(", ", fromLedger.AllocationShares));
 
         var journal = await fixture.Journal.ReadAsync(status.Id);
         Assert.Contains(journal, j => j.Author == "system" && j.Text.StartsWith("Allocation by gain per cost shifted", StringComparison.Ordinal));
