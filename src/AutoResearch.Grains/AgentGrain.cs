@@ -139,6 +139,7 @@ public sealed class AgentGrain(
         try
         {
             _proposer = proposers.Create(Spec);
+            _status = WithTokenPlan(CurrentStatus());
             await RebuildAsync(cancellationToken);
             await RecoverInterruptedAsync(cancellationToken);
             var workers = Enumerable.Range(0, Math.Max(1, Assignment.Workers)).Select(_ => WorkAsync(cancellationToken)).ToList();
@@ -346,8 +347,13 @@ public sealed class AgentGrain(
             await WriteJournalAsync(JournalEntryKind.Hypothesis, $"#{record.Sequence}: {proposal.Hypothesis} Why: {rationale}{expected}", record.Id);
         }
         if (Spec.Proposer != AgentSpec.ModelProposer) return;
-        _status = CurrentStatus() with { ModelProblem = proposal.ModelProblem, Model = proposal.Model ?? CurrentStatus().Model };
+        _status = WithTokenPlan(CurrentStatus() with { ModelProblem = proposal.ModelProblem, Model = proposal.Model ?? CurrentStatus().Model });
     }
+
+    /// <summary>The status with the proposer's current token reservation per experiment and its arithmetic (model agents).</summary>
+    private AgentStatus WithTokenPlan(AgentStatus status) => _proposer is { MaxTokensPerExperiment: > 0 } p
+        ? status with { TokensPerExperiment = p.MaxTokensPerExperiment, TokenPlan = p.DescribeTokenPlan() }
+        : status;
 
     /// <summary>The agent's budget left after the open reservations, in words, for a model's context.</summary>
     private string DescribeBudgetLeft()

@@ -142,6 +142,9 @@ public sealed partial class CampaignGrain(
             return new ExperimentTicket { Granted = false, Retry = retry, Reason = refusal, MaxSlots = Slots };
         }
 
+        if (await WhyNotMyTurnAsync(request.AgentId) is { } notYet)
+            return new ExperimentTicket { Granted = false, Retry = true, Reason = notYet, MaxSlots = Slots };
+
         var key = _nextSequence.ToString(CultureInfo.InvariantCulture);
         if (!Budget.TryReserve(key, request.Estimate, out var budgetProblem))
         {
@@ -152,6 +155,7 @@ public sealed partial class CampaignGrain(
 
         var sequence = _nextSequence++;
         _launched++;
+        await NoteTurnAsync(request.AgentId);
         var kind = ExperimentKind.Proposal;
         ExperimentRecord? repeatOf = null;
         if (sequence == 0)
@@ -606,6 +610,7 @@ public sealed partial class CampaignGrain(
             Holdout = _holdoutSummary,
             HoldoutLaunched = spec is null ? 0 : Holdout.Launched,
             HoldoutFinished = spec is null ? 0 : Holdout.Finished,
+            AllocationShares = new Dictionary<string, double>(_allocationShares, StringComparer.Ordinal),
         };
     }
 

@@ -13,7 +13,7 @@ public static class CampaignLoader
     public const string AgentsFolderName = "agents";
 
     private static readonly string[] RootKeys =
-        ["name", "goal", "benchmark", "agents_dir", "max_experiments", "duration", "target", "slots", "weight", "budget", "noise", "reports", "agents", "min_improvement", "parameters", "holdout"];
+        ["name", "goal", "benchmark", "agents_dir", "max_experiments", "duration", "target", "slots", "weight", "budget", "noise", "reports", "agents", "min_improvement", "parameters", "holdout", "allocation"];
 
     private static readonly string[] AgentKeys = ["id", "role", "seed", "weight", "model", "failover", "settings", "budgets"];
 
@@ -68,6 +68,7 @@ public static class CampaignLoader
         var minImprovement = ReadMinImprovement(root);
         var reports = ReadReports(root);
         var holdout = ReadHoldout(root);
+        var allocation = ReadAllocation(root);
         var benchmark = ReadBenchmark(root, folder, sink);
         if (benchmark is not null && root.Has("parameters"))
         {
@@ -103,7 +104,24 @@ public static class CampaignLoader
             Noise = (noise ?? new NoiseSpec()) with { MinImprovement = minImprovement },
             Reports = reports ?? new ReportSchedule(),
             Holdout = holdout ?? new HoldoutPolicy(),
+            Allocation = allocation,
         };
+    }
+
+    /// <summary><c>allocation: fair</c> (the default: first come) or <c>allocation: gain</c> (more turns to agents with better gain per cost).</summary>
+    private static AllocationPolicy ReadAllocation(MapReader root)
+    {
+        var value = root.String("allocation", required: false);
+        switch (value?.Trim().ToLowerInvariant())
+        {
+            case null or "fair":
+                return AllocationPolicy.Fair;
+            case "gain":
+                return AllocationPolicy.Gain;
+            default:
+                root.Error("allocation", $"must be 'fair' (first come, the default) or 'gain' (more turns to agents with better gain per cost), not '{value}'");
+                return AllocationPolicy.Fair;
+        }
     }
 
     /// <summary>

@@ -196,6 +196,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
                 Tokens = RunStatistics.TokensUsed(ordered, modelCalls),
             },
             ModelCalls = BuildModelCalls(spec, modelCalls),
+            CostPerGain = AutoResearch.Evaluation.CostPerGain.From(spec.Agents.Select(a => a.Id).ToList(), ordered, leaderboard, modelCalls, metric.Direction),
             Experiments = rows,
             BestSoFar = bestSoFar,
             Journal = BuildJournal(spec, journalEntries),

@@ -140,5 +140,8 @@ public sealed record CampaignReportModel
     /// <summary>Held-out re-validation: in-sample vs held-out of the re-validated results, ranked by held-out; empty when none ran.</summary>
     public HoldoutSummary Holdout { get; init; } = new();
 
+    /// <summary>Cost per unit of accepted improvement per agent and per model, and the models' rejection rates (see <see cref="AutoResearch.Evaluation.CostPerGain"/>).</summary>
+    public AutoResearch.Evaluation.CostPerGainReport CostPerGain { get; init; } = new();
+
     public string DirectionWord => Direction == Direction.Minimize ? "minimize" : "maximize";
 }

@@ -64,6 +64,17 @@ public sealed record CampaignSummary
     /// <summary>Busy sandbox-slot time over available slot time in the campaign window, 0..1.</summary>
     [JsonPropertyName("utilization")] public double Utilization { get; init; }
 
+    /// <summary>The campaign's token budget (0 = no limit), what all agents used, and what is left (null without a budget).</summary>
+    [JsonPropertyName("token_budget")] public long TokenBudget { get; init; }
+    [JsonPropertyName("tokens_used")] public long TokensUsed { get; init; }
+    [JsonPropertyName("tokens_remaining")] public long? TokensRemaining { get; init; }
+
+    /// <summary>Cost per unit of accepted improvement, per agent and per model (see <c>CostPerGain</c> in AutoResearch.Evaluation).</summary>
+    [JsonPropertyName("cost_per_gain")] public CampaignSummaryCostPerGain? CostPerGain { get; init; }
+
+    /// <summary>Proposals each endpoint/model made and how many were rejected before running.</summary>
+    [JsonPropertyName("model_rejections")] public IReadOnlyList<CampaignSummaryRejections> ModelRejections { get; init; } = [];
+
     /// <summary>The summary as one line of JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, ReportJson.Compact);
 }
@@ -77,4 +88,65 @@ public sealed record CampaignSummaryMinImprovement
 
     /// <summary>False when it is the default (the campaign file has no <c>min_improvement</c>).</summary>
     [JsonPropertyName("stated")] public bool Stated { get; init; }
+}
+
+/// <summary>Cost per gain in the JSON summary.</summary>
+public sealed record CampaignSummaryCostPerGain
+{
+    /// <summary><c>percent_of_baseline</c> (gains in % of the baseline mean) or <c>objective</c> (baseline 0 or missing).</summary>
+    [JsonPropertyName("unit")] public required string Unit { get; init; }
+
+    /// <summary>Who bought improvement cheapest, in words.</summary>
+    [JsonPropertyName("verdict")] public string Verdict { get; init; } = "";
+
+    [JsonPropertyName("agents")] public IReadOnlyList<CampaignSummaryGainCost> Agents { get; init; } = [];
+    [JsonPropertyName("models")] public IReadOnlyList<CampaignSummaryGainCost> Models { get; init; } = [];
+}
+
+/// <summary>One agent's or model's cost per gain; the per-unit costs are null without an accepted gain ("no gain yet").</summary>
+public sealed record CampaignSummaryGainCost
+{
+    [JsonPropertyName("name")] public required string Name { get; init; }
+    [JsonPropertyName("experiments")] public int Experiments { get; init; }
+    [JsonPropertyName("new_bests")] public int NewBests { get; init; }
+
+    /// <summary>Accepted improvement in objective units, in the metric's direction.</summary>
+    [JsonPropertyName("gain")] public double Gain { get; init; }
+
+    /// <summary>The same in the summary's unit (percent of the baseline mean, or objective units).</summary>
+    [JsonPropertyName("gain_units")] public double GainUnits { get; init; }
+    [JsonPropertyName("tokens")] public long Tokens { get; init; }
+    [JsonPropertyName("cpu_seconds")] public double CpuSeconds { get; init; }
+    [JsonPropertyName("gpu_seconds")] public double GpuSeconds { get; init; }
+    [JsonPropertyName("tokens_per_unit")] public double? TokensPerUnit { get; init; }
+    [JsonPropertyName("cpu_seconds_per_unit")] public double? CpuSecondsPerUnit { get; init; }
+    [JsonPropertyName("gpu_seconds_per_unit")] public double? GpuSecondsPerUnit { get; init; }
+
+    /// <summary>Share (0..1) of the campaign's cost, resources weighted equally; the "cheapest" ranking is this per gain unit.</summary>
+    [JsonPropertyName("cost_share")] public double CostShare { get; init; }
+
+    internal static CampaignSummaryGainCost From(AutoResearch.Evaluation.GainCost r) => new()
+    {
+        Name = r.Name,
+        Experiments = r.Experiments,
+        NewBests = r.Accepted,
+        Gain = r.Gain,
+        GainUnits = r.GainUnits,
+        Tokens = r.Tokens,
+        CpuSeconds = r.CpuSeconds,
+        GpuSeconds = r.GpuSeconds,
+        TokensPerUnit = r.TokensPerUnit,
+        CpuSecondsPerUnit = r.CpuSecondsPerUnit,
+        GpuSecondsPerUnit = r.GpuSecondsPerUnit,
+        CostShare = r.CostShare,
+    };
+}
+
+/// <summary>An endpoint/model's proposals and rejections in the JSON summary.</summary>
+public sealed record CampaignSummaryRejections
+{
+    [JsonPropertyName("model")] public required string Model { get; init; }
+    [JsonPropertyName("proposals")] public int Proposals { get; init; }
+    [JsonPropertyName("rejected")] public int Rejected { get; init; }
+    [JsonPropertyName("rejection_rate")] public double RejectionRate { get; init; }
 }

@@ -28,6 +28,21 @@ public sealed record CampaignSummaryAgent
     /// <summary>What the agent used, as charged to its budget.</summary>
     [JsonPropertyName("used")] public CampaignSummaryResources Used { get; init; } = new();
 
+    /// <summary>Tokens left in its budget (budget − used − reserved in flight); null without a token budget.</summary>
+    [JsonPropertyName("tokens_remaining")] public long? TokensRemaining { get; init; }
+
+    /// <summary>Tokens reserved per experiment (measured prompt + longest answer + repair + reflection; model agents while running, else 0).</summary>
+    [JsonPropertyName("tokens_reserved_per_experiment")] public long TokensReservedPerExperiment { get; init; }
+
+    /// <summary>The reservation's arithmetic in words; null when not known (no model, or read from the ledger alone).</summary>
+    [JsonPropertyName("token_plan")] public string? TokenPlan { get; init; }
+
+    /// <summary>The most tokens one of its experiments actually cost, from the ledger.</summary>
+    [JsonPropertyName("tokens_per_experiment_max")] public long TokensPerExperimentMax { get; init; }
+
+    /// <summary>Its share (0..1) of the next turns under <c>allocation: gain</c>; null under <c>fair</c>.</summary>
+    [JsonPropertyName("allocation_share")] public double? AllocationShare { get; init; }
+
     /// <summary>Used ≤ budget for every limited resource (0 = no limit).</summary>
     [JsonPropertyName("within_budget")] public bool WithinBudget { get; init; }
 }

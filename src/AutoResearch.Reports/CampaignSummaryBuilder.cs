@@ -19,7 +19,8 @@ public static class CampaignSummaryBuilder
         ArgumentNullException.ThrowIfNull(status);
         var experiments = await ledger.GetExperimentsAsync(status.Id, cancellationToken).ConfigureAwait(false);
         var leaderboard = await ledger.GetLeaderboardAsync(status.Id, cancellationToken).ConfigureAwait(false);
-        return Build(status, experiments, report, slots, now, leaderboard);
+        var calls = await ledger.GetModelCallsAsync(status.Id, cancellationToken).ConfigureAwait(false);
+        return Build(status, experiments, report, slots, now, leaderboard, calls);
     }
 
     /// <param name="status">The campaign's state (agents, budgets in force and use, direction, window).</param>
@@ -39,7 +40,8 @@ public static class CampaignSummaryBuilder
         ReportFiles? report,
         int slots,
         DateTimeOffset? now = null,
-        IReadOnlyList<LeaderboardEntry>? leaderboard = null)
+        IReadOnlyList<LeaderboardEntry>? leaderboard = null,
+        IReadOnlyList<ModelCallRecord>? modelCalls = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(experiments);
@@ -81,6 +83,8 @@ public static class CampaignSummaryBuilder
             ? AutoResearch.Evaluation.NoiseSummaries.FromLedger(experiments, new NoiseSpec { MinImprovement = status.Noise.MinImprovement })
             : status.Noise;
         var acceptedBy = leaderboard is { Count: > 0 } ? leaderboard[^1].Reason : (AcceptanceReason?)null;
+        var cost = AutoResearch.Evaluation.CostPerGain.From(status.Agents.Select(a => a.Id).ToList(), all, leaderboard ?? [], modelCalls ?? [], status.Direction);
+        var tokensUsed = status.Agents.Sum(a => a.TokensUsed);
         var agentExperiments = experiments.GroupBy(e => e.AgentId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return new CampaignSummary
         {
@@ -129,6 +133,28 @@ public static class CampaignSummaryBuilder
                 Budget = CampaignSummaryResources.From(a.Budget),
                 Used = CampaignSummaryResources.From(a.Used),
                 WithinBudget = a.Budget.WhyNotFits(a.Used, ResourceUse.Zero) is null,
+                TokensRemaining = a.TokensRemaining,
+                TokensReservedPerExperiment = a.TokensPerExperiment,
+                TokenPlan = a.TokenPlan,
+                TokensPerExperimentMax = all.Where(e => e.AgentId == a.Id).Select(e => e.Tokens).DefaultIfEmpty(0).Max(),
+                AllocationShare = status.AllocationShares.TryGetValue(a.Id, out var share) ? share : null,
+            }).ToList(),
+            TokenBudget = status.Budget.Tokens,
+            TokensUsed = tokensUsed,
+            TokensRemaining = status.Budget.Tokens > 0 ? Math.Max(0, status.Budget.Tokens - tokensUsed - status.Reserved.Tokens) : null,
+            CostPerGain = cost.Agents.Count == 0 ? null : new CampaignSummaryCostPerGain
+            {
+                Unit = cost.Relative ? "percent_of_baseline" : "objective",
+                Verdict = cost.Verdict(),
+                Agents = cost.Agents.Select(CampaignSummaryGainCost.From).ToList(),
+                Models = cost.Models.Select(CampaignSummaryGainCost.From).ToList(),
+            },
+            ModelRejections = cost.Rejections.Select(r => new CampaignSummaryRejections
+            {
+                Model = r.Model,
+                Proposals = r.Proposals,
+                Rejected = r.Rejected,
+                RejectionRate = Math.Round(r.Rate, 4),
             }).ToList(),
             Utilization = Utilization(status.StartedAt, status.EndedAt ?? now ?? DateTimeOffset.UtcNow, all, slots),
             BestHeldOut = Finite(bestHeldOut?.HeldOut),

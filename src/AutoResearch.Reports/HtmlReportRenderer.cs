@@ -91,6 +91,7 @@ public static class HtmlReportRenderer
         RenderTop(h, model);
         RenderAgents(h, model, charts);
         RenderModelCalls(h, model);
+        RenderCostPerGain(h, model);
         RenderFailures(h, model);
         RenderStoppedEarly(h, model);
         RenderJournal(h, model);
@@ -399,6 +400,53 @@ public static class HtmlReportRenderer
          .Append("</td><td class=\"num\">").Append(E(ReportFormat.Seconds(refunded)))
          .Append("</td><td").Append(within ? ">yes" : " class=\"worse\"><strong>no</strong>")
          .AppendLine("</td></tr>");
+
+    private static void RenderCostPerGain(StringBuilder h, CampaignReportModel model)
+    {
+        var cost = model.CostPerGain;
+        if (cost.Agents.Count == 0)
+        {
+            return;
+        }
+
+        h.Append("<h2 id=\"cost-per-gain\">").Append(E(CostPerGainText.Title)).AppendLine("</h2>");
+        h.Append("<p><strong>").Append(E(cost.Verdict())).AppendLine("</strong></p>");
+        h.Append("<p>").Append(E(CostPerGainText.Explanation(cost))).AppendLine("</p>");
+        Table(h, "cost-per-gain-agents", CostPerGainText.Headers(cost, "agent"), CostPerGainText.Rows(cost, cost.Agents));
+        if (cost.Models.Count > 0)
+        {
+            Table(h, "cost-per-gain-models", CostPerGainText.Headers(cost, "model"), CostPerGainText.Rows(cost, cost.Models));
+        }
+
+        if (cost.Rejections.Count > 0)
+        {
+            h.Append("<h3>").Append(E(CostPerGainText.RejectionsTitle)).AppendLine("</h3>");
+            Table(h, "model-rejections", CostPerGainText.RejectionHeaders, CostPerGainText.RejectionRows(cost));
+        }
+    }
+
+    private static void Table(StringBuilder h, string id, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
+    {
+        h.Append("<table id=\"").Append(id).Append("\"><thead><tr>");
+        for (var i = 0; i < headers.Count; i++)
+        {
+            h.Append(i == 0 ? "<th>" : "<th class=\"num\">").Append(E(headers[i])).Append("</th>");
+        }
+
+        h.AppendLine("</tr></thead><tbody>");
+        foreach (var row in rows)
+        {
+            h.Append("<tr>");
+            for (var i = 0; i < row.Count; i++)
+            {
+                h.Append(i == 0 ? "<td>" : "<td class=\"num\">").Append(E(row[i])).Append("</td>");
+            }
+
+            h.AppendLine("</tr>");
+        }
+
+        h.AppendLine("</tbody></table>");
+    }
 
     private static void RenderModelCalls(StringBuilder h, CampaignReportModel model)
     {

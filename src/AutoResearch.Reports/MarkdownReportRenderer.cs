@@ -74,6 +74,7 @@ public static class MarkdownReportRenderer
         RenderTop(md, model);
         RenderAgents(md, model, charts);
         RenderModelCalls(md, model);
+        RenderCostPerGain(md, model);
         RenderFailures(md, model);
         RenderStoppedEarly(md, model);
         RenderJournal(md, model);
@@ -306,6 +307,43 @@ public static class MarkdownReportRenderer
         }
 
         RenderAgentSections(md, model);
+    }
+
+    private static void RenderCostPerGain(StringBuilder md, CampaignReportModel model)
+    {
+        var cost = model.CostPerGain;
+        if (cost.Agents.Count == 0)
+        {
+            return;
+        }
+
+        md.Append("## ").AppendLine(CostPerGainText.Title).AppendLine();
+        md.AppendLine(MarkdownText.Inline(cost.Verdict())).AppendLine();
+        md.AppendLine(MarkdownText.Inline(CostPerGainText.Explanation(cost))).AppendLine();
+        Table(md, CostPerGainText.Headers(cost, "agent"), CostPerGainText.Rows(cost, cost.Agents));
+        if (cost.Models.Count > 0)
+        {
+            Table(md, CostPerGainText.Headers(cost, "model"), CostPerGainText.Rows(cost, cost.Models));
+        }
+
+        if (cost.Rejections.Count > 0)
+        {
+            md.Append("### ").AppendLine(CostPerGainText.RejectionsTitle).AppendLine();
+            md.AppendLine("Proposals each endpoint/model made and how many were rejected before running (unusable answers, edits that did not apply, invalid values).").AppendLine();
+            Table(md, CostPerGainText.RejectionHeaders, CostPerGainText.RejectionRows(cost));
+        }
+    }
+
+    private static void Table(StringBuilder md, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
+    {
+        md.Append("| ").Append(string.Join(" | ", headers.Select(h => MarkdownText.Inline(h)))).AppendLine(" |");
+        md.Append('|').Append(string.Join("|", headers.Select((_, i) => i == 0 ? "---" : "--:"))).AppendLine("|");
+        foreach (var row in rows)
+        {
+            md.Append("| ").Append(string.Join(" | ", row.Select(c => MarkdownText.Inline(c)))).AppendLine(" |");
+        }
+
+        md.AppendLine();
     }
 
     private static void RenderModelCalls(StringBuilder md, CampaignReportModel model)

@@ -42,6 +42,8 @@ public sealed class TokenPlanTests
         Assert.Equal(plan.Prompt + 1024 + plan.Repair + plan.Reflection, proposer.MaxTokensPerExperiment);
         Assert.True(proposer.MaxTokensPerExperiment < 2.5 * 16384 / 2, $"reserves {proposer.MaxTokensPerExperiment}");
         Assert.Contains("= " + plan.OneExperiment.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " tokens", plan.Describe());
+        // What status shows as the agent's reservation per experiment.
+        Assert.Equal(plan.Describe(), ((IProposer)proposer).DescribeTokenPlan());
     }
 
     [Fact]
@@ -52,6 +54,7 @@ public sealed class TokenPlanTests
         var proposer = h.Proposers.Create(Agent(tokens: 9_000));
 
         Assert.Equal(9_000, proposer.MaxTokensPerExperiment);
+        Assert.EndsWith("capped at the token budget 9,000", proposer.DescribeTokenPlan());
         var proposal = await proposer.ProposeAsync(Context(tokensLeft: 9_000), CancellationToken.None);
 
         Assert.Equal("llm", proposal.ProposerName);

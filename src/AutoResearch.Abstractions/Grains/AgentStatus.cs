@@ -46,6 +46,18 @@ public sealed record AgentStatus
     /// <summary>The stop's detail: the budget problem, the campaign's refusal, the error; null while it runs.</summary>
     [Id(41)] public string? StopDetail { get; init; }
 
+    /// <summary>
+    /// Tokens reserved from its budget for each experiment (model agents): measured prompt + longest answer (+ the repair round and
+    /// the reflection when enabled), capped at the token budget; 0 for agents that call no model or before it is known.
+    /// </summary>
+    [Id(30)] public long TokensPerExperiment { get; init; }
+
+    /// <summary>That reservation's arithmetic in words (e.g. <c>proposal 3,100 (prompt ~1,052 measured + answer ≤ 2,048) + … = 11,276 tokens</c>).</summary>
+    [Id(31)] public string? TokenPlan { get; init; }
+
+    /// <summary>Tokens left in its budget (budget − used − reserved for experiments in flight); null without a token budget.</summary>
+    public long? TokensRemaining => TokenBudget > 0 ? Math.Max(0, TokenBudget - TokensUsed - Reserved.Tokens) : null;
+
     public ResourceUse Used => new() { Tokens = TokensUsed, GpuSeconds = GpuSecondsUsed, CpuSeconds = CpuSecondsUsed };
 
     public BudgetSpec Budget => new() { Tokens = TokenBudget, GpuSeconds = GpuBudgetSeconds, CpuSeconds = CpuBudgetSeconds };

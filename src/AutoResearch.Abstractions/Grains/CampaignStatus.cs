@@ -60,5 +60,8 @@ public sealed record CampaignStatus
     /// <summary>The noise measurement in full: identical repeats, the minimum improvement in force, comparisons made.</summary>
     [Id(43)] public NoiseSummary Noise { get; init; } = new();
 
+    /// <summary>Under <c>allocation: gain</c>: each agent's share (0..1) of the next turns, by agent id; empty under <c>fair</c>.</summary>
+    [Id(60)] public Dictionary<string, double> AllocationShares { get; init; } = [];
+
     public bool IsTerminal => State is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed;
 }

@@ -16,6 +16,9 @@ public interface IProposer
     /// budget before the experiment is asked for. 0 for proposers that call no model.
     /// </summary>
     long MaxTokensPerExperiment => 0;
+
+    /// <summary>The arithmetic behind <see cref="MaxTokensPerExperiment"/> in words, for status; null for proposers that call no model.</summary>
+    string? DescribeTokenPlan() => null;
 }
 
 /// <summary>What a proposer may look at.</summary>

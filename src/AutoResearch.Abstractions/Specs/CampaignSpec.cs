@@ -42,4 +42,7 @@ public sealed record CampaignSpec
 
     /// <summary>Held-out re-validation of the top accepted results (when the benchmark has a held-out evaluation).</summary>
     [Id(20)] public HoldoutPolicy Holdout { get; init; } = new();
+
+    /// <summary>How experiment turns are handed to the agents: <c>fair</c> (first come, the default) or <c>gain</c> (a bandit on gain per cost).</summary>
+    [Id(30)] public AllocationPolicy Allocation { get; init; } = AllocationPolicy.Fair;
 }

@@ -53,7 +53,8 @@ public static class StatusCommand
         var experiments = await ledger.GetExperimentsAsync(id, cancellationToken);
         var leaderboard = await ledger.GetLeaderboardAsync(id, cancellationToken);
         var status = LedgerCampaignStatus.From(campaign, experiments, campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, slots) : slots, leaderboard);
-        var summary = CampaignSummaryBuilder.Build(status, experiments, null, status.Slots, leaderboard: leaderboard);
+        var calls = await ledger.GetModelCallsAsync(id, cancellationToken);
+        var summary = CampaignSummaryBuilder.Build(status, experiments, null, status.Slots, leaderboard: leaderboard, modelCalls: calls);
         if (json)
             await Console.Out.WriteLineAsync(summary.ToJson());
         else

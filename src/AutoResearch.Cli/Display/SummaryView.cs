@@ -36,6 +36,8 @@ public static class SummaryView
                 a.GpuSecondsUsed.ToString("F0", CultureInfo.InvariantCulture), a.TokensUsed.ToString(CultureInfo.InvariantCulture));
         }
         console.Write(table);
+        WriteTokens(console, summary);
+        WriteCostPerGain(console, summary);
         if (summary.Holdout is { Results.Count: > 0 } holdout)
         {
             var held = new Table().Border(TableBorder.Rounded).Title("held-out re-validation (ranked by held-out)")
@@ -53,6 +55,48 @@ public static class SummaryView
         }
         foreach (var a in summary.Agents.Where(a => a.ModelProblem is not null))
             console.MarkupLine($"[red]{Markup.Escape(a.Id)}: {Markup.Escape(a.ModelProblem!)}[/]");
+    }
+
+    /// <summary>Token budgets: what is left, and what each model agent reserves per experiment (with the arithmetic when known).</summary>
+    private static void WriteTokens(IAnsiConsole console, CampaignSummary summary)
+    {
+        var models = summary.Agents.Where(a => a.TokensUsed > 0 || a.TokenBudget > 0 || a.TokensReservedPerExperiment > 0).ToList();
+        if (models.Count == 0 && summary.TokenBudget == 0) return;
+        var c = CultureInfo.InvariantCulture;
+        var table = new Table().Border(TableBorder.Rounded).Title("tokens")
+            .AddColumns("agent", "used", "budget", "remaining", "reserved per experiment", "most one experiment used");
+        foreach (var a in models)
+        {
+            table.AddRow(Markup.Escape(a.Id), a.TokensUsed.ToString("N0", c), a.TokenBudget > 0 ? a.TokenBudget.ToString("N0", c) : "–",
+                a.TokensRemaining?.ToString("N0", c) ?? "–",
+                a.TokensReservedPerExperiment > 0 ? a.TokensReservedPerExperiment.ToString("N0", c) : "–",
+                a.TokensPerExperimentMax.ToString("N0", c));
+        }
+        table.AddRow("[bold]campaign[/]", summary.TokensUsed.ToString("N0", c), summary.TokenBudget > 0 ? summary.TokenBudget.ToString("N0", c) : "–",
+            summary.TokensRemaining?.ToString("N0", c) ?? "–", "", "");
+        console.Write(table);
+        foreach (var a in models.Where(a => a.TokenPlan is not null))
+            console.MarkupLine($"{Markup.Escape(a.Id)} reserves per experiment: {Markup.Escape(a.TokenPlan!)}");
+    }
+
+    /// <summary>Cost per gain per agent and per model, the verdict in words, and the models' rejection rates.</summary>
+    private static void WriteCostPerGain(IAnsiConsole console, CampaignSummary summary)
+    {
+        if (summary.CostPerGain is not { } cost) return;
+        var c = CultureInfo.InvariantCulture;
+        var unit = cost.Unit == "percent_of_baseline" ? "1 %" : "1 unit";
+        var table = new Table().Border(TableBorder.Rounded).Title($"cost per gain (per {unit} of accepted improvement)")
+            .AddColumns("agent / model", "runs", "new bests", "gain", $"tokens per {unit}", $"CPU-s per {unit}", $"GPU-s per {unit}");
+        foreach (var r in cost.Agents.Concat(cost.Models))
+        {
+            var gain = r.GainUnits > 0 ? (cost.Unit == "percent_of_baseline" ? r.GainUnits.ToString("0.##", c) + " %" : r.GainUnits.ToString("G4", c)) : "[yellow]no gain yet[/]";
+            table.AddRow(Markup.Escape(r.Name), r.Experiments.ToString(c), r.NewBests.ToString(c), gain,
+                r.TokensPerUnit?.ToString("N0", c) ?? "–", r.CpuSecondsPerUnit?.ToString("N1", c) ?? "–", r.GpuSecondsPerUnit?.ToString("N1", c) ?? "–");
+        }
+        console.Write(table);
+        console.MarkupLine(Markup.Escape(cost.Verdict));
+        foreach (var r in summary.ModelRejections)
+            console.MarkupLine($"{Markup.Escape(r.Model)}: {r.Rejected} of {r.Proposals} proposals rejected ({r.RejectionRate.ToString("P0", c)})");
     }
 
     /// <summary>The noise line: σ and its runs, or the identical-repeats warning and the minimum improvement in force.</summary>

@@ -74,6 +74,17 @@ public static class LedgerCampaignStatus
             Holdout = HoldoutSummary.From(all, metric),
             HoldoutLaunched = heldOut.Count,
             HoldoutFinished = heldOut.Count(e => e.IsFinished),
+            AllocationShares = AllocationShares(spec, experiments, agents, leaderboard),
         };
+    }
+
+    /// <summary>Under <c>allocation: gain</c>: the shares the campaign's bandit gives from the same history (turns, use, accepted gains); empty under <c>fair</c>.</summary>
+    private static Dictionary<string, double> AllocationShares(
+        Abstractions.Specs.CampaignSpec spec, IReadOnlyList<ExperimentRecord> experiments, IReadOnlyList<AgentStatus> agents, IReadOnlyList<LeaderboardEntry>? leaderboard)
+    {
+        if (spec.Allocation != Abstractions.Specs.AllocationPolicy.Gain || spec.Agents.Count < 2) return [];
+        var gains = AutoResearch.Evaluation.CostPerGain.GainsByAgent(leaderboard ?? [], spec.Benchmark.Metric.Direction);
+        var arms = agents.Select(a => new AutoResearch.Evaluation.AllocationArm(a.Id, experiments.Count(e => e.AgentId == a.Id), a.Used, gains.GetValueOrDefault(a.Id))).ToList();
+        return new Dictionary<string, double>(AutoResearch.Evaluation.GainAllocation.Shares(arms), StringComparer.Ordinal);
     }
 }

@@ -55,6 +55,10 @@ public sealed class LlmProposer : IProposer, IReflector
     /// </summary>
     public long MaxTokensPerExperiment => _agent.TokenBudget > 0 ? Math.Min(Plan.OneExperiment, _agent.TokenBudget) : Plan.OneExperiment;
 
+    public string? DescribeTokenPlan() => MaxTokensPerExperiment < Plan.OneExperiment
+        ? string.Create(CultureInfo.InvariantCulture, $"{Plan.Describe()}, capped at the token budget {_agent.TokenBudget:N0}")
+        : Plan.Describe();
+
     /// <summary>What one experiment of this agent may cost, call by call.</summary>
     public TokenPlan Plan => PlanFor(_settings, _systemTokens, _contextTokens, _maxOutputTokens, Interlocked.Read(ref _measuredPrompt) is > 0 and var m ? m : null, null);
 

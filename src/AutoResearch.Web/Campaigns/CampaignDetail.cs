@@ -24,4 +24,6 @@ public sealed record CampaignDetail(
     DateTimeOffset Now,
     HoldoutView? Holdout = null,
 
-    AutoResearch.Abstractions.Grains.NoiseSummary? Noise = null);
+    AutoResearch.Abstractions.Grains.NoiseSummary? Noise = null,
+
+    CostPerGainView? CostPerGain = null);

@@ -84,6 +84,8 @@ public sealed class ConsoleCampaigns(
         var entries = await journal.ReadAsync(id, 0, cancellationToken);
         // Budgets in force from the ledger's applied changes: an agent's own status only catches up at its next report.
         var budgets = EffectiveBudgets.From(campaign.Spec, await ledger.GetControlsAsync(id, cancellationToken));
+        var costPerGain = AutoResearch.Evaluation.CostPerGain.From(campaign.Spec.Agents.Select(a => a.Id).ToList(), experiments, leaderboard,
+            await ledger.GetModelCallsAsync(id, cancellationToken), campaign.Spec.Benchmark.Metric.Direction);
         return new CampaignDetail(
             ListItem(campaign, status, experiments),
             campaign.Spec.Goal,
@@ -113,7 +115,9 @@ public sealed class ConsoleCampaigns(
             now,
             HoldoutView.From(HoldoutSummary.From(experiments, campaign.Spec.Benchmark.Metric)),
 
-            status.Noise);
+            status.Noise,
+
+            CostPerGainView.From(costPerGain, status));
     }
 
     public async Task<IReadOnlyList<ExperimentSummary>?> ExperimentsAsync(string id, CancellationToken cancellationToken)
