@@ -52,7 +52,8 @@ public static class StatusCommand
             return 2;
         var experiments = await ledger.GetExperimentsAsync(id, cancellationToken);
         var leaderboard = await ledger.GetLeaderboardAsync(id, cancellationToken);
-        var status = LedgerCampaignStatus.From(campaign, experiments, campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, slots) : slots, leaderboard);
+        var status = LedgerCampaignStatus.From(campaign, experiments, campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, slots) : slots, leaderboard,
+            await ledger.GetModelCallsAsync(id, cancellationToken));
         var summary = CampaignSummaryBuilder.Build(status, experiments, null, status.Slots, leaderboard: leaderboard);
         if (json)
             await Console.Out.WriteLineAsync(summary.ToJson());

@@ -53,6 +53,8 @@ public static class SummaryView
         }
         foreach (var a in summary.Agents.Where(a => a.ModelProblem is not null))
             console.MarkupLine($"[red]{Markup.Escape(a.Id)}: {Markup.Escape(a.ModelProblem!)}[/]");
+        foreach (var a in summary.Agents.Where(a => a.Rejections > 0))
+            console.MarkupLine($"[yellow]{Markup.Escape(a.Id)}: {a.Rejections} proposal(s) rejected before running{(a.MaxRejections > 0 ? $" (allowance {a.MaxRejections})" : "")}; they cost no experiment[/]");
     }
 
     /// <summary>The noise line: σ and its runs, or the identical-repeats warning and the minimum improvement in force.</summary>
