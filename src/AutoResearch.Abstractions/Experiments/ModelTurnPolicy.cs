@@ -40,6 +40,9 @@ public sealed record ModelTurn
     public int BackOffTurnsLeft { get; init; }
     public int BackOffSpan { get; init; }
 
+    /// <summary>Back-offs since the model's last usable proposal (1 for the first).</summary>
+    public int BackOffs { get; init; }
+
     /// <summary>Reasons of the latest rejections since the model's last usable proposal, oldest first (at most 3).</summary>
     public IReadOnlyList<string> RecentRejections { get; init; } = [];
 
@@ -121,10 +124,10 @@ public sealed record ModelTurnPolicy
         int streak = 0, backOffs = 0, left = 0, span = 0, total = 0, lastStreak = 0;
         var reasons = new List<string>();
         var justEnded = false;
-        var startedOnLast = false;
+        var exhaustedTurns = 0;
         foreach (var e in proposals.Where(e => e.Kind == ExperimentKind.Proposal).OrderBy(e => e.Sequence))
         {
-            startedOnLast = false;
+            if (FallbackProposals.IsExhausted(e.ProposerName)) exhaustedTurns++;
             if (FallbackProposals.IsBackOff(e.ProposerName) || FallbackProposals.IsExhausted(e.ProposerName))
             {
                 if (left > 0) left--;
@@ -132,7 +135,13 @@ public sealed record ModelTurnPolicy
                 continue;
             }
             justEnded = false;
-            if (e.IsRejectedProposal())
+            if (e.IsRejectedProposal() && left > 0)
+            {
+                // Asked before the back-off began (another worker of the agent): it uses the allowance, the back-off stands.
+                total++;
+                reasons.Add(e.Reason ?? "");
+            }
+            else if (e.IsRejectedProposal())
             {
                 total++;
                 streak++;
@@ -145,7 +154,6 @@ public sealed record ModelTurnPolicy
                     left = span;
                     lastStreak = streak;
                     streak = 0;
-                    startedOnLast = true;
                 }
             }
             else if (!FallbackProposals.IsFallback(e.ProposerName))
@@ -158,17 +166,13 @@ public sealed record ModelTurnPolicy
         }
 
         var recent = reasons.TakeLast(3).ToList();
-        var turn = new ModelTurn { Rejections = total, MaxRejections = maxRejections, RecentRejections = recent, Consecutive = left > 0 ? lastStreak : streak };
+        var turn = new ModelTurn { Rejections = total, MaxRejections = maxRejections, RecentRejections = recent, Consecutive = left > 0 ? lastStreak : streak, BackOffs = backOffs };
         if (total >= maxRejections)
-            return turn with { Kind = ModelTurnKind.Exhausted, Starts = IsLastRejected(proposals) };
+            return turn with { Kind = ModelTurnKind.Exhausted, Starts = exhaustedTurns == 0 };
         if (left > 0)
-            return turn with { Kind = ModelTurnKind.BackOff, Starts = startedOnLast, BackOffTurnsLeft = left, BackOffSpan = span };
+            return turn with { Kind = ModelTurnKind.BackOff, Starts = left == span, BackOffTurnsLeft = left, BackOffSpan = span };
         if (justEnded)
             return turn with { Kind = ModelTurnKind.RetryModel, Consecutive = lastStreak };
         return turn with { Kind = ModelTurnKind.Model };
     }
-
-    private static bool IsLastRejected(IEnumerable<ExperimentRecord> proposals) =>
-        proposals.Where(e => e.Kind == ExperimentKind.Proposal).MaxBy(e => e.Sequence) is { } last && last.IsRejectedProposal()
-        && !FallbackProposals.IsBackOff(last.ProposerName) && !FallbackProposals.IsExhausted(last.ProposerName);
 }

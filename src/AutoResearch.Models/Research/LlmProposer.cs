@@ -111,7 +111,7 @@ public sealed class LlmProposer : IProposer, IReflector
         ArgumentNullException.ThrowIfNull(context);
         if (context.Turn is { AsksModel: false } backOff)
             return await BackOffAsync(context, backOff, cancellationToken);
-        var retryNotice = context.Turn is { Kind: ModelTurnKind.RetryModel } retry
+        var retryNotice = context.Turn is { Kind: ModelTurnKind.RetryModel } retry && Announce(retry)
             ? $"Back-off over after {retry.Consecutive} rejected answer(s) in a row: asking the model again, with the last {retry.RecentRejections.Count} rejection reason(s) in its prompt (rejections so far: {retry.Rejections} of {retry.MaxRejections} allowed)."
             : null;
         var benchmark = context.Benchmark;
@@ -358,7 +358,7 @@ public sealed class LlmProposer : IProposer, IReflector
         var c = CultureInfo.InvariantCulture;
         var last = turn.RecentRejections.Count > 0 ? UntrustedText.OneLine(turn.RecentRejections[^1], 240) : "no reason recorded";
         var exhausted = turn.Kind == ModelTurnKind.Exhausted;
-        string? notice = !turn.Starts ? null : exhausted
+        string? notice = !turn.Starts || !Announce(turn) ? null : exhausted
             ? string.Create(c, $"{turn.Rejections} proposals rejected before running (last: {last}) use up my allowance of {turn.MaxRejections} (max_rejections); the rest of my turns go to the built-in {_fallback.Name} optimizer and the model is not asked again.")
             : string.Create(c, $"{turn.Consecutive} consecutive rejections (last: {last}); the next {turn.BackOffSpan} turns go to the built-in {_fallback.Name} optimizer; the model is asked again after that (rejections so far: {turn.Rejections} of {turn.MaxRejections} allowed).");
         _logger.LogInformation("Agent {AgentId}: {Kind} after {Rejections} rejected proposals; {Fallback} proposes", _agent.Id, turn.Kind, turn.Rejections, _fallback.Name);
@@ -374,6 +374,20 @@ public sealed class LlmProposer : IProposer, IReflector
             Hypothesis = proposal.Hypothesis.Length > 0 ? proposal.Hypothesis : $"{_fallback.Name} proposes while the model's answers are rejected",
         };
     }
+
+    /// <summary>True the first time a turn's change (back-off, retry, used-up allowance) is seen: concurrent workers tell it once.</summary>
+    private bool Announce(ModelTurn turn)
+    {
+        var key = (turn.Kind, turn.BackOffs);
+        lock (_rationales)
+        {
+            if (_announced == key) return false;
+            _announced = key;
+            return true;
+        }
+    }
+
+    private (ModelTurnKind, int)? _announced;
 
     private static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a} {b}";
 
