@@ -9,6 +9,7 @@ using AutoResearch.Testing.OpenAi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using Xunit.Abstractions;
 
 namespace AutoResearch.Grains.Tests;
 
@@ -17,7 +18,7 @@ namespace AutoResearch.Grains.Tests;
 /// answers are garbage costs no experiments of the other agents, backs off to its fallback optimizer and says so; a failover to
 /// the second endpoint is journaled and shown the same by the live status and the ledger's status.
 /// </summary>
-public sealed class ModelAgentRejectionTests : IAsyncLifetime
+public sealed class ModelAgentRejectionTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "ar-reject-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly ScriptedSandboxRunner _sandbox = new() { Delay = TimeSpan.FromMilliseconds(150) };
@@ -113,6 +114,9 @@ public sealed class ModelAgentRejectionTests : IAsyncLifetime
         var story = $"{status.State} {status.Reason}\n" + string.Join("\n", experiments.OrderBy(e => e.Sequence).Select(e => $"#{e.Sequence} {e.AgentId} {e.ProposerName} {e.Status} {e.Failure} {e.Reason}"))
             + "\n" + string.Join("\n", journal.Where(j => j.Author == "llm-1").Select(j => $"[{j.Kind}] {j.Text}"));
 
+        output.WriteLine(string.Join("\n", new[] { "random-21", "tpe-22", "llm-1" }.Select(a =>
+            $"{a}: {ran.Count(e => e.AgentId == a)} experiments ({ran.Count(e => e.AgentId == a && e.Kind == ExperimentKind.Proposal)} proposals), {rejected.Count(e => e.AgentId == a)} rejected")));
+        output.WriteLine(story);
         Assert.True(status.State == CampaignState.Completed, story);
         // Rejected proposals are recorded (their tokens are spent) but the night still ran every one of its experiments.
         Assert.True(rejected.Count >= 4, story);
