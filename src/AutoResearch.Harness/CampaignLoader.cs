@@ -417,14 +417,6 @@ public static class CampaignLoader
                 }
             }
 
-            foreach (var (key, value) in merged)
-            {
-                if (AutoResearch.Abstractions.Experiments.ModelTurnPolicy.WhyInvalid(key, value) is { } invalid)
-                {
-                    a.Error("settings", $"{invalid}; it is a model agent's proposal-attempt allowance and back-off, see README \"Model agents\"");
-                }
-            }
-
             budgets ??= [];
             result.Add(new AgentSpec
             {
