@@ -47,6 +47,7 @@ public sealed class AgentGrain(
     private bool _budgetNoticeWritten;
     private int _inFlight;
     private int _proposals;
+    private int? _maxRejections;
 
     private AgentAssignment Assignment => state.State.Assignment ?? throw new InvalidOperationException($"Agent '{this.GetPrimaryKeyString()}' has no assignment.");
     private AgentSpec Spec => Assignment.Agent;
@@ -210,6 +211,7 @@ public sealed class AgentGrain(
             }
 
             _inFlight++;
+            var rejectedBefore = CurrentStatus().Rejections;
             try
             {
                 await RunTicketAsync(ticket, key, cancellationToken);
@@ -218,7 +220,36 @@ public sealed class AgentGrain(
             {
                 _inFlight--;
             }
+            await StopWhenRejectionsRunAwayAsync();
+            // A rejected proposal gave its experiment back: let the agents waiting for one ask before this worker asks again.
+            if (CurrentStatus().Rejections > rejectedBefore)
+                await Task.Delay(RetryDelay, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Rejected proposals cost no experiment, so an agent whose every proposal is rejected would never finish: a built-in
+    /// optimizer stops at its allowance, a model agent (whose fallback proposes once its allowance is used up) at twice it.
+    /// </summary>
+    private async Task StopWhenRejectionsRunAwayAsync()
+    {
+        if (CurrentStatus().Rejections == 0 || _doneReason is not null) return;
+        var allowance = await RejectionAllowanceAsync();
+        var limit = Spec.Proposer == AgentSpec.ModelProposer ? 2 * allowance : allowance;
+        if (CurrentStatus().Rejections < limit) return;
+        _doneReason = $"{CurrentStatus().Rejections} proposals rejected before running (limit {limit})";
+        await WriteJournalAsync(JournalEntryKind.System,
+            $"Stopping: {CurrentStatus().Rejections} of my proposals were rejected before running, the most this campaign allows me ({limit}); the other agents go on.", null);
+    }
+
+    /// <summary>This agent's allowance of rejected proposals (<see cref="ModelTurnPolicy.AllowanceFor"/>: twice its fair share by default).</summary>
+    private async Task<int> RejectionAllowanceAsync()
+    {
+        if (_maxRejections is { } known) return known;
+        var campaign = await Campaign.GetStatus();
+        _maxRejections = ModelTurnPolicy.From(Spec.Settings).AllowanceFor(campaign.MaxExperiments, Spec.Weight, campaign.Agents.Sum(a => a.Weight));
+        _status = CurrentStatus() with { MaxRejections = _maxRejections.Value };
+        return _maxRejections.Value;
     }
 
     private async Task BudgetSpentAsync(string problem)
@@ -285,6 +316,7 @@ public sealed class AgentGrain(
         try
         {
             var experiments = await ledger.GetExperimentsAsync(CampaignId, cancellationToken);
+            var turn = await DecideTurnAsync(experiments);
             var context = new ProposalContext
             {
                 CampaignId = CampaignId,
@@ -306,12 +338,13 @@ public sealed class AgentGrain(
                 Round = _proposals++,
                 Settings = Spec.Settings,
                 Best = ticket.Best,
+                Turn = turn,
             };
             var proposal = await _proposer!.ProposeAsync(context, cancellationToken);
             await NoteModelStateAsync(proposal, baseRecord);
             var problem = proposal.Rejection ?? ProposalValidator.Validate(benchmark, proposal);
             if (problem is not null)
-                return Rejected(baseRecord with { Parameters = proposal.Parameters, Hypothesis = proposal.Hypothesis, Tokens = proposal.Tokens }, problem);
+                return Rejected(baseRecord with { Parameters = proposal.Parameters, Hypothesis = proposal.Hypothesis, Tokens = proposal.Tokens, ProposerName = proposal.ProposerName, Origin = proposal.Origin }, problem);
             // Advance the branch: a proposal that edits no files builds on the best code found so far.
             var edits = proposal.EditedFiles.Count == 0 && ticket.Best is { EditedFiles.Count: > 0 } best
                 ? new Dictionary<string, string>(best.EditedFiles, StringComparer.Ordinal)
@@ -334,6 +367,24 @@ public sealed class AgentGrain(
             logger.LogWarning(ex, "Proposer {Proposer} of agent {AgentId} failed", Spec.Proposer, Spec.Id);
             return Rejected(baseRecord with { Tokens = spent }, $"proposer {Spec.Proposer} failed: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// A model agent's next turn (<see cref="ModelTurnPolicy"/>) from the ledger's record of its proposals, so a back-off
+    /// survives a restart; null for built-in optimizers. Its allowance of rejections comes from its fair share of the campaign.
+    /// </summary>
+    private async Task<ModelTurn?> DecideTurnAsync(IReadOnlyList<ExperimentRecord> experiments)
+    {
+        if (Spec.Proposer != AgentSpec.ModelProposer) return null;
+        var turn = ModelTurnPolicy.From(Spec.Settings).Decide(experiments.Where(e => e.AgentId == Spec.Id), await RejectionAllowanceAsync());
+        _status = CurrentStatus() with
+        {
+            Rejections = turn.Rejections,
+            MaxRejections = turn.MaxRejections,
+            BackOffTurnsLeft = turn.Kind == ModelTurnKind.BackOff ? turn.BackOffTurnsLeft : 0,
+            RejectionsUsedUp = turn.Kind == ModelTurnKind.Exhausted,
+        };
+        return turn;
     }
 
     /// <summary>Tells the journal and the status what a model agent's proposal says about its models (fallback, failover, rationale).</summary>
@@ -560,9 +611,12 @@ public sealed class AgentGrain(
         var refund = _budget!.Settle(budgetKey, finished.Use);
         var s = CurrentStatus();
         var succeeded = finished.HasUsableObjective;
+        // A proposal rejected before it ran is no experiment: it uses the agent's allowance of rejections instead.
+        var rejected = finished.IsRejectedProposal();
         _status = s with
         {
-            Experiments = s.Experiments + 1,
+            Experiments = s.Experiments + (rejected ? 0 : 1),
+            Rejections = s.Rejections + (rejected ? 1 : 0),
             Succeeded = s.Succeeded + (succeeded ? 1 : 0),
             Pruned = s.Pruned + (finished.Status == ExperimentStatus.Pruned ? 1 : 0),
             Refunded = finished.Status == ExperimentStatus.Pruned ? s.Refunded + refund : s.Refunded,
@@ -612,13 +666,14 @@ public sealed class AgentGrain(
     private async Task RebuildAsync(CancellationToken cancellationToken)
     {
         var all = await ledger.GetExperimentsAsync(CampaignId, cancellationToken);
-        var mine = all.Where(e => e.AgentId == Spec.Id && e.IsFinished).ToList();
+        var finishedOfMine = all.Where(e => e.AgentId == Spec.Id && e.IsFinished).ToList();
+        var mine = finishedOfMine.Where(e => !e.IsRejectedProposal()).ToList();
         _proposals = all.Count(e => e.AgentId == Spec.Id && e.Kind == ExperimentKind.Proposal);
         var calls = await ledger.GetModelCallsAsync(CampaignId, cancellationToken);
         var metric = Assignment.Benchmark.Metric;
         // Calls of experiments still unfinished are charged when those are recovered and settled (their record carries them).
         var unfinished = all.Where(e => e.AgentId == Spec.Id && !e.IsFinished).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-        var used = mine.Aggregate(ResourceUse.Zero, (u, e) => u + e.Use with { Tokens = 0 })
+        var used = finishedOfMine.Aggregate(ResourceUse.Zero, (u, e) => u + e.Use with { Tokens = 0 })
                    + new ResourceUse { Tokens = calls.Where(c => c.AgentId == Spec.Id && (c.ExperimentId is null || !unfinished.Contains(c.ExperimentId))).Sum(c => c.TotalTokens) };
         _budget = new BudgetAccount(EffectiveBudget, used);
         var budget = EffectiveBudget;
@@ -626,6 +681,7 @@ public sealed class AgentGrain(
         {
             State = AgentState.Running,
             Experiments = mine.Count,
+            Rejections = finishedOfMine.Count - mine.Count,
             Succeeded = mine.Count(e => e.HasUsableObjective),
             Pruned = mine.Count(e => e.Status == ExperimentStatus.Pruned),
             CpuSecondsUsed = used.CpuSeconds,

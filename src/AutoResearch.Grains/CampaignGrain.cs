@@ -35,6 +35,8 @@ public sealed partial class CampaignGrain(
     private static readonly TimeSpan LateAfter = TimeSpan.FromMinutes(2);
 
     private readonly HashSet<string> _counted = new(StringComparer.Ordinal);
+    /// <summary>Proposals rejected before they ran: recorded, charged to the budget, but given back as experiments.</summary>
+    private readonly HashSet<string> _rejected = new(StringComparer.Ordinal);
     private CampaignLeaderboard? _leaderboard;
     private BudgetAccount? _budget;
     private int _nextSequence;
@@ -186,7 +188,16 @@ public sealed partial class CampaignGrain(
     public async Task ReportFinished(ExperimentRecord experiment, AgentStatus agent)
     {
         state.State.Agents[agent.Id] = agent;
-        if (_counted.Add(experiment.Id))
+        if (experiment.IsRejectedProposal())
+        {
+            // Rejected before it ran: its tokens are spent, but it is no experiment; its ticket goes back to the campaign.
+            if (!_counted.Contains(experiment.Id) && _rejected.Add(experiment.Id))
+            {
+                Budget.Settle(experiment.Sequence.ToString(CultureInfo.InvariantCulture), experiment.Use);
+                _launched--;
+            }
+        }
+        else if (_counted.Add(experiment.Id))
         {
             Budget.Settle(experiment.Sequence.ToString(CultureInfo.InvariantCulture), experiment.Use);
             if (experiment.IsHoldout)
@@ -221,6 +232,9 @@ public sealed partial class CampaignGrain(
         if (state.State.Spec is null) return ("campaign not started", false);
         if (state.State.State == CampaignState.Paused) return ("campaign paused", true);
         if (state.State.State != CampaignState.Running) return ($"campaign is {state.State.State.ToString().ToLowerInvariant()}", false);
+        // Every experiment is granted but some are not back: a proposal rejected before it runs gives its experiment back.
+        if (_launched >= Spec.MaxExperiments && Running > 0)
+            return ($"all {Spec.MaxExperiments} experiments granted; waiting for {Running} to finish", true);
         return (WhyFinished(), false);
     }
 
@@ -466,6 +480,7 @@ public sealed partial class CampaignGrain(
         var bestText = best is null ? "no best" : $"best {Format(best.Objective)} over {best.Runs} run(s)";
         await journal.AppendAsync(SystemEntry(
             $"Campaign {final.ToString().ToLowerInvariant()}: {reason}. {_succeeded} succeeded, {_failed} failed, {_pruned} stopped early; " +
+            (_rejected.Count > 0 ? $"{_rejected.Count} proposals rejected before running (no experiments); " : "") +
             $"baseline {Format(_baseline)}, {bestText}; used {Describe(Budget.Used)}." + HoldoutJournal.FinalLine(_holdoutSummary, Spec.Benchmark.Metric)));
         logger.LogInformation("Campaign {CampaignId} {State}: {Reason}", CampaignId, final, reason);
         await CancelScheduledReportsAsync();
@@ -517,18 +532,23 @@ public sealed partial class CampaignGrain(
         var experiments = await ledger.GetExperimentsAsync(CampaignId, cancellationToken);
         var entries = await ledger.GetLeaderboardAsync(CampaignId, cancellationToken);
         _nextSequence = experiments.Count == 0 ? 0 : experiments.Max(e => e.Sequence) + 1;
-        _launched = experiments.Count(e => !e.IsHoldout);
+        _launched = experiments.Count(e => !e.IsHoldout && !e.IsRejectedProposal());
         _leaderboard = new CampaignLeaderboard(CampaignId, Spec.Benchmark.Metric, Spec.Noise);
-        _leaderboard.Restore(experiments.Where(e => !e.IsHoldout).ToList(), entries);
+        _leaderboard.Restore(experiments.Where(e => !e.IsHoldout && !e.IsRejectedProposal()).ToList(), entries);
         _holdout = new HoldoutRevalidation(Spec.Benchmark, Spec.Holdout);
         _holdout.Restore(experiments);
         _holdoutSummary = HoldoutSummary.From(experiments, Spec.Benchmark.Metric);
         var used = ResourceUse.Zero;
         foreach (var e in experiments.Where(e => e.IsFinished))
         {
+            used += e.Use;
+            if (e.IsRejectedProposal())
+            {
+                _rejected.Add(e.Id);
+                continue;
+            }
             _counted.Add(e.Id);
             if (!e.IsHoldout) Count(e);
-            used += e.Use;
         }
         _budget = new BudgetAccount(EffectiveBudget, used);
         // Interrupted experiments are re-run by their agents without a new ticket: hold their worst case again.

@@ -11,6 +11,9 @@ public sealed record AgentReportRow
     public int Succeeded { get; init; }
     public int Failed { get; init; }
 
+    /// <summary>Its proposals rejected before they ran (no experiments; not in <see cref="Experiments"/> or <see cref="Failed"/>).</summary>
+    public int Rejections { get; init; }
+
     /// <summary>How many of its results were a new campaign best when they finished.</summary>
     public int NewBests { get; init; }
 

@@ -97,7 +97,8 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
 
         var failed = ordered.Where(e => e.Status == ExperimentStatus.Failed).ToList();
         // Held-out runs are listed with the experiments and their failures, but the counts are of the search's experiments.
-        var tuning = ordered.Where(e => !e.IsHoldout).ToList();
+        // Proposals rejected before they ran are no experiments (they are listed with the failures by kind and per agent).
+        var tuning = ordered.Where(e => !e.IsHoldout && !e.IsRejectedProposal()).ToList();
         var failureGroups = failed
             .GroupBy(e => e.Failure)
             .Select(g =>
@@ -302,9 +303,10 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
                 Role = agentSpec?.Role ?? "",
                 Proposer = agentSpec?.Proposer ?? mine.Select(e => e.ProposerName).FirstOrDefault() ?? "",
                 Model = agentSpec?.Model,
-                Experiments = mine.Count,
+                Experiments = mine.Count(e => !e.IsRejectedProposal()),
+                Rejections = mine.Count(e => e.IsRejectedProposal()),
                 Succeeded = mine.Count(e => e.Status == ExperimentStatus.Succeeded),
-                Failed = mine.Count(e => e.Status == ExperimentStatus.Failed),
+                Failed = mine.Count(e => e.Status == ExperimentStatus.Failed && !e.IsRejectedProposal()),
                 NewBests = mine.Count(e => newBestIds.Contains(e.Id)),
                 Best = best?.Objective,
                 BestExperimentId = best?.Id,

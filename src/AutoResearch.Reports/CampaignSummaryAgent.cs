@@ -12,6 +12,10 @@ public sealed record CampaignSummaryAgent
     /// <summary>A model problem seen last (e.g. "no model answers; tpe (fallback) proposes"); null while its models answer.</summary>
     [JsonPropertyName("model_problem")] public string? ModelProblem { get; init; }
     [JsonPropertyName("experiments")] public int Experiments { get; init; }
+
+    /// <summary>Proposals rejected before they ran (no experiments; they use the allowance <see cref="MaxRejections"/>, 0 when unknown).</summary>
+    [JsonPropertyName("rejections")] public int Rejections { get; init; }
+    [JsonPropertyName("max_rejections")] public int MaxRejections { get; init; }
     [JsonPropertyName("tokens_used")] public long TokensUsed { get; init; }
     [JsonPropertyName("token_budget")] public long TokenBudget { get; init; }
     [JsonPropertyName("gpu_seconds_used")] public double GpuSecondsUsed { get; init; }

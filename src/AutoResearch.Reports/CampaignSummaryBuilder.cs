@@ -49,7 +49,9 @@ public static class CampaignSummaryBuilder
         // Held-out runs are reported apart (holdout); the counts are the search's experiments.
         var holdout = experiments.Count > 0 ? HoldoutSummary.From(experiments, metric) : status.Holdout;
         var all = experiments;
-        experiments = experiments.Where(e => !e.IsHoldout).ToList();
+        // Proposals rejected before they ran are no experiments: each agent shows how many it had (rejections).
+        var rejections = all.Where(e => e.IsRejectedProposal()).GroupBy(e => e.AgentId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        experiments = experiments.Where(e => !e.IsHoldout && !e.IsRejectedProposal()).ToList();
         var usable = experiments.Where(CampaignReportBuilder.IsUsableSuccess).OrderBy(e => e.Sequence).ToList();
 
         double? baseline = usable.FirstOrDefault(e => e.IsBaseline)?.Objective;
@@ -122,6 +124,8 @@ public static class CampaignSummaryBuilder
                 Role = a.Role,
                 Model = a.Model,
                 ModelProblem = a.ModelProblem,
+                Rejections = experiments.Count > 0 || rejections.Count > 0 ? rejections.GetValueOrDefault(a.Id) : a.Rejections,
+                MaxRejections = a.MaxRejections,
                 Experiments = fromLedger ? agentExperiments.GetValueOrDefault(a.Id) : a.Experiments,
                 TokensUsed = a.TokensUsed,
                 TokenBudget = a.TokenBudget,

@@ -34,6 +34,7 @@ internal static class ReportNarrative
         if (n.Repeats > 0) text += n.Repeats == 1 ? ", 1 repeat for the campaign" : $", {n.Repeats} repeats for the campaign";
         text += $"; {a.Succeeded} succeeded, {a.Failed} failed";
         if (a.Pruned > 0) text += $", {a.Pruned} stopped early";
+        if (a.Rejections > 0) text += a.Rejections == 1 ? "; 1 proposal rejected before running (no experiment)" : $"; {a.Rejections} proposals rejected before running (no experiments)";
         return text;
     }
 

@@ -65,6 +65,8 @@ public sealed class AgentRoleLoaderTests : IDisposable
     [InlineData("gamma: 1", "settings.gamma", "must be a number between 0 and 1")]
     [InlineData("n_init: 2.5", "settings.n_init", "must be a whole number of at least 1")]
     [InlineData("candidates: 0", "settings.candidates", "must be a whole number of at least 1")]
+    [InlineData("max_rejections: 0", "settings.max_rejections", "must be a whole number from 1 to 100000 (a model agent's rejection allowance or back-off, in proposals), not '0'")]
+    [InlineData("backoff_after: two", "settings.backoff_after", "must be a whole number from 1 to 100000")]
     public void KnownSettingsAreRangeChecked(string setting, string field, string message)
     {
         var path = _tree.Write("agents/s.yaml", $"name: s\nproposer: gp\nsettings: {{ {setting} }}\n");

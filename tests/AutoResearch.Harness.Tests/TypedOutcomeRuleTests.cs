@@ -11,7 +11,7 @@ public sealed partial class TypedOutcomeRuleTests
 {
     /// <summary>Texts outcomes, activities and proposer names were once parsed by (lower case; a literal starting with one is flagged).</summary>
     private static readonly string[] OutcomeTexts =
-        ["refused", "nothing to do", "nothing", "done:", "done: ", "(fallback)", " (fallback)", "failed:", "failed", "applied", "queued", "stopped", "budget spent"];
+        ["refused", "nothing to do", "nothing", "done:", "done: ", "(fallback)", " (fallback)", "(back-off)", " (back-off)", "(rejections used up)", "failed:", "failed", "applied", "queued", "stopped", "budget spent"];
 
     // x.StartsWith("…"), x.EndsWith("…"), x.Contains("…"), x.IndexOf("…"), x.Equals("…"), string.Equals(x, "…") …
     [GeneratedRegex("""\b(?:StartsWith|EndsWith|Contains|IndexOf|LastIndexOf|Equals|CompareOrdinal|Compare)\s*\(\s*(?:[^"(),]+,\s*)?"(?<text>[^"]*)""")]
@@ -22,7 +22,7 @@ public sealed partial class TypedOutcomeRuleTests
     private static partial Regex OperatorComparison();
 
     // The fallback suffix compared through its constant: x.EndsWith(FallbackProposals.Suffix) / x.Contains(Suffix)
-    [GeneratedRegex("""\b(?:StartsWith|EndsWith|Contains|IndexOf)\s*\(\s*(?:FallbackProposals\.)?Suffix\b""")]
+    [GeneratedRegex("""\b(?:StartsWith|EndsWith|Contains|IndexOf)\s*\(\s*(?:FallbackProposals\.)?(?:Suffix|BackOffSuffix|ExhaustedSuffix)\b""")]
     private static partial Regex SuffixComparison();
 
     [Fact]
@@ -54,6 +54,7 @@ public sealed partial class TypedOutcomeRuleTests
     [InlineData("""Activity = r.StartsWith("failed", StringComparison.Ordinal) ? r : $"done: {r}",""")]
     [InlineData("""    public static bool IsFallback(string proposerName) => proposerName.EndsWith(Suffix, StringComparison.Ordinal);""")]
     [InlineData("""var fallback = name.EndsWith(" (fallback)");""")]
+    [InlineData("""    public static bool IsBackOff(string proposerName) => proposerName.EndsWith(BackOffSuffix, StringComparison.Ordinal);""")]
     [InlineData("""                "refused" => TypedResults.Conflict(Problem(StatusCodes.Status409Conflict, "Refused", outcome.Value.Outcome)),""")]
     [InlineData("""if (result.Status == "queued") return Accepted();""")]
     [InlineData("""if (string.Equals(request.Outcome, "stopped", StringComparison.Ordinal)) return;""")]

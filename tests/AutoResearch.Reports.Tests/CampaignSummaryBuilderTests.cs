@@ -46,7 +46,7 @@ public sealed class CampaignSummaryBuilderTests
             doc.RootElement.EnumerateObject().Select(p => p.Name));
         var agent = doc.RootElement.GetProperty("agents")[0];
         Assert.Equal(
-            ["id", "role", "model", "model_problem", "experiments", "tokens_used", "token_budget", "gpu_seconds_used", "gpu_budget_seconds", "cpu_seconds_used", "cpu_budget_seconds",
+            ["id", "role", "model", "model_problem", "experiments", "rejections", "max_rejections", "tokens_used", "token_budget", "gpu_seconds_used", "gpu_budget_seconds", "cpu_seconds_used", "cpu_budget_seconds",
              "pruned", "budget", "used", "tokens_remaining", "tokens_reserved_per_experiment", "token_plan", "tokens_per_experiment_max", "allocation_share", "within_budget"],
             agent.EnumerateObject().Select(p => p.Name));
 

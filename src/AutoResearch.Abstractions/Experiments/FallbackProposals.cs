@@ -16,4 +16,19 @@ public static class FallbackProposals
 
     /// <summary>The model problem a fallback proposal stands for, e.g. <c>no model answers; tpe (fallback) proposes</c>.</summary>
     public static string Problem(string proposerName) => $"no model answers; {proposerName} proposes";
+
+    public const string BackOffSuffix = " (back-off)";
+    public const string ExhaustedSuffix = " (rejections used up)";
+
+    /// <summary>The proposer name of a proposal made during a back-off after rejected model answers, e.g. <c>tpe (back-off)</c>.</summary>
+    public static string BackOffName(string strategy) => strategy + BackOffSuffix;
+
+    /// <summary>The proposer name of a proposal made after the agent's rejection allowance was used up, e.g. <c>tpe (rejections used up)</c>.</summary>
+    public static string ExhaustedName(string strategy) => strategy + ExhaustedSuffix;
+
+    /// <summary>Whether the experiment's proposal was made during a back-off (its recorded origin, not its name).</summary>
+    public static bool IsBackOff(ExperimentRecord experiment) => experiment.Origin == ProposalOrigin.BackOff;
+
+    /// <summary>Whether the experiment's proposal was made after the rejection allowance was used up (its recorded origin).</summary>
+    public static bool IsExhausted(ExperimentRecord experiment) => experiment.Origin == ProposalOrigin.RejectionsUsedUp;
 }

@@ -12,4 +12,10 @@ public enum ProposalOrigin
 
     /// <summary>A model agent's built-in fallback optimizer, while no model answered.</summary>
     Fallback = 2,
+
+    /// <summary>A model agent's fallback optimizer during a back-off after rejected model answers.</summary>
+    BackOff = 3,
+
+    /// <summary>A model agent's fallback optimizer after its rejection allowance was used up.</summary>
+    RejectionsUsedUp = 4,
 }

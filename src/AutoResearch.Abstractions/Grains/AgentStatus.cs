@@ -40,6 +40,17 @@ public sealed record AgentStatus
     /// <summary>A model problem worth seeing (e.g. "no model answers; tpe proposes"), null while its models answer.</summary>
     [Id(20)] public string? ModelProblem { get; init; }
 
+    /// <summary>
+    /// Proposals rejected before they ran (they cost no experiment, see <see cref="Experiments.ModelTurnPolicy"/>) and the
+    /// agent's allowance of them (0 for agents without one).
+    /// </summary>
+    [Id(21)] public int Rejections { get; init; }
+    [Id(22)] public int MaxRejections { get; init; }
+
+    /// <summary>Turns left of the current back-off to the fallback optimizer (0 when the model is asked), and whether the allowance is used up.</summary>
+    [Id(23)] public int BackOffTurnsLeft { get; init; }
+    [Id(24)] public bool RejectionsUsedUp { get; init; }
+
     /// <summary>Why it stopped proposing (typed; <see cref="Activity"/> is its display line); None while it runs.</summary>
     [Id(40)] public AgentStopReason StopReason { get; init; }
 

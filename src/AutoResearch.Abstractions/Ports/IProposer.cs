@@ -57,4 +57,10 @@ public sealed record ProposalContext
 
     /// <summary>Finished experiments of the whole campaign as the ledger has them (for proposers that read code and reasons).</summary>
     public IReadOnlyList<ExperimentRecord> Experiments { get; init; } = [];
+
+    /// <summary>
+    /// For model agents: who makes this proposal (the model, or the fallback optimizer during a back-off after rejected
+    /// answers) and the recent rejection reasons; null for the model as usual.
+    /// </summary>
+    public ModelTurn? Turn { get; init; }
 }

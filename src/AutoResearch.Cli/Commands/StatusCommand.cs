@@ -52,8 +52,8 @@ public static class StatusCommand
             return 2;
         var experiments = await ledger.GetExperimentsAsync(id, cancellationToken);
         var leaderboard = await ledger.GetLeaderboardAsync(id, cancellationToken);
-        var status = LedgerCampaignStatus.From(campaign, experiments, campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, slots) : slots, leaderboard);
         var calls = await ledger.GetModelCallsAsync(id, cancellationToken);
+        var status = LedgerCampaignStatus.From(campaign, experiments, campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, slots) : slots, leaderboard, calls);
         var summary = CampaignSummaryBuilder.Build(status, experiments, null, status.Slots, leaderboard: leaderboard, modelCalls: calls);
         if (json)
             await Console.Out.WriteLineAsync(summary.ToJson());

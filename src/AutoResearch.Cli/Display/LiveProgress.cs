@@ -90,6 +90,7 @@ public static class LiveProgress
         foreach (var a in agents.Count > 0 ? agents : s.Agents)
         {
             var runs = a.Pruned > 0 ? $"{a.Experiments} ({a.Pruned} stopped early)" : a.Experiments.ToString(CultureInfo.InvariantCulture);
+            if (a.Rejections > 0) runs += $" [yellow]+{a.Rejections} rejected[/]";
             table.AddRow(new Markup(Markup.Escape(a.Id)), new Markup(Markup.Escape(a.Role)), new Markup(Markup.Escape(a.Proposer)),
                 new Markup(a.State == AgentState.Paused ? "[yellow]paused[/]" : a.State.ToString().ToLowerInvariant()), new Markup(runs),
                 new Markup(Fmt(a.Best)), new Markup(BudgetText(a.Used, a.Reserved, a.Budget)), new Markup((a.ModelProblem is { } problem ? $"[red]{Markup.Escape(Truncate(problem, 50))}[/] " : "") + Markup.Escape(Truncate(a.Activity, 60))));

@@ -55,6 +55,8 @@ public static class SummaryView
         }
         foreach (var a in summary.Agents.Where(a => a.ModelProblem is not null))
             console.MarkupLine($"[red]{Markup.Escape(a.Id)}: {Markup.Escape(a.ModelProblem!)}[/]");
+        foreach (var a in summary.Agents.Where(a => a.Rejections > 0))
+            console.MarkupLine($"[yellow]{Markup.Escape(a.Id)}: {a.Rejections} proposal(s) rejected before running{(a.MaxRejections > 0 ? $" (allowance {a.MaxRejections})" : "")}; they cost no experiment[/]");
     }
 
     /// <summary>Token budgets: what is left, and what each model agent reserves per experiment (with the arithmetic when known).</summary>

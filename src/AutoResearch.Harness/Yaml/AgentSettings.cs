@@ -79,6 +79,10 @@ internal static class AgentSettings
         "n_init" or "candidates" => int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1
             ? null
             : "must be a whole number of at least 1",
+        // A model agent's proposal-attempt allowance and back-off (ModelTurnPolicy; README "Rejections cost no experiments").
+        _ when Abstractions.Experiments.ModelTurnPolicy.Settings.Contains(name) => Abstractions.Experiments.ModelTurnPolicy.WhyInvalid(name, value) is null
+            ? null
+            : "must be a whole number from 1 to 100000 (a model agent's rejection allowance or back-off, in proposals)",
         _ => null,
     };
 

@@ -7,14 +7,18 @@ namespace AutoResearch.Host.Hosting;
 public static class LedgerCampaignStatus
 {
     /// <param name="leaderboard">The ledger's accepted bests (baseline first); when empty the best is the best single run.</param>
-    public static CampaignStatus From(CampaignRecord campaign, IReadOnlyList<ExperimentRecord> experiments, int slots, IReadOnlyList<LeaderboardEntry>? leaderboard = null)
+    /// <param name="calls">The campaign's model calls: a model agent's model and failover are those of its latest answered proposal call.</param>
+    public static CampaignStatus From(CampaignRecord campaign, IReadOnlyList<ExperimentRecord> experiments, int slots, IReadOnlyList<LeaderboardEntry>? leaderboard = null,
+        IReadOnlyList<ModelCallRecord>? calls = null)
     {
         var spec = campaign.Spec;
         var metric = spec.Benchmark.Metric;
         // Held-out runs are shown apart (Holdout) and charged to the budget; the counts are the search's experiments.
         var all = experiments;
         var heldOut = all.Where(e => e.IsHoldout).ToList();
-        experiments = all.Where(e => !e.IsHoldout).ToList();
+        // Proposals rejected before they ran are no experiments (their tokens still count); each agent shows how many it had.
+        var rejected = all.Where(e => e.IsRejectedProposal()).ToList();
+        experiments = all.Where(e => !e.IsHoldout && !e.IsRejectedProposal()).ToList();
         var succeeded = experiments.Where(e => e.HasUsableObjective).ToList();
         var pruned = experiments.Count(e => e.Status == ExperimentStatus.Pruned);
         var accepted = leaderboard is { Count: > 0 } ? leaderboard[^1] : null;
@@ -26,20 +30,28 @@ public static class LedgerCampaignStatus
             var mine = experiments.Where(e => e.AgentId == a.Id && e.IsFinished).ToList();
             var mineHeldOut = heldOut.Where(e => e.AgentId == a.Id && e.IsFinished).ToList();
             var mineOk = mine.Where(e => e.HasUsableObjective).ToList();
+            var mineRejected = rejected.Where(e => e.AgentId == a.Id).ToList();
+            var (model, failover) = ModelOf(a, calls);
+            var lastProposal = mine.Concat(mineRejected).Where(e => e.Kind == ExperimentKind.Proposal).MaxBy(e => e.Sequence);
             return AgentStatus.Initial(a) with
             {
                 Experiments = mine.Count,
+                Rejections = mineRejected.Count,
+                RejectionsUsedUp = lastProposal is not null && FallbackProposals.IsExhausted(lastProposal),
+                Model = model ?? a.Model,
                 Succeeded = mineOk.Count,
                 CpuSecondsUsed = mine.Sum(e => e.CpuSeconds) + mineHeldOut.Sum(e => e.CpuSeconds),
                 GpuSecondsUsed = mine.Sum(e => e.GpuSeconds) + mineHeldOut.Sum(e => e.GpuSeconds),
                 Pruned = mine.Count(e => e.Status == ExperimentStatus.Pruned),
                 Best = metric.BestOf(mineOk)?.Objective,
-                TokensUsed = mine.Sum(e => e.Tokens),
-                // A model agent whose latest proposal came from its fallback optimizer had no model answering.
-                ModelProblem = mine.Where(e => e.Kind == ExperimentKind.Proposal).MaxBy(e => e.Sequence) is { } last
-                               && FallbackProposals.IsFallback(last)
+                TokensUsed = mine.Sum(e => e.Tokens) + mineRejected.Sum(e => e.Tokens),
+                // A model agent whose latest proposal came from its fallback optimizer had no model answering; one whose
+                // latest answer came from a failover endpoint says which endpoints failed.
+                ModelProblem = lastProposal is { } last && FallbackProposals.IsFallback(last)
                     ? FallbackProposals.Problem(last.ProposerName)
-                    : null,
+                    : lastProposal is { } l && (FallbackProposals.IsBackOff(l) || FallbackProposals.IsExhausted(l))
+                        ? $"{mineRejected.Count} proposals rejected; {l.ProposerName} proposes"
+                        : failover,
             };
         }).ToList();
         var noise = AutoResearch.Evaluation.NoiseSummaries.FromLedger(experiments, spec.Noise);
@@ -86,5 +98,23 @@ public static class LedgerCampaignStatus
         var gains = AutoResearch.Evaluation.CostPerGain.GainsByAgent(leaderboard ?? [], spec.Benchmark.Metric.Direction);
         var arms = agents.Select(a => new AutoResearch.Evaluation.AllocationArm(a.Id, experiments.Count(e => e.AgentId == a.Id), a.Used, gains.GetValueOrDefault(a.Id))).ToList();
         return new Dictionary<string, double>(AutoResearch.Evaluation.GainAllocation.Shares(arms), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The endpoint and model that answered the agent's latest proposal call, as the agent grain shows it ("endpoint (model)"),
+    /// and, when that is not the agent's first endpoint, the failover ("first: why; second answers"); nulls without calls.
+    /// </summary>
+    private static (string? Model, string? Failover) ModelOf(Abstractions.Specs.AgentSpec agent, IReadOnlyList<ModelCallRecord>? calls)
+    {
+        if (calls is null || agent.Endpoints.Count == 0) return (null, null);
+        var mine = calls.Where(c => c.AgentId == agent.Id && c.Purpose is "propose" or "repair").OrderBy(c => c.At).ToList();
+        if (mine.LastOrDefault(c => c.Outcome == "ok") is not { } answered) return (null, null);
+        var model = $"{answered.Provider} ({answered.Model})";
+        var before = agent.Endpoints.TakeWhile(e => e != answered.Provider).ToList();
+        if (before.Count == 0 || before.Count == agent.Endpoints.Count) return (model, null);
+        var why = before.Select(e => mine.LastOrDefault(c => c.Provider == e && c.Outcome != "ok") is { } failed
+            ? $"{e}: {failed.Error ?? failed.Outcome}"
+            : $"{e}: not answering");
+        return (model, $"{string.Join("; ", why)}; {answered.Provider} answers");
     }
 }

@@ -113,6 +113,11 @@ public sealed class LlmProposer : IProposer, IReflector
     public async Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.Turn is { AsksModel: false } backOff)
+            return await BackOffAsync(context, backOff, cancellationToken);
+        var retryNotice = context.Turn is { Kind: ModelTurnKind.RetryModel } retry && Announce(retry)
+            ? $"Back-off over after {retry.Consecutive} rejected answer(s) in a row: asking the model again, with the last {retry.RecentRejections.Count} rejection reason(s) in its prompt (rejections so far: {retry.Rejections} of {retry.MaxRejections} allowed)."
+            : null;
         var benchmark = context.Benchmark;
         var originals = BenchmarkFiles.ReadEditable(benchmark);
         var current = new Dictionary<string, string>(originals, StringComparer.Ordinal);
@@ -128,7 +133,10 @@ public sealed class LlmProposer : IProposer, IReflector
         var task = BenchmarkFiles.ReadTask(benchmark);
         var ownNotes = journal.Where(j => j.Author == _agent.Id && j.Kind is not (JournalEntryKind.System or JournalEntryKind.Hypothesis))
             .TakeLast(5).ToList();
-        var facts = new PromptFacts(benchmark, task, current, bestParameters, context.Best, _agent.Id, context.BudgetLeft);
+        var facts = new PromptFacts(benchmark, task, current, bestParameters, context.Best, _agent.Id, context.BudgetLeft)
+        {
+            RecentRejections = context.Turn?.RecentRejections ?? [],
+        };
         string Render(long budget) => PromptBuilder.UserPrompt(facts, recent, recentJournal, ownNotes, Math.Max(256, budget));
         var messages = new List<ModelMessage> { new(ModelRole.System, system), new(ModelRole.User, Render(budgetForPrompt)) };
 
@@ -140,16 +148,16 @@ public sealed class LlmProposer : IProposer, IReflector
         }
         catch (ModelsUnavailableException ex)
         {
-            return await FallbackAsync(context, ex.Failures, ex.TokensCharged, cancellationToken);
+            return await FallbackAsync(context, ex.Failures, ex.TokensCharged, cancellationToken, retryNotice);
         }
         catch (ModelBudgetExceededException ex)
         {
             // The experiment's reservation cannot hold this prompt (code larger than the window allows): not a spent budget.
-            return await FallbackAsync(context, [$"the prompt does not fit this experiment's token reservation ({ex.Message})"], 0, cancellationToken);
+            return await FallbackAsync(context, [$"the prompt does not fit this experiment's token reservation ({ex.Message})"], 0, cancellationToken, retryNotice);
         }
         tokens += reply.TokensCharged;
         Interlocked.Exchange(ref _measuredPrompt, Math.Max(TokenEstimator.Estimate(messages), reply.PromptTokens));
-        var notice = RecoveredNotice(reply);
+        var notice = Join(retryNotice, RecoveredNotice(reply));
 
         var (proposal, problem, tried) = Interpret(reply, benchmark, originals, current, bestParameters);
         _structured?.RecordAnswer(reply.Endpoint, reply.Model, problem);
@@ -347,7 +355,50 @@ public sealed class LlmProposer : IProposer, IReflector
         };
     }
 
-    private async Task<Proposal> FallbackAsync(ProposalContext context, IReadOnlyList<string> failures, long tokensCharged, CancellationToken cancellationToken)
+    /// <summary>
+    /// A turn that goes to the fallback optimizer because the model's recent answers were rejected (<see cref="ModelTurnPolicy"/>):
+    /// no model call; the first turn of a back-off (or of the used-up allowance) carries the journal's notice.
+    /// </summary>
+    private async Task<Proposal> BackOffAsync(ProposalContext context, ModelTurn turn, CancellationToken cancellationToken)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var last = turn.RecentRejections.Count > 0 ? UntrustedText.OneLine(turn.RecentRejections[^1], 240) : "no reason recorded";
+        var exhausted = turn.Kind == ModelTurnKind.Exhausted;
+        string? notice = !turn.Starts || !Announce(turn) ? null : exhausted
+            ? string.Create(c, $"{turn.Rejections} proposals rejected before running (last: {last}) use up my allowance of {turn.MaxRejections} (max_rejections); the rest of my turns go to the built-in {_fallback.Name} optimizer and the model is not asked again.")
+            : string.Create(c, $"{turn.Consecutive} consecutive rejections (last: {last}); the next {turn.BackOffSpan} turns go to the built-in {_fallback.Name} optimizer; the model is asked again after that (rejections so far: {turn.Rejections} of {turn.MaxRejections} allowed).");
+        _logger.LogInformation("Agent {AgentId}: {Kind} after {Rejections} rejected proposals; {Fallback} proposes", _agent.Id, turn.Kind, turn.Rejections, _fallback.Name);
+        var proposal = await _fallback.ProposeAsync(context, cancellationToken);
+        var name = exhausted ? FallbackProposals.ExhaustedName(_fallback.Name) : FallbackProposals.BackOffName(_fallback.Name);
+        return proposal with
+        {
+            ProposerName = name,
+            Origin = exhausted ? ProposalOrigin.RejectionsUsedUp : ProposalOrigin.BackOff,
+            Notice = notice,
+            ModelProblem = exhausted
+                ? string.Create(c, $"{turn.Rejections} proposals rejected (allowance {turn.MaxRejections} used up); {name} proposes")
+                : string.Create(c, $"{turn.Consecutive} rejections in a row; {name} proposes for {turn.BackOffTurnsLeft} more turn(s)"),
+            Hypothesis = proposal.Hypothesis.Length > 0 ? proposal.Hypothesis : $"{_fallback.Name} proposes while the model's answers are rejected",
+        };
+    }
+
+    /// <summary>True the first time a turn's change (back-off, retry, used-up allowance) is seen: concurrent workers tell it once.</summary>
+    private bool Announce(ModelTurn turn)
+    {
+        var key = (turn.Kind, turn.BackOffs);
+        lock (_rationales)
+        {
+            if (_announced == key) return false;
+            _announced = key;
+            return true;
+        }
+    }
+
+    private (ModelTurnKind, int)? _announced;
+
+    private static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a} {b}";
+
+    private async Task<Proposal> FallbackAsync(ProposalContext context, IReadOnlyList<string> failures, long tokensCharged, CancellationToken cancellationToken, string? earlier = null)
     {
         string? notice = null;
         if (!_outage)
@@ -364,7 +415,7 @@ public sealed class LlmProposer : IProposer, IReflector
             ProposerName = name,
             Origin = ProposalOrigin.Fallback,
             Tokens = proposal.Tokens + tokensCharged,
-            Notice = notice,
+            Notice = Join(earlier, notice),
             ModelProblem = FallbackProposals.Problem(name),
             Hypothesis = proposal.Hypothesis.Length > 0 ? proposal.Hypothesis : $"{_fallback.Name} fallback while no model answers",
         };

@@ -18,4 +18,7 @@ public sealed record PromptFacts(
 {
     /// <summary>The random tag of this prompt's DATA blocks (see <see cref="UntrustedText"/>).</summary>
     public string DataTag { get; init; } = UntrustedText.NewTag();
+
+    /// <summary>Why this agent's latest proposals were rejected before they ran (shown in a DATA block so the model can avoid it).</summary>
+    public IReadOnlyList<string> RecentRejections { get; init; } = [];
 }

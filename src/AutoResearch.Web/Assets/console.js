@@ -158,6 +158,7 @@
       cell(tr, "").appendChild(stateBadge(a.state));
       var doing = cell(tr, a.activity || "");
       if (a.modelProblem) doing.appendChild(el("div", { "class": "field-error" }, a.modelProblem));
+      if (a.rejections) doing.appendChild(el("div", { "class": "muted" }, a.rejections + " proposal(s) rejected before running" + (a.maxRejections ? " (allowance " + a.maxRejections + ")" : "") + (a.backOffTurnsLeft ? "; backing off " + a.backOffTurnsLeft + " more turn(s)" : "")));
       cell(tr, a.experiments + (a.inFlight ? " (+" + a.inFlight + ")" : ""), "num");
       cell(tr, num(a.best), "num");
       var budgets = cell(tr, "");

@@ -18,4 +18,7 @@ public sealed record AgentView(
     double CpuSecondsUsed,
     double CpuBudgetSeconds,
     double GpuSecondsUsed,
-    double GpuBudgetSeconds);
+    double GpuBudgetSeconds,
+    int Rejections = 0,
+    int MaxRejections = 0,
+    int BackOffTurnsLeft = 0);

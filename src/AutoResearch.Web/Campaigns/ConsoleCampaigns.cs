@@ -102,7 +102,8 @@ public sealed class ConsoleCampaigns(
             status.Agents.Select(a => (Agent: a, Budget: budgets.Agents.TryGetValue(a.Id, out var b) ? b : a.Budget))
                 .Select(x => new AgentView(x.Agent.Id, x.Agent.Role, x.Agent.Proposer, x.Agent.Model, x.Agent.State.ToString(), x.Agent.Activity,
                     x.Agent.ModelProblem, x.Agent.Experiments, x.Agent.Succeeded, x.Agent.InFlight, x.Agent.Best, x.Agent.TokensUsed, x.Budget.Tokens,
-                    x.Agent.CpuSecondsUsed, x.Budget.CpuSeconds, x.Agent.GpuSecondsUsed, x.Budget.GpuSeconds)).ToList(),
+                    x.Agent.CpuSecondsUsed, x.Budget.CpuSeconds, x.Agent.GpuSecondsUsed, x.Budget.GpuSeconds,
+                    x.Agent.Rejections, x.Agent.MaxRejections, x.Agent.BackOffTurnsLeft)).ToList(),
             experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued).Select(e => Summary(e, now)).ToList(),
             experiments.Where(e => e.IsFinished).OrderByDescending(e => e.EndedAt).Take(12).Select(e => Summary(e, now)).ToList(),
             experiments.Where(e => e.HasUsableObjective && e.EndedAt is not null)
@@ -242,7 +243,7 @@ public sealed class ConsoleCampaigns(
         if (IsHostedHere(campaign.Id))
             return (await grains.GetGrain<ICampaignGrain>(campaign.Id).GetStatus(), experiments, leaderboard);
         var slots = campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, fleet.Value.Slots) : fleet.Value.Slots;
-        return (LedgerCampaignStatus.From(campaign, experiments, slots, leaderboard), experiments, leaderboard);
+        return (LedgerCampaignStatus.From(campaign, experiments, slots, leaderboard, await ledger.GetModelCallsAsync(campaign.Id, cancellationToken)), experiments, leaderboard);
     }
 
     private CampaignListItem ListItem(CampaignRecord campaign, CampaignStatus status, IReadOnlyList<ExperimentRecord> experiments) => new(
