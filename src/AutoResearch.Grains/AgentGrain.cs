@@ -233,11 +233,11 @@ public sealed class AgentGrain(
     /// </summary>
     private async Task StopWhenRejectionsRunAwayAsync()
     {
-        if (CurrentStatus().Rejections == 0 || _doneReason is not null) return;
+        if (CurrentStatus().Rejections == 0 || _stop is not null) return;
         var allowance = await RejectionAllowanceAsync();
         var limit = Spec.Proposer == AgentSpec.ModelProposer ? 2 * allowance : allowance;
         if (CurrentStatus().Rejections < limit) return;
-        _doneReason = $"{CurrentStatus().Rejections} proposals rejected before running (limit {limit})";
+        _stop ??= (AgentStopReason.TooManyRejections, $"{CurrentStatus().Rejections} proposals rejected before running (limit {limit})");
         await WriteJournalAsync(JournalEntryKind.System,
             $"Stopping: {CurrentStatus().Rejections} of my proposals were rejected before running, the most this campaign allows me ({limit}); the other agents go on.", null);
     }

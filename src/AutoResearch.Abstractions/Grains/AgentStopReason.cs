@@ -17,4 +17,7 @@ public enum AgentStopReason
 
     /// <summary>Its loop failed with an error (the message is the detail).</summary>
     Failed = 4,
+
+    /// <summary>Too many of its proposals were rejected before running (rejections cost no experiment, so it must stop somewhere).</summary>
+    TooManyRejections = 5,
 }

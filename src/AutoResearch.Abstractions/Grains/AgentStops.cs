@@ -9,6 +9,7 @@ public static class AgentStops
         AgentStopReason.BudgetSpent => $"done: budget spent ({detail})",
         AgentStopReason.CampaignFinished => $"done: {detail ?? "no more experiments"}",
         AgentStopReason.Failed => $"failed: {detail}",
+        AgentStopReason.TooManyRejections => $"done: {detail}",
         _ => "stopped",
     };
 
@@ -19,6 +20,7 @@ public static class AgentStops
         AgentStopReason.CampaignFinished => agent.StopDetail ?? "no more experiments",
         AgentStopReason.Failed => $"failed: {agent.StopDetail}",
         AgentStopReason.Stopped => "stopped",
+        AgentStopReason.TooManyRejections => "too many proposals rejected",
         _ => "",
     };
 }
