@@ -15,13 +15,9 @@ namespace AutoResearch.Proposers;
 /// (1 = a new best, 0 = failed or worst); the member's recent gain is the average of its credits, newest weighted
 /// most (decay 0.7 per run, one pseudo-run at 0.5). Every member learns from every point, whoever proposed it.
 /// The cmaes and tpe members are screened by the GP: each proposes, of 10 draws from its own distribution, the one of
-/// largest expected improvement (setting <c>screen: 0</c> turns this off). TPE is hedged both ways: its prior weight is
-/// split evenly between the screened arm (<c>tpe</c>) and an arm that proposes TPE's own draw (<c>tpe-own</c>), and
-/// recent gain decides between them, because screening helps where the GP models the objective well (smooth numeric
-/// spaces) and hides TPE's strength where it does not (categorical-heavy spaces, cliffs). Naming <c>tpe-own</c> in
-/// <c>weights</c> sets it apart from <c>tpe</c>; with <c>screen: 0</c> both arms are TPE's own draws and merge into <c>tpe</c>.
+/// largest expected improvement (setting <c>screen: 0</c> turns this off).
 /// The draw is seeded by (seed, round): the same history, seed and round give the same proposal.
-/// Settings: <c>weights</c> (prior shares, default <c>gp=0.4,tpe=0.2,cmaes=0.3,random=0.1</c>, tpe split as above; 0 drops a member),
+/// Settings: <c>weights</c> (prior shares, default <c>gp=0.4,tpe=0.2,cmaes=0.3,random=0.1</c>; 0 drops a member),
 /// <c>hedge_rate</c> (default 4), <c>n_init</c> (design points, default parameters + 1 clamped to [4, 8]); the members
 /// read their own settings (<c>exploration</c>, <c>gamma</c>, …) from the same map.
 /// </summary>
@@ -31,15 +27,12 @@ public sealed class PortfolioProposer : EncodedSpaceProposer
 
     /// <summary>Members in a fixed order (the order of the weights in hypotheses).</summary>
     public static readonly IReadOnlyList<string> Members =
-        [GaussianProcessProposer.StrategyName, TreeParzenProposer.StrategyName, TpeOwn, CmaEsProposer.StrategyName, RandomSearchProposer.StrategyName];
-
-    /// <summary>The arm that proposes TPE's own draw, not screened by the GP.</summary>
-    public const string TpeOwn = "tpe-own";
+        [GaussianProcessProposer.StrategyName, TreeParzenProposer.StrategyName, CmaEsProposer.StrategyName, RandomSearchProposer.StrategyName];
 
     private const double Floor = 0.1;
     private const int ScreenedDraws = 10;
     private const double Decay = 0.7;
-    private static readonly double[] DefaultWeights = [0.4, 0.1, 0.1, 0.3, 0.1];
+    private static readonly double[] DefaultWeights = [0.4, 0.2, 0.3, 0.1];
 
     private readonly GaussianProcessProposer gp = new();
     private readonly TreeParzenProposer tpe = new();
@@ -79,7 +72,6 @@ public sealed class PortfolioProposer : EncodedSpaceProposer
         {
             GaussianProcessProposer.StrategyName => gp.Propose(context),
             TreeParzenProposer.StrategyName => ScreenedTpe(space, history, context) ?? tpe.Propose(context),
-            TpeOwn => tpe.Propose(context),
             CmaEsProposer.StrategyName => ScreenedCmaEs(space, history, context) ?? cmaes.Propose(context),
             _ => random.Propose(context),
         };
@@ -229,10 +221,6 @@ public sealed class PortfolioProposer : EncodedSpaceProposer
     private static double[] Weights(IReadOnlyDictionary<string, string> settings)
     {
         double[] w = (double[])DefaultWeights.Clone();
-        int tpe = MemberOf(TreeParzenProposer.StrategyName);
-        int own = MemberOf(TpeOwn);
-        bool tpeGiven = false;
-        bool ownGiven = false;
         if (settings.TryGetValue("weights", out string? text) && !string.IsNullOrWhiteSpace(text))
         {
             foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -246,23 +234,7 @@ public sealed class PortfolioProposer : EncodedSpaceProposer
                 }
 
                 w[m] = v;
-                tpeGiven |= m == tpe;
-                ownGiven |= m == own;
             }
-
-            if (tpeGiven && !ownGiven)
-            {
-                // "tpe=x" names the TPE family: half screened, half its own draws.
-                w[own] = w[tpe] / 2;
-                w[tpe] /= 2;
-            }
-        }
-
-        if (ProposerSettings.GetInt(settings, "screen", 1, 0, 1) == 0)
-        {
-            // Unscreened, the tpe arm already proposes TPE's own draws: one arm.
-            w[tpe] += w[own];
-            w[own] = 0;
         }
 
         if (!(w.Sum() > 0))
