@@ -6,18 +6,13 @@ namespace AutoResearch.Proposers;
 /// <summary>
 /// Ablation: takes the campaign's current best and reverts one of its changes (a parameter that differs from the baseline)
 /// to the baseline value, to learn which changes carry the improvement. Each ablation is tried once per best; when the best
-/// has no untried ablation left (or is the baseline itself) it yields its turn to a fallback search so the agent's slot is
-/// not wasted: by default a portfolio (GP-EI, TPE, CMA-ES, random, hedged by recent gain, over the shared history), because
-/// in a campaign the ablator has nothing to ablate for much of the time (early the best is the baseline; a best of a single
-/// change ablates to the baseline, already run) and random draws there rarely improve the search. Setting
-/// <c>fallback</c>: <c>portfolio</c> (default) or <c>random</c> (the behaviour before).
+/// has no untried ablation left (or is the baseline itself) it falls back to random search so the agent's slot is not wasted.
 /// </summary>
 public sealed class AblationProposer : ProposerBase
 {
     public const string StrategyName = "ablation";
 
-    private readonly RandomSearchProposer _random = new();
-    private readonly PortfolioProposer _portfolio = new();
+    private readonly RandomSearchProposer _fallback = new();
 
     public AblationProposer()
         : base(StrategyName)
@@ -44,23 +39,11 @@ public sealed class AblationProposer : ProposerBase
                 };
             }
         }
-        var fallback = Fallback(context.Settings) ? _portfolio.Propose(context) : _random.Propose(context);
-        return fallback with
+        var random = _fallback.Propose(context);
+        return random with
         {
             ProposerName = Name,
-            Hypothesis = (context.Best is null ? "No best to ablate yet. " : "Every change of the best has been ablated. ") + fallback.Hypothesis,
-        };
-    }
-
-    /// <summary>True when the fallback is the portfolio (setting <c>fallback</c>, default <c>portfolio</c>), false for random search.</summary>
-    private static bool Fallback(IReadOnlyDictionary<string, string> settings)
-    {
-        if (!settings.TryGetValue("fallback", out var text) || string.IsNullOrWhiteSpace(text)) return true;
-        return text.Trim().ToLowerInvariant() switch
-        {
-            PortfolioProposer.StrategyName => true,
-            RandomSearchProposer.StrategyName => false,
-            _ => throw new ArgumentException($"Ablation setting 'fallback' is '{text}': expected 'portfolio' or 'random'."),
+            Hypothesis = (context.Best is null ? "No best to ablate yet. " : "Every change of the best has been ablated. ") + random.Hypothesis,
         };
     }
 

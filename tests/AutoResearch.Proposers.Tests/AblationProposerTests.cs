@@ -59,49 +59,10 @@ public sealed class AblationProposerTests
     }
 
     [Fact]
-    public void Without_a_best_it_yields_its_turn_to_the_portfolio_or_to_random_search_when_set()
+    public void Without_a_best_it_samples_at_random()
     {
         var proposal = new AblationProposer().Propose(TestSpecs.Context(Bench));
         Assert.StartsWith("No best to ablate yet.", proposal.Hypothesis);
-        Assert.Contains("Space-filling design point", proposal.Hypothesis);
-        Assert.Equal("ablation", proposal.ProposerName);
         TestSpecs.AssertValid(Bench, proposal, "ablation");
-
-        var random = new AblationProposer().Propose(TestSpecs.Context(Bench, settings: new() { ["fallback"] = "random" }));
-        Assert.StartsWith("No best to ablate yet. Random sample at", random.Hypothesis);
-        TestSpecs.AssertValid(Bench, random, "ablation");
-    }
-
-    [Fact]
-    public void With_nothing_left_to_ablate_the_portfolio_proposes_from_the_shared_history()
-    {
-        // The best is a single change of the baseline: its one ablation is the baseline, already run.
-        var defaults = Bench.Defaults();
-        var best = new Dictionary<string, string>(defaults) { ["lr"] = "0.2" };
-        var rng = new Random(5);
-        var history = Enumerable.Range(0, 8).Select(i => new Observation
-        {
-            Parameters = new Dictionary<string, string>(defaults)
-            {
-                ["lr"] = (0.001 * Math.Pow(1000, rng.NextDouble())).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-                ["layers"] = rng.Next(1, 9).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            },
-            Objective = rng.NextDouble(),
-            Proposer = "portfolio:gp",
-        }).Append(new Observation { Parameters = defaults, Objective = 1 }).ToList();
-        var proposal = new AblationProposer().Propose(TestSpecs.Context(Bench, history: history) with { Best = Best(best) });
-        Assert.StartsWith("Every change of the best has been ablated.", proposal.Hypothesis);
-        Assert.Contains("[portfolio drew", proposal.Hypothesis);
-        Assert.Equal("ablation", proposal.ProposerName);
-        TestSpecs.AssertValid(Bench, proposal, "ablation");
-    }
-
-    [Fact]
-    public void A_bad_fallback_is_refused_naming_the_setting()
-    {
-        var ex = Assert.Throws<ArgumentException>(() =>
-            new AblationProposer().Propose(TestSpecs.Context(Bench, settings: new() { ["fallback"] = "gp" })));
-        Assert.Contains("fallback", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("'gp'", ex.Message, StringComparison.Ordinal);
     }
 }
