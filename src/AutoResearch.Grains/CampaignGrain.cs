@@ -40,6 +40,7 @@ public sealed partial class CampaignGrain(
     private CampaignLeaderboard? _leaderboard;
     private BudgetAccount? _budget;
     private int _nextSequence;
+    private long _adviceTokensCharged;
     private int _launched;
     private bool _reportPending;
     private int _succeeded;
@@ -514,6 +515,7 @@ public sealed partial class CampaignGrain(
         try
         {
             var files = await reports.WriteAsync(CampaignId, trigger);
+            await ChargeReportAdviceAsync();
             state.State.ReportMarkdown = files.Markdown;
             state.State.ReportHtml = files.Html;
             await state.WriteStateAsync();
@@ -525,6 +527,15 @@ public sealed partial class CampaignGrain(
             logger.LogError(ex, "Writing the {Trigger} report of campaign {CampaignId} failed", trigger, CampaignId);
             return null;
         }
+    }
+
+    /// <summary>Charges the report's model-written advice (metered in the ledger) to the campaign's token budget.</summary>
+    private async Task ChargeReportAdviceAsync()
+    {
+        var tokens = ReportAdvice.Tokens(await ledger.GetModelCallsAsync(CampaignId));
+        if (tokens <= _adviceTokensCharged) return;
+        Budget.Charge(new ResourceUse { Tokens = tokens - _adviceTokensCharged });
+        _adviceTokensCharged = tokens;
     }
 
     private async Task RebuildFromLedgerAsync(CancellationToken cancellationToken)
@@ -550,6 +561,8 @@ public sealed partial class CampaignGrain(
             _counted.Add(e.Id);
             if (!e.IsHoldout) Count(e);
         }
+        _adviceTokensCharged = ReportAdvice.Tokens(await ledger.GetModelCallsAsync(CampaignId, cancellationToken));
+        used += new ResourceUse { Tokens = _adviceTokensCharged };
         _budget = new BudgetAccount(EffectiveBudget, used);
         // Interrupted experiments are re-run by their agents without a new ticket: hold their worst case again.
         foreach (var e in experiments.Where(e => !e.IsFinished))

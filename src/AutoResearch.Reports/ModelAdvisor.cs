@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Models;
 using AutoResearch.Abstractions.Ports;
 
@@ -13,9 +14,9 @@ namespace AutoResearch.Reports;
 public sealed partial class ModelAdvisor(IModelGateway gateway, ReportOptions options)
 {
     /// <summary>The agent id model calls for report advice are recorded under.</summary>
-    public const string AgentId = "report";
+    public const string AgentId = ReportAdvice.AgentId;
 
-    public const string Purpose = "report-advice";
+    public const string Purpose = ReportAdvice.Purpose;
 
     private const string Instructions = """
         You are the lead researcher of a lab. An autonomous research campaign ran overnight; its report follows.
@@ -35,6 +36,11 @@ public sealed partial class ModelAdvisor(IModelGateway gateway, ReportOptions op
             return model.Advice with { ModelProblem = $"no usable model endpoint ({why})" };
         }
 
+        // The advice is charged to the campaign's token budget like an experiment's calls: never more than it has left.
+        var allowance = ReportAdvice.Allowance(options.AdviceTokenAllowance, model.CampaignBudget.Tokens, model.CampaignUsed.Tokens);
+        if (allowance <= 0)
+            return model.Advice with { ModelProblem = $"the campaign's token budget is spent ({model.CampaignUsed.Tokens:N0} of {model.CampaignBudget.Tokens:N0} tokens used); no advice asked" };
+
         var report = reportMarkdown.Length <= options.AdvicePromptCharacters
             ? reportMarkdown
             : reportMarkdown[..options.AdvicePromptCharacters] + "\n… (rest of the report cut)";
@@ -49,7 +55,7 @@ public sealed partial class ModelAdvisor(IModelGateway gateway, ReportOptions op
                 Messages = [new ModelMessage(ModelRole.System, Instructions), new ModelMessage(ModelRole.User, report)],
                 MaxOutputTokens = options.AdviceMaxOutputTokens,
                 Temperature = 0.2,
-                TokenAllowance = options.AdviceTokenAllowance,
+                TokenAllowance = allowance,
             }, cancellationToken).ConfigureAwait(false);
             var items = Parse(reply.Text);
             var answeredBy = $"{reply.Endpoint} ({reply.Model})";

@@ -124,6 +124,7 @@ public sealed partial class PromptHygieneTests
         {
             AgentId = "llm-1",
             ProposerName = proposal.ProposerName,
+            Origin = proposal.Origin,
             Hypothesis = proposal.Hypothesis,
         };
 

@@ -57,6 +57,34 @@ public sealed class ReportAdviceTests
     }
 
     [Fact]
+    public async Task A_campaign_whose_token_budget_is_spent_gets_no_advice_call_and_the_report_says_why()
+    {
+        await using var h = await ModelHarness.StartAsync();
+        await SeedAsync(h, tokenBudget: 4_000, tokensPerRun: 1_000);
+
+        var files = await Writer(h).WriteAsync(Id, ReportTrigger.Final);
+
+        var md = await File.ReadAllTextAsync(files.Markdown);
+        Assert.Contains("token budget is spent (4,000 of 4,000 tokens used); no advice asked", md);
+        Assert.Empty(h.Server.Requests);
+        Assert.Empty(await h.Ledger.GetModelCallsAsync(Id));
+    }
+
+    [Fact]
+    public void The_advice_allowance_is_capped_by_what_the_campaigns_token_budget_has_left()
+    {
+        Assert.Equal(8_000, ReportAdvice.Allowance(8_000, campaignTokenBudget: 0, campaignTokensUsed: 50_000));
+        Assert.Equal(2_500, ReportAdvice.Allowance(8_000, campaignTokenBudget: 10_000, campaignTokensUsed: 7_500));
+        Assert.Equal(0, ReportAdvice.Allowance(8_000, campaignTokenBudget: 10_000, campaignTokensUsed: 12_000));
+        var calls = new[]
+        {
+            new ModelCallRecord { Id = "1", CampaignId = Id, AgentId = ReportAdvice.AgentId, Provider = "a", Model = "m", Purpose = ReportAdvice.Purpose, PromptTokens = 900, CompletionTokens = 100, Outcome = "ok", At = DateTimeOffset.UnixEpoch },
+            new ModelCallRecord { Id = "2", CampaignId = Id, AgentId = "scout-1", Provider = "a", Model = "m", Purpose = "propose", PromptTokens = 5_000, CompletionTokens = 500, Outcome = "ok", At = DateTimeOffset.UnixEpoch },
+        };
+        Assert.Equal(1_000, ReportAdvice.Tokens(calls));
+    }
+
+    [Fact]
     public void Suggestions_are_read_from_json_or_from_a_list()
     {
         Assert.Equal(["a", "b"], ModelAdvisor.Parse("```json\n{\"suggestions\": [\"a\", \"b\"]}\n```"));
@@ -68,7 +96,7 @@ public sealed class ReportAdviceTests
         new(h.Ledger, h.Journal, Options.Create(new ReportOptions { OutputDirectory = Path.Combine(Path.GetTempPath(), "ar-advice-" + Guid.NewGuid().ToString("N")[..8]) }),
             TimeProvider.System, h.Gateway);
 
-    private static async Task SeedAsync(ModelHarness h)
+    private static async Task SeedAsync(ModelHarness h, long tokenBudget = 0, long tokensPerRun = 0)
     {
         var start = DateTimeOffset.UtcNow.AddHours(-2);
         var benchmark = new BenchmarkSpec
@@ -97,6 +125,7 @@ public sealed class ReportAdviceTests
                 ],
                 MaxExperiments = 10,
                 Duration = TimeSpan.FromHours(8),
+                Budget = new BudgetSpec { Tokens = tokenBudget },
             },
             State = CampaignState.Running,
             CreatedAt = start,
@@ -120,6 +149,7 @@ public sealed class ReportAdviceTests
                 StartedAt = start.AddMinutes(i),
                 EndedAt = start.AddMinutes(i + 1),
                 CpuSeconds = 60,
+                Tokens = tokensPerRun,
             });
         }
         await h.Journal.AppendAsync(new JournalEntry { CampaignId = Id, Author = "explorer-1", Kind = JournalEntryKind.Insight, Text = "Smaller lr helps.", At = start.AddMinutes(5) });

@@ -79,7 +79,9 @@ public static class LedgerCampaignStatus
             NoiseStdDev = noise.StdDev,
             Noise = noise,
             Budget = spec.Budget,
-            Used = all.Where(e => e.IsFinished).Aggregate(Abstractions.Specs.ResourceUse.Zero, (u, e) => u + e.Use),
+            // The report's model-written advice is charged to the campaign's token budget too (as the campaign grain charges it).
+            Used = all.Where(e => e.IsFinished).Aggregate(Abstractions.Specs.ResourceUse.Zero, (u, e) => u + e.Use)
+                   + new Abstractions.Specs.ResourceUse { Tokens = ReportAdvice.Tokens(calls ?? []) },
             Agents = agents,
             Reason = campaign.Reason,
             Slots = slots,
