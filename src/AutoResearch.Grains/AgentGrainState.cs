@@ -4,7 +4,7 @@ using AutoResearch.Abstractions.Specs;
 namespace AutoResearch.Grains;
 
 /// <summary>Persisted state of an agent. Its counters are rebuilt from the ledger when its loop starts.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.AgentGrainState")]
 public sealed class AgentGrainState
 {
     [Id(0)] public AgentAssignment? Assignment { get; set; }

@@ -5,7 +5,7 @@ using AutoResearch.Abstractions.Specs;
 namespace AutoResearch.Grains;
 
 /// <summary>Persisted state of a campaign. Experiment counts are not stored: the ledger is their source of truth.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.CampaignGrainState")]
 public sealed class CampaignGrainState
 {
     [Id(0)] public CampaignSpec? Spec { get; set; }

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>The campaign's judgement of a finished result against the best so far and the measured noise.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.AcceptanceVerdict")]
 public enum AcceptanceVerdict
 {
     /// <summary>Failed, pruned, a repeat (its group is judged instead), or not judged yet.</summary>

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>Campaign state machine: Created → Running ⇄ Paused → Completed | Stopped | Failed.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.CampaignState")]
 public enum CampaignState
 {
     Created = 0,

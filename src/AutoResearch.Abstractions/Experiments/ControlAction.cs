@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>What a person (CLI, console, API) asks a running campaign or one of its agents to do.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.ControlAction")]
 public enum ControlAction
 {
     Pause = 0,

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>Which evaluation a sandbox run scores on; passed to it as <c>AR_EVAL</c>.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.EvaluationSplit")]
 public enum EvaluationSplit
 {
     /// <summary>The evaluation the campaign tunes on (<c>AR_EVAL=tune</c>).</summary>

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>Why an experiment ran.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.ExperimentKind")]
 public enum ExperimentKind
 {
     /// <summary>An agent's proposal.</summary>

@@ -3,7 +3,7 @@ using AutoResearch.Abstractions.Specs;
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>One experiment as the ledger holds it.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.ExperimentRecord")]
 public sealed record ExperimentRecord
 {
     /// <summary>Globally unique id (e.g. <c>demo-20261123-0907/explorer-1/0007</c>).</summary>

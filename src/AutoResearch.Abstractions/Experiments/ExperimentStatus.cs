@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>Lifecycle of one experiment in the ledger.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.ExperimentStatus")]
 public enum ExperimentStatus
 {
     /// <summary>Proposed and recorded, waiting for a sandbox slot.</summary>

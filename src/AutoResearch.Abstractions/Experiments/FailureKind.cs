@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>Why an experiment failed; reports group failures by it.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.FailureKind")]
 public enum FailureKind
 {
     None = 0,

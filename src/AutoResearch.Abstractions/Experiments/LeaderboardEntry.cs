@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>One accepted best of a campaign. The leaderboard's history is the sequence of these, baseline first.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.LeaderboardEntry")]
 public sealed record LeaderboardEntry
 {
     [Id(0)] public required string CampaignId { get; init; }

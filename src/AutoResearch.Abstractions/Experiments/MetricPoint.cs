@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>One reported metric value, optionally at a training step.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.MetricPoint")]
 public sealed record MetricPoint
 {
     [Id(0)] public required string Name { get; init; }

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>One call to a language model, as metered for token budgets.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.ModelCallRecord")]
 public sealed record ModelCallRecord
 {
     [Id(0)] public required string Id { get; init; }

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>A finished experiment as proposers see it: the parameters and the objective (null when it failed).</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.Observation")]
 public sealed record Observation
 {
     [Id(0)] public required Dictionary<string, string> Parameters { get; init; }

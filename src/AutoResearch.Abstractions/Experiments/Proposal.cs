@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>What a proposer wants to try next: parameter values and/or file edits, with its reasoning.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.Proposal")]
 public sealed record Proposal
 {
     /// <summary>Full parameter assignment (every declared parameter), invariant-formatted.</summary>

@@ -3,7 +3,7 @@ using AutoResearch.Abstractions.Specs;
 namespace AutoResearch.Abstractions.Grains;
 
 /// <summary>What a campaign hands an agent when it starts it.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.AgentAssignment")]
 public sealed record AgentAssignment
 {
     [Id(0)] public required string CampaignId { get; init; }

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Grains;
 
 /// <summary>What an agent is doing.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.AgentState")]
 public enum AgentState
 {
     Idle = 0,

@@ -3,7 +3,7 @@ using AutoResearch.Abstractions.Specs;
 namespace AutoResearch.Abstractions.Grains;
 
 /// <summary>An agent's progress and budget use.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.AgentStatus")]
 public sealed record AgentStatus
 {
     [Id(0)] public required string Id { get; init; }

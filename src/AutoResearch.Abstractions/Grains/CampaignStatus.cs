@@ -4,7 +4,7 @@ using AutoResearch.Abstractions.Specs;
 namespace AutoResearch.Abstractions.Grains;
 
 /// <summary>A campaign's state as the CLI and console show it.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.CampaignStatus")]
 public sealed record CampaignStatus
 {
     [Id(0)] public required string Id { get; init; }

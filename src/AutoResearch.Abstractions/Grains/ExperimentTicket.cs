@@ -4,7 +4,7 @@ using AutoResearch.Abstractions.Specs;
 namespace AutoResearch.Abstractions.Grains;
 
 /// <summary>The campaign's answer when an agent asks to start another experiment.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.ExperimentTicket")]
 public sealed record ExperimentTicket
 {
     [Id(0)] public required bool Granted { get; init; }

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Grains;
 
 /// <summary>Occupancy of a fleet's sandbox slots.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.FleetStatus")]
 public sealed record FleetStatus
 {
     [Id(0)] public required int Slots { get; init; }

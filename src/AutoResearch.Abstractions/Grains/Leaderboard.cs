@@ -3,7 +3,7 @@ using AutoResearch.Abstractions.Experiments;
 namespace AutoResearch.Abstractions.Grains;
 
 /// <summary>A campaign's accepted bests, baseline first, with the noise they were judged against.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.Leaderboard")]
 public sealed record Leaderboard
 {
     [Id(0)] public List<LeaderboardEntry> History { get; init; } = [];

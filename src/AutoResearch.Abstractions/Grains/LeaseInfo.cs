@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Grains;
 
 /// <summary>A lease held now, as fleet status shows it.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.LeaseInfo")]
 public sealed record LeaseInfo
 {
     [Id(0)] public required string CampaignId { get; init; }

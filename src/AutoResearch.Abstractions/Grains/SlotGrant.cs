@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Grains;
 
 /// <summary>The fleet's answer: a lease, nothing yet (ask again), or a refusal that will not change.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.SlotGrant")]
 public sealed record SlotGrant
 {
     [Id(0)] public SlotLease? Lease { get; init; }

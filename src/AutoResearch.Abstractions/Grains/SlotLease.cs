@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Grains;
 
 /// <summary>A sandbox slot handed to one experiment until released.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.SlotLease")]
 public sealed record SlotLease
 {
     [Id(0)] public required Guid LeaseId { get; init; }

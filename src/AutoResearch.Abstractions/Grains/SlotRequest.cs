@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Grains;
 
 /// <summary>What an experiment needs from the fleet: a slot, maybe GPUs, and enough time before its deadline.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.SlotRequest")]
 public sealed record SlotRequest
 {
     [Id(0)] public required string CampaignId { get; init; }

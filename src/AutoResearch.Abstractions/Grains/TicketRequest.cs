@@ -3,7 +3,7 @@ using AutoResearch.Abstractions.Specs;
 namespace AutoResearch.Abstractions.Grains;
 
 /// <summary>An agent asks its campaign for one more experiment, saying what it may cost at most.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.TicketRequest")]
 public sealed record TicketRequest
 {
     [Id(0)] public required string AgentId { get; init; }

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Journal;
 
 /// <summary>One append-only entry of a campaign's shared journal.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.JournalEntry")]
 public sealed record JournalEntry
 {
     /// <summary>Assigned by the journal on append; 0 before.</summary>

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Journal;
 
 /// <summary>What a journal entry is about.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.JournalEntryKind")]
 public enum JournalEntryKind
 {
     Hypothesis = 0,

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Reports;
 
 /// <summary>Why a report was written.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.ReportTrigger")]
 public enum ReportTrigger
 {
     /// <summary>Asked for (CLI <c>report</c>, console).</summary>

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Specs;
 
 /// <summary>One research agent of a campaign: its role, how it proposes, and its budgets.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.AgentSpec")]
 public sealed record AgentSpec
 {
     /// <summary>The proposer strategy of agents driven by a language model (they name <see cref="Model"/> endpoints).</summary>

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Specs;
 
 /// <summary>How a campaign hands experiment turns to its agents (<c>allocation</c> in <c>campaign.yaml</c>).</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.AllocationPolicy")]
 public enum AllocationPolicy
 {
     /// <summary>Whichever agent asks first gets the next experiment; the fleet shares slots by the agents' weights (the default).</summary>

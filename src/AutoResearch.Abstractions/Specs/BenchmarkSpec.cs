@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Specs;
 
 /// <summary>A validated <c>benchmark.yaml</c>: what to run, what may change, what to measure.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.BenchmarkSpec")]
 public sealed record BenchmarkSpec
 {
     [Id(0)] public required string Name { get; init; }

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Specs;
 
 /// <summary>New budget values to set while a campaign runs; null leaves a value as it is, 0 removes the limit.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.BudgetChange")]
 public sealed record BudgetChange
 {
     [Id(0)] public long? Tokens { get; init; }

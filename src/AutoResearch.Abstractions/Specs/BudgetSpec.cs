@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Specs;
 
 /// <summary>Limits on what a campaign or an agent may consume. 0 means no limit for that resource.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.BudgetSpec")]
 public sealed record BudgetSpec
 {
     /// <summary>Model tokens (prompt + completion).</summary>

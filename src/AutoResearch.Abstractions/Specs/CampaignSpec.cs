@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Specs;
 
 /// <summary>A validated <c>campaign.yaml</c>: the goal, the benchmark, the agents and the limits.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.CampaignSpec")]
 public sealed record CampaignSpec
 {
     /// <summary>Campaign name from the file; campaign ids are derived from it.</summary>

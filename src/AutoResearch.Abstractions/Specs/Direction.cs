@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Specs;
 
 /// <summary>Whether the objective metric should go down or up.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.Direction")]
 public enum Direction
 {
     Minimize = 0,

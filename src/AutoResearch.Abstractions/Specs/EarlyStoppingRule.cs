@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Specs;
 
 /// <summary>How hopeless runs are stopped early from their intermediate <c>METRIC ... step=N</c> points.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.EarlyStoppingRule")]
 public enum EarlyStoppingRule
 {
     /// <summary>Every run goes to the end (the default).</summary>

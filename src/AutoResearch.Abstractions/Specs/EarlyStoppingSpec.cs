@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Specs;
 
 /// <summary>The <c>early_stopping</c> section of a benchmark: off unless a rule is named.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.EarlyStoppingSpec")]
 public sealed record EarlyStoppingSpec
 {
     [Id(0)] public EarlyStoppingRule Rule { get; init; }

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Specs;
 
 /// <summary>The objective a benchmark reports and the direction that counts as better.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.MetricSpec")]
 public sealed record MetricSpec
 {
     [Id(0)] public required string Name { get; init; }

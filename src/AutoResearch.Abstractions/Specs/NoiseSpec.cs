@@ -3,7 +3,7 @@ namespace AutoResearch.Abstractions.Specs;
 /// <summary>
 /// Noise-aware acceptance: how the campaign measures run-to-run noise and how far a result must beat the best to count.
 /// </summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.NoiseSpec")]
 public sealed record NoiseSpec
 {
     /// <summary>Runs of the baseline (same parameters, different seeds) that measure the noise; 1 disables the measurement.</summary>

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Specs;
 
 /// <summary>A typed, bounded parameter a benchmark exposes to proposers. Its default is the baseline.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.ParameterSpec")]
 public sealed record ParameterSpec
 {
     [Id(0)] public required string Name { get; init; }

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Specs;
 
 /// <summary>The type of a tunable benchmark parameter.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("AutoResearch.ParameterType")]
 public enum ParameterType
 {
     /// <summary>A real number in [Min, Max], optionally on a log scale.</summary>

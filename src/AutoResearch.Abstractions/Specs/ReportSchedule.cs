@@ -4,7 +4,7 @@ namespace AutoResearch.Abstractions.Specs;
 /// When a running campaign writes its scheduled ("morning") reports: times of day in a time zone. Each report is kept;
 /// the campaign's final report is written at its end regardless.
 /// </summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.ReportSchedule")]
 public sealed record ReportSchedule
 {
     /// <summary>Times of day (from midnight, under 24 h), ascending and distinct; empty: no scheduled reports.</summary>

@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Specs;
 
 /// <summary>Resources one run of a benchmark gets inside its sandbox.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.ResourceSpec")]
 public sealed record ResourceSpec
 {
     [Id(0)] public double Cpus { get; init; } = 1;

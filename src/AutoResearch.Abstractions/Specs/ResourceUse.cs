@@ -1,7 +1,7 @@
 namespace AutoResearch.Abstractions.Specs;
 
 /// <summary>An amount of the budgeted resources: used, reserved or estimated.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("AutoResearch.ResourceUse")]
 public sealed record ResourceUse
 {
     [Id(0)] public long Tokens { get; init; }
