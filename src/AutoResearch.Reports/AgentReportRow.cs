@@ -7,6 +7,9 @@ public sealed record AgentReportRow
     public string Role { get; init; } = "";
     public string Proposer { get; init; } = "";
     public string? Model { get; init; }
+
+    /// <summary>The failover that led to <see cref="Model"/> ("first: why; second answers"); null while its first endpoint answers.</summary>
+    public string? Failover { get; init; }
     public int Experiments { get; init; }
     public int Succeeded { get; init; }
     public int Failed { get; init; }

@@ -297,12 +297,15 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
                 GpuSeconds = mine.Sum(e => e.GpuSeconds),
             };
 
+            // The model that answered last (and any failover), as status shows it; the spec's model before any answer.
+            var (answering, failover) = agentSpec is null ? (null, null) : AnsweringModel.Of(agentSpec, calls);
             rows.Add(new AgentReportRow
             {
                 Id = id,
                 Role = agentSpec?.Role ?? "",
                 Proposer = agentSpec?.Proposer ?? mine.Select(e => e.ProposerName).FirstOrDefault() ?? "",
-                Model = agentSpec?.Model,
+                Model = answering ?? agentSpec?.Model,
+                Failover = failover,
                 Experiments = mine.Count(e => !e.IsRejectedProposal()),
                 Rejections = mine.Count(e => e.IsRejectedProposal()),
                 Succeeded = mine.Count(e => e.Status == ExperimentStatus.Succeeded),

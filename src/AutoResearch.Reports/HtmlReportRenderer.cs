@@ -342,7 +342,7 @@ public static class HtmlReportRenderer
         foreach (var a in model.Agents)
         {
             h.Append("<tr><td>").Append(E(a.Id)).Append("</td><td>").Append(E(a.Role)).Append("</td><td>").Append(E(a.Proposer))
-             .Append("</td><td>").Append(E(a.Model ?? ReportFormat.Missing))
+             .Append("</td><td>").Append(E(a.Failover is { } f ? $"{a.Model} (failover: {f})" : a.Model ?? ReportFormat.Missing))
              .Append("</td><td class=\"num\">").Append(a.Experiments)
              .Append("</td><td class=\"num\">").Append(a.Succeeded)
              .Append("</td><td class=\"num\">").Append(a.Failed)

@@ -249,7 +249,7 @@ public static class MarkdownReportRenderer
             md.Append("| ").Append(MarkdownText.Inline(a.Id))
               .Append(" | ").Append(MarkdownText.Inline(a.Role))
               .Append(" | ").Append(MarkdownText.Inline(a.Proposer))
-              .Append(" | ").Append(MarkdownText.Inline(a.Model ?? ReportFormat.Missing))
+              .Append(" | ").Append(MarkdownText.Inline(a.Failover is { } f ? $"{a.Model} (failover: {f})" : a.Model ?? ReportFormat.Missing))
               .Append(" | ").Append(a.Experiments)
               .Append(" | ").Append(a.Succeeded)
               .Append(" | ").Append(a.Failed)

@@ -51,6 +51,34 @@ public sealed class CostPerGainReportTests
     }
 
     [Fact]
+    public void The_agents_table_shows_the_model_that_answered_and_the_failover_that_led_there_as_status_does()
+    {
+        var campaign = SampleCampaign.Campaign(Id) with
+        {
+            Spec = SampleCampaign.Spec() with
+            {
+                Agents = [.. SampleCampaign.Spec().Agents.Select(a => a.Id == "scout-1" ? a with { Model = "first", Failover = ["second"] } : a)],
+            },
+        };
+        var at = SampleCampaign.Start.AddMinutes(12);
+        List<ModelCallRecord> calls =
+        [
+            new() { Id = "1", CampaignId = Id, AgentId = "scout-1", Provider = "first", Model = "model-a", Purpose = "propose", Outcome = "ok", At = at },
+            new() { Id = "2", CampaignId = Id, AgentId = "scout-1", Provider = "first", Model = "model-a", Purpose = "propose", Outcome = "failed", Error = "HTTP 503", At = at.AddMinutes(1) },
+            new() { Id = "3", CampaignId = Id, AgentId = "scout-1", Provider = "second", Model = "model-b", Purpose = "propose", Outcome = "ok", At = at.AddMinutes(1) },
+        ];
+
+        var model = CampaignReportBuilder.Build(campaign, Experiments, [], SampleCampaign.End, Leaderboard(), calls);
+
+        var scout = Assert.Single(model.Agents, a => a.Id == "scout-1");
+        Assert.Equal(("second (model-b)", "first: HTTP 503; second answers"), (scout.Model, scout.Failover));
+        Assert.Equal(AnsweringModel.Of(campaign.Spec.Agents[2], calls), (scout.Model, scout.Failover));
+        Assert.Contains("second (model-b) (failover: first: HTTP 503; second answers)", MarkdownReportRenderer.Render(model));
+        Assert.Contains("second (model-b) (failover: first: HTTP 503; second answers)", HtmlReportRenderer.Render(model));
+        Assert.Null(Assert.Single(model.Agents, a => a.Id == "explorer-1").Model);
+    }
+
+    [Fact]
     public void The_summary_json_has_cost_per_gain_per_agent_and_model_rejection_rates_and_tokens_left()
     {
         var status = new CampaignStatus

@@ -31,7 +31,7 @@ public static class LedgerCampaignStatus
             var mineHeldOut = heldOut.Where(e => e.AgentId == a.Id && e.IsFinished).ToList();
             var mineOk = mine.Where(e => e.HasUsableObjective).ToList();
             var mineRejected = rejected.Where(e => e.AgentId == a.Id).ToList();
-            var (model, failover) = ModelOf(a, calls);
+            var (model, failover) = AnsweringModel.Of(a, calls);
             var lastProposal = mine.Concat(mineRejected).Where(e => e.Kind == ExperimentKind.Proposal).MaxBy(e => e.Sequence);
             return AgentStatus.Initial(a) with
             {
@@ -100,23 +100,5 @@ public static class LedgerCampaignStatus
         var gains = AutoResearch.Evaluation.CostPerGain.GainsByAgent(leaderboard ?? [], spec.Benchmark.Metric.Direction);
         var arms = agents.Select(a => new AutoResearch.Evaluation.AllocationArm(a.Id, experiments.Count(e => e.AgentId == a.Id), a.Used, gains.GetValueOrDefault(a.Id))).ToList();
         return new Dictionary<string, double>(AutoResearch.Evaluation.GainAllocation.Shares(arms), StringComparer.Ordinal);
-    }
-
-    /// <summary>
-    /// The endpoint and model that answered the agent's latest proposal call, as the agent grain shows it ("endpoint (model)"),
-    /// and, when that is not the agent's first endpoint, the failover ("first: why; second answers"); nulls without calls.
-    /// </summary>
-    private static (string? Model, string? Failover) ModelOf(Abstractions.Specs.AgentSpec agent, IReadOnlyList<ModelCallRecord>? calls)
-    {
-        if (calls is null || agent.Endpoints.Count == 0) return (null, null);
-        var mine = calls.Where(c => c.AgentId == agent.Id && c.Purpose is "propose" or "repair").OrderBy(c => c.At).ToList();
-        if (mine.LastOrDefault(c => c.Outcome == "ok") is not { } answered) return (null, null);
-        var model = $"{answered.Provider} ({answered.Model})";
-        var before = agent.Endpoints.TakeWhile(e => e != answered.Provider).ToList();
-        if (before.Count == 0 || before.Count == agent.Endpoints.Count) return (model, null);
-        var why = before.Select(e => mine.LastOrDefault(c => c.Provider == e && c.Outcome != "ok") is { } failed
-            ? $"{e}: {failed.Error ?? failed.Outcome}"
-            : $"{e}: not answering");
-        return (model, $"{string.Join("; ", why)}; {answered.Provider} answers");
     }
 }
