@@ -30,7 +30,11 @@ public sealed class CampaignGrainTests(ClusterFixture fixture)
         Assert.Equal(baseline.Objective, status.Baseline);
 
         var best = experiments.Min(e => e.Objective!.Value);
-        Assert.Equal(best, status.Best!.Value, 12);
+        // The accepted best: the scripted runs repeat exactly, so the noise rule falls back to the 1 % minimum improvement and a
+        // later result less than 1 % better than the accepted best is not a new best.
+        var accepted = status.Best!.Value;
+        Assert.Contains(experiments, e => Math.Abs(e.Objective!.Value - accepted) < 1e-12);
+        Assert.True(best >= accepted - 0.0101 * Math.Abs(accepted), $"best run {best} beats the accepted best {accepted} by 1 % or more");
         Assert.True(best < baseline.Objective, "the optimizers should improve on the baseline (55.6) within 13 proposals");
         Assert.Equal(14, status.Succeeded);
         Assert.Equal(14, status.Agents.Sum(a => a.Experiments));
