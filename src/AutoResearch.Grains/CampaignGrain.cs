@@ -632,7 +632,7 @@ public sealed partial class CampaignGrain(
             BestRuns = spec is null ? 0 : Board.BestRuns,
             NoiseStdDev = spec is null ? null : Board.NoiseStdDev,
             Noise = spec is null ? new NoiseSummary() : Board.Noise,
-            Agents = spec is null ? [] : spec.Agents.Select(a => state.State.Agents.GetValueOrDefault(a.Id) ?? AgentStatus.Initial(a)).ToList(),
+            Agents = spec is null ? [] : spec.Agents.Select(a => (state.State.Agents.GetValueOrDefault(a.Id) ?? AgentStatus.Initial(a)).InCampaign(state.State.State)).ToList(),
             Reason = state.State.Reason,
             ReportMarkdown = state.State.ReportMarkdown,
             ReportHtml = state.State.ReportHtml,

@@ -106,6 +106,8 @@ public sealed class BudgetAndControlTests(ClusterFixture fixture)
         Assert.Equal(started, (await fixture.Ledger.GetExperimentsAsync(id)).Count(e => e.StartedAt is not null));
         Assert.Equal(CampaignState.Paused, (await fixture.Ledger.GetCampaignAsync(id))!.State);
         Assert.All((await campaign.GetStatus()).Agents, a => Assert.NotEqual(AgentState.Done, a.State));
+        // Every view reads the agents from this status: none of them shows as running while the campaign is paused.
+        Assert.All((await campaign.GetStatus()).Agents, a => Assert.Equal((AgentState.Paused, true), (a.State, a.Activity.StartsWith("campaign paused", StringComparison.Ordinal))));
 
         var resumed = await campaign.Control(new ControlRequest { CampaignId = id, Action = ControlAction.Resume, RequestedAt = DateTimeOffset.UtcNow });
         Assert.Equal(CampaignState.Running, resumed.State);

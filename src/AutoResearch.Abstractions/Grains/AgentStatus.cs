@@ -1,4 +1,5 @@
 using AutoResearch.Abstractions.Specs;
+using AutoResearch.Abstractions.Experiments;
 
 namespace AutoResearch.Abstractions.Grains;
 
@@ -72,6 +73,15 @@ public sealed record AgentStatus
     public ResourceUse Used => new() { Tokens = TokensUsed, GpuSeconds = GpuSecondsUsed, CpuSeconds = CpuSecondsUsed };
 
     public BudgetSpec Budget => new() { Tokens = TokenBudget, GpuSeconds = GpuBudgetSeconds, CpuSeconds = CpuBudgetSeconds };
+
+    /// <summary>
+    /// The agent as its campaign shows it: while the campaign is paused an agent that would be running starts nothing new, so it
+    /// reads as paused (with what it still has running), whatever its own last report said. One rule for every view.
+    /// </summary>
+    public AgentStatus InCampaign(CampaignState campaign) =>
+        campaign == CampaignState.Paused && State is AgentState.Running or AgentState.Idle
+            ? this with { State = AgentState.Paused, Activity = InFlight > 0 ? $"campaign paused; {InFlight} in flight finish or wait" : "campaign paused" }
+            : this;
 
     public static AgentStatus Initial(AgentSpec spec) => new()
     {

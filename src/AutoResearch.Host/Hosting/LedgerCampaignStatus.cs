@@ -82,7 +82,7 @@ public static class LedgerCampaignStatus
             // The report's model-written advice is charged to the campaign's token budget too (as the campaign grain charges it).
             Used = all.Where(e => e.IsFinished).Aggregate(Abstractions.Specs.ResourceUse.Zero, (u, e) => u + e.Use)
                    + new Abstractions.Specs.ResourceUse { Tokens = ReportAdvice.Tokens(calls ?? []) },
-            Agents = agents,
+            Agents = agents.Select(a => a.InCampaign(campaign.State)).ToList(),
             Reason = campaign.Reason,
             Slots = slots,
             Holdout = HoldoutSummary.From(all, metric),
