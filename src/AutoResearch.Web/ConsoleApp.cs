@@ -30,6 +30,7 @@ public static class ConsoleApp
         builder.AddConsoleSecurity(console, options);
         builder.AddConsoleCampaigns();
         builder.AddConsolePages();
+        builder.AddFriendlyErrorPages();
 
         var app = builder.Build();
         app.UseConsoleSecurity();
@@ -88,9 +89,19 @@ public static class ConsoleApp
             if (name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-')) || assembly.GetManifestResourceStream($"Assets/{name}") is not { } stream)
                 return Results.NotFound();
             http.Response.Headers.CacheControl = "no-cache";
-            var type = name.EndsWith(".css", StringComparison.Ordinal) ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
+            var type = name.EndsWith(".css", StringComparison.Ordinal) ? "text/css; charset=utf-8"
+                : name.EndsWith(".svg", StringComparison.Ordinal) ? "image/svg+xml" : "text/javascript; charset=utf-8";
             return Results.Stream(stream, type);
         }).AllowAnonymous().ExcludeFromDescription();
+        // The tab's icon, where browsers look for it by default too.
+        foreach (var path in new[] { "/favicon.ico", "/favicon.svg" })
+        {
+            app.MapGet(path, (HttpContext http) =>
+            {
+                http.Response.Headers.CacheControl = "public, max-age=86400";
+                return Results.Stream(assembly.GetManifestResourceStream("Assets/favicon.svg")!, "image/svg+xml");
+            }).AllowAnonymous().ExcludeFromDescription();
+        }
         return app;
     }
 }

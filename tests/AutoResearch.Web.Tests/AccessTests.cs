@@ -12,7 +12,7 @@ namespace AutoResearch.Web.Tests;
 public sealed class AccessTests(ConsoleFactory console)
 {
     /// <summary>Paths open without sign-in: liveness, the sign-in page and its stylesheet and script.</summary>
-    private static readonly string[] Open = ["/health", "/login", "/assets/{name}"];
+    private static readonly string[] Open = ["/health", "/login", "/assets/{name}", "/favicon.ico", "/favicon.svg"];
 
     [Fact]
     public async Task Every_endpoint_but_health_refuses_an_unauthenticated_call_and_changes_nothing()

@@ -22,7 +22,12 @@ public sealed partial class CampaignFormCompiler(
 
     public string CampaignsDirectory { get; } = Path.Combine(options.Value.FullDataDirectory, "console", "campaigns");
 
-    public CompiledCampaign Compile(CampaignForm form)
+    /// <summary>
+    /// Validates <paramref name="form"/> and, when it has no problem, writes and loads its campaign file.
+    /// <paramref name="earlier"/>: problems found before (fields that could not be read as numbers, a goal the form requires);
+    /// they are reported with every other problem, and the fields they name are not judged again.
+    /// </summary>
+    public CompiledCampaign Compile(CampaignForm form, FormProblems? earlier = null)
     {
         var problems = new FormProblems();
         var now = clock.GetUtcNow();
@@ -66,10 +71,16 @@ public sealed partial class CampaignFormCompiler(
 
         var rows = form.Agents.Select((row, index) => (row, index)).Where(r => !r.row.IsEmpty).ToList();
         if (rows.Count == 0) problems.Add("Agents", "add at least one agent (choose a role)");
-        if (rows.Count > MaxAgents) problems.Add("Agents", $"at most {MaxAgents} agents, not {rows.Count}");
+        if (rows.Count > MaxAgents)
+        {
+            // Too many to be a campaign: said once, without checking each of them.
+            problems.Add("Agents", $"at most {MaxAgents} agents, not {rows.Count}");
+            rows.Clear();
+        }
         var roles = catalog.Roles();
         var endpoints = catalog.ModelEndpoints();
         var ids = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var nextNumber = new Dictionary<string, int>(StringComparer.Ordinal);
         var agentYaml = new List<(int Index, string Yaml)>();
         foreach (var (row, index) in rows)
         {
@@ -78,7 +89,7 @@ public sealed partial class CampaignFormCompiler(
             if (string.IsNullOrWhiteSpace(row.Role)) { problems.Add($"{at}.Role", "choose a role"); continue; }
             if (role is null) { problems.Add($"{at}.Role", $"there is no role '{row.Role}'; the roles are: {string.Join(", ", roles.Select(r => r.Name))}"); continue; }
 
-            var id = string.IsNullOrWhiteSpace(row.Id) ? NextId(role.Name, ids) : row.Id.Trim();
+            var id = string.IsNullOrWhiteSpace(row.Id) ? NextId(role.Name, ids, nextNumber) : row.Id.Trim();
             if (!Slug().IsMatch(id)) problems.Add($"{at}.Id", $"'{id}' must be lowercase letters, digits and '-'");
             else if (ids.TryGetValue(id, out var other)) problems.Add($"{at}.Id", $"'{id}' is also the id of agent {other + 1}; agents need distinct ids");
             ids[id] = index;
@@ -108,6 +119,12 @@ public sealed partial class CampaignFormCompiler(
             agentYaml.Add((index, yaml.ToString()));
         }
 
+        if (earlier is { Any: true })
+        {
+            foreach (var (field, messages) in problems.ByField.Where(kv => !earlier.ByField.ContainsKey(kv.Key)).ToList())
+                foreach (var message in messages) earlier.Add(field, message);
+            return new CompiledCampaign(null, null, earlier);
+        }
         if (problems.Any || benchmark is null || deadline is null)
             return new CompiledCampaign(null, null, problems);
 
@@ -166,12 +183,15 @@ public sealed partial class CampaignFormCompiler(
         if (parts.Count > 0) yaml.Append(key).Append(": { ").Append(string.Join(", ", parts)).AppendLine(" }");
     }
 
-    private static string NextId(string role, Dictionary<string, int> taken)
+    /// <summary>The first free <c>&lt;role&gt;-&lt;n&gt;</c>, counting on from the last one given for the role (linear over a form).</summary>
+    private static string NextId(string role, Dictionary<string, int> taken, Dictionary<string, int> next)
     {
-        for (var n = 1; ; n++)
+        for (var n = next.GetValueOrDefault(role, 1); ; n++)
         {
             var id = $"{role}-{n}";
-            if (!taken.ContainsKey(id)) return id;
+            if (taken.ContainsKey(id)) continue;
+            next[role] = n + 1;
+            return id;
         }
     }
 

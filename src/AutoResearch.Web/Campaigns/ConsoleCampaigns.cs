@@ -46,10 +46,10 @@ public sealed class ConsoleCampaigns(
         return list;
     }
 
-    /// <summary>Validates the form, writes its campaign file and starts the campaign here.</summary>
-    public async Task<OperationOutcome<string>> StartAsync(CampaignForm form, CancellationToken cancellationToken)
+    /// <summary>Validates the form, writes its campaign file and starts the campaign here (<paramref name="earlier"/>: problems the page found first, reported with the rest).</summary>
+    public async Task<OperationOutcome<string>> StartAsync(CampaignForm form, CancellationToken cancellationToken, FormProblems? earlier = null)
     {
-        var compiled = compiler.Compile(form);
+        var compiled = compiler.Compile(form, earlier);
         if (compiled.Spec is null) return new OperationOutcome<string>(null, compiled.Problems);
         var (id, _) = await CampaignIds.ResolveAsync(ledger, compiled.Spec, fresh: true, clock.GetUtcNow(), cancellationToken);
         await grains.GetGrain<ICampaignGrain>(id).Start(compiled.Spec);

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace AutoResearch.Web.Pages;
 
 [EnableRateLimiting(ConsoleAuth.SignInPolicy)]
-public sealed class LoginModel(CredentialStore credentials, ILogger<LoginModel> logger) : PageModel
+public sealed class LoginModel(CredentialStore credentials, ConsoleSessions sessions, ILogger<LoginModel> logger) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -32,7 +32,9 @@ public sealed class LoginModel(CredentialStore credentials, ILogger<LoginModel> 
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, ConsoleAuth.AdminName)], ConsoleAuth.CookieScheme);
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, ConsoleAuth.AdminName), new Claim(ConsoleAuth.SessionClaim, sessions.Open(ConsoleAuth.AdminName))],
+            ConsoleAuth.CookieScheme);
         await HttpContext.SignInAsync(ConsoleAuth.CookieScheme, new ClaimsPrincipal(identity));
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
     }

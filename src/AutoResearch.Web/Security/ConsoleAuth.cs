@@ -11,6 +11,9 @@ public static class ConsoleAuth
     public const string AntiforgeryHeader = "X-CSRF-TOKEN";
     public const string AdminName = "admin";
 
+    /// <summary>The claim of the sign-in cookie that names its server-side session (<see cref="ConsoleSessions"/>).</summary>
+    public const string SessionClaim = "autoresearch:session";
+
     /// <summary>The rate-limiting policy of the sign-in page.</summary>
     public const string SignInPolicy = "sign-in";
 }

@@ -1,5 +1,6 @@
 using AutoResearch.Host.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using System.Threading.RateLimiting;
@@ -17,6 +18,7 @@ public static class SecurityExtensions
             .SetApplicationName("autoresearch-console")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(data.FullDataDirectory, "console", "keys")));
         builder.Services.AddSingleton<CredentialStore>();
+        builder.Services.AddSingleton<ConsoleSessions>();
         builder.Services.AddHostedService<AdminPasswordSetup>();
         builder.Services.AddAuthentication(ConsoleAuth.Scheme)
             .AddPolicyScheme(ConsoleAuth.Scheme, "Cookie or API token", o => o.ForwardDefaultSelector = context =>
@@ -36,6 +38,16 @@ public static class SecurityExtensions
                 // Scripts and the API get a status code, people a sign-in page.
                 o.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
+                // A cookie counts only while its server-side session is open: signing out ends it for every copy.
+                o.Events.OnValidatePrincipal = async context =>
+                {
+                    var sessions = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>();
+                    if (!sessions.IsOpen(context.Principal?.FindFirst(ConsoleAuth.SessionClaim)?.Value))
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(ConsoleAuth.CookieScheme);
+                    }
+                };
             })
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiTokenHandler>(ConsoleAuth.TokenScheme, null);
         builder.Services.AddAuthorizationBuilder()
@@ -44,6 +56,13 @@ public static class SecurityExtensions
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Say when to try again; the page itself is written by the friendly error pages.
+            limiter.OnRejected = (context, _) =>
+            {
+                var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 60;
+                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return ValueTask.CompletedTask;
+            };
             limiter.AddPolicy(ConsoleAuth.SignInPolicy, context => HttpMethods.IsPost(context.Request.Method)
                 ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "local", _ => new FixedWindowRateLimiterOptions
                 {
@@ -79,6 +98,7 @@ public static class SecurityExtensions
             }
             await next(context);
         });
+        app.UseFriendlyErrorPages();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -30,14 +30,18 @@ public sealed class NewModel(ConsoleCampaigns campaigns, CampaignCatalog catalog
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         Load();
+        // Fields that are not numbers, and a missing goal, are reported together with every other problem of the form.
+        var earlier = new FormProblems();
         foreach (var (key, entry) in ModelState)
         {
             foreach (var error in entry.Errors)
-                Problems.Add(key.StartsWith("Form.", StringComparison.Ordinal) ? key[5..] : key,
-                    string.IsNullOrEmpty(error.ErrorMessage) ? "is not a valid value" : error.ErrorMessage);
+                earlier.Add(key.StartsWith("Form.", StringComparison.Ordinal) ? key[5..] : key,
+                    entry.AttemptedValue is { Length: > 0 } value ? $"'{value}' is not a number"
+                    : string.IsNullOrEmpty(error.ErrorMessage) ? "is not a valid value" : error.ErrorMessage);
         }
-        if (Problems.Any) return Invalid();
-        var started = await campaigns.StartAsync(Form, cancellationToken);
+        if (string.IsNullOrWhiteSpace(Form.Goal))
+            earlier.Add(nameof(CampaignForm.Goal), "say what the campaign is after (e.g. lower the validation error of the digits MLP); the agents read it");
+        var started = await campaigns.StartAsync(Form, cancellationToken, earlier);
         if (!started.Ok)
         {
             Problems = started.Problems!;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AutoResearch.Web.Api;
 using AutoResearch.Web.Campaigns;
+using AutoResearch.Web.Pages;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -31,9 +32,14 @@ public sealed class ViewModel(ConsoleCampaigns campaigns, IOptions<Microsoft.Asp
             Control.CpuHours is { } c ? c * 3600 : null, Control.GpuHours is { } g ? g * 3600 : null, Control.Mode == "add");
         var outcome = await campaigns.ControlAsync(id, body, CampaignsApi.SignedInAs(HttpContext), cancellationToken);
         if (outcome.NotFound) return NotFound();
-        TempData["Message"] = outcome.Conflict
-            ?? (outcome.Problems is { } p ? string.Join(" ", p.ByField.SelectMany(kv => kv.Value.Select(v => $"{kv.Key}: {v}."))) : null)
-            ?? $"{Capitalized(outcome.Value!.Action)} {outcome.Value.Status}: {outcome.Value.Outcome}";
+        var refusal = outcome.Conflict
+            ?? (outcome.Problems is { } p ? string.Join(" ", p.ByField.SelectMany(kv => kv.Value.Select(v => $"{kv.Key}: {v}."))) : null);
+        if (refusal is not null)
+            Flash.Error(TempData, refusal);
+        else if (outcome.Value!.State == AutoResearch.Host.Operations.ControlReplyState.Refused)
+            Flash.Error(TempData, $"{Capitalized(outcome.Value.Action)} refused: {outcome.Value.Outcome}");
+        else
+            Flash.Done(TempData, $"{Capitalized(outcome.Value.Action)} {outcome.Value.Status}: {outcome.Value.Outcome}");
         return Redirect($"/campaigns/{Uri.EscapeDataString(id)}");
     }
 
@@ -41,7 +47,8 @@ public sealed class ViewModel(ConsoleCampaigns campaigns, IOptions<Microsoft.Asp
     {
         var outcome = await campaigns.ResumeHereAsync(id, cancellationToken);
         if (outcome.NotFound) return NotFound();
-        TempData["Message"] = outcome.Conflict ?? $"Campaign {id} now runs on this server.";
+        if (outcome.Conflict is { } why) Flash.Error(TempData, why);
+        else Flash.Done(TempData, $"Campaign {id} now runs on this server.");
         return Redirect($"/campaigns/{Uri.EscapeDataString(id)}");
     }
 

@@ -15,7 +15,18 @@ public sealed class TokensModel(CredentialStore store) : PageModel
 
     [BindProperty] public string? Name { get; set; }
 
-    public void OnGet() => Tokens = store.Tokens;
+    private const string NewTokenKey = "NewToken";
+
+    public void OnGet()
+    {
+        Tokens = store.Tokens;
+        // A token just made is shown on the first answer after its POST only (POST-redirect-GET: a reload makes no second one).
+        if (TempData[NewTokenKey] is string token)
+        {
+            NewToken = token;
+            Response.Headers.CacheControl = "no-store";
+        }
+    }
 
     public IActionResult OnPostCreate()
     {
@@ -24,19 +35,17 @@ public sealed class TokensModel(CredentialStore store) : PageModel
         {
             Problem = "Give the token a name of 1 to 100 printable characters (what uses it).";
             Response.StatusCode = StatusCodes.Status400BadRequest;
+            Tokens = store.Tokens;
+            return Page();
         }
-        else
-        {
-            NewToken = store.CreateToken(name).Token;
-            Response.Headers.CacheControl = "no-store";
-        }
-        Tokens = store.Tokens;
-        return Page();
+        TempData[NewTokenKey] = store.CreateToken(name).Token;
+        return Redirect("/settings/tokens");
     }
 
     public IActionResult OnPostRevoke(string tokenId)
     {
-        TempData["Message"] = store.RevokeToken(tokenId) ? "Token revoked." : "There is no such token.";
+        if (store.RevokeToken(tokenId)) TempData["Message"] = "Token revoked.";
+        else Flash.Error(TempData, "There is no such token.");
         return Redirect("/settings/tokens");
     }
 }
