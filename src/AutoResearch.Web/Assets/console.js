@@ -66,6 +66,21 @@
   function link(href, text) { return el("a", { href: href }, text); }
   function stateBadge(state) { return el("span", { "class": "state state-" + String(state).toLowerCase() }, state); }
 
+  // A y axis with round ticks (1, 2, 2.5 or 5 × 10^n apart) that covers [lo, hi]; never below zero when no value is.
+  function niceAxis(lo, hi) {
+    var nonNegative = lo >= 0;
+    if (hi - lo < 1e-12) { var half = Math.abs(hi) > 1e-12 ? Math.abs(hi) * 0.05 : 1; lo -= half; hi += half; }
+    var pad = (hi - lo) * 0.06; lo -= pad; hi += pad;
+    if (nonNegative && lo < 0) lo = 0;
+    var raw = (hi - lo) / 4, power = Math.pow(10, Math.floor(Math.log10(raw))), step = power * 10;
+    [1, 2, 2.5, 5, 10].some(function (m) { if (m * power >= raw) { step = m * power; return true; } return false; });
+    var min = Math.floor(lo / step + 1e-9) * step, max = Math.ceil(hi / step - 1e-9) * step;
+    if (nonNegative && min < 0) min = 0;
+    var ticks = [];
+    for (var v = min; v <= max + step * 1e-6; v += step) ticks.push(Number(v.toPrecision(12)));
+    return { min: min, max: max, ticks: ticks };
+  }
+
   function drawChart(node, d) {
     node.textContent = "";
     var W = 640, H = 260, L = 58, R = 12, T = 14, B = 30;
@@ -77,18 +92,17 @@
     }
     var latest = Math.max.apply(null, pts.map(function (p) { return p.minutes; }).concat(bests.map(function (b) { return b.minutes; })));
     var xmax = Math.max(latest * 1.04, 0.05);
-    var ymin = Math.min.apply(null, values), ymax = Math.max.apply(null, values);
-    if (ymax - ymin < 1e-12) { ymin -= 1; ymax += 1; }
-    var pad = (ymax - ymin) * 0.06; ymin -= pad; ymax += pad;
+    var axis = niceAxis(Math.min.apply(null, values), Math.max.apply(null, values));
+    var ymin = axis.min, ymax = axis.max;
     function X(m) { return L + m / xmax * (W - L - R); }
     function Y(v) { return T + (1 - (v - ymin) / (ymax - ymin)) * (H - T - B); }
+    node.dataset.ymin = String(ymin); node.dataset.ymax = String(ymax);
     node.appendChild(svg("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: "#cbd5e1" }));
     node.appendChild(svg("line", { x1: L, y1: T, x2: L, y2: H - B, stroke: "#cbd5e1" }));
-    for (var i = 0; i <= 4; i++) {
-      var v = ymin + (ymax - ymin) * i / 4;
-      node.appendChild(svg("text", { x: L - 6, y: Y(v) + 4, "text-anchor": "end", "class": "axis" }, num(v)));
+    axis.ticks.forEach(function (v) {
+      node.appendChild(svg("text", { x: L - 6, y: Y(v) + 4, "text-anchor": "end", "class": "axis y-tick", "data-value": String(v) }, num(v)));
       node.appendChild(svg("line", { x1: L, y1: Y(v), x2: W - R, y2: Y(v), stroke: "#f1f5f9" }));
-    }
+    });
     node.appendChild(svg("text", { x: W - R, y: H - 8, "text-anchor": "end", "class": "axis" }, xmax < 2 ? (xmax * 60).toFixed(0) + " s" : xmax.toFixed(1) + " min"));
     node.appendChild(svg("text", { x: L, y: H - 8, "class": "axis" }, "0"));
     var agents = (d.agents || []).map(function (a) { return a.id; });
@@ -121,6 +135,18 @@
     if (n && n.identicalRepeats) return "identical repeats: the benchmark ignores AR_SEED; no confidence, new bests need ≥ " + minimum;
     if (d.noiseStdDev !== null && d.noiseStdDev !== undefined) return "noise ± " + num(d.noiseStdDev);
     return n ? "noise not measured; new bests need ≥ " + minimum : "";
+  }
+
+  // "Why it ended": a few words from the typed outcome; the full reason (often a log excerpt) behind a disclosure.
+  function endedCell(td, e) {
+    var label = e.endedBecause || (e.reason && e.reason.length <= 80 ? e.reason : "");
+    if (label) td.appendChild(el("span", { "class": "because" }, label));
+    if (e.reason && e.reason !== label) {
+      var more = el("details", { "class": "reason-log" });
+      more.appendChild(el("summary", null, label ? "details" : "why"));
+      more.appendChild(el("pre", { "class": "log" }, e.reason));
+      td.appendChild(more);
+    }
   }
 
   function render(root, d) {
@@ -186,9 +212,17 @@
       cell(tr, num(e.objective), "num" + (e.sequence === c.bestSequence ? " best" : ""));
       cell(tr, e.verdict === "None" ? "" : e.verdict);
       cell(tr, dur(e.seconds), "num");
-      cell(tr, e.reason || "");
+      endedCell(cell(tr, "", "ended"), e);
       return tr;
     });
+
+    var warnings = root.querySelector("#warnings");
+    if (warnings) {
+      warnings.textContent = "";
+      (d.warnings || []).forEach(function (w) {
+        warnings.appendChild(el("p", { "class": "banner banner-warn", role: "alert", "data-warning": w.kind }, w.text));
+      });
+    }
 
     var journal = root.querySelector("#latest-journal");
     if (journal) {
@@ -229,14 +263,42 @@
     setInterval(function () { tick(root); }, 1000);
     tick(root);
     if (!window.EventSource) return;
-    var source = new EventSource(root.dataset.events);
-    source.addEventListener("status", function (message) {
-      render(root, JSON.parse(message.data));
-      root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);
-      tick(root);
-    });
-    source.onerror = function () { root.classList.add("disconnected"); };
-    source.onopen = function () { root.classList.remove("disconnected"); };
+    // When the server goes away: a banner says so (the numbers are as of the last update), and the page reconnects by itself,
+    // the browser's own retry first and a fresh connection with a growing pause when the browser gives up.
+    var banner = document.getElementById("disconnected"), lastUpdate = new Date(), retry = null, delay = 1000;
+    function lost() {
+      root.classList.add("disconnected");
+      if (banner) {
+        banner.hidden = false;
+        var since = banner.querySelector("[data-since-update]");
+        if (since) since.textContent = lastUpdate.toLocaleTimeString();
+      }
+    }
+    function connect() {
+      retry = null;
+      var source = new EventSource(root.dataset.events);
+      source.addEventListener("status", function (message) {
+        lastUpdate = new Date();
+        render(root, JSON.parse(message.data));
+        root.dataset.updates = String(Number(root.dataset.updates || 0) + 1);
+        tick(root);
+      });
+      source.onopen = function () {
+        delay = 1000;
+        if (root.classList.contains("disconnected")) root.dataset.reconnects = String(Number(root.dataset.reconnects || 0) + 1);
+        root.classList.remove("disconnected");
+        if (banner) banner.hidden = true;
+      };
+      source.onerror = function () {
+        lost();
+        if (source.readyState === EventSource.CLOSED && retry === null) {
+          source.close();
+          retry = setTimeout(connect, delay);
+          delay = Math.min(delay * 2, 15000);
+        }
+      };
+    }
+    connect();
   }
 
   // The campaigns list: rendered from the API's answer and refreshed every few seconds.

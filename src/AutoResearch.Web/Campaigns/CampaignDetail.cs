@@ -26,4 +26,6 @@ public sealed record CampaignDetail(
 
     AutoResearch.Abstractions.Grains.NoiseSummary? Noise = null,
 
-    CostPerGainView? CostPerGain = null);
+    CostPerGainView? CostPerGain = null,
+
+    IReadOnlyList<LiveWarning>? Warnings = null);

@@ -118,7 +118,9 @@ public sealed class ConsoleCampaigns(
 
             status.Noise,
 
-            CostPerGainView.From(costPerGain, status));
+            CostPerGainView.From(costPerGain, status),
+
+            LiveWarning.From(experiments, campaign.Spec.Benchmark));
     }
 
     public async Task<IReadOnlyList<ExperimentSummary>?> ExperimentsAsync(string id, CancellationToken cancellationToken)
@@ -255,7 +257,8 @@ public sealed class ConsoleCampaigns(
 
     private static ExperimentSummary Summary(ExperimentRecord e, DateTimeOffset now) => new(
         e.Sequence, e.Id, e.AgentId, e.Kind.ToString(), e.Status.ToString(), e.Verdict.ToString(), e.Objective, e.QueuedAt, e.StartedAt, e.EndedAt,
-        e.StartedAt is { } s ? ((e.EndedAt ?? now) - s).TotalSeconds : null, e.Hypothesis, e.Reason, e.Parameters);
+        e.StartedAt is { } s ? ((e.EndedAt ?? now) - s).TotalSeconds : null, e.Hypothesis, e.Reason, e.Parameters,
+        e.Failure, ExperimentSummary.Because(e));
 
     private static ReportItem Item(string id, ReportFiles files)
     {

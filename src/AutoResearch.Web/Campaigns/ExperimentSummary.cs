@@ -15,4 +15,23 @@ public sealed record ExperimentSummary(
     double? Seconds,
     string Hypothesis,
     string? Reason,
-    IReadOnlyDictionary<string, string> Parameters);
+    IReadOnlyDictionary<string, string> Parameters,
+    AutoResearch.Abstractions.Experiments.FailureKind Failure = AutoResearch.Abstractions.Experiments.FailureKind.None,
+    string? EndedBecause = null)
+{
+    /// <summary>
+    /// Why a finished experiment ended, in a few words from its typed outcome (the full <see cref="Reason"/>, often a log
+    /// excerpt, is shown behind a disclosure); null while it runs or when it simply succeeded.
+    /// </summary>
+    public static string? Because(AutoResearch.Abstractions.Experiments.ExperimentRecord e) => e.Failure switch
+    {
+        AutoResearch.Abstractions.Experiments.FailureKind.Timeout => "hit the time limit",
+        AutoResearch.Abstractions.Experiments.FailureKind.OutOfMemory => "out of memory",
+        AutoResearch.Abstractions.Experiments.FailureKind.Crash => e.ExitCode is { } code ? $"crashed (exit code {code})" : "crashed",
+        AutoResearch.Abstractions.Experiments.FailureKind.NoMetric => "reported no metric",
+        AutoResearch.Abstractions.Experiments.FailureKind.Rejected => "rejected before running",
+        AutoResearch.Abstractions.Experiments.FailureKind.SandboxError => "sandbox error",
+        AutoResearch.Abstractions.Experiments.FailureKind.NotRun => "never started (no slot in time)",
+        _ => e.Status == AutoResearch.Abstractions.Experiments.ExperimentStatus.Pruned ? "stopped early (hopeless curve)" : null,
+    };
+}
