@@ -38,6 +38,7 @@ public static class ConsoleApp
         app.MapAccessApi();
         app.MapCampaignsApi();
         app.MapOpenApi().WithTags("OpenAPI");
+        app.UseDashboardAddressCheck("/dashboard");
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization();
         app.MapRazorPages();
         return app;

@@ -120,7 +120,7 @@ public sealed class ConsoleCampaigns(
 
             CostPerGainView.From(costPerGain, status),
 
-            LiveWarning.From(experiments, campaign.Spec.Benchmark));
+            LiveWarning.From(experiments, campaign.Spec.Benchmark.TimeLimit));
     }
 
     public async Task<IReadOnlyList<ExperimentSummary>?> ExperimentsAsync(string id, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using AutoResearch.Abstractions.Experiments;
-using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.Web.Campaigns;
 
@@ -14,10 +13,10 @@ public sealed record LiveWarning(string Kind, string Text)
     /// <summary>How many latest runs in a row hitting the time limit earn a warning.</summary>
     public const int TimeoutStreak = 4;
 
-    public static IReadOnlyList<LiveWarning> From(IReadOnlyList<ExperimentRecord> experiments, BenchmarkSpec benchmark)
+    public static IReadOnlyList<LiveWarning> From(IReadOnlyList<ExperimentRecord> experiments, TimeSpan timeLimit)
     {
         var warnings = new List<LiveWarning>();
-        var limit = Limit(benchmark.TimeLimit);
+        var limit = Limit(timeLimit);
         var baseline = experiments.FirstOrDefault(e => e.Kind == ExperimentKind.Baseline);
         var baselineRuns = baseline is null
             ? []
