@@ -28,6 +28,16 @@ public sealed class ViewModel(ConsoleCampaigns campaigns, IOptions<Microsoft.Asp
 
     public async Task<IActionResult> OnPostControlAsync(string id, CancellationToken cancellationToken)
     {
+        // The form is in hours: what is wrong with it is said in hours too (the shared rules speak in seconds, as campaign files do).
+        if (string.Equals(Control.Action, "budget", StringComparison.OrdinalIgnoreCase)
+            && (!ModelState.IsValid || (Control.Tokens is null && Control.CpuHours is null && Control.GpuHours is null)))
+        {
+            if (ModelState.Values.Any(v => v.Errors.Count > 0))
+                Flash.Error(TempData, "Budget not changed: " + string.Join("; ", ModelState.Where(kv => kv.Value?.Errors.Count > 0).Select(kv => $"'{kv.Value!.AttemptedValue}' is not a number ({kv.Key.Replace("Control.", "", StringComparison.Ordinal)})")) + ".");
+            else
+                Flash.Error(TempData, "Budget not changed: give at least one of GPU-hours, CPU-hours or tokens.");
+            return Redirect($"/campaigns/{Uri.EscapeDataString(id)}");
+        }
         var body = new ControlBody(Control.Action, Control.Agent, Control.Reason, Control.Tokens,
             Control.CpuHours is { } c ? c * 3600 : null, Control.GpuHours is { } g ? g * 3600 : null, Control.Mode == "add");
         var outcome = await campaigns.ControlAsync(id, body, CampaignsApi.SignedInAs(HttpContext), cancellationToken);
@@ -38,6 +48,9 @@ public sealed class ViewModel(ConsoleCampaigns campaigns, IOptions<Microsoft.Asp
             Flash.Error(TempData, refusal);
         else if (outcome.Value!.State == AutoResearch.Host.Operations.ControlReplyState.Refused)
             Flash.Error(TempData, $"{Capitalized(outcome.Value.Action)} refused: {outcome.Value.Outcome}");
+        else if (outcome.Value.Action == "budget" && outcome.Value.State == AutoResearch.Host.Operations.ControlReplyState.Applied
+                 && await campaigns.GetAsync(id, cancellationToken) is { } after)
+            Flash.Done(TempData, $"Budget applied: {BudgetInHours(after, outcome.Value.Agent)}.");
         else
             Flash.Done(TempData, $"{Capitalized(outcome.Value.Action)} {outcome.Value.Status}: {outcome.Value.Outcome}");
         return Redirect($"/campaigns/{Uri.EscapeDataString(id)}");
@@ -50,6 +63,17 @@ public sealed class ViewModel(ConsoleCampaigns campaigns, IOptions<Microsoft.Asp
         if (outcome.Conflict is { } why) Flash.Error(TempData, why);
         else Flash.Done(TempData, $"Campaign {id} now runs on this server.");
         return Redirect($"/campaigns/{Uri.EscapeDataString(id)}");
+    }
+
+    /// <summary>The limits in force after a budget change, in the form's units (hours, tokens).</summary>
+    public static string BudgetInHours(CampaignDetail detail, string? agent)
+    {
+        static string Hours(double seconds) => seconds > 0 ? $"{Fmt.Hours(seconds)} h" : "no limit";
+        static string Tokens(long tokens) => tokens > 0 ? tokens.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "no limit";
+        if (agent is not null && detail.Agents.FirstOrDefault(a => a.Id == agent) is { } a)
+            return $"agent {a.Id} now has GPU {Hours(a.GpuBudgetSeconds)}, CPU {Hours(a.CpuBudgetSeconds)}, tokens {Tokens(a.TokenBudget)}";
+        var b = detail.Budget;
+        return $"the campaign now has GPU {Hours(b.GpuSeconds)}, CPU {Hours(b.CpuSeconds)}, tokens {Tokens(b.Tokens)}";
     }
 
     private static string Capitalized(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
