@@ -31,6 +31,32 @@ public sealed class ServedConsole : IAsyncLifetime
     public async Task InitializeAsync()
     {
         BaseUrl = $"http://127.0.0.1:{FreePort()}";
+        await StartServerAsync();
+        _chromium = await HeadlessChromium.LaunchAsync();
+    }
+
+    /// <summary>Kills the server (as a crash or a host going away would) and starts it again on the same address and data.</summary>
+    public async Task RestartAsync(TimeSpan? down = null)
+    {
+        await StopServerAsync();
+        if (down is { } pause) await Task.Delay(pause);
+        await StartServerAsync();
+    }
+
+    /// <summary>Kills the server; the browser keeps its pages.</summary>
+    public async Task StopServerAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    private async Task StartServerAsync()
+    {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -62,18 +88,12 @@ public sealed class ServedConsole : IAsyncLifetime
             if (DateTime.UtcNow > until) throw new TimeoutException($"autoresearch serve did not answer /health within 90 s:\n{Output}");
             await Task.Delay(300);
         }
-        _chromium = await HeadlessChromium.LaunchAsync();
     }
 
     public async Task DisposeAsync()
     {
         if (_chromium is not null) await _chromium.DisposeAsync();
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process?.Dispose();
+        await StopServerAsync();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
