@@ -26,7 +26,8 @@ public static class HtmlReportRenderer
         .card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 120px; }
         .card .n { font-size: 20px; font-weight: 600; } .card .l { color: var(--muted); font-size: 12px; }
         .note { color: #7a5b00; background: #fff8e1; border: 1px solid #f0e0a0; border-radius: 4px; padding: 6px 10px; margin: 6px 0; }
-        table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
+        table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; display: block; max-width: 100%; overflow-x: auto; }
+        p, li, td, dd { overflow-wrap: anywhere; }
         th, td { border: 1px solid var(--line); padding: 4px 8px; vertical-align: top; text-align: left; }
         th { background: var(--alt); position: sticky; top: 0; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }

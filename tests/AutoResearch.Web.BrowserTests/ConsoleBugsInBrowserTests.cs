@@ -64,6 +64,11 @@ public sealed class ConsoleBugsInBrowserTests(ServedConsole console, ITestOutput
             await Assertions.Expect(page.Locator("#agents tbody tr[data-agent]").First).ToBeVisibleAsync();
             await page.WaitForFunctionAsync("() => Number(document.getElementById('live').dataset.updates) > 0");
             Assert.Equal(0, await page.Locator("body script:not([src]):not([type='application/json'])").CountAsync());
+            // The system's "Campaign started … deadline <UTC>" entry shows its deadline in the viewer's time, as the page does.
+            var started = page.Locator("#latest-journal li", new PageLocatorOptions { HasText = "Campaign started" }).Locator(".text");
+            await Assertions.Expect(started.Locator("time")).ToHaveCountAsync(1);
+            Assert.DoesNotMatch(@"\d{2}:\d{2}:\d{2}Z", await started.InnerTextAsync());
+            Assert.Equal(await page.Locator("[data-bind=deadline]").InnerTextAsync(), await started.Locator("time").InnerTextAsync());
             await Shot(page, "console-bugs-02-comment-goal");
 
             // A refused top-up (no CPU limit to top up) and an empty budget are said in a red banner, in hours.
@@ -103,6 +108,16 @@ public sealed class ConsoleBugsInBrowserTests(ServedConsole console, ITestOutput
             var endedCells = page.Locator("#recent td.ended");
             foreach (var text in await endedCells.Locator(".because").AllTextContentsAsync())
                 Assert.True(text.Length <= 80, $"'why it ended' shows {text.Length} characters: {text}");
+
+            // The report fits its frame: nothing wider than the frame, however wide its tables.
+            await page.GotoAsync(campaignUrl + "/reports");
+            await page.ClickAsync("button:has-text('Write a report now')");
+            var report = page.FrameLocator("#report-frame");
+            await Assertions.Expect(report.Locator("h1")).ToContainTextAsync("comment-night");
+            var frame = page.Frames.First(f => f.Url.Contains("/reports/", StringComparison.Ordinal));
+            var (scroll, client) = (await frame.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), await frame.EvaluateAsync<int>("() => document.documentElement.clientWidth"));
+            Assert.True(scroll <= client, $"the report is {scroll} px wide in a frame of {client} px");
+            await Shot(page, "console-bugs-05b-report-fits");
 
             // A new token is shown once, after a redirect: reloading makes no second one. Revoking asks first.
             await page.GotoAsync(console.BaseUrl + "/settings/tokens");

@@ -65,6 +65,13 @@ public sealed class ConsoleRenderingTests
     }
 
     [Fact]
+    public void A_step_axis_ticks_at_whole_steps_only()
+    {
+        Assert.Equal([0d, 1d], SvgChart.Axis(0, 0, pad: false, integer: true).Ticks);
+        Assert.All(SvgChart.Axis(0, 3, pad: false, integer: true).Ticks, t => Assert.Equal(Math.Round(t), t));
+    }
+
+    [Fact]
     public void Negative_values_keep_their_axis_below_zero()
     {
         var (min, max, _) = SvgChart.Axis(-3.2, 1.5);

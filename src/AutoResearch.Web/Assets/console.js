@@ -28,8 +28,31 @@
     return isNaN(d) ? "–" : d.toLocaleString(undefined, { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   }
 
+  // Times the system writes into journal texts (UTC, ISO 8601: 2026-12-04 23:47:25Z, 2026-12-04T23:47Z, 2026-12-04 23:47 UTC)
+  // become <time> elements in the viewer's zone like every other time on the page; the text itself is not changed.
+  var UTC_STAMP = /(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(?:Z|\+00:00| UTC)/g;
+  function textWithTimes(node, text) {
+    node.textContent = "";
+    var last = 0, m;
+    UTC_STAMP.lastIndex = 0;
+    while ((m = UTC_STAMP.exec(text)) !== null) {
+      if (m.index > last) node.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var iso = m[1] + "T" + m[2] + (m[2].length === 5 ? ":00" : "") + "Z";
+      var t = el("time", { datetime: iso, title: m[0] }, localTime(iso));
+      node.appendChild(t);
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) node.appendChild(document.createTextNode(text.slice(last)));
+    return node;
+  }
+
   // Times: UTC on the server, the viewer's own zone here.
   function localiseTimes(root) {
+    (root || document).querySelectorAll("ol.journal .text:not([data-times])").forEach(function (p) {
+      p.dataset.times = "1";
+      UTC_STAMP.lastIndex = 0;
+      if (UTC_STAMP.test(p.textContent)) textWithTimes(p, p.textContent);
+    });
     (root || document).querySelectorAll("time[datetime]").forEach(function (t) {
       if (t.getAttribute("datetime")) { t.title = t.getAttribute("datetime"); t.textContent = localTime(t.getAttribute("datetime")); }
     });
@@ -237,7 +260,7 @@
           meta.appendChild(link("/campaigns/" + encodeURIComponent(id) + "/experiments/" + j.experimentSequence, "#" + j.experimentSequence));
         }
         li.appendChild(meta);
-        li.appendChild(el("p", { "class": "text" }, j.text));
+        li.appendChild(textWithTimes(el("p", { "class": "text" }), j.text));
         journal.appendChild(li);
       });
     }

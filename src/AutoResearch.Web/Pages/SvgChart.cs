@@ -30,7 +30,7 @@ public static class SvgChart
         const double w = 640, h = 200, left = 62, right = 14, top = 24, bottom = 30;
         var ordered = points.Where(p => double.IsFinite(p.Value)).OrderBy(p => p.X).ToList();
         var xs = points.Select(p => p.X).DefaultIfEmpty(0).ToList();
-        var xAxis = Axis(xs.Min(), xs.Max(), pad: false);
+        var xAxis = Axis(xs.Min(), xs.Max(), pad: false, integer: true);
         var yAxis = Axis(ordered.Select(p => p.Value).DefaultIfEmpty(0).Min(), ordered.Select(p => p.Value).DefaultIfEmpty(0).Max(), pad: true);
         string X(double x) => F(left + (x - xAxis.Min) / (xAxis.Max - xAxis.Min) * (w - left - right));
         string Y(double y) => F(top + (1 - (y - yAxis.Min) / (yAxis.Max - yAxis.Min)) * (h - top - bottom));
@@ -56,8 +56,11 @@ public static class SvgChart
         return svg.ToString();
     }
 
-    /// <summary>Round ticks (1, 2, 2.5 or 5 × 10^n apart, about five) covering [lo, hi]; never below zero when no value is.</summary>
-    public static (double Min, double Max, IReadOnlyList<double> Ticks) Axis(double lo, double hi, bool pad = true)
+    /// <summary>
+    /// Round ticks (1, 2, 2.5 or 5 × 10^n apart, about five) covering [lo, hi]; never below zero when no value is.
+    /// <paramref name="integer"/>: whole numbers only (steps), so ticks are at least 1 apart.
+    /// </summary>
+    public static (double Min, double Max, IReadOnlyList<double> Ticks) Axis(double lo, double hi, bool pad = true, bool integer = false)
     {
         var nonNegative = lo >= 0;
         if (hi - lo < 1e-12)
@@ -76,6 +79,7 @@ public static class SvgChart
         var raw = (hi - lo) / 4;
         var power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         var step = new[] { 1, 2, 2.5, 5, 10 }.Select(m => m * power).First(s => s >= raw);
+        if (integer) step = Math.Max(1, Math.Round(step) == step ? step : Math.Ceiling(step));
         var min = Math.Floor(lo / step + 1e-9) * step;
         var max = Math.Ceiling(hi / step - 1e-9) * step;
         if (nonNegative && min < 0) min = 0;
