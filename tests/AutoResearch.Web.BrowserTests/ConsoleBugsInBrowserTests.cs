@@ -88,6 +88,7 @@ public sealed class ConsoleBugsInBrowserTests(ServedConsole console, ITestOutput
             await budget.Locator("button:has-text('Apply budget')").ClickAsync();
             await Assertions.Expect(banner).ToContainTextAsync("CPU 1.5 h");
             await Assertions.Expect(banner).Not.ToHaveClassAsync(new Regex("flash-error"));
+            await Assertions.Expect(page.Locator("#latest-journal li", new PageLocatorOptions { HasText = "Campaign budget changed" })).ToContainTextAsync("CPU-s 5400 (1.5 h)");
 
             // The server goes away: a banner says so at once; when it is back, the page reconnects by itself.
             await page.EvaluateAsync("() => { window.__sameDocument = true; }");
