@@ -46,6 +46,7 @@ public sealed partial class ConsoleBugFixTests(ConsoleFactory console)
     public async Task A_cookie_copied_before_sign_out_is_refused_after_it()
     {
         using var raw = console.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        raw.DefaultRequestHeaders.Add(ConsoleFactory.RemoteAddressHeader, console.NextRemoteAddress());
         var jar = new Dictionary<string, string>(StringComparer.Ordinal);
         var loginToken = await FormTokenAsync(raw, "/login", jar);
         using (var signIn = await SendAsync(raw, HttpMethod.Post, "/login", jar, new() { ["Password"] = ConsoleFactory.Password, ["__RequestVerificationToken"] = loginToken }))

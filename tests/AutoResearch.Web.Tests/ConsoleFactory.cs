@@ -3,7 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoResearch.Web.Tests;
 
@@ -26,6 +29,39 @@ public sealed partial class ConsoleFactory : WebApplicationFactory<Program>, IAs
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Test-only header: the remote address the request is treated as coming from (see <see cref="ConfigureWebHost"/>).</summary>
+    public const string RemoteAddressHeader = "X-Test-Remote-Address";
+
+    private int _clients;
+
+    /// <summary>
+    /// Each signed-in client calls from its own address, so the sign-in limit (10 a minute per address) counts each test's
+    /// sign-ins on their own, as it would for people at different machines.
+    /// </summary>
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
+        builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RemoteAddressFromHeader()));
+
+    private sealed class RemoteAddressFromHeader : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, nextMiddleware) =>
+            {
+                if (IPAddress.TryParse(context.Request.Headers[RemoteAddressHeader].ToString(), out var address))
+                    context.Connection.RemoteIpAddress = address;
+                await nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+
+    /// <summary>A fresh remote address for one client (10.77.x.y).</summary>
+    public string NextRemoteAddress()
+    {
+        var n = Interlocked.Increment(ref _clients);
+        return $"10.77.{n / 250 % 250}.{n % 250 + 1}";
+    }
 
     /// <summary>An API token made at start-up through the API (Authorization: Bearer).</summary>
     public string Token { get; private set; } = "";
@@ -99,6 +135,7 @@ public sealed partial class ConsoleFactory : WebApplicationFactory<Program>, IAs
     public async Task<HttpClient> SignedInClientAsync(string password = Password)
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        client.DefaultRequestHeaders.Add(RemoteAddressHeader, NextRemoteAddress());
         var token = await AntiforgeryTokenAsync(client, "/login");
         using var response = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
