@@ -4,16 +4,21 @@ namespace AutoResearch.Web.Security;
 
 /// <summary>
 /// At start-up: a configured admin password replaces the stored hash; with neither, a random password is made, its hash
-/// stored, and the password printed once on stderr (not through the logger, so no log file ever holds it).
+/// stored, and the password printed once on stderr (not through the logger, so no log file ever holds it). A changed
+/// password ends every open session.
 /// </summary>
-public sealed class AdminPasswordSetup(CredentialStore credentials, IOptions<ConsoleOptions> options, ILogger<AdminPasswordSetup> logger) : IHostedService
+public sealed class AdminPasswordSetup(CredentialStore credentials, ConsoleSessions sessions, IOptions<ConsoleOptions> options, ILogger<AdminPasswordSetup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.Value.AdminPassword is { Length: > 0 } configured)
         {
             if (!credentials.VerifyAdminPassword(configured))
+            {
+                // A new password ends every session signed in with the old one.
+                if (credentials.HasAdminPassword) sessions.CloseAll();
                 credentials.SetAdminPassword(configured);
+            }
             logger.LogInformation("Console sign-in: the configured admin password ({Setting})", $"{ConsoleOptions.Section}:AdminPassword");
             return;
         }

@@ -88,6 +88,16 @@ public sealed class ConsoleSessions
         }
     }
 
+    /// <summary>Ends every session (the admin password changed).</summary>
+    public void CloseAll()
+    {
+        lock (_lock)
+        {
+            _open.Clear();
+            Save();
+        }
+    }
+
     public int Count
     {
         get
