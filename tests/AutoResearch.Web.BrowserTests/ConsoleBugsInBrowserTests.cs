@@ -91,13 +91,21 @@ public sealed class ConsoleBugsInBrowserTests(ServedConsole console, ITestOutput
             await Assertions.Expect(page.Locator("#latest-journal li", new PageLocatorOptions { HasText = "Campaign budget changed" })).ToContainTextAsync("CPU-s 5400 (1.5 h)");
 
             // The server goes away: a banner says so at once; when it is back, the page reconnects by itself.
+            // The campaigns list, open in another tab, says so too.
+            var list = await context.Context.NewPageAsync();
+            await list.GotoAsync(console.BaseUrl + "/");
+            await Assertions.Expect(list.Locator("#campaigns tbody tr[data-campaign]")).ToHaveCountAsync(1);
+            await page.BringToFrontAsync();
             await page.EvaluateAsync("() => { window.__sameDocument = true; }");
-            var restart = console.RestartAsync(down: TimeSpan.FromSeconds(6));
+            var restart = console.RestartAsync(down: TimeSpan.FromSeconds(8));
             await Assertions.Expect(page.Locator("#disconnected")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 15_000 });
             await Assertions.Expect(page.Locator("#disconnected")).ToContainTextAsync("reconnecting");
+            await Assertions.Expect(list.Locator("#disconnected")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 15_000 });
             await Shot(page, "console-bugs-04-disconnected");
             await restart;
             await Assertions.Expect(page.Locator("#disconnected")).ToBeHiddenAsync(new LocatorAssertionsToBeHiddenOptions { Timeout = 90_000 });
+            await Assertions.Expect(list.Locator("#disconnected")).ToBeHiddenAsync(new LocatorAssertionsToBeHiddenOptions { Timeout = 30_000 });
+            await list.CloseAsync();
             await page.WaitForFunctionAsync("() => Number(document.getElementById('live').dataset.reconnects) >= 1");
             Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"));
             await Shot(page, "console-bugs-05-reconnected");

@@ -349,11 +349,24 @@
       });
     }
     show(JSON.parse(document.getElementById("initial-campaigns").textContent));
+    var banner = document.getElementById("disconnected"), lastUpdate = new Date();
+    function lost() {
+      if (!banner) return;
+      banner.hidden = false;
+      var since = banner.querySelector("[data-since-update]");
+      if (since) since.textContent = lastUpdate.toLocaleTimeString();
+    }
     setInterval(function () {
       fetch(root.dataset.source, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (list) { if (list) { show(list); root.dataset.refreshes = String(Number(root.dataset.refreshes || 0) + 1); } })
-        .catch(function () { /* the next round tries again */ });
+        .then(function (list) {
+          if (!list) { lost(); return; }
+          lastUpdate = new Date();
+          if (banner) banner.hidden = true;
+          show(list);
+          root.dataset.refreshes = String(Number(root.dataset.refreshes || 0) + 1);
+        })
+        .catch(function () { lost(); /* the next round tries again */ });
     }, 3000);
   }
 
