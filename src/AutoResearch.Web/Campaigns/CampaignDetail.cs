@@ -26,4 +26,12 @@ public sealed record CampaignDetail(
 
     AutoResearch.Abstractions.Grains.NoiseSummary? Noise = null,
 
-    CostPerGainView? CostPerGain = null);
+    CostPerGainView? CostPerGain = null)
+{
+    /// <summary>Runs behind the baseline's value (its first run and its noise repeats).</summary>
+    public int BaselineRuns { get; init; }
+
+    /// <summary>Experiments holding a sandbox slot now (never more than <see cref="Slots"/>) and those waiting for one, counted apart.</summary>
+    public int RunningCount { get; init; }
+    public int QueuedCount { get; init; }
+}
