@@ -57,10 +57,11 @@ public static class CampaignStatusFacts
             GpuSecondsUsed = live ? Math.Max(agent.GpuSecondsUsed, facts.Used.GpuSeconds) : facts.Used.GpuSeconds,
         };
         var ended = campaign is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed;
-        if (!ended && agent.State is not (AgentState.Done or AgentState.Stopped) && facts.LedgerActivity is { } doing)
+        if (!ended && agent.State is AgentState.Running or AgentState.Idle && facts.LedgerActivity is { } doing)
         {
-            // The ledger has its experiments running or queued: that is what it does, whatever its last report said.
-            a = a with { State = agent.State == AgentState.Paused ? AgentState.Paused : AgentState.Running, Activity = doing, ActivitySequence = null };
+            // The ledger has its experiments running or queued: that is what it does, whatever its last report said. (A paused
+            // agent keeps its paused line, so applying the facts twice changes nothing.)
+            a = a with { State = AgentState.Running, Activity = doing, ActivitySequence = null };
         }
         else if (agent.ActivitySequence is not null && agent.State is AgentState.Running or AgentState.Idle)
         {

@@ -53,7 +53,8 @@ public static class CampaignSummaryBuilder
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(experiments);
         // The one projection of the campaign's facts (best, baseline, agents, budgets in force) every view reads.
-        if (facts is not null) status = status.WithFacts(facts, live: status.Running is null);
+        // A status read from the ledger carries them already (its Running count is set); a live one from the grains gets them here.
+        if (facts is not null && status.Running is null) status = status.WithFacts(facts, live: true);
         var metric = new MetricSpec { Name = status.MetricName, Direction = status.Direction };
         // Held-out runs are reported apart (holdout); the counts are the search's experiments.
         var holdout = experiments.Count > 0 ? HoldoutSummary.From(experiments, metric) : status.Holdout;
