@@ -352,7 +352,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
                 Calls = g.Count(),
                 PromptTokens = g.Sum(c => c.PromptTokens),
                 CompletionTokens = g.Sum(c => c.CompletionTokens),
-                Failures = g.Count(c => !string.Equals(c.Outcome, "ok", StringComparison.OrdinalIgnoreCase)),
+                Failures = g.Count(c => c.OutcomeKind != ModelCallOutcome.Ok),
                 MeanLatencyMs = g.Average(c => c.LatencyMs),
             })
             .ToList();
