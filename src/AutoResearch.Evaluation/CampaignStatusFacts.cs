@@ -63,11 +63,24 @@ public static class CampaignStatusFacts
             // agent keeps its paused line, so applying the facts twice changes nothing.)
             a = a with { State = AgentState.Running, Activity = doing, ActivitySequence = null };
         }
+        else if (ended && agent.State is AgentState.Running or AgentState.Idle)
+        {
+            // The campaign is over, so is the agent (the ledger does not keep why an agent stopped; its live report says it).
+            a = a with
+            {
+                State = campaign == CampaignState.Stopped ? AgentState.Stopped : AgentState.Done,
+                Activity = $"campaign {campaign.ToString().ToLowerInvariant()}",
+                ActivitySequence = null,
+            };
+        }
         else if (agent.ActivitySequence is not null && agent.State is AgentState.Running or AgentState.Idle)
         {
             // Its last report was about an experiment the ledger no longer has in flight: that line is over.
-            a = a with { Activity = ended ? "finished" : "between experiments", ActivitySequence = null };
+            a = a with { Activity = "between experiments", ActivitySequence = null };
         }
+        // While the campaign is paused every agent reads as paused with what the ledger has in flight (a live status was
+        // already read that way by the grain, with the in-flight count of the agent's last report).
+        if (campaign == CampaignState.Paused && a.State == AgentState.Paused) a = a with { State = AgentState.Running };
         return a.InCampaign(campaign);
     }
 }
