@@ -117,6 +117,15 @@ public sealed class CampaignFactsTests
     }
 
     [Fact]
+    public void A_live_status_never_shows_more_running_than_slots()
+    {
+        var live = new CampaignStatus { Id = "c", Name = "c", State = CampaignState.Running, Slots = 2, Launched = 8, Finished = 5 };
+
+        Assert.Equal((2, 1), live.RunningAndQueued);
+        Assert.Equal((1, 2), (live with { Running = 1, Queued = 2 }).RunningAndQueued);
+    }
+
+    [Fact]
     public void Turns_count_every_granted_ticket_but_held_out_runs()
     {
         var rejected = Run(2, "a", ExperimentStatus.Failed) with { Failure = FailureKind.Rejected };

@@ -69,5 +69,19 @@ public sealed record CampaignStatus
     [Id(62)] public int? Running { get; init; }
     [Id(63)] public int? Queued { get; init; }
 
+    /// <summary>
+    /// Running and queued as every view counts them: the ledger's counts when known; else (a live status) the experiments granted
+    /// and not back, of which no more than <see cref="Slots"/> can be running (the rest wait for a slot).
+    /// </summary>
+    public (int Running, int Queued) RunningAndQueued
+    {
+        get
+        {
+            var inFlight = Math.Max(0, Launched - Finished);
+            var running = Running ?? (Slots > 0 ? Math.Min(inFlight, Slots) : inFlight);
+            return (running, Queued ?? inFlight - running);
+        }
+    }
+
     public bool IsTerminal => State is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed;
 }
