@@ -23,8 +23,6 @@ namespace AutoResearch.Evaluation;
 /// </summary>
 public static class CostPerGain
 {
-    /// <summary>Model-call purposes that belong to making a proposal (the model that made it is the last one that answered them).</summary>
-    public static readonly IReadOnlySet<string> ProposalPurposes = new HashSet<string>(StringComparer.Ordinal) { "propose", "repair" };
 
     /// <summary>The accepted gain of each leaderboard entry after the baseline, in objective units and in the metric's direction.</summary>
     public static IReadOnlyList<(LeaderboardEntry Entry, double Gain)> Gains(IReadOnlyList<LeaderboardEntry> leaderboard, Direction direction)
@@ -54,10 +52,10 @@ public static class CostPerGain
     {
         ArgumentNullException.ThrowIfNull(calls);
         var byExperiment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var group in calls.Where(c => c.ExperimentId is not null && ProposalPurposes.Contains(c.Purpose)).GroupBy(c => c.ExperimentId!, StringComparer.Ordinal))
+        foreach (var group in calls.Where(c => c.ExperimentId is not null && ModelCallCodes.IsProposal(c.PurposeKind)).GroupBy(c => c.ExperimentId!, StringComparer.Ordinal))
         {
             var ordered = group.OrderBy(c => c.At).ToList();
-            var answered = ordered.LastOrDefault(c => c.Outcome == "ok") ?? ordered[^1];
+            var answered = ordered.LastOrDefault(c => c.OutcomeKind == ModelCallOutcome.Ok) ?? ordered[^1];
             byExperiment[group.Key] = Label(answered);
         }
         return byExperiment;

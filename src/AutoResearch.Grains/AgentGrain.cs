@@ -440,12 +440,12 @@ public sealed class AgentGrain(
                     await ledger.SaveExperimentAsync(stopped, cancellationToken);
                     return stopped;
                 }
-                SetActivity($"#{record.Sequence} ready, waiting: {hold.Reason}");
+                SetActivity($"#{record.Sequence} ready, waiting: {hold.Reason}", record.Sequence);
                 await Task.Delay(RetryDelay, cancellationToken);
                 continue;
             }
 
-            SetActivity($"waiting for a sandbox slot (#{record.Sequence} ready)");
+            SetActivity($"waiting for a sandbox slot (#{record.Sequence} ready)", record.Sequence);
             var grant = await AcquireSlotAsync(cancellationToken);
             if (grant.Lease is not { } lease)
             {
@@ -492,7 +492,7 @@ public sealed class AgentGrain(
             Attempt = record.Attempt + 1,
         };
         await ledger.SaveExperimentAsync(record, cancellationToken);
-        SetActivity($"running #{record.Sequence}: {record.Hypothesis}");
+        SetActivity($"running #{record.Sequence}: {record.Hypothesis}", record.Sequence);
         logger.LogInformation("Experiment {ExperimentId} attempt {Attempt} starting on slot {Slot}", record.Id, record.Attempt, lease.Slot);
 
         var request = new SandboxRequest
@@ -584,7 +584,7 @@ public sealed class AgentGrain(
         Reflection? reflection = null;
         if (_proposer is IReflector reflector && finished.Kind == ExperimentKind.Proposal && finished.Failure is not (FailureKind.NotRun or FailureKind.Rejected))
         {
-            SetActivity($"reflecting on #{finished.Sequence}");
+            SetActivity($"reflecting on #{finished.Sequence}", finished.Sequence);
             try
             {
                 reflection = await reflector.ReflectAsync(new ReflectionContext
@@ -729,10 +729,12 @@ public sealed class AgentGrain(
 
     private AgentStatus CurrentStatus() => _status ?? AgentStatus.Initial(Spec);
 
-    private void SetActivity(string activity) =>
+    /// <param name="sequence">The experiment the line is about, so views can tell when the ledger has it finished.</param>
+    private void SetActivity(string activity, int? sequence = null) =>
         _status = CurrentStatus() with
         {
             Activity = activity,
+            ActivitySequence = sequence,
             State = StateNow(),
             InFlight = _inFlight,
             Reserved = _budget?.Reserved ?? ResourceUse.Zero,

@@ -67,8 +67,7 @@ public sealed partial class CampaignGrain
             gains.GetValueOrDefault(a.Id))).ToList();
     }
 
+    /// <summary>Turns so far, counted as the status read from the ledger counts them (<see cref="CampaignFacts.Turns"/>).</summary>
     private async Task<Dictionary<string, int>> TurnsFromLedgerAsync() =>
-        (await ledger.GetExperimentsAsync(CampaignId)).Where(e => !e.IsHoldout)
-            .GroupBy(e => e.AgentId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        new(CampaignFacts.Turns(await ledger.GetExperimentsAsync(CampaignId)), StringComparer.Ordinal);
 }

@@ -43,6 +43,11 @@ public sealed class CampaignLeaderboard
 
     public int BestRuns => Best is { } b && _values.TryGetValue(b.ExperimentId, out var v) ? v.Count : 0;
 
+    /// <summary>The baseline's mean over its successful runs (it changes as its noise repeats finish); null before one succeeded.</summary>
+    public double? BaselineMean => _baselineId is { } id && _values.TryGetValue(id, out var v) && v.Count > 0 ? v.Average() : null;
+
+    public int BaselineRuns => _baselineId is { } id && _values.TryGetValue(id, out var v) ? v.Count : 0;
+
     /// <summary>Pooled run-to-run standard deviation; null until some group has two successful runs.</summary>
     public double? NoiseStdDev { get; private set; }
 

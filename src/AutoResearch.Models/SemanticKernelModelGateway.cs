@@ -152,7 +152,7 @@ public sealed class SemanticKernelModelGateway : IStructuredModelGateway
             var estimate = promptEstimate + maxOutput;
             if (request.TokenAllowance is { } allowance && estimate > allowance - charged)
             {
-                await RecordAsync(request, name, endpoint, "refused", 0, 0, TimeSpan.Zero, $"estimate {estimate} tokens > {allowance - charged} left");
+                await RecordAsync(request, name, endpoint, ModelCallOutcome.Refused, 0, 0, TimeSpan.Zero, $"estimate {estimate} tokens > {allowance - charged} left");
                 throw new ModelBudgetExceededException(estimate, Math.Max(0, allowance - charged));
             }
             if (CoolingDown(name) is { } down)
@@ -225,7 +225,7 @@ public sealed class SemanticKernelModelGateway : IStructuredModelGateway
                 var toolCalls = ToolCallsOf(content);
                 var text = content.Content ?? "";
                 var (prompt, completion, estimated) = UsageOf(content, request.Messages, text);
-                await RecordAsync(request, name, endpoint, "ok", prompt, completion, watch.Elapsed, estimated ? "usage missing from the answer; tokens estimated" : null);
+                await RecordAsync(request, name, endpoint, ModelCallOutcome.Ok, prompt, completion, watch.Elapsed, estimated ? "usage missing from the answer; tokens estimated" : null);
                 _logger.LogInformation("Model {Endpoint} ({Model}) answered {Purpose} for agent {AgentId}: {PromptTokens}+{CompletionTokens} tokens in {LatencyMs:F0} ms",
                     name, endpoint.Model, request.Purpose, request.AgentId, prompt, completion, watch.Elapsed.TotalMilliseconds);
                 return new AttemptResult(new ModelReply
@@ -254,12 +254,12 @@ public sealed class SemanticKernelModelGateway : IStructuredModelGateway
                         _modes[name] = next;
                     }
                     var line = $"{description}: {Describe(refused)} refused; asking with {Describe(next)} from now on";
-                    await RecordAsync(request, name, endpoint, "retry", 0, 0, watch.Elapsed, line);
+                    await RecordAsync(request, name, endpoint, ModelCallOutcome.Retry, 0, 0, watch.Elapsed, line);
                     _logger.LogWarning("Model {Endpoint} ({Model}) refused structured output by {Refused}: {Failure}; using {Next} from now on",
                         name, endpoint.Model, Describe(refused), description, Describe(next));
                     continue;
                 }
-                await RecordAsync(request, name, endpoint, failure.Transient ? "retry" : "failed", 0, 0, watch.Elapsed, description);
+                await RecordAsync(request, name, endpoint, failure.Transient ? ModelCallOutcome.Retry : ModelCallOutcome.Failed, 0, 0, watch.Elapsed, description);
                 _logger.LogWarning("Model {Endpoint} ({Model}) failed {Purpose} for agent {AgentId}: {Failure}",
                     name, endpoint.Model, request.Purpose, request.AgentId, description);
                 return new AttemptResult(null, failure);
@@ -427,7 +427,7 @@ public sealed class SemanticKernelModelGateway : IStructuredModelGateway
         }
     }
 
-    private async Task RecordAsync(ModelRequest request, string name, ModelEndpointOptions endpoint, string outcome, long prompt, long completion, TimeSpan latency, string? error)
+    private async Task RecordAsync(ModelRequest request, string name, ModelEndpointOptions endpoint, ModelCallOutcome outcome, long prompt, long completion, TimeSpan latency, string? error)
     {
         try
         {
@@ -443,7 +443,7 @@ public sealed class SemanticKernelModelGateway : IStructuredModelGateway
                 PromptTokens = prompt,
                 CompletionTokens = completion,
                 LatencyMs = latency.TotalMilliseconds,
-                Outcome = outcome,
+                Outcome = ModelCallCodes.Text(outcome),
                 Error = error,
                 At = _time.GetUtcNow(),
             }, CancellationToken.None);

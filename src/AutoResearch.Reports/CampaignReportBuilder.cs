@@ -62,18 +62,18 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             ?? ordered.Where(e => e.StartedAt is not null).Select(e => e.StartedAt!.Value).DefaultIfEmpty(campaign.CreatedAt).Min();
 
         var succeeded = ordered.Where(IsUsableSuccess).ToList();
-        var baseline = succeeded.FirstOrDefault(e => e.IsBaseline);
-        var accepted = leaderboard.Count > 0 ? leaderboard[^1] : null;
-        var best = accepted is not null ? ordered.FirstOrDefault(e => e.Id == accepted.ExperimentId) ?? metric.BestOf(succeeded) : metric.BestOf(succeeded);
-        var baselineRuns = baseline is null ? [] : RunStatistics.RunsOf(baseline.Id, succeeded);
+        // The one projection of the campaign's facts (best, baseline, leaderboard now, agents, budgets in force) every view reads.
+        var facts = AutoResearch.Evaluation.CampaignFacts.Build(campaign.Id, spec, campaign.State, experiments, leaderboard, modelCalls, controls);
+        var baseline = facts.Baseline is { } bf ? ordered.First(e => e.Id == bf.ExperimentId) : null;
+        var accepted = leaderboard.Count > 0 ? leaderboard.MaxBy(e => e.Index) : null;
+        var best = facts.Best is { } bestFact ? ordered.FirstOrDefault(e => e.Id == bestFact.ExperimentId) : null;
         var (noise, noiseRuns) = RunStatistics.PooledNoise(succeeded);
-        var baselineMean = baselineRuns.Count > 0 ? baselineRuns.Average() : (double?)null;
+        var baselineMean = facts.Baseline?.Mean;
         // The accepted best as the campaign sees it now: the mean of its runs (confirmation runs may have followed its acceptance).
-        var acceptedRuns = accepted is null ? [] : RunStatistics.RunsOf(accepted.ExperimentId, succeeded);
-        double? bestMean = accepted is null ? null : acceptedRuns.Count > 0 ? acceptedRuns.Average() : accepted.Objective;
-        var bestRuns = accepted is null ? (best is null ? 0 : 1) : acceptedRuns.Count > 0 ? acceptedRuns.Count : accepted.Runs;
-        var bestStdDev = accepted is null ? null : acceptedRuns.Count > 0 ? RunStatistics.SampleStdDev(acceptedRuns) : accepted.StdDev;
-        var bestValue = bestMean ?? best?.Objective;
+        double? bestMean = accepted is null ? null : facts.Best!.Value;
+        var bestRuns = facts.Best?.Runs ?? 0;
+        var bestStdDev = accepted is null ? null : facts.Best!.StdDev;
+        var bestValue = facts.Best?.Value;
 
         // Best-so-far in the order results became known.
         var bestSoFar = new List<BestSoFarPoint>();
@@ -111,7 +111,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             .ToList();
 
         var budgets = EffectiveBudgets.From(spec, controls);
-        var agents = BuildAgents(spec, ordered, modelCalls, metric, newBestIds, budgets, leaderboard, journalEntries, origin);
+        var agents = BuildAgents(spec, ordered, modelCalls, metric, facts, budgets, leaderboard, journalEntries, origin);
 
         var notes = new List<string>();
         if (ordered.Any(e => e.IsBaseline) && baseline is null)
@@ -169,9 +169,10 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             BestMean = bestMean,
             BestRuns = bestRuns,
             BestStdDev = bestStdDev,
-            Leaderboard = leaderboard,
+            // Each accepted best with its runs now (the baseline's entry was written after its first run; its repeats followed).
+            Leaderboard = facts.Leaderboard,
             BaselineMean = baselineMean,
-            BaselineRuns = baselineRuns.Count,
+            BaselineRuns = facts.Baseline?.Runs ?? 0,
             NoiseStdDev = noise,
             NoiseRuns = noiseRuns,
             Noise = noiseSummary,
@@ -272,7 +273,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         IReadOnlyList<ExperimentRecord> experiments,
         IReadOnlyList<ModelCallRecord> calls,
         MetricSpec metric,
-        HashSet<string> newBestIds,
+        AutoResearch.Evaluation.CampaignFacts facts,
         EffectiveBudgets budgets,
         IReadOnlyList<LeaderboardEntry> leaderboard,
         IReadOnlyList<JournalEntry> journal,
@@ -298,7 +299,8 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             };
 
             // The model that answered last (and any failover), as status shows it; the spec's model before any answer.
-            var (answering, failover) = agentSpec is null ? (null, null) : AnsweringModel.Of(agentSpec, calls);
+            var agentFacts = facts.Agent(id);
+            var (answering, failover) = agentFacts is null ? (null, null) : (agentFacts.Model, agentFacts.Failover);
             rows.Add(new AgentReportRow
             {
                 Id = id,
@@ -310,7 +312,8 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
                 Rejections = mine.Count(e => e.IsRejectedProposal()),
                 Succeeded = mine.Count(e => e.Status == ExperimentStatus.Succeeded),
                 Failed = mine.Count(e => e.Status == ExperimentStatus.Failed && !e.IsRejectedProposal()),
-                NewBests = mine.Count(e => newBestIds.Contains(e.Id)),
+                // Accepted new bests, as the leaderboard counts them (not every result that beat the running best when it finished).
+                NewBests = agentFacts?.NewBests ?? 0,
                 Best = best?.Objective,
                 BestExperimentId = best?.Id,
                 CpuSeconds = used.CpuSeconds,
@@ -349,7 +352,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
                 Calls = g.Count(),
                 PromptTokens = g.Sum(c => c.PromptTokens),
                 CompletionTokens = g.Sum(c => c.CompletionTokens),
-                Failures = g.Count(c => !string.Equals(c.Outcome, "ok", StringComparison.OrdinalIgnoreCase)),
+                Failures = g.Count(c => c.OutcomeKind != ModelCallOutcome.Ok),
                 MeanLatencyMs = g.Average(c => c.LatencyMs),
             })
             .ToList();

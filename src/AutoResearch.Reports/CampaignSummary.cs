@@ -14,7 +14,11 @@ public sealed record CampaignSummary
     /// <summary><c>minimize</c> or <c>maximize</c>.</summary>
     [JsonPropertyName("direction")] public required string Direction { get; init; }
 
+    /// <summary>The baseline's mean over its runs (its first run and its noise repeats; see <see cref="BaselineRuns"/>).</summary>
     [JsonPropertyName("baseline")] public double? Baseline { get; init; }
+
+    /// <summary>Runs behind <see cref="Baseline"/>.</summary>
+    [JsonPropertyName("baseline_runs")] public int BaselineRuns { get; init; }
 
     /// <summary>The accepted best (mean of its runs when it was confirmed by repeats); the best single run for campaigns without a leaderboard.</summary>
     [JsonPropertyName("best")] public double? Best { get; init; }

@@ -13,6 +13,13 @@ public sealed record CampaignSummaryAgent
     [JsonPropertyName("model_problem")] public string? ModelProblem { get; init; }
     [JsonPropertyName("experiments")] public int Experiments { get; init; }
 
+    /// <summary>Its state (<c>running</c>, <c>paused</c>, …) and what it is doing, as the campaign shows it.</summary>
+    [JsonPropertyName("state")] public string? State { get; init; }
+    [JsonPropertyName("activity")] public string? Activity { get; init; }
+
+    /// <summary>Its accepted new bests (leaderboard entries after the baseline); null when not read from the ledger.</summary>
+    [JsonPropertyName("new_bests")] public int? NewBests { get; init; }
+
     /// <summary>Proposals rejected before they ran (no experiments; they use the allowance <see cref="MaxRejections"/>, 0 when unknown).</summary>
     [JsonPropertyName("rejections")] public int Rejections { get; init; }
     [JsonPropertyName("max_rejections")] public int MaxRejections { get; init; }

@@ -2,6 +2,7 @@ using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Grains;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
+using AutoResearch.Evaluation;
 
 namespace AutoResearch.Reports;
 
@@ -20,7 +21,12 @@ public static class CampaignSummaryBuilder
         var experiments = await ledger.GetExperimentsAsync(status.Id, cancellationToken).ConfigureAwait(false);
         var leaderboard = await ledger.GetLeaderboardAsync(status.Id, cancellationToken).ConfigureAwait(false);
         var calls = await ledger.GetModelCallsAsync(status.Id, cancellationToken).ConfigureAwait(false);
-        return Build(status, experiments, report, slots, now, leaderboard, calls);
+        var controls = await ledger.GetControlsAsync(status.Id, cancellationToken).ConfigureAwait(false);
+        var campaign = await ledger.GetCampaignAsync(status.Id, cancellationToken).ConfigureAwait(false);
+        var facts = campaign is null
+            ? null
+            : AutoResearch.Evaluation.CampaignFacts.Build(status.Id, campaign.Spec, status.State, experiments, leaderboard, calls, controls, status.Slots);
+        return Build(status, experiments, report, slots, now, leaderboard, calls, facts);
     }
 
     /// <param name="status">The campaign's state (agents, budgets in force and use, direction, window).</param>
@@ -41,10 +47,14 @@ public static class CampaignSummaryBuilder
         int slots,
         DateTimeOffset? now = null,
         IReadOnlyList<LeaderboardEntry>? leaderboard = null,
-        IReadOnlyList<ModelCallRecord>? modelCalls = null)
+        IReadOnlyList<ModelCallRecord>? modelCalls = null,
+        AutoResearch.Evaluation.CampaignFacts? facts = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(experiments);
+        // The one projection of the campaign's facts (best, baseline, agents, budgets in force) every view reads.
+        // A status read from the ledger carries them already (its Running count is set); a live one from the grains gets them here.
+        if (facts is not null && status.Running is null) status = status.WithFacts(facts, live: true);
         var metric = new MetricSpec { Name = status.MetricName, Direction = status.Direction };
         // Held-out runs are reported apart (holdout); the counts are the search's experiments.
         var holdout = experiments.Count > 0 ? HoldoutSummary.From(experiments, metric) : status.Holdout;
@@ -54,12 +64,22 @@ public static class CampaignSummaryBuilder
         experiments = experiments.Where(e => !e.IsHoldout && !e.IsRejectedProposal()).ToList();
         var usable = experiments.Where(CampaignReportBuilder.IsUsableSuccess).OrderBy(e => e.Sequence).ToList();
 
-        double? baseline = usable.FirstOrDefault(e => e.IsBaseline)?.Objective;
+        // The baseline is the mean of its runs, the value the best is compared with (the best is a mean of runs too).
+        var baselineRunValues = usable.FirstOrDefault(e => e.IsBaseline) is { } b ? RunStatistics.RunsOf(b.Id, usable) : [];
+        double? baseline = facts is not null ? facts.Baseline?.Mean : baselineRunValues.Count > 0 ? baselineRunValues.Average() : null;
+        var baselineRuns = facts is not null ? facts.Baseline?.Runs ?? 0 : baselineRunValues.Count;
         double? best;
         double? bestConfidence;
         int bestRuns;
         double? noise;
-        if (leaderboard is { Count: > 0 })
+        if (facts is not null)
+        {
+            best = facts.Best?.Value;
+            bestRuns = facts.Best?.Runs ?? 0;
+            bestConfidence = facts.Best?.Confidence;
+            noise = facts.Noise.StdDev ?? status.NoiseStdDev;
+        }
+        else if (leaderboard is { Count: > 0 })
         {
             var accepted = leaderboard[^1];
             var runs = RunStatistics.RunsOf(accepted.ExperimentId, usable);
@@ -79,7 +99,7 @@ public static class CampaignSummaryBuilder
         }
 
         var fromLedger = experiments.Count > 0;
-        var bestId = leaderboard is { Count: > 0 } ? leaderboard[^1].ExperimentId : status.BestExperimentId;
+        var bestId = facts?.Best?.ExperimentId ?? (leaderboard is { Count: > 0 } ? leaderboard[^1].ExperimentId : status.BestExperimentId);
         var bestHeldOut = holdout.For(bestId) is { IsBaseline: false } r ? r : null;
         var noiseSummary = fromLedger
             ? AutoResearch.Evaluation.NoiseSummaries.FromLedger(experiments, new NoiseSpec { MinImprovement = status.Noise.MinImprovement })
@@ -97,6 +117,7 @@ public static class CampaignSummaryBuilder
             Direction = status.Direction == Direction.Minimize ? "minimize" : "maximize",
             Pruned = fromLedger ? experiments.Count(e => e.Status == ExperimentStatus.Pruned) : status.Pruned,
             Baseline = Finite(baseline ?? status.Baseline),
+            BaselineRuns = baseline is null ? status.BaselineRuns : baselineRuns,
             Best = Finite(best),
             BestConfidence = bestConfidence,
             BestRuns = bestRuns,
@@ -124,6 +145,9 @@ public static class CampaignSummaryBuilder
                 Role = a.Role,
                 Model = a.Model,
                 ModelProblem = a.ModelProblem,
+                State = a.State.ToString().ToLowerInvariant(),
+                Activity = a.Activity,
+                NewBests = facts?.Agent(a.Id)?.NewBests,
                 Rejections = experiments.Count > 0 || rejections.Count > 0 ? rejections.GetValueOrDefault(a.Id) : a.Rejections,
                 MaxRejections = a.MaxRejections,
                 Experiments = fromLedger ? agentExperiments.GetValueOrDefault(a.Id) : a.Experiments,

@@ -7,31 +7,19 @@ namespace AutoResearch.Reports;
 /// <summary>The campaign's and each agent's budget after the budget changes applied while it ran (from the ledger's control requests).</summary>
 public sealed record EffectiveBudgets(BudgetSpec Campaign, IReadOnlyDictionary<string, BudgetSpec> Agents, IReadOnlyList<string> Changes)
 {
+    /// <summary>The budgets in force as <see cref="AutoResearch.Evaluation.CampaignFacts.BudgetsInForce"/> computes them (one rule for every view), with each change in words.</summary>
     public static EffectiveBudgets From(CampaignSpec spec, IReadOnlyList<ControlRequest> controls)
     {
-        var campaign = spec.Budget;
-        var agents = spec.Agents.ToDictionary(a => a.Id, a => a.Budget, StringComparer.Ordinal);
-        var changes = new List<string>();
-        foreach (var c in controls.Where(c => c.Action == ControlAction.SetBudget && c.TookEffect && c.Budget is { IsEmpty: false }).OrderBy(c => c.Id))
+        var (campaign, agents, changes) = AutoResearch.Evaluation.CampaignFacts.BudgetsInForce(spec, controls);
+        var text = changes.Select(c =>
         {
             var by = string.IsNullOrWhiteSpace(c.RequestedBy) ? "" : " by " + c.RequestedBy;
             var why = string.IsNullOrWhiteSpace(c.Reason) ? "" : ": " + c.Reason;
-            var at = c.AppliedAt!.Value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-            if (c.AgentId is { } agentId)
-            {
-                if (!agents.TryGetValue(agentId, out var before)) continue;
-                agents[agentId] = before.With(c.Budget);
-                changes.Add($"{at}: {agentId}'s budget {Describe(before)} → {Describe(agents[agentId])}{by}{why}");
-            }
-            else
-            {
-                var before = campaign;
-                campaign = campaign.With(c.Budget);
-                changes.Add($"{at}: campaign budget {Describe(before)} → {Describe(campaign)}{by}{why}");
-            }
-        }
-
-        return new EffectiveBudgets(campaign, agents, changes);
+            var at = c.At.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+            var whose = c.AgentId is { } agentId ? agentId + "'s budget" : "campaign budget";
+            return $"{at}: {whose} {Describe(c.Before)} → {Describe(c.After)}{by}{why}";
+        }).ToList();
+        return new EffectiveBudgets(campaign, agents, text);
     }
 
     private static string Describe(BudgetSpec b) =>

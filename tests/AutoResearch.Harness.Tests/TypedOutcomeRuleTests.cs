@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 namespace AutoResearch.Harness.Tests;
 
 /// <summary>
-/// The rule "no code compares outcome or activity text to decide anything": control outcomes, agent stop reasons and
-/// proposal origins are typed (ControlOutcomeKind, AgentStopReason, ProposalOrigin); their texts are for people. This scans
+/// The rule "no code compares outcome or activity text to decide anything": control outcomes, agent stop reasons,
+/// proposal origins and model-call outcomes and purposes are typed (ControlOutcomeKind, AgentStopReason, ProposalOrigin,
+/// ModelCallOutcome, ModelCallPurpose); their texts are for people (and, for model calls, the ledger's stored codes). This scans
 /// every C# file under src/ for a comparison against one of the texts those used to be recognised by.
 /// </summary>
 public sealed partial class TypedOutcomeRuleTests
@@ -12,6 +13,9 @@ public sealed partial class TypedOutcomeRuleTests
     /// <summary>Texts outcomes, activities and proposer names were once parsed by (lower case; a literal starting with one is flagged).</summary>
     private static readonly string[] OutcomeTexts =
         ["refused", "nothing to do", "nothing", "done:", "done: ", "(fallback)", " (fallback)", "(back-off)", " (back-off)", "(rejections used up)", "failed:", "failed", "applied", "queued", "stopped", "budget spent"];
+
+    /// <summary>The ledger's model-call codes (ModelCallOutcome, ModelCallPurpose are typed; a literal equal to one is flagged).</summary>
+    private static readonly string[] ModelCallCodeTexts = ["ok", "retry", "propose", "repair", "reflect", "report-advice"];
 
     // x.StartsWith("…"), x.EndsWith("…"), x.Contains("…"), x.IndexOf("…"), x.Equals("…"), string.Equals(x, "…") …
     [GeneratedRegex("""\b(?:StartsWith|EndsWith|Contains|IndexOf|LastIndexOf|Equals|CompareOrdinal|Compare)\s*\(\s*(?:[^"(),]+,\s*)?"(?<text>[^"]*)""")]
@@ -60,6 +64,9 @@ public sealed partial class TypedOutcomeRuleTests
     [InlineData("""if (string.Equals(request.Outcome, "stopped", StringComparison.Ordinal)) return;""")]
     [InlineData("""if (agent.Activity.Contains("budget spent")) count++;""")]
     [InlineData("""if (text is "nothing to do: the campaign is running") return;""")]
+    [InlineData("""        if (mine.LastOrDefault(c => c.Outcome == "ok") is not { } answered) return (null, null);""")]
+    [InlineData("""        var mine = calls.Where(c => c.AgentId == agent.Id && c.Purpose is "propose" or "repair").ToList();""")]
+    [InlineData("""                Failures = g.Count(c => !string.Equals(c.Outcome, "ok", StringComparison.OrdinalIgnoreCase)),""")]
     public void The_rule_catches_each_way_outcome_text_was_parsed(string planted)
     {
         var found = Violations(["// a planted example", planted]);
@@ -94,7 +101,8 @@ public sealed partial class TypedOutcomeRuleTests
     }
 
     private static bool IsOutcomeText(string literal) =>
-        literal.Length > 0 && OutcomeTexts.Any(t => literal.StartsWith(t, StringComparison.Ordinal) || literal.EndsWith(t, StringComparison.Ordinal));
+        literal.Length > 0 && (OutcomeTexts.Any(t => literal.StartsWith(t, StringComparison.Ordinal) || literal.EndsWith(t, StringComparison.Ordinal))
+                               || ModelCallCodeTexts.Contains(literal, StringComparer.Ordinal));
 
     private static List<string> SourceFiles(string src) =>
         Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)

@@ -40,13 +40,13 @@ public sealed class CampaignSummaryBuilderTests
         Assert.DoesNotContain('\n', json);
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(
-            ["campaign", "experiments", "succeeded", "failed", "direction", "baseline", "best", "best_confidence", "best_runs", "noise_stddev", "noise_identical_repeats", "acceptance_rule", "min_improvement", "best_accepted_by", "pruned",
+            ["campaign", "experiments", "succeeded", "failed", "direction", "baseline", "baseline_runs", "best", "best_confidence", "best_runs", "noise_stddev", "noise_identical_repeats", "acceptance_rule", "min_improvement", "best_accepted_by", "pruned",
              "report", "report_html", "agents", "best_held_out", "best_held_up", "holdout", "utilization",
              "token_budget", "tokens_used", "tokens_remaining", "cost_per_gain", "model_rejections"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
         var agent = doc.RootElement.GetProperty("agents")[0];
         Assert.Equal(
-            ["id", "role", "model", "model_problem", "experiments", "rejections", "max_rejections", "tokens_used", "token_budget", "gpu_seconds_used", "gpu_budget_seconds", "cpu_seconds_used", "cpu_budget_seconds",
+            ["id", "role", "model", "model_problem", "experiments", "state", "activity", "new_bests", "rejections", "max_rejections", "tokens_used", "token_budget", "gpu_seconds_used", "gpu_budget_seconds", "cpu_seconds_used", "cpu_budget_seconds",
              "pruned", "budget", "used", "tokens_remaining", "tokens_reserved_per_experiment", "token_plan", "tokens_per_experiment_max", "allocation_share", "within_budget"],
             agent.EnumerateObject().Select(p => p.Name));
 

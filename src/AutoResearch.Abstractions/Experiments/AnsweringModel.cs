@@ -16,12 +16,12 @@ public static class AnsweringModel
     {
         ArgumentNullException.ThrowIfNull(agent);
         if (calls is null || agent.Endpoints.Count == 0) return (null, null);
-        var mine = calls.Where(c => c.AgentId == agent.Id && c.Purpose is "propose" or "repair").OrderBy(c => c.At).ToList();
-        if (mine.LastOrDefault(c => c.Outcome == "ok") is not { } answered) return (null, null);
+        var mine = calls.Where(c => c.AgentId == agent.Id && ModelCallCodes.IsProposal(c.PurposeKind)).OrderBy(c => c.At).ToList();
+        if (mine.LastOrDefault(c => c.OutcomeKind == ModelCallOutcome.Ok) is not { } answered) return (null, null);
         var model = $"{answered.Provider} ({answered.Model})";
         var before = agent.Endpoints.TakeWhile(e => e != answered.Provider).ToList();
         if (before.Count == 0 || before.Count == agent.Endpoints.Count) return (model, null);
-        var why = before.Select(e => mine.LastOrDefault(c => c.Provider == e && c.Outcome != "ok") is { } failed
+        var why = before.Select(e => mine.LastOrDefault(c => c.Provider == e && c.OutcomeKind != ModelCallOutcome.Ok) is { } failed
             ? $"{e}: {failed.Error ?? failed.Outcome}"
             : $"{e}: not answering");
         return (model, $"{string.Join("; ", why)}; {answered.Provider} answers");

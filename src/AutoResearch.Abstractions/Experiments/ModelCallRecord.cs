@@ -23,4 +23,10 @@ public sealed record ModelCallRecord
     [Id(12)] public required DateTimeOffset At { get; init; }
 
     public long TotalTokens => PromptTokens + CompletionTokens;
+
+    /// <summary><see cref="Outcome"/> typed (decide on this, never on the text).</summary>
+    public ModelCallOutcome OutcomeKind => ModelCallCodes.Outcome(Outcome);
+
+    /// <summary><see cref="Purpose"/> typed (decide on this, never on the text).</summary>
+    public ModelCallPurpose PurposeKind => ModelCallCodes.Purpose(Purpose);
 }

@@ -9,11 +9,11 @@ public static class ReportAdvice
     /// <summary>The agent id model calls for report advice are recorded under.</summary>
     public const string AgentId = "report";
 
-    /// <summary>The purpose those calls are recorded with.</summary>
+    /// <summary>The purpose those calls are recorded with (the code of <see cref="ModelCallPurpose.ReportAdvice"/>).</summary>
     public const string Purpose = "report-advice";
 
     /// <summary>Whether a metered model call was made for a report's advice.</summary>
-    public static bool IsAdvice(ModelCallRecord call) => call.AgentId == AgentId && call.Purpose == Purpose;
+    public static bool IsAdvice(ModelCallRecord call) => call.AgentId == AgentId && call.PurposeKind == ModelCallPurpose.ReportAdvice;
 
     /// <summary>Tokens all report-advice calls of a campaign cost (as the servers reported them).</summary>
     public static long Tokens(IEnumerable<ModelCallRecord> calls) => calls.Where(IsAdvice).Sum(c => c.TotalTokens);

@@ -25,6 +25,10 @@ public sealed record AgentStatus
     /// <summary>One line on what the agent is doing now.</summary>
     [Id(14)] public string Activity { get; init; } = "";
 
+    /// <summary>The experiment <see cref="Activity"/> is about (waiting for a slot, running); null when it is about none. A view that
+    /// knows from the ledger that this experiment has finished knows the line is stale.</summary>
+    [Id(42)] public int? ActivitySequence { get; init; }
+
     /// <summary>Share of the fleet relative to the campaign's other agents.</summary>
     [Id(15)] public double Weight { get; init; } = 1;
 

@@ -21,7 +21,9 @@ public sealed record CampaignStatus
     [Id(9)] public int Succeeded { get; init; }
     [Id(10)] public int Failed { get; init; }
     [Id(11)] public Direction Direction { get; init; }
+    /// <summary>The baseline's mean over its runs (its first run and its noise repeats), and how many runs that is.</summary>
     [Id(12)] public double? Baseline { get; init; }
+    [Id(61)] public int BaselineRuns { get; init; }
     [Id(13)] public double? Best { get; init; }
     [Id(14)] public string? BestExperimentId { get; init; }
     [Id(15)] public List<AgentStatus> Agents { get; init; } = [];
@@ -62,6 +64,24 @@ public sealed record CampaignStatus
 
     /// <summary>Under <c>allocation: gain</c>: each agent's share (0..1) of the next turns, by agent id; empty under <c>fair</c>.</summary>
     [Id(60)] public Dictionary<string, double> AllocationShares { get; init; } = [];
+
+    /// <summary>Experiments holding a sandbox slot now (never more than <see cref="Slots"/>) and those granted and waiting for one, from the ledger's rows; null when not read from the ledger (the live grain knows only granted minus finished).</summary>
+    [Id(62)] public int? Running { get; init; }
+    [Id(63)] public int? Queued { get; init; }
+
+    /// <summary>
+    /// Running and queued as every view counts them: the ledger's counts when known; else (a live status) the experiments granted
+    /// and not back, of which no more than <see cref="Slots"/> can be running (the rest wait for a slot).
+    /// </summary>
+    public (int Running, int Queued) RunningAndQueued
+    {
+        get
+        {
+            var inFlight = Math.Max(0, Launched - Finished);
+            var running = Running ?? (Slots > 0 ? Math.Min(inFlight, Slots) : inFlight);
+            return (running, Queued ?? inFlight - running);
+        }
+    }
 
     public bool IsTerminal => State is CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed;
 }

@@ -53,8 +53,12 @@ public static class StatusCommand
         var experiments = await ledger.GetExperimentsAsync(id, cancellationToken);
         var leaderboard = await ledger.GetLeaderboardAsync(id, cancellationToken);
         var calls = await ledger.GetModelCallsAsync(id, cancellationToken);
-        var status = LedgerCampaignStatus.From(campaign, experiments, campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, slots) : slots, leaderboard, calls);
-        var summary = CampaignSummaryBuilder.Build(status, experiments, null, status.Slots, leaderboard: leaderboard, modelCalls: calls);
+        var controls = await ledger.GetControlsAsync(campaign.Id, cancellationToken);
+        var campaignSlots = campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, slots) : slots;
+        // One projection of the campaign's facts for the status and its summary (the same the console and the report read).
+        var facts = AutoResearch.Evaluation.CampaignFacts.Build(campaign.Id, campaign.Spec, campaign.State, experiments, leaderboard, calls, controls, campaignSlots);
+        var status = LedgerCampaignStatus.From(campaign, experiments, campaignSlots, facts, calls);
+        var summary = CampaignSummaryBuilder.Build(status, experiments, null, status.Slots, leaderboard: leaderboard, modelCalls: calls, facts: facts);
         if (json)
             await Console.Out.WriteLineAsync(summary.ToJson());
         else

@@ -144,7 +144,7 @@ public sealed class LlmProposer : IProposer, IReflector
         ModelReply reply;
         try
         {
-            reply = await AskAsync(context, "propose", messages, schema, context.TokensLeft, cancellationToken);
+            reply = await AskAsync(context, ModelCallCodes.Text(ModelCallPurpose.Propose), messages, schema, context.TokensLeft, cancellationToken);
         }
         catch (ModelsUnavailableException ex)
         {
@@ -178,7 +178,7 @@ public sealed class LlmProposer : IProposer, IReflector
                 $"Your answer could not be used: {problem}. Answer again in exactly the required form: the JSON object (hypothesis, rationale, expected_effect, parameters, edits), search/replace blocks in \"edits\" or after a ```json block if you change code."));
             try
             {
-                reply = await AskAsync(context, "repair", messages, schema, context.TokensLeft - tokens, cancellationToken);
+                reply = await AskAsync(context, ModelCallCodes.Text(ModelCallPurpose.Repair), messages, schema, context.TokensLeft - tokens, cancellationToken);
                 tokens += reply.TokensCharged;
                 (proposal, var second, var retried) = Interpret(reply, benchmark, originals, current, bestParameters);
                 _structured?.RecordAnswer(reply.Endpoint, reply.Model, second);
@@ -221,7 +221,7 @@ public sealed class LlmProposer : IProposer, IReflector
                 CampaignId = context.CampaignId,
                 AgentId = context.AgentId,
                 ExperimentId = context.Experiment.Id,
-                Purpose = "reflect",
+                Purpose = ModelCallCodes.Text(ModelCallPurpose.Reflect),
                 Endpoints = _agent.Endpoints,
                 Messages = messages,
                 MaxOutputTokens = Math.Min(_maxOutputTokens, 512),

@@ -184,7 +184,9 @@
     bind("progress", c.finished + "/" + c.maxExperiments);
     bind("outcomes", d.succeeded + " ok · " + d.failed + " failed · " + d.pruned + " stopped early");
     bind("reason", d.reason || "");
-    bind("runningCount", d.running.length ? "(" + d.running.length + ")" : "");
+    // Running never counts the queued ones (they wait for a slot): "(2 running, 1 queued)".
+    bind("runningCount", d.runningCount || d.queuedCount
+      ? "(" + d.runningCount + " running" + (d.queuedCount ? ", " + d.queuedCount + " queued" : "") + ")" : "");
     var deadline = root.querySelector('[data-bind="deadline"]');
     if (deadline && c.deadline) deadline.textContent = localTime(c.deadline);
     root.dataset.deadline = c.deadline || "";

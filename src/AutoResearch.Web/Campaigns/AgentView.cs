@@ -21,4 +21,11 @@ public sealed record AgentView(
     double GpuBudgetSeconds,
     int Rejections = 0,
     int MaxRejections = 0,
-    int BackOffTurnsLeft = 0);
+    int BackOffTurnsLeft = 0)
+{
+    /// <summary>The failover that led to <see cref="Model"/>; null while its first endpoint answers.</summary>
+    public string? Failover { get; init; }
+
+    /// <summary>Its accepted new bests (leaderboard entries after the baseline).</summary>
+    public int NewBests { get; init; }
+}

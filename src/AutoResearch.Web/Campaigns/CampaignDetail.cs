@@ -28,4 +28,12 @@ public sealed record CampaignDetail(
 
     CostPerGainView? CostPerGain = null,
 
-    IReadOnlyList<LiveWarning>? Warnings = null);
+    IReadOnlyList<LiveWarning>? Warnings = null)
+{
+    /// <summary>Runs behind the baseline's value (its first run and its noise repeats).</summary>
+    public int BaselineRuns { get; init; }
+
+    /// <summary>Experiments holding a sandbox slot now (never more than <see cref="Slots"/>) and those waiting for one, counted apart.</summary>
+    public int RunningCount { get; init; }
+    public int QueuedCount { get; init; }
+}

@@ -5,6 +5,7 @@ using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Reports;
 using AutoResearch.Abstractions.Specs;
+using AutoResearch.Evaluation;
 using AutoResearch.Grains;
 using AutoResearch.Host.Hosting;
 using AutoResearch.Host.Operations;
@@ -41,7 +42,7 @@ public sealed class ConsoleCampaigns(
         foreach (var campaign in (await ledger.ListCampaignsAsync(cancellationToken)).OrderByDescending(c => c.CreatedAt))
         {
             var status = await StatusAsync(campaign, cancellationToken);
-            list.Add(ListItem(campaign, status.Status, status.Experiments));
+            list.Add(ListItem(campaign, status.Status, status.Facts));
         }
         return list;
     }
@@ -78,16 +79,14 @@ public sealed class ConsoleCampaigns(
     {
         var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
         if (campaign is null) return null;
-        var (status, experiments, leaderboard) = await StatusAsync(campaign, cancellationToken);
+        var (status, experiments, leaderboard, facts, calls) = await StatusAsync(campaign, cancellationToken);
         var start = campaign.StartedAt ?? campaign.CreatedAt;
         var now = clock.GetUtcNow();
         var entries = await journal.ReadAsync(id, 0, cancellationToken);
-        // Budgets in force from the ledger's applied changes: an agent's own status only catches up at its next report.
-        var budgets = EffectiveBudgets.From(campaign.Spec, await ledger.GetControlsAsync(id, cancellationToken));
         var costPerGain = AutoResearch.Evaluation.CostPerGain.From(campaign.Spec.Agents.Select(a => a.Id).ToList(), experiments, leaderboard,
-            await ledger.GetModelCallsAsync(id, cancellationToken), campaign.Spec.Benchmark.Metric.Direction);
+            calls, campaign.Spec.Benchmark.Metric.Direction);
         return new CampaignDetail(
-            ListItem(campaign, status, experiments),
+            ListItem(campaign, status, facts),
             campaign.Spec.Goal,
             status.Reason ?? campaign.Reason,
             campaign.Spec.Target,
@@ -98,19 +97,24 @@ public sealed class ConsoleCampaigns(
             status.Failed,
             status.Pruned,
             status.Slots,
-            new BudgetView(budgets.Campaign.Tokens, budgets.Campaign.CpuSeconds, budgets.Campaign.GpuSeconds, status.Used.Tokens, status.Used.CpuSeconds, status.Used.GpuSeconds),
-            status.Agents.Select(a => (Agent: a, Budget: budgets.Agents.TryGetValue(a.Id, out var b) ? b : a.Budget))
+            // Budgets in force from the ledger's applied changes (the facts): an agent's own status only catches up at its next report.
+            new BudgetView(facts.Budget.Tokens, facts.Budget.CpuSeconds, facts.Budget.GpuSeconds, status.Used.Tokens, status.Used.CpuSeconds, status.Used.GpuSeconds),
+            status.Agents.Select(a => (Agent: a, Facts: facts.Agent(a.Id)))
                 .Select(x => new AgentView(x.Agent.Id, x.Agent.Role, x.Agent.Proposer, x.Agent.Model, x.Agent.State.ToString(), x.Agent.Activity,
-                    x.Agent.ModelProblem, x.Agent.Experiments, x.Agent.Succeeded, x.Agent.InFlight, x.Agent.Best, x.Agent.TokensUsed, x.Budget.Tokens,
-                    x.Agent.CpuSecondsUsed, x.Budget.CpuSeconds, x.Agent.GpuSecondsUsed, x.Budget.GpuSeconds,
-                    x.Agent.Rejections, x.Agent.MaxRejections, x.Agent.BackOffTurnsLeft)).ToList(),
+                    x.Agent.ModelProblem, x.Agent.Experiments, x.Agent.Succeeded, x.Agent.InFlight, x.Agent.Best, x.Agent.TokensUsed, x.Agent.TokenBudget,
+                    x.Agent.CpuSecondsUsed, x.Agent.CpuBudgetSeconds, x.Agent.GpuSecondsUsed, x.Agent.GpuBudgetSeconds,
+                    x.Agent.Rejections, x.Agent.MaxRejections, x.Agent.BackOffTurnsLeft)
+                {
+                    Failover = x.Facts?.Failover,
+                    NewBests = x.Facts?.NewBests ?? 0,
+                }).ToList(),
             experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued).Select(e => Summary(e, now)).ToList(),
             experiments.Where(e => e.IsFinished).OrderByDescending(e => e.EndedAt).Take(12).Select(e => Summary(e, now)).ToList(),
             experiments.Where(e => e.HasUsableObjective && e.EndedAt is not null)
                 .OrderBy(e => e.EndedAt)
                 .Select(e => new ChartPoint(Math.Max(0, (e.EndedAt!.Value - start).TotalMinutes), e.Objective!.Value, e.AgentId, e.Sequence))
                 .ToList(),
-            leaderboard.Select(l => new BestStep(Math.Max(0, (l.AcceptedAt - start).TotalMinutes), l.Objective, l.Sequence, l.AgentId, l.Runs, l.Confidence)).ToList(),
+            facts.Leaderboard.Select(l => new BestStep(Math.Max(0, (l.AcceptedAt - start).TotalMinutes), l.Objective, l.Sequence, l.AgentId, l.Runs, l.Confidence)).ToList(),
             entries.Count,
             entries.TakeLast(8).Reverse().Select(j => Item(j, experiments)).ToList(),
             now,
@@ -120,7 +124,12 @@ public sealed class ConsoleCampaigns(
 
             CostPerGainView.From(costPerGain, status),
 
-            LiveWarning.From(experiments, campaign.Spec.Benchmark.TimeLimit));
+            LiveWarning.From(experiments, campaign.Spec.Benchmark.TimeLimit))
+        {
+            BaselineRuns = facts.Baseline?.Runs ?? 0,
+            RunningCount = facts.Running,
+            QueuedCount = facts.Queued,
+        };
     }
 
     public async Task<IReadOnlyList<ExperimentSummary>?> ExperimentsAsync(string id, CancellationToken cancellationToken)
@@ -237,22 +246,33 @@ public sealed class ConsoleCampaigns(
         return resumed;
     }
 
-    private async Task<(CampaignStatus Status, IReadOnlyList<ExperimentRecord> Experiments, IReadOnlyList<LeaderboardEntry> Leaderboard)> StatusAsync(
-        CampaignRecord campaign, CancellationToken cancellationToken)
+    /// <summary>
+    /// The campaign's status (live from its grains when it runs here, else from the ledger) read beside the ledger's
+    /// <see cref="AutoResearch.Evaluation.CampaignFacts"/>, the one projection the CLI and the report read too.
+    /// </summary>
+    private async Task<(CampaignStatus Status, IReadOnlyList<ExperimentRecord> Experiments, IReadOnlyList<LeaderboardEntry> Leaderboard,
+        AutoResearch.Evaluation.CampaignFacts Facts, IReadOnlyList<ModelCallRecord> Calls)> StatusAsync(CampaignRecord campaign, CancellationToken cancellationToken)
     {
         var experiments = await ledger.GetExperimentsAsync(campaign.Id, cancellationToken);
         var leaderboard = await ledger.GetLeaderboardAsync(campaign.Id, cancellationToken);
-        if (IsHostedHere(campaign.Id))
-            return (await grains.GetGrain<ICampaignGrain>(campaign.Id).GetStatus(), experiments, leaderboard);
+        var calls = await ledger.GetModelCallsAsync(campaign.Id, cancellationToken);
+        var controls = await ledger.GetControlsAsync(campaign.Id, cancellationToken);
         var slots = campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, fleet.Value.Slots) : fleet.Value.Slots;
-        return (LedgerCampaignStatus.From(campaign, experiments, slots, leaderboard, await ledger.GetModelCallsAsync(campaign.Id, cancellationToken)), experiments, leaderboard);
+        if (IsHostedHere(campaign.Id))
+        {
+            var live = await grains.GetGrain<ICampaignGrain>(campaign.Id).GetStatus();
+            var liveFacts = AutoResearch.Evaluation.CampaignFacts.Build(campaign.Id, campaign.Spec, live.State, experiments, leaderboard, calls, controls, live.Slots);
+            return (live.WithFacts(liveFacts, live: true), experiments, leaderboard, liveFacts, calls);
+        }
+        var facts = AutoResearch.Evaluation.CampaignFacts.Build(campaign.Id, campaign.Spec, campaign.State, experiments, leaderboard, calls, controls, slots);
+        return (LedgerCampaignStatus.From(campaign, experiments, slots, facts, calls), experiments, leaderboard, facts, calls);
     }
 
-    private CampaignListItem ListItem(CampaignRecord campaign, CampaignStatus status, IReadOnlyList<ExperimentRecord> experiments) => new(
+    private CampaignListItem ListItem(CampaignRecord campaign, CampaignStatus status, AutoResearch.Evaluation.CampaignFacts facts) => new(
         campaign.Id, campaign.Name, status.State.ToString(), campaign.Spec.Benchmark.Name, campaign.Spec.Benchmark.Metric.Name,
         campaign.Spec.Benchmark.Metric.Direction.ToString().ToLowerInvariant(), campaign.CreatedAt, status.StartedAt ?? campaign.StartedAt,
         status.Deadline ?? campaign.Deadline, status.EndedAt ?? campaign.EndedAt, status.Finished, status.MaxExperiments, status.Baseline, status.Best,
-        status.BestExperimentId is { } best ? experiments.FirstOrDefault(e => e.Id == best)?.Sequence : null,
+        facts.Best?.Sequence,
         campaign.Spec.Agents.Count, IsHostedHere(campaign.Id));
 
     private static ExperimentSummary Summary(ExperimentRecord e, DateTimeOffset now) => new(
