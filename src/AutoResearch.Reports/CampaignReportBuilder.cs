@@ -385,11 +385,13 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
     {
         var metric = benchmark.Metric;
         var defaults = benchmark.Defaults();
+        // RunsOf for every candidate at once: one pass over the repeats instead of one per candidate (quadratic at 100,000 runs).
+        var repeats = succeeded.Where(e => e.RepeatOf is not null).ToLookup(e => e.RepeatOf!, StringComparer.Ordinal);
         var candidates = succeeded
             .Where(e => e.Kind != ExperimentKind.Repeat)
             .Select(e =>
             {
-                var runs = RunStatistics.RunsOf(e.Id, succeeded);
+                var runs = repeats[e.Id].Where(r => r.Id != e.Id).Append(e).OrderBy(r => r.Sequence).Select(r => r.Objective!.Value).ToList();
                 return (Experiment: e, Runs: runs.Count == 0 ? [e.Objective!.Value] : runs);
             })
             .ToList();

@@ -17,7 +17,7 @@ public static class CampaignSummaryBuilder
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(status);
-        var experiments = await ledger.GetExperimentsAsync(status.Id, cancellationToken).ConfigureAwait(false);
+        var experiments = await ledger.GetExperimentDigestsAsync(status.Id, cancellationToken).ConfigureAwait(false);
         var leaderboard = await ledger.GetLeaderboardAsync(status.Id, cancellationToken).ConfigureAwait(false);
         var calls = await ledger.GetModelCallsAsync(status.Id, cancellationToken).ConfigureAwait(false);
         return Build(status, experiments, report, slots, now, leaderboard, calls);

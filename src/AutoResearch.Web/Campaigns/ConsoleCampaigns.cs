@@ -40,8 +40,21 @@ public sealed class ConsoleCampaigns(
         var list = new List<CampaignListItem>();
         foreach (var campaign in (await ledger.ListCampaignsAsync(cancellationToken)).OrderByDescending(c => c.CreatedAt))
         {
-            var status = await StatusAsync(campaign, cancellationToken);
-            list.Add(ListItem(campaign, status.Status, status.Experiments));
+            if (IsHostedHere(campaign.Id))
+            {
+                var status = await grains.GetGrain<ICampaignGrain>(campaign.Id).GetStatus();
+                var best = status.BestExperimentId is { } bestId ? (await ledger.GetExperimentAsync(bestId, cancellationToken))?.Sequence : null;
+                list.Add(ListItem(campaign, status, best));
+                continue;
+            }
+
+            // Aggregate queries in the ledger: no campaign's experiments are loaded to list it.
+            var headline = await ledger.GetHeadlineAsync(campaign.Id, campaign.Spec.Benchmark.Metric, cancellationToken);
+            list.Add(new CampaignListItem(
+                campaign.Id, campaign.Name, campaign.State.ToString(), campaign.Spec.Benchmark.Name, campaign.Spec.Benchmark.Metric.Name,
+                campaign.Spec.Benchmark.Metric.Direction.ToString().ToLowerInvariant(), campaign.CreatedAt, campaign.StartedAt, campaign.Deadline,
+                campaign.EndedAt, headline.Finished, campaign.Spec.MaxExperiments, headline.Baseline, headline.Best, headline.BestSequence,
+                campaign.Spec.Agents.Count, false));
         }
         return list;
     }
@@ -84,10 +97,17 @@ public sealed class ConsoleCampaigns(
         var entries = await journal.ReadAsync(id, 0, cancellationToken);
         // Budgets in force from the ledger's applied changes: an agent's own status only catches up at its next report.
         var budgets = EffectiveBudgets.From(campaign.Spec, await ledger.GetControlsAsync(id, cancellationToken));
+        // The page shows the running ones and the latest 12 finished in full; every other number comes from the digests.
+        var running = await FullAsync(experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued), cancellationToken);
+        var recent = await FullAsync(experiments.Where(e => e.IsFinished).OrderByDescending(e => e.EndedAt).Take(12), cancellationToken);
+        var newBests = leaderboard.Select(l => l.ExperimentId).ToHashSet(StringComparer.Ordinal);
+        var chart = ReportSampling.Thin(
+            experiments.Where(e => e.HasUsableObjective && e.EndedAt is not null).OrderBy(e => e.EndedAt).ToList(),
+            MaxChartPoints, e => e.IsBaseline || newBests.Contains(e.Id));
         var costPerGain = AutoResearch.Evaluation.CostPerGain.From(campaign.Spec.Agents.Select(a => a.Id).ToList(), experiments, leaderboard,
             await ledger.GetModelCallsAsync(id, cancellationToken), campaign.Spec.Benchmark.Metric.Direction);
         return new CampaignDetail(
-            ListItem(campaign, status, experiments),
+            ListItem(campaign, status, status.BestExperimentId is { } bestId ? experiments.FirstOrDefault(e => e.Id == bestId)?.Sequence : null),
             campaign.Spec.Goal,
             status.Reason ?? campaign.Reason,
             campaign.Spec.Target,
@@ -104,10 +124,9 @@ public sealed class ConsoleCampaigns(
                     x.Agent.ModelProblem, x.Agent.Experiments, x.Agent.Succeeded, x.Agent.InFlight, x.Agent.Best, x.Agent.TokensUsed, x.Budget.Tokens,
                     x.Agent.CpuSecondsUsed, x.Budget.CpuSeconds, x.Agent.GpuSecondsUsed, x.Budget.GpuSeconds,
                     x.Agent.Rejections, x.Agent.MaxRejections, x.Agent.BackOffTurnsLeft)).ToList(),
-            experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued).Select(e => Summary(e, now)).ToList(),
-            experiments.Where(e => e.IsFinished).OrderByDescending(e => e.EndedAt).Take(12).Select(e => Summary(e, now)).ToList(),
-            experiments.Where(e => e.HasUsableObjective && e.EndedAt is not null)
-                .OrderBy(e => e.EndedAt)
+            running.Select(e => Summary(e, now)).ToList(),
+            recent.Select(e => Summary(e, now)).ToList(),
+            chart
                 .Select(e => new ChartPoint(Math.Max(0, (e.EndedAt!.Value - start).TotalMinutes), e.Objective!.Value, e.AgentId, e.Sequence))
                 .ToList(),
             leaderboard.Select(l => new BestStep(Math.Max(0, (l.AcceptedAt - start).TotalMinutes), l.Objective, l.Sequence, l.AgentId, l.Runs, l.Confidence)).ToList(),
@@ -121,18 +140,36 @@ public sealed class ConsoleCampaigns(
             CostPerGainView.From(costPerGain, status));
     }
 
-    public async Task<IReadOnlyList<ExperimentSummary>?> ExperimentsAsync(string id, CancellationToken cancellationToken)
+    /// <summary>The campaign's ledger record; null when there is none.</summary>
+    public Task<CampaignRecord?> CampaignAsync(string id, CancellationToken cancellationToken) => ledger.GetCampaignAsync(id, cancellationToken);
+
+    /// <summary>One page of the campaign's experiments, filtered and sorted in the ledger; null when there is no such campaign.</summary>
+    public async Task<ExperimentPageView?> ExperimentsAsync(string id, ExperimentQuery query, CancellationToken cancellationToken)
     {
         if (await ledger.GetCampaignAsync(id, cancellationToken) is null) return null;
         var now = clock.GetUtcNow();
-        return (await ledger.GetExperimentsAsync(id, cancellationToken)).Select(e => Summary(e, now)).ToList();
+        var page = await ledger.QueryExperimentsAsync(id, query, cancellationToken);
+        return new ExperimentPageView(page.Total, page.Offset, query.Limit, ExperimentQueryText.SortName(query.Sort), query.Descending,
+            page.Items.Select(e => Summary(e, now)).ToList());
+    }
+
+    /// <summary>Every experiment matching <paramref name="query"/>'s filters, in its order, read from the ledger a page at a time (for the exports).</summary>
+    public async IAsyncEnumerable<ExperimentSummary> ExportAsync(string id, ExperimentQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        for (var offset = 0; ; offset += ExperimentQuery.MaxLimit)
+        {
+            var page = await ledger.QueryExperimentsAsync(id, query with { Offset = offset, Limit = ExperimentQuery.MaxLimit }, cancellationToken);
+            foreach (var e in page.Items) yield return Summary(e, now);
+            if (page.Items.Count < ExperimentQuery.MaxLimit) yield break;
+        }
     }
 
     public async Task<ExperimentDetail?> ExperimentAsync(string id, int sequence, CancellationToken cancellationToken)
     {
         var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
         if (campaign is null) return null;
-        var e = (await ledger.GetExperimentsAsync(id, cancellationToken)).FirstOrDefault(x => x.Sequence == sequence);
+        var e = await ledger.GetExperimentBySequenceAsync(id, sequence, cancellationToken);
         if (e is null) return null;
         var benchmark = campaign.Spec.Benchmark;
         var r = benchmark.Resources;
@@ -146,7 +183,7 @@ public sealed class ConsoleCampaigns(
     public async Task<IReadOnlyList<JournalItem>?> JournalAsync(string id, long afterId, CancellationToken cancellationToken)
     {
         if (await ledger.GetCampaignAsync(id, cancellationToken) is null) return null;
-        var experiments = await ledger.GetExperimentsAsync(id, cancellationToken);
+        var experiments = await ledger.GetExperimentDigestsAsync(id, cancellationToken);
         return (await journal.ReadAsync(id, afterId, cancellationToken)).Select(j => Item(j, experiments)).ToList();
     }
 
@@ -238,7 +275,8 @@ public sealed class ConsoleCampaigns(
     private async Task<(CampaignStatus Status, IReadOnlyList<ExperimentRecord> Experiments, IReadOnlyList<LeaderboardEntry> Leaderboard)> StatusAsync(
         CampaignRecord campaign, CancellationToken cancellationToken)
     {
-        var experiments = await ledger.GetExperimentsAsync(campaign.Id, cancellationToken);
+        // Digests: every number on the page without the experiments' text (hypotheses, logs, diffs, parameters).
+        var experiments = await ledger.GetExperimentDigestsAsync(campaign.Id, cancellationToken);
         var leaderboard = await ledger.GetLeaderboardAsync(campaign.Id, cancellationToken);
         if (IsHostedHere(campaign.Id))
             return (await grains.GetGrain<ICampaignGrain>(campaign.Id).GetStatus(), experiments, leaderboard);
@@ -246,11 +284,23 @@ public sealed class ConsoleCampaigns(
         return (LedgerCampaignStatus.From(campaign, experiments, slots, leaderboard, await ledger.GetModelCallsAsync(campaign.Id, cancellationToken)), experiments, leaderboard);
     }
 
-    private CampaignListItem ListItem(CampaignRecord campaign, CampaignStatus status, IReadOnlyList<ExperimentRecord> experiments) => new(
+    /// <summary>Most points the live chart gets: every accepted best and the baseline, then an even sample.</summary>
+    public const int MaxChartPoints = 2000;
+
+    /// <summary>The full records of <paramref name="digests"/> (for the few the page shows with their text).</summary>
+    private async Task<List<ExperimentRecord>> FullAsync(IEnumerable<ExperimentRecord> digests, CancellationToken cancellationToken)
+    {
+        var full = new List<ExperimentRecord>();
+        foreach (var d in digests)
+            full.Add(await ledger.GetExperimentAsync(d.Id, cancellationToken) ?? d);
+        return full;
+    }
+
+    private CampaignListItem ListItem(CampaignRecord campaign, CampaignStatus status, int? bestSequence) => new(
         campaign.Id, campaign.Name, status.State.ToString(), campaign.Spec.Benchmark.Name, campaign.Spec.Benchmark.Metric.Name,
         campaign.Spec.Benchmark.Metric.Direction.ToString().ToLowerInvariant(), campaign.CreatedAt, status.StartedAt ?? campaign.StartedAt,
         status.Deadline ?? campaign.Deadline, status.EndedAt ?? campaign.EndedAt, status.Finished, status.MaxExperiments, status.Baseline, status.Best,
-        status.BestExperimentId is { } best ? experiments.FirstOrDefault(e => e.Id == best)?.Sequence : null,
+        bestSequence,
         campaign.Spec.Agents.Count, IsHostedHere(campaign.Id));
 
     private static ExperimentSummary Summary(ExperimentRecord e, DateTimeOffset now) => new(
