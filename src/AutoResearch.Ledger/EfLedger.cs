@@ -106,7 +106,32 @@ public sealed class EfLedger(
             : e);
     }
 
-    /// <summary>Filters, sorts and windows in SQL; only the page's rows are read.</summary>
+    /// <summary>A row without its logs, metric curve and notes (the widest columns): no curve or note JSON to read or parse.</summary>
+    private static readonly System.Linq.Expressions.Expression<Func<ExperimentRow, ExperimentRow>> WithoutLogs = x => new ExperimentRow
+        {
+            Id = x.Id, CampaignId = x.CampaignId, AgentId = x.AgentId, Sequence = x.Sequence, ProposerName = x.ProposerName,
+            Status = x.Status, Failure = x.Failure, Reason = x.Reason, ImageId = x.ImageId, ContainerId = x.ContainerId, ExitCode = x.ExitCode,
+            QueuedAt = x.QueuedAt, StartedAt = x.StartedAt, EndedAt = x.EndedAt, Objective = x.Objective, Attempt = x.Attempt,
+            CpuSeconds = x.CpuSeconds, GpuSeconds = x.GpuSeconds, Seed = x.Seed, IsBaseline = x.IsBaseline, Hypothesis = x.Hypothesis, Diff = x.Diff,
+            ParametersJson = x.ParametersJson, EditedFilesJson = x.EditedFilesJson, Kind = x.Kind, RepeatOf = x.RepeatOf, Verdict = x.Verdict,
+            Confidence = x.Confidence, Margin = x.Margin, SlotStartedAt = x.SlotStartedAt, SlotEndedAt = x.SlotEndedAt, Tokens = x.Tokens,
+            ArtifactsTruncated = x.ArtifactsTruncated, Origin = x.Origin,
+        };
+
+    /// <summary>Every column but the logs, metric curve and notes (the widest ones), so no curve or note JSON is parsed.</summary>
+    public async Task<IReadOnlyList<ExperimentRecord>> GetExperimentsWithoutLogsAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.Experiments.AsNoTracking()
+            .Where(x => x.CampaignId == campaignId)
+            .OrderBy(x => x.Sequence).ThenBy(x => x.Id)
+            .Select(WithoutLogs)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(RecordMapper.ToRecord);
+    }
+
+    /// <summary>Filters, sorts and windows in SQL; only the page's rows are read, without their logs, curves and notes.</summary>
     public async Task<ExperimentPage> QueryExperimentsAsync(string campaignId, ExperimentQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -132,7 +157,7 @@ public sealed class EfLedger(
         ordered = query.Sort == ExperimentSort.Sequence ? ordered.ThenBy(x => x.Id) : ordered.ThenBy(x => x.Sequence).ThenBy(x => x.Id);
         // The sort reads only the sort keys and ids (sorting whole rows, logs and all, is what costs); then the page's rows by key.
         var ids = await ordered.Skip(query.Offset).Take(query.Limit).Select(x => x.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var rowsById = await db.Experiments.AsNoTracking().Where(x => ids.Contains(x.Id))
+        var rowsById = await db.Experiments.AsNoTracking().Where(x => ids.Contains(x.Id)).Select(WithoutLogs)
             .ToDictionaryAsync(x => x.Id, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
         return new ExperimentPage(total, query.Offset, ids.Select(id => RecordMapper.ToRecord(rowsById[id])).ToList());
     }

@@ -27,7 +27,8 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
     {
         var campaign = await ledger.GetCampaignAsync(campaignId, cancellationToken).ConfigureAwait(false)
             ?? throw new KeyNotFoundException($"Campaign '{campaignId}' is not in the ledger.");
-        var experiments = await ledger.GetExperimentsAsync(campaignId, cancellationToken).ConfigureAwait(false);
+        // No logs, curves or notes: the report shows none of them, and at 100,000 experiments they are most of the bytes.
+        var experiments = await ledger.GetExperimentsWithoutLogsAsync(campaignId, cancellationToken).ConfigureAwait(false);
         var entries = await journal.ReadAsync(campaignId, 0, cancellationToken).ConfigureAwait(false);
         var leaderboard = await ledger.GetLeaderboardAsync(campaignId, cancellationToken).ConfigureAwait(false);
         var calls = await ledger.GetModelCallsAsync(campaignId, cancellationToken).ConfigureAwait(false);

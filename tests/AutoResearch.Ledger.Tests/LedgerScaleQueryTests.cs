@@ -109,10 +109,12 @@ public sealed class LedgerScaleQueryTests
         }
         Assert.Equal(all.Select(e => e.Id).Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
 
-        // Rows come back whole (not digests).
+        // Page rows carry their text and parameters (not digests), without logs, curves and notes.
         var first = (await db.Ledger.QueryExperimentsAsync(campaign, new ExperimentQuery { Limit = 1 })).Items.Single();
         Assert.Equal("hypothesis 1", first.Hypothesis);
         Assert.Single(first.Parameters);
+        Assert.Equal("", first.LogTail);
+        Assert.Empty(first.Metrics);
     }
 
     [Theory]
@@ -192,6 +194,20 @@ public sealed class LedgerScaleQueryTests
             };
             Assert.Equal(Describe(expected), Describe(d));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task WithoutLogsIsEverythingButLogsCurvesAndNotes(string backend)
+    {
+        await using var db = LedgerTestDatabase.Create(backend);
+        var campaign = TestData.NewCampaignId("nologs");
+        await db.Ledger.SaveExperimentsAsync(Mixed(campaign, 60, 5));
+        var full = await db.Ledger.GetExperimentsAsync(campaign);
+        var light = await db.Ledger.GetExperimentsWithoutLogsAsync(campaign);
+        Assert.Equal(full.Select(e => Describe(e with { LogHead = "", LogTail = "", Metrics = [], Notes = [] })), light.Select(Describe));
+        Assert.Contains(full, e => e.Diff is not null && e.EditedFiles.Count > 0);
+        Assert.Equal(full.Select(e => e.Diff), light.Select(e => e.Diff));
     }
 
     [Theory]

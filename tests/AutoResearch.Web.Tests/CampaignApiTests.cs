@@ -91,7 +91,24 @@ public sealed class CampaignApiTests(ConsoleFactory console)
         Assert.Contains("role: \"random\"", yaml, StringComparison.Ordinal);
 
         var experiments = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments");
-        Assert.Equal(6, experiments.GetArrayLength());
+        Assert.Equal(6, experiments.GetProperty("total").GetInt32());
+        Assert.Equal(6, experiments.GetProperty("items").GetArrayLength());
+        // Paged, sorted and filtered in the ledger; exports of the same selection.
+        var page = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments?offset=2&limit=2&sort=sequence&desc=true");
+        Assert.Equal([4, 3], page.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt32()).ToArray());
+        var mine = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments?agent=random-1&limit=1000");
+        Assert.All(mine.GetProperty("items").EnumerateArray(), e => Assert.Equal("random-1", e.GetProperty("agent").GetString()));
+        using (var bad = await client.GetAsync($"/api/campaigns/{id}/experiments?limit=5000&sort=colour"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+            Assert.True(errors.TryGetProperty("limit", out _) && errors.TryGetProperty("sort", out _), errors.ToString());
+        }
+        var csv = (await client.GetStringAsync($"/api/campaigns/{id}/experiments/export.csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("sequence,id,agent,", csv[0], StringComparison.Ordinal);
+        Assert.Equal(7, csv.Length);
+        var exported = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments/export.json?sort=objective");
+        Assert.Equal(6, exported.GetArrayLength());
         var first = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments/1");
         Assert.Equal(1, first.GetProperty("summary").GetProperty("sequence").GetInt32());
         Assert.Equal(2, first.GetProperty("summary").GetProperty("parameters").EnumerateObject().Count());

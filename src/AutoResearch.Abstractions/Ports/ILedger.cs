@@ -25,7 +25,17 @@ public interface ILedger
     Task<IReadOnlyList<ExperimentRecord>> GetExperimentDigestsAsync(string campaignId, CancellationToken cancellationToken = default) =>
         GetExperimentsAsync(campaignId, cancellationToken);
 
-    /// <summary>One page of a campaign's experiments, filtered and sorted (see <see cref="ExperimentQuery"/>).</summary>
+    /// <summary>
+    /// All experiments of a campaign ordered by sequence without their logs, metric curves and runner notes (LogHead, LogTail,
+    /// Metrics and Notes are empty): what a report reads.
+    /// </summary>
+    Task<IReadOnlyList<ExperimentRecord>> GetExperimentsWithoutLogsAsync(string campaignId, CancellationToken cancellationToken = default) =>
+        GetExperimentsAsync(campaignId, cancellationToken);
+
+    /// <summary>
+    /// One page of a campaign's experiments, filtered and sorted (see <see cref="ExperimentQuery"/>). A ledger may leave the
+    /// rows' logs, metric curves and notes empty (as <see cref="GetExperimentsWithoutLogsAsync"/>); read one experiment for them.
+    /// </summary>
     async Task<ExperimentPage> QueryExperimentsAsync(string campaignId, ExperimentQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -49,7 +49,7 @@ public sealed class ConsoleCampaigns(
             }
 
             // Aggregate queries in the ledger: no campaign's experiments are loaded to list it.
-            var headline = await ledger.GetHeadlineAsync(campaign.Id, campaign.Spec.Benchmark.Metric, cancellationToken);
+            var headline = await HeadlineAsync(campaign, cancellationToken);
             list.Add(new CampaignListItem(
                 campaign.Id, campaign.Name, campaign.State.ToString(), campaign.Spec.Benchmark.Name, campaign.Spec.Benchmark.Metric.Name,
                 campaign.Spec.Benchmark.Metric.Direction.ToString().ToLowerInvariant(), campaign.CreatedAt, campaign.StartedAt, campaign.Deadline,
@@ -91,7 +91,8 @@ public sealed class ConsoleCampaigns(
     {
         var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
         if (campaign is null) return null;
-        var (status, experiments, leaderboard) = await StatusAsync(campaign, cancellationToken);
+        var basis = await BasisAsync(campaign, cancellationToken);
+        var (status, experiments, leaderboard) = (basis.Status, basis.Experiments, basis.Leaderboard);
         var start = campaign.StartedAt ?? campaign.CreatedAt;
         var now = clock.GetUtcNow();
         var entries = await journal.ReadAsync(id, 0, cancellationToken);
@@ -100,12 +101,8 @@ public sealed class ConsoleCampaigns(
         // The page shows the running ones and the latest 12 finished in full; every other number comes from the digests.
         var running = await FullAsync(experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued), cancellationToken);
         var recent = await FullAsync(experiments.Where(e => e.IsFinished).OrderByDescending(e => e.EndedAt).Take(12), cancellationToken);
-        var newBests = leaderboard.Select(l => l.ExperimentId).ToHashSet(StringComparer.Ordinal);
-        var chart = ReportSampling.Thin(
-            experiments.Where(e => e.HasUsableObjective && e.EndedAt is not null).OrderBy(e => e.EndedAt).ToList(),
-            MaxChartPoints, e => e.IsBaseline || newBests.Contains(e.Id));
-        var costPerGain = AutoResearch.Evaluation.CostPerGain.From(campaign.Spec.Agents.Select(a => a.Id).ToList(), experiments, leaderboard,
-            await ledger.GetModelCallsAsync(id, cancellationToken), campaign.Spec.Benchmark.Metric.Direction);
+        var chart = basis.Chart;
+        var costPerGain = basis.CostPerGain;
         return new CampaignDetail(
             ListItem(campaign, status, status.BestExperimentId is { } bestId ? experiments.FirstOrDefault(e => e.Id == bestId)?.Sequence : null),
             campaign.Spec.Goal,
@@ -133,7 +130,7 @@ public sealed class ConsoleCampaigns(
             entries.Count,
             entries.TakeLast(8).Reverse().Select(j => Item(j, experiments)).ToList(),
             now,
-            HoldoutView.From(HoldoutSummary.From(experiments, campaign.Spec.Benchmark.Metric)),
+            HoldoutView.From(basis.Holdout),
 
             status.Noise,
 
@@ -270,6 +267,77 @@ public sealed class ConsoleCampaigns(
             if ((await ResumeHereAsync(c.Id, cancellationToken)).Ok) resumed.Add(c.Id);
         }
         return resumed;
+    }
+
+    /// <summary>What a campaign's detail is computed from: its status, its experiments' digests and what is derived from all of them.</summary>
+    private sealed record DetailBasis(
+        string Key,
+        CampaignStatus Status,
+        IReadOnlyList<ExperimentRecord> Experiments,
+        IReadOnlyList<LeaderboardEntry> Leaderboard,
+        IReadOnlyList<ExperimentRecord> Chart,
+        HoldoutSummary Holdout,
+        AutoResearch.Evaluation.CostPerGainReport CostPerGain);
+
+    /// <summary>Most settled campaigns whose detail basis is kept in memory.</summary>
+    private const int SettledCacheSize = 8;
+
+    /// <summary>Settled campaigns' detail bases, by campaign id (see <see cref="BasisAsync"/>).</summary>
+    private readonly ConcurrentDictionary<string, DetailBasis> _settled = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The detail's basis. A settled campaign (completed, stopped or failed, not run here) no longer changes its experiments,
+    /// so its basis is computed once and kept while its key holds: state, end, experiment count and last number, leaderboard
+    /// and model-call counts (each read with a small query). Running campaigns are computed afresh on every call.
+    /// </summary>
+    private async Task<DetailBasis> BasisAsync(CampaignRecord campaign, CancellationToken cancellationToken)
+    {
+        var key = await SettledKeyAsync(campaign, cancellationToken);
+        if (key is not null && _settled.TryGetValue(campaign.Id, out var kept) && kept.Key == key) return kept;
+
+        var (status, experiments, leaderboard) = await StatusAsync(campaign, cancellationToken);
+        var newBests = leaderboard.Select(l => l.ExperimentId).ToHashSet(StringComparer.Ordinal);
+        var chart = ReportSampling.Thin(
+            experiments.Where(e => e.HasUsableObjective && e.EndedAt is not null).OrderBy(e => e.EndedAt).ToList(),
+            MaxChartPoints, e => e.IsBaseline || newBests.Contains(e.Id));
+        var costPerGain = AutoResearch.Evaluation.CostPerGain.From(campaign.Spec.Agents.Select(a => a.Id).ToList(), experiments, leaderboard,
+            await ledger.GetModelCallsAsync(campaign.Id, cancellationToken), campaign.Spec.Benchmark.Metric.Direction);
+        var basis = new DetailBasis(key ?? "", status, experiments, leaderboard, chart,
+            HoldoutSummary.From(experiments, campaign.Spec.Benchmark.Metric), costPerGain);
+        if (key is not null)
+        {
+            _settled[campaign.Id] = basis;
+            // A small cache: beyond its size, drop any other campaign's basis (they are recomputed when asked for again).
+            foreach (var other in _settled.Keys.Where(k => k != campaign.Id).Skip(SettledCacheSize - 1).ToList())
+                _settled.TryRemove(other, out _);
+        }
+        return basis;
+    }
+
+    /// <summary>
+    /// For a settled campaign (completed, stopped or failed, not run here): what would change if its ledger rows did (state, end,
+    /// experiment count and last number, leaderboard and model-call counts), read with small queries; null for any other campaign.
+    /// </summary>
+    private async Task<string?> SettledKeyAsync(CampaignRecord campaign, CancellationToken cancellationToken)
+    {
+        if (campaign.State is not (CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed) || IsHostedHere(campaign.Id)) return null;
+        var last = await ledger.QueryExperimentsAsync(campaign.Id, new ExperimentQuery { Limit = 1, Descending = true }, cancellationToken);
+        var leaderboardCount = (await ledger.GetLeaderboardAsync(campaign.Id, cancellationToken)).Count;
+        var callCount = (await ledger.GetModelCallsAsync(campaign.Id, cancellationToken)).Count;
+        return $"{campaign.State}|{campaign.EndedAt:O}|{last.Total}|{last.Items.FirstOrDefault()?.Sequence}|{leaderboardCount}|{callCount}";
+    }
+
+    /// <summary>Settled campaigns' headlines for the list, by campaign id, with their key.</summary>
+    private readonly ConcurrentDictionary<string, (string Key, CampaignHeadline Headline)> _headlines = new(StringComparer.Ordinal);
+
+    /// <summary>The list's headline: aggregate queries in the ledger, kept for a settled campaign while its key holds.</summary>
+    private async Task<CampaignHeadline> HeadlineAsync(CampaignRecord campaign, CancellationToken cancellationToken)
+    {
+        var key = await SettledKeyAsync(campaign, cancellationToken);
+        if (key is not null && _headlines.TryGetValue(campaign.Id, out var kept) && kept.Key == key) return kept.Headline;
+        var headline = await ledger.GetHeadlineAsync(campaign.Id, campaign.Spec.Benchmark.Metric, cancellationToken);
+        if (key is not null) _headlines[campaign.Id] = (key, headline);
+        return headline;
     }
 
     private async Task<(CampaignStatus Status, IReadOnlyList<ExperimentRecord> Experiments, IReadOnlyList<LeaderboardEntry> Leaderboard)> StatusAsync(
