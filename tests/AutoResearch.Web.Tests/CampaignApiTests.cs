@@ -95,7 +95,9 @@ public sealed class CampaignApiTests(ConsoleFactory console)
         Assert.Equal(6, experiments.GetProperty("items").GetArrayLength());
         // Paged, sorted and filtered in the ledger; exports of the same selection.
         var page = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments?offset=2&limit=2&sort=sequence&desc=true");
-        Assert.Equal([4, 3], page.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt32()).ToArray());
+        var ids = experiments.GetProperty("items").EnumerateArray().Select(e => (Sequence: e.GetProperty("sequence").GetInt32(), Id: e.GetProperty("id").GetString()!)).ToList();
+        Assert.Equal(ids.OrderByDescending(x => x.Sequence).ThenBy(x => x.Id, StringComparer.Ordinal).Skip(2).Take(2).Select(x => x.Id).ToArray(),
+            page.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("id").GetString()!).ToArray());
         var mine = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments?agent=random-1&limit=1000");
         Assert.All(mine.GetProperty("items").EnumerateArray(), e => Assert.Equal("random-1", e.GetProperty("agent").GetString()));
         using (var bad = await client.GetAsync($"/api/campaigns/{id}/experiments?limit=5000&sort=colour"))

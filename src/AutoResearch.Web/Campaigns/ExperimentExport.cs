@@ -47,19 +47,24 @@ public static class ExperimentExport
         await writer.FlushAsync(cancellationToken);
     }
 
+    /// <summary>A JSON array of the rows, serialized into a buffer and written to <paramref name="output"/> asynchronously in chunks.</summary>
     public static async Task WriteJsonAsync(Stream output, IAsyncEnumerable<ExperimentSummary> rows, CancellationToken cancellationToken)
     {
-        await using var json = new Utf8JsonWriter(output);
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        json.WriteStartArray();
-        var n = 0;
-        await foreach (var row in rows.WithCancellation(cancellationToken))
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
+        await using (var json = new Utf8JsonWriter(buffer))
         {
-            JsonSerializer.Serialize(json, row, options);
-            if (++n % 500 == 0) await json.FlushAsync(cancellationToken);
+            json.WriteStartArray();
+            await foreach (var row in rows.WithCancellation(cancellationToken))
+            {
+                JsonSerializer.Serialize(json, row, options); // flushes into the buffer, never the response
+                if (buffer.WrittenCount < 1 << 16) continue;
+                await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+                buffer.ResetWrittenCount();
+            }
+            json.WriteEndArray();
         }
-        json.WriteEndArray();
-        await json.FlushAsync(cancellationToken);
+        await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
     }
 
     private static async Task<List<string>> HeaderAsync(StreamWriter writer, IReadOnlyList<ExperimentSummary> first)
