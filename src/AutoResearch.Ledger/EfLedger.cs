@@ -77,6 +77,174 @@ public sealed class EfLedger(
         return rows.ConvertAll(RecordMapper.ToRecord);
     }
 
+    /// <summary>The campaign's experiments without their text columns: one narrow query, no JSON to parse (but the parameters of held-out targets).</summary>
+    public async Task<IReadOnlyList<ExperimentRecord>> GetExperimentDigestsAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.Experiments.AsNoTracking()
+            .Where(x => x.CampaignId == campaignId)
+            .OrderBy(x => x.Sequence).ThenBy(x => x.Id)
+            .Select(x => new ExperimentRow
+            {
+                Id = x.Id, CampaignId = x.CampaignId, AgentId = x.AgentId, Sequence = x.Sequence, ProposerName = x.ProposerName,
+                Status = x.Status, Failure = x.Failure, ExitCode = x.ExitCode, QueuedAt = x.QueuedAt, StartedAt = x.StartedAt, EndedAt = x.EndedAt,
+                Objective = x.Objective, Attempt = x.Attempt, CpuSeconds = x.CpuSeconds, GpuSeconds = x.GpuSeconds, Seed = x.Seed,
+                IsBaseline = x.IsBaseline, Kind = x.Kind, RepeatOf = x.RepeatOf, Verdict = x.Verdict, Confidence = x.Confidence, Margin = x.Margin,
+                SlotStartedAt = x.SlotStartedAt, SlotEndedAt = x.SlotEndedAt, Tokens = x.Tokens, ArtifactsTruncated = x.ArtifactsTruncated, Origin = x.Origin,
+            })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var digests = rows.ConvertAll(RecordMapper.ToDigest);
+        // The experiments held-out runs re-validate keep their parameters (the held-out summary shows them): a handful of rows.
+        var targets = digests.Where(e => e.IsHoldout && e.RepeatOf is not null).Select(e => e.RepeatOf!).Distinct(StringComparer.Ordinal).ToList();
+        if (targets.Count == 0) return digests;
+        var parameters = await db.Experiments.AsNoTracking().Where(x => x.CampaignId == campaignId && targets.Contains(x.Id))
+            .Select(x => new { x.Id, x.ParametersJson }).ToDictionaryAsync(x => x.Id, x => x.ParametersJson, StringComparer.Ordinal, cancellationToken)
+            .ConfigureAwait(false);
+        return digests.ConvertAll(e => parameters.TryGetValue(e.Id, out var json)
+            ? e with { Parameters = LedgerJson.Deserialize<Dictionary<string, string>>(json, $"parameters of experiment {e.Id}") }
+            : e);
+    }
+
+    /// <summary>A row without its logs, metric curve and notes (the widest columns): no curve or note JSON to read or parse.</summary>
+    private static readonly System.Linq.Expressions.Expression<Func<ExperimentRow, ExperimentRow>> WithoutLogs = x => new ExperimentRow
+        {
+            Id = x.Id, CampaignId = x.CampaignId, AgentId = x.AgentId, Sequence = x.Sequence, ProposerName = x.ProposerName,
+            Status = x.Status, Failure = x.Failure, Reason = x.Reason, ImageId = x.ImageId, ContainerId = x.ContainerId, ExitCode = x.ExitCode,
+            QueuedAt = x.QueuedAt, StartedAt = x.StartedAt, EndedAt = x.EndedAt, Objective = x.Objective, Attempt = x.Attempt,
+            CpuSeconds = x.CpuSeconds, GpuSeconds = x.GpuSeconds, Seed = x.Seed, IsBaseline = x.IsBaseline, Hypothesis = x.Hypothesis, Diff = x.Diff,
+            ParametersJson = x.ParametersJson, EditedFilesJson = x.EditedFilesJson, Kind = x.Kind, RepeatOf = x.RepeatOf, Verdict = x.Verdict,
+            Confidence = x.Confidence, Margin = x.Margin, SlotStartedAt = x.SlotStartedAt, SlotEndedAt = x.SlotEndedAt, Tokens = x.Tokens,
+            ArtifactsTruncated = x.ArtifactsTruncated, Origin = x.Origin,
+        };
+
+    /// <summary>Every column but the logs, metric curve and notes (the widest ones), so no curve or note JSON is parsed.</summary>
+    public async Task<IReadOnlyList<ExperimentRecord>> GetExperimentsWithoutLogsAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.Experiments.AsNoTracking()
+            .Where(x => x.CampaignId == campaignId)
+            .OrderBy(x => x.Sequence).ThenBy(x => x.Id)
+            .Select(WithoutLogs)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(RecordMapper.ToRecord);
+    }
+
+    /// <summary>Filters, sorts and windows in SQL; only the page's rows are read, without their logs, curves and notes.</summary>
+    public async Task<ExperimentPage> QueryExperimentsAsync(string campaignId, ExperimentQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validated();
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = db.Experiments.AsNoTracking().Where(x => x.CampaignId == campaignId);
+        if (query.Agent is { } agent) rows = rows.Where(x => x.AgentId == agent);
+        if (query.Status is { } status) { var name = status.ToString(); rows = rows.Where(x => x.Status == name); }
+        if (query.Verdict is { } verdict) { var name = verdict.ToString(); rows = rows.Where(x => x.Verdict == name); }
+        if (query.Kind is { } kind) { var name = kind.ToString(); rows = rows.Where(x => x.Kind == name); }
+        var total = await rows.CountAsync(cancellationToken).ConfigureAwait(false);
+        var d = query.Descending;
+        IOrderedQueryable<ExperimentRow> ordered = query.Sort switch
+        {
+            ExperimentSort.Objective => d
+                ? rows.OrderBy(x => x.Objective == null ? 1 : 0).ThenByDescending(x => x.Objective)
+                : rows.OrderBy(x => x.Objective == null ? 1 : 0).ThenBy(x => x.Objective),
+            ExperimentSort.Agent => d ? rows.OrderByDescending(x => x.AgentId) : rows.OrderBy(x => x.AgentId),
+            ExperimentSort.Status => d ? rows.OrderByDescending(x => x.Status) : rows.OrderBy(x => x.Status),
+            _ => d ? rows.OrderByDescending(x => x.Sequence) : rows.OrderBy(x => x.Sequence),
+        };
+        ordered = query.Sort == ExperimentSort.Sequence ? ordered.ThenBy(x => x.Id) : ordered.ThenBy(x => x.Sequence).ThenBy(x => x.Id);
+        // The sort reads only the sort keys and ids (sorting whole rows, logs and all, is what costs); then the page's rows by key.
+        var ids = await ordered.Skip(query.Offset).Take(query.Limit).Select(x => x.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rowsById = await db.Experiments.AsNoTracking().Where(x => ids.Contains(x.Id)).Select(WithoutLogs)
+            .ToDictionaryAsync(x => x.Id, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
+        return new ExperimentPage(total, query.Offset, ids.Select(id => RecordMapper.ToRecord(rowsById[id])).ToList());
+    }
+
+    public async Task<ExperimentRecord?> GetExperimentBySequenceAsync(string campaignId, int sequence, CancellationToken cancellationToken = default)
+    {
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.Experiments.AsNoTracking().Where(x => x.CampaignId == campaignId && x.Sequence == sequence).OrderBy(x => x.Id)
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return row is null ? null : RecordMapper.ToRecord(row);
+    }
+
+    /// <summary>
+    /// <see cref="CampaignHeadline.From"/> as aggregate queries (a count, the baseline, the best single run, the accepted best's runs):
+    /// no experiment list is loaded.
+    /// </summary>
+    public async Task<CampaignHeadline> GetHeadlineAsync(string campaignId, AutoResearch.Abstractions.Specs.MetricSpec metric, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        const string holdout = nameof(ExperimentKind.Holdout), proposal = nameof(ExperimentKind.Proposal), rejected = nameof(FailureKind.Rejected);
+        const string ok = nameof(ExperimentStatus.Succeeded), failed = nameof(ExperimentStatus.Failed), pruned = nameof(ExperimentStatus.Pruned);
+        var search = db.Experiments.AsNoTracking()
+            .Where(x => x.CampaignId == campaignId && x.Kind != holdout && !(x.Failure == rejected && x.Attempt == 0 && x.Kind == proposal));
+        var finished = await search.CountAsync(x => x.Status == ok || x.Status == failed || x.Status == pruned, cancellationToken).ConfigureAwait(false);
+        var baseline = await search.Where(x => x.IsBaseline && x.Status == ok).OrderBy(x => x.Sequence).ThenBy(x => x.Id)
+            .Select(x => x.Objective).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        // Finite objectives only (NaN is stored as NULL on SQLite and compares false on PostgreSQL).
+        var usable = search.Where(x => x.Status == ok && x.Objective != null && x.Objective <= double.MaxValue && x.Objective >= -double.MaxValue);
+        var accepted = await db.Leaderboard.AsNoTracking().Where(x => x.CampaignId == campaignId).OrderByDescending(x => x.Idx)
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        double? best;
+        string? bestId;
+        if (accepted is not null)
+        {
+            var id = accepted.ExperimentId;
+            var runs = await usable.Where(x => x.Id == id || x.RepeatOf == id).Select(x => x.Objective!.Value)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            best = runs.Count > 0 ? runs.Average() : accepted.Objective;
+            bestId = id;
+        }
+        else
+        {
+            var byValue = metric.Direction == AutoResearch.Abstractions.Specs.Direction.Minimize
+                ? usable.OrderBy(x => x.Objective)
+                : usable.OrderByDescending(x => x.Objective);
+            var single = await byValue.ThenBy(x => x.Sequence).ThenBy(x => x.Id).Select(x => new { x.Id, x.Objective })
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            best = single?.Objective;
+            bestId = single?.Id;
+        }
+
+        int? bestSequence = bestId is null
+            ? null
+            : await db.Experiments.AsNoTracking().Where(x => x.CampaignId == campaignId && x.Id == bestId).Select(x => (int?)x.Sequence)
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return new CampaignHeadline(finished, baseline, best, bestId, bestSequence);
+    }
+
+    /// <summary>Inserts or replaces many experiments in one transaction (chunks of 1,000 rows): the bulk load benchmarks and imports use.</summary>
+    public async Task SaveExperimentsAsync(IEnumerable<ExperimentRecord> experiments, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(experiments);
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        using var _ = await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in experiments.Select(RecordMapper.ToRow).Chunk(1000))
+        {
+            var ids = chunk.Select(r => r.Id).ToList();
+            var existing = await db.Experiments.Where(x => ids.Contains(x.Id)).ToDictionaryAsync(x => x.Id, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
+            foreach (var row in chunk)
+            {
+                if (existing.TryGetValue(row.Id, out var old)) db.Entry(old).CurrentValues.SetValues(row);
+                else db.Experiments.Add(row);
+            }
+
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            db.ChangeTracker.Clear();
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>1 for a campaign's first call, then 2, 3, ...: never the same number twice, across threads and processes.</summary>
     public async Task<int> NextSequenceAsync(string campaignId, CancellationToken cancellationToken = default)
     {

@@ -12,6 +12,13 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
 {
     public const string CampaignsTable = "ledger_campaigns";
     public const string ExperimentsTable = "ledger_experiments";
+
+    /// <summary>The experiments' covering index for aggregates and paged queries (created by the initializer on older ledgers too).</summary>
+    public const string ExperimentsCoveringIndex = "ix_ledger_experiments_covering";
+
+    /// <summary>Its columns, in order.</summary>
+    public static readonly string[] ExperimentsCoveringColumns =
+        ["campaign_id", "status", "kind", "objective", "sequence", "agent_id", "verdict", "failure", "attempt", "is_baseline", "repeat_of", "id"];
     public const string JournalTable = "ledger_journal";
     public const string SequencesTable = "ledger_sequences";
     public const string SchemaVersionTable = "ledger_schema_version";
@@ -82,6 +89,9 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.CampaignId, x.Sequence });
             e.HasIndex(x => new { x.CampaignId, x.Status });
+            // Covers the list's aggregates and the experiments table's filters and sorts, so neither reads the wide rows.
+            e.HasIndex(x => new { x.CampaignId, x.Status, x.Kind, x.Objective, x.Sequence, x.AgentId, x.Verdict, x.Failure, x.Attempt, x.IsBaseline, x.RepeatOf, x.Id },
+                ExperimentsCoveringIndex);
         });
 
         modelBuilder.Entity<JournalRow>(e =>
@@ -136,6 +146,7 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
 
             foreach (var index in entity.GetIndexes())
             {
+                if (index.Name is not null) continue; // named on purpose (a short name PostgreSQL keeps whole)
                 index.SetDatabaseName($"ix_{entity.GetTableName()}_{string.Join("_", index.Properties.Select(p => ToSnakeCase(p.Name)))}");
             }
 

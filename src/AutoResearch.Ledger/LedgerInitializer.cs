@@ -153,6 +153,11 @@ public sealed class LedgerInitializer(
                 }
             }
 
+            // Ledgers created before the covering index get it here (an index, no schema change: no version bump).
+            var coveringIndex = $"CREATE INDEX IF NOT EXISTS {LedgerDbContext.ExperimentsCoveringIndex} ON {LedgerDbContext.ExperimentsTable} " +
+                $"({string.Join(", ", LedgerDbContext.ExperimentsCoveringColumns)})";
+            await db.Database.ExecuteSqlRawAsync(coveringIndex, cancellationToken).ConfigureAwait(false);
+
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally

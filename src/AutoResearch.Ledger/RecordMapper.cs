@@ -118,6 +118,39 @@ internal static class RecordMapper
         Origin = Enum.Parse<ProposalOrigin>(r.Origin),
     };
 
+    /// <summary>A record from a narrow row (no text columns read): its text, parameters, metrics, files and notes are empty.</summary>
+    public static ExperimentRecord ToDigest(ExperimentRow r) => new()
+    {
+        Id = r.Id,
+        CampaignId = r.CampaignId,
+        AgentId = r.AgentId,
+        Sequence = r.Sequence,
+        ProposerName = r.ProposerName,
+        Parameters = [],
+        Status = Enum.Parse<ExperimentStatus>(r.Status),
+        Failure = Enum.Parse<FailureKind>(r.Failure),
+        ExitCode = r.ExitCode,
+        QueuedAt = r.QueuedAt,
+        StartedAt = r.StartedAt,
+        EndedAt = r.EndedAt,
+        Objective = r.Objective,
+        Attempt = r.Attempt,
+        CpuSeconds = r.CpuSeconds,
+        GpuSeconds = r.GpuSeconds,
+        Seed = r.Seed,
+        IsBaseline = r.IsBaseline,
+        Kind = Enum.Parse<ExperimentKind>(r.Kind),
+        RepeatOf = r.RepeatOf,
+        Verdict = Enum.Parse<AcceptanceVerdict>(r.Verdict),
+        Confidence = r.Confidence,
+        Margin = r.Margin,
+        SlotStartedAt = r.SlotStartedAt,
+        SlotEndedAt = r.SlotEndedAt,
+        Tokens = r.Tokens,
+        ArtifactsTruncated = r.ArtifactsTruncated,
+        Origin = Enum.Parse<ProposalOrigin>(r.Origin),
+    };
+
     public static LeaderboardRow ToRow(LeaderboardEntry e) => new()
     {
         Id = $"{e.CampaignId}#{e.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)}",

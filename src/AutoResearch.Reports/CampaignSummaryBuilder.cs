@@ -18,7 +18,7 @@ public static class CampaignSummaryBuilder
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(status);
-        var experiments = await ledger.GetExperimentsAsync(status.Id, cancellationToken).ConfigureAwait(false);
+        var experiments = await ledger.GetExperimentDigestsAsync(status.Id, cancellationToken).ConfigureAwait(false);
         var leaderboard = await ledger.GetLeaderboardAsync(status.Id, cancellationToken).ConfigureAwait(false);
         var calls = await ledger.GetModelCallsAsync(status.Id, cancellationToken).ConfigureAwait(false);
         var controls = await ledger.GetControlsAsync(status.Id, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using AutoResearch.Abstractions.Experiments;
@@ -484,8 +485,12 @@ public static class HtmlReportRenderer
 
         h.AppendLine("<h2>Stopped early</h2>");
         h.AppendLine("<p>The benchmark's early-stopping rule stopped these runs as hopeless; they are neither successes nor failures.</p>");
+        var stopped = ReportSampling.Thin(model.StoppedEarly, ReportSampling.MaxStoppedEarlyRows, _ => false);
+        if (stopped.Count < model.StoppedEarly.Count)
+            h.Append("<p class=\"legend\">Showing ").Append(stopped.Count.ToString("N0", CultureInfo.InvariantCulture)).Append(" of ")
+             .Append(model.StoppedEarly.Count.ToString("N0", CultureInfo.InvariantCulture)).AppendLine(" runs stopped early (an even sample).</p>");
         h.AppendLine("<table><thead><tr><th class=\"num\">#</th><th>agent</th><th>kind</th><th class=\"num\">last objective</th><th class=\"num\">ran</th><th class=\"num\">CPU s used</th><th class=\"num\">CPU s refunded</th><th>why</th></tr></thead><tbody>");
-        foreach (var r in model.StoppedEarly)
+        foreach (var r in stopped)
         {
             h.Append("<tr><td class=\"num\"><a href=\"#exp-").Append(r.Sequence).Append("\">").Append(r.Sequence).Append("</a>")
              .Append("</td><td>").Append(E(r.AgentId))
@@ -563,8 +568,11 @@ public static class HtmlReportRenderer
         }
 
         h.AppendLine("<p class=\"legend\">★ best · ▲ new best when it finished · B baseline. Hover a row's text for the full hypothesis or reason.</p>");
+        var rows = ReportSampling.TableRows(model);
+        if (ReportSampling.ShownText(rows.Count, model.Experiments.Count, "experiments") is { } shownText)
+            h.Append("<p class=\"legend\">").Append(E(shownText)).AppendLine("</p>");
         h.AppendLine("<table><thead><tr><th class=\"num\">#</th><th>agent</th><th>proposer</th><th>kind</th><th>status</th><th>verdict</th><th class=\"num\">objective</th><th class=\"num\">duration</th><th>key parameters</th><th>hypothesis / failure reason</th></tr></thead><tbody>");
-        foreach (var r in model.Experiments)
+        foreach (var r in rows)
         {
             var rowClass = r.IsBest ? " class=\"best\"" : r.Status == ExperimentStatus.Failed ? " class=\"failed\"" : "";
             var text = r.Status is ExperimentStatus.Failed or ExperimentStatus.Pruned ? r.Reason ?? "" : r.Hypothesis;

@@ -382,9 +382,13 @@ public static class MarkdownReportRenderer
 
         md.AppendLine("## Stopped early").AppendLine();
         md.AppendLine("The benchmark's early-stopping rule stopped these runs as hopeless; they are neither successes nor failures.").AppendLine();
+        var stopped = ReportSampling.Thin(model.StoppedEarly, ReportSampling.MaxStoppedEarlyRows, _ => false);
+        if (stopped.Count < model.StoppedEarly.Count)
+            md.Append("Showing ").Append(stopped.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)).Append(" of ")
+              .Append(model.StoppedEarly.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(" runs stopped early (an even sample).").AppendLine();
         md.AppendLine("| # | agent | kind | last objective | ran | CPU s used | CPU s refunded | why |");
         md.AppendLine("|--:|---|---|--:|--:|--:|--:|---|");
-        foreach (var r in model.StoppedEarly)
+        foreach (var r in stopped)
         {
             md.Append("| ").Append(r.Sequence)
               .Append(" | ").Append(MarkdownText.Inline(r.AgentId))
@@ -465,9 +469,12 @@ public static class MarkdownReportRenderer
         }
 
         md.AppendLine("★ best · ▲ new best when it finished · B baseline").AppendLine();
+        var rows = ReportSampling.TableRows(model);
+        if (ReportSampling.ShownText(rows.Count, model.Experiments.Count, "experiments") is { } shownText)
+            md.AppendLine(shownText).AppendLine();
         md.AppendLine("| # | agent | proposer | kind | status | verdict | objective | duration | key parameters | hypothesis / failure reason |");
         md.AppendLine("|--:|---|---|---|---|---|--:|--:|---|---|");
-        foreach (var r in model.Experiments)
+        foreach (var r in rows)
         {
             md.Append("| ").Append(r.Sequence)
               .Append(" | ").Append(MarkdownText.Inline(r.AgentId))

@@ -63,8 +63,10 @@ public static class ReportCharts
         for (var i = 0; i < model.Agents.Count; i++)
         {
             var agent = model.Agents[i];
-            var burn = agent.Narrative.Burn;
-            if (burn.Count == 0) continue;
+            var all = agent.Narrative.Burn;
+            if (all.Count == 0) continue;
+            // A long night has one burn point per experiment: an even sample (always the last) draws the same staircase.
+            var burn = ReportSampling.Thin(all, ReportSampling.MaxChartPoints, p => p.Equals(all[^1]));
             double Value(BurnPoint p) => tokens ? p.Tokens : gpu ? p.GpuSeconds : p.CpuSeconds;
             var xs = burn.Select(p => p.ElapsedMinutes).Append(Math.Max(end, burn[^1].ElapsedMinutes)).ToArray();
             var ys = burn.Select(Value).Append(Value(burn[^1])).ToArray();
@@ -129,7 +131,9 @@ public static class ReportCharts
         for (var i = 0; i < model.Agents.Count; i++)
         {
             var agent = model.Agents[i];
-            var mine = points.Where(r => r.AgentId == agent.Id && !clipped.Contains(r)).ToList();
+            // Large campaigns: every new best plus an even sample of the rest, so the chart stays legible and quick.
+            var mine = ReportSampling.Thin(points.Where(r => r.AgentId == agent.Id && !clipped.Contains(r)).ToList(), ReportSampling.MaxChartPoints,
+                r => r.IsNewBest || r.IsBest || r.IsBaseline);
             if (mine.Count == 0)
             {
                 continue;
@@ -157,7 +161,7 @@ public static class ReportCharts
                 marks.LegendText = legendGiven ? "" : $"off the chart ({clipped.Count}), value shown";
                 legendGiven = true;
             }
-            foreach (var r in clipped.Cast<ExperimentReportRow>())
+            foreach (var r in clipped.Cast<ExperimentReportRow>().Take(50))
             {
                 var label = plot.Add.Text($"#{r.Sequence}: {ReportFormat.Objective(r.Objective!.Value)}", r.ElapsedMinutes!.Value, edge);
                 label.LabelFontSize = 10;
@@ -194,9 +198,10 @@ public static class ReportCharts
 
             var y = FailureLane(ys, model.Direction);
             laneY = y;
+            var failedShown = ReportSampling.Thin(failed, ReportSampling.MaxChartPoints, _ => false);
             var markers = plot.Add.Markers(
-                failed.Select(r => r.ElapsedMinutes ?? lastX).ToArray(),
-                failed.Select(_ => y).ToArray(),
+                failedShown.Select(r => r.ElapsedMinutes ?? lastX).ToArray(),
+                failedShown.Select(_ => y).ToArray(),
                 MarkerShape.Eks,
                 9,
                 FailedColor);

@@ -66,6 +66,36 @@ public sealed class CampaignApiTests(ConsoleFactory console)
     }
 
     [Fact]
+    public async Task The_experiments_table_page_sorts_filters_pages_and_links_the_same_selection_to_its_exports()
+    {
+        var id = await console.FinishedCampaignAsync();
+        using var browser = await console.SignedInClientAsync();
+        using var api = console.TokenClient();
+
+        var html = await browser.GetStringAsync($"/campaigns/{id}/experiments?sort=objective&desc=true&limit=25&agent=random-1");
+        Assert.Contains("id=\"experiments\"", html, StringComparison.Ordinal);
+        // The rows are the API's page for the same query, in its order.
+        var page = await api.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments?sort=objective&desc=true&limit=25&agent=random-1");
+        var expected = page.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt32()).ToList();
+        Assert.NotEmpty(expected);
+        var shown = System.Text.RegularExpressions.Regex.Matches(html, $"href=\"/campaigns/{System.Text.RegularExpressions.Regex.Escape(id)}/experiments/(\\d+)\">#")
+            .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(expected, shown);
+        Assert.Contains($"/api/campaigns/{id}/experiments/export.csv?sort=objective&amp;desc=true&amp;agent=random-1", html, StringComparison.Ordinal);
+        Assert.Contains($"/api/campaigns/{id}/experiments/export.json?sort=objective&amp;desc=true&amp;agent=random-1", html, StringComparison.Ordinal);
+        // The objective header flips the direction; the live page links to the table.
+        Assert.Contains($"/campaigns/{id}/experiments?limit=25&amp;sort=objective&amp;agent=random-1", html, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/campaigns/{id}/experiments\"", await browser.GetStringAsync($"/campaigns/{id}"), StringComparison.Ordinal);
+
+        using var bad = await browser.GetAsync($"/campaigns/{id}/experiments?limit=0&status=Sleeping");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var body = await bad.Content.ReadAsStringAsync();
+        Assert.Contains("limit must be between 1 and 1000", body, StringComparison.Ordinal);
+        Assert.Contains("&#x27;Sleeping&#x27; is not a status", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/campaigns/no-such-campaign/experiments")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_campaign_started_through_the_api_runs_and_can_be_read_back()
     {
         var id = await console.FinishedCampaignAsync();
@@ -91,7 +121,26 @@ public sealed class CampaignApiTests(ConsoleFactory console)
         Assert.Contains("role: \"random\"", yaml, StringComparison.Ordinal);
 
         var experiments = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments");
-        Assert.Equal(6, experiments.GetArrayLength());
+        Assert.Equal(6, experiments.GetProperty("total").GetInt32());
+        Assert.Equal(6, experiments.GetProperty("items").GetArrayLength());
+        // Paged, sorted and filtered in the ledger; exports of the same selection.
+        var page = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments?offset=2&limit=2&sort=sequence&desc=true");
+        var ids = experiments.GetProperty("items").EnumerateArray().Select(e => (Sequence: e.GetProperty("sequence").GetInt32(), Id: e.GetProperty("id").GetString()!)).ToList();
+        Assert.Equal(ids.OrderByDescending(x => x.Sequence).ThenBy(x => x.Id, StringComparer.Ordinal).Skip(2).Take(2).Select(x => x.Id).ToArray(),
+            page.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("id").GetString()!).ToArray());
+        var mine = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments?agent=random-1&limit=1000");
+        Assert.All(mine.GetProperty("items").EnumerateArray(), e => Assert.Equal("random-1", e.GetProperty("agent").GetString()));
+        using (var bad = await client.GetAsync($"/api/campaigns/{id}/experiments?limit=5000&sort=colour"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+            Assert.True(errors.TryGetProperty("limit", out _) && errors.TryGetProperty("sort", out _), errors.ToString());
+        }
+        var csv = (await client.GetStringAsync($"/api/campaigns/{id}/experiments/export.csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("sequence,id,agent,", csv[0], StringComparison.Ordinal);
+        Assert.Equal(7, csv.Length);
+        var exported = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments/export.json?sort=objective");
+        Assert.Equal(6, exported.GetArrayLength());
         var first = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments/1");
         Assert.Equal(1, first.GetProperty("summary").GetProperty("sequence").GetInt32());
         Assert.Equal(2, first.GetProperty("summary").GetProperty("parameters").EnumerateObject().Count());

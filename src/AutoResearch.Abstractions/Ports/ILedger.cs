@@ -17,6 +17,50 @@ public interface ILedger
     /// <summary>All experiments of a campaign ordered by sequence.</summary>
     Task<IReadOnlyList<ExperimentRecord>> GetExperimentsAsync(string campaignId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// All experiments of a campaign ordered by sequence, without their bulky text: hypothesis, reason, diff, logs, parameters,
+    /// metric curve, edited files and notes are left empty (parameters are kept for the experiments a held-out run re-validates).
+    /// Enough for counts, bests, budgets, agent states and the held-out summary.
+    /// </summary>
+    Task<IReadOnlyList<ExperimentRecord>> GetExperimentDigestsAsync(string campaignId, CancellationToken cancellationToken = default) =>
+        GetExperimentsAsync(campaignId, cancellationToken);
+
+    /// <summary>
+    /// All experiments of a campaign ordered by sequence without their logs, metric curves and runner notes (LogHead, LogTail,
+    /// Metrics and Notes are empty): what a report reads.
+    /// </summary>
+    Task<IReadOnlyList<ExperimentRecord>> GetExperimentsWithoutLogsAsync(string campaignId, CancellationToken cancellationToken = default) =>
+        GetExperimentsAsync(campaignId, cancellationToken);
+
+    /// <summary>
+    /// One page of a campaign's experiments, filtered and sorted (see <see cref="ExperimentQuery"/>). A ledger may leave the
+    /// rows' logs, metric curves and notes empty (as <see cref="GetExperimentsWithoutLogsAsync"/>); read one experiment for them.
+    /// </summary>
+    async Task<ExperimentPage> QueryExperimentsAsync(string campaignId, ExperimentQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.Apply(await GetExperimentsAsync(campaignId, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>A campaign's experiment by its number; null when none.</summary>
+    async Task<ExperimentRecord?> GetExperimentBySequenceAsync(string campaignId, int sequence, CancellationToken cancellationToken = default) =>
+        (await GetExperimentsAsync(campaignId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(e => e.Sequence == sequence);
+
+    /// <summary>What a campaigns list shows of the campaign's experiments (see <see cref="CampaignHeadline"/>).</summary>
+    async Task<CampaignHeadline> GetHeadlineAsync(string campaignId, Specs.MetricSpec metric, CancellationToken cancellationToken = default) =>
+        CampaignHeadline.From(
+            await GetExperimentsAsync(campaignId, cancellationToken).ConfigureAwait(false),
+            await GetLeaderboardAsync(campaignId, cancellationToken).ConfigureAwait(false),
+            metric);
+
+    /// <summary>Inserts or replaces many experiments (by id): a bulk load.</summary>
+    async Task SaveExperimentsAsync(IEnumerable<ExperimentRecord> experiments, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(experiments);
+        foreach (var e in experiments)
+            await SaveExperimentAsync(e, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Next free per-campaign sequence number (atomic).</summary>
     Task<int> NextSequenceAsync(string campaignId, CancellationToken cancellationToken = default);
 

@@ -34,9 +34,10 @@ public static class StatusCommand
             var table = new Table().Border(TableBorder.Rounded).AddColumns("campaign", "state", "started", "experiments", "baseline", "best");
             foreach (var c in campaigns.OrderBy(c => c.CreatedAt))
             {
-                var s = LedgerCampaignStatus.From(c, await ledger.GetExperimentsAsync(c.Id, cancellationToken), slots, await ledger.GetLeaderboardAsync(c.Id, cancellationToken));
-                table.AddRow(Markup.Escape(c.Id), s.State.ToString(), c.StartedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "–",
-                    $"{s.Finished}/{s.MaxExperiments}", Fmt(s.Baseline), Fmt(s.Best));
+                // Aggregate queries: listing never loads a campaign's experiments.
+                var h = await ledger.GetHeadlineAsync(c.Id, c.Spec.Benchmark.Metric, cancellationToken);
+                table.AddRow(Markup.Escape(c.Id), c.State.ToString(), c.StartedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "–",
+                    $"{h.Finished}/{c.Spec.MaxExperiments}", Fmt(h.Baseline), Fmt(h.Best));
             }
             if (json)
                 await Console.Out.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(campaigns.Select(c => new { id = c.Id, name = c.Name, state = c.State.ToString() })));
@@ -50,7 +51,8 @@ public static class StatusCommand
         var campaign = await session.FindCampaignAsync(id, cancellationToken);
         if (campaign is null)
             return 2;
-        var experiments = await ledger.GetExperimentsAsync(id, cancellationToken);
+        // Digests: every count, best and budget without the experiments' text.
+        var experiments = await ledger.GetExperimentDigestsAsync(id, cancellationToken);
         var leaderboard = await ledger.GetLeaderboardAsync(id, cancellationToken);
         var calls = await ledger.GetModelCallsAsync(id, cancellationToken);
         var controls = await ledger.GetControlsAsync(campaign.Id, cancellationToken);

@@ -48,9 +48,28 @@ public static class CampaignsApi
             return TypedResults.Ok((await console.GetAsync(id, ct))!);
         }).WithSummary("Run an unfinished campaign (left by a stopped console or CLI) on this server");
 
-        campaigns.MapGet("/{id}/experiments", async Task<Results<Ok<IReadOnlyList<ExperimentSummary>>, NotFound<ProblemDetails>>> (string id, ConsoleCampaigns console, CancellationToken ct) =>
-            await console.ExperimentsAsync(id, ct) is { } list ? TypedResults.Ok(list) : NotFoundCampaign(id))
-            .WithSummary("Every experiment of a campaign, in the order proposed");
+        campaigns.MapGet("/{id}/experiments", async Task<Results<Ok<ExperimentPageView>, ValidationProblem, NotFound<ProblemDetails>>> (
+            string id, int? offset, int? limit, string? sort, bool? desc, string? agent, string? status, string? verdict, string? kind,
+            ConsoleCampaigns console, CancellationToken ct) =>
+        {
+            var (query, problems) = ExperimentQueryText.Parse(offset, limit, sort, desc, agent, status, verdict, kind);
+            if (query is null) return TypedResults.ValidationProblem(problems.ToCamelCase(), title: "The experiments query is not valid");
+            return await console.ExperimentsAsync(id, query, ct) is { } page ? TypedResults.Ok(page) : NotFoundCampaign(id);
+        }).WithSummary($"A page of a campaign's experiments: offset, limit (1..{AutoResearch.Abstractions.Experiments.ExperimentQuery.MaxLimit}, default {AutoResearch.Abstractions.Experiments.ExperimentQuery.DefaultLimit}), sort (sequence|objective|agent|status), desc, and filters agent, status, verdict, kind; total is the count matching the filters");
+
+        campaigns.MapGet("/{id}/experiments/export.{format:regex(^(csv|json)$)}", async Task<Results<EmptyHttpResult, ValidationProblem, NotFound<ProblemDetails>>> (
+            string id, string format, string? sort, bool? desc, string? agent, string? status, string? verdict, string? kind,
+            HttpContext http, ConsoleCampaigns console, AutoResearch.Abstractions.Ports.ILedger ledger, CancellationToken ct) =>
+        {
+            var (query, problems) = ExperimentQueryText.Parse(null, null, sort, desc, agent, status, verdict, kind);
+            if (query is null) return TypedResults.ValidationProblem(problems.ToCamelCase(), title: "The experiments query is not valid");
+            if (await ledger.GetCampaignAsync(id, ct) is null) return NotFoundCampaign(id);
+            http.Response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{ExperimentExport.FileName(id, format)}\"";
+            if (format == "csv") await ExperimentExport.WriteCsvAsync(http.Response.Body, console.ExportAsync(id, query, ct), ct);
+            else await ExperimentExport.WriteJsonAsync(http.Response.Body, console.ExportAsync(id, query, ct), ct);
+            return TypedResults.Empty;
+        }).WithSummary("Every experiment matching the filters (agent, status, verdict, kind) in the sort asked for, as CSV (one column per parameter) or a JSON array; streamed");
 
         campaigns.MapGet("/{id}/experiments/{sequence:int}", async Task<Results<Ok<ExperimentDetail>, NotFound<ProblemDetails>>> (string id, int sequence, ConsoleCampaigns console, CancellationToken ct) =>
             await console.ExperimentAsync(id, sequence, ct) is { } detail

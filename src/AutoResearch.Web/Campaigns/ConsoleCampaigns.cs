@@ -41,8 +41,21 @@ public sealed class ConsoleCampaigns(
         var list = new List<CampaignListItem>();
         foreach (var campaign in (await ledger.ListCampaignsAsync(cancellationToken)).OrderByDescending(c => c.CreatedAt))
         {
-            var status = await StatusAsync(campaign, cancellationToken);
-            list.Add(ListItem(campaign, status.Status, status.Facts));
+            if (IsHostedHere(campaign.Id))
+            {
+                var status = await grains.GetGrain<ICampaignGrain>(campaign.Id).GetStatus();
+                var best = status.BestExperimentId is { } bestId ? (await ledger.GetExperimentAsync(bestId, cancellationToken))?.Sequence : null;
+                list.Add(ListItem(campaign, status, best));
+                continue;
+            }
+
+            // Aggregate queries in the ledger: no campaign's experiments are loaded to list it.
+            var headline = await HeadlineAsync(campaign, cancellationToken);
+            list.Add(new CampaignListItem(
+                campaign.Id, campaign.Name, campaign.State.ToString(), campaign.Spec.Benchmark.Name, campaign.Spec.Benchmark.Metric.Name,
+                campaign.Spec.Benchmark.Metric.Direction.ToString().ToLowerInvariant(), campaign.CreatedAt, campaign.StartedAt, campaign.Deadline,
+                campaign.EndedAt, headline.Finished, campaign.Spec.MaxExperiments, headline.Baseline, headline.Best, headline.BestSequence,
+                campaign.Spec.Agents.Count, false));
         }
         return list;
     }
@@ -79,14 +92,18 @@ public sealed class ConsoleCampaigns(
     {
         var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
         if (campaign is null) return null;
-        var (status, experiments, leaderboard, facts, calls) = await StatusAsync(campaign, cancellationToken);
+        var basis = await BasisAsync(campaign, cancellationToken);
+        var (status, experiments, leaderboard, facts) = (basis.Status, basis.Experiments, basis.Leaderboard, basis.Facts);
         var start = campaign.StartedAt ?? campaign.CreatedAt;
         var now = clock.GetUtcNow();
         var entries = await journal.ReadAsync(id, 0, cancellationToken);
-        var costPerGain = AutoResearch.Evaluation.CostPerGain.From(campaign.Spec.Agents.Select(a => a.Id).ToList(), experiments, leaderboard,
-            calls, campaign.Spec.Benchmark.Metric.Direction);
+        // The page shows the running ones and the latest 12 finished in full; every other number comes from the digests.
+        var running = await FullAsync(experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued), cancellationToken);
+        var recent = await FullAsync(experiments.Where(e => e.IsFinished).OrderByDescending(e => e.EndedAt).Take(12), cancellationToken);
+        var chart = basis.Chart;
+        var costPerGain = basis.CostPerGain;
         return new CampaignDetail(
-            ListItem(campaign, status, facts),
+            ListItem(campaign, status, facts.Best?.Sequence),
             campaign.Spec.Goal,
             status.Reason ?? campaign.Reason,
             campaign.Spec.Target,
@@ -108,17 +125,16 @@ public sealed class ConsoleCampaigns(
                     Failover = x.Facts?.Failover,
                     NewBests = x.Facts?.NewBests ?? 0,
                 }).ToList(),
-            experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued).Select(e => Summary(e, now)).ToList(),
-            experiments.Where(e => e.IsFinished).OrderByDescending(e => e.EndedAt).Take(12).Select(e => Summary(e, now)).ToList(),
-            experiments.Where(e => e.HasUsableObjective && e.EndedAt is not null)
-                .OrderBy(e => e.EndedAt)
+            running.Select(e => Summary(e, now)).ToList(),
+            recent.Select(e => Summary(e, now)).ToList(),
+            chart
                 .Select(e => new ChartPoint(Math.Max(0, (e.EndedAt!.Value - start).TotalMinutes), e.Objective!.Value, e.AgentId, e.Sequence))
                 .ToList(),
             facts.Leaderboard.Select(l => new BestStep(Math.Max(0, (l.AcceptedAt - start).TotalMinutes), l.Objective, l.Sequence, l.AgentId, l.Runs, l.Confidence)).ToList(),
             entries.Count,
             entries.TakeLast(8).Reverse().Select(j => Item(j, experiments)).ToList(),
             now,
-            HoldoutView.From(HoldoutSummary.From(experiments, campaign.Spec.Benchmark.Metric)),
+            HoldoutView.From(basis.Holdout),
 
             status.Noise,
 
@@ -132,18 +148,36 @@ public sealed class ConsoleCampaigns(
         };
     }
 
-    public async Task<IReadOnlyList<ExperimentSummary>?> ExperimentsAsync(string id, CancellationToken cancellationToken)
+    /// <summary>The campaign's ledger record; null when there is none.</summary>
+    public Task<CampaignRecord?> CampaignAsync(string id, CancellationToken cancellationToken) => ledger.GetCampaignAsync(id, cancellationToken);
+
+    /// <summary>One page of the campaign's experiments, filtered and sorted in the ledger; null when there is no such campaign.</summary>
+    public async Task<ExperimentPageView?> ExperimentsAsync(string id, ExperimentQuery query, CancellationToken cancellationToken)
     {
         if (await ledger.GetCampaignAsync(id, cancellationToken) is null) return null;
         var now = clock.GetUtcNow();
-        return (await ledger.GetExperimentsAsync(id, cancellationToken)).Select(e => Summary(e, now)).ToList();
+        var page = await ledger.QueryExperimentsAsync(id, query, cancellationToken);
+        return new ExperimentPageView(page.Total, page.Offset, query.Limit, ExperimentQueryText.SortName(query.Sort), query.Descending,
+            page.Items.Select(e => Summary(e, now)).ToList());
+    }
+
+    /// <summary>Every experiment matching <paramref name="query"/>'s filters, in its order, read from the ledger a page at a time (for the exports).</summary>
+    public async IAsyncEnumerable<ExperimentSummary> ExportAsync(string id, ExperimentQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        for (var offset = 0; ; offset += ExperimentQuery.MaxLimit)
+        {
+            var page = await ledger.QueryExperimentsAsync(id, query with { Offset = offset, Limit = ExperimentQuery.MaxLimit }, cancellationToken);
+            foreach (var e in page.Items) yield return Summary(e, now);
+            if (page.Items.Count < ExperimentQuery.MaxLimit) yield break;
+        }
     }
 
     public async Task<ExperimentDetail?> ExperimentAsync(string id, int sequence, CancellationToken cancellationToken)
     {
         var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
         if (campaign is null) return null;
-        var e = (await ledger.GetExperimentsAsync(id, cancellationToken)).FirstOrDefault(x => x.Sequence == sequence);
+        var e = await ledger.GetExperimentBySequenceAsync(id, sequence, cancellationToken);
         if (e is null) return null;
         var benchmark = campaign.Spec.Benchmark;
         var r = benchmark.Resources;
@@ -157,7 +191,7 @@ public sealed class ConsoleCampaigns(
     public async Task<IReadOnlyList<JournalItem>?> JournalAsync(string id, long afterId, CancellationToken cancellationToken)
     {
         if (await ledger.GetCampaignAsync(id, cancellationToken) is null) return null;
-        var experiments = await ledger.GetExperimentsAsync(id, cancellationToken);
+        var experiments = await ledger.GetExperimentDigestsAsync(id, cancellationToken);
         return (await journal.ReadAsync(id, afterId, cancellationToken)).Select(j => Item(j, experiments)).ToList();
     }
 
@@ -246,6 +280,78 @@ public sealed class ConsoleCampaigns(
         return resumed;
     }
 
+    /// <summary>What a campaign's detail is computed from: its status, its experiments' digests and what is derived from all of them.</summary>
+    private sealed record DetailBasis(
+        string Key,
+        CampaignStatus Status,
+        IReadOnlyList<ExperimentRecord> Experiments,
+        IReadOnlyList<LeaderboardEntry> Leaderboard,
+        AutoResearch.Evaluation.CampaignFacts Facts,
+        IReadOnlyList<ExperimentRecord> Chart,
+        HoldoutSummary Holdout,
+        AutoResearch.Evaluation.CostPerGainReport CostPerGain);
+
+    /// <summary>Most settled campaigns whose detail basis is kept in memory.</summary>
+    private const int SettledCacheSize = 8;
+
+    /// <summary>Settled campaigns' detail bases, by campaign id (see <see cref="BasisAsync"/>).</summary>
+    private readonly ConcurrentDictionary<string, DetailBasis> _settled = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The detail's basis. A settled campaign (completed, stopped or failed, not run here) no longer changes its experiments,
+    /// so its basis is computed once and kept while its key holds: state, end, experiment count and last number, leaderboard
+    /// and model-call counts (each read with a small query). Running campaigns are computed afresh on every call.
+    /// </summary>
+    private async Task<DetailBasis> BasisAsync(CampaignRecord campaign, CancellationToken cancellationToken)
+    {
+        var key = await SettledKeyAsync(campaign, cancellationToken);
+        if (key is not null && _settled.TryGetValue(campaign.Id, out var kept) && kept.Key == key) return kept;
+
+        var (status, experiments, leaderboard, facts, calls) = await StatusAsync(campaign, cancellationToken);
+        var newBests = leaderboard.Select(l => l.ExperimentId).ToHashSet(StringComparer.Ordinal);
+        var chart = ReportSampling.Thin(
+            experiments.Where(e => e.HasUsableObjective && e.EndedAt is not null).OrderBy(e => e.EndedAt).ToList(),
+            MaxChartPoints, e => e.IsBaseline || newBests.Contains(e.Id));
+        var costPerGain = AutoResearch.Evaluation.CostPerGain.From(campaign.Spec.Agents.Select(a => a.Id).ToList(), experiments, leaderboard,
+            calls, campaign.Spec.Benchmark.Metric.Direction);
+        var basis = new DetailBasis(key ?? "", status, experiments, leaderboard, facts, chart,
+            HoldoutSummary.From(experiments, campaign.Spec.Benchmark.Metric), costPerGain);
+        if (key is not null)
+        {
+            _settled[campaign.Id] = basis;
+            // A small cache: beyond its size, drop any other campaign's basis (they are recomputed when asked for again).
+            foreach (var other in _settled.Keys.Where(k => k != campaign.Id).Skip(SettledCacheSize - 1).ToList())
+                _settled.TryRemove(other, out _);
+        }
+        return basis;
+    }
+
+    /// <summary>
+    /// For a settled campaign (completed, stopped or failed, not run here): what would change if its ledger rows did (state, end,
+    /// experiment count and last number, leaderboard and model-call counts), read with small queries; null for any other campaign.
+    /// </summary>
+    private async Task<string?> SettledKeyAsync(CampaignRecord campaign, CancellationToken cancellationToken)
+    {
+        if (campaign.State is not (CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed) || IsHostedHere(campaign.Id)) return null;
+        var last = await ledger.QueryExperimentsAsync(campaign.Id, new ExperimentQuery { Limit = 1, Descending = true }, cancellationToken);
+        var leaderboardCount = (await ledger.GetLeaderboardAsync(campaign.Id, cancellationToken)).Count;
+        var callCount = (await ledger.GetModelCallsAsync(campaign.Id, cancellationToken)).Count;
+        return $"{campaign.State}|{campaign.EndedAt:O}|{last.Total}|{last.Items.FirstOrDefault()?.Sequence}|{leaderboardCount}|{callCount}";
+    }
+
+    /// <summary>Settled campaigns' headlines for the list, by campaign id, with their key.</summary>
+    private readonly ConcurrentDictionary<string, (string Key, CampaignHeadline Headline)> _headlines = new(StringComparer.Ordinal);
+
+    /// <summary>The list's headline: aggregate queries in the ledger, kept for a settled campaign while its key holds.</summary>
+    private async Task<CampaignHeadline> HeadlineAsync(CampaignRecord campaign, CancellationToken cancellationToken)
+    {
+        var key = await SettledKeyAsync(campaign, cancellationToken);
+        if (key is not null && _headlines.TryGetValue(campaign.Id, out var kept) && kept.Key == key) return kept.Headline;
+        var headline = await ledger.GetHeadlineAsync(campaign.Id, campaign.Spec.Benchmark.Metric, cancellationToken);
+        if (key is not null) _headlines[campaign.Id] = (key, headline);
+        return headline;
+    }
+
     /// <summary>
     /// The campaign's status (live from its grains when it runs here, else from the ledger) read beside the ledger's
     /// <see cref="AutoResearch.Evaluation.CampaignFacts"/>, the one projection the CLI and the report read too.
@@ -253,7 +359,8 @@ public sealed class ConsoleCampaigns(
     private async Task<(CampaignStatus Status, IReadOnlyList<ExperimentRecord> Experiments, IReadOnlyList<LeaderboardEntry> Leaderboard,
         AutoResearch.Evaluation.CampaignFacts Facts, IReadOnlyList<ModelCallRecord> Calls)> StatusAsync(CampaignRecord campaign, CancellationToken cancellationToken)
     {
-        var experiments = await ledger.GetExperimentsAsync(campaign.Id, cancellationToken);
+        // Digests: every number on the page without the experiments' text (hypotheses, logs, diffs, parameters).
+        var experiments = await ledger.GetExperimentDigestsAsync(campaign.Id, cancellationToken);
         var leaderboard = await ledger.GetLeaderboardAsync(campaign.Id, cancellationToken);
         var calls = await ledger.GetModelCallsAsync(campaign.Id, cancellationToken);
         var controls = await ledger.GetControlsAsync(campaign.Id, cancellationToken);
@@ -268,11 +375,23 @@ public sealed class ConsoleCampaigns(
         return (LedgerCampaignStatus.From(campaign, experiments, slots, facts, calls), experiments, leaderboard, facts, calls);
     }
 
-    private CampaignListItem ListItem(CampaignRecord campaign, CampaignStatus status, AutoResearch.Evaluation.CampaignFacts facts) => new(
+    /// <summary>Most points the live chart gets: every accepted best and the baseline, then an even sample.</summary>
+    public const int MaxChartPoints = 2000;
+
+    /// <summary>The full records of <paramref name="digests"/> (for the few the page shows with their text).</summary>
+    private async Task<List<ExperimentRecord>> FullAsync(IEnumerable<ExperimentRecord> digests, CancellationToken cancellationToken)
+    {
+        var full = new List<ExperimentRecord>();
+        foreach (var d in digests)
+            full.Add(await ledger.GetExperimentAsync(d.Id, cancellationToken) ?? d);
+        return full;
+    }
+
+    private CampaignListItem ListItem(CampaignRecord campaign, CampaignStatus status, int? bestSequence) => new(
         campaign.Id, campaign.Name, status.State.ToString(), campaign.Spec.Benchmark.Name, campaign.Spec.Benchmark.Metric.Name,
         campaign.Spec.Benchmark.Metric.Direction.ToString().ToLowerInvariant(), campaign.CreatedAt, status.StartedAt ?? campaign.StartedAt,
         status.Deadline ?? campaign.Deadline, status.EndedAt ?? campaign.EndedAt, status.Finished, status.MaxExperiments, status.Baseline, status.Best,
-        facts.Best?.Sequence,
+        bestSequence,
         campaign.Spec.Agents.Count, IsHostedHere(campaign.Id));
 
     private static ExperimentSummary Summary(ExperimentRecord e, DateTimeOffset now) => new(
