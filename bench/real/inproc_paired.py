@@ -2,6 +2,9 @@
 
   python3 inproc_paired.py RAW_DIR VARIANT BASE [--seeds 1-14]
 
+VARIANT and BASE are labels (the LABEL of LABEL-<bench>.json); a comma-separated list merges labels run on different
+seeds, e.g. `trx after,after-more` (the default on seeds 1-7 and 8-14).
+
 For every benchmark with both VARIANT-<bench>.json and BASE-<bench>.json under RAW_DIR, pairs the runs by seed and
 counts the seeds where VARIANT's best value is better / worse / equal; then the same over all benchmarks together with
 a two-sided sign test (ties dropped). Needs no Optuna runs, so a variant can be checked on fresh seeds (say 8-14) that
@@ -53,13 +56,14 @@ def main():
     print(f"| benchmark | seeds | {args.variant} better | worse | equal | median best {args.base} | median best {args.variant} |")
     print("|---|--:|--:|--:|--:|--:|--:|")
     for name in sorted(os.listdir(os.path.join(here, "benchmarks"))):
-        paths = [os.path.join(args.raw, f"{label}-{name}.json") for label in (args.variant, args.base)]
-        if not all(os.path.exists(p) for p in paths):
+        groups = [[os.path.join(args.raw, f"{label}-{name}.json") for label in labels.split(",")] for labels in (args.variant, args.base)]
+        groups = [[p for p in g if os.path.exists(p)] for g in groups]
+        if not all(groups):
             continue
         import yaml
         spec = yaml.safe_load(open(os.path.join(here, "benchmarks", name, "benchmark.yaml")))
         sign = 1.0 if spec["metric"]["direction"] == "minimize" else -1.0
-        var, base = ({r["seed"]: best(r, sign) for r in json.load(open(p))["runs"]} for p in paths)
+        var, base = ({r["seed"]: best(r, sign) for p in g for r in json.load(open(p))["runs"]} for g in groups)
         seeds = sorted(s for s in set(var) & set(base) if keep is None or s in keep)
         if not seeds:
             continue

@@ -53,11 +53,11 @@ public sealed class GaussianProcessProposer : EncodedSpaceProposer
 
         Random rng = SeededRandom.Create(context.Seed, context.Round, StrategyName);
         Surrogate surrogate = BuildSurrogate(space, history, context.Settings, rng);
-        (ExpectedImprovementSearch search, List<double[]> points, int bestIndex, double incumbent, ObjectiveTransform transform, FeasibilityEstimate? feasibility, List<double[]> anchors, IReadOnlyList<double> logLengthScales) = surrogate;
+        (ExpectedImprovementSearch search, List<double[]> points, int bestIndex, double incumbent, ObjectiveTransform transform, FeasibilityEstimate? feasibility, List<double[]> anchors, IReadOnlyList<double> logLengthScales, double noiseSd) = surrogate;
         string region = "";
         if (ProposerSettings.GetInt(context.Settings, "trust_region", 0, 0, 1) != 0)
         {
-            search.Region = TrustRegion.Create(space, points[bestIndex], TrustRegion.LengthAfter(history.Losses, space.Count), logLengthScales);
+            search.Region = TrustRegion.Create(space, points[bestIndex], TrustRegion.LengthAfter(history.Losses, space.Count, noiseSd), logLengthScales);
             region = string.Create(CultureInfo.InvariantCulture, $" within a trust region of side {search.Region.Length:G2} around the best");
         }
 
@@ -122,7 +122,8 @@ public sealed class GaussianProcessProposer : EncodedSpaceProposer
             .Select(i => points[i])
             .ToList();
         var search = new ExpectedImprovementSearch(space, conditioned, incumbent, xi, feasibility);
-        return new Surrogate(search, points, bestIndex, incumbent, transform, feasibility, anchors, model.Hyperparameters.LogLengthScales);
+        return new Surrogate(search, points, bestIndex, incumbent, transform, feasibility, anchors, model.Hyperparameters.LogLengthScales,
+            Math.Sqrt(Math.Exp(model.Hyperparameters.LogNoiseVariance)) * transform.Scale);
     }
 
     /// <summary>
@@ -149,7 +150,7 @@ public sealed class GaussianProcessProposer : EncodedSpaceProposer
             };
 
     internal sealed record Surrogate(ExpectedImprovementSearch Search, List<double[]> Points, int BestIndex, double Incumbent,
-        ObjectiveTransform Transform, FeasibilityEstimate? Feasibility, List<double[]> Anchors, IReadOnlyList<double> LogLengthScales);
+        ObjectiveTransform Transform, FeasibilityEstimate? Feasibility, List<double[]> Anchors, IReadOnlyList<double> LogLengthScales, double NoiseSd);
 
     private static (List<double[]> Points, List<double?> Losses) Thin(EncodedHistory history)
     {

@@ -26,6 +26,11 @@ public sealed class TrustRegionTests
         Assert.Equal(TrustRegion.InitialLength, TrustRegion.LengthAfter(stuck, 2));
         Assert.Equal(TrustRegion.InitialLength / 64, TrustRegion.LengthAfter(stuck[..^4], 2), 12);
 
+        // With the GP's noise estimate as the smallest improvement, steps of 0.01 under noise 0.05 are no successes.
+        Assert.Equal(TrustRegion.InitialLength * 2, TrustRegion.LengthAfter([1.0, 0.99, 0.98, 0.97], 2));
+        Assert.Equal(TrustRegion.InitialLength / 2, TrustRegion.LengthAfter([1.0, 0.99, 0.98, 0.97, 0.96], 2, noise: 0.05));
+        Assert.Equal(TrustRegion.InitialLength * 2, TrustRegion.LengthAfter([1.0, 0.9, 0.8, 0.7], 2, noise: 0.05));
+
         // More parameters, more patience: 8 parameters wait for 8 runs without improvement.
         Assert.Equal(TrustRegion.InitialLength, TrustRegion.LengthAfter([1.0, 2, 2, 2, 2, 2, 2, 2], 8));
         Assert.Equal(TrustRegion.InitialLength / 2, TrustRegion.LengthAfter([1.0, 2, 2, 2, 2, 2, 2, 2, 2], 8));
