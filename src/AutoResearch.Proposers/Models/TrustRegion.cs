@@ -8,8 +8,9 @@ namespace AutoResearch.Proposers.Models;
 /// <see cref="SuccessTolerance"/> runs in a row that improved the best and halves after max(4, parameters) runs in a
 /// row that did not (a failed run counts as no improvement); below <see cref="MinLength"/> it restarts at the initial
 /// size. Each numeric parameter's side is scaled by its GP length scale relative to the others (geometric mean 1), so
-/// the box is long where the objective changes slowly. A choice parameter stays at the incumbent's choice except with
-/// probability <see cref="ChoiceChange"/> (half the side, at most 1): the categorical analogue of the box's size.
+/// the box is long where the objective changes slowly. A choice parameter keeps the incumbent's choice except that with
+/// probability <see cref="ChoiceChange"/> (half the side, at most 1) it is re-drawn uniformly: the categorical analogue
+/// of the box's size.
 /// Eriksson et al., "Scalable Global Optimization via Local Bayesian Optimization" (NeurIPS 2019).
 /// </summary>
 internal sealed class TrustRegion
@@ -39,7 +40,7 @@ internal sealed class TrustRegion
     /// <summary>Side of the box before the length-scale weighting, in units of a parameter's range.</summary>
     public double Length { get; }
 
-    /// <summary>Probability that a sample changes a choice parameter away from the incumbent's choice.</summary>
+    /// <summary>Probability that a sample re-draws a choice parameter uniformly instead of keeping the incumbent's choice.</summary>
     public double ChoiceChange { get; }
 
     /// <summary>
@@ -129,7 +130,7 @@ internal sealed class TrustRegion
     /// <summary>The numeric box of a parameter (for tests and descriptions).</summary>
     public (double Low, double High) Bounds(EncodedParameter p) => (lower[p.Offset], upper[p.Offset]);
 
-    /// <summary>A uniform point of the box; each choice keeps the incumbent's value except with probability <see cref="ChoiceChange"/>.</summary>
+    /// <summary>A uniform point of the box; each choice keeps the incumbent's value or, with probability <see cref="ChoiceChange"/>, is re-drawn.</summary>
     public double[] Sample(Random rng)
     {
         var x = (double[])Center.Clone();
