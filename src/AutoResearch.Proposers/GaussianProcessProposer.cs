@@ -16,8 +16,9 @@ namespace AutoResearch.Proposers;
 /// <c>prior_quantile</c> (the GP's prior mean as a quantile of the results, default 0.75: unexplored regions are expected
 /// to be typical-to-poor, which keeps EI off the bounds far from the data).
 /// <c>trust_region</c> (0 or 1, default 0: 1 searches EI only inside a TuRBO-style box around the best, see
-/// <see cref="TrustRegion"/>; measured on bench/real over 14 seeds × 6 benchmarks it was not better than the global
-/// search, 29 better / 37 worse / 18 equal, so it is opt-in).
+/// <see cref="TrustRegion"/>. Measured on bench/real (BENCHMARKS.md): on every GP member of the demo team 29 better /
+/// 37 worse / 18 equal seeds over 14 seeds × 6 benchmarks; on the exploiter's only, 52 / 36 / 38 over 21 seeds, so
+/// agents/exploiter.yaml turns it on and the default stays off).
 /// Failed runs enter the regression imputed at the worst result, and a feasibility estimate
 /// (<see cref="FeasibilityEstimate"/>) multiplies EI by the probability of success. Pending runs are "constant liars" at the prior mean.
 /// </summary>
