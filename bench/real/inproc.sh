@@ -5,7 +5,10 @@
 # 5 minutes of one core for our side (6 benchmarks x 7 seeds x 30 runs), Optuna's side once (cached; about 20 minutes).
 #
 #   bash bench/real/inproc.sh [--seeds 1,2,3,4,5,6,7] [--experiments 30] [--benchmarks a,b] [--label NAME]
-#                             [--set key=value ...] [--optuna-only] [--no-optuna]
+#                             [--set key=value ...] [--campaign FILE] [--optuna-only] [--no-optuna]
+#
+# --campaign runs another team than campaigns/demo.yaml (e.g. bench/real/inproc/variants/trx.yaml); compare two variants
+# seed by seed with bench/real/inproc_paired.py.
 #
 # Writes bench/real/inproc/raw/{NAME-*.json, optuna-*.json} and bench/real/inproc/table.md (every variant whose raw
 # files are there, scored together). Needs the .NET SDK and /usr/bin/python3 with numpy, scikit-learn, PyYAML and
@@ -26,6 +29,7 @@ while [ $# -gt 0 ]; do
     --benchmarks) BENCHMARKS=$2; shift 2 ;;
     --label) LABEL=$2; shift 2 ;;
     --set) SETS+=(--set "$2"); shift 2 ;;
+    --campaign) SETS+=(--campaign "$2"); shift 2 ;;
     --optuna-only) OURS=0; shift ;;
     --no-optuna) OPTUNA=0; shift ;;
     *) echo "inproc.sh: unknown argument '$1'" >&2; exit 2 ;;

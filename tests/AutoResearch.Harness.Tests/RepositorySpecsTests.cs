@@ -38,6 +38,10 @@ public sealed class RepositorySpecsTests
 
         Assert.True(double.Parse(explorer.Settings["exploration"], System.Globalization.CultureInfo.InvariantCulture)
             > double.Parse(exploiter.Settings["exploration"], System.Globalization.CultureInfo.InvariantCulture));
+
+        // The exploiter's GP member searches a trust region around the best (BENCHMARKS.md, "More seeds, and a trust region"); the explorer's stays global.
+        Assert.Equal("1", exploiter.Settings["trust_region"]);
+        Assert.False(explorer.Settings.ContainsKey("trust_region"));
     }
 
     [Theory]

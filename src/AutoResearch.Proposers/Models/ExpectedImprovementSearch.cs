@@ -38,6 +38,9 @@ internal sealed class ExpectedImprovementSearch
 
     public int Evaluations { get; private set; }
 
+    /// <summary>When set, <see cref="Maximize"/> searches only this trust region (random candidates, perturbations and local steps stay inside it).</summary>
+    public TrustRegion? Region { get; set; }
+
     public Candidate Evaluate(double[] x)
     {
         Evaluations++;
@@ -59,7 +62,7 @@ internal sealed class ExpectedImprovementSearch
         var candidates = new List<Candidate>(RandomCandidates + anchors.Count * PerturbationsPerAnchor + LocalStarts * LocalSteps);
         for (int i = 0; i < RandomCandidates; i++)
         {
-            candidates.Add(Evaluate(space.Sample(rng)));
+            candidates.Add(Evaluate(Region is null ? space.Sample(rng) : Region.Sample(rng)));
         }
 
         foreach (double[] anchor in anchors)
@@ -166,7 +169,7 @@ internal sealed class ExpectedImprovementSearch
             }
         }
 
-        return space.Snap(y);
+        return Region is null ? space.Snap(y) : Region.Fold(y);
     }
 
     /// <summary>
