@@ -7,17 +7,27 @@ namespace AutoResearch.Host.Hosting;
 /// <summary>
 /// Runs before the silo starts: fails the start, naming the port and its setting, when another process already listens on
 /// the configured silo or gateway port (a second silo on the same machine would otherwise start and never join).
+/// Checks in <see cref="StartingAsync"/>, which the host runs for every service before any starts (the silo opens its ports
+/// in its own <c>StartingAsync</c>, after this one as long as this service is registered first).
 /// </summary>
-public sealed class SiloPortCheck(int siloPort, int gatewayPort) : IHostedService
+public sealed class SiloPortCheck(int siloPort, int gatewayPort) : IHostedLifecycleService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken)
     {
         EnsureFree(siloPort, $"{AutoResearchOptions.Section}:SiloPort");
         EnsureFree(gatewayPort, $"{AutoResearchOptions.Section}:GatewayPort");
         return Task.CompletedTask;
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Throws <see cref="PortInUseException"/> when <paramref name="port"/> cannot be bound on every interface.</summary>
     public static void EnsureFree(int port, string setting)

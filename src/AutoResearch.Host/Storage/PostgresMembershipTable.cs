@@ -26,10 +26,15 @@ public sealed class PostgresMembershipTable(PostgresTables tables, string cluste
     public async Task DeleteMembershipTableEntries(string clusterId)
     {
         await using var connection = await tables.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "DELETE FROM orleans_membership WHERE cluster_id = $1; DELETE FROM orleans_membership_version WHERE cluster_id = $1", connection);
-        command.Parameters.Add(new() { Value = clusterId });
-        await command.ExecuteNonQueryAsync();
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("DELETE FROM orleans_membership WHERE cluster_id = $1") { Parameters = { new() { Value = clusterId } } },
+                new NpgsqlBatchCommand("DELETE FROM orleans_membership_version WHERE cluster_id = $1") { Parameters = { new() { Value = clusterId } } },
+            },
+        };
+        await batch.ExecuteNonQueryAsync();
     }
 
     public async Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate)
