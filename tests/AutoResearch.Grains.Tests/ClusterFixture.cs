@@ -42,11 +42,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <paramref name="postgres"/>: grain state, reminders and ledger in that PostgreSQL database instead of SQLite.
     /// </summary>
     public static async Task<InProcessTestCluster> StartAsync(string dataDirectory, int slots, string[] gpuDeviceIds, Action<IServiceCollection> configure,
-        string? postgres = null)
+        string? postgres = null, short silos = 1)
     {
         Directory.CreateDirectory(dataDirectory);
         var db = Path.Combine(dataDirectory, "autoresearch.db");
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder(silos);
         if (postgres is not null)
         {
             // Grain state and reminders are keyed by service id: a restarted cluster must find the previous one's.

@@ -6,6 +6,7 @@ using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
 using AutoResearch.Host.Hosting;
 using AutoResearch.Host.Storage;
+using AutoResearch.Ledger;
 using AutoResearch.Proposers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,6 +66,60 @@ public sealed class PostgresSiloTests
             static string Agents(CampaignStatus s) => string.Join("\n", s.Agents.OrderBy(a => a.Id, StringComparer.Ordinal)
                 .Select(a => $"{a.Id} {a.State} {a.Experiments} {a.Succeeded} {a.Reserved} {a.Refunded}"));
             Assert.Equal(Agents(before), Agents(after));
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    [PostgresFact]
+    public async Task A_campaign_whose_silo_is_killed_is_taken_over_by_the_survivor_and_completes_without_a_person()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        var data = Path.Combine(Path.GetTempPath(), "ar-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        var sandbox = new ScriptedSandboxRunner { Delay = TimeSpan.FromMilliseconds(400) };
+        var cluster = await ClusterFixture.StartAsync(data, slots: 2, gpuDeviceIds: [], services =>
+        {
+            services.AddSingleton<ISandboxRunner>(sandbox);
+            services.AddSingleton<IDiskSpaceGuard>(new ScriptedDiskSpaceGuard());
+            services.AddSingleton<IProposerFactory, ProposerFactory>();
+            services.AddHostedService<CampaignTakeover>();
+        }, postgres: db.ConnectionString, silos: 2);
+        // The ledger as a front end sees it, apart from both silos (one of them dies).
+        await using var observer = new ServiceCollection().AddLedger(o => o.ConnectionString = db.ConnectionString).BuildServiceProvider();
+        var ledger = observer.GetRequiredService<ILedger>();
+        try
+        {
+            var id = TestSpecs.UniqueId("takeover");
+            var campaign = cluster.Client.GetGrain<ICampaignGrain>(id);
+            await campaign.Start(TestSpecs.Campaign("takeover", maxExperiments: 16, slots: 2));
+            await Waits.UntilAsync(async () => (await ledger.GetExperimentsAsync(id)).Count(e => e.IsFinished) >= 3, seconds: 60);
+
+            // The silo running agent gp-1 dies (kill: no deactivation, nothing written); it may hold the campaign and the other agent too.
+            var agent = cluster.Client.GetGrain<IAgentGrain>(IAgentGrain.KeyFor(id, "gp-1"));
+            Assert.True(cluster.TryGetGrainContext(agent.GetGrainId(), out var context), "agent gp-1 is active on no silo");
+            var doomed = cluster.GetSiloForAddress(context.Address.SiloAddress!);
+            Assert.NotNull(doomed);
+            await cluster.KillSiloAsync(doomed);
+            var finishedAtKill = (await ledger.GetExperimentsAsync(id)).Count(e => e.IsFinished);
+
+            // Nobody calls the campaign: only the ledger is watched until it says the campaign completed.
+            try
+            {
+                await Waits.UntilAsync(async () => (await ledger.GetCampaignAsync(id))?.State == CampaignState.Completed, seconds: 120);
+            }
+            catch (TimeoutException)
+            {
+                var story = string.Join("\n", (await ledger.GetExperimentsAsync(id)).OrderBy(e => e.Sequence).Select(e => $"#{e.Sequence} {e.AgentId} {e.Status}"));
+                Assert.Fail($"campaign {id} did not complete within 120 s after its silo was killed ({finishedAtKill} finished at the kill):\n{story}");
+            }
+            var experiments = await ledger.GetExperimentsAsync(id);
+            Assert.All(experiments, e => Assert.True(e.IsFinished, $"#{e.Sequence} is {e.Status}"));
+            Assert.Equal(experiments.Count, experiments.Select(e => e.Id).Distinct().Count());
+            Assert.Equal(Enumerable.Range(0, 16), experiments.Select(e => e.Sequence).Order());
+            Assert.True(finishedAtKill < 16, "the campaign had finished before its silo was killed: nothing was taken over");
         }
         finally
         {

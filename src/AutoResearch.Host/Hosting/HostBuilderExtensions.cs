@@ -87,6 +87,9 @@ public static class HostBuilderExtensions
         // Registered before the silo so it finishes before any grain activates.
         builder.Services.AddHostedService<StartupRecovery>();
         builder.AddAutoResearchSilo(options);
+        // In a cluster, campaigns whose silo died are taken over by a survivor without a person.
+        if (options.IsCluster)
+            builder.Services.AddHostedService<CampaignTakeover>();
         return builder;
     }
 
