@@ -84,7 +84,7 @@ public static class HostBuilderExtensions
             agents.ArtifactsRoot ??= options.ArtifactsDirectory;
         });
 
-        // Registered before the silo so it finishes before any grain activates.
+        // Runs in StartingAsync, so it finishes before the silo starts and any grain activates.
         builder.Services.AddHostedService<StartupRecovery>();
         builder.AddAutoResearchSilo(options);
         // In a cluster, campaigns whose silo died are taken over by a survivor without a person.
@@ -113,7 +113,7 @@ public static class HostBuilderExtensions
     {
         if (options.IsCluster)
         {
-            // Registered before the silo: a port another process holds fails the start naming the port and its setting.
+            // Checked before the silo starts: a port another process holds fails the start naming the port and its setting.
             builder.Services.AddHostedService(_ => new SiloPortCheck(options.SiloPort, options.GatewayPort));
         }
         builder.UseOrleans(silo =>

@@ -7,8 +7,8 @@ namespace AutoResearch.Host.Hosting;
 /// <summary>
 /// Runs before the silo starts: fails the start, naming the port and its setting, when another process already listens on
 /// the configured silo or gateway port (a second silo on the same machine would otherwise start and never join).
-/// Checks in <see cref="StartingAsync"/>, which the host runs for every service before any starts (the silo opens its ports
-/// in its own <c>StartingAsync</c>, after this one as long as this service is registered first).
+/// Checks in <see cref="StartingAsync"/>, which the host runs for every service before any <c>StartAsync</c>: Orleans puts
+/// its silo's hosted service first, so a plain <c>StartAsync</c> would run after the silo had opened its ports.
 /// </summary>
 public sealed class SiloPortCheck(int siloPort, int gatewayPort) : IHostedLifecycleService
 {
