@@ -142,6 +142,8 @@ public sealed class AgentGrain(
             _proposer = proposers.Create(Spec);
             _status = WithTokenPlan(CurrentStatus());
             await RebuildAsync(cancellationToken);
+            // Slots an earlier activation of this agent held (its silo died) are given back before its experiments are re-run.
+            await TransientRetry.RunAsync(() => Fleet.ReleaseHeldBy(CampaignId, Spec.Id), "give back stale sandbox slots", logger, cancellationToken);
             await RecoverInterruptedAsync(cancellationToken);
             var workers = Enumerable.Range(0, Math.Max(1, Assignment.Workers)).Select(_ => WorkAsync(cancellationToken)).ToList();
             await Task.WhenAll(workers);
