@@ -3,6 +3,7 @@ using AutoResearch.Abstractions.Grains;
 using AutoResearch.Abstractions.Ports;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Core.Internal;
 using Orleans.Runtime;
 
 namespace AutoResearch.Host.Hosting;
@@ -11,7 +12,8 @@ namespace AutoResearch.Host.Hosting;
 /// Keeps a cluster's campaigns alive without a person: one silo at a time (the active silo with the lowest address, so all
 /// agree without talking) looks, whenever the membership changes and every <see cref="FullCheckEvery"/>, for campaigns the
 /// ledger says are running or paused whose grain is active nowhere (its silo died), or whose agents still working are active
-/// nowhere, and calls <see cref="ICampaignGrain.Start"/> on them: the campaign re-activates from its stored state, rebuilds
+/// nowhere, and calls <see cref="ICampaignGrain.Start"/> on them (a live campaign is deactivated first, so that it rebuilds
+/// its counts from the ledger without the dead agents' tickets): the campaign re-activates from its stored state, rebuilds
 /// from the ledger and restarts its agents (idempotent for agents that are alive), and interrupted experiments are re-run.
 /// Front ends (CLI <c>run</c>, console) only observe; this is what keeps a campaign going when the silo holding it dies.
 /// </summary>
@@ -96,6 +98,13 @@ public sealed class CampaignTakeover(
             }
             if (why is null) continue;
             logger.LogWarning("Taking over campaign {CampaignId} on silo {Silo}: {Why}", record.Id, local.SiloAddress, why);
+            if (activeCampaigns.Contains(record.Id))
+            {
+                // Its counts still include tickets the dead agents held: it re-activates and rebuilds them from the ledger first.
+                await campaign.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+                for (var i = 0; i < 50 && (await management.GetActiveGrains(campaignType)).Any(g => g.Key.ToString() == record.Id); i++)
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            }
             await campaign.Start(record.Spec);
         }
     }
