@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # AutoResearch build entry point.
 #   ./build.sh demo    install what is missing, build images and code, run campaigns/demo.yaml (--json summary)
-#   ./build.sh test    install what is missing (Docker, Chromium), build images and code, run every test
+#   ./build.sh test    install what is missing (Docker, Chromium), build images and code, start a throw-away
+#                      PostgreSQL from the machine's server binaries (scripts/postgres.sh), run every test
 #   ./build.sh images  build (or reuse cached) sandbox images only
 #   ./build.sh serve   install what is missing, build images and code, serve the web console on http://127.0.0.1:5080
 set -euo pipefail
@@ -22,6 +23,25 @@ need_dotnet() {
 images() {
   say "sandbox images: $*"
   bash scripts/images.sh "$@"
+}
+
+# A throw-away PostgreSQL (loopback, free port, non-root user, temp data folder) for the PostgreSQL tests: exports
+# AUTORESEARCH_TEST_POSTGRES and stops the server on exit. Without server binaries the run goes on, saying those tests skip.
+postgres() {
+  PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/autoresearch-pg.XXXXXX")
+  trap 'bash scripts/postgres.sh stop "$PG_DIR"' EXIT
+  trap 'exit 130' INT TERM
+  say "PostgreSQL for the PostgreSQL tests"
+  local cs rc=0
+  cs=$(bash scripts/postgres.sh start "$PG_DIR") || rc=$?
+  if [ $rc -eq 0 ]; then
+    export AUTORESEARCH_TEST_POSTGRES="$cs"
+  elif [ $rc -eq 3 ]; then
+    say "no PostgreSQL server binaries on this machine: the PostgreSQL tests will be SKIPPED (install postgresql or set PG_BIN)"
+  else
+    echo "error: the test PostgreSQL server did not start (see above)" >&2
+    exit 1
+  fi
 }
 
 browser() {
@@ -51,6 +71,11 @@ case "$target" in
     images
     browser
     build
+    if [ -n "${AUTORESEARCH_TEST_POSTGRES:-}" ]; then
+      say "PostgreSQL tests use the server in AUTORESEARCH_TEST_POSTGRES"
+    else
+      postgres
+    fi
     say "running tests"
     mkdir -p TestResults
     # One test project at a time: the Docker and end-to-end tests need the two cores to themselves. A test that hangs
@@ -66,7 +91,7 @@ case "$target" in
     dotnet run --project src/AutoResearch.Cli -c "$CONFIG" --no-build -- serve --urls "${URLS:-http://127.0.0.1:5080}" "$@"
     ;;
   help|-h|--help)
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
     ;;
   *)
     echo "unknown target '$target' (demo | test | images | serve)" >&2

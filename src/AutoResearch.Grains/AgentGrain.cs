@@ -142,6 +142,8 @@ public sealed class AgentGrain(
             _proposer = proposers.Create(Spec);
             _status = WithTokenPlan(CurrentStatus());
             await RebuildAsync(cancellationToken);
+            // Slots an earlier activation of this agent held (its silo died) are given back before its experiments are re-run.
+            await TransientRetry.RunAsync(() => Fleet.ReleaseHeldBy(CampaignId, Spec.Id), "give back stale sandbox slots", logger, cancellationToken);
             await RecoverInterruptedAsync(cancellationToken);
             var workers = Enumerable.Range(0, Math.Max(1, Assignment.Workers)).Select(_ => WorkAsync(cancellationToken)).ToList();
             await Task.WhenAll(workers);
@@ -164,7 +166,7 @@ public sealed class AgentGrain(
         _status = CurrentStatus() with { State = final, Activity = AgentStops.Activity(stopReason, stopDetail), StopReason = stopReason, StopDetail = stopDetail, InFlight = 0 };
         state.State.LastStatus = _status;
         await state.WriteStateAsync();
-        await Campaign.ReportAgent(_status);
+        await TransientRetry.RunAsync(() => Campaign.ReportAgent(_status), "report to the campaign", logger);
     }
 
     /// <summary>One worker: experiments one after another until the campaign, the budget or a person says stop.</summary>
@@ -196,7 +198,8 @@ public sealed class AgentGrain(
             }
 
             SetActivity("asking for a ticket");
-            var ticket = await Campaign.RequestTicket(new TicketRequest { AgentId = Spec.Id, Estimate = WorstCase });
+            var ticket = await TransientRetry.RunAsync(() => Campaign.RequestTicket(new TicketRequest { AgentId = Spec.Id, Estimate = WorstCase }),
+                "ask the campaign for a ticket", logger, cancellationToken);
             if (!ticket.Granted)
             {
                 _budget.Cancel(key);
@@ -246,7 +249,7 @@ public sealed class AgentGrain(
     private async Task<int> RejectionAllowanceAsync()
     {
         if (_maxRejections is { } known) return known;
-        var campaign = await Campaign.GetStatus();
+        var campaign = await TransientRetry.RunAsync(() => Campaign.GetStatus(), "read the campaign", logger);
         _maxRejections = ModelTurnPolicy.From(Spec.Settings).AllowanceFor(campaign.MaxExperiments, Spec.Weight, campaign.Agents.Sum(a => a.Weight));
         _status = CurrentStatus() with { MaxRejections = _maxRejections.Value };
         return _maxRejections.Value;
@@ -461,7 +464,7 @@ public sealed class AgentGrain(
             }
             finally
             {
-                await Fleet.Release(lease.LeaseId);
+                await TransientRetry.RunAsync(() => Fleet.Release(lease.LeaseId), "release the sandbox slot", logger);
             }
         }
     }
@@ -471,7 +474,7 @@ public sealed class AgentGrain(
     {
         if (state.State.StopRequested) return ("the agent was stopped", true);
         if (state.State.Paused) return ("agent paused", false);
-        var campaign = await Campaign.GetStatus();
+        var campaign = await TransientRetry.RunAsync(() => Campaign.GetStatus(), "read the campaign", logger);
         return campaign.State switch
         {
             CampaignState.Paused => ("campaign paused", false),
@@ -636,7 +639,7 @@ public sealed class AgentGrain(
         if (finished.Status == ExperimentStatus.Pruned)
             text += string.Create(CultureInfo.InvariantCulture, $" Its early stop gave back {refund.CpuSeconds:F0} CPU-s and {refund.GpuSeconds:F0} GPU-s of the reserved budget.");
         await WriteJournalAsync(kind, text, finished.Id);
-        await Campaign.ReportFinished(finished, _status);
+        await TransientRetry.RunAsync(() => Campaign.ReportFinished(finished, _status), "report the finished experiment", logger);
     }
 
     /// <summary>Re-runs this agent's experiments that a crashed host left queued or running (their containers were reaped at start-up).</summary>
@@ -706,12 +709,12 @@ public sealed class AgentGrain(
             MaxSlotsForCampaign = Assignment.MaxSlots,
             Gpus = benchmark.Resources.Gpus,
             MaxDuration = benchmark.TimeLimit + KillGrace,
-            MustFinishBy = (await Campaign.GetStatus()).Deadline,
+            MustFinishBy = (await TransientRetry.RunAsync(() => Campaign.GetStatus(), "read the campaign", logger, cancellationToken)).Deadline,
         };
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var grant = await Fleet.Acquire(request, options.Value.SlotWait);
+            var grant = await TransientRetry.RunAsync(() => Fleet.Acquire(request, options.Value.SlotWait), "ask the fleet for a slot", logger, cancellationToken);
             if (grant.Lease is not null || grant.Refusal is not null) return grant;
         }
     }

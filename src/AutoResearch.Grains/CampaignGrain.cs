@@ -69,6 +69,10 @@ public sealed partial class CampaignGrain(
     {
         if (state.State.Spec is not null)
             await RebuildFromLedgerAsync(cancellationToken);
+        // Re-activated on another silo (its silo died) while it runs: the watchdog (controls, deadline, completion) runs again at
+        // once; the agents are restarted by Start, which CampaignTakeover calls.
+        if (state.State.State is CampaignState.Running or CampaignState.Paused && state.State.Spec is not null)
+            _watchdog ??= this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { KeepAlive = true });
         await base.OnActivateAsync(cancellationToken);
     }
 

@@ -59,6 +59,17 @@ public sealed class FleetGrain(IOptions<FleetOptions> options, TimeProvider cloc
         return Task.CompletedTask;
     }
 
+    public Task<int> ReleaseHeldBy(string campaignId, string agentId)
+    {
+        var released = Scheduler.ReleaseHeldBy(campaignId, agentId, clock.GetUtcNow());
+        if (released > 0)
+        {
+            logger.LogWarning("Fleet released {Count} slots agent {AgentId} of campaign {CampaignId} held from before its restart", released, agentId, campaignId);
+            Dispatch();
+        }
+        return Task.FromResult(released);
+    }
+
     public Task<FleetStatus> GetStatus() => Task.FromResult(Scheduler.Snapshot(clock.GetUtcNow()));
 
     private void Dispatch()

@@ -163,6 +163,17 @@ public sealed class FairShareScheduler
         return true;
     }
 
+    /// <summary>
+    /// Ends every lease held by one agent of one campaign (its activation died with a silo, so nobody will release them);
+    /// returns how many. Call <see cref="Schedule"/> to hand the slots on.
+    /// </summary>
+    public int ReleaseHeldBy(string campaignId, string agentId, DateTimeOffset now)
+    {
+        var stale = _leases.Where(l => l.Value.Info.CampaignId == campaignId && l.Value.Info.AgentId == agentId).Select(l => l.Key).ToList();
+        foreach (var id in stale) Release(id, now);
+        return stale.Count;
+    }
+
     /// <summary>The waiting request ids in the order the fair share considers them at <paramref name="now"/> (before caps and GPU availability).</summary>
     public IReadOnlyList<long> WaitingInOrder(DateTimeOffset now)
     {

@@ -39,17 +39,28 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>
     /// Starts a one-silo test cluster wired like the embedded host (SQLite grain state and ledger under <paramref name="dataDirectory"/>,
     /// reports, fleet and agent options); <paramref name="configure"/> adds the sandbox, proposers and whatever else a fixture varies.
+    /// <paramref name="postgres"/>: grain state, reminders and ledger in that PostgreSQL database instead of SQLite.
     /// </summary>
-    public static async Task<InProcessTestCluster> StartAsync(string dataDirectory, int slots, string[] gpuDeviceIds, Action<IServiceCollection> configure)
+    public static async Task<InProcessTestCluster> StartAsync(string dataDirectory, int slots, string[] gpuDeviceIds, Action<IServiceCollection> configure,
+        string? postgres = null, short silos = 1)
     {
         Directory.CreateDirectory(dataDirectory);
         var db = Path.Combine(dataDirectory, "autoresearch.db");
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.UseSqliteStorage($"Data Source={db};Default Timeout=30"));
+        var builder = new InProcessTestClusterBuilder(silos);
+        if (postgres is not null)
+        {
+            // Grain state and reminders are keyed by service id: a restarted cluster must find the previous one's.
+            builder.Options.ServiceId = PostgresTestDatabase.ServiceId;
+        }
+        builder.ConfigureSilo((_, silo) =>
+        {
+            if (postgres is null) silo.UseSqliteStorage($"Data Source={db};Default Timeout=30");
+            else silo.UsePostgresStorage(postgres);
+        });
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Services.AddSingleton(TimeProvider.System);
-            host.Services.AddLedger(o => o.ConnectionString = $"Data Source={db}");
+            host.Services.AddLedger(o => o.ConnectionString = postgres ?? $"Data Source={db}");
             host.Services.AddReports(o => o.OutputDirectory = Path.Combine(dataDirectory, "reports"));
             configure(host.Services);
             host.Services.Configure<FleetOptions>(o =>

@@ -37,6 +37,26 @@ public sealed class FairShareSchedulerTests
     }
 
     [Fact]
+    public void Leases_an_agent_held_before_its_restart_are_ended_and_their_slots_and_gpus_handed_on()
+    {
+        var s = new FairShareScheduler(2, ["0"]);
+        s.Enqueue(Cpu(agent: "dead") with { Gpus = 1 }, T0);
+        s.Enqueue(Cpu(agent: "dead"), T0);
+        Assert.Equal(2, s.Schedule(T0).Count(d => d.Granted));
+        var waiting = s.Enqueue(Cpu(agent: "alive") with { Gpus = 1 }, T0);
+        Assert.Empty(s.Schedule(T0));
+
+        Assert.Equal(0, s.ReleaseHeldBy("c", "alive", T0.AddSeconds(5)));
+        Assert.Equal(0, s.ReleaseHeldBy("other", "dead", T0.AddSeconds(5)));
+        Assert.Equal(2, s.ReleaseHeldBy("c", "dead", T0.AddSeconds(5)));
+        Assert.Equal(0, s.Busy);
+        var d = Assert.Single(s.Schedule(T0.AddSeconds(5)));
+        Assert.Equal((waiting, true), (d.RequestId, d.Granted));
+        Assert.Equal(["0"], d.Lease!.GpuDeviceIds);
+        Assert.Equal(0, s.ReleaseHeldBy("c", "dead", T0.AddSeconds(6)));
+    }
+
+    [Fact]
     public void Requests_that_can_never_be_served_are_refused_by_the_first_schedule_with_the_reason()
     {
         var s = new FairShareScheduler(2, ["0"]);

@@ -11,5 +11,11 @@ public interface IFleetGrain : IGrainWithStringKey
 
     Task Release(Guid leaseId);
 
+    /// <summary>
+    /// Ends the leases an agent still holds from an earlier activation that died with its silo (an agent calls it when its loop
+    /// starts, when none of its experiments can be running); returns how many were ended.
+    /// </summary>
+    Task<int> ReleaseHeldBy(string campaignId, string agentId);
+
     Task<FleetStatus> GetStatus();
 }

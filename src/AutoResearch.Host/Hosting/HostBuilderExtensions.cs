@@ -84,9 +84,12 @@ public static class HostBuilderExtensions
             agents.ArtifactsRoot ??= options.ArtifactsDirectory;
         });
 
-        // Registered before the silo so it finishes before any grain activates.
+        // Runs in StartingAsync, so it finishes before the silo starts and any grain activates.
         builder.Services.AddHostedService<StartupRecovery>();
         builder.AddAutoResearchSilo(options);
+        // In a cluster, campaigns whose silo died are taken over by a survivor without a person.
+        if (options.IsCluster)
+            builder.Services.AddHostedService<CampaignTakeover>();
         return builder;
     }
 
@@ -101,33 +104,41 @@ public static class HostBuilderExtensions
         return builder;
     }
 
-    /// <summary>The one place that chooses clustering and grain storage: embedded localhost + SQLite, or ADO.NET on PostgreSQL.</summary>
+    /// <summary>
+    /// The one place that chooses clustering and grain storage: embedded localhost + SQLite, or a cluster on PostgreSQL
+    /// (membership, grain state and reminders through our own providers, tables created on start-up) listening on the
+    /// configured ports. Cluster id and service id come from <see cref="AutoResearchOptions"/>.
+    /// </summary>
     public static IHostApplicationBuilder AddAutoResearchSilo(this IHostApplicationBuilder builder, AutoResearchOptions options)
     {
+        if (options.IsCluster)
+        {
+            // Checked before the silo starts: a port another process holds fails the start naming the port and its setting.
+            builder.Services.AddHostedService(_ => new SiloPortCheck(options.SiloPort, options.GatewayPort));
+        }
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(cluster =>
             {
-                cluster.ClusterId = "autoresearch";
-                cluster.ServiceId = "autoresearch";
+                cluster.ClusterId = options.ClusterId;
+                cluster.ServiceId = options.ServiceId;
             });
-            if (options.Clustering == ClusteringModes.AdoNet)
+            if (options.IsCluster)
             {
-                silo.UseAdoNetClustering(o =>
+                var connectionString = options.ClusterConnectionString!;
+                if (options.AdvertisedAddress is { Length: > 0 } advertised)
                 {
-                    o.Invariant = "Npgsql";
-                    o.ConnectionString = options.ClusterConnectionString;
-                });
-                silo.AddAdoNetGrainStorage(Names.GrainStorage, o =>
+                    if (IPAddress.TryParse(advertised.Trim(), out var ip))
+                        silo.ConfigureEndpoints(ip, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                    else
+                        silo.ConfigureEndpoints(advertised.Trim(), options.SiloPort, options.GatewayPort, AddressFamily.InterNetwork, listenOnAnyHostAddress: true);
+                }
+                else
                 {
-                    o.Invariant = "Npgsql";
-                    o.ConnectionString = options.ClusterConnectionString;
-                });
-                silo.UseAdoNetReminderService(o =>
-                {
-                    o.Invariant = "Npgsql";
-                    o.ConnectionString = options.ClusterConnectionString;
-                });
+                    silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort, AddressFamily.InterNetwork, listenOnAnyHostAddress: true);
+                }
+                silo.UsePostgresClustering(connectionString);
+                silo.UsePostgresStorage(connectionString);
             }
             else
             {
