@@ -185,10 +185,16 @@ public sealed class EfLedger(
         var search = db.Experiments.AsNoTracking()
             .Where(x => x.CampaignId == campaignId && x.Kind != holdout && !(x.Failure == rejected && x.Attempt == 0 && x.Kind == proposal));
         var finished = await search.CountAsync(x => x.Status == ok || x.Status == failed || x.Status == pruned, cancellationToken).ConfigureAwait(false);
-        var baseline = await search.Where(x => x.IsBaseline && x.Status == ok).OrderBy(x => x.Sequence).ThenBy(x => x.Id)
-            .Select(x => x.Objective).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         // Finite objectives only (NaN is stored as NULL on SQLite and compares false on PostgreSQL).
         var usable = search.Where(x => x.Status == ok && x.Objective != null && x.Objective <= double.MaxValue && x.Objective >= -double.MaxValue);
+        // The baseline is the mean of its runs (its first run and its noise repeats), as CampaignFacts has it.
+        var baselineId = await usable.Where(x => x.IsBaseline).OrderBy(x => x.Sequence).ThenBy(x => x.Id)
+            .Select(x => x.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var baselineRuns = baselineId is null
+            ? []
+            : await usable.Where(x => x.Id == baselineId || x.RepeatOf == baselineId).Select(x => x.Objective!.Value)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        double? baseline = baselineRuns.Count > 0 ? baselineRuns.Average() : null;
         var accepted = await db.Leaderboard.AsNoTracking().Where(x => x.CampaignId == campaignId).OrderByDescending(x => x.Idx)
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         double? best;

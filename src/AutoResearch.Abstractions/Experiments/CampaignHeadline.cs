@@ -25,7 +25,10 @@ public sealed record CampaignHeadline(int Finished, double? Baseline, double? Be
         var bestId = accepted?.ExperimentId ?? single?.Id;
         return new CampaignHeadline(
             search.Count(e => e.IsFinished),
-            search.FirstOrDefault(e => e.IsBaseline && e.Status == ExperimentStatus.Succeeded)?.Objective,
+            // The baseline is the mean of its runs (its first run and its noise repeats), as CampaignFacts has it.
+            succeeded.FirstOrDefault(e => e.IsBaseline) is { } first
+                ? succeeded.Where(e => e.Id == first.Id || e.RepeatOf == first.Id).Average(e => e.Objective!.Value)
+                : null,
             runs.Count > 0 ? runs.Average() : accepted?.Objective ?? single?.Objective,
             bestId,
             bestId is null ? null : experiments.FirstOrDefault(e => e.Id == bestId)?.Sequence);
