@@ -76,28 +76,12 @@ internal static class RecordMapper
         Origin = x.Origin.ToString(),
     };
 
-    public static ExperimentRecord ToRecord(ExperimentRow r) => new()
+    /// <summary>A record from a full row: the digest's numbers with its text, parameters, metrics, files and notes.</summary>
+    public static ExperimentRecord ToRecord(ExperimentRow r) => ToDigest(r) with
     {
-        Id = r.Id,
-        CampaignId = r.CampaignId,
-        AgentId = r.AgentId,
-        Sequence = r.Sequence,
-        ProposerName = r.ProposerName,
-        Status = Enum.Parse<ExperimentStatus>(r.Status),
-        Failure = Enum.Parse<FailureKind>(r.Failure),
         Reason = r.Reason,
         ImageId = r.ImageId,
         ContainerId = r.ContainerId,
-        ExitCode = r.ExitCode,
-        QueuedAt = r.QueuedAt,
-        StartedAt = r.StartedAt,
-        EndedAt = r.EndedAt,
-        Objective = r.Objective,
-        Attempt = r.Attempt,
-        CpuSeconds = r.CpuSeconds,
-        GpuSeconds = r.GpuSeconds,
-        Seed = r.Seed,
-        IsBaseline = r.IsBaseline,
         Hypothesis = r.Hypothesis,
         Diff = r.Diff,
         LogHead = r.LogHead,
@@ -105,17 +89,7 @@ internal static class RecordMapper
         Parameters = LedgerJson.Deserialize<Dictionary<string, string>>(r.ParametersJson, $"parameters of experiment {r.Id}"),
         Metrics = LedgerJson.Deserialize<List<MetricPoint>>(r.MetricsJson, $"metrics of experiment {r.Id}"),
         EditedFiles = LedgerJson.Deserialize<Dictionary<string, string>>(r.EditedFilesJson, $"edited files of experiment {r.Id}"),
-        Kind = Enum.Parse<ExperimentKind>(r.Kind),
-        RepeatOf = r.RepeatOf,
-        Verdict = Enum.Parse<AcceptanceVerdict>(r.Verdict),
-        Confidence = r.Confidence,
-        Margin = r.Margin,
-        SlotStartedAt = r.SlotStartedAt,
-        SlotEndedAt = r.SlotEndedAt,
-        Tokens = r.Tokens,
         Notes = LedgerJson.Deserialize<List<string>>(r.NotesJson, $"notes of experiment {r.Id}"),
-        ArtifactsTruncated = r.ArtifactsTruncated,
-        Origin = Enum.Parse<ProposalOrigin>(r.Origin),
     };
 
     /// <summary>A record from a narrow row (no text columns read): its text, parameters, metrics, files and notes are empty.</summary>

@@ -21,19 +21,7 @@ public sealed class PostgresGrainStorage(PostgresTables tables, string serviceId
         command.Parameters.Add(new() { Value = serviceId });
         command.Parameters.Add(new() { Value = stateName });
         command.Parameters.Add(new() { Value = grainId.ToString() });
-        await using var reader = await command.ExecuteReaderAsync();
-        if (await reader.ReadAsync())
-        {
-            grainState.ETag = reader.GetString(0);
-            grainState.State = serializer.Deserialize<T>((byte[])reader[1]);
-            grainState.RecordExists = true;
-        }
-        else
-        {
-            grainState.ETag = null;
-            grainState.State = Activator.CreateInstance<T>();
-            grainState.RecordExists = false;
-        }
+        await StorageRows.ReadStateAsync(command, grainState, serializer);
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

@@ -26,7 +26,7 @@ public sealed class PostgresReminderTable(PostgresTables tables, string serviceI
         await using var command = new NpgsqlCommand($"SELECT {Columns} FROM orleans_reminders WHERE service_id = $1 AND grain_id = $2", connection);
         command.Parameters.Add(new() { Value = serviceId });
         command.Parameters.Add(new() { Value = grainId.ToString() });
-        return new ReminderTableData(await ReadAsync(command));
+        return new ReminderTableData(await StorageRows.ReadRemindersAsync(command));
     }
 
     public async Task<ReminderTableData> ReadRows(uint begin, uint end)
@@ -38,7 +38,7 @@ public sealed class PostgresReminderTable(PostgresTables tables, string serviceI
         command.Parameters.Add(new() { Value = serviceId });
         command.Parameters.Add(new() { Value = (long)begin });
         command.Parameters.Add(new() { Value = (long)end });
-        return new ReminderTableData(await ReadAsync(command));
+        return new ReminderTableData(await StorageRows.ReadRemindersAsync(command));
     }
 
     public async Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName)
@@ -49,7 +49,7 @@ public sealed class PostgresReminderTable(PostgresTables tables, string serviceI
         command.Parameters.Add(new() { Value = serviceId });
         command.Parameters.Add(new() { Value = grainId.ToString() });
         command.Parameters.Add(new() { Value = reminderName });
-        return (await ReadAsync(command)).FirstOrDefault();
+        return (await StorageRows.ReadRemindersAsync(command)).FirstOrDefault();
     }
 
     public async Task<string?> UpsertRow(ReminderEntry entry)
@@ -91,23 +91,5 @@ public sealed class PostgresReminderTable(PostgresTables tables, string serviceI
         await using var command = new NpgsqlCommand("DELETE FROM orleans_reminders WHERE service_id = $1", connection);
         command.Parameters.Add(new() { Value = serviceId });
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<List<ReminderEntry>> ReadAsync(NpgsqlCommand command)
-    {
-        var entries = new List<ReminderEntry>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            entries.Add(new ReminderEntry
-            {
-                GrainId = GrainId.Parse(reader.GetString(0)),
-                ReminderName = reader.GetString(1),
-                StartAt = new DateTime(reader.GetInt64(2), DateTimeKind.Utc),
-                Period = TimeSpan.FromMilliseconds(reader.GetInt64(3)),
-                ETag = reader.GetString(4),
-            });
-        }
-        return entries;
     }
 }

@@ -27,19 +27,7 @@ public sealed class SqliteGrainStorage(string connectionString, Serializer seria
         command.CommandText = "SELECT etag, data FROM grain_state WHERE state_name = $s AND grain_id = $g";
         command.Parameters.AddWithValue("$s", stateName);
         command.Parameters.AddWithValue("$g", grainId.ToString());
-        await using var reader = await command.ExecuteReaderAsync();
-        if (await reader.ReadAsync())
-        {
-            grainState.ETag = reader.GetString(0);
-            grainState.State = serializer.Deserialize<T>((byte[])reader["data"]);
-            grainState.RecordExists = true;
-        }
-        else
-        {
-            grainState.ETag = null;
-            grainState.State = Activator.CreateInstance<T>();
-            grainState.RecordExists = false;
-        }
+        await StorageRows.ReadStateAsync(command, grainState, serializer);
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

@@ -36,7 +36,7 @@ public sealed class SqliteReminderTable(string connectionString) : IReminderTabl
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT grain_id, name, start_at, period_ms, etag FROM reminders WHERE grain_id = $g";
         command.Parameters.AddWithValue("$g", grainId.ToString());
-        return new ReminderTableData(await ReadAsync(command));
+        return new ReminderTableData(await StorageRows.ReadRemindersAsync(command));
     }
 
     public async Task<ReminderTableData> ReadRows(uint begin, uint end)
@@ -49,7 +49,7 @@ public sealed class SqliteReminderTable(string connectionString) : IReminderTabl
             : "SELECT grain_id, name, start_at, period_ms, etag FROM reminders WHERE grain_hash > $b OR grain_hash <= $e";
         command.Parameters.AddWithValue("$b", (long)begin);
         command.Parameters.AddWithValue("$e", (long)end);
-        return new ReminderTableData(await ReadAsync(command));
+        return new ReminderTableData(await StorageRows.ReadRemindersAsync(command));
     }
 
     public async Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName)
@@ -59,7 +59,7 @@ public sealed class SqliteReminderTable(string connectionString) : IReminderTabl
         command.CommandText = "SELECT grain_id, name, start_at, period_ms, etag FROM reminders WHERE grain_id = $g AND name = $n";
         command.Parameters.AddWithValue("$g", grainId.ToString());
         command.Parameters.AddWithValue("$n", reminderName);
-        return (await ReadAsync(command)).FirstOrDefault();
+        return (await StorageRows.ReadRemindersAsync(command)).FirstOrDefault();
     }
 
     public async Task<string?> UpsertRow(ReminderEntry entry)
@@ -100,24 +100,6 @@ public sealed class SqliteReminderTable(string connectionString) : IReminderTabl
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM reminders";
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<List<ReminderEntry>> ReadAsync(SqliteCommand command)
-    {
-        var entries = new List<ReminderEntry>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            entries.Add(new ReminderEntry
-            {
-                GrainId = GrainId.Parse(reader.GetString(0)),
-                ReminderName = reader.GetString(1),
-                StartAt = new DateTime(reader.GetInt64(2), DateTimeKind.Utc),
-                Period = TimeSpan.FromMilliseconds(reader.GetInt64(3)),
-                ETag = reader.GetString(4),
-            });
-        }
-        return entries;
     }
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _tables.OpenAsync(cancellationToken);
