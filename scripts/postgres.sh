@@ -74,13 +74,15 @@ start() {
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   password=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  port=$(free_port)
-  printf '%s\n' "$password" >"$dir/pwfile"
+  port=$(free_port) || return 1
+  # Known before anything can start a server, so that stop can end it even when the start is cut short.
+  printf '%s\n' "$bin" >"$dir/bindir"
+  (umask 077 && printf '%s\n' "$password" >"$dir/pwfile")
   mkdir -p "$dir/data" "$dir/run"
   if [ "$(id -u)" -eq 0 ]; then
-    chown -R "$PG_USER" "$dir"
-    # The server user must be able to reach DIR (mktemp makes its folders 0700).
-    chmod 755 "$dir"
+    chown -R "$PG_USER" "$dir" || return 1
+    # The server user must be able to reach DIR (mktemp makes its folders 0700); others may pass, not list.
+    chmod 711 "$dir" || return 1
   fi
   as_server_user "$bin/initdb" -D "$dir/data" -U autoresearch --pwfile="$dir/pwfile" \
     --auth-local=scram-sha-256 --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
@@ -97,8 +99,7 @@ start() {
     return 1
   fi
   local cs="Host=127.0.0.1;Port=$port;Username=autoresearch;Password=$password;Database=postgres"
-  printf '%s\n' "$bin" >"$dir/bindir"
-  printf '%s\n' "$cs" >"$dir/connection"
+  (umask 077 && printf '%s\n' "$cs" >"$dir/connection")
   echo "postgres.sh: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $dir/data, user $(as_server_user id -un))" >&2
   printf '%s\n' "$cs"
 }

@@ -199,7 +199,7 @@ public sealed class AgentGrain(
 
             SetActivity("asking for a ticket");
             var ticket = await TransientRetry.RunAsync(() => Campaign.RequestTicket(new TicketRequest { AgentId = Spec.Id, Estimate = WorstCase }),
-                "ask the campaign for a ticket", logger, cancellationToken);
+                "ask the campaign for a ticket", logger, cancellationToken, retryTimeouts: false);
             if (!ticket.Granted)
             {
                 _budget.Cancel(key);
@@ -714,7 +714,8 @@ public sealed class AgentGrain(
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var grant = await TransientRetry.RunAsync(() => Fleet.Acquire(request, options.Value.SlotWait), "ask the fleet for a slot", logger, cancellationToken);
+            var grant = await TransientRetry.RunAsync(() => Fleet.Acquire(request, options.Value.SlotWait), "ask the fleet for a slot", logger, cancellationToken,
+                retryTimeouts: false);
             if (grant.Lease is not null || grant.Refusal is not null) return grant;
         }
     }

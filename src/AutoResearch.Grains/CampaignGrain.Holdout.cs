@@ -39,7 +39,7 @@ public sealed partial class CampaignGrain
         }
 
         var target = Holdout.Take()!;
-        var sequence = _nextSequence++;
+        var sequence = await TakeSequenceAsync();
         return new ExperimentTicket
         {
             Granted = true,

@@ -160,7 +160,7 @@ public sealed partial class CampaignGrain(
             return new ExperimentTicket { Granted = false, Retry = inFlight, Reason = $"campaign budget: {budgetProblem}", MaxSlots = Slots };
         }
 
-        var sequence = _nextSequence++;
+        var sequence = await TakeSequenceAsync();
         _launched++;
         await NoteTurnAsync(request.AgentId);
         var kind = ExperimentKind.Proposal;
@@ -546,7 +546,8 @@ public sealed partial class CampaignGrain(
     {
         var experiments = await ledger.GetExperimentsAsync(CampaignId, cancellationToken);
         var entries = await ledger.GetLeaderboardAsync(CampaignId, cancellationToken);
-        _nextSequence = experiments.Count == 0 ? 0 : experiments.Max(e => e.Sequence) + 1;
+        // Numbers handed out with tickets whose experiments are not in the ledger yet are not handed out again.
+        _nextSequence = Math.Max(experiments.Count == 0 ? 0 : experiments.Max(e => e.Sequence) + 1, state.State.NextSequence);
         _launched = experiments.Count(e => !e.IsHoldout && !e.IsRejectedProposal());
         _leaderboard = new CampaignLeaderboard(CampaignId, Spec.Benchmark.Metric, Spec.Noise);
         _leaderboard.Restore(experiments.Where(e => !e.IsHoldout && !e.IsRejectedProposal()).ToList(), entries);
@@ -571,6 +572,15 @@ public sealed partial class CampaignGrain(
         // Interrupted experiments are re-run by their agents without a new ticket: hold their worst case again.
         foreach (var e in experiments.Where(e => !e.IsFinished))
             _budget.TryReserve(e.Sequence.ToString(CultureInfo.InvariantCulture), ResourceUse.WorstCaseRun(Spec.Benchmark, AgentGrain.KillGrace), out _);
+    }
+
+    /// <summary>Takes the next experiment number, kept in the grain's state before the ticket carrying it leaves.</summary>
+    private async Task<int> TakeSequenceAsync()
+    {
+        var sequence = _nextSequence++;
+        state.State.NextSequence = _nextSequence;
+        await state.WriteStateAsync();
+        return sequence;
     }
 
     private void Count(ExperimentRecord e)

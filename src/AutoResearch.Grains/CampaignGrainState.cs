@@ -24,4 +24,11 @@ public sealed class CampaignGrainState
 
     /// <summary>The latest time of the report schedule a report was written for (so a restart neither repeats nor skips one).</summary>
     [Id(11)] public DateTimeOffset? LastScheduledReport { get; set; }
+
+    /// <summary>
+    /// The next experiment number this campaign will hand out, written before a ticket leaves the grain: a granted ticket
+    /// may not be in the ledger yet when the grain re-activates (an agent still proposing it on another silo), and its number
+    /// must not be handed out twice.
+    /// </summary>
+    [Id(12)] public int NextSequence { get; set; }
 }

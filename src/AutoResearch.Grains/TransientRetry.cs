@@ -18,11 +18,15 @@ public static class TransientRetry
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(15);
 
     /// <summary>True for the failures of a silo or of messaging that a later try may not meet.</summary>
-    public static bool IsTransient(Exception exception) =>
-        exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException;
+    public static bool IsTransient(Exception exception, bool timeouts = true) =>
+        exception is SiloUnavailableException or OrleansMessageRejectionException || (timeouts && exception is TimeoutException);
 
+    /// <param name="retryTimeouts">
+    /// False for calls that are not idempotent (a ticket, a slot): a timeout does not mean the call did nothing, and a retry
+    /// would take a second ticket or lease while the first is held for good.
+    /// </param>
     public static async Task<T> RunAsync<T>(Func<Task<T>> call, string what, ILogger logger, CancellationToken cancellationToken = default,
-        TimeProvider? clock = null, TimeSpan? giveUpAfter = null)
+        TimeProvider? clock = null, TimeSpan? giveUpAfter = null, bool retryTimeouts = true)
     {
         clock ??= TimeProvider.System;
         var started = clock.GetTimestamp();
@@ -33,7 +37,7 @@ public static class TransientRetry
             {
                 return await call();
             }
-            catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested
+            catch (Exception ex) when (IsTransient(ex, retryTimeouts) && !cancellationToken.IsCancellationRequested
                 && clock.GetElapsedTime(started) + delay < (giveUpAfter ?? GiveUpAfter))
             {
                 logger.LogWarning("{What} failed ({Error}: {Message}), try {Attempt}; retrying in {Delay}",

@@ -185,7 +185,7 @@ public sealed class EfLedger(
         var search = db.Experiments.AsNoTracking()
             .Where(x => x.CampaignId == campaignId && x.Kind != holdout && !(x.Failure == rejected && x.Attempt == 0 && x.Kind == proposal));
         var finished = await search.CountAsync(x => x.Status == ok || x.Status == failed || x.Status == pruned, cancellationToken).ConfigureAwait(false);
-        // Finite objectives only (NaN is stored as NULL on SQLite and compares false on PostgreSQL).
+        // Finite objectives only (NaN is stored as NULL; infinities are outside these bounds).
         var usable = search.Where(x => x.Status == ok && x.Objective != null && x.Objective <= double.MaxValue && x.Objective >= -double.MaxValue);
         // The baseline is the mean of its runs (its first run and its noise repeats), as CampaignFacts has it.
         var baselineId = await usable.Where(x => x.IsBaseline).OrderBy(x => x.Sequence).ThenBy(x => x.Id)

@@ -50,7 +50,8 @@ internal static class RecordMapper
         QueuedAt = x.QueuedAt,
         StartedAt = x.StartedAt,
         EndedAt = x.EndedAt,
-        Objective = x.Objective,
+        // A NaN objective is stored as no objective on every database (SQLite cannot hold NaN; PostgreSQL would sort it above every number).
+        Objective = x.Objective is double o && double.IsNaN(o) ? null : x.Objective,
         Attempt = x.Attempt,
         CpuSeconds = x.CpuSeconds,
         GpuSeconds = x.GpuSeconds,

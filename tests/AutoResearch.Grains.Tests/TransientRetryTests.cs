@@ -20,6 +20,28 @@ public sealed class TransientRetryTests
     }
 
     [Fact]
+    public async Task A_call_that_is_not_idempotent_is_not_retried_after_a_timeout_but_is_after_a_dead_silo()
+    {
+        // A timed-out ticket or slot request may have been granted: a retry would take a second one while the first is held.
+        var attempts = 0;
+        await Assert.ThrowsAsync<TimeoutException>(() => TransientRetry.RunAsync(() =>
+        {
+            attempts++;
+            return Task.FromException<int>(new TimeoutException("no answer"));
+        }, "ask the campaign for a ticket", NullLogger.Instance, retryTimeouts: false));
+        Assert.Equal(1, attempts);
+
+        var failures = new Queue<Exception>([new SiloUnavailableException("silo S1 is dead")]);
+        attempts = 0;
+        var answer = await TransientRetry.RunAsync(() =>
+        {
+            attempts++;
+            return failures.TryDequeue(out var failure) ? Task.FromException<int>(failure) : Task.FromResult(7);
+        }, "ask the fleet for a slot", NullLogger.Instance, retryTimeouts: false);
+        Assert.Equal((7, 2), (answer, attempts));
+    }
+
+    [Fact]
     public async Task Other_failures_are_thrown_at_once()
     {
         var attempts = 0;

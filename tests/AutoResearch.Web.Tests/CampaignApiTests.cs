@@ -51,7 +51,7 @@ public sealed class CampaignApiTests(ConsoleFactory console)
         }
         Assert.Equal(campaignsBefore, (await client.GetFromJsonAsync<JsonElement>("/api/campaigns")).GetArrayLength());
         var files = Path.Combine(console.DataDirectory, "console", "campaigns");
-        Assert.False(Directory.Exists(files) && Directory.EnumerateFiles(files).Any(f => f.Contains("bad", StringComparison.OrdinalIgnoreCase)));
+        Assert.False(Directory.Exists(files) && Directory.EnumerateFiles(files).Any(f => Path.GetFileName(f).Contains("bad", StringComparison.OrdinalIgnoreCase)));
     }
 
     [Fact]

@@ -74,18 +74,25 @@ public sealed class CampaignWatchersTests
 
         // A campaign that disappears ends every viewer's stream rather than leaving it open.
         using var viewers = new CancellationTokenSource(Timeout);
-        var a = Count(watchers.WatchAsync("c3", viewers.Token));
-        var b = Count(watchers.WatchAsync("c3", viewers.Token));
-        await Task.Delay(100);
+        var firstA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstB = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var a = Count(watchers.WatchAsync("c3", viewers.Token), firstA);
+        var b = Count(watchers.WatchAsync("c3", viewers.Token), firstB);
+        // Both viewers have their first event before the campaign goes (however slow the machine).
+        await Task.WhenAll(firstA.Task, firstB.Task).WaitAsync(Timeout);
         Volatile.Write(ref gone, true);
         var counts = await Task.WhenAll(a, b).WaitAsync(Timeout);
         Assert.All(counts, c => Assert.Equal(1, c));
         Assert.Equal(0, watchers.Active);
 
-        static async Task<int> Count(IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<CampaignDetail>> events)
+        static async Task<int> Count(IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<CampaignDetail>> events, TaskCompletionSource first)
         {
             var n = 0;
-            await foreach (var _ in events) n++;
+            await foreach (var _ in events)
+            {
+                n++;
+                first.TrySetResult();
+            }
             return n;
         }
     }

@@ -62,7 +62,7 @@ internal sealed class TrustRegion
         int failures = 0;
         foreach (double? loss in losses)
         {
-            if (loss is double l && (double.IsPositiveInfinity(best) || l < best - Math.Max(1e-3 * Math.Abs(best), noise)))
+            if (loss is double l && double.IsFinite(l) && (double.IsPositiveInfinity(best) || l < best - Math.Max(1e-3 * Math.Abs(best), noise)))
             {
                 bool first = double.IsPositiveInfinity(best);
                 best = l;
@@ -76,7 +76,7 @@ internal sealed class TrustRegion
             }
             else
             {
-                if (loss is double worse)
+                if (loss is double worse && double.IsFinite(worse))
                 {
                     best = Math.Min(best, worse);
                 }

@@ -22,6 +22,9 @@ public sealed class ConsoleSessions
     private readonly TimeProvider _clock;
     private readonly Dictionary<string, Session> _open = new(StringComparer.Ordinal);
 
+    /// <summary>When the sessions were last written (last-seen times are written at most every <see cref="SaveLastSeenEvery"/>).</summary>
+    private DateTimeOffset _lastSaved;
+
     public ConsoleSessions(IOptions<AutoResearchOptions> options, IOptions<ConsoleOptions> console, TimeProvider clock)
     {
         _path = Path.Combine(options.Value.FullDataDirectory, "console", "sessions.json");
@@ -72,7 +75,7 @@ public sealed class ConsoleSessions
             if (now - session.LastSeen > TimeSpan.FromSeconds(30))
             {
                 _open[id] = session with { LastSeen = now };
-                if (now - session.LastSeen > SaveLastSeenEvery) Save();
+                if (now - _lastSaved > SaveLastSeenEvery) Save();
             }
             return true;
         }
@@ -114,6 +117,7 @@ public sealed class ConsoleSessions
 
     private void Save()
     {
+        _lastSaved = _clock.GetUtcNow();
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         var temp = _path + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(_open.Values.ToList(), Json));
