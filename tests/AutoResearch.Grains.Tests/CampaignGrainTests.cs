@@ -154,6 +154,29 @@ public sealed class CampaignGrainTests(ClusterFixture fixture)
         Assert.Equal(before.ReportHtml, after.ReportHtml);
     }
 
+    [Fact]
+    public async Task A_re_activated_campaign_never_hands_out_again_a_number_whose_ticket_is_still_out()
+    {
+        var id = TestSpecs.UniqueId("numbers");
+        fixture.Sandbox.Script(id, _ => { Thread.Sleep(100); return null; });
+        var campaign = fixture.Grains.GetGrain<ICampaignGrain>(id);
+        await campaign.Start(TestSpecs.Campaign("numbers", maxExperiments: 12));
+        await WaitUntilAsync(async () => (await campaign.GetStatus()).Finished >= 2, 60);
+
+        // A ticket taken as an agent takes one, whose experiment never reaches the ledger (its agent is still proposing it
+        // on a silo that is about to die), then the campaign re-activates (a takeover) and rebuilds from the ledger.
+        ExperimentTicket? held = null;
+        await WaitUntilAsync(async () => (held = await campaign.RequestTicket(new TicketRequest { AgentId = "random-2" })).Granted, 30);
+        await fixture.Cluster.DeactivateAsync(campaign);
+        await fixture.Cluster.WaitForDeactivationAsync(campaign);
+
+        var status = await WaitForEndAsync(id);
+        Assert.Equal(CampaignState.Completed, status.State);
+        var experiments = await fixture.Ledger.GetExperimentsAsync(id);
+        Assert.DoesNotContain(experiments, e => e.Sequence == held!.Sequence);
+        Assert.Equal(experiments.Count, experiments.Select(e => e.Sequence).Distinct().Count());
+    }
+
     private Task<CampaignStatus> WaitForEndAsync(string id, int seconds = 90) => Waits.ForEndAsync(fixture.Grains, id, seconds);
 
     private static Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 90) => Waits.UntilAsync(condition, seconds);
