@@ -138,12 +138,43 @@ public sealed class EfLedger(
         query.Validated();
         await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = Matching(db, campaignId, query);
+        var total = await rows.CountAsync(cancellationToken).ConfigureAwait(false);
+        // The sort reads only the sort keys and ids (sorting whole rows, logs and all, is what costs); then the page's rows by key.
+        var ids = await Ordered(rows, query).Skip(query.Offset).Take(query.Limit).Select(x => x.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return new ExperimentPage(total, query.Offset, await ByIdsAsync(db, campaignId, ids, cancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task<IReadOnlyList<string>> QueryExperimentIdsAsync(string campaignId, ExperimentQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await Ordered(Matching(db, campaignId, query), query).Select(x => x.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ExperimentRecord>> GetExperimentsByIdsAsync(string campaignId, IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await ByIdsAsync(db, campaignId, ids, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The campaign's rows matching the query's filters.</summary>
+    private static IQueryable<ExperimentRow> Matching(LedgerDbContext db, string campaignId, ExperimentQuery query)
+    {
         var rows = db.Experiments.AsNoTracking().Where(x => x.CampaignId == campaignId);
         if (query.Agent is { } agent) rows = rows.Where(x => x.AgentId == agent);
         if (query.Status is { } status) { var name = status.ToString(); rows = rows.Where(x => x.Status == name); }
         if (query.Verdict is { } verdict) { var name = verdict.ToString(); rows = rows.Where(x => x.Verdict == name); }
         if (query.Kind is { } kind) { var name = kind.ToString(); rows = rows.Where(x => x.Kind == name); }
-        var total = await rows.CountAsync(cancellationToken).ConfigureAwait(false);
+        return rows;
+    }
+
+    /// <summary>The query's order, ties broken by number and id (the same order as <see cref="ExperimentQuery.Apply"/>).</summary>
+    private static IOrderedQueryable<ExperimentRow> Ordered(IQueryable<ExperimentRow> rows, ExperimentQuery query)
+    {
         var d = query.Descending;
         IOrderedQueryable<ExperimentRow> ordered = query.Sort switch
         {
@@ -154,12 +185,16 @@ public sealed class EfLedger(
             ExperimentSort.Status => d ? rows.OrderByDescending(x => x.Status) : rows.OrderBy(x => x.Status),
             _ => d ? rows.OrderByDescending(x => x.Sequence) : rows.OrderBy(x => x.Sequence),
         };
-        ordered = query.Sort == ExperimentSort.Sequence ? ordered.ThenBy(x => x.Id) : ordered.ThenBy(x => x.Sequence).ThenBy(x => x.Id);
-        // The sort reads only the sort keys and ids (sorting whole rows, logs and all, is what costs); then the page's rows by key.
-        var ids = await ordered.Skip(query.Offset).Take(query.Limit).Select(x => x.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var rowsById = await db.Experiments.AsNoTracking().Where(x => ids.Contains(x.Id)).Select(WithoutLogs)
+        return query.Sort == ExperimentSort.Sequence ? ordered.ThenBy(x => x.Id) : ordered.ThenBy(x => x.Sequence).ThenBy(x => x.Id);
+    }
+
+    /// <summary>The rows with these ids (without logs), in the order given; ids with no row are left out.</summary>
+    private static async Task<List<ExperimentRecord>> ByIdsAsync(LedgerDbContext db, string campaignId, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var wanted = ids.ToList();
+        var rowsById = await db.Experiments.AsNoTracking().Where(x => x.CampaignId == campaignId && wanted.Contains(x.Id)).Select(WithoutLogs)
             .ToDictionaryAsync(x => x.Id, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
-        return new ExperimentPage(total, query.Offset, ids.Select(id => RecordMapper.ToRecord(rowsById[id])).ToList());
+        return wanted.Where(rowsById.ContainsKey).Select(id => RecordMapper.ToRecord(rowsById[id])).ToList();
     }
 
     public async Task<ExperimentRecord?> GetExperimentBySequenceAsync(string campaignId, int sequence, CancellationToken cancellationToken = default)

@@ -119,6 +119,39 @@ public sealed class LedgerScaleQueryTests
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public async Task AnExportReadsTheMatchingIdsOnceThenTheirRowsInThatOrder(string backend)
+    {
+        await using var db = LedgerTestDatabase.Create(backend);
+        var campaign = TestData.NewCampaignId("export");
+        await db.Ledger.SaveExperimentsAsync(Mixed(campaign, 240, 3));
+        await db.Ledger.SaveExperimentsAsync(Mixed(TestData.NewCampaignId("other"), 30, 4));
+        var all = await db.Ledger.GetExperimentsAsync(campaign);
+        foreach (var q in new[]
+        {
+            new ExperimentQuery { Sort = ExperimentSort.Objective, Descending = true },
+            new ExperimentQuery { Sort = ExperimentSort.Status, Agent = "random-1" },
+            new ExperimentQuery { Verdict = AcceptanceVerdict.NotBetter },
+        })
+        {
+            var expected = (q with { Limit = ExperimentQuery.MaxLimit }).Apply(all).Items.Select(e => e.Id).ToList();
+            var ids = await db.Ledger.QueryExperimentIdsAsync(campaign, q with { Offset = 100, Limit = 3 }); // the window is ignored
+            Assert.Equal(expected, ids);
+        }
+
+        // A running campaign's row changes status between two chunks: the ids were read before, so it is neither repeated nor
+        // skipped; ids with no row (any more, or another campaign's) are left out; rows come in the order asked for.
+        var byStatus = await db.Ledger.QueryExperimentIdsAsync(campaign, new ExperimentQuery { Sort = ExperimentSort.Status });
+        var firstChunk = await db.Ledger.GetExperimentsByIdsAsync(campaign, byStatus.Take(100).ToList());
+        var moved = all.Single(e => e.Id == byStatus[150]);
+        var newStatus = moved.Status == ExperimentStatus.Failed ? ExperimentStatus.Succeeded : ExperimentStatus.Failed;
+        await db.Ledger.SaveExperimentAsync(moved with { Status = newStatus });
+        var secondChunk = await db.Ledger.GetExperimentsByIdsAsync(campaign, [.. byStatus.Skip(100), "no-such-id", $"{campaign}x/none"]);
+        Assert.Equal(byStatus, firstChunk.Concat(secondChunk).Select(e => e.Id).ToList());
+        Assert.Equal(newStatus, secondChunk.Single(e => e.Id == moved.Id).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public async Task AWindowOutOfRangeIsRefusedWithItsName(string backend)
     {
         await using var db = LedgerTestDatabase.Create(backend);

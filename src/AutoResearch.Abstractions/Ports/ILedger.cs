@@ -42,6 +42,34 @@ public interface ILedger
         return query.Apply(await GetExperimentsAsync(campaignId, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// The ids of every experiment matching <paramref name="query"/>'s filters, in its order (its window is ignored), read at
+    /// once: an export pages over this list, so a row that changes while it is written is neither repeated nor skipped.
+    /// </summary>
+    async Task<IReadOnlyList<string>> QueryExperimentIdsAsync(string campaignId, ExperimentQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var all = await GetExperimentsAsync(campaignId, cancellationToken).ConfigureAwait(false);
+        var ids = new List<string>();
+        for (var offset = 0; ; offset += ExperimentQuery.MaxLimit)
+        {
+            var page = (query with { Offset = offset, Limit = ExperimentQuery.MaxLimit }).Apply(all);
+            ids.AddRange(page.Items.Select(e => e.Id));
+            if (page.Items.Count < ExperimentQuery.MaxLimit) return ids;
+        }
+    }
+
+    /// <summary>
+    /// The campaign's experiments with these ids, in the order given, without logs, metric curves and notes (a ledger may
+    /// include them); ids with no experiment (any more) are left out.
+    /// </summary>
+    async Task<IReadOnlyList<ExperimentRecord>> GetExperimentsByIdsAsync(string campaignId, IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var byId = (await GetExperimentsAsync(campaignId, cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.Id, StringComparer.Ordinal);
+        return ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+    }
+
     /// <summary>A campaign's experiment by its number; null when none.</summary>
     async Task<ExperimentRecord?> GetExperimentBySequenceAsync(string campaignId, int sequence, CancellationToken cancellationToken = default) =>
         (await GetExperimentsAsync(campaignId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(e => e.Sequence == sequence);

@@ -161,16 +161,18 @@ public sealed class ConsoleCampaigns(
             page.Items.Select(e => Summary(e, now)).ToList());
     }
 
-    /// <summary>Every experiment matching <paramref name="query"/>'s filters, in its order, read from the ledger a page at a time (for the exports).</summary>
+    /// <summary>
+    /// Every experiment matching <paramref name="query"/>'s filters, in its order (for the exports): the matching ids are read
+    /// at once, then their rows a chunk at a time, so a row that changes while a running campaign's export is written is
+    /// neither repeated nor skipped.
+    /// </summary>
     public async IAsyncEnumerable<ExperimentSummary> ExportAsync(string id, ExperimentQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        for (var offset = 0; ; offset += ExperimentQuery.MaxLimit)
-        {
-            var page = await ledger.QueryExperimentsAsync(id, query with { Offset = offset, Limit = ExperimentQuery.MaxLimit }, cancellationToken);
-            foreach (var e in page.Items) yield return Summary(e, now);
-            if (page.Items.Count < ExperimentQuery.MaxLimit) yield break;
-        }
+        var ids = await ledger.QueryExperimentIdsAsync(id, query, cancellationToken);
+        foreach (var chunk in ids.Chunk(ExperimentQuery.MaxLimit))
+            foreach (var e in await ledger.GetExperimentsByIdsAsync(id, chunk, cancellationToken))
+                yield return Summary(e, now);
     }
 
     public async Task<ExperimentDetail?> ExperimentAsync(string id, int sequence, CancellationToken cancellationToken)
