@@ -105,7 +105,8 @@ public static class AcceptanceJudge
     private static double Improvement(MetricSpec metric, double bestMean, double mean) =>
         metric.Direction == Direction.Minimize ? bestMean - mean : mean - bestMean;
 
-    private static double? SampleStdDev(IReadOnlyList<double> values)
+    /// <summary>Sample standard deviation; null under two values.</summary>
+    internal static double? SampleStdDev(IReadOnlyList<double> values)
     {
         if (values.Count < 2) return null;
         var mean = values.Average();

@@ -88,7 +88,7 @@ public sealed record CampaignFacts
         var current = board.Select(entry =>
         {
             var runs = RunsOf(entry.ExperimentId);
-            return runs.Count == 0 ? entry : entry with { Objective = runs.Average(), Runs = runs.Count, StdDev = StdDev(runs) };
+            return runs.Count == 0 ? entry : entry with { Objective = runs.Average(), Runs = runs.Count, StdDev = AcceptanceJudge.SampleStdDev(runs) };
         }).ToList();
 
         BestFact? best = null;
@@ -132,7 +132,7 @@ public sealed record CampaignFacts
                 First = first.Objective!.Value,
                 Mean = runs.Average(),
                 Runs = runs.Count,
-                StdDev = StdDev(runs),
+                StdDev = AcceptanceJudge.SampleStdDev(runs),
                 IdenticalRepeats = runs.Count >= 2 && noise.IdenticalRepeats,
             };
         }
@@ -290,13 +290,6 @@ public sealed record CampaignFacts
             bests.Add(e);
         }
         return bests;
-    }
-
-    private static double? StdDev(IReadOnlyList<double> v)
-    {
-        if (v.Count < 2) return null;
-        var mean = v.Average();
-        return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1));
     }
 }
 

@@ -43,7 +43,7 @@ public static class LedgerCampaignStatus
             // The report's model-written advice is charged to the campaign's token budget too (as the campaign grain charges it).
             Used = experiments.Where(e => e.IsFinished).Aggregate(Abstractions.Specs.ResourceUse.Zero, (u, e) => u + e.Use)
                    + new Abstractions.Specs.ResourceUse { Tokens = ReportAdvice.Tokens(calls ?? []) },
-            Agents = spec.Agents.Select(a => AgentStatus.Initial(a) with { Weight = a.Weight }).ToList(),
+            Agents = spec.Agents.Select(a => AgentStatus.Initial(a)).ToList(),
             Reason = campaign.Reason,
             Slots = slots,
             Holdout = HoldoutSummary.From(experiments, metric),

@@ -93,7 +93,7 @@ public sealed class ConsoleCampaigns(
         var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
         if (campaign is null) return null;
         var basis = await BasisAsync(campaign, cancellationToken);
-        var (status, experiments, leaderboard, facts) = (basis.Status, basis.Experiments, basis.Leaderboard, basis.Facts);
+        var (status, experiments, facts) = (basis.Status, basis.Experiments, basis.Facts);
         var start = campaign.StartedAt ?? campaign.CreatedAt;
         var now = clock.GetUtcNow();
         var entries = await journal.ReadAsync(id, 0, cancellationToken);
@@ -287,7 +287,6 @@ public sealed class ConsoleCampaigns(
         string Key,
         CampaignStatus Status,
         IReadOnlyList<ExperimentRecord> Experiments,
-        IReadOnlyList<LeaderboardEntry> Leaderboard,
         AutoResearch.Evaluation.CampaignFacts Facts,
         IReadOnlyList<ExperimentRecord> Chart,
         HoldoutSummary Holdout,
@@ -316,7 +315,7 @@ public sealed class ConsoleCampaigns(
             MaxChartPoints, e => e.IsBaseline || newBests.Contains(e.Id));
         var costPerGain = AutoResearch.Evaluation.CostPerGain.From(campaign.Spec.Agents.Select(a => a.Id).ToList(), experiments, leaderboard,
             calls, campaign.Spec.Benchmark.Metric.Direction);
-        var basis = new DetailBasis(key ?? "", status, experiments, leaderboard, facts, chart,
+        var basis = new DetailBasis(key ?? "", status, experiments, facts, chart,
             HoldoutSummary.From(experiments, campaign.Spec.Benchmark.Metric), costPerGain);
         if (key is not null)
         {
