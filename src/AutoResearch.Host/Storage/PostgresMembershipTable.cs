@@ -52,36 +52,30 @@ public sealed class PostgresMembershipTable(PostgresTables tables, string cluste
 
     public Task<MembershipTableData> ReadAll() => ReadAsync(null);
 
-    public async Task<bool> InsertRow(MembershipEntry entry, TableVersion tableVersion)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        ArgumentNullException.ThrowIfNull(tableVersion);
-        await using var connection = await tables.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        if (!await MoveVersionAsync(connection, transaction, tableVersion)) return false;
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO orleans_membership (cluster_id, address, status, entry, i_am_alive, etag) VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT DO NOTHING
-            """, connection, transaction);
-        AddEntry(command, entry, NewETag());
-        if (await command.ExecuteNonQueryAsync() != 1) return false;
-        await transaction.CommitAsync();
-        return true;
-    }
+    public Task<bool> InsertRow(MembershipEntry entry, TableVersion tableVersion) => WriteRowAsync("""
+        INSERT INTO orleans_membership (cluster_id, address, status, entry, i_am_alive, etag) VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT DO NOTHING
+        """, entry, tableVersion, expectedEtag: null);
 
-    public async Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion tableVersion)
+    public Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion tableVersion) => WriteRowAsync("""
+        UPDATE orleans_membership SET status = $3, entry = $4, i_am_alive = $5, etag = $6
+        WHERE cluster_id = $1 AND address = $2 AND etag = $7
+        """, entry, tableVersion, etag);
+
+    /// <summary>
+    /// Writes one silo's row and moves the table version in one transaction: false (nothing written) when the version or the
+    /// row's etag (<paramref name="expectedEtag"/>, parameter $7 of an update) moved on meanwhile.
+    /// </summary>
+    private async Task<bool> WriteRowAsync(string sql, MembershipEntry entry, TableVersion tableVersion, string? expectedEtag)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(tableVersion);
         await using var connection = await tables.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         if (!await MoveVersionAsync(connection, transaction, tableVersion)) return false;
-        await using var command = new NpgsqlCommand("""
-            UPDATE orleans_membership SET status = $3, entry = $4, i_am_alive = $5, etag = $6
-            WHERE cluster_id = $1 AND address = $2 AND etag = $7
-            """, connection, transaction);
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
         AddEntry(command, entry, NewETag());
-        command.Parameters.Add(new() { Value = etag });
+        if (expectedEtag is not null) command.Parameters.Add(new() { Value = expectedEtag });
         if (await command.ExecuteNonQueryAsync() != 1) return false;
         await transaction.CommitAsync();
         return true;
