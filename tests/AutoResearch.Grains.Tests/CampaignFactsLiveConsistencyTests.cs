@@ -154,15 +154,7 @@ public sealed class CampaignFactsLiveConsistencyTests(ITestOutputHelper output) 
         return new Views(raw, facts, live, fromLedger, statusSummary, runSummary, report, story);
     }
 
-    private static async Task UntilAsync(string what, Func<Task<bool>> condition, int seconds)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"waited {seconds} s for {what}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task UntilAsync(string what, Func<Task<bool>> condition, int seconds) => Waits.UntilAsync(condition, seconds, what);
 
     private sealed record Views(
         CampaignStatus Raw, CampaignFacts Facts, CampaignStatus Live, CampaignStatus Ledger, CampaignSummary StatusSummary, CampaignSummary RunSummary,

@@ -13,12 +13,12 @@ public static class Waits
         return status;
     }
 
-    public static async Task UntilAsync(Func<Task<bool>> condition, int seconds = 90)
+    public static async Task UntilAsync(Func<Task<bool>> condition, int seconds = 90, string what = "condition")
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())
         {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"condition not met within {seconds}s");
+            if (DateTime.UtcNow > until) throw new TimeoutException($"{what} not met within {seconds}s");
             await Task.Delay(100);
         }
     }
