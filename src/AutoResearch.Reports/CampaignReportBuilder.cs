@@ -76,21 +76,14 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         var bestStdDev = accepted is null ? null : facts.Best!.StdDev;
         var bestValue = facts.Best?.Value;
 
-        // Best-so-far in the order results became known.
-        var bestSoFar = new List<BestSoFarPoint>();
-        var newBestIds = new HashSet<string>(StringComparer.Ordinal);
-        double? running = null;
-        foreach (var e in succeeded.OrderBy(e => FinishedAt(e)).ThenBy(e => e.Sequence))
+        // Best-so-far in the order results became known (the projection's rule).
+        var runningBests = AutoResearch.Evaluation.CampaignFacts.RunningBests(succeeded, metric);
+        var newBestIds = runningBests.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        var bestSoFar = runningBests.Select(e =>
         {
-            var v = e.Objective!.Value;
-            if (running is null || metric.IsBetter(v, running.Value))
-            {
-                running = v;
-                newBestIds.Add(e.Id);
-                var at = FinishedAt(e);
-                bestSoFar.Add(new BestSoFarPoint { At = at, ElapsedMinutes = (at - origin).TotalMinutes, Value = v, ExperimentId = e.Id });
-            }
-        }
+            var at = FinishedAt(e);
+            return new BestSoFarPoint { At = at, ElapsedMinutes = (at - origin).TotalMinutes, Value = e.Objective!.Value, ExperimentId = e.Id };
+        }).ToList();
 
         var sequenceById = ordered.GroupBy(e => e.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Sequence, StringComparer.Ordinal);
         var rows = ordered.Select(e => ToRow(e, spec.Benchmark, defaults, origin, e.Id == best?.Id, newBestIds.Contains(e.Id), sequenceById)).ToList();
