@@ -52,6 +52,58 @@ public sealed class ConsoleSessionsTests : IDisposable
         Assert.Equal(0, sessions.Count);
     }
 
+    [Fact]
+    public void A_damaged_sessions_file_drops_the_damaged_entries_and_keeps_the_readable_ones()
+    {
+        var kept = Sessions().Open("admin");
+        var file = Path.Combine(_data, "console", "sessions.json");
+        var text = File.ReadAllText(file).TrimEnd();
+        // A null entry and an entry without an id, as a hand edit or a half-written file could leave them.
+        File.WriteAllText(file, text[..^1].TrimEnd() + ", null, {\"name\": \"admin\"}]");
+
+        var after = Sessions();
+        Assert.True(after.IsOpen(kept));
+        Assert.False(after.IsOpen(""));
+        Assert.Equal(1, after.Count);
+        after.Open("admin");
+        Assert.Equal(2, Sessions().Count);
+    }
+
+    [Fact]
+    public void An_unreadable_sessions_file_ends_every_session_instead_of_failing_each_request()
+    {
+        var id = Sessions().Open("admin");
+        File.WriteAllText(Path.Combine(_data, "console", "sessions.json"), "[{\"id\": 5, ");
+        var after = Sessions();
+        Assert.False(after.IsOpen(id));
+        Assert.Equal(0, after.Count);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("a-configured-password")]
+    public async Task Deleting_the_credentials_file_to_reset_the_password_ends_the_sessions_signed_in_before(string? configured)
+    {
+        var options = Options.Create(new AutoResearchOptions { DataDirectory = _data });
+        var console = Options.Create(new ConsoleOptions { AdminPassword = "the-first-password" });
+        var sessions = Sessions();
+        await new AdminPasswordSetup(new CredentialStore(options), sessions, console, Microsoft.Extensions.Logging.Abstractions.NullLogger<AdminPasswordSetup>.Instance)
+            .StartAsync(CancellationToken.None);
+        var before = sessions.Open("admin");
+        Assert.True(sessions.IsOpen(before));
+
+        File.Delete(new CredentialStore(options).FilePath);
+        var restarted = Sessions();
+        Assert.True(restarted.IsOpen(before));
+        var credentials = new CredentialStore(options);
+        await new AdminPasswordSetup(credentials, restarted, Options.Create(new ConsoleOptions { AdminPassword = configured }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AdminPasswordSetup>.Instance).StartAsync(CancellationToken.None);
+
+        Assert.True(credentials.HasAdminPassword);
+        Assert.False(restarted.IsOpen(before));
+        Assert.False(Sessions().IsOpen(before));
+    }
+
     private ConsoleSessions Sessions(TimeSpan? lifetime = null) => new(
         Options.Create(new AutoResearchOptions { DataDirectory = _data }),
         Options.Create(new ConsoleOptions { SessionLifetime = lifetime ?? TimeSpan.FromHours(12) }),

@@ -34,12 +34,14 @@ public sealed class ConsoleSessions
         {
             try
             {
-                foreach (var s in JsonSerializer.Deserialize<List<Session>>(File.ReadAllText(_path), Json) ?? [])
-                    _open[s.Id] = s;
+                // A damaged entry (null, no id) is dropped: it cannot match any cookie.
+                foreach (var s in JsonSerializer.Deserialize<List<Session?>>(File.ReadAllText(_path), Json) ?? [])
+                    if (s is { Id.Length: > 0 }) _open[s.Id] = s;
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or NotSupportedException or IOException or UnauthorizedAccessException)
             {
                 // An unreadable file ends every session: people sign in again.
+                _open.Clear();
             }
         }
     }
