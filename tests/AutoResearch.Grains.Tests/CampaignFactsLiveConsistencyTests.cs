@@ -112,8 +112,10 @@ public sealed class CampaignFactsLiveConsistencyTests(ITestOutputHelper output) 
             var status = await campaign.GetStatus();
             return rows.All(e => e.Status != ExperimentStatus.Running) && status.Finished == rows.Count(e => e.IsFinished && !e.IsHoldout && !e.IsRejectedProposal());
         }, 60);
-        await Task.Delay(500);
 
+        // The agents settle their own status a moment after their last run is counted: wait (bounded, named) until the
+        // views agree, then assert on them (a disagreement that does not settle fails there, naming the fact).
+        await UntilAgreeAsync("the paused campaign's views", id, spec, activities: true);
         var paused = await ViewsAsync(id, spec);
         Assert.Equal(CampaignState.Paused, paused.Ledger.State);
         Assert.All(paused.Ledger.Agents, a => Assert.Equal(AgentState.Paused, a.State));
@@ -126,7 +128,7 @@ public sealed class CampaignFactsLiveConsistencyTests(ITestOutputHelper output) 
         await campaign.Control(new ControlRequest { CampaignId = id, Action = ControlAction.Resume, RequestedBy = "tests", RequestedAt = DateTimeOffset.UtcNow });
         var end = await Waits.ForEndAsync(Grains, id, seconds: 120);
         Assert.Equal(CampaignState.Completed, end.State);
-        await Task.Delay(500);
+        await UntilAgreeAsync("the ended campaign's views", id, spec, activities: false);
         var ended = await ViewsAsync(id, spec);
         Assert.Equal((0, 0), (ended.Ledger.Running, ended.Ledger.Queued));
         ended.AssertAgree(output, activities: false);
@@ -152,6 +154,42 @@ public sealed class CampaignFactsLiveConsistencyTests(ITestOutputHelper output) 
         var report = await new CampaignReportBuilder(ledger, Silo.GetRequiredService<IJournal>()).BuildAsync(id);
         var story = string.Join("\n", experiments.OrderBy(e => e.Sequence).Select(e => $"#{e.Sequence} {e.AgentId} {e.Kind} {e.ProposerName} {e.Status} {e.Objective} {e.Verdict}"));
         return new Views(raw, facts, live, fromLedger, statusSummary, runSummary, report, story);
+    }
+
+    private async Task UntilAgreeAsync(string what, string id, CampaignSpec spec, bool activities)
+    {
+        try
+        {
+            await UntilAsync(what + " to agree", async () =>
+            {
+                try
+                {
+                    (await ViewsAsync(id, spec)).AssertAgree(Silent.Instance, activities);
+                    return true;
+                }
+                catch (Xunit.Sdk.XunitException)
+                {
+                    return false;
+                }
+            }, 30);
+        }
+        catch (TimeoutException)
+        {
+            // Fall through: the assertion that follows names what still disagrees.
+        }
+    }
+
+    private sealed class Silent : ITestOutputHelper
+    {
+        public static readonly Silent Instance = new();
+
+        public void WriteLine(string message)
+        {
+        }
+
+        public void WriteLine(string format, params object[] args)
+        {
+        }
     }
 
     private static Task UntilAsync(string what, Func<Task<bool>> condition, int seconds) => Waits.UntilAsync(condition, seconds, what);

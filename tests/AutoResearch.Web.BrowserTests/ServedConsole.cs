@@ -49,7 +49,15 @@ public sealed class ServedConsole : IAsyncLifetime
         if (_process is { HasExited: false })
         {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(bound.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"autoresearch serve (pid {_process.Id}) did not exit within 30 s of being killed");
+            }
         }
         _process?.Dispose();
         _process = null;

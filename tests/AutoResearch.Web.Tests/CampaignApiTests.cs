@@ -128,8 +128,17 @@ public sealed class CampaignApiTests(ConsoleFactory console)
         var ids = experiments.GetProperty("items").EnumerateArray().Select(e => (Sequence: e.GetProperty("sequence").GetInt32(), Id: e.GetProperty("id").GetString()!)).ToList();
         Assert.Equal(ids.OrderByDescending(x => x.Sequence).ThenBy(x => x.Id, StringComparer.Ordinal).Skip(2).Take(2).Select(x => x.Id).ToArray(),
             page.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("id").GetString()!).ToArray());
-        var mine = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments?agent=random-1&limit=1000");
-        Assert.All(mine.GetProperty("items").EnumerateArray(), e => Assert.Equal("random-1", e.GetProperty("agent").GetString()));
+        // The agent filter returns exactly that agent's experiments; the two agents' filters together return all six.
+        var byAgent = new Dictionary<string, string[]>();
+        foreach (var agent in new[] { "explorer-1", "random-1" })
+        {
+            var mine = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments?agent={agent}&limit=1000");
+            byAgent[agent] = mine.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray();
+            Assert.Equal(
+                experiments.GetProperty("items").EnumerateArray().Where(e => e.GetProperty("agent").GetString() == agent).Select(e => e.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray(),
+                byAgent[agent]);
+        }
+        Assert.Equal(ids.Select(x => x.Id).Order(StringComparer.Ordinal).ToArray(), byAgent.Values.SelectMany(v => v).Order(StringComparer.Ordinal).ToArray());
         using (var bad = await client.GetAsync($"/api/campaigns/{id}/experiments?limit=5000&sort=colour"))
         {
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
