@@ -122,7 +122,7 @@ public sealed record CampaignFacts
 
         var noise = NoiseSummaries.FromLedger(search, spec.Noise);
         BaselineFact? baseline = null;
-        if (usable.FirstOrDefault(e => e.IsBaseline || e.Kind == ExperimentKind.Baseline) is { } first)
+        if (usable.FirstOrDefault(e => e.IsBaselineRun) is { } first)
         {
             var runs = RunsOf(first.Id);
             baseline = new BaselineFact

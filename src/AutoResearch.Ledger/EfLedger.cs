@@ -223,7 +223,8 @@ public sealed class EfLedger(
         // Finite objectives only (NaN is stored as NULL; infinities are outside these bounds).
         var usable = search.Where(x => x.Status == ok && x.Objective != null && x.Objective <= double.MaxValue && x.Objective >= -double.MaxValue);
         // The baseline is the mean of its runs (its first run and its noise repeats), as CampaignFacts has it.
-        var baselineId = await usable.Where(x => x.IsBaseline).OrderBy(x => x.Sequence).ThenBy(x => x.Id)
+        const string baselineKind = nameof(ExperimentKind.Baseline);
+        var baselineId = await usable.Where(x => x.IsBaseline || x.Kind == baselineKind).OrderBy(x => x.Sequence).ThenBy(x => x.Id)
             .Select(x => x.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         var baselineRuns = baselineId is null
             ? []

@@ -22,7 +22,7 @@ internal static class AgentNarratives
         IReadOnlyList<JournalEntry> journal,
         DateTimeOffset origin)
     {
-        var proposals = mine.Where(e => e.Kind == ExperimentKind.Proposal && !e.IsBaseline).ToList();
+        var proposals = mine.Where(e => e.Kind == ExperimentKind.Proposal && !e.IsBaselineRun).ToList();
         var accepted = leaderboard.Where(l => l.Index > 0 && l.AgentId == agentId).ToList();
         var bestAccepted = accepted.Count == 0 ? null : benchmark.Metric.Direction == Direction.Minimize
             ? accepted.MinBy(l => l.Objective)

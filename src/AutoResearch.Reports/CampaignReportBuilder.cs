@@ -108,7 +108,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         var agents = BuildAgents(spec, ordered, modelCalls, metric, facts, budgets, leaderboard, journalEntries, origin);
 
         var notes = new List<string>();
-        if (ordered.Any(e => e.IsBaseline) && baseline is null)
+        if (ordered.Any(e => e.IsBaselineRun) && baseline is null)
         {
             notes.Add("The baseline experiment did not succeed, so there is nothing to compare against.");
         }

@@ -65,7 +65,7 @@ public static class CampaignSummaryBuilder
         var usable = experiments.Where(CampaignReportBuilder.IsUsableSuccess).OrderBy(e => e.Sequence).ToList();
 
         // The baseline is the mean of its runs, the value the best is compared with (the best is a mean of runs too).
-        var baselineRunValues = usable.FirstOrDefault(e => e.IsBaseline) is { } b ? RunStatistics.RunsOf(b.Id, usable) : [];
+        var baselineRunValues = usable.FirstOrDefault(e => e.IsBaselineRun) is { } b ? RunStatistics.RunsOf(b.Id, usable) : [];
         double? baseline = facts is not null ? facts.Baseline?.Mean : baselineRunValues.Count > 0 ? baselineRunValues.Average() : null;
         var baselineRuns = facts is not null ? facts.Baseline?.Runs ?? 0 : baselineRunValues.Count;
         double? best;

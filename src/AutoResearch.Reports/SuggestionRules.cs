@@ -25,7 +25,7 @@ public static class SuggestionRules
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(experiments);
         var result = new List<Suggestion>();
-        var proposals = experiments.Where(e => e.Kind == ExperimentKind.Proposal && !e.IsBaseline && e.IsFinished && e.Status != ExperimentStatus.Failed).ToList();
+        var proposals = experiments.Where(e => e.Kind == ExperimentKind.Proposal && !e.IsBaselineRun && e.IsFinished && e.Status != ExperimentStatus.Failed).ToList();
         var best = model.Best is { } b ? experiments.FirstOrDefault(e => e.Id == b.Id) : null;
 
         if (model.Target is { } target && model.BestObjective is { } reached

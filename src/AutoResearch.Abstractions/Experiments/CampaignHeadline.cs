@@ -26,7 +26,7 @@ public sealed record CampaignHeadline(int Finished, double? Baseline, double? Be
         return new CampaignHeadline(
             search.Count(e => e.IsFinished),
             // The baseline is the mean of its runs (its first run and its noise repeats), as CampaignFacts has it.
-            succeeded.FirstOrDefault(e => e.IsBaseline) is { } first
+            succeeded.FirstOrDefault(e => e.IsBaselineRun) is { } first
                 ? succeeded.Where(e => e.Id == first.Id || e.RepeatOf == first.Id).Average(e => e.Objective!.Value)
                 : null,
             runs.Count > 0 ? runs.Average() : accepted?.Objective ?? single?.Objective,

@@ -97,6 +97,12 @@ public sealed record ExperimentRecord
     /// <summary>A held-out re-validation run (not part of the search).</summary>
     public bool IsHoldout => Kind == ExperimentKind.Holdout;
 
+    /// <summary>
+    /// A run of the unchanged defaults: flagged as the baseline, or of the baseline kind (rows written before the flag).
+    /// The one rule every view uses to find the baseline (the ledger's headline query is the same rule in SQL).
+    /// </summary>
+    public bool IsBaselineRun => IsBaseline || Kind == ExperimentKind.Baseline;
+
     private bool HasFiniteObjective => Status == ExperimentStatus.Succeeded && Objective is { } v && double.IsFinite(v);
 
     public TimeSpan? Duration => StartedAt is { } s && EndedAt is { } e ? e - s : null;

@@ -57,7 +57,7 @@ public sealed record HoldoutSummary
                 ExperimentId = group.Key,
                 Sequence = target?.Sequence ?? -1,
                 AgentId = target?.AgentId ?? "",
-                IsBaseline = target is { } t && (t.IsBaseline || t.Kind == ExperimentKind.Baseline),
+                IsBaseline = target is { } t && t.IsBaselineRun,
                 InSample = inSample.Count > 0 ? inSample.Average() : null,
                 InSampleRuns = inSample.Count,
                 HeldOut = scores.Count > 0 ? scores.Average() : null,

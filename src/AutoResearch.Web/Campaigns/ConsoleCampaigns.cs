@@ -312,7 +312,7 @@ public sealed class ConsoleCampaigns(
         var newBests = leaderboard.Select(l => l.ExperimentId).ToHashSet(StringComparer.Ordinal);
         var chart = ReportSampling.Thin(
             experiments.Where(e => e.HasUsableObjective && e.EndedAt is not null).OrderBy(e => e.EndedAt).ToList(),
-            MaxChartPoints, e => e.IsBaseline || newBests.Contains(e.Id));
+            MaxChartPoints, e => e.IsBaselineRun || newBests.Contains(e.Id));
         var costPerGain = AutoResearch.Evaluation.CostPerGain.From(campaign.Spec.Agents.Select(a => a.Id).ToList(), experiments, leaderboard,
             calls, campaign.Spec.Benchmark.Metric.Direction);
         var basis = new DetailBasis(key ?? "", status, experiments, facts, chart,
