@@ -74,7 +74,7 @@ public static class HostBuilderExtensions
         builder.Services.TryAddSingleton<IDiskSpaceGuard>(services => new DriveDiskSpaceGuard(
             options.MinFreeDiskBytes,
             [options.FullDataDirectory],
-            () => DockerRootDirectory.TryResolveAsync(services.GetRequiredService<IOptions<SandboxOptions>>().Value.DockerEndpoint, CancellationToken.None),
+            () => DockerRootDirectory.TryResolveAsync(services.GetRequiredService<IOptions<SandboxOptions>>().Value, CancellationToken.None),
             services.GetRequiredService<ILoggerFactory>().CreateLogger<DriveDiskSpaceGuard>()));
         builder.Services.AddModelAgents(builder.Configuration);
         builder.Services.Configure<FleetOptions>(builder.Configuration.GetSection(FleetOptions.Section));
