@@ -20,6 +20,15 @@ public sealed class DockerConnection
     /// <summary>The endpoint used when neither <see cref="SandboxOptions.DockerEndpoint"/> nor <c>DOCKER_HOST</c> is set.</summary>
     public const string DefaultEndpoint = "unix:///var/run/docker.sock";
 
+    /// <summary>Docker's variable for the daemon's endpoint, used when <see cref="SandboxOptions.DockerEndpoint"/> is unset.</summary>
+    public const string HostVariable = "DOCKER_HOST";
+
+    /// <summary>Docker's variable that turns on TLS with the files in <see cref="CertPathVariable"/> (any non-empty value, as the docker CLI reads it).</summary>
+    public const string TlsVerifyVariable = "DOCKER_TLS_VERIFY";
+
+    /// <summary>Docker's variable naming the folder of <c>ca.pem</c>, <c>cert.pem</c> and <c>key.pem</c> (default <c>~/.docker</c>).</summary>
+    public const string CertPathVariable = "DOCKER_CERT_PATH";
+
     private const string Section = SandboxOptions.SectionName;
     private static readonly string[] NetworkSchemes = ["tcp", "http", "https"];
     private static readonly string[] LocalSchemes = ["unix", "npipe"];
@@ -69,7 +78,7 @@ public sealed class DockerConnection
         string endpointText, endpointSource;
         if (!string.IsNullOrWhiteSpace(options.DockerEndpoint))
             (endpointText, endpointSource) = (options.DockerEndpoint.Trim(), $"{Section}:DockerEndpoint");
-        else if (environment("DOCKER_HOST") is { Length: > 0 } dockerHost && !string.IsNullOrWhiteSpace(dockerHost))
+        else if (environment(HostVariable) is { Length: > 0 } dockerHost && !string.IsNullOrWhiteSpace(dockerHost))
             (endpointText, endpointSource) = (dockerHost.Trim(), "DOCKER_HOST");
         else
             (endpointText, endpointSource) = (DefaultEndpoint, "the default");
@@ -102,12 +111,12 @@ public sealed class DockerConnection
             if (cert is not null && ca is null)
                 errors.Add($"{caName} is required with a client certificate: the daemon's certificate is verified against that CA (PEM file).");
         }
-        else if (environment("DOCKER_TLS_VERIFY") is { Length: > 0 })
+        else if (environment(TlsVerifyVariable) is { Length: > 0 })
         {
-            var folder = Blank(environment("DOCKER_CERT_PATH"))
+            var folder = Blank(environment(CertPathVariable))
                 ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
             (ca, cert, key) = (Path.Combine(folder, "ca.pem"), Path.Combine(folder, "cert.pem"), Path.Combine(folder, "key.pem"));
-            var via = environment("DOCKER_CERT_PATH") is { Length: > 0 } ? "DOCKER_CERT_PATH" : "DOCKER_TLS_VERIFY (no DOCKER_CERT_PATH: ~/.docker)";
+            var via = environment(CertPathVariable) is { Length: > 0 } ? "DOCKER_CERT_PATH" : "DOCKER_TLS_VERIFY (no DOCKER_CERT_PATH: ~/.docker)";
             (caName, certName, keyName) = ($"{via}/ca.pem", $"{via}/cert.pem", $"{via}/key.pem");
         }
         else
@@ -121,7 +130,7 @@ public sealed class DockerConnection
 
         if (cert is null && !options.AllowUnauthenticatedDockerTcp)
         {
-            var hint = environment("DOCKER_CERT_PATH") is { Length: > 0 } && !ownSet
+            var hint = environment(CertPathVariable) is { Length: > 0 } && !ownSet
                 ? " (DOCKER_CERT_PATH is set but DOCKER_TLS_VERIFY is not: set DOCKER_TLS_VERIFY=1 to use its ca.pem, cert.pem and key.pem)"
                 : "";
             errors.Add($"DockerEndpoint '{endpointText}' (from {endpointSource}) is a network endpoint without a client certificate: "
