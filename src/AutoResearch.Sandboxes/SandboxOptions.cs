@@ -34,6 +34,13 @@ public sealed class SandboxOptions
     /// <summary>Stable id of this installation, put on every container as <c>autoresearch.owner</c>; the reaper only removes containers carrying it.</summary>
     public string Owner { get; set; } = "";
 
+    /// <summary>
+    /// The silo this runner serves (Orleans silo address with generation), put on every container and work volume as
+    /// <c>autoresearch.silo</c> when set; the host sets it. A survivor reaps a dead silo's sandboxes by it
+    /// (<see cref="DockerSandboxRunner.ReapSiloAsync"/>).
+    /// </summary>
+    public string? Silo { get; set; }
+
     /// <summary>Bytes of output kept from the start of the run and, separately, from its end.</summary>
     public int OutputCapBytes { get; set; } = 64 * 1024;
 

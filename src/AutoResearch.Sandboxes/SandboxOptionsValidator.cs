@@ -36,6 +36,11 @@ public sealed partial class SandboxOptionsValidator : IValidateOptions<SandboxOp
             errors.Add($"Owner '{options.Owner}' may only hold letters, digits and . _ - : / @ (at most 200 characters).");
         }
 
+        if (options.Silo is { } silo && (silo.Length is 0 or > 200 || !LabelValue().IsMatch(silo)))
+        {
+            errors.Add($"Silo '{silo}' may only hold letters, digits and . _ - : / @ (at most 200 characters).");
+        }
+
         if (options.OutputCapBytes is < 1024 or > 64 * 1024 * 1024)
         {
             errors.Add($"OutputCapBytes {options.OutputCapBytes} must be between 1 KiB and 64 MiB.");
@@ -58,7 +63,7 @@ public sealed partial class SandboxOptionsValidator : IValidateOptions<SandboxOp
             {
                 errors.Add($"Label name '{key}' is invalid.");
             }
-            else if (key is Names.CampaignLabel or Names.ExperimentLabel or Names.OwnerLabel)
+            else if (key is Names.CampaignLabel or Names.ExperimentLabel or Names.OwnerLabel or Names.SiloLabel)
             {
                 errors.Add($"Label '{key}' is set by the runner and cannot be overridden.");
             }
