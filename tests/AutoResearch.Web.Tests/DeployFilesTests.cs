@@ -56,6 +56,8 @@ public sealed partial class DeployFilesTests
         var dataVolumes = new List<string>();
         foreach (var (name, node) in hosts)
         {
+            Assert.True(Scalar(node, "restart") is "unless-stopped" or "always",
+                $"{name}: a silo that dies must come back (it reaps the sandboxes it left on its own Docker host when it starts)");
             var environment = ComposeEnvironment(node);
             var (options, sandbox) = CheckHostSettings($"compose service {name}", environment);
             endpoints.Add(sandbox.DockerEndpoint!);
