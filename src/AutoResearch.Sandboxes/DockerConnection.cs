@@ -171,9 +171,9 @@ public sealed class DockerConnection
     }
 
     /// <summary>
-    /// A sentence for an exception a call through this connection threw: names a refused daemon certificate (and why), or a
-    /// TLS connection the daemon ended before answering (as <c>dockerd --tlsverify</c> does with a client certificate its CA
-    /// did not issue) with the certificate we presented; else the exception's own message.
+    /// A sentence for an exception a call through this connection threw: names a refused daemon certificate (and why), or,
+    /// for a TLS connection that broke, the client certificate we presented (<c>dockerd --tlsverify</c> ends at once the
+    /// connections of a client certificate its CA did not issue); else the exception's own message.
     /// </summary>
     public string Describe(Exception exception)
     {
@@ -191,11 +191,11 @@ public sealed class DockerConnection
             var who = Tls.ClientSubject is { } subject
                 ? $"the client certificate {subject} (from {Tls.ClientCertificateSource}, issued by {Tls.ClientIssuer})"
                 : "no client certificate";
-            return $"the TLS connection to the Docker daemon at {Endpoint} failed or was ended by the daemon before it answered ({innermost}); "
-                + $"we presented {who}: a daemon run with --tlsverify ends connections whose client certificate its --tlscacert did not issue.";
+            return $"the TLS connection to the Docker daemon at {Endpoint} broke ({innermost}); we presented {who}: a daemon run "
+                + "with --tlsverify ends at once every connection whose client certificate its --tlscacert did not issue.";
         }
 
-        return innermost != exception.Message ? $"{exception.Message} ({innermost})" : exception.Message;
+        return Tls is not null && innermost != exception.Message ? $"{exception.Message} ({innermost})" : exception.Message;
     }
 
     /// <summary>True for the exceptions a failed TLS handshake surfaces as (besides the I/O ones callers already catch).</summary>
