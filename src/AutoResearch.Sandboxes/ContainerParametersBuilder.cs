@@ -81,6 +81,8 @@ public static class ContainerParametersBuilder
             [Names.ExperimentLabel] = request.ExperimentId,
             [Names.OwnerLabel] = options.Owner,
         };
+        if (options.Silo is { Length: > 0 } silo)
+            labels[Names.SiloLabel] = silo;
 
         var host = new HostConfig
         {

@@ -9,11 +9,15 @@ public static class DockerRootDirectory
     /// The daemon's root directory when it can be asked and the folder is visible on this host (a remote daemon's path
     /// is not); null otherwise.
     /// </summary>
-    public static async Task<string?> TryResolveAsync(string dockerEndpoint, CancellationToken cancellationToken)
+    public static Task<string?> TryResolveAsync(string dockerEndpoint, CancellationToken cancellationToken) =>
+        TryResolveAsync(new SandboxOptions { DockerEndpoint = dockerEndpoint, AllowUnauthenticatedDockerTcp = true }, cancellationToken);
+
+    /// <summary>The root directory of the daemon <paramref name="options"/> connect to (TLS included), or null.</summary>
+    public static async Task<string?> TryResolveAsync(SandboxOptions options, CancellationToken cancellationToken)
     {
         try
         {
-            using var configuration = new DockerClientConfiguration(new Uri(dockerEndpoint));
+            using var configuration = DockerConnection.Resolve(options).CreateConfiguration();
             using var docker = configuration.CreateClient();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));

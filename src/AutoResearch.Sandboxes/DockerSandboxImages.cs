@@ -7,13 +7,15 @@ namespace AutoResearch.Sandboxes;
 /// <summary>Asks the Docker host the runner uses (<see cref="SandboxOptions.DockerEndpoint"/>) whether it has an image.</summary>
 public sealed class DockerSandboxImages : ISandboxImages, IDisposable
 {
+    private readonly DockerConnection _connection;
     private readonly DockerClientConfiguration _configuration;
     private readonly DockerClient _docker;
 
     public DockerSandboxImages(IOptions<SandboxOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _configuration = new DockerClientConfiguration(new Uri(options.Value.DockerEndpoint));
+        _connection = DockerConnection.Resolve(options.Value);
+        _configuration = _connection.CreateConfiguration();
         _docker = _configuration.CreateClient();
     }
 
@@ -34,9 +36,9 @@ public sealed class DockerSandboxImages : ISandboxImages, IDisposable
         {
             return false;
         }
-        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or TimeoutException)
+        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or TimeoutException || DockerConnection.IsTlsFailure(ex))
         {
-            throw new InvalidOperationException($"cannot ask the Docker host ({_configuration.EndpointBaseUri}) about image '{image}': {ex.Message}", ex);
+            throw new InvalidOperationException($"cannot ask the Docker host ({_connection.Endpoint}) about image '{image}': {_connection.Describe(ex)}", ex);
         }
     }
 

@@ -25,6 +25,7 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
 {
     private readonly SandboxOptions _options;
     private readonly ILogger<DockerSandboxRunner> _logger;
+    private readonly DockerConnection _connection;
     private readonly DockerClientConfiguration _configuration;
     private readonly DockerClient _docker;
     private readonly ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
@@ -50,7 +51,8 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
 
         _logger = logger ?? NullLogger<DockerSandboxRunner>.Instance;
         (_uid, _gid) = _options.ParseUser();
-        _configuration = new DockerClientConfiguration(new Uri(_options.DockerEndpoint));
+        _connection = DockerConnection.Resolve(_options);
+        _configuration = _connection.CreateConfiguration();
         _docker = _configuration.CreateClient();
     }
 
@@ -220,7 +222,7 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
         catch (Exception ex) when (IsDockerFailure(ex))
         {
             _logger.LogError(ex, "Docker failed while running experiment {ExperimentId} in {ContainerId}", request.ExperimentId, containerId);
-            var message = ex is DockerApiException api ? DockerMessage(api) : ex.Message;
+            var message = ex is DockerApiException api ? DockerMessage(api) : _connection.Describe(ex);
             return run.Fail(FailureKind.SandboxError, $"Docker error: {message}");
         }
         finally
@@ -353,7 +355,8 @@ public sealed partial class DockerSandboxRunner : ISandboxRunner, IDisposable
     }
 
     private static bool IsDockerFailure(Exception ex) =>
-        ex is DockerApiException or HttpRequestException or IOException or SocketException or TimeoutException or JsonException;
+        ex is DockerApiException or HttpRequestException or IOException or SocketException or TimeoutException or JsonException
+        || DockerConnection.IsTlsFailure(ex);
 
     private static string DockerMessage(DockerApiException ex)
     {

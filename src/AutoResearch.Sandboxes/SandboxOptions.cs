@@ -5,11 +5,41 @@ public sealed class SandboxOptions
 {
     public const string SectionName = "Sandboxes";
 
-    /// <summary>Docker daemon endpoint: <c>unix:///var/run/docker.sock</c>, <c>tcp://host:2375</c> or <c>npipe://./pipe/docker_engine</c>.</summary>
-    public string DockerEndpoint { get; set; } = "unix:///var/run/docker.sock";
+    /// <summary>
+    /// Docker daemon endpoint: <c>unix:///var/run/docker.sock</c>, <c>tcp://host:2376</c>, <c>https://host:2376</c> or
+    /// <c>npipe://./pipe/docker_engine</c>. Unset: <c>DOCKER_HOST</c>, else <c>unix:///var/run/docker.sock</c>
+    /// (<see cref="DockerConnection"/> resolves it).
+    /// </summary>
+    public string? DockerEndpoint { get; set; }
+
+    /// <summary>
+    /// PEM file of the CA the daemon's certificate must chain to (a tcp:// or https:// endpoint). With
+    /// <see cref="DockerClientCertificate"/> and <see cref="DockerClientKey"/>; all three unset: <c>DOCKER_TLS_VERIFY</c> with
+    /// <c>DOCKER_CERT_PATH</c>'s <c>ca.pem</c>, <c>cert.pem</c>, <c>key.pem</c>.
+    /// </summary>
+    public string? DockerCaCertificate { get; set; }
+
+    /// <summary>PEM file of the client certificate the daemon authenticates this host by (<c>dockerd --tlsverify</c>).</summary>
+    public string? DockerClientCertificate { get; set; }
+
+    /// <summary>PEM file of the private key of <see cref="DockerClientCertificate"/>.</summary>
+    public string? DockerClientKey { get; set; }
+
+    /// <summary>
+    /// Allows a tcp:// or http(s):// endpoint without a client certificate. Off by default: a daemon anyone can reach is root on
+    /// its host for anyone.
+    /// </summary>
+    public bool AllowUnauthenticatedDockerTcp { get; set; }
 
     /// <summary>Stable id of this installation, put on every container as <c>autoresearch.owner</c>; the reaper only removes containers carrying it.</summary>
     public string Owner { get; set; } = "";
+
+    /// <summary>
+    /// The silo this runner serves (Orleans silo address with generation), put on every container and work volume as
+    /// <c>autoresearch.silo</c> when set; the host sets it. A survivor reaps a dead silo's sandboxes by it
+    /// (<see cref="DockerSandboxRunner.ReapSiloAsync"/>).
+    /// </summary>
+    public string? Silo { get; set; }
 
     /// <summary>Bytes of output kept from the start of the run and, separately, from its end.</summary>
     public int OutputCapBytes { get; set; } = 64 * 1024;

@@ -7,17 +7,25 @@ namespace AutoResearch.Sandboxes;
 /// <summary>Validates <see cref="SandboxOptions"/> when the host starts (and when the runner is built).</summary>
 public sealed partial class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
 {
-    private static readonly string[] Schemes = ["unix", "tcp", "npipe", "http", "https"];
+    private readonly Func<string, string?> _environment;
+
+    /// <summary>A validator reading Docker's environment variables (<c>DOCKER_HOST</c>, ...) from this process.</summary>
+    public SandboxOptionsValidator()
+        : this(System.Environment.GetEnvironmentVariable)
+    {
+    }
+
+    /// <summary>A validator with <paramref name="environment"/> standing for the process environment.</summary>
+    public SandboxOptionsValidator(Func<string, string?> environment) => _environment = environment ?? throw new ArgumentNullException(nameof(environment));
 
     public ValidateOptionsResult Validate(string? name, SandboxOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
 
-        if (!Uri.TryCreate(options.DockerEndpoint, UriKind.Absolute, out var endpoint) || !Schemes.Contains(endpoint.Scheme))
-        {
-            errors.Add($"DockerEndpoint '{options.DockerEndpoint}' must be an absolute unix://, tcp://, npipe:// or http(s):// URI.");
-        }
+        // The endpoint and its TLS files (or Docker's DOCKER_* conventions); plain tcp is refused unless explicitly allowed.
+        DockerConnection.TryResolve(options, _environment, out var connectionProblems);
+        errors.AddRange(connectionProblems);
 
         if (string.IsNullOrWhiteSpace(options.Owner))
         {
@@ -26,6 +34,11 @@ public sealed partial class SandboxOptionsValidator : IValidateOptions<SandboxOp
         else if (options.Owner.Length > 200 || !LabelValue().IsMatch(options.Owner))
         {
             errors.Add($"Owner '{options.Owner}' may only hold letters, digits and . _ - : / @ (at most 200 characters).");
+        }
+
+        if (options.Silo is { } silo && (silo.Length is 0 or > 200 || !LabelValue().IsMatch(silo)))
+        {
+            errors.Add($"Silo '{silo}' may only hold letters, digits and . _ - : / @ (at most 200 characters).");
         }
 
         if (options.OutputCapBytes is < 1024 or > 64 * 1024 * 1024)
@@ -50,7 +63,7 @@ public sealed partial class SandboxOptionsValidator : IValidateOptions<SandboxOp
             {
                 errors.Add($"Label name '{key}' is invalid.");
             }
-            else if (key is Names.CampaignLabel or Names.ExperimentLabel or Names.OwnerLabel)
+            else if (key is Names.CampaignLabel or Names.ExperimentLabel or Names.OwnerLabel or Names.SiloLabel)
             {
                 errors.Add($"Label '{key}' is set by the runner and cannot be overridden.");
             }

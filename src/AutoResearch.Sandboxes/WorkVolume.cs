@@ -242,11 +242,16 @@ internal sealed class WorkVolume
         return removed;
     }
 
-    private static Dictionary<string, string> Labels(SandboxRequest request, SandboxOptions options) =>
-        new(options.Labels, StringComparer.Ordinal)
+    private static Dictionary<string, string> Labels(SandboxRequest request, SandboxOptions options)
+    {
+        var labels = new Dictionary<string, string>(options.Labels, StringComparer.Ordinal)
         {
             [Names.CampaignLabel] = request.CampaignId,
             [Names.ExperimentLabel] = request.ExperimentId,
             [Names.OwnerLabel] = options.Owner,
         };
+        if (options.Silo is { Length: > 0 } silo)
+            labels[Names.SiloLabel] = silo;
+        return labels;
+    }
 }

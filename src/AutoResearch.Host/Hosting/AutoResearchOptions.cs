@@ -8,8 +8,11 @@ public sealed class AutoResearchOptions
 {
     public const string Section = "AutoResearch";
 
+    /// <summary>Environment variable that sets the default of <see cref="DataDirectory"/>.</summary>
+    public const string DataDirectoryVariable = "AUTORESEARCH_DATA";
+
     /// <summary>Folder for the SQLite file, reports, artifacts and logs. Default: <c>$AUTORESEARCH_DATA</c> or <c>./.autoresearch</c>.</summary>
-    public string DataDirectory { get; set; } = Environment.GetEnvironmentVariable("AUTORESEARCH_DATA") is { Length: > 0 } fromEnv
+    public string DataDirectory { get; set; } = Environment.GetEnvironmentVariable(DataDirectoryVariable) is { Length: > 0 } fromEnv
         ? fromEnv
         : Path.Combine(Environment.CurrentDirectory, ".autoresearch");
 

@@ -74,7 +74,7 @@ public static class HostBuilderExtensions
         builder.Services.TryAddSingleton<IDiskSpaceGuard>(services => new DriveDiskSpaceGuard(
             options.MinFreeDiskBytes,
             [options.FullDataDirectory],
-            () => DockerRootDirectory.TryResolveAsync(services.GetRequiredService<IOptions<SandboxOptions>>().Value.DockerEndpoint, CancellationToken.None),
+            () => DockerRootDirectory.TryResolveAsync(services.GetRequiredService<IOptions<SandboxOptions>>().Value, CancellationToken.None),
             services.GetRequiredService<ILoggerFactory>().CreateLogger<DriveDiskSpaceGuard>()));
         builder.Services.AddModelAgents(builder.Configuration);
         builder.Services.Configure<FleetOptions>(builder.Configuration.GetSection(FleetOptions.Section));
@@ -87,9 +87,15 @@ public static class HostBuilderExtensions
         // Runs in StartingAsync, so it finishes before the silo starts and any grain activates.
         builder.Services.AddHostedService<StartupRecovery>();
         builder.AddAutoResearchSilo(options);
-        // In a cluster, campaigns whose silo died are taken over by a survivor without a person.
+        // Every container carries the silo that started it, so that survivors can reap a dead silo's sandboxes.
+        builder.Services.AddOptions<SandboxOptions>().Configure<IServiceProvider>((sandbox, services) =>
+            sandbox.Silo ??= services.GetService<Orleans.Runtime.ILocalSiloDetails>()?.SiloAddress.ToParsableString());
+        // In a cluster, campaigns whose silo died are taken over by a survivor without a person, and its sandboxes reaped.
         if (options.IsCluster)
+        {
             builder.Services.AddHostedService<CampaignTakeover>();
+            builder.Services.AddHostedService<DeadSiloReaper>();
+        }
         return builder;
     }
 
