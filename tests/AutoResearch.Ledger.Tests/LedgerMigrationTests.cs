@@ -57,12 +57,32 @@ public sealed class LedgerMigrationTests
         await AssertMigratedAsync(db, expectedVersions: [4]);
     }
 
+    public static TheoryData<string, bool> BackendsWithAndWithoutTheCoveringIndex
+    {
+        get
+        {
+            var data = new TheoryData<string, bool> { { "sqlite", true }, { "sqlite", false } };
+            if (LedgerTestDatabase.PostgresConnectionString is not null)
+            {
+                data.Add("postgres", true);
+                data.Add("postgres", false); // version 4 ledgers made before the covering index (added without a version change)
+            }
+
+            return data;
+        }
+    }
+
     [Theory]
-    [MemberData(nameof(Backends))]
-    public async Task A_baselined_version_4_ledger_has_the_schema_of_a_new_one(string backend)
+    [MemberData(nameof(BackendsWithAndWithoutTheCoveringIndex))]
+    public async Task A_baselined_version_4_ledger_has_the_schema_of_a_new_one(string backend, bool coveringIndex)
     {
         await using var old = LedgerTestDatabase.Create(backend);
-        await (await LegacyLedger.CreateVersion4Async(old)).DisposeAsync();
+        await using (var v4 = await LegacyLedger.CreateVersion4Async(old))
+        {
+            if (!coveringIndex)
+                await Version1Ledger.ExecuteAsync(v4, $"DROP INDEX {LedgerDbContext.ExperimentsCoveringIndex}");
+        }
+
         await old.Services.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync();
         await using var fresh = LedgerTestDatabase.Create(backend);
         await fresh.Services.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync();
