@@ -7,46 +7,24 @@ namespace AutoResearch.Ledger;
 /// <summary>
 /// The ledger's tables. Short-lived: create one per operation from <see cref="IDbContextFactory{TContext}"/>.
 /// All names are lower snake_case so raw SQL reads the same on SQLite and PostgreSQL.
+/// The instances are always of a provider's subclass (<see cref="SqliteLedgerDbContext"/>, <see cref="PostgresLedgerDbContext"/>):
+/// each has its own EF Core migrations (Migrations/Sqlite, Migrations/Postgres), as EF Core's docs do for several providers.
 /// </summary>
-public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) : DbContext(options)
+public abstract class LedgerDbContext(DbContextOptions<LedgerDbContext> options) : DbContext(options)
 {
     public const string CampaignsTable = "ledger_campaigns";
     public const string ExperimentsTable = "ledger_experiments";
 
-    /// <summary>The experiments' covering index for aggregates and paged queries (created by the initializer on older ledgers too).</summary>
+    /// <summary>The experiments' covering index for aggregates and paged queries.</summary>
     public const string ExperimentsCoveringIndex = "ix_ledger_experiments_covering";
-
-    /// <summary>Its columns, in order.</summary>
-    public static readonly string[] ExperimentsCoveringColumns =
-        ["campaign_id", "status", "kind", "objective", "sequence", "agent_id", "verdict", "failure", "attempt", "is_baseline", "repeat_of", "id"];
     public const string JournalTable = "ledger_journal";
     public const string SequencesTable = "ledger_sequences";
+
+    /// <summary>The schema versions of the ledgers made before migrations (kept, no longer written; see <see cref="LegacyLedgerSchema"/>).</summary>
     public const string SchemaVersionTable = "ledger_schema_version";
     public const string LeaderboardTable = "ledger_leaderboard";
     public const string ModelCallsTable = "ledger_model_calls";
     public const string ControlsTable = "ledger_controls";
-
-    /// <summary>Tables added by schema version 2.</summary>
-    public static readonly string[] Version2Tables = [LeaderboardTable, ModelCallsTable, ControlsTable];
-
-    /// <summary>Experiment columns (property names) added by schema version 2.</summary>
-    public static readonly string[] Version2ExperimentColumns =
-        [nameof(ExperimentRow.Kind), nameof(ExperimentRow.RepeatOf), nameof(ExperimentRow.Verdict), nameof(ExperimentRow.Confidence),
-         nameof(ExperimentRow.Margin), nameof(ExperimentRow.SlotStartedAt), nameof(ExperimentRow.SlotEndedAt), nameof(ExperimentRow.Tokens)];
-
-    /// <summary>Experiment columns (property names) added by schema version 3, with their SQL defaults.</summary>
-    public static readonly Dictionary<string, string> Version3ExperimentColumns = new(StringComparer.Ordinal)
-    {
-        [nameof(ExperimentRow.NotesJson)] = "'[]'",
-        [nameof(ExperimentRow.ArtifactsTruncated)] = "FALSE",
-    };
-
-    /// <summary>Columns (table, property name, SQL type suffix) added by schema version 4: typed control outcomes and proposal origins.</summary>
-    public static readonly (string Table, Type Row, string Property, string Nullability)[] Version4Columns =
-    [
-        (ExperimentsTable, typeof(ExperimentRow), nameof(ExperimentRow.Origin), "NOT NULL DEFAULT 'Strategy'"),
-        (ControlsTable, typeof(ControlRow), nameof(ControlRow.OutcomeKind), "NULL"),
-    ];
 
     public DbSet<CampaignRow> Campaigns => Set<CampaignRow>();
     public DbSet<ExperimentRow> Experiments => Set<ExperimentRow>();

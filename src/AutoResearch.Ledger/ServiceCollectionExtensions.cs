@@ -22,7 +22,7 @@ public static class ServiceCollectionExtensions
         var settings = options.Validate();
 
         services.AddSingleton(settings);
-        services.AddDbContextFactory<LedgerDbContext>(settings.Configure);
+        services.AddDbContextFactory<LedgerDbContext, LedgerDbContextFactory>(settings.Configure);
         services.AddSingleton<LedgerWriteGate>();
         services.AddSingleton<LedgerInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerInitializer>());

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -12,7 +13,7 @@ public sealed class LedgerInitializerTests
 
     [Theory]
     [MemberData(nameof(Backends))]
-    public async Task HostedServiceCreatesTheSchemaAndRecordsItsVersion(string backend)
+    public async Task HostedServiceAppliesEveryMigrationAndTheModelMatches(string backend)
     {
         await using var db = LedgerTestDatabase.Create(backend);
         var initializer = db.Services.GetRequiredService<LedgerInitializer>();
@@ -25,8 +26,14 @@ public sealed class LedgerInitializerTests
 
         Assert.True(initializer.IsInitialized);
         await using var context = await db.Services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContextAsync();
-        var version = Assert.Single(await context.SchemaVersions.ToListAsync());
-        Assert.Equal(LedgerInitializer.SchemaVersion, version.Version);
+        Assert.Equal(backend == "sqlite" ? typeof(SqliteLedgerDbContext) : typeof(PostgresLedgerDbContext), context.GetType());
+        var migrations = context.Database.GetMigrations().ToList();
+        Assert.NotEmpty(migrations);
+        Assert.Equal(migrations, await context.Database.GetAppliedMigrationsAsync());
+        Assert.Empty(await context.Database.GetPendingMigrationsAsync());
+        Assert.False(context.Database.HasPendingModelChanges(), "the model has changes no migration holds: add one (Migrations/README.md)");
+        // The pre-migrations version table is kept (so that an old build refuses this database) but no longer written.
+        Assert.Empty(await context.SchemaVersions.ToListAsync());
     }
 
     [Theory]
@@ -42,24 +49,40 @@ public sealed class LedgerInitializerTests
 
         Assert.Single(await db.Ledger.GetExperimentsAsync(campaign));
         await using var context = await db.Services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContextAsync();
-        Assert.Single(await context.SchemaVersions.ToListAsync());
+        Assert.Equal(context.Database.GetMigrations(), await context.Database.GetAppliedMigrationsAsync());
     }
 
     [Theory]
     [MemberData(nameof(Backends))]
-    public async Task ANewerSchemaVersionIsRefusedWithAClearMessage(string backend)
+    public async Task AMigrationThisBuildDoesNotKnowIsRefusedWithAClearMessage(string backend)
     {
         await using var db = LedgerTestDatabase.Create(backend);
         await db.Services.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync();
+        const string future = "29991231000000_FromANewerBuild";
         await using (var context = await db.Services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContextAsync())
         {
-            context.SchemaVersions.Add(new Storage.SchemaVersionRow { Version = LedgerInitializer.SchemaVersion + 1, AppliedAt = DateTimeOffset.UtcNow });
-            await context.SaveChangesAsync();
+            var history = context.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>();
+            await context.Database.ExecuteSqlRawAsync(history.GetInsertScript(new Microsoft.EntityFrameworkCore.Migrations.HistoryRow(future, "99.0.0")));
         }
 
         await db.ReopenAsync();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.Ledger.ListCampaignsAsync());
-        Assert.Contains($"schema version {LedgerInitializer.SchemaVersion + 1}", error.Message, StringComparison.Ordinal);
+        Assert.Contains(future, error.Message, StringComparison.Ordinal);
+        Assert.Contains("newer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task ANewerPreMigrationsSchemaVersionIsRefusedWithAClearMessage(string backend)
+    {
+        await using var db = LedgerTestDatabase.Create(backend);
+        await using (var v4 = await LegacyLedger.CreateVersion4Async(db))
+        {
+            await Version1Ledger.ExecuteAsync(v4, $"UPDATE {LedgerDbContext.SchemaVersionTable} SET version = {LegacyLedgerSchema.FinalVersion + 1}");
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.Ledger.ListCampaignsAsync());
+        Assert.Contains($"schema version {LegacyLedgerSchema.FinalVersion + 1}", error.Message, StringComparison.Ordinal);
         Assert.Contains("newer", error.Message, StringComparison.Ordinal);
     }
 

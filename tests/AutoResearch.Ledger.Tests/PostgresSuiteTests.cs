@@ -21,7 +21,8 @@ public sealed class PostgresSuiteTests
     {
         // E.g. Orleans' ADO.NET tables in a shared database: EnsureCreated would skip it, the initializer must not.
         await using var db = LedgerTestDatabase.Create("postgres");
-        await using (var services = new ServiceCollection().AddDbContextFactory<LedgerDbContext>(db.Settings.Configure).BuildServiceProvider())
+        await using (var services = new ServiceCollection().AddSingleton(db.Settings)
+            .AddDbContextFactory<LedgerDbContext, LedgerDbContextFactory>(db.Settings.Configure).BuildServiceProvider())
         {
             await using var context = await services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContextAsync();
             await context.Database.EnsureCreatedAsync();

@@ -298,7 +298,7 @@ public sealed class SchemaUpgradeTests
     }
 
     /// <summary>Every table's columns (name, type, nullability, key, identity) and every index, one line each, sorted; defaults left out.</summary>
-    private static async Task<List<string>> DescribeSchemaAsync(LedgerTestDatabase db)
+    internal static async Task<List<string>> DescribeSchemaAsync(LedgerTestDatabase db)
     {
         await using var context = await db.Services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContextAsync();
         var connection = context.Database.GetDbConnection();

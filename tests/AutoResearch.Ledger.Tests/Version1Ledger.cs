@@ -171,7 +171,10 @@ internal static class Version1Ledger
     /// Creates the version 1 schema in <paramref name="db"/>'s database (the SQLite file, or a new PostgreSQL database) with its
     /// version row, and returns an open plain connection to it for inserting version 1 rows.
     /// </summary>
-    public static async Task<DbConnection> CreateAsync(LedgerTestDatabase db)
+    public static Task<DbConnection> CreateAsync(LedgerTestDatabase db) => CreateAsync(db, SqliteDdl, PostgresDdl, version: 1);
+
+    /// <summary>Creates a pre-migrations schema from its DDL (per backend) with its version row; returns an open plain connection to it.</summary>
+    public static async Task<DbConnection> CreateAsync(LedgerTestDatabase db, string[] sqliteDdl, string[] postgresDdl, int version)
     {
         DbConnection connection;
         string[] ddl;
@@ -179,7 +182,7 @@ internal static class Version1Ledger
         {
             Directory.CreateDirectory(Path.GetDirectoryName(db.Settings.SqliteFile)!);
             connection = new SqliteConnection($"Data Source={db.Settings.SqliteFile}");
-            ddl = SqliteDdl;
+            ddl = sqliteDdl;
         }
         else
         {
@@ -194,7 +197,7 @@ internal static class Version1Ledger
             }
 
             connection = new NpgsqlConnection(db.ConnectionString);
-            ddl = PostgresDdl;
+            ddl = postgresDdl;
         }
 
         await connection.OpenAsync();
@@ -208,7 +211,7 @@ internal static class Version1Ledger
             await ExecuteAsync(connection, sql);
         }
 
-        await InsertAsync(connection, LedgerDbContext.SchemaVersionTable, new() { ["version"] = 1, ["applied_at"] = "2026-11-16T08:00:00.0000000Z" });
+        await InsertAsync(connection, LedgerDbContext.SchemaVersionTable, new() { ["version"] = version, ["applied_at"] = "2026-11-16T08:00:00.0000000Z" });
         return connection;
     }
 
