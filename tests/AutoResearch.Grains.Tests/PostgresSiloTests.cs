@@ -118,7 +118,11 @@ public sealed class PostgresSiloTests
             var experiments = await ledger.GetExperimentsAsync(id);
             Assert.All(experiments, e => Assert.True(e.IsFinished, $"#{e.Sequence} is {e.Status}"));
             Assert.Equal(experiments.Count, experiments.Select(e => e.Id).Distinct().Count());
-            Assert.Equal(Enumerable.Range(0, 16), experiments.Select(e => e.Sequence).Order());
+            // Every sequence once, 16 experiments in all. A number handed to the dead silo's agent before it wrote its row is
+            // never handed out again (the campaign's high-water mark), so it may be missing: nothing had run under it.
+            Assert.Equal(16, experiments.Count);
+            Assert.Equal(experiments.Count, experiments.Select(e => e.Sequence).Distinct().Count());
+            Assert.True(experiments.Max(e => e.Sequence) <= 16 + 1, "more than one sequence number lost: " + string.Join(",", experiments.Select(e => e.Sequence).Order()));
             Assert.True(finishedAtKill < 16, "the campaign had finished before its silo was killed: nothing was taken over");
         }
         finally
