@@ -122,7 +122,7 @@ public sealed class PostgresSiloTests
             // never handed out again (the campaign's high-water mark), so it may be missing: nothing had run under it.
             Assert.Equal(16, experiments.Count);
             Assert.Equal(experiments.Count, experiments.Select(e => e.Sequence).Distinct().Count());
-            Assert.True(experiments.Max(e => e.Sequence) <= 16 + 1, "more than one sequence number lost: " + string.Join(",", experiments.Select(e => e.Sequence).Order()));
+            Assert.True(experiments.Max(e => e.Sequence) <= 15 + 2, "more sequence numbers lost than the two agents could hold: " + string.Join(",", experiments.Select(e => e.Sequence).Order()));
             Assert.True(finishedAtKill < 16, "the campaign had finished before its silo was killed: nothing was taken over");
         }
         finally
