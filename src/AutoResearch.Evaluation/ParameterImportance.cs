@@ -27,6 +27,9 @@ public static class ParameterImportance
     /// <summary>Most levels a numeric parameter is cut into.</summary>
     public const int MaxBins = 8;
 
+    /// <summary>Most results the variance is computed from (an even sample of them beyond).</summary>
+    public const int MaxSamples = 2000;
+
     /// <summary>Fewest usable results for a variance estimate.</summary>
     public const int MinSamples = 6;
 
@@ -66,33 +69,35 @@ public static class ParameterImportance
         ArgumentNullException.ThrowIfNull(experiments);
         ArgumentOutOfRangeException.ThrowIfNegative(resamples);
         var usable = experiments.Where(e => e.HasUsableObjective).OrderBy(e => e.Sequence).ToList();
-        var y = usable.Select(e => e.Objective!.Value).ToArray();
-        var columns = parameters.Select(p => usable.Select(e => Encode(p, e.Parameters)).ToArray()).ToList();
+        var total = usable.Count;
+        // Past MaxSamples results, an even sample (by number) keeps the bootstrap's cost bounded; the ablations see them all.
+        var sample = total > MaxSamples ? Enumerable.Range(0, MaxSamples).Select(i => usable[(int)((long)i * total / MaxSamples)]).ToList() : usable;
+        var y = sample.Select(e => e.Objective!.Value).ToArray();
+        var columns = parameters.Select(p => sample.Select(e => Encode(p, e.Parameters)).ToArray()).ToList();
 
         var point = new double?[parameters.Count];
         var draws = parameters.Select(_ => new List<double>()).ToList();
         var exceeded = new int[parameters.Count];
         var permutations = 0;
-        if (usable.Count >= MinSamples)
+        // Each result's level per parameter, cut once from the sample (the resamples and permutations reuse them).
+        var levels = columns.Select((c, j) => Levels(c, parameters[j].Type == ParameterType.Choice)).ToList();
+        var levelCounts = levels.Select(l => l.DefaultIfEmpty(-1).Max() + 1).ToList();
+        if (sample.Count >= MinSamples)
         {
             var ranks = Ranks(y);
             for (var j = 0; j < parameters.Count; j++)
-                point[j] = EpsilonSquared(columns[j], ranks, parameters[j].Type == ParameterType.Choice);
+                point[j] = EpsilonSquared(levels[j], levelCounts[j], ranks, null);
 
             var random = new Random(seed);
-            var index = new int[usable.Count];
-            var sampleY = new double[usable.Count];
-            var sampleX = new double[usable.Count];
+            var index = new int[sample.Count];
+            var sampleY = new double[sample.Count];
             for (var b = 0; b < resamples; b++)
             {
-                for (var i = 0; i < index.Length; i++) index[i] = random.Next(usable.Count);
+                for (var i = 0; i < index.Length; i++) index[i] = random.Next(sample.Count);
                 for (var i = 0; i < index.Length; i++) sampleY[i] = y[index[i]];
                 var sampleRanks = Ranks(sampleY);
                 for (var j = 0; j < parameters.Count; j++)
-                {
-                    for (var i = 0; i < index.Length; i++) sampleX[i] = columns[j][index[i]];
-                    if (EpsilonSquared(sampleX, sampleRanks, parameters[j].Type == ParameterType.Choice) is { } e) draws[j].Add(e);
-                }
+                    if (EpsilonSquared(levels[j], levelCounts[j], sampleRanks, index) is { } e) draws[j].Add(e);
             }
 
             // The null: the same results shuffled across the parameter values (no parameter matters).
@@ -102,7 +107,7 @@ public static class ParameterImportance
                 random.Shuffle(shuffled);
                 permutations++;
                 for (var j = 0; j < parameters.Count; j++)
-                    if (point[j] is not { } observed || (EpsilonSquared(columns[j], shuffled, parameters[j].Type == ParameterType.Choice) ?? 0) >= observed)
+                    if (point[j] is not { } observed || (EpsilonSquared(levels[j], levelCounts[j], shuffled, null) ?? 0) >= observed)
                         exceeded[j]++;
             }
         }
@@ -129,7 +134,7 @@ public static class ParameterImportance
                 Name = p.Name,
                 Type = p.Type,
                 Log = p.Log,
-                Levels = usable.Count >= MinSamples ? Levels(columns[j], p.Type == ParameterType.Choice).Distinct().Count() : 0,
+                Levels = sample.Count >= MinSamples ? levels[j].Where(l => l >= 0).Distinct().Count() : 0,
                 Importance = point[j],
                 Low = low,
                 High = high,
@@ -142,8 +147,9 @@ public static class ParameterImportance
 
         return new ImportanceReport
         {
-            Samples = usable.Count,
-            Resamples = usable.Count >= MinSamples ? resamples : 0,
+            Samples = sample.Count,
+            Results = total,
+            Resamples = sample.Count >= MinSamples ? resamples : 0,
             Coverage = Coverage,
             Parameters = rows
                 .OrderByDescending(r => r.Importance ?? -1)
@@ -178,20 +184,45 @@ public static class ParameterImportance
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         if (x.Count != y.Count) throw new ArgumentException($"x has {x.Count} values and y {y.Count}; they must pair up.", nameof(y));
-        var keep = Enumerable.Range(0, x.Count).Where(i => !double.IsNaN(x[i]) && double.IsFinite(y[i])).ToList();
-        if (keep.Count < 3) return null;
-        var xs = keep.Select(i => x[i]).ToArray();
-        var ys = keep.Select(i => y[i]).ToArray();
-        var levels = Levels(xs, categorical);
-        var groups = levels.Zip(ys).GroupBy(p => p.First).Select(g => g.Select(p => p.Second).ToList()).ToList();
-        var k = groups.Count;
-        var n = ys.Length;
-        if (k < 2 || n - k < 1) return null;
-        var mean = ys.Average();
-        var total = ys.Sum(v => (v - mean) * (v - mean));
-        if (total <= 1e-12) return null;
-        var between = groups.Sum(g => g.Count * Math.Pow(g.Average() - mean, 2));
-        var within = total - between;
+        var levels = Levels(x, categorical);
+        return EpsilonSquared(levels, levels.DefaultIfEmpty(-1).Max() + 1, y.ToArray(), null);
+    }
+
+    /// <summary>
+    /// <see cref="EpsilonSquared(IReadOnlyList{double}, IReadOnlyList{double}, bool)"/> over levels already cut: result i has
+    /// level <c>levels[index[i]]</c> (<c>levels[i]</c> without an index; -1: left out) and response <c>y[i]</c>. One pass, no allocation beyond the level sums.
+    /// </summary>
+    private static double? EpsilonSquared(int[] levels, int levelCount, double[] y, int[]? index)
+    {
+        if (levelCount < 2) return null;
+        var counts = new int[levelCount];
+        var sums = new double[levelCount];
+        double sum = 0, sumSquares = 0;
+        var n = 0;
+        for (var i = 0; i < y.Length; i++)
+        {
+            var level = levels[index is null ? i : index[i]];
+            if (level < 0 || !double.IsFinite(y[i])) continue;
+            counts[level]++;
+            sums[level] += y[i];
+            sum += y[i];
+            sumSquares += y[i] * y[i];
+            n++;
+        }
+        var k = 0;
+        double between = 0;
+        var mean = n > 0 ? sum / n : 0;
+        for (var l = 0; l < levelCount; l++)
+        {
+            if (counts[l] == 0) continue;
+            k++;
+            var levelMean = sums[l] / counts[l];
+            between += counts[l] * (levelMean - mean) * (levelMean - mean);
+        }
+        if (n < 3 || k < 2 || n - k < 1) return null;
+        var total = sumSquares - n * mean * mean;
+        if (total <= 1e-12 * Math.Max(1, sumSquares)) return null;
+        var within = Math.Max(0, total - between);
         var e = (between - (k - 1) * (within / (n - k))) / total;
         return Math.Clamp(e, 0, 1);
     }
@@ -219,7 +250,14 @@ public static class ParameterImportance
     public static double[] Ranks(IReadOnlyList<double> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var order = Enumerable.Range(0, values.Count).OrderBy(i => values[i]).ToArray();
+        var order = new int[values.Count];
+        var keys = new double[values.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+            keys[i] = values[i];
+        }
+        Array.Sort(keys, order);
         var ranks = new double[values.Count];
         for (var i = 0; i < order.Length;)
         {
@@ -312,8 +350,11 @@ public static class ParameterImportance
 /// <summary>Which parameters mattered in one campaign (see <see cref="ParameterImportance"/>).</summary>
 public sealed record ImportanceReport
 {
-    /// <summary>Usable results the variance was computed from.</summary>
+    /// <summary>Usable results the variance was computed from (at most <see cref="ParameterImportance.MaxSamples"/>).</summary>
     public int Samples { get; init; }
+
+    /// <summary>Usable results in the campaign.</summary>
+    public int Results { get; init; }
 
     /// <summary>Bootstrap resamples behind the intervals, and permutations behind the p-values (0 when there were too few results).</summary>
     public int Resamples { get; init; }

@@ -71,7 +71,7 @@ public static class AnalysisCharts
         var metric = ParamScale.Linear(view.Metric, view.Points.Select(p => p.Objective).ToList(), log: false);
         var all = axes.Append(metric).ToList();
         const double h = 340, top = 34, bottom = 44, left = 60, right = 60;
-        var w = Math.Max(640, 140 * all.Count);
+        var w = Math.Max(1040, 200 * all.Count);
         double AxisX(int i) => all.Count == 1 ? left : left + i * (w - left - right) / (all.Count - 1);
         double Y(double t) => top + (1 - t) * (h - top - bottom);
         var ranks = Ranks(view);
