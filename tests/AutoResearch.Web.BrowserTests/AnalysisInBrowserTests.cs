@@ -102,6 +102,16 @@ public sealed class AnalysisInBrowserTests(SeededNightConsole seeded, ITestOutpu
             Assert.True(box is { Width: > 600, Height: > 200 }, $"parallel coordinates drawn at {box?.Width}x{box?.Height}");
             await TestArtifacts.SaveScreenshotAsync(page.Locator("#parallel"), "analysis-03-parallel-coordinates", output.WriteLine);
             await TestArtifacts.SaveScreenshotAsync(page.Locator("#slice-plots"), "analysis-04-slices", output.WriteLine);
+            await Assertions.Expect(page.Locator("#pair-chart circle.best")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Locator("#analysis-curves polyline.curve")).ToHaveCountAsync(8);
+            await TestArtifacts.SaveScreenshotAsync(page.Locator("#pair"), "analysis-04b-pair", output.WriteLine);
+            await TestArtifacts.SaveScreenshotAsync(page.Locator("#curves"), "analysis-04c-curves", output.WriteLine);
+
+            // The metric on a log axis, from the switch above the plots.
+            await page.ClickAsync("#metric-scale a:has-text('log')");
+            await Assertions.Expect(page.Locator("#parallel-chart g[data-axis=loss]")).ToHaveAttributeAsync("data-scale", "log");
+            await Assertions.Expect(page.Locator("#slices svg.slice").First.Locator("text.y-tick").First).ToHaveTextAsync("0.01");
+            await TestArtifacts.SaveScreenshotAsync(page.Locator("#parallel"), "analysis-04d-parallel-log-metric", output.WriteLine);
 
             // Compare: tick the best and its depth ablation in the experiments table.
             await page.ClickAsync("nav.tabs >> text=Experiments");

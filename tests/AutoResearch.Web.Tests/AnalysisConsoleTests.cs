@@ -85,10 +85,20 @@ public sealed partial class AnalysisConsoleTests(ConsoleFactory console)
         // Slices: one per parameter, log x for lr, the best ringed.
         Assert.Equal(3, Regex.Matches(html, "<svg class=\"chart slice\"").Count);
         Assert.Contains("<svg class=\"chart slice\" data-parameter=\"lr\" data-scale=\"log\"", html, StringComparison.Ordinal);
-        Assert.Equal(3, Regex.Matches(html, "<circle class=\"best\" data-sequence=\"41\"").Count);
+        Assert.Equal(4, Regex.Matches(html, "<circle class=\"best\" data-sequence=\"41\"").Count); // three slices and the pair plot
         // What to try tonight: pin what did not matter at the best's values.
         Assert.Contains("  depth: 6\n", html, StringComparison.Ordinal);
         Assert.Contains("keep searching <strong>lr</strong>", html, StringComparison.Ordinal);
+        // The two most important parameters together; the baseline's and the best runs' intermediate values.
+        Assert.Contains("<svg id=\"pair-chart\" class=\"chart pair\" data-x=\"lr\"", html, StringComparison.Ordinal);
+        var curves = Section(html, "analysis-curves");
+        Assert.Contains("class=\"curve\" data-sequence=\"0\"", curves, StringComparison.Ordinal);
+        Assert.Contains("class=\"curve\" data-sequence=\"41\"", curves, StringComparison.Ordinal);
+        Assert.Equal(ConsoleAnalysis.MaxCurves, Regex.Matches(curves, "class=\"curve\"").Count);
+        // The metric on a log axis when asked (every loss is above zero).
+        Assert.Contains("data-axis=\"loss\" data-scale=\"linear\"", parallel, StringComparison.Ordinal);
+        var logged = await admin.GetStringAsync($"/campaigns/{night.ToyId}/analysis?scale=log");
+        Assert.Contains("data-axis=\"loss\" data-scale=\"log\"", Section(logged, "parallel-chart"), StringComparison.Ordinal);
         // Linked from the campaign page and the experiments table.
         Assert.Contains($"href=\"/campaigns/{night.ToyId}/analysis\"", await admin.GetStringAsync($"/campaigns/{night.ToyId}"), StringComparison.Ordinal);
     }
@@ -221,7 +231,7 @@ public sealed partial class AnalysisConsoleTests(ConsoleFactory console)
         var start = html.IndexOf($"id=\"{id}\"", StringComparison.Ordinal);
         Assert.True(start >= 0, $"no element #{id}");
         var end = html.IndexOf("</svg>", start, StringComparison.Ordinal);
-        if (id == "compare-curves") end = html.IndexOf("</div>", start, StringComparison.Ordinal);
+        if (id is "compare-curves" or "analysis-curves") end = html.IndexOf("</div>", start, StringComparison.Ordinal);
         return html[start..end];
     }
 

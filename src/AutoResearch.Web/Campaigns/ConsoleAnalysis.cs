@@ -16,6 +16,9 @@ namespace AutoResearch.Web.Campaigns;
 /// </summary>
 public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeProvider clock)
 {
+    /// <summary>Most runs whose intermediate values the analysis draws (the baseline and the best).</summary>
+    public const int MaxCurves = 8;
+
     /// <summary>Most experiments a comparison takes.</summary>
     public const int MaxCompared = 4;
 
@@ -29,12 +32,23 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
         var points = experiments.Where(e => e.HasUsableObjective)
             .Select(e => new AnalysisPoint(e.Sequence, e.AgentId, Kind(e), e.Objective!.Value, e.Parameters))
             .ToList();
+        // Intermediate values across runs: the baseline's and the best few results' curves (each read in full).
+        var curves = new List<CurveRun>();
+        var top = experiments.Where(e => e.HasUsableObjective && e.Kind != ExperimentKind.Repeat)
+            .OrderBy(e => facts.Direction == Abstractions.Specs.Direction.Minimize ? e.Objective!.Value : -e.Objective!.Value).ThenBy(e => e.Sequence)
+            .Take(MaxCurves - 1).ToList();
+        if (facts.Baseline is { } bl && experiments.FirstOrDefault(e => e.Id == bl.ExperimentId) is { } baselineRun && !top.Contains(baselineRun))
+            top.Insert(0, baselineRun);
+        foreach (var e in top)
+            if (await ledger.GetExperimentAsync(e.Id, cancellationToken) is { Metrics.Count: > 0 } full)
+                curves.Add(new CurveRun(full.Sequence, full.AgentId, full.Objective, full.Metrics));
         return new AnalysisView(
             campaign.Id, campaign.Name, spec.Metric.Name, Direction(spec.Metric.Direction),
             spec.Parameters.Select(p => new ParameterAxis(p.Name, Type(p.Type), p.Log, p.Min, p.Max, p.Choices, p.Default)).ToList(),
             points, importance, facts.Best?.Sequence, facts.Best?.Value, facts.Baseline?.Sequence, facts.Baseline?.Mean,
             facts.Best is { } best ? experiments.FirstOrDefault(e => e.Id == best.ExperimentId)?.Parameters : null,
-            Tonight(spec.Parameters, importance, facts.Best is { } b ? experiments.FirstOrDefault(e => e.Id == b.ExperimentId) : null));
+            Tonight(spec.Parameters, importance, facts.Best is { } b ? experiments.FirstOrDefault(e => e.Id == b.ExperimentId) : null),
+            curves);
     }
 
     /// <summary>
@@ -247,7 +261,11 @@ public sealed record AnalysisView(
     int? BaselineSequence,
     double? Baseline,
     IReadOnlyDictionary<string, string>? BestParameters,
-    TonightAdvice? Tonight);
+    TonightAdvice? Tonight,
+    IReadOnlyList<CurveRun> Curves);
+
+/// <summary>One run's intermediate values (its metric points), for the curves across runs.</summary>
+public sealed record CurveRun(int Sequence, string Agent, double? Objective, IReadOnlyList<MetricPoint> Metrics);
 
 /// <summary>A searched parameter as the plots draw it (type <c>float</c>, <c>int</c> or <c>choice</c>).</summary>
 public sealed record ParameterAxis(string Name, string Type, bool Log, double? Min, double? Max, IReadOnlyList<string> Choices, string Default);

@@ -13,7 +13,7 @@ namespace AutoResearch.Web.Pages;
 /// </summary>
 public static class AnalysisCharts
 {
-    private static readonly string[] Palette = ["#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2"];
+    private static readonly string[] Palette = ["#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#475569", "#b45309"];
 
     /// <summary>One bar per parameter (variance explained) with its interval as a whisker; the ones that mattered are darker.</summary>
     public static string Importance(ImportanceReport report)
@@ -65,10 +65,10 @@ public static class AnalysisCharts
     /// Parallel coordinates: one axis per parameter (log axes for log-scale parameters, choices evenly spaced) and one for the
     /// metric; one polyline per usable result, coloured by its rank (best dark blue, worst light orange); the best drawn last, thicker.
     /// </summary>
-    public static string ParallelCoordinates(AnalysisView view)
+    public static string ParallelCoordinates(AnalysisView view, bool logMetric = false)
     {
         var axes = view.Parameters.Select(p => ParamScale.For(p, view.Points)).ToList();
-        var metric = ParamScale.Linear(view.Metric, view.Points.Select(p => p.Objective).ToList(), log: false);
+        var metric = ParamScale.Linear(view.Metric, view.Points.Select(p => p.Objective).ToList(), log: logMetric);
         var all = axes.Append(metric).ToList();
         const double h = 340, top = 34, bottom = 44, left = 60, right = 60;
         var w = Math.Max(1040, 200 * all.Count);
@@ -109,10 +109,10 @@ public static class AnalysisCharts
     }
 
     /// <summary>One small plot per parameter: the metric against its value (log x for log-scale parameters), the best ringed.</summary>
-    public static string Slices(AnalysisView view)
+    public static string Slices(AnalysisView view, bool logMetric = false)
     {
         var html = new StringBuilder("<div id=\"slices\" class=\"slices\">");
-        var metric = ParamScale.Linear(view.Metric, view.Points.Select(p => p.Objective).ToList(), log: false);
+        var metric = ParamScale.Linear(view.Metric, view.Points.Select(p => p.Objective).ToList(), log: logMetric);
         var ranks = Ranks(view);
         for (var i = 0; i < view.Parameters.Count; i++)
         {
@@ -154,20 +154,74 @@ public static class AnalysisCharts
         return html.ToString();
     }
 
+    /// <summary>
+    /// The two most important parameters together: each result at its pair of values (log axes for log-scale parameters,
+    /// choices spaced), coloured by its rank, the best ringed; where they interact shows as a pattern no slice has.
+    /// </summary>
+    public static string Pair(AnalysisView view, string xName, string yName)
+    {
+        var px = view.Parameters.First(p => p.Name == xName);
+        var py = view.Parameters.First(p => p.Name == yName);
+        var xAxis = ParamScale.For(px, view.Points);
+        var yAxis = ParamScale.For(py, view.Points);
+        var ranks = Ranks(view);
+        const double w = 520, h = 400, left = 70, right = 16, top = 20, bottom = 44;
+        double X(double t) => left + t * (w - left - right);
+        double Y(double t) => top + (1 - t) * (h - top - bottom);
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"<svg id=\"pair-chart\" class=\"chart pair\" data-x=\"{E(xName)}\" data-y=\"{E(yName)}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{E(yName)} against {E(xName)}, coloured by {E(view.Metric)}\">");
+        foreach (var (t, label) in yAxis.Ticks)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{F(Y(t))}\" x2=\"{w - right}\" y2=\"{F(Y(t))}\" stroke=\"#f1f5f9\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 6}\" y=\"{F(Y(t))}\" text-anchor=\"end\" dominant-baseline=\"middle\" class=\"axis y-tick\">{E(label)}</text>");
+        }
+        foreach (var (t, label) in xAxis.Ticks)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{F(X(t))}\" y1=\"{top}\" x2=\"{F(X(t))}\" y2=\"{h - bottom}\" stroke=\"#f1f5f9\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(X(t))}\" y=\"{h - bottom + 16}\" text-anchor=\"middle\" class=\"axis x-tick\">{E(label)}</text>");
+        }
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F((left + w - right) / 2)}\" y=\"{h - 6}\" text-anchor=\"middle\" class=\"axis-name\">{E(xName)}{(xAxis.Kind == "log" ? " (log)" : "")}</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"14\" y=\"{F((top + h - bottom) / 2)}\" text-anchor=\"middle\" class=\"axis-name\" transform=\"rotate(-90 14 {F((top + h - bottom) / 2)})\">{E(yName)}{(yAxis.Kind == "log" ? " (log)" : "")}</text>");
+        PointOf? best = null;
+        foreach (var p in view.Points.OrderByDescending(p => ranks[p.Sequence]))
+        {
+            var xv = p.Parameters.TryGetValue(xName, out var a) ? a : px.Default;
+            var yv = p.Parameters.TryGetValue(yName, out var b) ? b : py.Default;
+            if (xAxis.Position(xv, jitter: p.Sequence) is not { } tx || yAxis.Position(yv, jitter: p.Sequence * 7 + 3) is not { } ty) continue;
+            if (p.Sequence == view.BestSequence)
+            {
+                best = new PointOf(X(tx), Y(ty), p, $"{xName}={xv}, {yName}={yv}");
+                continue;
+            }
+            svg.Append(CultureInfo.InvariantCulture, $"<circle data-sequence=\"{p.Sequence}\" cx=\"{F(X(tx))}\" cy=\"{F(Y(ty))}\" r=\"5\" fill=\"{Colour(ranks[p.Sequence])}\" fill-opacity=\"0.85\"><title>#{p.Sequence}: {E(xName)}={E(xv)}, {E(yName)}={E(yv)}, {E(view.Metric)} {Label(p.Objective)}</title></circle>");
+        }
+        if (best is { } bp)
+            svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"best\" data-sequence=\"{bp.Point.Sequence}\" cx=\"{F(bp.X)}\" cy=\"{F(bp.Y)}\" r=\"8\" fill=\"none\" stroke=\"#0f172a\" stroke-width=\"2.5\"><title>best #{bp.Point.Sequence}: {E(bp.Value)}, {E(view.Metric)} {Label(bp.Point.Objective)}</title></circle>");
+        svg.Append("</svg>");
+        return svg.ToString();
+    }
+
     private readonly record struct PointOf(double X, double Y, AnalysisPoint Point, string Value);
 
     /// <summary>
     /// Compared runs' metric curves: one chart per metric name (each on its own y axis), one line per run in its colour, over
     /// steps (report order without steps).
     /// </summary>
-    public static string CompareCurves(CompareView view)
+    public static string CompareCurves(CompareView view) =>
+        Curves("compare-curves", view.Runs.Select(r => new CurveRun(r.Sequence, r.Agent, r.Objective, r.Metrics)).ToList());
+
+    /// <summary>
+    /// Runs' intermediate values: one chart per metric name (each on its own y axis), one line per run in its colour (legend by
+    /// number), over steps (report order without steps); in a container with id <paramref name="id"/>.
+    /// </summary>
+    public static string Curves(string id, IReadOnlyList<CurveRun> runs)
     {
-        var names = view.Runs.SelectMany(r => r.Metrics.Select(m => m.Name)).Distinct(StringComparer.Ordinal).ToList();
-        var html = new StringBuilder("<div id=\"compare-curves\" class=\"metric-curves\">");
+        var names = runs.SelectMany(r => r.Metrics.Select(m => m.Name)).Distinct(StringComparer.Ordinal).ToList();
+        var html = new StringBuilder($"<div id=\"{E(id)}\" class=\"metric-curves\">");
         foreach (var name in names)
         {
             const double w = 640, h = 220, left = 62, right = 14, top = 24, bottom = 30;
-            var series = view.Runs.Select((r, i) => (Run: r, Colour: Palette[i % Palette.Length],
+            var series = runs.Select((r, i) => (Run: r, Colour: Palette[i % Palette.Length],
                 Points: r.Metrics.Select((m, j) => (m, j)).Where(x => x.m.Name == name && double.IsFinite(x.m.Value))
                     .Select(x => (X: (double)(x.m.Step ?? x.j), Y: x.m.Value)).OrderBy(p => p.X).ToList())).ToList();
             var xs = series.SelectMany(s => s.Points.Select(p => p.X)).DefaultIfEmpty(0).ToList();
@@ -177,13 +231,13 @@ public static class AnalysisCharts
             string X(double x) => F(left + (x - xAxis.Min) / (xAxis.Max - xAxis.Min) * (w - left - right));
             string Y(double y) => F(top + (1 - (y - yAxis.Min) / (yAxis.Max - yAxis.Min)) * (h - top - bottom));
             var label = E(name);
-            html.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart metric-chart\" data-metric=\"{label}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{label} of the compared runs\">");
+            html.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart metric-chart\" data-metric=\"{label}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{label} by step, one line per run\">");
             html.Append(CultureInfo.InvariantCulture, $"<text x=\"{left}\" y=\"14\" class=\"axis-name\">{label}</text>");
             var lx = left + 120.0;
             foreach (var s in series)
             {
                 html.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(lx)}\" y=\"14\" fill=\"{s.Colour}\" class=\"legend\">#{s.Run.Sequence}</text>");
-                lx += 48;
+                lx += 40;
             }
             foreach (var t in yAxis.Ticks)
             {
