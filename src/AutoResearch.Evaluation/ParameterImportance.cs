@@ -22,13 +22,13 @@ namespace AutoResearch.Evaluation;
 public static class ParameterImportance
 {
     /// <summary>Bootstrap resamples for the intervals.</summary>
-    public const int DefaultResamples = 300;
+    public const int DefaultResamples = 200;
 
     /// <summary>Most levels a numeric parameter is cut into.</summary>
     public const int MaxBins = 8;
 
     /// <summary>Most results the variance is computed from (an even sample of them beyond).</summary>
-    public const int MaxSamples = 2000;
+    public const int MaxSamples = 1000;
 
     /// <summary>Fewest usable results for a variance estimate.</summary>
     public const int MinSamples = 6;

@@ -238,3 +238,66 @@ public sealed partial class AnalysisConsoleTests(ConsoleFactory console)
     [GeneratedRegex("<polyline class=\"run[^\"]*\" data-sequence=")]
     private static partial Regex PolylineRuns();
 }
+
+/// <summary>The analysis views on a large campaign: how long each takes (printed), under a bound that catches a quadratic step.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class AnalysisScaleTests(ConsoleFactory console, Xunit.Abstractions.ITestOutputHelper output)
+{
+    public const int Experiments = 20_000;
+
+    [Fact]
+    public async Task The_analysis_and_the_night_of_a_campaign_with_twenty_thousand_experiments_answer_in_seconds()
+    {
+        var ledger = console.Services.GetRequiredService<ILedger>();
+        var date = new DateOnly(2024, 6, 1);
+        var night = await AnalysisSeed.SeedAsync(ledger, date, Path.Combine(console.DataDirectory, "seeded-benchmarks", "scale"));
+        var t0 = AnalysisSeed.LocalAt(date, 21, 0);
+        var random = new Random(3);
+        var id = night.ToyId;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var rows = Enumerable.Range(100, Experiments).Select(s =>
+        {
+            var lr = Math.Pow(10, -4 + 3 * random.NextDouble());
+            return new AutoResearch.Abstractions.Experiments.ExperimentRecord
+            {
+                Id = $"{id}/{s:D6}", CampaignId = id, AgentId = "random-1", Sequence = s, ProposerName = "random",
+                Parameters = new() { ["lr"] = lr.ToString("R", CultureInfo.InvariantCulture), ["depth"] = random.Next(1, 9).ToString(CultureInfo.InvariantCulture), ["activation"] = "relu" },
+                Hypothesis = "Try lr", Status = AutoResearch.Abstractions.Experiments.ExperimentStatus.Succeeded,
+                Objective = Math.Pow(Math.Log10(lr) + 2.5, 2) + 0.5, QueuedAt = t0, StartedAt = t0, EndedAt = t0.AddSeconds(1), CpuSeconds = 1,
+            };
+        }).ToList();
+        foreach (var chunk in rows.Chunk(2000)) await ledger.SaveExperimentsAsync(chunk);
+        output.WriteLine($"seeded {Experiments} experiments in {watch.ElapsedMilliseconds} ms");
+
+        using var client = console.TokenClient();
+        using var admin = await console.SignedInClientAsync();
+        foreach (var (what, call) in new (string, Func<Task<string>>)[]
+                 {
+                     ("analysis api", () => client.GetStringAsync($"/api/campaigns/{id}/analysis")),
+                     ("analysis page", () => admin.GetStringAsync($"/campaigns/{id}/analysis")),
+                     ("compare page", () => admin.GetStringAsync($"/campaigns/{id}/compare?s=0&s=41&s=20000")),
+                     ("night page", () => admin.GetStringAsync($"/night?date={date:yyyy-MM-dd}")),
+                 })
+        {
+            // The first call computes (a settled campaign's analysis is then kept until its ledger rows change).
+            watch.Restart();
+            await call();
+            var first = watch.Elapsed;
+            watch.Restart();
+            var body = await call();
+            var took = watch.Elapsed;
+            var line = $"{what}: first {first.TotalMilliseconds:0} ms, again {took.TotalMilliseconds:0} ms, {body.Length / 1024} KiB";
+            output.WriteLine(line);
+            Console.WriteLine(line);
+            Assert.True(first < TimeSpan.FromSeconds(30), $"{what} took {first}");
+            Assert.True(took < TimeSpan.FromSeconds(30), $"{what} took {took}");
+        }
+
+        // The plots draw a bounded sample; the API says how many results there were.
+        var view = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/analysis");
+        Assert.Equal(Experiments + 45, view.GetProperty("results").GetInt32());
+        Assert.Equal(ConsoleAnalysis.MaxPoints, view.GetProperty("points").GetArrayLength());
+        Assert.Contains(view.GetProperty("points").EnumerateArray(), p => p.GetProperty("sequence").GetInt32() == 41);
+        Assert.Equal("lr", view.GetProperty("importance").GetProperty("parameters")[0].GetProperty("name").GetString());
+    }
+}

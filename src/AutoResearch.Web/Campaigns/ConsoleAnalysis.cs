@@ -22,14 +22,61 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
     /// <summary>Most experiments a comparison takes.</summary>
     public const int MaxCompared = 4;
 
-    /// <summary>A campaign's analysis; null when there is no such campaign.</summary>
+    /// <summary>Most results the plots draw: the baseline, the best and the top results, then an even sample of the rest.</summary>
+    public const int MaxPoints = 1500;
+
+    /// <summary>Most settled campaigns whose night row is kept in memory.</summary>
+    private const int NightCacheSize = 64;
+
+    /// <summary>Most settled campaigns whose analysis is kept in memory.</summary>
+    private const int CacheSize = 8;
+
+    /// <summary>Settled campaigns' analyses by campaign id, with the key they were computed under.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Key, AnalysisView View)> _settled = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A campaign's analysis; null when there is no such campaign. A settled campaign's (completed, stopped or failed) is kept
+    /// while its state, end, experiment count and last number, and leaderboard size stay the same.
+    /// </summary>
     public async Task<AnalysisView?> AnalysisAsync(string id, CancellationToken cancellationToken)
     {
         if (await ledger.GetCampaignAsync(id, cancellationToken) is not { } campaign) return null;
+        var key = await SettledKeyAsync(campaign, cancellationToken);
+        if (key is not null && _settled.TryGetValue(id, out var kept) && kept.Key == key) return kept.View;
+        var view = await ComputeAnalysisAsync(campaign, cancellationToken);
+        if (key is not null)
+        {
+            _settled[id] = (key, view);
+            foreach (var other in _settled.Keys.Where(k => k != id).Skip(CacheSize - 1).ToList()) _settled.TryRemove(other, out _);
+        }
+        return view;
+    }
+
+    /// <summary>
+    /// For a settled campaign (completed, stopped or failed): what would change if its ledger rows did (state, end, experiment
+    /// count and last number, leaderboard size), read with small queries; null for a campaign still running.
+    /// </summary>
+    private async Task<string?> SettledKeyAsync(CampaignRecord campaign, CancellationToken cancellationToken)
+    {
+        if (campaign.State is not (CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed)) return null;
+        var last = await ledger.QueryExperimentsAsync(campaign.Id, new ExperimentQuery { Limit = 1, Descending = true }, cancellationToken);
+        var board = (await ledger.GetLeaderboardAsync(campaign.Id, cancellationToken)).Count;
+        return $"{campaign.State}|{campaign.EndedAt:O}|{last.Total}|{last.Items.FirstOrDefault()?.Sequence}|{board}";
+    }
+
+    /// <summary>Settled campaigns' night rows by campaign id, with their key (the report count is read afresh).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Key, NightCampaign Row)> _nightRows = new(StringComparer.Ordinal);
+
+    private async Task<AnalysisView> ComputeAnalysisAsync(CampaignRecord campaign, CancellationToken cancellationToken)
+    {
         var (experiments, facts) = await FactsAsync(campaign, cancellationToken);
         var spec = campaign.Spec.Benchmark;
         var importance = ParameterImportance.Compute(spec.Parameters, experiments, facts.Direction, facts.Best, facts.Noise);
-        var points = experiments.Where(e => e.HasUsableObjective)
+        var usable = experiments.Where(e => e.HasUsableObjective).ToList();
+        // The plots draw every result up to MaxPoints; beyond, the baseline, the best and the top results, then an even sample.
+        var minimize = facts.Direction == Abstractions.Specs.Direction.Minimize;
+        var topIds = usable.OrderBy(e => minimize ? e.Objective!.Value : -e.Objective!.Value).Take(MaxPoints / 10).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        var points = ReportSampling.Thin(usable, MaxPoints, e => e.Id == facts.Best?.ExperimentId || e.Id == facts.Baseline?.ExperimentId || topIds.Contains(e.Id))
             .Select(e => new AnalysisPoint(e.Sequence, e.AgentId, Kind(e), e.Objective!.Value, e.Parameters))
             .ToList();
         // Intermediate values across runs: the baseline's and the best few results' curves (each read in full).
@@ -43,7 +90,7 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
             if (await ledger.GetExperimentAsync(e.Id, cancellationToken) is { Metrics.Count: > 0 } full)
                 curves.Add(new CurveRun(full.Sequence, full.AgentId, full.Objective, full.Metrics));
         return new AnalysisView(
-            campaign.Id, campaign.Name, spec.Metric.Name, Direction(spec.Metric.Direction),
+            campaign.Id, campaign.Name, spec.Metric.Name, Direction(spec.Metric.Direction), usable.Count,
             spec.Parameters.Select(p => new ParameterAxis(p.Name, Type(p.Type), p.Log, p.Min, p.Max, p.Choices, p.Default)).ToList(),
             points, importance, facts.Best?.Sequence, facts.Best?.Value, facts.Baseline?.Sequence, facts.Baseline?.Mean,
             facts.Best is { } best ? experiments.FirstOrDefault(e => e.Id == best.ExperimentId)?.Parameters : null,
@@ -125,7 +172,26 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
                      .Where(c => (c.StartedAt ?? c.CreatedAt) is var at && at >= from && at < to)
                      .OrderBy(c => c.StartedAt ?? c.CreatedAt))
         {
-            rows.Add(await NightRowAsync(campaign, cancellationToken));
+            var key = await SettledKeyAsync(campaign, cancellationToken);
+            var list = await reports.ListAsync(campaign.Id, cancellationToken);
+            NightCampaign row;
+            if (key is not null && _nightRows.TryGetValue(campaign.Id, out var kept) && kept.Key == key) row = kept.Row;
+            else
+            {
+                row = await NightRowAsync(campaign, cancellationToken);
+                if (key is not null)
+                {
+                    _nightRows[campaign.Id] = (key, row);
+                    foreach (var other in _nightRows.Keys.Where(k => k != campaign.Id).Skip(NightCacheSize - 1).ToList()) _nightRows.TryRemove(other, out _);
+                }
+            }
+            var escaped = Uri.EscapeDataString(campaign.Id);
+            rows.Add(row with
+            {
+                LatestReportHtml = list.Count > 0 ? $"/api/campaigns/{escaped}/reports/latest/html" : null,
+                LatestReportMarkdown = list.Count > 0 ? $"/api/campaigns/{escaped}/reports/latest/md" : null,
+                Reports = list.Count,
+            });
         }
         return new NightView(day, from, to, zone.Id, rows);
     }
@@ -164,7 +230,6 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
         var start = campaign.StartedAt ?? campaign.CreatedAt;
         var end = campaign.EndedAt ?? clock.GetUtcNow();
         var allowed = campaign.Deadline is { } deadline ? (deadline - start).TotalMinutes : campaign.Spec.Duration.TotalMinutes;
-        var list = await reports.ListAsync(campaign.Id, cancellationToken);
         var escaped = Uri.EscapeDataString(campaign.Id);
         double? improvement = facts.Best is { } best && facts.Baseline is { } baseline && best.ExperimentId != baseline.ExperimentId
             ? (metric.Direction == Abstractions.Specs.Direction.Minimize ? baseline.Mean - best.Value : best.Value - baseline.Mean)
@@ -180,10 +245,7 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
             new BudgetBurn(used.Tokens, facts.Budget.Tokens, used.CpuSeconds, facts.Budget.CpuSeconds, used.GpuSeconds, facts.Budget.GpuSeconds,
                 Math.Max(0, (end - start).TotalMinutes), allowed > 0 ? allowed : null),
             importance.Parameters.Where(p => p.Mattered).Select(p => p.Name).ToList(),
-            $"/campaigns/{escaped}/reports",
-            list.Count > 0 ? $"/api/campaigns/{escaped}/reports/latest/html" : null,
-            list.Count > 0 ? $"/api/campaigns/{escaped}/reports/latest/md" : null,
-            list.Count);
+            $"/campaigns/{escaped}/reports", null, null, 0);
     }
 
     /// <summary>The campaign's experiments (with their parameters, without logs) and its facts from the one projection.</summary>
@@ -247,12 +309,13 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
     }
 }
 
-/// <summary>A campaign's analysis: which parameters mattered, and every usable result for the plots.</summary>
+/// <summary>A campaign's analysis: which parameters mattered, and the usable results the plots draw (all of <see cref="Results"/> up to <see cref="ConsoleAnalysis.MaxPoints"/>).</summary>
 public sealed record AnalysisView(
     string CampaignId,
     string Name,
     string Metric,
     string Direction,
+    int Results,
     IReadOnlyList<ParameterAxis> Parameters,
     IReadOnlyList<AnalysisPoint> Points,
     ImportanceReport Importance,

@@ -100,7 +100,7 @@ public static class AnalysisCharts
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x}\" y1=\"{F(top)}\" x2=\"{x}\" y2=\"{F(h - bottom)}\" stroke=\"#475569\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x}\" y=\"16\" text-anchor=\"middle\" class=\"axis-name\">{E(axis.Name)}{(axis.Kind == "log" ? " (log)" : "")}</text>");
             foreach (var (t, label) in axis.Ticks)
-                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(AxisX(i) + 5)}\" y=\"{F(Y(t))}\" dominant-baseline=\"middle\" class=\"axis tick\">{E(label)}</text>");
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(AxisX(i) + 5)}\" y=\"{F(Y(t))}\" dominant-baseline=\"middle\" class=\"axis tick\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\">{E(label)}</text>");
             svg.Append("</g>");
         }
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(left)}\" y=\"{F(h - 12)}\" class=\"axis\">colour: rank by {E(view.Metric)} ({E(view.Direction)}), dark blue best; the black line is the best</text>");
