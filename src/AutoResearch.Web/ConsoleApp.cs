@@ -37,6 +37,7 @@ public static class ConsoleApp
         app.MapConsoleAssets();
         app.MapAccessApi();
         app.MapCampaignsApi();
+        app.MapAnalysisApi();
         app.MapOpenApi().WithTags("OpenAPI");
         app.UseDashboardAddressCheck("/dashboard");
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization();
@@ -66,6 +67,7 @@ public static class ConsoleApp
         builder.Services.AddSingleton<CampaignFormCompiler>();
         builder.Services.AddSingleton<AutoResearch.Host.Operations.CampaignOperations>();
         builder.Services.AddSingleton<ConsoleCampaigns>();
+        builder.Services.AddSingleton<ConsoleAnalysis>();
         builder.Services.AddSingleton(sp => new CampaignWatchers(sp.GetRequiredService<ConsoleCampaigns>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsoleOptions>>(), sp.GetRequiredService<ILogger<CampaignWatchers>>()));
         builder.Services.AddHostedService<ConsoleResume>();
         builder.Services.AddOpenApi();
