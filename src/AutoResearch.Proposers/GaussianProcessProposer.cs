@@ -65,6 +65,9 @@ public sealed class GaussianProcessProposer : EncodedSpaceProposer
         Candidate best = search.Maximize(rng, anchors, history.Keys);
 
         double ei = Math.Exp(best.LogEi) * transform.Scale;
+        string eiText = transform.IsLogarithmic
+            ? string.Create(CultureInfo.InvariantCulture, $"EI {ei:G3} (in log loss, about {1 - Math.Exp(-ei):P1} lower)")
+            : string.Create(CultureInfo.InvariantCulture, $"EI {ei:G3}");
         string where = space.Distance(best.Point, points[bestIndex]) < 0.1
             ? "near the current best"
             : best.StandardDeviation > Math.Abs(incumbent - best.Mean)
@@ -74,7 +77,7 @@ public sealed class GaussianProcessProposer : EncodedSpaceProposer
             ? ""
             : string.Create(CultureInfo.InvariantCulture, $", estimated failure risk {feasibility.FailureProbability(best.Point):P0} ({feasibility.Failures} failed runs so far)");
         string text = string.Create(CultureInfo.InvariantCulture,
-            $"EI {ei:G3} at {space.Describe(best.Point)}: largest expected improvement{region} {where}{risk}.");
+            $"{eiText} at {space.Describe(best.Point)}: largest expected improvement{region} {where}{risk}.");
         return Make(space.Decode(best.Point), text);
     }
 
@@ -124,7 +127,7 @@ public sealed class GaussianProcessProposer : EncodedSpaceProposer
             .ToList();
         var search = new ExpectedImprovementSearch(space, conditioned, incumbent, xi, feasibility);
         return new Surrogate(search, points, bestIndex, incumbent, transform, feasibility, anchors, model.Hyperparameters.LogLengthScales,
-            Math.Sqrt(Math.Exp(model.Hyperparameters.LogNoiseVariance)) * transform.Scale);
+            transform.ToLossUnits(Math.Sqrt(Math.Exp(model.Hyperparameters.LogNoiseVariance))));
     }
 
     /// <summary>
@@ -146,8 +149,9 @@ public sealed class GaussianProcessProposer : EncodedSpaceProposer
                 "rank" => OutputWarp.Rank,
                 "tail" => OutputWarp.Tail,
                 "sqrt" => OutputWarp.Sqrt,
+                "log" => OutputWarp.Log,
                 "none" => OutputWarp.None,
-                _ => throw new ArgumentException($"Setting 'output_warp' must be 'none', 'rank', 'tail' or 'sqrt', not '{warp}'."),
+                _ => throw new ArgumentException($"Setting 'output_warp' must be 'none', 'log', 'rank', 'tail' or 'sqrt', not '{warp}'."),
             };
 
     internal sealed record Surrogate(ExpectedImprovementSearch Search, List<double[]> Points, int BestIndex, double Incumbent,
