@@ -48,6 +48,47 @@ public sealed class OutputWarpAndDesignTests
     }
 
     [Fact]
+    public void LogWarp_MakesEqualRatiosEqualSteps_AndShortensACliff()
+    {
+        // Error rates: good runs 0.01..0.04, one classifier at chance (0.9), one failure.
+        double?[] losses = [0.02, 0.01, 0.9, 0.04, null, 0.03];
+        ObjectiveTransform log = ObjectiveTransform.Create(losses, 0.75, OutputWarp.Log);
+        ObjectiveTransform none = ObjectiveTransform.Create(losses, 0.75, OutputWarp.None);
+
+        Assert.True(log.IsLogarithmic);
+        Assert.False(none.IsLogarithmic);
+        double[] t = log.Targets;
+        // 0.01 → 0.02 and 0.02 → 0.04 are the same relative step, so the same step in the targets.
+        Assert.Equal(t[0] - t[1], t[3] - t[0], 9);
+
+        // The cliff (0.04 → 0.9) against the good runs' range (0.01 → 0.04): 28.7 times in the losses, at most
+        // ln 22.5 / ln 4 = 2.2 times in logs (less once the outlier cap applies).
+        Assert.True((t[2] - t[3]) / (t[3] - t[1]) < 2.3, $"log cliff ratio {(t[2] - t[3]) / (t[3] - t[1])}");
+        Assert.True(t[2] > t[3]);
+
+        // The failure is imputed at the worst result, as without the warp.
+        Assert.Equal(t[2], t[4], 12);
+
+        // A noise spread converts back at the best loss: one standardized unit is Scale log units, about Scale · 0.01 in the loss.
+        Assert.Equal(log.Scale * 0.01, log.ToLossUnits(1), 12);
+        Assert.Equal(none.Scale, none.ToLossUnits(1), 12);
+    }
+
+    [Fact]
+    public void LogWarp_LeavesLossesThatAreNotAllPositiveAsTheyAre()
+    {
+        // A negated accuracy (or a shifted synthetic function) has no natural zero: the warp does nothing.
+        double?[] losses = [-0.9, -0.95, null, -0.5, 0.1];
+        ObjectiveTransform log = ObjectiveTransform.Create(losses, 0.75, OutputWarp.Log);
+        ObjectiveTransform none = ObjectiveTransform.Create(losses, 0.75, OutputWarp.None);
+        Assert.False(log.IsLogarithmic);
+        Assert.Equal(none.Targets, log.Targets);
+        Assert.Equal(none.Scale, log.Scale);
+        Assert.Null(ObjectiveTransform.Logarithms([0.5, 0.0, 0.2]));
+        Assert.Equal(OutputWarp.Log, GaussianProcessProposer.Warp(new Dictionary<string, string> { ["output_warp"] = "log" }));
+    }
+
+    [Fact]
     public void RankWarp_GivesNormalScores_TiesShared()
     {
         List<double?> z = ObjectiveTransform.NormalScores([3.0, 1.0, null, 2.0, 2.0]);

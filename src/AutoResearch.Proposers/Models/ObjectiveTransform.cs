@@ -10,20 +10,40 @@ namespace AutoResearch.Proposers.Models;
 /// </summary>
 internal sealed class ObjectiveTransform
 {
-    private ObjectiveTransform(double[] targets, double scale)
+    private ObjectiveTransform(double[] targets, double scale, double logAt = double.NaN)
     {
         Targets = targets;
         Scale = scale;
+        LogAt = logAt;
     }
 
     /// <summary>Scaled targets, unit variance, zero at the prior mean.</summary>
     public double[] Targets { get; }
 
-    /// <summary>Objective units per standardized unit.</summary>
+    /// <summary>Objective units per standardized unit (log-objective units when <see cref="IsLogarithmic"/>).</summary>
     public double Scale { get; }
+
+    /// <summary>True when the targets are logarithms of the losses (<see cref="OutputWarp.Log"/> on positive losses).</summary>
+    public bool IsLogarithmic => !double.IsNaN(LogAt);
+
+    /// <summary>The best (smallest) loss when <see cref="IsLogarithmic"/>, else NaN: where <see cref="ToLossUnits"/> converts.</summary>
+    private double LogAt { get; }
+
+    /// <summary>
+    /// A spread in standardized units (a noise standard deviation, say) in the losses' own units: times <see cref="Scale"/>,
+    /// and under the log warp also times the best loss (d loss = loss · d ln loss, taken where the search is).
+    /// </summary>
+    public double ToLossUnits(double standardized) => IsLogarithmic ? standardized * Scale * LogAt : standardized * Scale;
 
     public static ObjectiveTransform Create(IReadOnlyList<double?> losses, double priorQuantile = -1, OutputWarp warp = OutputWarp.None)
     {
+        double logAt = double.NaN;
+        if (warp == OutputWarp.Log && Logarithms(losses) is { } logs)
+        {
+            logAt = losses.Where(l => l.HasValue).Min(l => l!.Value);
+            losses = logs;
+        }
+
         losses = warp switch
         {
             OutputWarp.Rank => NormalScores(losses),
@@ -59,7 +79,25 @@ internal sealed class ObjectiveTransform
             y[i] = (y[i] - centre) / sd;
         }
 
-        return new ObjectiveTransform(y, sd);
+        return new ObjectiveTransform(y, sd, logAt);
+    }
+
+    /// <summary>
+    /// The natural logarithms of the losses when every successful loss is positive and finite (failures stay null), else
+    /// null (the warp then does nothing). For a loss with a natural zero (an error rate, a log loss, a squared error) a
+    /// relative change is what matters: 0.02 → 0.01 is as large a step as 0.4 → 0.2, so the differences among good
+    /// results are not lost in the scale set by poor ones, a cliff to a poor plateau (a classifier at chance) is short,
+    /// and noise that grows with the loss (seed noise of training runs) becomes about even, as the GP assumes.
+    /// No constant: a loss of 0 or below (a negated accuracy, a shifted synthetic function) keeps its values.
+    /// </summary>
+    internal static List<double?>? Logarithms(IReadOnlyList<double?> losses)
+    {
+        if (!losses.Any(l => l.HasValue) || losses.Any(l => l is double v && !(v > 0 && double.IsFinite(v))))
+        {
+            return null;
+        }
+
+        return losses.Select(l => l is double v ? Math.Log(v) : (double?)null).ToList();
     }
 
     /// <summary>
@@ -150,4 +188,7 @@ internal enum OutputWarp
 
     /// <summary>Linear in the better half, square-root in the worse half (a milder compression than <see cref="Tail"/>).</summary>
     Sqrt,
+
+    /// <summary>The natural logarithm when every successful loss is positive, else the values as they are (see <see cref="ObjectiveTransform.Logarithms"/>).</summary>
+    Log,
 }
