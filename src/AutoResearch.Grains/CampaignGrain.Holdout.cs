@@ -101,7 +101,7 @@ public sealed partial class CampaignGrain
             return;
         }
         var text = HoldoutJournal.QueuedLine(added, Holdout.Repeats, atEnd: true);
-        var worstCase = ResourceUse.WorstCaseRun(Spec.Benchmark, AgentGrain.KillGrace);
+        var worstCase = ResourceUse.WorstCaseRun(Spec.Benchmark, Agents.AgentSession.KillGrace);
         var all = Enumerable.Repeat(worstCase, Holdout.Queued).Aggregate(ResourceUse.Zero, (a, b) => a + b);
         if (BudgetAccount.WhyNotFits(EffectiveBudget, Budget.Used, Budget.Reserved, all) is { } why)
             text += $" The campaign budget may not cover all {Holdout.Queued} runs at their worst case ({why}); they are charged as they run and the re-validation stops where the budget ends.";

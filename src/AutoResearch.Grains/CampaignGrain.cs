@@ -292,7 +292,7 @@ public sealed partial class CampaignGrain(
             var agent = await GrainFactory.GetGrain<IAgentGrain>(IAgentGrain.KeyFor(CampaignId, agentId)).Control(request);
             state.State.Agents[agentId] = agent;
             await state.WriteStateAsync();
-            return ControlOutcome.Applied($"applied to agent {agentId}: {Describe(request)}");
+            return ControlOutcome.Applied($"applied to agent {agentId}: {BudgetText.Describe(request)}");
         }
 
         switch (request.Action)
@@ -326,10 +326,10 @@ public sealed partial class CampaignGrain(
                 state.State.Budget = before.With(change);
                 Budget.SetBudget(state.State.Budget);
                 await state.WriteStateAsync();
-                await journal.AppendAsync(SystemEntry($"Campaign budget changed{by}{why}: {Describe(before)} → {Describe(state.State.Budget)}."));
+                await journal.AppendAsync(SystemEntry($"Campaign budget changed{by}{why}: {BudgetText.Describe(before)} → {BudgetText.Describe(state.State.Budget)}."));
                 if (state.State.State is CampaignState.Running or CampaignState.Paused)
                     await StartAgentsAsync();
-                return ControlOutcome.Applied($"budget {Describe(state.State.Budget)}");
+                return ControlOutcome.Applied($"budget {BudgetText.Describe(state.State.Budget)}");
             case ControlAction.SetBudget:
                 return ControlOutcome.Refused("no budget value given");
             default:
@@ -380,10 +380,10 @@ public sealed partial class CampaignGrain(
             await ledger.AppendLeaderboardAsync(best);
             if (j.Verdict != AcceptanceVerdict.Baseline)
             {
-                var spread = best.StdDev is { } sd ? $" ± {Format(sd)}" : "";
+                var spread = best.StdDev is { } sd ? $" ± {BudgetText.Format(sd)}" : "";
                 var confidence = j.Confidence is { } c ? $", confidence {c:P1}" : "";
                 await journal.AppendAsync(SystemEntry(
-                    $"New best {metric}={Format(best.Objective)}{spread} over {best.Runs} run(s) by {best.AgentId} (experiment #{best.Sequence}): {j.Why}{confidence}.",
+                    $"New best {metric}={BudgetText.Format(best.Objective)}{spread} over {best.Runs} run(s) by {best.AgentId} (experiment #{best.Sequence}): {j.Why}{confidence}.",
                     best.ExperimentId, JournalEntryKind.Insight));
                 if (Holdout.Enabled && Spec.Holdout.OnNewBest)
                     await QueueHoldoutOfNewBestAsync(current);
@@ -482,11 +482,11 @@ public sealed partial class CampaignGrain(
         foreach (var judgement in Board.Close(clock.GetUtcNow()))
             await RecordJudgementAsync(judgement);
         var best = Board.Best;
-        var bestText = best is null ? "no best" : $"best {Format(best.Objective)} over {best.Runs} run(s)";
+        var bestText = best is null ? "no best" : $"best {BudgetText.Format(best.Objective)} over {best.Runs} run(s)";
         await journal.AppendAsync(SystemEntry(
             $"Campaign {final.ToString().ToLowerInvariant()}: {reason}. {_succeeded} succeeded, {_failed} failed, {_pruned} stopped early; " +
             (_rejected.Count > 0 ? $"{_rejected.Count} proposals rejected before running (no experiments); " : "") +
-            $"baseline {Format(_baseline)}, {bestText}; used {Describe(Budget.Used)}." + HoldoutJournal.FinalLine(_holdoutSummary, Spec.Benchmark.Metric)));
+            $"baseline {BudgetText.Format(_baseline)}, {bestText}; used {BudgetText.Describe(Budget.Used)}." + HoldoutJournal.FinalLine(_holdoutSummary, Spec.Benchmark.Metric)));
         logger.LogInformation("Campaign {CampaignId} {State}: {Reason}", CampaignId, final, reason);
         await CancelScheduledReportsAsync();
         if (writeReport)
@@ -571,7 +571,7 @@ public sealed partial class CampaignGrain(
         _budget = new BudgetAccount(EffectiveBudget, used);
         // Interrupted experiments are re-run by their agents without a new ticket: hold their worst case again.
         foreach (var e in experiments.Where(e => !e.IsFinished))
-            _budget.TryReserve(e.Sequence.ToString(CultureInfo.InvariantCulture), ResourceUse.WorstCaseRun(Spec.Benchmark, AgentGrain.KillGrace), out _);
+            _budget.TryReserve(e.Sequence.ToString(CultureInfo.InvariantCulture), ResourceUse.WorstCaseRun(Spec.Benchmark, Agents.AgentSession.KillGrace), out _);
     }
 
     /// <summary>Takes the next experiment number, kept in the grain's state before the ticket carrying it leaves.</summary>
@@ -683,31 +683,4 @@ public sealed partial class CampaignGrain(
         ExperimentId = experimentId,
         At = clock.GetUtcNow(),
     };
-
-    private static string Describe(ControlRequest r) => r.Action switch
-    {
-        ControlAction.SetBudget => $"budget {(r.Budget is { } b ? Describe(b) : "unchanged")}",
-        _ => r.Action.ToString().ToLowerInvariant(),
-    };
-
-    private static string Describe(BudgetChange b) => string.Join(", ", new[]
-    {
-        b.Tokens is { } t ? $"tokens {t}" : null,
-        b.CpuSeconds is { } c ? $"CPU-s {c:F0}{InHours(c)}" : null,
-        b.GpuSeconds is { } g ? $"GPU-s {g:F0}{InHours(g)}" : null,
-    }.Where(x => x is not null));
-
-    internal static string Describe(BudgetSpec b) =>
-        $"tokens {(b.Tokens > 0 ? b.Tokens.ToString(CultureInfo.InvariantCulture) : "unlimited")}, " +
-        $"CPU-s {(b.CpuSeconds > 0 ? b.CpuSeconds.ToString("F0", CultureInfo.InvariantCulture) + InHours(b.CpuSeconds) : "unlimited")}, " +
-        $"GPU-s {(b.GpuSeconds > 0 ? b.GpuSeconds.ToString("F0", CultureInfo.InvariantCulture) + InHours(b.GpuSeconds) : "unlimited")}";
-
-    /// <summary>" (1.5 h)" after a budget in seconds, as the console's forms take it (nothing under 0.01 h).</summary>
-    private static string InHours(double seconds) =>
-        seconds >= 36 ? string.Create(CultureInfo.InvariantCulture, $" ({seconds / 3600:0.##} h)") : "";
-
-    internal static string Describe(ResourceUse u) =>
-        string.Create(CultureInfo.InvariantCulture, $"{u.Tokens} tokens, {u.CpuSeconds:F0} CPU-s, {u.GpuSeconds:F0} GPU-s");
-
-    private static string Format(double? value) => value is { } v ? v.ToString("G6", CultureInfo.InvariantCulture) : "n/a";
 }
