@@ -43,6 +43,8 @@ public sealed class AgentGrain(
     {
         state.State.Assignment = assignment;
         await state.WriteStateAsync();
+        // The campaign starts its agents again when it resumes or its budget changes: wake workers waiting for that.
+        Session.WakeUp.Pulse();
         if (state.State.StopRequested || Session.LoopRunning) return;
         StartLoop();
     }
@@ -56,6 +58,7 @@ public sealed class AgentGrain(
     {
         state.State.StopRequested = true;
         await state.WriteStateAsync();
+        _session?.WakeUp.Pulse(); // a ready experiment waiting for a resume is recorded as not run now
     }
 
     public async Task<AgentStatus> Control(ControlRequest request)
@@ -98,6 +101,7 @@ public sealed class AgentGrain(
                 break;
         }
         session.Status = session.Current with { State = session.StateNow() };
+        session.WakeUp.Pulse();
         return session.Status;
     }
 

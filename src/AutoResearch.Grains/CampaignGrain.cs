@@ -32,9 +32,6 @@ public sealed class CampaignGrain(
     /// <summary>The reminder that writes the scheduled (morning) reports; it always points at the schedule's next time.</summary>
     public const string ScheduledReportReminder = "scheduled-report";
 
-    /// <summary>A scheduled report written later than this after its time says it is late (the host was down or busy).</summary>
-    private static readonly TimeSpan LateAfter = TimeSpan.FromMinutes(2);
-
     private IGrainTimer? _watchdog;
     private CampaignSession? _session;
     private CampaignHoldout? _holdout;
@@ -97,8 +94,7 @@ public sealed class CampaignGrain(
 
     public Task<CampaignStatus> GetStatus() => Task.FromResult(Books.BuildStatus());
 
-    public Task<Leaderboard> GetLeaderboard() =>
-        Task.FromResult(state.State.Spec is null ? new Leaderboard() : Books.Board.Snapshot());
+    public Task<Leaderboard> GetLeaderboard() => Task.FromResult(state.State.Spec is null ? new Leaderboard() : Books.Board.Snapshot());
 
     public Task<CampaignStatus> Stop(string reason) =>
         Control(new ControlRequest { CampaignId = CampaignId, Action = ControlAction.Stop, Reason = reason, RequestedAt = clock.GetUtcNow() });
@@ -194,15 +190,11 @@ public sealed class CampaignGrain(
             return;
         }
         var now = clock.GetUtcNow();
-        if (schedule.Previous(now) is { } due && due >= state.State.StartedAt && (state.State.LastScheduledReport is not { } last || due > last))
+        if (ScheduledReports.Due(schedule, now, state.State.StartedAt, state.State.LastScheduledReport) is { } due)
         {
             state.State.LastScheduledReport = due;
             var files = await WriteReportAsync(ReportTrigger.Scheduled);
-            var local = TimeZoneInfo.ConvertTime(due, schedule.Zone());
-            var late = now - due > LateAfter ? $", {FormatLate(now - due)} late (the host was not running or was busy at that time)" : "";
-            await Books.AppendAsync(files is null
-                ? $"The scheduled report for {local:HH:mm} could not be written{late}; see the host's log."
-                : $"Scheduled report for {local:HH:mm} written{late}: {files.Snapshot ?? files.Html}");
+            await Books.AppendAsync(ScheduledReports.JournalLine(schedule, due, now, files));
         }
         if (schedule.Next(now) is { } next)
         {
@@ -217,9 +209,6 @@ public sealed class CampaignGrain(
         if (await this.GetReminder(ScheduledReportReminder) is { } reminder)
             await this.UnregisterReminder(reminder);
     }
-
-    private static string FormatLate(TimeSpan late) =>
-        late.TotalHours >= 1 ? $"{(int)late.TotalHours} h {late.Minutes} min" : $"{Math.Max(1, (int)late.TotalMinutes)} min";
 
     public async Task FinishAsync(CampaignState final, string reason, bool writeReport = true)
     {

@@ -174,6 +174,43 @@ public sealed class ExperimentPipelineTests : IAsyncLifetime
         Assert.Equal(0, _sandbox.Runs(host.Assignment.CampaignId));
     }
 
+    [Fact]
+    public async Task A_paused_agent_waits_without_polling_and_goes_on_as_soon_as_it_is_woken()
+    {
+        var host = await HostAsync("paused", cpuBudget: 0, Ticket(0, ExperimentKind.Baseline));
+        host.Paused = true;
+        var agent = Session(host);
+        var loop = RunAsync(agent);
+        await Waits.UntilAsync(() => Task.FromResult(agent.Status?.State == AgentState.Paused), seconds: 10, what: "the agent to say it is paused");
+        await Task.Delay(300);
+        Assert.Equal(0, host.TicketsAsked);
+
+        // What the grain does on Control(Resume): clear the flag, wake the workers. The paused wait's fallback is 30 s.
+        host.Paused = false;
+        var woken = DateTime.UtcNow;
+        agent.WakeUp.Pulse();
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(DateTime.UtcNow - woken < AgentSession.PausedFallback / 3, $"the loop ended {DateTime.UtcNow - woken} after the wake-up");
+        Assert.Equal(ExperimentStatus.Succeeded, Assert.Single(await Ledger.GetExperimentsAsync(host.Assignment.CampaignId)).Status);
+    }
+
+    [Fact]
+    public async Task A_wake_up_ends_every_wait_in_progress_and_a_wait_nobody_ends_ends_after_its_fallback()
+    {
+        var wakeUp = new WakeUp();
+        var waits = Enumerable.Range(0, 3).Select(_ => wakeUp.WaitAsync(TimeSpan.FromMinutes(5), CancellationToken.None)).ToList();
+        Assert.DoesNotContain(waits, w => w.IsCompleted);
+        wakeUp.Pulse();
+        await Task.WhenAll(waits).WaitAsync(TimeSpan.FromSeconds(5));
+
+        var started = DateTime.UtcNow;
+        await wakeUp.WaitAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(150), "an earlier pulse ended a later wait");
+        using var cancelled = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wakeUp.WaitAsync(TimeSpan.FromMinutes(5), cancelled.Token));
+    }
+
     private static ExperimentTicket Ticket(int sequence, ExperimentKind kind) =>
         new() { Granted = true, Sequence = sequence, Kind = kind, IsBaseline = kind == ExperimentKind.Baseline };
 
@@ -246,10 +283,15 @@ public sealed class ScriptedAgentHost(AgentAssignment assignment, IEnumerable<Ex
         Deadline = DateTimeOffset.UtcNow.AddHours(1),
     });
 
-    public Task<ExperimentTicket> RequestTicketAsync(TicketRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult(_tickets.TryDequeue(out var ticket)
+    public int TicketsAsked { get; private set; }
+
+    public Task<ExperimentTicket> RequestTicketAsync(TicketRequest request, CancellationToken cancellationToken)
+    {
+        TicketsAsked++;
+        return Task.FromResult(_tickets.TryDequeue(out var ticket)
             ? ticket with { Reserved = request.Estimate }
             : new ExperimentTicket { Granted = false, Retry = false, Reason = "no more experiments" });
+    }
 
     public Task<SlotGrant> AcquireSlotAsync(SlotRequest request, CancellationToken cancellationToken)
     {

@@ -41,6 +41,14 @@ public sealed class AgentSession(IAgentHost host, IProposerFactory proposers, IL
     public int InFlight { get; set; }
     public int Proposals { get; set; }
     public int? MaxRejections { get; set; }
+    /// <summary>Wakes the workers waiting for a resume, a budget or a ticket.</summary>
+    public WakeUp WakeUp { get; } = new();
+
+    /// <summary>How long a paused worker waits, when nobody wakes it, before it looks again (only a grain call resumes it).</summary>
+    public static readonly TimeSpan PausedFallback = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a worker waits for a ticket or budget, when nobody wakes it, before it asks again.</summary>
+    public static readonly TimeSpan RetryFallback = TimeSpan.FromSeconds(1);
 
     /// <summary>The worst case of one experiment: the run's CPU/GPU time to its limit, and the proposer's most tokens (model agents).</summary>
     public ResourceUse WorstCase => ResourceUse.WorstCaseRun(Assignment.Benchmark, KillGrace) with { Tokens = Proposer?.MaxTokensPerExperiment ?? 0 };

@@ -41,7 +41,7 @@ public sealed class AgentWorkLoop(AgentSession agent)
             if (agent.Host.Paused)
             {
                 agent.SetActivity("paused");
-                await Task.Delay(RetryDelay, cancellationToken);
+                await agent.WakeUp.WaitAsync(AgentSession.PausedFallback, cancellationToken);
                 continue;
             }
 
@@ -53,7 +53,7 @@ public sealed class AgentWorkLoop(AgentSession agent)
                 {
                     // Other experiments of this agent are running; what they do not use comes back.
                     agent.SetActivity("waiting: budget held by running experiments");
-                    await Task.Delay(RetryDelay, cancellationToken);
+                    await agent.WakeUp.WaitAsync(AgentSession.RetryFallback, cancellationToken);
                     continue;
                 }
                 await BudgetSpentAsync(budgetProblem!);
@@ -68,7 +68,7 @@ public sealed class AgentWorkLoop(AgentSession agent)
                 if (ticket.Retry)
                 {
                     agent.SetActivity($"waiting: {ticket.Reason}");
-                    await Task.Delay(RetryDelay, cancellationToken);
+                    await agent.WakeUp.WaitAsync(AgentSession.RetryFallback, cancellationToken);
                     continue;
                 }
                 agent.Stop ??= (AgentStopReason.CampaignFinished, ticket.Reason ?? "no more experiments");

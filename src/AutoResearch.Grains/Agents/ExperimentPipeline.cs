@@ -15,7 +15,6 @@ namespace AutoResearch.Grains.Agents;
 /// </summary>
 public sealed class ExperimentPipeline(AgentSession agent)
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private readonly ProposalStep _proposals = new(agent);
 
     /// <summary>Runs the experiment of a granted ticket whose worst case is reserved under <paramref name="budgetKey"/>.</summary>
@@ -73,8 +72,9 @@ public sealed class ExperimentPipeline(AgentSession agent)
                     await agent.Ledger.SaveExperimentAsync(stopped, cancellationToken);
                     return stopped;
                 }
+                // Only a call resumes a paused agent or campaign (Control, or the campaign's Start of its agents): both wake it.
                 agent.SetActivity($"#{record.Sequence} ready, waiting: {hold.Reason}", record.Sequence);
-                await Task.Delay(RetryDelay, cancellationToken);
+                await agent.WakeUp.WaitAsync(AgentSession.PausedFallback, cancellationToken);
                 continue;
             }
 
@@ -266,6 +266,7 @@ public sealed class ExperimentPipeline(AgentSession agent)
 
         var budget = agent.Budget!;
         var refund = budget.Settle(budgetKey, finished.Use);
+        agent.WakeUp.Pulse(); // a worker waiting for budget held by this run may go on
         var s = agent.Current;
         var succeeded = finished.HasUsableObjective;
         // A proposal rejected before it ran is no experiment: it uses the agent's allowance of rejections instead.
