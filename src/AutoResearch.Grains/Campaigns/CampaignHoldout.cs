@@ -17,14 +17,13 @@ namespace AutoResearch.Grains.Campaigns;
 /// </summary>
 public sealed class CampaignHoldout(CampaignSession s)
 {
+    private readonly HashSet<string> _journaled = new(StringComparer.Ordinal);
     private bool _planned;
     private bool _woken;
     private string? _blocked;
 
     /// <summary>Why the search ended, kept from the first time it was seen (the held-out runs come after it).</summary>
     public string? FinishReason { get; set; }
-
-    private readonly HashSet<string> _journaled = new(StringComparer.Ordinal);
 
     /// <summary>A held-out run to grant now, a refusal because the budget cannot cover it, or null (nothing held-out to run).</summary>
     public async Task<ExperimentTicket?> TicketAsync(TicketRequest request)
