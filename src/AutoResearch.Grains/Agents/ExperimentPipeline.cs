@@ -266,7 +266,6 @@ public sealed class ExperimentPipeline(AgentSession agent)
 
         var budget = agent.Budget!;
         var refund = budget.Settle(budgetKey, finished.Use);
-        agent.WakeUp.Pulse(); // a worker waiting for budget held by this run may go on
         var s = agent.Current;
         var succeeded = finished.HasUsableObjective;
         // A proposal rejected before it ran is no experiment: it uses the agent's allowance of rejections instead.

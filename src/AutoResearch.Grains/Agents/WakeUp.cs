@@ -1,9 +1,9 @@
 namespace AutoResearch.Grains.Agents;
 
 /// <summary>
-/// Wakes an agent's waiting workers when something they wait for may have changed: a resume or budget change reaches the
-/// agent (a grain call), the campaign restarts its agents, or one of its experiments settles and gives budget back. A wait
-/// still ends after its fallback time, for changes nobody tells the agent about (another agent's result, the fleet).
+/// Wakes an agent's waiting workers when something they wait for may have changed: a resume, stop or budget change reaches
+/// the agent (a grain call), or the campaign restarts its agents (it resumed, or its budget changed). A wait still ends after
+/// its fallback time, for changes nobody tells the agent about (another agent's result, a refund, the fleet).
 /// </summary>
 public sealed class WakeUp
 {
