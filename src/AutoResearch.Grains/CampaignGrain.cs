@@ -1,12 +1,11 @@
-using System.Globalization;
 using AutoResearch.Abstractions;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Grains;
-using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Reports;
 using AutoResearch.Abstractions.Specs;
-using AutoResearch.Scheduling;
+using AutoResearch.Grains.Campaigns;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -14,65 +13,48 @@ using Orleans.Runtime;
 namespace AutoResearch.Grains;
 
 /// <summary>
-/// One campaign: state machine (Created → Running ⇄ Paused → Completed/Stopped/Failed), deadline, the campaign budget,
-/// experiment tickets (baseline, its noise runs, confirmation runs, proposals) and the noise-aware leaderboard.
-/// Counts, budget use and the leaderboard are rebuilt from the ledger on activation, so a killed host loses nothing.
+/// One campaign: state machine (Created → Running ⇄ Paused → Completed/Stopped/Failed), deadline, its agents, the watchdog
+/// timer and the scheduled-report reminder. Its books (<see cref="CampaignSession"/>: counts, budget, leaderboard, held-out
+/// queue) are rebuilt from the ledger on activation, so a killed host loses nothing; tickets (<see cref="TicketDesk"/>),
+/// results (<see cref="CampaignResults"/>), controls (<see cref="CampaignControls"/>), held-out re-validation
+/// (<see cref="CampaignHoldout"/>) and gain allocation (<see cref="GainAllocator"/>) are plain classes over those books.
 /// Control requests queued in the ledger by other processes (CLI, console) are applied by its watchdog.
 /// </summary>
-public sealed partial class CampaignGrain(
+public sealed class CampaignGrain(
     [PersistentState("campaign", Names.GrainStorage)] IPersistentState<CampaignGrainState> state,
     ILedger ledger,
     IJournal journal,
     IReportWriter reports,
     IOptions<FleetOptions> fleet,
     TimeProvider clock,
-    ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable
+    ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable, ICampaignHost
 {
     /// <summary>The reminder that writes the scheduled (morning) reports; it always points at the schedule's next time.</summary>
     public const string ScheduledReportReminder = "scheduled-report";
 
-    /// <summary>A scheduled report written later than this after its time says it is late (the host was down or busy).</summary>
-    private static readonly TimeSpan LateAfter = TimeSpan.FromMinutes(2);
-
-    private readonly HashSet<string> _counted = new(StringComparer.Ordinal);
-    /// <summary>Proposals rejected before they ran: recorded, charged to the budget, but given back as experiments.</summary>
-    private readonly HashSet<string> _rejected = new(StringComparer.Ordinal);
-    private CampaignLeaderboard? _leaderboard;
-    private BudgetAccount? _budget;
-    private int _nextSequence;
-    private long _adviceTokensCharged;
-    private int _launched;
-    private bool _reportPending;
-    private int _succeeded;
-    private int _failed;
-    private int _pruned;
-    private double? _baseline;
     private IGrainTimer? _watchdog;
-    private HoldoutRevalidation? _holdout;
-    private HoldoutSummary _holdoutSummary = new();
-    private bool _holdoutPlanned;
-    private bool _holdoutWoken;
-    private string? _holdoutBlocked;
-    private string? _holdoutFinishReason;
+    private CampaignSession? _session;
+    private CampaignHoldout? _holdout;
+    private CampaignControls? _controls;
+    private CampaignResults? _results;
+    private TicketDesk? _desk;
 
-    private string CampaignId => this.GetPrimaryKeyString();
-    private CampaignSpec Spec => state.State.Spec ?? throw new InvalidOperationException($"Campaign '{CampaignId}' has not been started.");
-    private int Slots => Spec.Slots > 0 ? Math.Min(Spec.Slots, Math.Max(1, fleet.Value.Slots)) : Math.Max(1, fleet.Value.Slots);
-    private CampaignLeaderboard Board => _leaderboard ??= new CampaignLeaderboard(CampaignId, Spec.Benchmark.Metric, Spec.Noise);
-    private BudgetAccount Budget => _budget ??= new BudgetAccount(EffectiveBudget, ResourceUse.Zero);
-    private BudgetSpec EffectiveBudget => state.State.Budget ?? Spec.Budget;
-    private HoldoutRevalidation Holdout => _holdout ??= new HoldoutRevalidation(Spec.Benchmark, Spec.Holdout);
-    /// <summary>Experiments granted and not reported back yet (held-out runs included).</summary>
-    private int Running => _launched + Holdout.Launched - _counted.Count;
+    public string CampaignId => this.GetPrimaryKeyString();
+    private CampaignSession Books => _session ??= new CampaignSession(this, ledger, journal, clock, logger);
+    private CampaignHoldout Holdout => _holdout ??= new CampaignHoldout(Books);
+    private CampaignControls Controls => _controls ??= new CampaignControls(Books);
+    private CampaignResults Results => _results ??= new CampaignResults(Books, Holdout);
+    private TicketDesk Desk => _desk ??= new TicketDesk(Books, Holdout, new GainAllocator(Books), Controls);
+    private CampaignSpec Spec => Books.Spec;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.State.Spec is not null)
-            await RebuildFromLedgerAsync(cancellationToken);
+            await Books.RebuildFromLedgerAsync(cancellationToken);
         // Re-activated on another silo (its silo died) while it runs: the watchdog (controls, deadline, completion) runs again at
         // once; the agents are restarted by Start, which CampaignTakeover calls.
-        if (state.State.State is CampaignState.Running or CampaignState.Paused && state.State.Spec is not null)
-            _watchdog ??= this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { KeepAlive = true });
+        if (state.State.Spec is not null && Books.IsLive)
+            StartWatchdog();
         await base.OnActivateAsync(cancellationToken);
     }
 
@@ -89,37 +71,30 @@ public sealed partial class CampaignGrain(
             state.State.Deadline = now + spec.Duration;
             state.State.Agents = spec.Agents.ToDictionary(a => a.Id, AgentStatus.Initial);
             await state.WriteStateAsync();
-            await SaveCampaignRecordAsync();
-            var noise = spec.Noise.BaselineRuns > 1
-                ? $" The baseline runs {spec.Noise.BaselineRuns} times to measure the noise; a new best must beat the best by {spec.Noise.Sigmas:G3} standard errors" +
-                  (spec.Noise.ConfirmationRuns > 0 ? $", or hold up over {spec.Noise.ConfirmationRuns} confirmation runs." : ".")
-                : " Noise measurement is off: every strictly better result is a new best.";
-            await journal.AppendAsync(SystemEntry(
-                $"Campaign started: {spec.Benchmark.Metric.Direction.ToString().ToLowerInvariant()} {spec.Benchmark.Metric.Name} on {spec.Benchmark.Name} " +
-                $"with {spec.Agents.Count} agents, at most {spec.MaxExperiments} experiments, deadline {state.State.Deadline:u}." + noise));
+            await Books.SaveCampaignRecordAsync();
+            await Books.AppendAsync(Books.StartedLine());
             logger.LogInformation("Campaign {CampaignId} started with {AgentCount} agents, deadline {Deadline}", CampaignId, spec.Agents.Count, state.State.Deadline);
         }
-        else if (state.State.State is CampaignState.Running or CampaignState.Paused)
+        else if (Books.IsLive)
         {
-            logger.LogInformation("Campaign {CampaignId} resumed with {Finished} finished experiments", CampaignId, Finished);
+            logger.LogInformation("Campaign {CampaignId} resumed with {Finished} finished experiments", CampaignId, Books.Finished);
             foreach (var id in state.State.Agents.Keys.ToList())
                 state.State.Agents[id] = state.State.Agents[id] with { State = AgentState.Idle, Activity = "resuming" };
-            await journal.AppendAsync(SystemEntry($"Campaign resumed after a restart with {Finished} finished experiments."));
+            await Books.AppendAsync($"Campaign resumed after a restart with {Books.Finished} finished experiments.");
         }
 
-        if (state.State.State is CampaignState.Running or CampaignState.Paused)
+        if (Books.IsLive)
         {
             await ScheduleReportsAsync();
             await StartAgentsAsync();
-            _watchdog ??= this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { KeepAlive = true });
+            StartWatchdog();
         }
-        return BuildStatus();
+        return Books.BuildStatus();
     }
 
-    public Task<CampaignStatus> GetStatus() => Task.FromResult(BuildStatus());
+    public Task<CampaignStatus> GetStatus() => Task.FromResult(Books.BuildStatus());
 
-    public Task<Leaderboard> GetLeaderboard() =>
-        Task.FromResult(state.State.Spec is null ? new Leaderboard() : Board.Snapshot());
+    public Task<Leaderboard> GetLeaderboard() => Task.FromResult(state.State.Spec is null ? new Leaderboard() : Books.Board.Snapshot());
 
     public Task<CampaignStatus> Stop(string reason) =>
         Control(new ControlRequest { CampaignId = CampaignId, Action = ControlAction.Stop, Reason = reason, RequestedAt = clock.GetUtcNow() });
@@ -128,97 +103,18 @@ public sealed partial class CampaignGrain(
     {
         // A direct call is recorded in the ledger like a queued one, so reports and audits see every pause, stop and budget change.
         var recorded = request.Id == 0 ? await ledger.EnqueueControlAsync(request with { CampaignId = CampaignId }) : request;
-        var outcome = await ApplyAsync(request);
+        var outcome = await Controls.ApplyAsync(request);
         await ledger.CompleteControlAsync(recorded.Id, clock.GetUtcNow(), outcome);
         await WriteReportWhenSettledAsync();
-        return BuildStatus();
+        return Books.BuildStatus();
     }
 
-    public async Task<ExperimentTicket> RequestTicket(TicketRequest request)
-    {
-        if (await DiskGuardTicketAsync() is { } diskLow)
-            return diskLow;
-        if (await HoldoutTicketAsync(request) is { } heldOut)
-            return heldOut;
-        var (refusal, retry) = WhyNoTicket();
-        if (refusal is not null)
-        {
-            // The search is over but its held-out re-validation is not: keep the agents asking, they will run it.
-            if (!retry && HoldoutAhead() is { } wait)
-                return new ExperimentTicket { Granted = false, Retry = true, Reason = wait, MaxSlots = Slots };
-            return new ExperimentTicket { Granted = false, Retry = retry, Reason = refusal, MaxSlots = Slots };
-        }
-
-        if (await WhyNotMyTurnAsync(request.AgentId) is { } notYet)
-            return new ExperimentTicket { Granted = false, Retry = true, Reason = notYet, MaxSlots = Slots };
-
-        var key = _nextSequence.ToString(CultureInfo.InvariantCulture);
-        if (!Budget.TryReserve(key, request.Estimate, out var budgetProblem))
-        {
-            // With experiments in flight, their refunds may make room: ask again later. Otherwise the campaign budget is spent.
-            var inFlight = Running > 0;
-            return new ExperimentTicket { Granted = false, Retry = inFlight, Reason = $"campaign budget: {budgetProblem}", MaxSlots = Slots };
-        }
-
-        var sequence = await TakeSequenceAsync();
-        _launched++;
-        await NoteTurnAsync(request.AgentId);
-        var kind = ExperimentKind.Proposal;
-        ExperimentRecord? repeatOf = null;
-        if (sequence == 0)
-        {
-            kind = ExperimentKind.Baseline;
-            Board.BaselineLaunched(BaselineStub());
-        }
-        else if (Board.TakeRepeat() is { } repeat)
-        {
-            kind = ExperimentKind.Repeat;
-            repeatOf = await ledger.GetExperimentAsync(repeat.Id) ?? repeat;
-        }
-
-        return new ExperimentTicket
-        {
-            Granted = true,
-            Sequence = sequence,
-            IsBaseline = kind == ExperimentKind.Baseline,
-            Kind = kind,
-            RepeatOf = repeatOf,
-            MaxSlots = Slots,
-            MustFinishBy = state.State.Deadline,
-            Best = Board.Best,
-            Reserved = request.Estimate,
-        };
-    }
+    public Task<ExperimentTicket> RequestTicket(TicketRequest request) => Desk.RequestAsync(request);
 
     public async Task ReportFinished(ExperimentRecord experiment, AgentStatus agent)
     {
         state.State.Agents[agent.Id] = agent;
-        if (experiment.IsRejectedProposal())
-        {
-            // Rejected before it ran: its tokens are spent, but it is no experiment; its ticket goes back to the campaign.
-            if (!_counted.Contains(experiment.Id) && _rejected.Add(experiment.Id))
-            {
-                Budget.Settle(experiment.Sequence.ToString(CultureInfo.InvariantCulture), experiment.Use);
-                _launched--;
-            }
-        }
-        else if (_counted.Add(experiment.Id))
-        {
-            Budget.Settle(experiment.Sequence.ToString(CultureInfo.InvariantCulture), experiment.Use);
-            if (experiment.IsHoldout)
-            {
-                await HoldoutFinishedAsync(experiment);
-            }
-            else
-            {
-                Count(experiment);
-                var identicalBefore = Board.IdenticalRepeats;
-                foreach (var judgement in Board.Observe(experiment, clock.GetUtcNow()))
-                    await RecordJudgementAsync(judgement);
-                if (!identicalBefore && Board.IdenticalRepeats)
-                    await journal.AppendAsync(SystemEntry(IdenticalRepeatsNote(), experiment.RepeatOf ?? experiment.Id, JournalEntryKind.Insight));
-            }
-        }
+        await Results.ObserveAsync(experiment);
         await state.WriteStateAsync();
         await WriteReportWhenSettledAsync();
         await CheckCompletionAsync();
@@ -230,34 +126,13 @@ public sealed partial class CampaignGrain(
         await state.WriteStateAsync();
     }
 
-    private int Finished => _succeeded + _failed + _pruned;
-
-    private (string? Reason, bool Retry) WhyNoTicket()
-    {
-        if (state.State.Spec is null) return ("campaign not started", false);
-        if (state.State.State == CampaignState.Paused) return ("campaign paused", true);
-        if (state.State.State != CampaignState.Running) return ($"campaign is {state.State.State.ToString().ToLowerInvariant()}", false);
-        // Every experiment is granted but some are not back: a proposal rejected before it runs gives its experiment back.
-        if (_launched >= Spec.MaxExperiments && Running > 0)
-            return ($"all {Spec.MaxExperiments} experiments granted; waiting for {Running} to finish", true);
-        return (WhyFinished(), false);
-    }
-
-    /// <summary>Why the campaign can start no more experiments at all (null while it can).</summary>
-    private string? WhyFinished()
-    {
-        if (_launched >= Spec.MaxExperiments) return $"all {Spec.MaxExperiments} experiments granted";
-        if (Spec.Target is { } target && Board.BestMean is { } best && !Spec.Benchmark.Metric.IsBetter(target, best))
-            return $"target {target:G6} reached";
-        if (state.State.Deadline is { } deadline && clock.GetUtcNow() + Spec.Benchmark.TimeLimit > deadline)
-            return "not enough time before the deadline for another run";
-        return null;
-    }
+    private void StartWatchdog() =>
+        _watchdog ??= this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { KeepAlive = true });
 
     private async Task WatchAsync(CancellationToken cancellationToken)
     {
         if (state.State.Spec is null) return;
-        if (state.State.State is not (CampaignState.Running or CampaignState.Paused))
+        if (!Books.IsLive)
         {
             await WriteReportWhenSettledAsync();
             return;
@@ -266,7 +141,7 @@ public sealed partial class CampaignGrain(
         {
             foreach (var request in await ledger.GetPendingControlsAsync(CampaignId, cancellationToken))
             {
-                var outcome = await ApplyAsync(request);
+                var outcome = await Controls.ApplyAsync(request);
                 await ledger.CompleteControlAsync(request.Id, clock.GetUtcNow(), outcome, cancellationToken);
             }
             await WriteReportWhenSettledAsync();
@@ -278,153 +153,23 @@ public sealed partial class CampaignGrain(
         await CheckCompletionAsync();
     }
 
-    private async Task<ControlOutcome> ApplyAsync(ControlRequest request)
-    {
-        if (state.State.Spec is null) return ControlOutcome.Refused("the campaign was never started");
-        var by = string.IsNullOrWhiteSpace(request.RequestedBy) ? "" : $" by {request.RequestedBy}";
-        var why = string.IsNullOrWhiteSpace(request.Reason) ? "" : $": {request.Reason}";
-        if (request.AgentId is { } agentId)
-        {
-            if (Spec.Agents.All(a => a.Id != agentId))
-                return ControlOutcome.Refused($"the campaign has no agent '{agentId}' (agents: {string.Join(", ", Spec.Agents.Select(a => a.Id))})");
-            if (state.State.State is not (CampaignState.Running or CampaignState.Paused))
-                return ControlOutcome.Refused($"the campaign is {state.State.State.ToString().ToLowerInvariant()}");
-            var agent = await GrainFactory.GetGrain<IAgentGrain>(IAgentGrain.KeyFor(CampaignId, agentId)).Control(request);
-            state.State.Agents[agentId] = agent;
-            await state.WriteStateAsync();
-            return ControlOutcome.Applied($"applied to agent {agentId}: {Describe(request)}");
-        }
-
-        switch (request.Action)
-        {
-            case ControlAction.Pause when state.State.State == CampaignState.Running:
-                state.State.State = CampaignState.Paused;
-                await state.WriteStateAsync();
-                await SaveCampaignRecordAsync();
-                await journal.AppendAsync(SystemEntry($"Campaign paused{by}{why}. Running experiments finish; nothing new starts until it is resumed."));
-                logger.LogInformation("Campaign {CampaignId} paused", CampaignId);
-                return ControlOutcome.Applied("paused");
-            case ControlAction.Resume when state.State.State == CampaignState.Paused:
-                state.State.State = CampaignState.Running;
-                state.State.Reason = null;
-                await state.WriteStateAsync();
-                await SaveCampaignRecordAsync();
-                await journal.AppendAsync(SystemEntry($"Campaign resumed{by}{why}."));
-                logger.LogInformation("Campaign {CampaignId} resumed", CampaignId);
-                await StartAgentsAsync();
-                return ControlOutcome.Applied("resumed");
-            case ControlAction.Stop when state.State.State is CampaignState.Running or CampaignState.Paused:
-                var reason = string.IsNullOrWhiteSpace(request.Reason) ? $"stopped{by}" : request.Reason;
-                // The report waits until the running experiments have finished (ReportFinished), so it has them all.
-                await FinishAsync(CampaignState.Stopped, reason, writeReport: false);
-                _reportPending = true;
-                foreach (var agent in Spec.Agents)
-                    await GrainFactory.GetGrain<IAgentGrain>(IAgentGrain.KeyFor(CampaignId, agent.Id)).Stop();
-                return ControlOutcome.Applied("stopped");
-            case ControlAction.SetBudget when request.Budget is { IsEmpty: false } change:
-                var before = EffectiveBudget;
-                state.State.Budget = before.With(change);
-                Budget.SetBudget(state.State.Budget);
-                await state.WriteStateAsync();
-                await journal.AppendAsync(SystemEntry($"Campaign budget changed{by}{why}: {Describe(before)} → {Describe(state.State.Budget)}."));
-                if (state.State.State is CampaignState.Running or CampaignState.Paused)
-                    await StartAgentsAsync();
-                return ControlOutcome.Applied($"budget {Describe(state.State.Budget)}");
-            case ControlAction.SetBudget:
-                return ControlOutcome.Refused("no budget value given");
-            default:
-                return ControlOutcome.NoOp($"the campaign is {state.State.State.ToString().ToLowerInvariant()}");
-        }
-    }
-
-    private async Task StartAgentsAsync()
-    {
-        var workers = Workers();
-        foreach (var agent in Spec.Agents)
-        {
-            await GrainFactory.GetGrain<IAgentGrain>(IAgentGrain.KeyFor(CampaignId, agent.Id)).Start(new AgentAssignment
-            {
-                CampaignId = CampaignId,
-                Agent = agent,
-                Benchmark = Spec.Benchmark,
-                Workers = workers[agent.Id],
-                CampaignWeight = Spec.Weight,
-                MaxSlots = Slots,
-            });
-        }
-    }
-
-    /// <summary>
-    /// Experiments each agent keeps in flight: the campaign's slots plus one spare, split by agent weight (at least one each),
-    /// so a proposal is always ready when a slot frees up and no slot idles while budget remains.
-    /// </summary>
-    private Dictionary<string, int> Workers()
-    {
-        var total = Slots + 1;
-        var weights = Spec.Agents.ToDictionary(a => a.Id, a => Math.Max(1e-9, a.Weight));
-        var sum = weights.Values.Sum();
-        var result = weights.ToDictionary(w => w.Key, w => Math.Max(1, (int)Math.Floor(total * w.Value / sum)));
-        var order = weights.OrderByDescending(w => w.Value).Select(w => w.Key).ToList();
-        for (var i = 0; result.Values.Sum() < total; i++)
-            result[order[i % order.Count]]++;
-        return result;
-    }
-
-    private async Task RecordJudgementAsync(Judgement j)
-    {
-        var metric = Spec.Benchmark.Metric.Name;
-        var current = await ledger.GetExperimentAsync(j.Experiment.Id) ?? j.Experiment;
-        await ledger.SaveExperimentAsync(current with { Verdict = j.Verdict, Confidence = j.Confidence, Margin = j.Margin });
-        if (j.NewBest is { } best)
-        {
-            await ledger.AppendLeaderboardAsync(best);
-            if (j.Verdict != AcceptanceVerdict.Baseline)
-            {
-                var spread = best.StdDev is { } sd ? $" ± {Format(sd)}" : "";
-                var confidence = j.Confidence is { } c ? $", confidence {c:P1}" : "";
-                await journal.AppendAsync(SystemEntry(
-                    $"New best {metric}={Format(best.Objective)}{spread} over {best.Runs} run(s) by {best.AgentId} (experiment #{best.Sequence}): {j.Why}{confidence}.",
-                    best.ExperimentId, JournalEntryKind.Insight));
-                if (Holdout.Enabled && Spec.Holdout.OnNewBest)
-                    await QueueHoldoutOfNewBestAsync(current);
-            }
-        }
-        else if (j.Verdict is AcceptanceVerdict.Confirming or AcceptanceVerdict.WithinNoise)
-        {
-            await journal.AppendAsync(SystemEntry($"Experiment #{j.Experiment.Sequence} by {j.Experiment.AgentId}: {j.Why}.", j.Experiment.Id,
-                j.Verdict == AcceptanceVerdict.WithinNoise ? JournalEntryKind.DeadEnd : JournalEntryKind.System));
-        }
-        logger.LogInformation("Experiment {ExperimentId} judged {Verdict} (confidence {Confidence}, margin {Margin})", j.Experiment.Id, j.Verdict, j.Confidence, j.Margin);
-    }
-
     private async Task CheckCompletionAsync()
     {
-        if (state.State.Spec is null || state.State.State is not (CampaignState.Running or CampaignState.Paused)) return;
-        var running = Running;
+        if (state.State.Spec is null || !Books.IsLive || Books.Running > 0) return;
         var agentsDone = state.State.Agents.Count > 0 && state.State.Agents.Values.All(a => a.State is AgentState.Done or AgentState.Stopped);
-        if (running > 0) return;
-        var finished = WhyFinished();
+        var finished = Books.WhyFinished();
         if (finished is null && !(agentsDone && state.State.State == CampaignState.Running)) return;
-        var reason = _holdoutFinishReason ??= finished ?? AgentsDoneReason();
+        var reason = Holdout.FinishReason ??= finished ?? Books.AgentsDoneReason();
         // The search is over: its held-out re-validation runs before the campaign completes (inside the same budget).
-        if (await HoldoutKeepsCampaignOpenAsync(agentsDone))
+        if (await Holdout.KeepsCampaignOpenAsync(agentsDone))
             return;
         await FinishAsync(CampaignState.Completed, reason);
-    }
-
-    private string AgentsDoneReason()
-    {
-        // "budget spent (CPU-seconds: 2 used + 6 needed > 7 budget)" → "budget spent": the same reason for every agent reads as one.
-        var reasons = state.State.Agents.Values
-            .Select(AgentStops.Headline)
-            .Where(a => a.Length > 0).Distinct().ToList();
-        return reasons.Count == 1 ? $"every agent has finished ({reasons[0]})" : "every agent has finished";
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != ScheduledReportReminder) return;
-        if (state.State.Spec is null || state.State.State is not (CampaignState.Running or CampaignState.Paused))
+        if (state.State.Spec is null || !Books.IsLive)
         {
             await CancelScheduledReportsAsync();
             return;
@@ -445,15 +190,11 @@ public sealed partial class CampaignGrain(
             return;
         }
         var now = clock.GetUtcNow();
-        if (schedule.Previous(now) is { } due && due >= state.State.StartedAt && (state.State.LastScheduledReport is not { } last || due > last))
+        if (ScheduledReports.Due(schedule, now, state.State.StartedAt, state.State.LastScheduledReport) is { } due)
         {
             state.State.LastScheduledReport = due;
             var files = await WriteReportAsync(ReportTrigger.Scheduled);
-            var local = TimeZoneInfo.ConvertTime(due, schedule.Zone());
-            var late = now - due > LateAfter ? $", {FormatLate(now - due)} late (the host was not running or was busy at that time)" : "";
-            await journal.AppendAsync(SystemEntry(files is null
-                ? $"The scheduled report for {local:HH:mm} could not be written{late}; see the host's log."
-                : $"Scheduled report for {local:HH:mm} written{late}: {files.Snapshot ?? files.Html}"));
+            await Books.AppendAsync(ScheduledReports.JournalLine(schedule, due, now, files));
         }
         if (schedule.Next(now) is { } next)
         {
@@ -469,30 +210,20 @@ public sealed partial class CampaignGrain(
             await this.UnregisterReminder(reminder);
     }
 
-    private static string FormatLate(TimeSpan late) =>
-        late.TotalHours >= 1 ? $"{(int)late.TotalHours} h {late.Minutes} min" : $"{Math.Max(1, (int)late.TotalMinutes)} min";
-
-    private async Task FinishAsync(CampaignState final, string reason, bool writeReport = true)
+    public async Task FinishAsync(CampaignState final, string reason, bool writeReport = true)
     {
         state.State.State = final;
         state.State.EndedAt = clock.GetUtcNow();
         state.State.Reason = reason;
         await state.WriteStateAsync();
-        await SaveCampaignRecordAsync();
-        foreach (var judgement in Board.Close(clock.GetUtcNow()))
-            await RecordJudgementAsync(judgement);
-        var best = Board.Best;
-        var bestText = best is null ? "no best" : $"best {Format(best.Objective)} over {best.Runs} run(s)";
-        await journal.AppendAsync(SystemEntry(
-            $"Campaign {final.ToString().ToLowerInvariant()}: {reason}. {_succeeded} succeeded, {_failed} failed, {_pruned} stopped early; " +
-            (_rejected.Count > 0 ? $"{_rejected.Count} proposals rejected before running (no experiments); " : "") +
-            $"baseline {Format(_baseline)}, {bestText}; used {Describe(Budget.Used)}." + HoldoutJournal.FinalLine(_holdoutSummary, Spec.Benchmark.Metric)));
+        await Books.SaveCampaignRecordAsync();
+        await Results.CloseAsync();
+        await Books.AppendAsync(Books.ClosingLine(final, reason));
         logger.LogInformation("Campaign {CampaignId} {State}: {Reason}", CampaignId, final, reason);
         await CancelScheduledReportsAsync();
         if (writeReport)
         {
-            _watchdog?.Dispose();
-            _watchdog = null;
+            StopWatchdog();
             await WriteReportAsync(ReportTrigger.Final);
         }
     }
@@ -504,13 +235,18 @@ public sealed partial class CampaignGrain(
     /// </summary>
     private async Task WriteReportWhenSettledAsync()
     {
-        if (!_reportPending) return;
+        if (!Books.ReportPending) return;
         var overdue = state.State.EndedAt is { } ended && clock.GetUtcNow() > ended + Spec.Benchmark.TimeLimit + TimeSpan.FromMinutes(1);
-        if (Running > 0 && !overdue) return;
-        _reportPending = false;
+        if (Books.Running > 0 && !overdue) return;
+        Books.ReportPending = false;
+        StopWatchdog();
+        await WriteReportAsync(ReportTrigger.Final);
+    }
+
+    private void StopWatchdog()
+    {
         _watchdog?.Dispose();
         _watchdog = null;
-        await WriteReportAsync(ReportTrigger.Final);
     }
 
     /// <summary>Writes a new report (kept with the earlier ones); null when it failed (logged: a report never stops the campaign).</summary>
@@ -519,7 +255,7 @@ public sealed partial class CampaignGrain(
         try
         {
             var files = await reports.WriteAsync(CampaignId, trigger);
-            await ChargeReportAdviceAsync();
+            await Books.ChargeReportAdviceAsync();
             state.State.ReportMarkdown = files.Markdown;
             state.State.ReportHtml = files.Html;
             await state.WriteStateAsync();
@@ -533,181 +269,36 @@ public sealed partial class CampaignGrain(
         }
     }
 
-    /// <summary>Charges the report's model-written advice (metered in the ledger) to the campaign's token budget.</summary>
-    private async Task ChargeReportAdviceAsync()
-    {
-        var tokens = ReportAdvice.Tokens(await ledger.GetModelCallsAsync(CampaignId));
-        if (tokens <= _adviceTokensCharged) return;
-        Budget.Charge(new ResourceUse { Tokens = tokens - _adviceTokensCharged });
-        _adviceTokensCharged = tokens;
-    }
+    // ICampaignHost: the campaign's plain classes reach its state, the fleet's size, its agents and its end through these.
+    public CampaignGrainState State => state.State;
+    public int FleetSlots => fleet.Value.Slots;
+    public IDiskSpaceGuard? DiskGuard => ServiceProvider.GetService<IDiskSpaceGuard>();
+    public Task SaveStateAsync() => state.WriteStateAsync();
 
-    private async Task RebuildFromLedgerAsync(CancellationToken cancellationToken)
+    public async Task StartAgentsAsync()
     {
-        var experiments = await ledger.GetExperimentsAsync(CampaignId, cancellationToken);
-        var entries = await ledger.GetLeaderboardAsync(CampaignId, cancellationToken);
-        // Numbers handed out with tickets whose experiments are not in the ledger yet are not handed out again.
-        _nextSequence = Math.Max(experiments.Count == 0 ? 0 : experiments.Max(e => e.Sequence) + 1, state.State.NextSequence);
-        _launched = experiments.Count(e => !e.IsHoldout && !e.IsRejectedProposal());
-        _leaderboard = new CampaignLeaderboard(CampaignId, Spec.Benchmark.Metric, Spec.Noise);
-        _leaderboard.Restore(experiments.Where(e => !e.IsHoldout && !e.IsRejectedProposal()).ToList(), entries);
-        _holdout = new HoldoutRevalidation(Spec.Benchmark, Spec.Holdout);
-        _holdout.Restore(experiments);
-        _holdoutSummary = HoldoutSummary.From(experiments, Spec.Benchmark.Metric);
-        var used = ResourceUse.Zero;
-        foreach (var e in experiments.Where(e => e.IsFinished))
+        var workers = Books.Workers();
+        foreach (var agent in Spec.Agents)
         {
-            used += e.Use;
-            if (e.IsRejectedProposal())
+            await Agent(agent.Id).Start(new AgentAssignment
             {
-                _rejected.Add(e.Id);
-                continue;
-            }
-            _counted.Add(e.Id);
-            if (!e.IsHoldout) Count(e);
+                CampaignId = CampaignId,
+                Agent = agent,
+                Benchmark = Spec.Benchmark,
+                Workers = workers[agent.Id],
+                CampaignWeight = Spec.Weight,
+                MaxSlots = Books.Slots,
+            });
         }
-        _adviceTokensCharged = ReportAdvice.Tokens(await ledger.GetModelCallsAsync(CampaignId, cancellationToken));
-        used += new ResourceUse { Tokens = _adviceTokensCharged };
-        _budget = new BudgetAccount(EffectiveBudget, used);
-        // Interrupted experiments are re-run by their agents without a new ticket: hold their worst case again.
-        foreach (var e in experiments.Where(e => !e.IsFinished))
-            _budget.TryReserve(e.Sequence.ToString(CultureInfo.InvariantCulture), ResourceUse.WorstCaseRun(Spec.Benchmark, AgentGrain.KillGrace), out _);
     }
 
-    /// <summary>Takes the next experiment number, kept in the grain's state before the ticket carrying it leaves.</summary>
-    private async Task<int> TakeSequenceAsync()
+    public async Task StopAgentsAsync()
     {
-        var sequence = _nextSequence++;
-        state.State.NextSequence = _nextSequence;
-        await state.WriteStateAsync();
-        return sequence;
+        foreach (var agent in Spec.Agents)
+            await Agent(agent.Id).Stop();
     }
 
-    private void Count(ExperimentRecord e)
-    {
-        if (e.Status == ExperimentStatus.Pruned) _pruned++;
-        else if (e.HasUsableObjective) _succeeded++;
-        else _failed++;
-        if (e.Kind == ExperimentKind.Baseline && e.HasUsableObjective) _baseline ??= e.Objective;
-    }
+    public Task<AgentStatus> ControlAgentAsync(string agentId, ControlRequest request) => Agent(agentId).Control(request);
 
-    private ExperimentRecord BaselineStub() => new()
-    {
-        Id = ExperimentIds.For(CampaignId, 0),
-        CampaignId = CampaignId,
-        AgentId = "",
-        Sequence = 0,
-        ProposerName = "baseline",
-        Parameters = Spec.Benchmark.Defaults(),
-        Kind = ExperimentKind.Baseline,
-        IsBaseline = true,
-        Status = ExperimentStatus.Queued,
-        QueuedAt = clock.GetUtcNow(),
-    };
-
-    private async Task SaveCampaignRecordAsync() =>
-        await ledger.UpsertCampaignAsync(new CampaignRecord
-        {
-            Id = CampaignId,
-            Name = Spec.Name,
-            Spec = Spec,
-            State = state.State.State,
-            CreatedAt = state.State.CreatedAt,
-            StartedAt = state.State.StartedAt,
-            EndedAt = state.State.EndedAt,
-            Deadline = state.State.Deadline,
-            Reason = state.State.Reason,
-        });
-
-    private CampaignStatus BuildStatus()
-    {
-        var spec = state.State.Spec;
-        var best = spec is null ? null : Board.Best;
-        return new CampaignStatus
-        {
-            Id = CampaignId,
-            Name = spec?.Name ?? CampaignId,
-            State = state.State.State,
-            StartedAt = state.State.StartedAt,
-            EndedAt = state.State.EndedAt,
-            Deadline = state.State.Deadline,
-            MaxExperiments = spec?.MaxExperiments ?? 0,
-            Launched = _launched,
-            Finished = Finished,
-            Succeeded = _succeeded,
-            Failed = _failed,
-            Pruned = _pruned,
-            Direction = spec?.Benchmark.Metric.Direction ?? Direction.Minimize,
-            MetricName = spec?.Benchmark.Metric.Name ?? "",
-            Baseline = spec is null ? _baseline : Board.BaselineMean ?? _baseline,
-            BaselineRuns = spec is null ? 0 : Board.BaselineRuns,
-            Best = spec is null ? null : Board.BestMean,
-            BestExperimentId = best?.ExperimentId,
-            BestConfidence = best?.Confidence,
-            BestRuns = spec is null ? 0 : Board.BestRuns,
-            NoiseStdDev = spec is null ? null : Board.NoiseStdDev,
-            Noise = spec is null ? new NoiseSummary() : Board.Noise,
-            Agents = spec is null ? [] : spec.Agents.Select(a => (state.State.Agents.GetValueOrDefault(a.Id) ?? AgentStatus.Initial(a)).InCampaign(state.State.State)).ToList(),
-            Reason = state.State.Reason,
-            ReportMarkdown = state.State.ReportMarkdown,
-            ReportHtml = state.State.ReportHtml,
-            Slots = spec is null ? 0 : Slots,
-            Budget = spec is null ? new BudgetSpec() : EffectiveBudget,
-            Used = spec is null ? ResourceUse.Zero : Budget.Used,
-            Reserved = spec is null ? ResourceUse.Zero : Budget.Reserved,
-            Holdout = _holdoutSummary,
-            HoldoutLaunched = spec is null ? 0 : Holdout.Launched,
-            HoldoutFinished = spec is null ? 0 : Holdout.Finished,
-            AllocationShares = new Dictionary<string, double>(_allocationShares, StringComparer.Ordinal),
-        };
-    }
-
-    /// <summary>The journal's warning when the baseline's repeats come out identical (told once, when first seen).</summary>
-    private string IdenticalRepeatsNote()
-    {
-        var noise = Board.Noise;
-        var minimum = noise.MinImprovement.Stated ? $"the stated minimum improvement {noise.MinImprovement}" : $"the default minimum improvement {noise.MinImprovement} (set min_improvement in the campaign file)";
-        return $"Identical repeats: {noise.Runs} runs of the same parameters with different seeds gave the same {Spec.Benchmark.Metric.Name}. " +
-            (Spec.Benchmark.FixedSeed is { } seed
-                ? $"The campaign pins AR_SEED to {seed} (parameters: seed), so no confidence can be measured; "
-                : $"Benchmark {Spec.Benchmark.Name} does not draw its randomness from AR_SEED (or is deterministic), so no confidence can be measured; ") +
-            $"a new best must beat the best by {minimum}, and no confidence is claimed.";
-    }
-
-    private JournalEntry SystemEntry(string text, string? experimentId = null, JournalEntryKind kind = JournalEntryKind.System) => new()
-    {
-        CampaignId = CampaignId,
-        Author = "system",
-        Kind = kind,
-        Text = text,
-        ExperimentId = experimentId,
-        At = clock.GetUtcNow(),
-    };
-
-    private static string Describe(ControlRequest r) => r.Action switch
-    {
-        ControlAction.SetBudget => $"budget {(r.Budget is { } b ? Describe(b) : "unchanged")}",
-        _ => r.Action.ToString().ToLowerInvariant(),
-    };
-
-    private static string Describe(BudgetChange b) => string.Join(", ", new[]
-    {
-        b.Tokens is { } t ? $"tokens {t}" : null,
-        b.CpuSeconds is { } c ? $"CPU-s {c:F0}{InHours(c)}" : null,
-        b.GpuSeconds is { } g ? $"GPU-s {g:F0}{InHours(g)}" : null,
-    }.Where(x => x is not null));
-
-    internal static string Describe(BudgetSpec b) =>
-        $"tokens {(b.Tokens > 0 ? b.Tokens.ToString(CultureInfo.InvariantCulture) : "unlimited")}, " +
-        $"CPU-s {(b.CpuSeconds > 0 ? b.CpuSeconds.ToString("F0", CultureInfo.InvariantCulture) + InHours(b.CpuSeconds) : "unlimited")}, " +
-        $"GPU-s {(b.GpuSeconds > 0 ? b.GpuSeconds.ToString("F0", CultureInfo.InvariantCulture) + InHours(b.GpuSeconds) : "unlimited")}";
-
-    /// <summary>" (1.5 h)" after a budget in seconds, as the console's forms take it (nothing under 0.01 h).</summary>
-    private static string InHours(double seconds) =>
-        seconds >= 36 ? string.Create(CultureInfo.InvariantCulture, $" ({seconds / 3600:0.##} h)") : "";
-
-    internal static string Describe(ResourceUse u) =>
-        string.Create(CultureInfo.InvariantCulture, $"{u.Tokens} tokens, {u.CpuSeconds:F0} CPU-s, {u.GpuSeconds:F0} GPU-s");
-
-    private static string Format(double? value) => value is { } v ? v.ToString("G6", CultureInfo.InvariantCulture) : "n/a";
+    private IAgentGrain Agent(string agentId) => GrainFactory.GetGrain<IAgentGrain>(IAgentGrain.KeyFor(CampaignId, agentId));
 }

@@ -142,8 +142,9 @@ public sealed class CampaignGrainTests(ClusterFixture fixture)
         await campaign.Start(TestSpecs.Campaign("persist", maxExperiments: 5));
         var before = await WaitForEndAsync(id);
 
+        // DeactivateAsync returns once that activation is gone. A second wait here would wait for the *next* activation, which
+        // an agent's call may already have started, and that one never deactivates while the campaign runs (the test hung).
         await fixture.Cluster.DeactivateAsync(campaign);
-        await fixture.Cluster.WaitForDeactivationAsync(campaign);
         var after = await campaign.GetStatus();
 
         Assert.Equal(before.State, after.State);
@@ -167,8 +168,9 @@ public sealed class CampaignGrainTests(ClusterFixture fixture)
         // on a silo that is about to die), then the campaign re-activates (a takeover) and rebuilds from the ledger.
         ExperimentTicket? held = null;
         await WaitUntilAsync(async () => (held = await campaign.RequestTicket(new TicketRequest { AgentId = "random-2" })).Granted, 30);
+        // DeactivateAsync returns once that activation is gone. A second wait here would wait for the *next* activation, which
+        // an agent's call may already have started, and that one never deactivates while the campaign runs (the test hung).
         await fixture.Cluster.DeactivateAsync(campaign);
-        await fixture.Cluster.WaitForDeactivationAsync(campaign);
 
         var status = await WaitForEndAsync(id);
         Assert.Equal(CampaignState.Completed, status.State);

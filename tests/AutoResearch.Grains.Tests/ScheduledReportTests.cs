@@ -28,7 +28,10 @@ public sealed class ScheduledReportTests(ClusterFixture fixture)
 
         var history = Path.Combine(fixture.DataDirectory, "reports", FileReportWriter.SafeDirectoryName(id), FileReportWriter.HistoryFolderName);
         string[] Scheduled() => Directory.Exists(history) ? Directory.GetDirectories(history, "*-scheduled*").Where(d => File.Exists(Path.Combine(d, FileReportWriter.HtmlFileName))).Order().ToArray() : [];
-        await Waits.UntilAsync(() => Task.FromResult(Scheduled().Length >= 2), seconds: 60);
+        async Task<List<JournalEntry>> ScheduledLines() =>
+            (await fixture.Journal.ReadAsync(id)).Where(e => e.Kind == JournalEntryKind.System && e.Text.StartsWith("Scheduled report for", StringComparison.Ordinal)).ToList();
+        // The journal line follows the report's files: wait for both, or a busy machine reads the journal in between.
+        await Waits.UntilAsync(async () => Scheduled().Length >= 2 && (await ScheduledLines()).Count >= 2, seconds: 60, what: "two scheduled reports and their journal lines");
 
         var reports = Scheduled();
         Assert.Equal(2, reports.Length);
@@ -39,7 +42,7 @@ public sealed class ScheduledReportTests(ClusterFixture fixture)
             Assert.Contains("state <strong>Paused</strong>", html);
         }
 
-        var entries = (await fixture.Journal.ReadAsync(id)).Where(e => e.Kind == JournalEntryKind.System && e.Text.StartsWith("Scheduled report for", StringComparison.Ordinal)).ToList();
+        var entries = await ScheduledLines();
         Assert.Equal([$"Scheduled report for {first:HH:mm}", $"Scheduled report for {second:HH:mm}"], entries.Select(e => e.Text[..26]));
         Assert.True(File.Exists(Path.Combine(history, "..", FileReportWriter.HtmlFileName)));
 

@@ -3,10 +3,11 @@ using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Grains;
 using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Specs;
+using AutoResearch.Grains.Agents;
 using AutoResearch.Scheduling;
 using Microsoft.Extensions.Logging;
 
-namespace AutoResearch.Grains;
+namespace AutoResearch.Grains.Campaigns;
 
 /// <summary>
 /// Held-out re-validation: when the search is over (and, with <c>on_new_best</c>, whenever a new best is accepted) the baseline
@@ -14,141 +15,147 @@ namespace AutoResearch.Grains;
 /// runs are tickets of kind <see cref="ExperimentKind.Holdout"/> that the agents run like any other (slots, budgets, ledger);
 /// they do not count against <c>max_experiments</c>, and the campaign completes once they are done or cannot run.
 /// </summary>
-public sealed partial class CampaignGrain
+public sealed class CampaignHoldout(CampaignSession s)
 {
-    private readonly HashSet<string> _holdoutJournaled = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _journaled = new(StringComparer.Ordinal);
+    private bool _planned;
+    private bool _woken;
+    private string? _blocked;
+
+    /// <summary>Why the search ended, kept from the first time it was seen (the held-out runs come after it).</summary>
+    public string? FinishReason { get; set; }
 
     /// <summary>A held-out run to grant now, a refusal because the budget cannot cover it, or null (nothing held-out to run).</summary>
-    private async Task<ExperimentTicket?> HoldoutTicketAsync(TicketRequest request)
+    public async Task<ExperimentTicket?> TicketAsync(TicketRequest request)
     {
-        if (state.State.Spec is null || state.State.State != CampaignState.Running || !Holdout.Enabled) return null;
-        if (Holdout.Queued == 0 && !_holdoutPlanned && Running == 0 && WhyFinished() is not null)
-            await PlanFinalHoldoutAsync();
-        if (Holdout.Queued == 0) return null;
-        if (state.State.Deadline is { } deadline && clock.GetUtcNow() + Spec.Benchmark.TimeLimit > deadline)
+        if (s.State.Spec is null || s.State.State != CampaignState.Running || !s.Holdout.Enabled) return null;
+        if (s.Holdout.Queued == 0 && !_planned && s.Running == 0 && s.WhyFinished() is not null)
+            await PlanFinalAsync();
+        if (s.Holdout.Queued == 0) return null;
+        if (s.State.Deadline is { } deadline && s.Clock.GetUtcNow() + s.Spec.Benchmark.TimeLimit > deadline)
         {
-            await DropHoldoutAsync("there is not enough time left before the deadline");
+            await DropAsync("there is not enough time left before the deadline");
             return null;
         }
 
-        var key = _nextSequence.ToString(CultureInfo.InvariantCulture);
-        if (!Budget.TryReserve(key, request.Estimate, out var budgetProblem))
+        var key = s.NextSequence.ToString(CultureInfo.InvariantCulture);
+        if (!s.Budget.TryReserve(key, request.Estimate, out var budgetProblem))
         {
-            _holdoutBlocked = $"the campaign budget cannot cover another run ({budgetProblem})";
-            return new ExperimentTicket { Granted = false, Retry = Running > 0, Reason = $"campaign budget: {budgetProblem} (held-out re-validation)", MaxSlots = Slots };
+            _blocked = $"the campaign budget cannot cover another run ({budgetProblem})";
+            return new ExperimentTicket { Granted = false, Retry = s.Running > 0, Reason = $"campaign budget: {budgetProblem} (held-out re-validation)", MaxSlots = s.Slots };
         }
 
-        var target = Holdout.Take()!;
-        var sequence = await TakeSequenceAsync();
+        var target = s.Holdout.Take()!;
+        var sequence = await s.TakeSequenceAsync();
         return new ExperimentTicket
         {
             Granted = true,
             Sequence = sequence,
             Kind = ExperimentKind.Holdout,
-            RepeatOf = await ledger.GetExperimentAsync(target.Id) ?? target,
-            MaxSlots = Slots,
-            MustFinishBy = state.State.Deadline,
-            Best = Board.Best,
+            RepeatOf = await s.Ledger.GetExperimentAsync(target.Id) ?? target,
+            MaxSlots = s.Slots,
+            MustFinishBy = s.State.Deadline,
+            Best = s.Board.Best,
             Reserved = request.Estimate,
         };
     }
 
     /// <summary>Why an agent should keep asking although the search is over (its held-out re-validation is ahead); null when it need not.</summary>
-    private string? HoldoutAhead()
+    public string? Ahead()
     {
-        if (state.State.Spec is null || !Holdout.Enabled) return null;
-        if (!_holdoutPlanned) return "held-out re-validation starts when the running experiments finish";
-        return Holdout.Queued > 0 ? "held-out re-validation runs are queued" : null;
+        if (s.State.Spec is null || !s.Holdout.Enabled) return null;
+        if (!_planned) return "held-out re-validation starts when the running experiments finish";
+        return s.Holdout.Queued > 0 ? "held-out re-validation runs are queued" : null;
     }
 
-    private async Task HoldoutFinishedAsync(ExperimentRecord run)
+    public async Task FinishedAsync(ExperimentRecord run)
     {
-        Holdout.Observe(run);
-        _holdoutSummary = HoldoutSummary.From(await ledger.GetExperimentsAsync(CampaignId), Spec.Benchmark.Metric);
+        s.Holdout.Observe(run);
+        s.HoldoutSummary = HoldoutSummary.From(await s.Ledger.GetExperimentsAsync(s.CampaignId), s.Spec.Benchmark.Metric);
         // One line per re-validated result once its verdict is in (a result waits for the baseline's held-out runs too).
-        var rows = new[] { _holdoutSummary.Baseline }.Concat(_holdoutSummary.Results.OrderBy(r => r.Sequence));
+        var rows = new[] { s.HoldoutSummary.Baseline }.Concat(s.HoldoutSummary.Results.OrderBy(r => r.Sequence));
         foreach (var done in rows.OfType<HoldoutResult>().Where(r => r.Verdict != HoldoutVerdict.Pending && r.HeldOutUnfinished == 0))
         {
-            if (!_holdoutJournaled.Add(done.ExperimentId)) continue;
-            await journal.AppendAsync(SystemEntry(HoldoutJournal.ResultLine(done, _holdoutSummary, Spec.Benchmark.Metric), done.ExperimentId,
-                done.DidNotHoldUp ? JournalEntryKind.DeadEnd : JournalEntryKind.Insight));
+            if (!_journaled.Add(done.ExperimentId)) continue;
+            await s.AppendAsync(HoldoutJournal.ResultLine(done, s.HoldoutSummary, s.Spec.Benchmark.Metric), done.ExperimentId,
+                done.DidNotHoldUp ? JournalEntryKind.DeadEnd : JournalEntryKind.Insight);
         }
     }
 
     /// <summary>With <c>on_new_best</c>: the new best (and the baseline, once) get their held-out runs before further proposals.</summary>
-    private async Task QueueHoldoutOfNewBestAsync(ExperimentRecord best)
+    public async Task QueueNewBestAsync(ExperimentRecord best)
     {
-        var experiments = await ledger.GetExperimentsAsync(CampaignId);
+        var experiments = await s.Ledger.GetExperimentsAsync(s.CampaignId);
         var added = new List<ExperimentRecord>();
-        if (experiments.FirstOrDefault(e => e.Kind == ExperimentKind.Baseline && e.HasUsableObjective) is { } baseline && Holdout.Add(baseline))
+        if (experiments.FirstOrDefault(e => e.Kind == ExperimentKind.Baseline && e.HasUsableObjective) is { } baseline && s.Holdout.Add(baseline))
             added.Add(baseline);
-        if (Holdout.Add(best)) added.Add(best);
+        if (s.Holdout.Add(best)) added.Add(best);
         if (added.Count > 0)
-            await journal.AppendAsync(SystemEntry(HoldoutJournal.QueuedLine(added, Holdout.Repeats, atEnd: false), best.Id));
+            await s.AppendAsync(HoldoutJournal.QueuedLine(added, s.Holdout.Repeats, atEnd: false), best.Id);
     }
 
     /// <summary>Queues the end-of-campaign re-validation (the baseline and the top-k accepted results) and wakes the agents to run it.</summary>
-    private async Task PlanFinalHoldoutAsync()
+    private async Task PlanFinalAsync()
     {
-        _holdoutPlanned = true;
-        var experiments = await ledger.GetExperimentsAsync(CampaignId);
-        var targets = HoldoutRevalidation.FinalTargets(experiments, Board.History, Spec.Benchmark.Metric, Spec.Holdout.TopK);
-        var added = targets.Where(Holdout.Add).ToList();
+        _planned = true;
+        var experiments = await s.Ledger.GetExperimentsAsync(s.CampaignId);
+        var targets = HoldoutRevalidation.FinalTargets(experiments, s.Board.History, s.Spec.Benchmark.Metric, s.Spec.Holdout.TopK);
+        var added = targets.Where(s.Holdout.Add).ToList();
         if (added.Count == 0)
         {
             if (targets.Count == 0)
-                await journal.AppendAsync(SystemEntry("Held-out re-validation: nothing to re-validate (no baseline result and no accepted result)."));
+                await s.AppendAsync("Held-out re-validation: nothing to re-validate (no baseline result and no accepted result).");
             return;
         }
-        var text = HoldoutJournal.QueuedLine(added, Holdout.Repeats, atEnd: true);
-        var worstCase = ResourceUse.WorstCaseRun(Spec.Benchmark, AgentGrain.KillGrace);
-        var all = Enumerable.Repeat(worstCase, Holdout.Queued).Aggregate(ResourceUse.Zero, (a, b) => a + b);
-        if (BudgetAccount.WhyNotFits(EffectiveBudget, Budget.Used, Budget.Reserved, all) is { } why)
-            text += $" The campaign budget may not cover all {Holdout.Queued} runs at their worst case ({why}); they are charged as they run and the re-validation stops where the budget ends.";
-        await journal.AppendAsync(SystemEntry(text));
-        logger.LogInformation("Campaign {CampaignId}: held-out re-validation of {Count} results queued ({Runs} runs)", CampaignId, added.Count, Holdout.Queued);
+        var text = HoldoutJournal.QueuedLine(added, s.Holdout.Repeats, atEnd: true);
+        var worstCase = ResourceUse.WorstCaseRun(s.Spec.Benchmark, AgentSession.KillGrace);
+        var all = Enumerable.Repeat(worstCase, s.Holdout.Queued).Aggregate(ResourceUse.Zero, (a, b) => a + b);
+        if (BudgetAccount.WhyNotFits(s.EffectiveBudget, s.Budget.Used, s.Budget.Reserved, all) is { } why)
+            text += $" The campaign budget may not cover all {s.Holdout.Queued} runs at their worst case ({why}); they are charged as they run and the re-validation stops where the budget ends.";
+        await s.AppendAsync(text);
+        s.Logger.LogInformation("Campaign {CampaignId}: held-out re-validation of {Count} results queued ({Runs} runs)", s.CampaignId, added.Count, s.Holdout.Queued);
     }
 
     /// <summary>
     /// Called when the search is over and nothing runs: true while held-out runs remain that someone can run (the campaign stays
     /// open); false when there are none, or they cannot run (deadline, budget, no agent left), which the journal then says.
     /// </summary>
-    private async Task<bool> HoldoutKeepsCampaignOpenAsync(bool agentsDone)
+    public async Task<bool> KeepsCampaignOpenAsync(bool agentsDone)
     {
-        if (!Holdout.Enabled) return false;
-        if (!_holdoutPlanned) await PlanFinalHoldoutAsync();
-        if (Holdout.Queued == 0) return false;
-        if (state.State.Deadline is { } deadline && clock.GetUtcNow() + Spec.Benchmark.TimeLimit > deadline)
+        if (!s.Holdout.Enabled) return false;
+        if (!_planned) await PlanFinalAsync();
+        if (s.Holdout.Queued == 0) return false;
+        if (s.State.Deadline is { } deadline && s.Clock.GetUtcNow() + s.Spec.Benchmark.TimeLimit > deadline)
         {
-            await DropHoldoutAsync("there is not enough time left before the deadline");
+            await DropAsync("there is not enough time left before the deadline");
             return false;
         }
-        if (state.State.State == CampaignState.Paused) return true;
+        if (s.State.State == CampaignState.Paused) return true;
         if (!agentsDone) return true;
-        if (!_holdoutWoken)
+        if (!_woken)
         {
             // Agents that finished their search run the held-out runs: start their loops again.
-            _holdoutWoken = true;
-            foreach (var agent in Spec.Agents)
+            _woken = true;
+            foreach (var agent in s.Spec.Agents)
             {
-                if (state.State.Agents.GetValueOrDefault(agent.Id) is { State: AgentState.Done } done)
-                    state.State.Agents[agent.Id] = done with { State = AgentState.Running, Activity = "held-out re-validation" };
+                if (s.State.Agents.GetValueOrDefault(agent.Id) is { State: AgentState.Done } done)
+                    s.State.Agents[agent.Id] = done with { State = AgentState.Running, Activity = "held-out re-validation" };
             }
-            await state.WriteStateAsync();
-            await StartAgentsAsync();
+            await s.Host.SaveStateAsync();
+            await s.Host.StartAgentsAsync();
             return true;
         }
-        await DropHoldoutAsync(_holdoutBlocked ?? "no agent could run them (every agent has finished, e.g. its own budget is spent)");
+        await DropAsync(_blocked ?? "no agent could run them (every agent has finished, e.g. its own budget is spent)");
         return false;
     }
 
-    private async Task DropHoldoutAsync(string why)
+    private async Task DropAsync(string why)
     {
-        var dropped = Holdout.DropQueued();
+        var dropped = s.Holdout.DropQueued();
         if (dropped == 0) return;
-        await journal.AppendAsync(SystemEntry(
-            $"Held-out re-validation incomplete: {dropped} held-out run(s) were not run because {why}. Results without held-out runs are shown as not re-validated."));
-        logger.LogWarning("Campaign {CampaignId}: {Dropped} held-out runs dropped: {Why}", CampaignId, dropped, why);
+        await s.AppendAsync(
+            $"Held-out re-validation incomplete: {dropped} held-out run(s) were not run because {why}. Results without held-out runs are shown as not re-validated.");
+        s.Logger.LogWarning("Campaign {CampaignId}: {Dropped} held-out runs dropped: {Why}", s.CampaignId, dropped, why);
     }
 }
 

@@ -1,0 +1,299 @@
+using System.Globalization;
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Grains;
+using AutoResearch.Abstractions.Journal;
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Evaluation;
+using Microsoft.Extensions.Logging;
+
+namespace AutoResearch.Grains.Agents;
+
+/// <summary>
+/// One experiment of an agent, from its ticket to its report: proposal (<see cref="ProposalStep"/>) → ledger → slot from the
+/// fleet → sandbox run (stopped early by the benchmark's rule when hopeless) → ledger → reflection → settling the agent's
+/// budget (refunding what was not used) → journal → report to the campaign. Also re-runs what a crashed host left unfinished.
+/// </summary>
+public sealed class ExperimentPipeline(AgentSession agent)
+{
+    private readonly ProposalStep _proposals = new(agent);
+
+    /// <summary>Runs the experiment of a granted ticket whose worst case is reserved under <paramref name="budgetKey"/>.</summary>
+    public async Task RunTicketAsync(ExperimentTicket ticket, string budgetKey, CancellationToken cancellationToken)
+    {
+        var record = await _proposals.PrepareAsync(ticket, cancellationToken);
+        await agent.Ledger.SaveExperimentAsync(record, cancellationToken);
+        if (record.IsFinished)
+        {
+            await SettleAndFinishAsync(record, budgetKey, cancellationToken);
+            return;
+        }
+        var finished = await RunWithSlotAsync(record, cancellationToken);
+        await SettleAndFinishAsync(finished, budgetKey, cancellationToken);
+    }
+
+    /// <summary>Re-runs this agent's experiments that a crashed host left queued or running (their containers were reaped at start-up).</summary>
+    public async Task RecoverInterruptedAsync(CancellationToken cancellationToken)
+    {
+        var experiments = await agent.Ledger.GetExperimentsAsync(agent.CampaignId, cancellationToken);
+        foreach (var interrupted in experiments.Where(e => e.AgentId == agent.Spec.Id && !e.IsFinished))
+        {
+            await agent.WriteJournalAsync(JournalEntryKind.System,
+                $"Re-running experiment #{interrupted.Sequence}: it was {interrupted.Status.ToString().ToLowerInvariant()} when the host stopped.", interrupted.Id);
+            var key = $"recover-{interrupted.Id}";
+            // Its worst case was reserved before the crash; hold it again even if the budget was lowered since.
+            agent.Budget!.TryReserve(key, agent.WorstCase, out _);
+            agent.InFlight++;
+            try
+            {
+                var finished = await RunWithSlotAsync(interrupted with { Status = ExperimentStatus.Queued, ContainerId = null }, cancellationToken);
+                await SettleAndFinishAsync(finished, key, cancellationToken);
+            }
+            finally
+            {
+                agent.InFlight--;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for a slot (fair share, GPUs, deadline), runs the experiment on it and releases it once the result is recorded.
+    /// A proposal still waiting when its agent or campaign is paused waits for the resume without holding a slot; one still
+    /// waiting when they are stopped is recorded as not run.
+    /// </summary>
+    private async Task<ExperimentRecord> RunWithSlotAsync(ExperimentRecord record, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (await WhyNotStartAsync() is { } hold)
+            {
+                if (hold.Final)
+                {
+                    var stopped = _proposals.Rejected(record, $"not started: {hold.Reason}", FailureKind.NotRun);
+                    await agent.Ledger.SaveExperimentAsync(stopped, cancellationToken);
+                    return stopped;
+                }
+                // Only a call resumes a paused agent or campaign (Control, or the campaign's Start of its agents): both wake it.
+                agent.SetActivity($"#{record.Sequence} ready, waiting: {hold.Reason}", record.Sequence);
+                await agent.WakeUp.WaitAsync(AgentSession.PausedFallback, cancellationToken);
+                continue;
+            }
+
+            agent.SetActivity($"waiting for a sandbox slot (#{record.Sequence} ready)", record.Sequence);
+            var grant = await AcquireSlotAsync(cancellationToken);
+            if (grant.Lease is not { } lease)
+            {
+                var notRun = _proposals.Rejected(record, $"not started: {grant.Refusal}", FailureKind.NotRun);
+                await agent.Ledger.SaveExperimentAsync(notRun, cancellationToken);
+                return notRun;
+            }
+            try
+            {
+                // Paused or stopped while it waited for the slot: give the slot back untouched.
+                if (await WhyNotStartAsync() is not null) continue;
+                return await RunExperimentAsync(record, lease, cancellationToken);
+            }
+            finally
+            {
+                await agent.Host.ReleaseSlotAsync(lease.LeaseId);
+            }
+        }
+    }
+
+    /// <summary>Why a ready experiment must not start now: paused (wait) or stopped (final); null when it may.</summary>
+    private async Task<(string Reason, bool Final)?> WhyNotStartAsync()
+    {
+        if (agent.Host.StopRequested) return ("the agent was stopped", true);
+        if (agent.Host.Paused) return ("agent paused", false);
+        var campaign = await agent.Host.ReadCampaignAsync();
+        return campaign.State switch
+        {
+            CampaignState.Paused => ("campaign paused", false),
+            CampaignState.Running => null,
+            _ => ($"the campaign is {campaign.State.ToString().ToLowerInvariant()}", true),
+        };
+    }
+
+    private async Task<SlotGrant> AcquireSlotAsync(CancellationToken cancellationToken)
+    {
+        var benchmark = agent.Assignment.Benchmark;
+        var request = new SlotRequest
+        {
+            CampaignId = agent.CampaignId,
+            AgentId = agent.Spec.Id,
+            CampaignWeight = agent.Assignment.CampaignWeight,
+            AgentWeight = agent.Spec.Weight,
+            MaxSlotsForCampaign = agent.Assignment.MaxSlots,
+            Gpus = benchmark.Resources.Gpus,
+            MaxDuration = benchmark.TimeLimit + AgentSession.KillGrace,
+            MustFinishBy = (await agent.Host.ReadCampaignAsync(cancellationToken)).Deadline,
+        };
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var grant = await agent.Host.AcquireSlotAsync(request, cancellationToken);
+            if (grant.Lease is not null || grant.Refusal is not null) return grant;
+        }
+    }
+
+    private async Task<ExperimentRecord> RunExperimentAsync(ExperimentRecord record, SlotLease lease, CancellationToken cancellationToken)
+    {
+        using var scope = agent.Logger.BeginScope(new Dictionary<string, object> { ["ExperimentId"] = record.Id });
+        var benchmark = agent.Assignment.Benchmark;
+        var clock = agent.Clock;
+        record = record with
+        {
+            Status = ExperimentStatus.Running,
+            StartedAt = clock.GetUtcNow(),
+            SlotStartedAt = lease.GrantedAt == default ? clock.GetUtcNow() : lease.GrantedAt,
+            Attempt = record.Attempt + 1,
+        };
+        await agent.Ledger.SaveExperimentAsync(record, cancellationToken);
+        agent.SetActivity($"running #{record.Sequence}: {record.Hypothesis}", record.Sequence);
+        agent.Logger.LogInformation("Experiment {ExperimentId} attempt {Attempt} starting on slot {Slot}", record.Id, record.Attempt, lease.Slot);
+
+        var request = new SandboxRequest
+        {
+            CampaignId = agent.CampaignId,
+            ExperimentId = record.Id,
+            Benchmark = benchmark,
+            Parameters = record.Parameters,
+            EditedFiles = record.EditedFiles,
+            Seed = record.Seed,
+            Split = record.IsHoldout ? EvaluationSplit.Holdout : EvaluationSplit.Tuning,
+            GpuDeviceIds = lease.GpuDeviceIds,
+            ArtifactsDirectory = agent.Options.ArtifactsRoot is { } root
+                ? Path.Combine(root, SafeName(agent.CampaignId), record.Sequence.ToString("D4", CultureInfo.InvariantCulture))
+                : null,
+            EarlyStop = await EarlyStopFor(record, cancellationToken),
+        };
+
+        var running = record;
+        SandboxResult result;
+        try
+        {
+            result = await agent.Sandbox.RunAsync(request,
+                async containerId =>
+                {
+                    running = running with { ContainerId = containerId };
+                    await agent.Ledger.SaveExperimentAsync(running, cancellationToken);
+                },
+                onMetric: null,
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            result = new SandboxResult
+            {
+                Status = ExperimentStatus.Failed,
+                Failure = FailureKind.SandboxError,
+                Reason = $"sandbox runner failed: {ex.Message}",
+                StartedAt = running.StartedAt ?? clock.GetUtcNow(),
+                EndedAt = clock.GetUtcNow(),
+            };
+        }
+
+        var seconds = Math.Max(0, (result.EndedAt - result.StartedAt).TotalSeconds);
+        var finished = running with
+        {
+            Status = result.Status,
+            Failure = result.Failure,
+            Reason = result.Reason,
+            ContainerId = result.ContainerId ?? running.ContainerId,
+            ImageId = result.ImageId,
+            ExitCode = result.ExitCode,
+            StartedAt = result.StartedAt,
+            EndedAt = result.EndedAt,
+            Objective = result.Objective,
+            Metrics = result.Metrics.ToList(),
+            LogHead = result.LogHead,
+            LogTail = result.LogTail,
+            Notes = result.Notes.ToList(),
+            ArtifactsTruncated = result.ArtifactsTruncated,
+            CpuSeconds = seconds * benchmark.Resources.Cpus,
+            GpuSeconds = seconds * lease.GpuDeviceIds.Count,
+            SlotEndedAt = clock.GetUtcNow(),
+        };
+        await agent.Ledger.SaveExperimentAsync(finished, CancellationToken.None);
+        agent.Logger.LogInformation("Experiment {ExperimentId} {Status} objective {Objective} in {Seconds:F1}s", finished.Id, finished.Status, finished.Objective, seconds);
+        return finished;
+    }
+
+    /// <summary>The benchmark's early-stopping rule over the curves of the campaign's finished runs; null when the rule is off.</summary>
+    private async Task<Func<MetricPoint, string?>?> EarlyStopFor(ExperimentRecord record, CancellationToken cancellationToken)
+    {
+        var rule = agent.Assignment.Benchmark.EarlyStopping;
+        // The baseline and repeats always run to the end: they are the references and the noise measurement.
+        if (!rule.Enabled || record.Kind != ExperimentKind.Proposal) return null;
+        var curves = (await agent.Ledger.GetExperimentsAsync(agent.CampaignId, cancellationToken))
+            .Where(e => e.Status is ExperimentStatus.Succeeded or ExperimentStatus.Pruned && e.Metrics.Count > 0)
+            .Select(e => (IReadOnlyList<MetricPoint>)e.Metrics)
+            .ToList();
+        var monitor = new EarlyStopper(rule, agent.Assignment.Benchmark.Metric, curves).CreateMonitor();
+        return monitor.Observe;
+    }
+
+    private async Task SettleAndFinishAsync(ExperimentRecord finished, string budgetKey, CancellationToken cancellationToken)
+    {
+        var experiments = await agent.Ledger.GetExperimentsAsync(agent.CampaignId, cancellationToken);
+        var metric = agent.Assignment.Benchmark.Metric;
+        var bestBefore = metric.BestOf(experiments.Where(e => e.Id != finished.Id && e.EndedAt <= finished.EndedAt));
+        Reflection? reflection = null;
+        if (agent.Proposer is IReflector reflector && finished.Kind == ExperimentKind.Proposal && finished.Failure is not (FailureKind.NotRun or FailureKind.Rejected))
+        {
+            agent.SetActivity($"reflecting on #{finished.Sequence}", finished.Sequence);
+            try
+            {
+                reflection = await reflector.ReflectAsync(new ReflectionContext
+                {
+                    Benchmark = agent.Assignment.Benchmark,
+                    Experiment = finished,
+                    BestBefore = bestBefore,
+                    CampaignId = agent.CampaignId,
+                    AgentId = agent.Spec.Id,
+                    TokensLeft = Math.Max(0, agent.WorstCase.Tokens - finished.Tokens),
+                }, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                agent.Logger.LogWarning(ex, "Reflection of agent {AgentId} on {ExperimentId} failed", agent.Spec.Id, finished.Id);
+            }
+            if (reflection is { Tokens: > 0 })
+            {
+                finished = finished with { Tokens = finished.Tokens + reflection.Tokens };
+                await agent.Ledger.SaveExperimentAsync(finished, CancellationToken.None);
+            }
+        }
+
+        var budget = agent.Budget!;
+        var refund = budget.Settle(budgetKey, finished.Use);
+        var s = agent.Current;
+        var succeeded = finished.HasUsableObjective;
+        // A proposal rejected before it ran is no experiment: it uses the agent's allowance of rejections instead.
+        var rejected = finished.IsRejectedProposal();
+        agent.Status = s with
+        {
+            Experiments = s.Experiments + (rejected ? 0 : 1),
+            Rejections = s.Rejections + (rejected ? 1 : 0),
+            Succeeded = s.Succeeded + (succeeded ? 1 : 0),
+            Pruned = s.Pruned + (finished.Status == ExperimentStatus.Pruned ? 1 : 0),
+            Refunded = finished.Status == ExperimentStatus.Pruned ? s.Refunded + refund : s.Refunded,
+            CpuSecondsUsed = budget.Used.CpuSeconds,
+            GpuSecondsUsed = budget.Used.GpuSeconds,
+            TokensUsed = budget.Used.Tokens,
+            Reserved = budget.Reserved,
+            InFlight = Math.Max(0, agent.InFlight - 1),
+            Best = succeeded && (s.Best is null || metric.IsBetter(finished.Objective!.Value, s.Best.Value)) ? finished.Objective : s.Best,
+        };
+        await agent.Host.SaveStatusAsync(agent.Status);
+
+        var (kind, text) = ReflectionWriter.Reflect(agent.Assignment.Benchmark, finished, bestBefore);
+        if (reflection is { Text.Length: > 0 } written)
+            (kind, text) = (JournalEntryKind.Reflection, $"{text} Reflection: {written.Text}");
+        if (finished.Status == ExperimentStatus.Pruned)
+            text += string.Create(CultureInfo.InvariantCulture, $" Its early stop gave back {refund.CpuSeconds:F0} CPU-s and {refund.GpuSeconds:F0} GPU-s of the reserved budget.");
+        await agent.WriteJournalAsync(kind, text, finished.Id);
+        await agent.Host.ReportFinishedAsync(finished, agent.Current);
+    }
+
+    private static string SafeName(string id) => string.Concat(id.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+}

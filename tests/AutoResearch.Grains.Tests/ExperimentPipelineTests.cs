@@ -1,0 +1,328 @@
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Grains;
+using AutoResearch.Abstractions.Journal;
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Abstractions.Specs;
+using AutoResearch.Grains.Agents;
+using AutoResearch.Ledger;
+using AutoResearch.Proposers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AutoResearch.Grains.Tests;
+
+/// <summary>
+/// The agent's research loop and experiment pipeline without a silo: a SQLite ledger and journal, real proposers, the
+/// scripted sandbox, and a scripted <see cref="IAgentHost"/> in place of the campaign and fleet grains.
+/// </summary>
+public sealed class ExperimentPipelineTests : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ar-pipeline-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly ScriptedSandboxRunner _sandbox = new();
+    private ServiceProvider _services = null!;
+    private ILedger Ledger => _services.GetRequiredService<ILedger>();
+    private IJournal Journal => _services.GetRequiredService<IJournal>();
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        _services = new ServiceCollection()
+            .AddLedger(o => o.ConnectionString = $"Data Source={Path.Combine(_directory, "ledger.db")}")
+            .AddLogging()
+            .BuildServiceProvider();
+        await _services.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public async Task A_failed_run_is_settled_as_failed_its_unused_worst_case_comes_back_and_the_campaign_hears_of_it()
+    {
+        var host = await HostAsync("failed", cpuBudget: 100, Ticket(0, ExperimentKind.Baseline));
+        _sandbox.Script(host.Assignment.CampaignId, r => new SandboxResult
+        {
+            Status = ExperimentStatus.Failed, Failure = FailureKind.Crash, Reason = "exit code 1", ExitCode = 1,
+            StartedAt = DateTimeOffset.UtcNow, EndedAt = DateTimeOffset.UtcNow,
+        });
+        var agent = Session(host);
+
+        await RunAsync(agent);
+
+        var run = Assert.Single(await Ledger.GetExperimentsAsync(host.Assignment.CampaignId));
+        Assert.Equal((ExperimentStatus.Failed, FailureKind.Crash, 1), (run.Status, run.Failure, run.Attempt));
+        var (reported, status) = Assert.Single(host.Finished);
+        Assert.Equal((run.Id, ExperimentStatus.Failed), (reported.Id, reported.Status));
+        Assert.Equal((1, 0, 0), (status.Experiments, status.Succeeded, status.Rejections));
+        // The run's worst case (time limit + kill grace) was reserved; only what it used stays charged.
+        Assert.Equal(ResourceUse.Zero, agent.Budget!.Reserved);
+        Assert.True(agent.Budget.Used.CpuSeconds < agent.WorstCase.CpuSeconds / 10, $"{agent.Budget.Used.CpuSeconds} CPU-s charged");
+        Assert.Equal(agent.Budget.Used.CpuSeconds, status.CpuSecondsUsed);
+        Assert.Equal(status, host.Saved);
+        Assert.Equal((AgentStopReason.CampaignFinished, "no more experiments"), agent.Stop);
+        Assert.Single(host.Released);
+        Assert.Contains(await Journal.ReadAsync(host.Assignment.CampaignId), e => e.ExperimentId == run.Id && e.Author == agent.Spec.Id);
+    }
+
+    [Fact]
+    public async Task A_sandbox_that_throws_is_recorded_as_a_sandbox_error_and_its_slot_is_given_back()
+    {
+        var host = await HostAsync("throws", cpuBudget: 0, Ticket(0, ExperimentKind.Baseline));
+        _sandbox.Script(host.Assignment.CampaignId, _ => throw new InvalidOperationException("docker went away"));
+        var agent = Session(host);
+
+        await RunAsync(agent);
+
+        var run = Assert.Single(await Ledger.GetExperimentsAsync(host.Assignment.CampaignId));
+        Assert.Equal((ExperimentStatus.Failed, FailureKind.SandboxError), (run.Status, run.Failure));
+        Assert.Contains("docker went away", run.Reason);
+        Assert.Equal(host.Leased, host.Released);
+        Assert.Equal(ResourceUse.Zero, agent.Budget!.Reserved);
+    }
+
+    [Fact]
+    public async Task Successful_runs_set_the_agents_best_and_each_gets_a_journal_line()
+    {
+        var host = await HostAsync("best", cpuBudget: 0, Ticket(0, ExperimentKind.Baseline), Ticket(1, ExperimentKind.Proposal), Ticket(2, ExperimentKind.Proposal));
+        var agent = Session(host);
+
+        await RunAsync(agent);
+
+        var runs = await Ledger.GetExperimentsAsync(host.Assignment.CampaignId);
+        Assert.Equal(3, runs.Count);
+        Assert.All(runs, r => Assert.Equal(ExperimentStatus.Succeeded, r.Status));
+        Assert.Equal("random", runs.Single(r => r.Sequence == 1).ProposerName);
+        var status = host.Finished[^1].Status;
+        Assert.Equal((3, 3), (status.Experiments, status.Succeeded));
+        Assert.Equal(runs.Min(r => r.Objective), status.Best);
+        var journal = await Journal.ReadAsync(host.Assignment.CampaignId);
+        Assert.All(runs, r => Assert.Contains(journal, e => e.ExperimentId == r.Id));
+    }
+
+    [Fact]
+    public async Task A_run_a_crashed_host_left_running_is_re_run_and_settled_before_new_tickets()
+    {
+        var host = await HostAsync("crash", cpuBudget: 0);
+        var campaignId = host.Assignment.CampaignId;
+        var interrupted = new ExperimentRecord
+        {
+            Id = ExperimentIds.For(campaignId, 4), CampaignId = campaignId, AgentId = host.Assignment.Agent.Id, Sequence = 4,
+            ProposerName = "random", Parameters = new() { ["x1"] = "3", ["x2"] = "2" }, Kind = ExperimentKind.Proposal,
+            Status = ExperimentStatus.Running, QueuedAt = DateTimeOffset.UtcNow, StartedAt = DateTimeOffset.UtcNow, ContainerId = "dead", Attempt = 1,
+        };
+        await Ledger.SaveExperimentAsync(interrupted);
+        var agent = Session(host);
+
+        await RunAsync(agent);
+
+        var run = Assert.Single(await Ledger.GetExperimentsAsync(campaignId));
+        Assert.Equal((ExperimentStatus.Succeeded, 2, $"scripted-{run.Id}"), (run.Status, run.Attempt, run.ContainerId));
+        Assert.Equal(ScriptedSandboxRunner.Branin(3, 2), run.Objective!.Value, 9);
+        Assert.Equal(1, host.StaleReleases);
+        Assert.Equal(run.Id, Assert.Single(host.Finished).Experiment.Id);
+        Assert.Equal(ResourceUse.Zero, agent.Budget!.Reserved);
+        Assert.Contains(await Journal.ReadAsync(campaignId), e => e.ExperimentId == run.Id && e.Text.Contains("Re-running experiment #4", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_budget_that_cannot_cover_one_run_stops_the_agent_before_it_asks_for_a_ticket()
+    {
+        // One run's worst case is (5 s time limit + 5 s kill grace) × 1 CPU = 10 CPU-s.
+        var host = await HostAsync("budget", cpuBudget: 8, Ticket(0, ExperimentKind.Baseline));
+        var agent = Session(host);
+
+        await RunAsync(agent);
+
+        Assert.Equal(AgentStopReason.BudgetSpent, agent.Stop?.Reason);
+        Assert.Equal(1, host.TicketsLeft);
+        Assert.Empty(await Ledger.GetExperimentsAsync(host.Assignment.CampaignId));
+        Assert.Contains(await Journal.ReadAsync(host.Assignment.CampaignId), e => e.Kind == JournalEntryKind.System && e.Text.StartsWith("Stopping: my budget cannot cover another run", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_proposal_outside_the_benchmarks_ranges_is_rejected_without_a_slot_and_counts_as_a_rejection()
+    {
+        var host = await HostAsync("rejected", cpuBudget: 0, Ticket(1, ExperimentKind.Proposal));
+        var agent = Session(host, new OutOfRangeProposers());
+
+        await RunAsync(agent);
+
+        var run = Assert.Single(await Ledger.GetExperimentsAsync(host.Assignment.CampaignId));
+        Assert.Equal((ExperimentStatus.Failed, FailureKind.Rejected), (run.Status, run.Failure));
+        Assert.True(run.IsRejectedProposal());
+        Assert.Empty(host.Leased);
+        Assert.Equal(0, _sandbox.Runs(host.Assignment.CampaignId));
+        var status = host.Finished.Single().Status;
+        Assert.Equal((0, 1), (status.Experiments, status.Rejections));
+    }
+
+    [Fact]
+    public async Task A_ready_experiment_of_a_stopped_agent_is_recorded_as_not_run()
+    {
+        var host = await HostAsync("stopped", cpuBudget: 0, Ticket(0, ExperimentKind.Baseline));
+        host.CampaignState = CampaignState.Stopped;
+        var agent = Session(host);
+
+        await RunAsync(agent);
+
+        var run = Assert.Single(await Ledger.GetExperimentsAsync(host.Assignment.CampaignId));
+        Assert.Equal((ExperimentStatus.Failed, FailureKind.NotRun, "not started: the campaign is stopped"), (run.Status, run.Failure, run.Reason));
+        Assert.Empty(host.Leased);
+        Assert.Equal(0, _sandbox.Runs(host.Assignment.CampaignId));
+    }
+
+    [Fact]
+    public async Task A_paused_agent_waits_without_polling_and_goes_on_as_soon_as_it_is_woken()
+    {
+        var host = await HostAsync("paused", cpuBudget: 0, Ticket(0, ExperimentKind.Baseline));
+        host.Paused = true;
+        var agent = Session(host);
+        var loop = RunAsync(agent);
+        await Waits.UntilAsync(() => Task.FromResult(agent.Status?.State == AgentState.Paused), seconds: 10, what: "the agent to say it is paused");
+        await Task.Delay(300);
+        Assert.Equal(0, host.TicketsAsked);
+
+        // What the grain does on Control(Resume): clear the flag, wake the workers. The paused wait's fallback is 30 s.
+        host.Paused = false;
+        var woken = DateTime.UtcNow;
+        agent.WakeUp.Pulse();
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(DateTime.UtcNow - woken < AgentSession.PausedFallback / 3, $"the loop ended {DateTime.UtcNow - woken} after the wake-up");
+        Assert.Equal(ExperimentStatus.Succeeded, Assert.Single(await Ledger.GetExperimentsAsync(host.Assignment.CampaignId)).Status);
+    }
+
+    [Fact]
+    public async Task A_wake_up_ends_every_wait_in_progress_and_a_wait_nobody_ends_ends_after_its_fallback()
+    {
+        var wakeUp = new WakeUp();
+        var waits = Enumerable.Range(0, 3).Select(_ => wakeUp.WaitAsync(TimeSpan.FromMinutes(5), CancellationToken.None)).ToList();
+        Assert.DoesNotContain(waits, w => w.IsCompleted);
+        wakeUp.Pulse();
+        await Task.WhenAll(waits).WaitAsync(TimeSpan.FromSeconds(5));
+
+        var started = DateTime.UtcNow;
+        await wakeUp.WaitAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(150), "an earlier pulse ended a later wait");
+        using var cancelled = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wakeUp.WaitAsync(TimeSpan.FromMinutes(5), cancelled.Token));
+    }
+
+    private static ExperimentTicket Ticket(int sequence, ExperimentKind kind) =>
+        new() { Granted = true, Sequence = sequence, Kind = kind, IsBaseline = kind == ExperimentKind.Baseline };
+
+    private async Task<ScriptedAgentHost> HostAsync(string name, double cpuBudget, params ExperimentTicket[] tickets)
+    {
+        var id = TestSpecs.UniqueId(name);
+        var spec = TestSpecs.Campaign(name, maxExperiments: 10, slots: 1, proposers: "random");
+        var agent = spec.Agents[0] with { CpuBudgetSeconds = cpuBudget };
+        await Ledger.UpsertCampaignAsync(new CampaignRecord { Id = id, Name = name, Spec = spec, State = CampaignState.Running, CreatedAt = DateTimeOffset.UtcNow });
+        return new ScriptedAgentHost(new AgentAssignment { CampaignId = id, Agent = agent, Benchmark = spec.Benchmark, Workers = 1, MaxSlots = 1 }, tickets);
+    }
+
+    private AgentSession Session(ScriptedAgentHost host, IProposerFactory? proposers = null) =>
+        new(host, proposers ?? new ProposerFactory(), Ledger, Journal, _sandbox, new AgentOptions(), TimeProvider.System, NullLogger.Instance);
+
+    private static async Task RunAsync(AgentSession agent)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await new AgentWorkLoop(agent).RunAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException("the agent's loop did not end within 30 s");
+        }
+    }
+
+    /// <summary>A proposer whose every proposal puts x1 outside its range.</summary>
+    private sealed class OutOfRangeProposers : IProposerFactory
+    {
+        public IReadOnlyCollection<string> Strategies => ["random"];
+
+        public IProposer Create(AgentSpec agent) => new OutOfRange();
+
+        private sealed class OutOfRange : IProposer
+        {
+            public string Name => "out-of-range";
+
+            public Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken) =>
+                Task.FromResult(new Proposal { Parameters = new() { ["x1"] = "99", ["x2"] = "1" }, ProposerName = Name, Hypothesis = "far away" });
+        }
+    }
+}
+
+/// <summary>The campaign and the fleet as an agent sees them, scripted: the tickets it is given, slots always free.</summary>
+public sealed class ScriptedAgentHost(AgentAssignment assignment, IEnumerable<ExperimentTicket> tickets) : IAgentHost
+{
+    private readonly Queue<ExperimentTicket> _tickets = new(tickets);
+
+    public AgentAssignment Assignment => assignment;
+    public bool Paused { get; set; }
+    public bool StopRequested { get; set; }
+    public BudgetSpec Budget => assignment.Agent.Budget;
+    public CampaignState CampaignState { get; set; } = CampaignState.Running;
+    public int TicketsLeft => _tickets.Count;
+    public List<Guid> Leased { get; } = [];
+    public List<Guid> Released { get; } = [];
+    public int StaleReleases { get; private set; }
+    public List<(ExperimentRecord Experiment, AgentStatus Status)> Finished { get; } = [];
+    public AgentStatus? Saved { get; private set; }
+
+    public Task<CampaignStatus> ReadCampaignAsync(CancellationToken cancellationToken = default) => Task.FromResult(new CampaignStatus
+    {
+        Id = assignment.CampaignId,
+        Name = assignment.CampaignId,
+        State = CampaignState,
+        MaxExperiments = 10,
+        Agents = [AgentStatus.Initial(assignment.Agent)],
+        Deadline = DateTimeOffset.UtcNow.AddHours(1),
+    });
+
+    public int TicketsAsked { get; private set; }
+
+    public Task<ExperimentTicket> RequestTicketAsync(TicketRequest request, CancellationToken cancellationToken)
+    {
+        TicketsAsked++;
+        return Task.FromResult(_tickets.TryDequeue(out var ticket)
+            ? ticket with { Reserved = request.Estimate }
+            : new ExperimentTicket { Granted = false, Retry = false, Reason = "no more experiments" });
+    }
+
+    public Task<SlotGrant> AcquireSlotAsync(SlotRequest request, CancellationToken cancellationToken)
+    {
+        var lease = new SlotLease { LeaseId = Guid.NewGuid(), Slot = Leased.Count, GrantedAt = DateTimeOffset.UtcNow };
+        Leased.Add(lease.LeaseId);
+        return Task.FromResult(new SlotGrant { Lease = lease });
+    }
+
+    public Task ReleaseSlotAsync(Guid leaseId)
+    {
+        Released.Add(leaseId);
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseStaleSlotsAsync(CancellationToken cancellationToken)
+    {
+        StaleReleases++;
+        return Task.CompletedTask;
+    }
+
+    public Task ReportFinishedAsync(ExperimentRecord experiment, AgentStatus status)
+    {
+        Finished.Add((experiment, status));
+        return Task.CompletedTask;
+    }
+
+    public Task SaveStatusAsync(AgentStatus status)
+    {
+        Saved = status;
+        return Task.CompletedTask;
+    }
+
+    public void KeepAlive() { }
+}
