@@ -13,6 +13,19 @@ public sealed record NoiseEstimate(double StdDev, int DegreesOfFreedom, bool Ide
     /// <summary>Runs behind the estimate (each group's runs, summed).</summary>
     public int Runs { get; init; }
 
+    /// <summary>Which repeat groups the estimate comes from (see <see cref="NoiseEstimator.ForComparisons"/>).</summary>
+    public NoiseSource Source { get; init; } = NoiseSource.AllRepeats;
+
     /// <summary>True when the estimate can carry a confidence: a positive noise level from repeats that are not identical.</summary>
     public bool IsUsable => !IdenticalRepeats && StdDev > 0 && double.IsFinite(StdDev) && DegreesOfFreedom > 0;
+}
+
+/// <summary>Which repeat groups a noise estimate comes from.</summary>
+public enum NoiseSource
+{
+    /// <summary>Every repeat group: the baseline's runs and any confirmed candidate's.</summary>
+    AllRepeats,
+
+    /// <summary>Only the confirmed candidates' groups: they measure the noise where the comparisons are (the baseline's runs are left out).</summary>
+    ConfirmedCandidates,
 }

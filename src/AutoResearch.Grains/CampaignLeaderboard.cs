@@ -79,6 +79,7 @@ public sealed class CampaignLeaderboard
         IdenticalRepeats = IdenticalRepeats,
         MinImprovement = _noise.EffectiveMinImprovement,
         Tests = Tests,
+        FromConfirmedCandidates = Estimate?.Source == NoiseSource.ConfirmedCandidates,
     };
 
     public Leaderboard Snapshot() => new() { History = [.. _history], NoiseStdDev = NoiseStdDev, NoiseRuns = NoiseRuns, Noise = Noise };
@@ -355,10 +356,14 @@ public sealed class CampaignLeaderboard
 
     private void UpdateNoise()
     {
-        var estimate = NoiseEstimator.Pooled(_values.Values.Where(v => v.Count >= 2).Select(v => (IReadOnlyList<double>)v).ToList());
+        // The same rule the ledger's views use (NoiseSummaries.Estimate): the confirmed candidates' repeats once they measure
+        // the noise at least as well as the baseline's runs, else every group.
+        var baseline = _baselineId is { } b && _values.TryGetValue(b, out var runs) ? runs : null;
+        var estimate = NoiseEstimator.ForComparisons(baseline,
+            _values.Where(kv => kv.Key != _baselineId && kv.Value.Count >= 2).Select(kv => (IReadOnlyList<double>)kv.Value).ToList());
         Estimate = estimate;
         NoiseStdDev = estimate?.StdDev;
-        NoiseRuns = _values.Values.Where(v => v.Count >= 2).Sum(v => v.Count);
+        NoiseRuns = estimate?.Runs ?? 0;
     }
 
     private List<double> Values(string id)

@@ -207,7 +207,8 @@ internal static class ReportNarrative
         var noise = model.Noise.IdenticalRepeats
             ? $"; the repeats were identical ({model.Noise.Runs} runs), so the run-to-run noise could not be measured"
             : model.NoiseStdDev is { } n
-                ? $"; run-to-run noise σ {ReportFormat.Objective(n)} from {model.NoiseRuns} repeated runs"
+                ? $"; run-to-run noise σ {ReportFormat.Objective(n)} from {model.NoiseRuns} repeated runs" +
+                  (model.Noise.FromConfirmedCandidates ? " of the confirmed candidates (the baseline's runs left out: the noise where the comparisons are)" : "")
                 : "; noise not measured";
         return $"Best {ReportFormat.Objective(model.BestObjective)}{spread} over {model.BestRuns} run(s): {confidence}{noise}.";
     }

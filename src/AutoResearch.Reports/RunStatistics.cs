@@ -30,30 +30,15 @@ public static class RunStatistics
     }
 
     /// <summary>
-    /// Pooled run-to-run standard deviation over the repeat groups (an experiment with its repeats), Σ_i Σ_j (x_ij − mean_i)² / Σ_i (n_i − 1),
-    /// and how many runs the groups with at least two runs hold; (null, 0) when no group has two runs.
+    /// The campaign's run-to-run standard deviation by the rule its leaderboard judges with
+    /// (<see cref="AutoResearch.Evaluation.NoiseSummaries.Estimate"/>), and how many runs are behind it; (null, 0) when no
+    /// group has two runs.
     /// </summary>
     public static (double? StdDev, int Runs) PooledNoise(IEnumerable<ExperimentRecord> experiments)
     {
         ArgumentNullException.ThrowIfNull(experiments);
-        var groups = experiments
-            .Where(e => e.HasUsableObjective)
-            .GroupBy(e => e.RepeatOf ?? e.Id, StringComparer.Ordinal)
-            .Select(g => g.Select(e => e.Objective!.Value).ToList())
-            .Where(g => g.Count >= 2)
-            .ToList();
-        var dof = groups.Sum(g => g.Count - 1);
-        if (dof == 0)
-        {
-            return (null, 0);
-        }
-
-        var squares = groups.Sum(g =>
-        {
-            var mean = g.Average();
-            return g.Sum(x => (x - mean) * (x - mean));
-        });
-        return (Math.Sqrt(squares / dof), groups.Sum(g => g.Count));
+        var estimate = AutoResearch.Evaluation.NoiseSummaries.Estimate(experiments);
+        return (estimate?.StdDev, estimate?.Runs ?? 0);
     }
 
     /// <summary>Sample standard deviation; null with fewer than two values.</summary>

@@ -68,15 +68,65 @@ public sealed class AcceptanceCalibrationTests(ITestOutputHelper output)
         Assert.True(wrong <= campaigns * 0.05, $"{wrong} of {campaigns} campaigns accepted a proposal that was not better");
     }
 
+    /// <summary>
+    /// Noisy defaults, steady good settings (the shape measured on sgd-cancer: σ 0.037 at the defaults, 0.001-0.002 at the
+    /// good settings). Every proposal is better than the baseline by the same true amount, so the first acceptance is real
+    /// and any later one is a false discovery: their share stays ≤ 5 % with the noise measured at the confirmed candidates.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 30)]
+    [InlineData(2, 100)]
+    [InlineData(0, 30)]
+    public void With_noisy_defaults_and_steady_candidates_a_second_best_among_equals_is_accepted_in_at_most_5_percent(int confirmationRuns, int proposals)
+    {
+        const int campaigns = 2000;
+        var noise = new NoiseSpec { BaselineRuns = 3, ConfirmationRuns = confirmationRuns, Sigmas = 2 };
+        var random = new Random(20261205 + confirmationRuns * 10 + proposals);
+        var falseDiscoveries = 0;
+        for (var c = 0; c < campaigns; c++)
+        {
+            var result = Simulate(noise, proposals, random, _ => 10.0, sigma: 0.3, baselineMean: 20.0, sigmaAt: m => m >= 20.0 ? 3.0 : 0.3);
+            if (result.Accepted.Count(e => e.Confidence >= 0.95) > 1) falseDiscoveries++;
+        }
+
+        var share = (double)falseDiscoveries / campaigns;
+        output.WriteLine($"noisy defaults, confirmation runs {confirmationRuns}, {proposals} proposals: {falseDiscoveries} of {campaigns} campaigns accepted a second best among equals ({share:P2})");
+        Assert.True(share <= 0.05, $"{share:P2} of campaigns accepted a second best among equally good settings");
+    }
+
+    /// <summary>
+    /// The same noisy defaults with a real 3σ (of the good settings' noise) improvement among the proposals: measured against
+    /// the noise where the comparisons are, it is found; against one pool dominated by the defaults' runs it rarely was.
+    /// Measured (seeded, 500 campaigns): 226 found it (45 %); with every group pooled, as before, 31 (6 %).
+    /// </summary>
+    [Fact]
+    public void With_noisy_defaults_a_real_improvement_among_good_settings_is_still_found()
+    {
+        const int campaigns = 500;
+        var noise = new NoiseSpec { BaselineRuns = 3, ConfirmationRuns = 2 };
+        var random = new Random(11);
+        var found = 0;
+        for (var c = 0; c < campaigns; c++)
+        {
+            // Every fifth proposal is better than the others by 3σ of the good settings' noise.
+            var result = Simulate(noise, 30, random, i => i % 5 == 4 ? 10.0 - 0.9 : 10.0, sigma: 0.3, baselineMean: 20.0, sigmaAt: m => m >= 20.0 ? 3.0 : 0.3);
+            if (result.Accepted.Any(e => e.Parameters["mean"] == (10.0 - 0.9).ToString("R"))) found++;
+        }
+
+        output.WriteLine($"noisy defaults: a 3σ improvement among good settings found in {found} of {campaigns} campaigns");
+        Assert.True(found >= campaigns * 0.35, $"only {found} of {campaigns} campaigns found a 3σ improvement among good settings");
+    }
+
     /// <summary>One campaign with one slot: the baseline and its repeats, then each proposal followed by any repeats it asks for.</summary>
+    /// <param name="sigmaAt">The noise at a true mean (heteroscedastic objectives); <paramref name="sigma"/> everywhere when null.</param>
     private static (List<LeaderboardEntry> Accepted, int Runs) Simulate(
-        NoiseSpec noise, int proposals, Random random, Func<int, double> trueMean, double sigma)
+        NoiseSpec noise, int proposals, Random random, Func<int, double> trueMean, double sigma, double baselineMean = 10.0, Func<double, double>? sigmaAt = null)
     {
         var board = new CampaignLeaderboard("sim", Minimize, noise);
         var sequence = 0;
         var runs = 0;
         var truths = new Dictionary<string, string>(StringComparer.Ordinal);
-        double Draw(double mean) => mean + sigma * Gaussian(random);
+        double Draw(double mean) => mean + (sigmaAt?.Invoke(mean) ?? sigma) * Gaussian(random);
 
         ExperimentRecord Record(ExperimentKind kind, double objective, string? repeatOf, Dictionary<string, string> parameters)
         {
@@ -107,15 +157,15 @@ public sealed class AcceptanceCalibrationTests(ITestOutputHelper output)
                 board.Observe(Record(ExperimentKind.Repeat, Draw(means[root.Id]), root.Id, root.Parameters), Now);
         }
 
-        var baseline = Record(ExperimentKind.Baseline, Draw(10.0), null, new() { ["truth"] = "baseline" });
-        means[baseline.Id] = 10.0;
+        var baseline = Record(ExperimentKind.Baseline, Draw(baselineMean), null, new() { ["truth"] = "baseline" });
+        means[baseline.Id] = baselineMean;
         board.BaselineLaunched(baseline);
         board.Observe(baseline, Now);
         DrainRepeats();
         for (var i = 0; i < proposals; i++)
         {
             var mean = trueMean(i);
-            var parameters = new Dictionary<string, string> { ["truth"] = mean < 10.0 ? "better" : "null", ["i"] = i.ToString() };
+            var parameters = new Dictionary<string, string> { ["truth"] = mean < 10.0 ? "better" : "null", ["mean"] = mean.ToString("R"), ["i"] = i.ToString() };
             var proposal = Record(ExperimentKind.Proposal, Draw(mean), null, parameters);
             means[proposal.Id] = mean;
             board.Observe(proposal, Now);

@@ -29,6 +29,12 @@ public sealed record NoiseSummary
     /// <summary>Confirmation tests run so far (the campaign-wide confidence is corrected for this many comparisons).</summary>
     [Id(5)] public int Tests { get; init; }
 
+    /// <summary>
+    /// True when <see cref="StdDev"/> comes from the confirmed candidates' repeats only, the baseline's runs left out: the
+    /// noise where the comparisons are, once those repeats measure it at least as well as the baseline's runs did.
+    /// </summary>
+    [Id(6)] public bool FromConfirmedCandidates { get; init; }
+
     /// <summary>True when acceptance rests on the minimum improvement, not on a measured confidence.</summary>
     public bool UsesMinimumImprovement => StdDev is not { } s || s <= 0 || IdenticalRepeats;
 }
