@@ -122,11 +122,22 @@ public sealed class LedgerInitializer(
         }
 
         var pending = known.Except(applied, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        if (pending.Count > 0)
+        // Nothing to apply: no migration lock is taken. On SQLite EF Core's lock is a row in __EFMigrationsLock that a killed
+        // process leaves behind, and every later Migrate would wait for it for ever; a ledger opened many times a night by
+        // processes that may be killed must not take it without need.
+        if (pending.Count == 0) return;
+        if (settings.Provider == LedgerProvider.Sqlite)
         {
-            _logger.LogInformation("Applied ledger migrations {Migrations} ({Provider}).", string.Join(", ", pending), settings.Provider);
+            await using var fileLock = await SqliteMigrationFileLock.TakeAsync(settings.SqliteFile!, _logger, cancellationToken).ConfigureAwait(false);
+            // Holding the file lock (released by the operating system when its holder dies), any lock row is a dead process's.
+            await SqliteMigrationFileLock.ClearStaleLockRowAsync(db, cancellationToken).ConfigureAwait(false);
+            await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
+        else
+        {
+            await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        _logger.LogInformation("Applied ledger migrations {Migrations} ({Provider}).", string.Join(", ", pending), settings.Provider);
     }
 
     private async Task UseWalAsync(LedgerDbContext db, CancellationToken cancellationToken)

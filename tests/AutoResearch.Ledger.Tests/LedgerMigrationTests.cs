@@ -115,6 +115,44 @@ public sealed class LedgerMigrationTests
         Assert.Equal(10, await db.Ledger.NextSequenceAsync(campaign));
     }
 
+    /// <summary>
+    /// EF Core's SQLite migration lock is a row in <c>__EFMigrationsLock</c>; a process killed while holding it leaves the row,
+    /// and EF Core waits for it for ever. A ledger with nothing to migrate takes no lock, and one that needs migrating
+    /// clears a dead process's row under a file lock that dies with its holder.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_lock_row_left_by_a_process_killed_while_migrating_does_not_hang_the_next_start(bool killedDuringTheFirstMigration)
+    {
+        await using var db = LedgerTestDatabase.Create("sqlite");
+        if (!killedDuringTheFirstMigration)
+            await db.Services.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync();
+        else
+            Directory.CreateDirectory(Path.GetDirectoryName(db.Settings.SqliteFile!)!);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var stale = connection.CreateCommand();
+            stale.CommandText = """
+                CREATE TABLE IF NOT EXISTS "__EFMigrationsLock" ("Id" INTEGER NOT NULL CONSTRAINT "PK___EFMigrationsLock" PRIMARY KEY, "Timestamp" TEXT NOT NULL);
+                INSERT OR IGNORE INTO "__EFMigrationsLock" ("Id", "Timestamp") VALUES (1, '2026-12-05 03:00:00+00:00');
+                """;
+            await stale.ExecuteNonQueryAsync();
+        }
+
+        await db.ReopenAsync();
+        try
+        {
+            await db.Services.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync().WaitAsync(Timeout);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"the ledger did not start within {Timeout.TotalSeconds} s of a dead process's migration lock row");
+        }
+        await AssertMigratedAsync(db, expectedVersions: []);
+    }
+
     /// <summary>Independent service providers (like processes) run the initializer at the same moment.</summary>
     private static async Task InitializeTogetherAsync(LedgerTestDatabase db, int processes)
     {
