@@ -124,15 +124,18 @@ public static class AnalysisSeed
         return id;
     }
 
+    /// <summary>A benchmark with a held-out evaluation whose "lucky" recipe wins in-sample and does not hold up.</summary>
+    public static BenchmarkSpec LuckySplitBenchmark() => new()
+    {
+        Name = "lucky-split", Directory = "/tmp", Image = "autoresearch/python:latest", Command = ["python3", "lucky.py"], Files = ["lucky.py"],
+        Metric = new MetricSpec { Name = "loss", Direction = Direction.Minimize }, TimeLimit = TimeSpan.FromSeconds(30),
+        Holdout = new HoldoutSpec(),
+        Parameters = [new ParameterSpec { Name = "recipe", Type = ParameterType.Choice, Choices = ["default", "honest", "lucky"], Default = "default" }],
+    };
+
     private static async Task<string> SeedLuckyAsync(ILedger ledger, string id, DateTimeOffset t0)
     {
-        var benchmark = new BenchmarkSpec
-        {
-            Name = "lucky-split", Directory = "/tmp", Image = "autoresearch/python:latest", Command = ["python3", "lucky.py"], Files = ["lucky.py"],
-            Metric = new MetricSpec { Name = "loss", Direction = Direction.Minimize }, TimeLimit = TimeSpan.FromSeconds(30),
-            Holdout = new HoldoutSpec(),
-            Parameters = [new ParameterSpec { Name = "recipe", Type = ParameterType.Choice, Choices = ["default", "honest", "lucky"], Default = "default" }],
-        };
+        var benchmark = LuckySplitBenchmark();
         await ledger.UpsertCampaignAsync(new CampaignRecord
         {
             Id = id, Name = "lucky", State = CampaignState.Completed, CreatedAt = t0, StartedAt = t0, EndedAt = t0.AddMinutes(20),

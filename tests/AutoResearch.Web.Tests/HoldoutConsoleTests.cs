@@ -48,13 +48,7 @@ public sealed class HoldoutConsoleTests(ConsoleFactory console)
         var ledger = console.Services.GetRequiredService<ILedger>();
         var id = "lucky-console-" + Guid.NewGuid().ToString("N")[..8];
         var t0 = DateTimeOffset.UtcNow.AddHours(-1);
-        var benchmark = new BenchmarkSpec
-        {
-            Name = "lucky-split", Directory = "/tmp", Image = "autoresearch/python:latest", Command = ["python3", "lucky.py"], Files = ["lucky.py"],
-            Metric = new MetricSpec { Name = "loss", Direction = Direction.Minimize }, TimeLimit = TimeSpan.FromSeconds(30),
-            Holdout = new HoldoutSpec(),
-            Parameters = [new ParameterSpec { Name = "recipe", Type = ParameterType.Choice, Choices = ["default", "honest", "lucky"], Default = "default" }],
-        };
+        var benchmark = AnalysisSeed.LuckySplitBenchmark();
         await ledger.UpsertCampaignAsync(new CampaignRecord
         {
             Id = id, Name = "lucky-console", State = CampaignState.Completed, CreatedAt = t0, StartedAt = t0, EndedAt = t0.AddMinutes(5),
