@@ -68,7 +68,8 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         var baseline = facts.Baseline is { } bf ? ordered.First(e => e.Id == bf.ExperimentId) : null;
         var accepted = leaderboard.Count > 0 ? leaderboard.MaxBy(e => e.Index) : null;
         var best = facts.Best is { } bestFact ? ordered.FirstOrDefault(e => e.Id == bestFact.ExperimentId) : null;
-        var (noise, noiseRuns) = RunStatistics.PooledNoise(succeeded);
+        // The campaign's noise as the projection has it (the rule the leaderboard judges with).
+        var noiseSummary = facts.Noise;
         var baselineMean = facts.Baseline?.Mean;
         // The accepted best as the campaign sees it now: the mean of its runs (confirmation runs may have followed its acceptance).
         double? bestMean = accepted is null ? null : facts.Best!.Value;
@@ -117,7 +118,6 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             notes.Add("No baseline experiment was recorded.");
         }
 
-        var noiseSummary = AutoResearch.Evaluation.NoiseSummaries.FromLedger(ordered, spec.Noise);
         if (noiseSummary.IdenticalRepeats)
         {
             notes.Add($"Identical repeats: {noiseSummary.Runs} runs of the same parameters with different seeds gave the same {metric.Name}. " +
@@ -167,8 +167,8 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             Leaderboard = facts.Leaderboard,
             BaselineMean = baselineMean,
             BaselineRuns = facts.Baseline?.Runs ?? 0,
-            NoiseStdDev = noise,
-            NoiseRuns = noiseRuns,
+            NoiseStdDev = noiseSummary.StdDev,
+            NoiseRuns = noiseSummary.Runs,
             Noise = noiseSummary,
             Pruned = ordered.Count(e => e.Status == ExperimentStatus.Pruned),
             RelativeImprovement = baselineMean is null || bestValue is null

@@ -86,7 +86,7 @@ public static class CampaignSummaryBuilder
             best = runs.Count > 0 ? runs.Average() : accepted.Objective;
             bestRuns = runs.Count > 0 ? runs.Count : accepted.Runs;
             bestConfidence = accepted.Confidence;
-            noise = RunStatistics.PooledNoise(usable).StdDev ?? status.NoiseStdDev;
+            noise = AutoResearch.Evaluation.NoiseSummaries.Estimate(usable)?.StdDev ?? status.NoiseStdDev;
         }
         else
         {

@@ -5,7 +5,7 @@ namespace AutoResearch.Reports;
 
 /// <summary>
 /// Facts computed from the ledger's experiments the same way the campaign computes them while it runs, so that a report,
-/// a summary and the live status agree: the runs behind an experiment, the pooled run-to-run noise, early-stop refunds.
+/// a summary and the live status agree: the runs behind an experiment, early-stop refunds.
 /// </summary>
 public static class RunStatistics
 {
@@ -27,18 +27,6 @@ public static class RunStatistics
             .OrderBy(e => e.Sequence)
             .Select(e => e.Objective!.Value)
             .ToList();
-    }
-
-    /// <summary>
-    /// The campaign's run-to-run standard deviation by the rule its leaderboard judges with
-    /// (<see cref="AutoResearch.Evaluation.NoiseSummaries.Estimate"/>), and how many runs are behind it; (null, 0) when no
-    /// group has two runs.
-    /// </summary>
-    public static (double? StdDev, int Runs) PooledNoise(IEnumerable<ExperimentRecord> experiments)
-    {
-        ArgumentNullException.ThrowIfNull(experiments);
-        var estimate = AutoResearch.Evaluation.NoiseSummaries.Estimate(experiments);
-        return (estimate?.StdDev, estimate?.Runs ?? 0);
     }
 
     /// <summary>Sample standard deviation; null with fewer than two values.</summary>
