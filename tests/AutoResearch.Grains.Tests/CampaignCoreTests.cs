@@ -16,26 +16,13 @@ namespace AutoResearch.Grains.Tests;
 /// </summary>
 public sealed class CampaignCoreTests : IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ar-core-" + Guid.NewGuid().ToString("N")[..8]);
-    private ServiceProvider _services = null!;
-    private ILedger Ledger => _services.GetRequiredService<ILedger>();
-    private IJournal Journal => _services.GetRequiredService<IJournal>();
+    private SqliteLedgerScope _ledger = null!;
+    private ILedger Ledger => _ledger.Ledger;
+    private IJournal Journal => _ledger.Journal;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        _services = new ServiceCollection()
-            .AddLedger(o => o.ConnectionString = $"Data Source={Path.Combine(_directory, "ledger.db")}")
-            .AddLogging()
-            .BuildServiceProvider();
-        await _services.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync();
-    }
+    public async Task InitializeAsync() => _ledger = await SqliteLedgerScope.CreateAsync("ar-core");
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
-    }
+    public async Task DisposeAsync() => await _ledger.DisposeAsync();
 
     [Fact]
     public async Task The_baseline_goes_first_every_experiment_is_granted_once_and_a_rejected_proposal_gives_its_experiment_back()

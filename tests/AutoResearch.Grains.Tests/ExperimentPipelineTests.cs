@@ -17,27 +17,14 @@ namespace AutoResearch.Grains.Tests;
 /// </summary>
 public sealed class ExperimentPipelineTests : IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ar-pipeline-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly ScriptedSandboxRunner _sandbox = new();
-    private ServiceProvider _services = null!;
-    private ILedger Ledger => _services.GetRequiredService<ILedger>();
-    private IJournal Journal => _services.GetRequiredService<IJournal>();
+    private SqliteLedgerScope _ledger = null!;
+    private ILedger Ledger => _ledger.Ledger;
+    private IJournal Journal => _ledger.Journal;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        _services = new ServiceCollection()
-            .AddLedger(o => o.ConnectionString = $"Data Source={Path.Combine(_directory, "ledger.db")}")
-            .AddLogging()
-            .BuildServiceProvider();
-        await _services.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync();
-    }
+    public async Task InitializeAsync() => _ledger = await SqliteLedgerScope.CreateAsync("ar-pipeline");
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
-    }
+    public async Task DisposeAsync() => await _ledger.DisposeAsync();
 
     [Fact]
     public async Task A_failed_run_is_settled_as_failed_its_unused_worst_case_comes_back_and_the_campaign_hears_of_it()
