@@ -26,6 +26,12 @@ public sealed record CampaignFacts
 
     public NoiseSummary Noise { get; init; } = new();
 
+    /// <summary>
+    /// What the campaign has used: every finished run (held-out runs and rejected proposals included) and the report's
+    /// model-written advice, which is charged to the campaign's token budget (as the campaign grain charges it).
+    /// </summary>
+    public ResourceUse Used { get; init; } = ResourceUse.Zero;
+
     /// <summary>The campaign-wide budget in force after every applied budget change.</summary>
     public BudgetSpec Budget { get; init; } = new();
 
@@ -169,6 +175,7 @@ public sealed record CampaignFacts
             Baseline = baseline,
             Leaderboard = current,
             Noise = noise,
+            Used = experiments.Where(e => e.IsFinished).Aggregate(ResourceUse.Zero, (u, e) => u + e.Use) + new ResourceUse { Tokens = ReportAdvice.Tokens(calls) },
             Budget = budgets.Campaign,
             BudgetChanges = budgets.Changes,
             Agents = agents,

@@ -147,7 +147,7 @@ public sealed class CampaignFactsLiveConsistencyTests(ITestOutputHelper output) 
         // What the console shows for a campaign it hosts, and what the run command's summary starts from.
         var live = raw.WithFacts(facts, live: true);
         // status --json: the status rebuilt from the ledger and its summary.
-        var fromLedger = LedgerCampaignStatus.From(record, experiments, raw.Slots, facts, calls);
+        var fromLedger = LedgerCampaignStatus.From(record, experiments, raw.Slots, facts);
         var statusSummary = CampaignSummaryBuilder.Build(fromLedger, experiments, null, raw.Slots, leaderboard: leaderboard, modelCalls: calls, facts: facts);
         // The run command's end summary from the grain's own status.
         var runSummary = await CampaignSummaryBuilder.BuildAsync(ledger, raw, null, raw.Slots);

@@ -59,7 +59,7 @@ public static class StatusCommand
         var campaignSlots = campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, slots) : slots;
         // One projection of the campaign's facts for the status and its summary (the same the console and the report read).
         var facts = AutoResearch.Evaluation.CampaignFacts.Build(campaign.Id, campaign.Spec, campaign.State, experiments, leaderboard, calls, controls, campaignSlots);
-        var status = LedgerCampaignStatus.From(campaign, experiments, campaignSlots, facts, calls);
+        var status = LedgerCampaignStatus.From(campaign, experiments, campaignSlots, facts);
         var summary = CampaignSummaryBuilder.Build(status, experiments, null, status.Slots, leaderboard: leaderboard, modelCalls: calls, facts: facts);
         if (json)
             await Console.Out.WriteLineAsync(summary.ToJson());

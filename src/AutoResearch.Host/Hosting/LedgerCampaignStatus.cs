@@ -12,11 +12,10 @@ public static class LedgerCampaignStatus
     /// <param name="controls">The campaign's control requests: the budgets shown are those in force after the applied changes.</param>
     public static CampaignStatus From(CampaignRecord campaign, IReadOnlyList<ExperimentRecord> experiments, int slots, IReadOnlyList<LeaderboardEntry>? leaderboard = null,
         IReadOnlyList<ModelCallRecord>? calls = null, IReadOnlyList<ControlRequest>? controls = null) =>
-        From(campaign, experiments, slots, CampaignFacts.Build(campaign.Id, campaign.Spec, campaign.State, experiments, leaderboard, calls, controls, slots), calls);
+        From(campaign, experiments, slots, CampaignFacts.Build(campaign.Id, campaign.Spec, campaign.State, experiments, leaderboard, calls, controls, slots));
 
     /// <summary>The status from the ledger's rows and their <see cref="CampaignFacts"/> (built once by the caller).</summary>
-    public static CampaignStatus From(CampaignRecord campaign, IReadOnlyList<ExperimentRecord> experiments, int slots, CampaignFacts facts,
-        IReadOnlyList<ModelCallRecord>? calls = null)
+    public static CampaignStatus From(CampaignRecord campaign, IReadOnlyList<ExperimentRecord> experiments, int slots, CampaignFacts facts)
     {
         ArgumentNullException.ThrowIfNull(campaign);
         ArgumentNullException.ThrowIfNull(experiments);
@@ -40,9 +39,7 @@ public static class LedgerCampaignStatus
             Pruned = facts.Pruned,
             Direction = metric.Direction,
             MetricName = metric.Name,
-            // The report's model-written advice is charged to the campaign's token budget too (as the campaign grain charges it).
-            Used = experiments.Where(e => e.IsFinished).Aggregate(Abstractions.Specs.ResourceUse.Zero, (u, e) => u + e.Use)
-                   + new Abstractions.Specs.ResourceUse { Tokens = ReportAdvice.Tokens(calls ?? []) },
+            Used = facts.Used,
             Agents = spec.Agents.Select(a => AgentStatus.Initial(a)).ToList(),
             Reason = campaign.Reason,
             Slots = slots,

@@ -218,12 +218,8 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
         var holdout = HoldoutSummary.From(experiments, metric);
         var bestHoldout = holdout.For(facts.Best?.ExperimentId);
         var importance = ParameterImportance.Compute(campaign.Spec.Benchmark.Parameters, experiments, facts.Direction, facts.Best, facts.Noise);
-        var used = new ResourceUse
-        {
-            Tokens = facts.Agents.Sum(a => a.Used.Tokens),
-            CpuSeconds = facts.Agents.Sum(a => a.Used.CpuSeconds),
-            GpuSeconds = facts.Agents.Sum(a => a.Used.GpuSeconds),
-        };
+        // The campaign's use as status shows it (every finished run and the report's advice), from the projection.
+        var used = facts.Used;
         var failures = experiments.Where(e => !e.IsHoldout && e.Status == ExperimentStatus.Failed)
             .GroupBy(e => e.Failure.ToString()).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);

@@ -373,7 +373,7 @@ public sealed class ConsoleCampaigns(
             return (live.WithFacts(liveFacts, live: true), experiments, leaderboard, liveFacts, calls);
         }
         var facts = AutoResearch.Evaluation.CampaignFacts.Build(campaign.Id, campaign.Spec, campaign.State, experiments, leaderboard, calls, controls, slots);
-        return (LedgerCampaignStatus.From(campaign, experiments, slots, facts, calls), experiments, leaderboard, facts, calls);
+        return (LedgerCampaignStatus.From(campaign, experiments, slots, facts), experiments, leaderboard, facts, calls);
     }
 
     /// <summary>Most points the live chart gets: every accepted best and the baseline, then an even sample.</summary>
