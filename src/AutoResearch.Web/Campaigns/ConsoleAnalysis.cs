@@ -41,7 +41,7 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
     public async Task<AnalysisView?> AnalysisAsync(string id, CancellationToken cancellationToken)
     {
         if (await ledger.GetCampaignAsync(id, cancellationToken) is not { } campaign) return null;
-        var key = await SettledKeyAsync(campaign, cancellationToken);
+        var key = await SettledCampaignKey.OfAsync(ledger, campaign, cancellationToken);
         if (key is not null && _settled.TryGetValue(id, out var kept) && kept.Key == key) return kept.View;
         var view = await ComputeAnalysisAsync(campaign, cancellationToken);
         if (key is not null)
@@ -52,17 +52,6 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
         return view;
     }
 
-    /// <summary>
-    /// For a settled campaign (completed, stopped or failed): what would change if its ledger rows did (state, end, experiment
-    /// count and last number, leaderboard size), read with small queries; null for a campaign still running.
-    /// </summary>
-    private async Task<string?> SettledKeyAsync(CampaignRecord campaign, CancellationToken cancellationToken)
-    {
-        if (campaign.State is not (CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed)) return null;
-        var last = await ledger.QueryExperimentsAsync(campaign.Id, new ExperimentQuery { Limit = 1, Descending = true }, cancellationToken);
-        var board = (await ledger.GetLeaderboardAsync(campaign.Id, cancellationToken)).Count;
-        return $"{campaign.State}|{campaign.EndedAt:O}|{last.Total}|{last.Items.FirstOrDefault()?.Sequence}|{board}";
-    }
 
     /// <summary>Settled campaigns' night rows by campaign id, with their key (the report count is read afresh).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Key, NightCampaign Row)> _nightRows = new(StringComparer.Ordinal);
@@ -172,7 +161,7 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
                      .Where(c => (c.StartedAt ?? c.CreatedAt) is var at && at >= from && at < to)
                      .OrderBy(c => c.StartedAt ?? c.CreatedAt))
         {
-            var key = await SettledKeyAsync(campaign, cancellationToken);
+            var key = await SettledCampaignKey.OfAsync(ledger, campaign, cancellationToken);
             var list = await reports.ListAsync(campaign.Id, cancellationToken);
             NightCampaign row;
             if (key is not null && _nightRows.TryGetValue(campaign.Id, out var kept) && kept.Key == key) row = kept.Row;

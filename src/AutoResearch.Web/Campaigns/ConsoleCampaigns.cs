@@ -327,18 +327,9 @@ public sealed class ConsoleCampaigns(
         return basis;
     }
 
-    /// <summary>
-    /// For a settled campaign (completed, stopped or failed, not run here): what would change if its ledger rows did (state, end,
-    /// experiment count and last number, leaderboard and model-call counts), read with small queries; null for any other campaign.
-    /// </summary>
-    private async Task<string?> SettledKeyAsync(CampaignRecord campaign, CancellationToken cancellationToken)
-    {
-        if (campaign.State is not (CampaignState.Completed or CampaignState.Stopped or CampaignState.Failed) || IsHostedHere(campaign.Id)) return null;
-        var last = await ledger.QueryExperimentsAsync(campaign.Id, new ExperimentQuery { Limit = 1, Descending = true }, cancellationToken);
-        var leaderboardCount = (await ledger.GetLeaderboardAsync(campaign.Id, cancellationToken)).Count;
-        var callCount = (await ledger.GetModelCallsAsync(campaign.Id, cancellationToken)).Count;
-        return $"{campaign.State}|{campaign.EndedAt:O}|{last.Total}|{last.Items.FirstOrDefault()?.Sequence}|{leaderboardCount}|{callCount}";
-    }
+    /// <summary>A settled campaign's cache key (<see cref="SettledCampaignKey"/>); null for one run here or still changing.</summary>
+    private async Task<string?> SettledKeyAsync(CampaignRecord campaign, CancellationToken cancellationToken) =>
+        IsHostedHere(campaign.Id) ? null : await SettledCampaignKey.OfAsync(ledger, campaign, cancellationToken);
 
     /// <summary>Settled campaigns' headlines for the list, by campaign id, with their key.</summary>
     private readonly ConcurrentDictionary<string, (string Key, CampaignHeadline Headline)> _headlines = new(StringComparer.Ordinal);
