@@ -45,7 +45,7 @@ public sealed class CampaignLaunchTests(ConsoleFactory console)
     [Fact]
     public void LoadBenchmark_reads_a_benchmark_folder_or_a_campaign_files_benchmark_and_names_a_missing_one()
     {
-        Assert.Equal("branin", CampaignLaunch.LoadBenchmark(Path.Combine(RepositoryRoot(), "sandboxes", "benchmarks", "branin")).Value!.Name);
+        Assert.Equal("branin", CampaignLaunch.LoadBenchmark(Path.Combine(RepositoryPaths.Root, "sandboxes", "benchmarks", "branin")).Value!.Name);
         var fromCampaign = CampaignLaunch.LoadBenchmark(BraninCampaignFile);
         Assert.True(fromCampaign.Ok);
         Assert.Equal("branin", fromCampaign.Value!.Name);
@@ -226,16 +226,9 @@ public sealed class CampaignLaunchTests(ConsoleFactory console)
             $"stopping {id} was not applied within {ControlWait.TotalSeconds} s: {stopped.Failure} {stopped.Conflict} {stopped.Value?.State}");
     }
 
-    private static string BraninCampaignFile => Path.Combine(RepositoryRoot(), "campaigns", "branin.yaml");
+    private static string BraninCampaignFile => Path.Combine(RepositoryPaths.Root, "campaigns", "branin.yaml");
 
-    private static BenchmarkSpec Branin() => BenchmarkLoader.Load(Path.Combine(RepositoryRoot(), "sandboxes", "benchmarks", "branin"));
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "AutoResearch.sln"))) return dir.FullName;
-        throw new InvalidOperationException("AutoResearch.sln not found above the test assembly");
-    }
+    private static BenchmarkSpec Branin() => BenchmarkLoader.Load(Path.Combine(RepositoryPaths.Root, "sandboxes", "benchmarks", "branin"));
 
     private sealed class ScriptedImages(bool exists, string? unreachable = null) : ISandboxImages
     {
