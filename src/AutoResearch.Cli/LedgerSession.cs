@@ -40,9 +40,12 @@ public sealed class LedgerSession : IDisposable
     {
         var campaign = await Ledger.GetCampaignAsync(id, cancellationToken);
         if (campaign is null)
-            await Console.Error.WriteLineAsync($"No campaign '{id}' in the ledger. Run 'autoresearch status' to list campaigns.");
+            await Console.Error.WriteLineAsync(NoSuchCampaign(id));
         return campaign;
     }
+
+    /// <summary>What the commands say of a campaign the ledger does not have.</summary>
+    public static string NoSuchCampaign(string id) => $"No campaign '{id}' in the ledger. Run 'autoresearch status' to list campaigns.";
 
     /// <summary>Writes <paramref name="message"/> to stderr and returns <paramref name="exitCode"/> (2: bad input).</summary>
     public static async Task<int> FailAsync(string message, int exitCode = 2)

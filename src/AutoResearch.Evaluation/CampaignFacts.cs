@@ -24,6 +24,12 @@ public sealed record CampaignFacts
     /// <summary>The accepted bests (baseline first) with each one's current mean, runs and spread (repeats may have followed an acceptance).</summary>
     public IReadOnlyList<LeaderboardEntry> Leaderboard { get; init; } = [];
 
+    /// <summary>
+    /// The experiments counted as new bests (each agent's <see cref="AgentFacts.NewBests"/> counts its own): the leaderboard's
+    /// accepted entries after the baseline; without a leaderboard, the search's results that beat every earlier-finished one.
+    /// </summary>
+    public IReadOnlySet<string> NewBestIds { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     public NoiseSummary Noise { get; init; } = new();
 
     /// <summary>
@@ -153,9 +159,10 @@ public sealed record CampaignFacts
         var gains = CostPerGain.GainsByAgent(board, metric.Direction);
         // New bests are the leaderboard's accepted entries after the baseline; a campaign from before the leaderboard has
         // none, and its new bests are the results that beat every earlier-finished one.
-        var newBests = board.Count > 0
-            ? board.Where(e => e.Index > 0).GroupBy(e => e.AgentId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal)
-            : RunningBests(usable, metric).GroupBy(e => e.AgentId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var newBestRuns = board.Count > 0
+            ? board.Where(e => e.Index > 0).Select(e => (Id: e.ExperimentId, e.AgentId)).ToList()
+            : RunningBests(usable, metric).Select(e => (e.Id, e.AgentId)).ToList();
+        var newBests = newBestRuns.GroupBy(e => e.AgentId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var agents = spec.Agents.Select(a => AgentFactsOf(a, spec, ordered, calls, newBests.GetValueOrDefault(a.Id), budgets)).ToList();
         var shares = new Dictionary<string, double>(StringComparer.Ordinal);
         if (spec.Allocation == AllocationPolicy.Gain && spec.Agents.Count >= 2)
@@ -174,6 +181,7 @@ public sealed record CampaignFacts
             Best = best,
             Baseline = baseline,
             Leaderboard = current,
+            NewBestIds = newBestRuns.Select(e => e.Id).ToHashSet(StringComparer.Ordinal),
             Noise = noise,
             Used = experiments.Where(e => e.IsFinished).Aggregate(ResourceUse.Zero, (u, e) => u + e.Use) + new ResourceUse { Tokens = ReportAdvice.Tokens(calls) },
             Budget = budgets.Campaign,

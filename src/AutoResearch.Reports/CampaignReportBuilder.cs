@@ -80,7 +80,8 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
 
         // Best-so-far in the order results became known (the projection's rule).
         var runningBests = AutoResearch.Evaluation.CampaignFacts.RunningBests(succeeded, metric);
-        var newBestIds = runningBests.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        // The rows marked as new bests are the ones the agents' new-best counts count (the projection's).
+        var newBestIds = facts.NewBestIds;
         var bestSoFar = runningBests.Select(e =>
         {
             var at = FinishedAt(e);
@@ -106,8 +107,8 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             .ThenBy(g => g.Kind)
             .ToList();
 
-        var budgets = EffectiveBudgets.From(spec, controls);
-        var agents = BuildAgents(spec, ordered, modelCalls, metric, facts, budgets, leaderboard, journalEntries, origin);
+        var budgets = EffectiveBudgets.From(facts);
+        var agents = BuildAgents(spec, ordered, modelCalls, metric, facts, journalEntries, origin);
 
         var notes = new List<string>();
         if (ordered.Any(e => e.IsBaselineRun) && baseline is null)
@@ -269,8 +270,6 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
         IReadOnlyList<ModelCallRecord> calls,
         MetricSpec metric,
         AutoResearch.Evaluation.CampaignFacts facts,
-        EffectiveBudgets budgets,
-        IReadOnlyList<LeaderboardEntry> leaderboard,
         IReadOnlyList<JournalEntry> journal,
         DateTimeOffset origin)
     {
@@ -284,7 +283,10 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             var agentSpec = spec.Agents.FirstOrDefault(a => a.Id == id);
             var mine = experiments.Where(e => e.AgentId == id).ToList();
             var best = metric.BestOf(mine);
-            var budget = budgets.Agents.GetValueOrDefault(id) ?? agentSpec?.Budget ?? BudgetSpec.Unlimited;
+            // Its facts (counts, model, new bests, budget in force) for an agent of the campaign file; an agent only the ledger
+            // names (an older campaign's) has its counts from its rows and no budget.
+            var agentFacts = facts.Agent(id);
+            var budget = agentFacts?.Budget ?? BudgetSpec.Unlimited;
             var refunded = mine.Aggregate(ResourceUse.Zero, (r, e) => r + RunStatistics.EarlyStopRefund(e, spec.Benchmark));
             var used = new ResourceUse
             {
@@ -294,7 +296,6 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             };
 
             // The model that answered last (and any failover), as status shows it; the spec's model before any answer.
-            var agentFacts = facts.Agent(id);
             var (answering, failover) = agentFacts is null ? (null, null) : (agentFacts.Model, agentFacts.Failover);
             rows.Add(new AgentReportRow
             {
@@ -303,10 +304,10 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
                 Proposer = agentSpec?.Proposer ?? mine.Select(e => e.ProposerName).FirstOrDefault() ?? "",
                 Model = answering ?? agentSpec?.Model,
                 Failover = failover,
-                Experiments = mine.Count(e => !e.IsRejectedProposal()),
-                Rejections = mine.Count(e => e.IsRejectedProposal()),
-                Succeeded = mine.Count(e => e.Status == ExperimentStatus.Succeeded),
-                Failed = mine.Count(e => e.Status == ExperimentStatus.Failed && !e.IsRejectedProposal()),
+                Experiments = agentFacts?.Experiments ?? mine.Count(e => !e.IsRejectedProposal()),
+                Rejections = agentFacts?.Rejections ?? mine.Count(e => e.IsRejectedProposal()),
+                Succeeded = agentFacts?.Succeeded ?? mine.Count(e => e.Status == ExperimentStatus.Succeeded),
+                Failed = agentFacts?.Failed ?? mine.Count(e => e.Status == ExperimentStatus.Failed && !e.IsRejectedProposal()),
                 // Accepted new bests, as the leaderboard counts them (not every result that beat the running best when it finished).
                 NewBests = agentFacts?.NewBests ?? 0,
                 Best = best?.Objective,
@@ -317,12 +318,13 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
                 GpuBudgetSeconds = budget.GpuSeconds,
                 Tokens = used.Tokens,
                 TokenBudget = budget.Tokens,
-                Pruned = mine.Count(e => e.Status == ExperimentStatus.Pruned),
+                Pruned = agentFacts?.Pruned ?? mine.Count(e => e.Status == ExperimentStatus.Pruned),
                 CpuSecondsRefunded = refunded.CpuSeconds,
                 GpuSecondsRefunded = refunded.GpuSeconds,
                 WithinBudget = budget.WhyNotFits(used, ResourceUse.Zero) is null,
-                BudgetChanged = agentSpec is not null && budget != agentSpec.Budget,
-                Narrative = AgentNarratives.Build(id, spec.Benchmark, mine, calls.Where(c => c.AgentId == id).ToList(), leaderboard, journal, origin),
+                BudgetChanged = agentFacts?.BudgetChanged ?? false,
+                // The accepted bests as the leaderboard stands now (each one's mean over its runs), as the agents' new bests count them.
+                Narrative = AgentNarratives.Build(id, spec.Benchmark, mine, calls.Where(c => c.AgentId == id).ToList(), facts.Leaderboard, journal, origin),
             });
         }
 

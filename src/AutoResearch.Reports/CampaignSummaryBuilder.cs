@@ -101,10 +101,10 @@ public static class CampaignSummaryBuilder
         var fromLedger = experiments.Count > 0;
         var bestId = facts?.Best?.ExperimentId ?? (leaderboard is { Count: > 0 } ? leaderboard[^1].ExperimentId : status.BestExperimentId);
         var bestHeldOut = holdout.For(bestId) is { IsBaseline: false } r ? r : null;
-        var noiseSummary = fromLedger
+        var noiseSummary = facts?.Noise ?? (fromLedger
             ? AutoResearch.Evaluation.NoiseSummaries.FromLedger(experiments, new NoiseSpec { MinImprovement = status.Noise.MinImprovement })
-            : status.Noise;
-        var acceptedBy = leaderboard is { Count: > 0 } ? leaderboard[^1].Reason : (AcceptanceReason?)null;
+            : status.Noise);
+        var acceptedBy = facts is not null ? facts.Best?.AcceptedBy : leaderboard is { Count: > 0 } ? leaderboard[^1].Reason : null;
         var cost = AutoResearch.Evaluation.CostPerGain.From(status.Agents.Select(a => a.Id).ToList(), all, leaderboard ?? [], modelCalls ?? [], status.Direction);
         var tokensUsed = status.Agents.Sum(a => a.TokensUsed);
         var agentExperiments = experiments.GroupBy(e => e.AgentId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
@@ -149,16 +149,17 @@ public static class CampaignSummaryBuilder
                 State = a.State.ToString().ToLowerInvariant(),
                 Activity = a.Activity,
                 NewBests = facts?.Agent(a.Id)?.NewBests,
-                Rejections = experiments.Count > 0 || rejections.Count > 0 ? rejections.GetValueOrDefault(a.Id) : a.Rejections,
+                // With the facts, the agent's counts are the facts' (the status read beside them carries them); else from the rows.
+                Rejections = facts?.Agent(a.Id)?.Rejections ?? (experiments.Count > 0 || rejections.Count > 0 ? rejections.GetValueOrDefault(a.Id) : a.Rejections),
                 MaxRejections = a.MaxRejections,
-                Experiments = fromLedger ? agentExperiments.GetValueOrDefault(a.Id) : a.Experiments,
+                Experiments = facts?.Agent(a.Id)?.Experiments ?? (fromLedger ? agentExperiments.GetValueOrDefault(a.Id) : a.Experiments),
                 TokensUsed = a.TokensUsed,
                 TokenBudget = a.TokenBudget,
                 GpuSecondsUsed = a.GpuSecondsUsed,
                 GpuBudgetSeconds = a.GpuBudgetSeconds,
                 CpuSecondsUsed = a.CpuSecondsUsed,
                 CpuBudgetSeconds = a.CpuBudgetSeconds,
-                Pruned = fromLedger ? experiments.Count(e => e.AgentId == a.Id && e.Status == ExperimentStatus.Pruned) : a.Pruned,
+                Pruned = facts?.Agent(a.Id)?.Pruned ?? (fromLedger ? experiments.Count(e => e.AgentId == a.Id && e.Status == ExperimentStatus.Pruned) : a.Pruned),
                 Budget = CampaignSummaryResources.From(a.Budget),
                 Used = CampaignSummaryResources.From(a.Used),
                 WithinBudget = a.Budget.WhyNotFits(a.Used, ResourceUse.Zero) is null,

@@ -11,6 +11,18 @@ public sealed record EffectiveBudgets(BudgetSpec Campaign, IReadOnlyDictionary<s
     public static EffectiveBudgets From(CampaignSpec spec, IReadOnlyList<ControlRequest> controls)
     {
         var (campaign, agents, changes) = AutoResearch.Evaluation.CampaignFacts.BudgetsInForce(spec, controls);
+        return From(campaign, agents, changes);
+    }
+
+    /// <summary>The budgets in force a campaign's facts hold (its campaign budget, each agent's, the changes applied), with each change in words.</summary>
+    public static EffectiveBudgets From(AutoResearch.Evaluation.CampaignFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return From(facts.Budget, facts.Agents.ToDictionary(a => a.Id, a => a.Budget, StringComparer.Ordinal), facts.BudgetChanges);
+    }
+
+    private static EffectiveBudgets From(BudgetSpec campaign, IReadOnlyDictionary<string, BudgetSpec> agents, IReadOnlyList<AutoResearch.Evaluation.BudgetChangeFact> changes)
+    {
         var text = changes.Select(c =>
         {
             var by = string.IsNullOrWhiteSpace(c.RequestedBy) ? "" : " by " + c.RequestedBy;

@@ -66,6 +66,7 @@ public static class ConsoleApp
         builder.Services.AddSingleton<CampaignCatalog>();
         builder.Services.AddSingleton<CampaignFormCompiler>();
         builder.Services.AddSingleton<AutoResearch.Host.Operations.CampaignOperations>();
+        builder.Services.AddSingleton<AutoResearch.Host.Operations.CampaignLaunch>();
         builder.Services.AddSingleton<ConsoleCampaigns>();
         builder.Services.AddSingleton<ConsoleAnalysis>();
         builder.Services.AddSingleton(sp => new CampaignWatchers(sp.GetRequiredService<ConsoleCampaigns>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsoleOptions>>(), sp.GetRequiredService<ILogger<CampaignWatchers>>()));

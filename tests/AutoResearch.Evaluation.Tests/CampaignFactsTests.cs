@@ -66,6 +66,25 @@ public sealed class CampaignFactsTests
         Assert.Equal([2, 2], facts.Leaderboard.Select(e => e.Runs));
         // Agent b's repeat 0.6 beat every earlier result but is no new best of its own: the leaderboard's one is a's.
         Assert.Equal((1, 0), (facts.Agent("a")!.NewBests, facts.Agent("b")!.NewBests));
+        Assert.Equal(["c/2"], facts.NewBestIds);
+    }
+
+    [Fact]
+    public void Without_a_leaderboard_the_new_bests_are_the_search_results_that_beat_every_earlier_one_and_no_held_out_run()
+    {
+        // A campaign from before the leaderboard: the running bests of the search, in finish order (a held-out run's objective
+        // is another split's and never a new best, however good).
+        var experiments = new[]
+        {
+            Run(0, "a", ExperimentStatus.Succeeded, 1.0, ExperimentKind.Baseline), Run(1, "b", ExperimentStatus.Succeeded, 0.9),
+            Run(2, "a", ExperimentStatus.Succeeded, 0.95), Run(3, "b", ExperimentStatus.Succeeded, 0.1, ExperimentKind.Holdout, 1),
+            Run(4, "a", ExperimentStatus.Succeeded, 0.7),
+        };
+
+        var facts = CampaignFacts.Build("c", Spec, CampaignState.Completed, experiments);
+
+        Assert.Equal(["c/0", "c/1", "c/4"], facts.NewBestIds.Order(StringComparer.Ordinal));
+        Assert.Equal((2, 1), (facts.Agent("a")!.NewBests, facts.Agent("b")!.NewBests));
     }
 
     [Fact]

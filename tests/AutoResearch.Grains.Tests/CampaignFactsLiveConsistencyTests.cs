@@ -229,7 +229,7 @@ public sealed class CampaignFactsLiveConsistencyTests(ITestOutputHelper output) 
                 if (activities) Same($"{agent.Id} activity", live.Activity, ledger.Activity, status.Activity, run.Activity);
                 else Same($"{agent.Id} activity", ledger.Activity, status.Activity);
                 Same($"{agent.Id} in flight", agent.InFlight, live.InFlight, ledger.InFlight);
-                Same($"{agent.Id} experiments", agent.Experiments, live.Experiments, ledger.Experiments);
+                Same($"{agent.Id} experiments", agent.Experiments, live.Experiments, ledger.Experiments, status.Experiments, run.Experiments, report.Experiments);
                 Same($"{agent.Id} model", agent.Model, live.Model, ledger.Model, status.Model, run.Model, report.Model);
                 Same($"{agent.Id} model problem", agent.ModelProblem, live.ModelProblem, ledger.ModelProblem, status.ModelProblem, run.ModelProblem);
                 Same($"{agent.Id} failover", agent.Failover, report.Failover);

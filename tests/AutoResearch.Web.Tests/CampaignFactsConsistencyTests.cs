@@ -100,11 +100,12 @@ public sealed class CampaignFactsConsistencyTests(ConsoleFactory console)
         Assert.Equal((2, 1), (page.RunningCount, page.QueuedCount));
         Assert.Equal(3, report.Pending);
 
-        // Agents: state (paused with their campaign), in flight, model and failover, new bests, budgets in force.
-        var expected = new Dictionary<string, (string State, int InFlight, string Model, string? Failover, int NewBests, double CpuBudget)>
+        // Agents: state (paused with their campaign), in flight, model and failover, new bests, budgets in force, and their
+        // finished experiments (the ones in flight are counted apart).
+        var expected = new Dictionary<string, (string State, int InFlight, string Model, string? Failover, int NewBests, double CpuBudget, int Finished)>
         {
-            ["llm-1"] = ("Paused", 1, "backup (big-model)", "primary: HTTP 503 from primary; backup answers", 0, 3600),
-            ["ablator-1"] = ("Paused", 2, "", null, 1, 7200),
+            ["llm-1"] = ("Paused", 1, "backup (big-model)", "primary: HTTP 503 from primary; backup answers", 0, 3600, 4),
+            ["ablator-1"] = ("Paused", 2, "", null, 1, 7200, 4),
         };
         foreach (var (agentId, want) in expected)
         {
@@ -121,7 +122,14 @@ public sealed class CampaignFactsConsistencyTests(ConsoleFactory console)
                 Assert.True(s.GetProperty("new_bests").GetInt32() == want.NewBests, $"{view}: {agentId} new bests");
                 Assert.True(s.GetProperty("cpu_budget_seconds").GetDouble() == want.CpuBudget, $"{view}: {agentId} CPU budget in force");
                 Assert.True(s.GetProperty("budget").GetProperty("cpu_seconds").GetDouble() == want.CpuBudget, $"{view}: {agentId} budget object");
+                Assert.True(s.GetProperty("experiments").GetInt32() == want.Finished, $"{view}: {agentId} experiments {s.GetProperty("experiments")}");
             }
+            Assert.Equal(want.Finished, pageAgent.Experiments);
+            Assert.Equal(want.Finished, apiAgent.GetProperty("experiments").GetInt32());
+            Assert.Equal(want.Finished, reportAgent.Experiments);
+            // The report's rows marked as new bests and its agent section count what its agents table counts.
+            Assert.Equal(want.NewBests, report.Experiments.Count(r => r.IsNewBest && r.AgentId == agentId));
+            Assert.Equal(want.NewBests, reportAgent.Narrative.AcceptedBests);
             Assert.Equal(want.State, apiAgent.GetProperty("state").GetString());
             Assert.Equal(want.State, pageAgent.State);
             Assert.Equal(apiAgent.GetProperty("activity").GetString(), pageAgent.Activity);
@@ -142,6 +150,11 @@ public sealed class CampaignFactsConsistencyTests(ConsoleFactory console)
         // The report's agents table and its leaderboard say the same as the model.
         Assert.Contains("## Leaderboard", markdown, StringComparison.Ordinal);
         Assert.True(report.Agents.Single(a => a.Id == "ablator-1").BudgetChanged, "report: ablator-1's budget was changed");
+        Assert.False(report.Agents.Single(a => a.Id == "llm-1").BudgetChanged, "report: llm-1's budget was not changed");
+        // The ablator's accepted best as the leaderboard has it now: the mean of its three runs, not its screening run.
+        Assert.Equal(BestMean, report.Agents.Single(a => a.Id == "ablator-1").Narrative.BestAccepted!.Value, 9);
+        // Its second repeat (0.88) beat every earlier result but is no new best: only the accepted one is marked.
+        Assert.Equal([3], report.Experiments.Where(r => r.IsNewBest).Select(r => r.Sequence));
         Assert.Equal(2, report.BudgetChanges.Count);
     }
 

@@ -77,7 +77,7 @@ public sealed class ExperimentsTableTests
             await using var services = new ServiceCollection().AddLogging()
                 .AddLedger(o => o.ConnectionString = LedgerOptions.SqliteConnectionStringFor(directory)).BuildServiceProvider();
             var ledger = services.GetRequiredService<ILedger>();
-            var spec = CampaignLoader.Load(Path.Combine(RepositoryRoot(), "campaigns", "branin.yaml"));
+            var spec = CampaignLoader.Load(Path.Combine(RepositoryPaths.Root, "campaigns", "branin.yaml"));
             var campaign = new CampaignRecord
             {
                 Id = "digest-status", Name = spec.Name, State = CampaignState.Completed, CreatedAt = DateTimeOffset.UtcNow.AddHours(-1),
@@ -126,12 +126,5 @@ public sealed class ExperimentsTableTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "AutoResearch.sln"))) return dir.FullName;
-        throw new InvalidOperationException("AutoResearch.sln not found above the test assembly");
     }
 }

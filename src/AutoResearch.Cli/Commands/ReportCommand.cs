@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AutoResearch.Abstractions.Ports;
+using AutoResearch.Host.Operations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoResearch.Cli.Commands;
@@ -22,9 +22,10 @@ public static class ReportCommand
     public static async Task<int> ExecuteAsync(string id, string format, FileInfo? output, string? dataDirectory, CancellationToken cancellationToken)
     {
         using var session = await LedgerSession.OpenAsync(dataDirectory, cancellationToken);
-        if (await session.FindCampaignAsync(id, cancellationToken) is null)
-            return 2;
-        var files = await session.Services.GetRequiredService<IReportWriter>().WriteAsync(id, AutoResearch.Abstractions.Reports.ReportTrigger.OnDemand, cancellationToken);
+        var written = await ActivatorUtilities.CreateInstance<CampaignLaunch>(session.Services).ReportAsync(id, cancellationToken);
+        if (written.Failure == OperationFailure.NotFound)
+            return await LedgerSession.FailAsync(LedgerSession.NoSuchCampaign(id));
+        var files = written.Value!;
         var chosen = format == "html" ? files.Html : files.Markdown;
         if (output is not null)
         {

@@ -30,50 +30,36 @@ public static class RunCommand
     public static async Task<int> ExecuteAsync(FileInfo file, bool json, bool fresh, string? dataDirectory, CancellationToken cancellationToken)
     {
         var console = json ? ConsoleFactory.Stderr() : AnsiConsole.Console;
-        Abstractions.Specs.CampaignSpec spec;
-        try
-        {
-            spec = CampaignLoader.Load(file.FullName);
-        }
-        catch (SpecValidationException ex)
-        {
-            await Console.Error.WriteLineAsync(ex.Message);
-            return 2;
-        }
+        var loaded = CampaignLaunch.LoadCampaign(file.FullName);
+        if (!loaded.Ok)
+            return await ValidateCommand.FailAsync(loaded);
+        var spec = loaded.Value!;
 
         using var host = CliHost.BuildRuntime(dataDirectory);
 
         // Before the host starts (nothing is recorded): an image the Docker host lacks or a script the command names but the
         // sandbox would not get fails every experiment, so the campaign is refused (the same checks as `validate`).
-        var problems = await ValidateCommand.PreflightAsync(spec.Benchmark, host.Services.GetRequiredService<ISandboxImages>(), cancellationToken);
-        if (problems is null)
-            return 1;
-        if (problems.Count > 0)
-        {
-            await Console.Error.WriteLineAsync($"{file.Name}: cannot start:{Environment.NewLine}" + string.Join(Environment.NewLine, problems));
-            return 2;
-        }
+        var preflight = await CampaignLaunch.PreflightAsync(spec.Benchmark, host.Services.GetRequiredService<ISandboxImages>(), cancellationToken);
+        if (!preflight.Ok)
+            return await FailAsync(file.Name, preflight);
 
         await host.StartAsync(cancellationToken);
         var services = host.Services;
         var ledger = services.GetRequiredService<ILedger>();
-        var clock = services.GetRequiredService<TimeProvider>();
         var grains = services.GetRequiredService<IGrainFactory>();
-        var proposers = services.GetRequiredService<IProposerFactory>();
-        var unusable = spec.Agents.Select(proposers.WhyNotUsable).OfType<string>().ToList();
-        if (unusable.Count > 0)
+        var started = await ActivatorUtilities.CreateInstance<CampaignLaunch>(services).StartAsync(spec, fresh, cancellationToken);
+        if (!started.Ok)
         {
-            await Console.Error.WriteLineAsync($"{file.Name}: cannot start:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", unusable));
+            await FailAsync(file.Name, started);
             await host.StopAsync(CancellationToken.None);
             return 2;
         }
 
-        var (id, resumed) = await CampaignIds.ResolveAsync(ledger, spec, fresh, clock.GetUtcNow(), cancellationToken);
+        var (id, resumed, status) = started.Value!;
         var campaign = grains.GetGrain<ICampaignGrain>(id);
         console.MarkupLine(resumed
             ? $"[yellow]Resuming[/] campaign [bold]{Markup.Escape(id)}[/]"
             : $"Starting campaign [bold]{Markup.Escape(id)}[/] ({Markup.Escape(spec.Benchmark.Name)}, {spec.Agents.Count} agents)");
-        var status = await campaign.Start(spec);
 
         try
         {
@@ -99,6 +85,20 @@ public static class RunCommand
             return AllFailedExitCode;
         }
         return status.State == CampaignState.Completed ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Prints why the loaded campaign cannot start (under "cannot start") and returns the exit code: 2 for bad input, 1 when the
+    /// Docker host could not be asked.
+    /// </summary>
+    private static async Task<int> FailAsync<T>(string fileName, OperationResult<T> failed)
+    {
+        if (failed.Failure != OperationFailure.Invalid)
+            return await ValidateCommand.FailAsync(failed);
+        // An agent's problem is indented under the headline; a file's problem names its file and field.
+        var problems = string.Join(Environment.NewLine, (failed.Problems ?? []).Select(p => p.Field == OperationField.Agent ? "  " + p.Message : p.Message));
+        await Console.Error.WriteLineAsync($"{fileName}: cannot start:{Environment.NewLine}{problems}");
+        return 2;
     }
 
     /// <summary>Exit code of a campaign that ran, in which every experiment failed.</summary>

@@ -132,6 +132,9 @@ public enum OperationField
     Text,
     Author,
     Experiment,
+
+    /// <summary>A campaign or benchmark file (the message names the file and its field: <c>file: field: message</c>).</summary>
+    File,
 }
 
 public sealed record OperationProblem(OperationField Field, string Message);

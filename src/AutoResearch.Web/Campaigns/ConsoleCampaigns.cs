@@ -24,6 +24,7 @@ public sealed class ConsoleCampaigns(
     IJournal journal,
     IReportWriter reports,
     CampaignOperations operations,
+    CampaignLaunch launch,
     IGrainFactory grains,
     CampaignFormCompiler compiler,
     IOptions<ConsoleOptions> options,
@@ -31,10 +32,8 @@ public sealed class ConsoleCampaigns(
     TimeProvider clock,
     ILogger<ConsoleCampaigns> logger)
 {
-    /// <summary>Campaigns whose grains run in this process.</summary>
-    private readonly ConcurrentDictionary<string, bool> _hosted = new(StringComparer.Ordinal);
-
-    public bool IsHostedHere(string id) => _hosted.ContainsKey(id);
+    /// <summary>Whether the campaign's grains run in this process (it was started or resumed here, <see cref="CampaignLaunch.RunsHere"/>).</summary>
+    public bool IsHostedHere(string id) => launch.RunsHere(id);
 
     public async Task<IReadOnlyList<CampaignListItem>> ListAsync(CancellationToken cancellationToken)
     {
@@ -60,31 +59,26 @@ public sealed class ConsoleCampaigns(
         return list;
     }
 
-    /// <summary>Validates the form, writes its campaign file and starts the campaign here (<paramref name="earlier"/>: problems the page found first, reported with the rest).</summary>
+    /// <summary>
+    /// Validates the form, writes its campaign file and starts the campaign here (<see cref="CampaignLaunch.StartAsync"/>, as
+    /// <c>autoresearch run --fresh</c>); <paramref name="earlier"/>: problems the page found first, reported with the rest.
+    /// </summary>
     public async Task<OperationOutcome<string>> StartAsync(CampaignForm form, CancellationToken cancellationToken, FormProblems? earlier = null)
     {
         var compiled = compiler.Compile(form, earlier);
         if (compiled.Spec is null) return new OperationOutcome<string>(null, compiled.Problems);
-        var (id, _) = await CampaignIds.ResolveAsync(ledger, compiled.Spec, fresh: true, clock.GetUtcNow(), cancellationToken);
-        await grains.GetGrain<ICampaignGrain>(id).Start(compiled.Spec);
-        _hosted[id] = true;
-        logger.LogInformation("Console started campaign {CampaignId} from {CampaignFile}", id, compiled.File);
-        return new OperationOutcome<string>(id);
+        var started = await launch.StartAsync(compiled.Spec, fresh: true, cancellationToken);
+        if (!started.Ok) return Outcome<string, LaunchReply>(started);
+        logger.LogInformation("Console started campaign {CampaignId} from {CampaignFile}", started.Value!.CampaignId, compiled.File);
+        return new OperationOutcome<string>(started.Value.CampaignId);
     }
 
-    /// <summary>Resumes here a campaign left running or paused (by a stopped console or CLI).</summary>
+    /// <summary>Resumes here a campaign left running or paused (by a stopped console or CLI), <see cref="CampaignLaunch.ResumeAsync"/>.</summary>
     public async Task<OperationOutcome<string>> ResumeHereAsync(string id, CancellationToken cancellationToken)
     {
-        var campaign = await ledger.GetCampaignAsync(id, cancellationToken);
-        if (campaign is null) return OperationOutcome<string>.Missing();
-        if (campaign.State is not (CampaignState.Running or CampaignState.Paused or CampaignState.Created))
-            return new OperationOutcome<string>(null, Conflict: $"Campaign '{id}' is {campaign.State.ToString().ToLowerInvariant()}; only an unfinished campaign can be resumed.");
-        if (!IsHostedHere(id))
-        {
-            await grains.GetGrain<ICampaignGrain>(id).Start(campaign.Spec);
-            _hosted[id] = true;
-            logger.LogInformation("Console resumed campaign {CampaignId}", id);
-        }
+        var resumed = await launch.ResumeAsync(id, cancellationToken);
+        if (!resumed.Ok) return Outcome<string, LaunchReply>(resumed);
+        if (resumed.Value!.Resumed) logger.LogInformation("Console resumed campaign {CampaignId}", id);
         return new OperationOutcome<string>(id);
     }
 
@@ -253,11 +247,11 @@ public sealed class ConsoleCampaigns(
         return (await reports.ListAsync(id, cancellationToken)).Reverse().Select(r => Item(id, r)).ToList();
     }
 
+    /// <summary>Writes a report now (<see cref="CampaignLaunch.ReportAsync"/>, as <c>autoresearch report</c>).</summary>
     public async Task<OperationOutcome<ReportItem>> WriteReportAsync(string id, CancellationToken cancellationToken)
     {
-        if (await ledger.GetCampaignAsync(id, cancellationToken) is null) return OperationOutcome<ReportItem>.Missing();
-        var files = await reports.WriteAsync(id, ReportTrigger.OnDemand, cancellationToken);
-        return new OperationOutcome<ReportItem>(Item(id, files));
+        var written = await launch.ReportAsync(id, cancellationToken);
+        return written.Ok ? new OperationOutcome<ReportItem>(Item(id, written.Value!)) : Outcome<ReportItem, ReportFiles>(written);
     }
 
     /// <summary>The file of report <paramref name="name"/> (a history folder name) in <paramref name="format"/> (html, md); null when none.</summary>
