@@ -137,7 +137,15 @@ public sealed class RolesTests(ConsoleFactory console)
         using var builtIn = await admin.PostAsJsonAsync("/api/users", new { name = "Admin", password = UserPassword, role = "viewer" });
         Assert.Equal(HttpStatusCode.BadRequest, builtIn.StatusCode);
 
+        // A new password ends the sessions opened with the old one.
+        using var renamed = await admin.PutAsJsonAsync($"/api/users/{name}", new { role = "researcher", password = "bobs-second-password" });
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bob.GetAsync("/api/me")).StatusCode);
+        using var bobAgain = await SignInAsync(name, "bobs-second-password", signsIn: true);
+        Assert.Equal(HttpStatusCode.OK, (await bobAgain.GetAsync("/api/me")).StatusCode);
+
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/users/{name}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bobAgain.GetAsync("/api/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await bob.GetAsync("/api/me")).StatusCode);
         using var again = await SignInAsync(name, UserPassword, signsIn: false);
         Assert.Equal(HttpStatusCode.Unauthorized, (await again.GetAsync("/api/me")).StatusCode);
@@ -243,6 +251,60 @@ public sealed class RolesTests(ConsoleFactory console)
         var text = string.Concat(Directory.GetFiles(folder, "audit*.jsonl").Select(File.ReadAllText));
         foreach (var secret in new[] { UserPassword, "a-wrong-password-x", ConsoleFactory.Password, tokenSecret, console.Token, "art_" })
             Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Users_and_tokens_made_from_the_shell_count_at_once_and_a_new_password_ends_old_sessions()
+    {
+        var name = $"shell-{_suffix}";
+        var (code, _) = await CliAsync(UserPassword + "\n", "user", "add", name, "--role", "viewer");
+        Assert.Equal(0, code);
+        using var person = await SignInAsync(name, UserPassword);
+        Assert.Equal("viewer", (await person.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("role").GetString());
+        Assert.Equal(2, (await CliAsync("short\n", "user", "add", name)).Code);
+        Assert.Equal(2, (await CliAsync(UserPassword + "\n", "user", "add", "admin")).Code);
+
+        // A new password set by another process: the cookie from before is refused, the new password signs in.
+        Assert.Equal(0, (await CliAsync("a-brand-new-password\n", "user", "add", name, "--role", "researcher")).Code);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await person.GetAsync("/api/me")).StatusCode);
+        using var again = await SignInAsync(name, "a-brand-new-password", signsIn: true);
+        Assert.Equal("researcher", (await again.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("role").GetString());
+
+        var (made, output) = await CliAsync("", "token", "create", $"shell-script-{_suffix}", "--role", "viewer", "--days", "2");
+        Assert.Equal(0, made);
+        using var script = BearerClient(output.Trim().Split('\n')[^1]);
+        Assert.Equal("viewer", (await script.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("role").GetString());
+        Assert.Equal(2, (await CliAsync("", "token", "create", "x", "--role", "owner")).Code);
+
+        Assert.Equal(0, (await CliAsync("", "user", "remove", name)).Code);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await again.GetAsync("/api/me")).StatusCode);
+
+        using var admin = console.TokenClient();
+        var entries = (await admin.GetFromJsonAsync<JsonElement>("/api/audit?limit=500")).GetProperty("entries").EnumerateArray().ToList();
+        Assert.Contains(entries, e => e.GetProperty("action").GetString() == "user.create" && e.GetProperty("actor").GetString()!.StartsWith("cli:", StringComparison.Ordinal)
+            && e.GetProperty("detail").GetString()!.Contains(name, StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.GetProperty("action").GetString() == "user.remove" && e.GetProperty("detail").GetString()!.Contains(name, StringComparison.Ordinal));
+    }
+
+    /// <summary>Runs <c>autoresearch ARGS --data &lt;the console's folder&gt;</c> with <paramref name="input"/> on standard input.</summary>
+    private async Task<(int Code, string Output)> CliAsync(string input, params string[] args)
+    {
+        var (stdin, stdout, stderr) = (Console.In, Console.Out, Console.Error);
+        using var output = new StringWriter();
+        Console.SetIn(new StringReader(input));
+        Console.SetOut(output);
+        Console.SetError(TextWriter.Null);
+        try
+        {
+            var code = await AutoResearch.Cli.CliApp.Build().Parse([.. args, "--data", console.DataDirectory]).InvokeAsync();
+            return (code, output.ToString());
+        }
+        finally
+        {
+            Console.SetIn(stdin);
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+        }
     }
 
     private async Task Expect(List<string> wrong, ConsoleRole role, HttpClient client, HttpMethod method, string path, object? body, HttpStatusCode expected)

@@ -45,6 +45,7 @@ public sealed class LoginModel(CredentialStore credentials, ConsoleSessions sess
             [
                 new Claim(ClaimTypes.Name, who.Name), new Claim(ClaimTypes.NameIdentifier, who.Name), new Claim(ClaimTypes.Role, who.Role.Name()),
                 new Claim(ConsoleAuth.SessionClaim, sessions.Open(who.Name)),
+                new Claim(ConsoleAuth.SignedInAtClaim, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ],
             ConsoleAuth.CookieScheme);
         await HttpContext.SignInAsync(ConsoleAuth.CookieScheme, new ClaimsPrincipal(identity));

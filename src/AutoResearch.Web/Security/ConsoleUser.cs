@@ -11,6 +11,9 @@ public sealed record ConsoleUser
 
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>When the password was last set: sign-ins from before it no longer count (whichever process changed it).</summary>
+    public DateTimeOffset? PasswordSetAt { get; init; }
+
     /// <summary>Who made the user (a user's name, or <c>cli</c>).</summary>
     public string? CreatedBy { get; init; }
 }

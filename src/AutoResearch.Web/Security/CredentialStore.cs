@@ -153,9 +153,10 @@ public sealed class CredentialStore
             Refresh();
             var existing = _credentials.Users.FirstOrDefault(u => string.Equals(u.Name, name, StringComparison.OrdinalIgnoreCase));
             if (existing is null && hash is null) return null;
+            var now = DateTimeOffset.UtcNow;
             var user = existing is null
-                ? new ConsoleUser { Name = name, Role = role, PasswordHash = hash!, CreatedAt = DateTimeOffset.UtcNow, CreatedBy = by }
-                : existing with { Role = role, PasswordHash = hash ?? existing.PasswordHash };
+                ? new ConsoleUser { Name = name, Role = role, PasswordHash = hash!, CreatedAt = now, CreatedBy = by, PasswordSetAt = now }
+                : existing with { Role = role, PasswordHash = hash ?? existing.PasswordHash, PasswordSetAt = hash is null ? existing.PasswordSetAt : now };
             _credentials = _credentials with { Users = [.. _credentials.Users.Where(u => u != existing), user] };
             Save();
             return (user, existing is null);
@@ -188,9 +189,16 @@ public sealed class CredentialStore
         return FindUser(name) is { } user && PasswordHash.Verify(password, user.PasswordHash) ? (user.Name, user.Role) : null;
     }
 
-    /// <summary>The current role of a signed-in name (the admin, or a user); null when the user is gone.</summary>
-    public ConsoleRole? RoleOf(string name) =>
-        string.Equals(name, ConsoleAuth.AdminName, StringComparison.Ordinal) ? ConsoleRole.Admin : FindUser(name)?.Role;
+    /// <summary>
+    /// The current role of a signed-in name (the admin, or a user); null when the user is gone, or when their password was
+    /// set after <paramref name="signedInAt"/> (a new password ends the sessions opened with the old one).
+    /// </summary>
+    public ConsoleRole? RoleOf(string name, DateTimeOffset? signedInAt = null)
+    {
+        if (string.Equals(name, ConsoleAuth.AdminName, StringComparison.Ordinal)) return ConsoleRole.Admin;
+        if (FindUser(name) is not { } user) return null;
+        return signedInAt is { } at && user.PasswordSetAt is { } set && set > at ? null : user.Role;
+    }
 
     /// <summary>The token's record when <paramref name="token"/> is a current token; null otherwise.</summary>
     public ApiTokenRecord? FindToken(string token)

@@ -59,7 +59,7 @@ public static class SecurityExtensions
                     var services = context.HttpContext.RequestServices;
                     var name = context.Principal?.Identity?.Name;
                     if (!services.GetRequiredService<ConsoleSessions>().IsOpen(context.Principal?.FindFirst(ConsoleAuth.SessionClaim)?.Value)
-                        || name is null || services.GetRequiredService<CredentialStore>().RoleOf(name) is not { } role)
+                        || name is null || services.GetRequiredService<CredentialStore>().RoleOf(name, SignedInAt(context.Principal)) is not { } role)
                     {
                         context.RejectPrincipal();
                         await context.HttpContext.SignOutAsync(ConsoleAuth.CookieScheme);
@@ -156,6 +156,12 @@ public static class SecurityExtensions
             }
             return await next(context);
         });
+
+    /// <summary>When the cookie's person signed in (null for cookies from before the claim existed).</summary>
+    private static DateTimeOffset? SignedInAt(System.Security.Claims.ClaimsPrincipal? principal) =>
+        long.TryParse(principal?.FindFirst(ConsoleAuth.SignedInAtClaim)?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
 
     private static Task Answer(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
