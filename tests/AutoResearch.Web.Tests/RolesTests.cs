@@ -181,6 +181,9 @@ public sealed class RolesTests(ConsoleFactory console)
         // A viewer sees only the tokens it made and cannot revoke others'.
         using var reader = BearerClient(await TokenAsync(admin, $"lister-{_suffix}", "viewer"));
         await TokenAsync(reader, $"child-{_suffix}", "viewer");
+        using var outliving = await reader.PostAsJsonAsync("/api/tokens", new { name = "forever", expiresInDays = 365 });
+        Assert.Equal(HttpStatusCode.BadRequest, outliving.StatusCode);
+        Assert.Contains("cannot outlive", await outliving.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var own = await reader.GetFromJsonAsync<JsonElement>("/api/tokens");
         Assert.Equal([$"child-{_suffix}"], own.EnumerateArray().Select(t => t.GetProperty("name").GetString()));
         Assert.Equal(HttpStatusCode.NotFound, (await reader.DeleteAsync($"/api/tokens/{record.Id}")).StatusCode);

@@ -39,10 +39,18 @@ public sealed class AccessOperations(CredentialStore store, ConsoleSessions sess
             else wanted = parsed;
         }
         var lifetime = days ?? options.Value.TokenDays;
+        var expires = clock.GetUtcNow().AddDays(lifetime);
         if (lifetime is < 1 or > ConsoleOptions.MaxTokenDays)
             problems.Add("ExpiresInDays", $"a token lasts 1 to {ConsoleOptions.MaxTokenDays} days, not {lifetime}");
+        // A token that makes a token cannot extend its own life through it: by default the new one ends with it.
+        else if (creator.FindFirst(ConsoleAuth.TokenIdClaim)?.Value is { } parentId
+                 && store.Tokens.FirstOrDefault(t => t.Id == parentId)?.ExpiresAt is { } parentExpires && expires > parentExpires)
+        {
+            if (days is null) expires = parentExpires;
+            else problems.Add("ExpiresInDays", $"a token cannot outlive the token that makes it (which expires {parentExpires:yyyy-MM-dd HH:mm}Z)");
+        }
         if (problems.Any) return new(default, problems);
-        var made = store.CreateToken(name, wanted, clock.GetUtcNow().AddDays(lifetime), NameOf(creator));
+        var made = store.CreateToken(name, wanted, expires, NameOf(creator));
         AuditRecorder.Describe(http, $"token '{name}' ({made.Record.Id}) as {wanted.Name()}, expires {made.Record.ExpiresAt:yyyy-MM-dd HH:mm}Z", "token.create");
         return new(made);
     }
