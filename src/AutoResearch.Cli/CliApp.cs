@@ -29,6 +29,7 @@ public static class CliApp
             NoteCommand.Create(data),
             ServeCommand.Create(data),
             TokenCommand.Create(data),
+            TokenCommand.Users(data),
         };
     }
 }

@@ -34,14 +34,16 @@ public static class ConsoleApp
 
         var app = builder.Build();
         app.UseConsoleSecurity();
-        app.MapConsoleAssets();
-        app.MapAccessApi();
-        app.MapCampaignsApi();
-        app.MapAnalysisApi();
-        app.MapOpenApi().WithTags("OpenAPI");
+        // Every route gets the role its rule in RouteRoles names (a route missing there needs an admin).
+        var routes = app.MapGroup("").RequireRouteRoles();
+        routes.MapConsoleAssets();
+        routes.MapAccessApi();
+        routes.MapCampaignsApi();
+        routes.MapAnalysisApi();
+        routes.MapOpenApi().WithTags("OpenAPI");
         app.UseDashboardAddressCheck("/dashboard");
-        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization();
-        app.MapRazorPages();
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization().RequireRouteRoles();
+        app.MapRazorPages().RequireRouteRoles();
         return app;
     }
 
@@ -85,7 +87,7 @@ public static class ConsoleApp
     }
 
     /// <summary>The stylesheet and script, embedded in this assembly, at <c>/assets/…</c> (open: the sign-in page needs them).</summary>
-    public static WebApplication MapConsoleAssets(this WebApplication app)
+    public static IEndpointRouteBuilder MapConsoleAssets(this IEndpointRouteBuilder app)
     {
         var assembly = typeof(ConsoleApp).Assembly;
         app.MapGet("/assets/{name}", (string name, HttpContext http) =>

@@ -32,6 +32,15 @@ public sealed class ConsoleOptions
     /// <summary>Resume, at start-up, campaigns the console started that were still running when it stopped.</summary>
     public bool ResumeOnStart { get; set; } = true;
 
+    /// <summary>Entries the audit log keeps per file (<c>audit.jsonl</c>); a full file becomes <c>audit.1.jsonl</c>, so at most twice this many are kept.</summary>
+    public int AuditEntriesPerFile { get; set; } = 50_000;
+
+    /// <summary>Days an API token lasts when its creator gives none (at most <see cref="MaxTokenDays"/>).</summary>
+    public int TokenDays { get; set; } = 90;
+
+    /// <summary>The longest an API token may last, in days.</summary>
+    public const int MaxTokenDays = 3650;
+
     /// <summary>Problems with the settings, empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -46,6 +55,10 @@ public sealed class ConsoleOptions
             problems.Add($"{Section}:LiveInterval must be from 100 ms to 1 minute, not {LiveInterval}");
         if (SignInAttemptsPerMinute is < 1 or > 10_000)
             problems.Add($"{Section}:SignInAttemptsPerMinute must be from 1 to 10000, not {SignInAttemptsPerMinute}");
+        if (AuditEntriesPerFile is < 10 or > 10_000_000)
+            problems.Add($"{Section}:AuditEntriesPerFile must be from 10 to 10000000, not {AuditEntriesPerFile}");
+        if (TokenDays is < 1 or > MaxTokenDays)
+            problems.Add($"{Section}:TokenDays must be from 1 to {MaxTokenDays}, not {TokenDays}");
         if (BenchmarksDirectory is { Length: > 0 } b && !Directory.Exists(b))
             problems.Add($"{Section}:BenchmarksDirectory '{b}' does not exist");
         if (AgentsDirectory is { Length: > 0 } a && !Directory.Exists(a))

@@ -34,7 +34,7 @@ public static class ErrorPages
         {
             var http = context.HttpContext;
             var status = http.Response.StatusCode;
-            if (status is not (StatusCodes.Status400BadRequest or StatusCodes.Status413PayloadTooLarge or StatusCodes.Status429TooManyRequests)) return;
+            if (status is not (StatusCodes.Status400BadRequest or StatusCodes.Status403Forbidden or StatusCodes.Status413PayloadTooLarge or StatusCodes.Status429TooManyRequests)) return;
             var retryAfter = int.TryParse(http.Response.Headers.RetryAfter.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : (int?)null;
             var api = WantsJson(http.Request);
             var (title, detail) = Explain(status, retryAfter, api);
@@ -60,6 +60,9 @@ public static class ErrorPages
         StatusCodes.Status400BadRequest or StatusCodes.Status413PayloadTooLarge when api => (
             status == StatusCodes.Status413PayloadTooLarge ? "Request too large" : "The request could not be read",
             "The body is not what this endpoint takes (see /openapi/v1.json), or it is over the size limits."),
+        StatusCodes.Status403Forbidden => (
+            "Not allowed for your role",
+            "You are signed in, but your role does not allow this (viewers read; researchers also start and steer campaigns; admins also manage users, tokens and the audit log). Ask an admin for a higher role."),
         StatusCodes.Status429TooManyRequests => (
             "Too many sign-in attempts",
             $"This address has tried to sign in too often. Wait {Wait(retryAfterSeconds)}, then sign in again: until then every attempt is refused, the right password too."),

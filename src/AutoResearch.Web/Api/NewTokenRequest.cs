@@ -1,3 +1,4 @@
 namespace AutoResearch.Web.Api;
 
-public sealed record NewTokenRequest(string? Name);
+/// <summary>A token to make: its name, role (<c>viewer|researcher|admin</c>, at most the creator's; default the creator's) and lifetime in days.</summary>
+public sealed record NewTokenRequest(string? Name, string? Role = null, int? ExpiresInDays = null);

@@ -13,6 +13,7 @@ public sealed class LogoutModel(ConsoleSessions sessions) : PageModel
     {
         // Ends the session on the server too, so a copy of the cookie taken before is refused from now on.
         sessions.Close(User.FindFirst(ConsoleAuth.SessionClaim)?.Value);
+        AuditRecorder.Describe(HttpContext, null, "sign-out");
         await HttpContext.SignOutAsync(ConsoleAuth.CookieScheme);
         return Redirect("/login");
     }

@@ -14,6 +14,12 @@ public static class ConsoleAuth
     /// <summary>The claim of the sign-in cookie that names its server-side session (<see cref="ConsoleSessions"/>).</summary>
     public const string SessionClaim = "autoresearch:session";
 
+    /// <summary>The claim of the sign-in cookie that says when the person signed in (Unix milliseconds).</summary>
+    public const string SignedInAtClaim = "autoresearch:signed-in-at";
+
+    /// <summary>The claim of a token's principal that holds the token's id.</summary>
+    public const string TokenIdClaim = "token_id";
+
     /// <summary>The rate-limiting policy of the sign-in page.</summary>
     public const string SignInPolicy = "sign-in";
 }

@@ -93,6 +93,17 @@ public sealed class ConsoleSessions
         }
     }
 
+    /// <summary>Ends every session of <paramref name="name"/> (the user was removed or given a new password).</summary>
+    public void CloseFor(string name)
+    {
+        lock (_lock)
+        {
+            var ended = _open.Values.Where(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)).Select(s => s.Id).ToList();
+            foreach (var id in ended) _open.Remove(id);
+            if (ended.Count > 0) Save();
+        }
+    }
+
     /// <summary>Ends every session (the admin password changed).</summary>
     public void CloseAll()
     {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace AutoResearch.Web.Security;
 
 /// <summary>
-/// The console's admin password hash and API token hashes, in <c>&lt;data&gt;/console/credentials.json</c> (owner-only
+/// The console's admin password hash, its users (name, role, password hash) and API token hashes (with role and expiry), in <c>&lt;data&gt;/console/credentials.json</c> (owner-only
 /// permissions, replaced atomically). Tokens are random 256-bit values shown once; only their SHA-256 is kept. The file is
 /// re-read whenever another process (<c>autoresearch token</c>) has replaced it, so a running console sees new and revoked
 /// tokens at once and never writes back a stale copy.
@@ -66,8 +66,11 @@ public sealed class CredentialStore
         return hash is not null && PasswordHash.Verify(password, hash);
     }
 
-    /// <summary>A new token named <paramref name="name"/>: its record, and the token itself (the only time it is seen).</summary>
-    public (ApiTokenRecord Record, string Token) CreateToken(string name)
+    /// <summary>
+    /// A new token named <paramref name="name"/> with <paramref name="role"/>, answering 401 after <paramref name="expiresAt"/>
+    /// (null: never): its record, and the token itself (the only time it is seen).
+    /// </summary>
+    public (ApiTokenRecord Record, string Token) CreateToken(string name, ConsoleRole role = ConsoleRole.Admin, DateTimeOffset? expiresAt = null, string? createdBy = null)
     {
         var token = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var record = new ApiTokenRecord
@@ -77,6 +80,9 @@ public sealed class CredentialStore
             Hash = HashToken(token),
             Prefix = token[..(TokenPrefix.Length + 6)],
             CreatedAt = DateTimeOffset.UtcNow,
+            Role = role,
+            ExpiresAt = expiresAt,
+            CreatedBy = createdBy,
         };
         lock (_lock)
         {
@@ -111,6 +117,87 @@ public sealed class CredentialStore
                 return [.. _credentials.Tokens];
             }
         }
+    }
+
+    public IReadOnlyList<ConsoleUser> Users
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Refresh();
+                return [.. _credentials.Users];
+            }
+        }
+    }
+
+    /// <summary>The user named <paramref name="name"/> (case-insensitive); null when there is none.</summary>
+    public ConsoleUser? FindUser(string name)
+    {
+        lock (_lock)
+        {
+            Refresh();
+            return _credentials.Users.FirstOrDefault(u => string.Equals(u.Name, name, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    /// <summary>
+    /// Adds a user, or for an existing name changes its role and, when <paramref name="password"/> is given, its password.
+    /// Answers the stored user and whether it is new; null when the name is new and no password was given.
+    /// </summary>
+    public (ConsoleUser User, bool Created)? SaveUser(string name, ConsoleRole role, string? password, string? by)
+    {
+        var hash = password is null ? null : PasswordHash.Create(password);
+        lock (_lock)
+        {
+            Refresh();
+            var existing = _credentials.Users.FirstOrDefault(u => string.Equals(u.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (existing is null && hash is null) return null;
+            var now = DateTimeOffset.UtcNow;
+            var user = existing is null
+                ? new ConsoleUser { Name = name, Role = role, PasswordHash = hash!, CreatedAt = now, CreatedBy = by, PasswordSetAt = now }
+                : existing with { Role = role, PasswordHash = hash ?? existing.PasswordHash, PasswordSetAt = hash is null ? existing.PasswordSetAt : now };
+            _credentials = _credentials with { Users = [.. _credentials.Users.Where(u => u != existing), user] };
+            Save();
+            return (user, existing is null);
+        }
+    }
+
+    /// <summary>Removes the user named <paramref name="name"/>; false when there is none.</summary>
+    public bool RemoveUser(string name)
+    {
+        lock (_lock)
+        {
+            Refresh();
+            var left = _credentials.Users.Where(u => !string.Equals(u.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (left.Count == _credentials.Users.Count) return false;
+            _credentials = _credentials with { Users = left };
+            Save();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Whom <paramref name="name"/> and <paramref name="password"/> sign in as (the name as stored, and its role): the admin
+    /// password for <see cref="ConsoleAuth.AdminName"/> (or an empty name), else a user's; null when they do not match.
+    /// </summary>
+    public (string Name, ConsoleRole Role)? VerifySignIn(string? name, string password)
+    {
+        name = string.IsNullOrWhiteSpace(name) ? ConsoleAuth.AdminName : name.Trim();
+        if (string.Equals(name, ConsoleAuth.AdminName, StringComparison.OrdinalIgnoreCase))
+            return VerifyAdminPassword(password) ? (ConsoleAuth.AdminName, ConsoleRole.Admin) : null;
+        return FindUser(name) is { } user && PasswordHash.Verify(password, user.PasswordHash) ? (user.Name, user.Role) : null;
+    }
+
+    /// <summary>
+    /// The current role of a signed-in name (the admin, or a user); null when the user is gone, or when their password was
+    /// set after <paramref name="signedInAt"/> (a new password ends the sessions opened with the old one).
+    /// </summary>
+    public ConsoleRole? RoleOf(string name, DateTimeOffset? signedInAt = null)
+    {
+        if (string.Equals(name, ConsoleAuth.AdminName, StringComparison.Ordinal)) return ConsoleRole.Admin;
+        if (FindUser(name) is not { } user) return null;
+        return signedInAt is { } at && user.PasswordSetAt is { } set && set > at ? null : user.Role;
     }
 
     /// <summary>The token's record when <paramref name="token"/> is a current token; null otherwise.</summary>

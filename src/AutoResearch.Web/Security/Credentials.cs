@@ -5,4 +5,5 @@ public sealed record Credentials
 {
     public string? AdminPasswordHash { get; init; }
     public List<ApiTokenRecord> Tokens { get; init; } = [];
+    public List<ConsoleUser> Users { get; init; } = [];
 }

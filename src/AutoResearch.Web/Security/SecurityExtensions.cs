@@ -8,7 +8,11 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace AutoResearch.Web.Security;
 
-/// <summary>Sign-in for the console: a cookie for people (admin password), bearer API tokens for scripts; everything but health requires one.</summary>
+/// <summary>
+/// Sign-in for the console: a cookie for people (the admin password, or a user's name and password), bearer API tokens for
+/// scripts; everything but health requires one, and each route the role <see cref="RouteRoles"/> names. Every change is
+/// written to the <see cref="AuditLog"/>.
+/// </summary>
 public static class SecurityExtensions
 {
     public static WebApplicationBuilder AddConsoleSecurity(this WebApplicationBuilder builder, ConsoleOptions options, AutoResearchOptions data)
@@ -19,6 +23,11 @@ public static class SecurityExtensions
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(data.FullDataDirectory, "console", "keys")));
         builder.Services.AddSingleton<CredentialStore>();
         builder.Services.AddSingleton<ConsoleSessions>();
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<AccessOperations>();
+        // Roles as names in the API too (the options' general enum converter would win over the type's attribute).
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Insert(0, new ConsoleRoleJsonConverter()));
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.Add(new PageHandlerRoles()));
         builder.Services.AddHostedService<AdminPasswordSetup>();
         builder.Services.AddAuthentication(ConsoleAuth.Scheme)
             .AddPolicyScheme(ConsoleAuth.Scheme, "Cookie or API token", o => o.ForwardDefaultSelector = context =>
@@ -37,21 +46,36 @@ public static class SecurityExtensions
                 o.SlidingExpiration = true;
                 // Scripts and the API get a status code, people a sign-in page.
                 o.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
-                o.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
-                // A cookie counts only while its server-side session is open: signing out ends it for every copy.
+                // A role too low: 403 (people get a page that says so), never a redirect.
+                o.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
+                // A cookie counts only while its server-side session is open (signing out ends it for every copy) and its
+                // user still exists; the role is the user's current one, so a changed role counts at once.
                 o.Events.OnValidatePrincipal = async context =>
                 {
-                    var sessions = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>();
-                    if (!sessions.IsOpen(context.Principal?.FindFirst(ConsoleAuth.SessionClaim)?.Value))
+                    var services = context.HttpContext.RequestServices;
+                    var name = context.Principal?.Identity?.Name;
+                    if (!services.GetRequiredService<ConsoleSessions>().IsOpen(context.Principal?.FindFirst(ConsoleAuth.SessionClaim)?.Value)
+                        || name is null || services.GetRequiredService<CredentialStore>().RoleOf(name, SignedInAt(context.Principal)) is not { } role)
                     {
                         context.RejectPrincipal();
                         await context.HttpContext.SignOutAsync(ConsoleAuth.CookieScheme);
+                        return;
                     }
+                    // The name is the stable identifier antiforgery tokens are bound to, so a changed role keeps open forms valid.
+                    var claims = context.Principal!.Claims.Where(c => c.Type is not (System.Security.Claims.ClaimTypes.Role or System.Security.Claims.ClaimTypes.NameIdentifier))
+                        .Append(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, name))
+                        .Append(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, role.Name()));
+                    context.ReplacePrincipal(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(claims, ConsoleAuth.CookieScheme)));
                 };
             })
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiTokenHandler>(ConsoleAuth.TokenScheme, null);
         builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ConsoleAuth.Scheme).RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ConsoleAuth.Scheme).RequireAuthenticatedUser().Build())
+            .AddRolePolicies();
         // Password guessing: a few sign-in attempts per address and minute, then 429 (the page itself answers a failure slowly too).
         builder.Services.AddRateLimiter(limiter =>
         {
@@ -101,6 +125,7 @@ public static class SecurityExtensions
         app.UseFriendlyErrorPages();
         app.UseRateLimiter();
         app.UseAuthentication();
+        app.UseAuditLog();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;
@@ -131,6 +156,12 @@ public static class SecurityExtensions
             }
             return await next(context);
         });
+
+    /// <summary>When the cookie's person signed in (null for cookies from before the claim existed).</summary>
+    private static DateTimeOffset? SignedInAt(System.Security.Claims.ClaimsPrincipal? principal) =>
+        long.TryParse(principal?.FindFirst(ConsoleAuth.SignedInAtClaim)?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
 
     private static Task Answer(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AutoResearch.Web.Pages.Settings;
 
-public sealed class TokensModel(CredentialStore store) : PageModel
+public sealed class TokensModel(AccessOperations access, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<ApiTokenRecord> Tokens { get; private set; } = [];
 
@@ -13,13 +13,20 @@ public sealed class TokensModel(CredentialStore store) : PageModel
 
     public string? Problem { get; private set; }
 
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    /// <summary>The roles this person may give a token (theirs and below).</summary>
+    public IReadOnlyList<ConsoleRole> Roles => [.. ConsoleRoles.All.Where(r => r <= (ConsoleRoles.Of(User) ?? ConsoleRole.Viewer))];
+
     [BindProperty] public string? Name { get; set; }
+    [BindProperty] public string? Role { get; set; }
+    [BindProperty] public int? ExpiresInDays { get; set; }
 
     private const string NewTokenKey = "NewToken";
 
     public void OnGet()
     {
-        Tokens = store.Tokens;
+        Tokens = access.TokensFor(User);
         // A token just made is shown on the first answer after its POST only (POST-redirect-GET: a reload makes no second one).
         if (TempData[NewTokenKey] is string token)
         {
@@ -30,21 +37,21 @@ public sealed class TokensModel(CredentialStore store) : PageModel
 
     public IActionResult OnPostCreate()
     {
-        var name = Name?.Trim() ?? "";
-        if (name.Length is 0 or > 100 || name.Any(char.IsControl))
+        var made = access.CreateToken(HttpContext, Name, Role, ExpiresInDays);
+        if (!made.Ok)
         {
-            Problem = "Give the token a name of 1 to 100 printable characters (what uses it).";
+            Problem = string.Join(" ", made.Problems!.ByField.Values.SelectMany(v => v).Select(m => char.ToUpperInvariant(m[0]) + m[1..] + "."));
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            Tokens = store.Tokens;
+            Tokens = access.TokensFor(User);
             return Page();
         }
-        TempData[NewTokenKey] = store.CreateToken(name).Token;
+        TempData[NewTokenKey] = made.Value.Token;
         return Redirect("/settings/tokens");
     }
 
     public IActionResult OnPostRevoke(string tokenId)
     {
-        if (store.RevokeToken(tokenId)) TempData["Message"] = "Token revoked.";
+        if (access.RevokeToken(HttpContext, tokenId)) TempData["Message"] = "Token revoked.";
         else Flash.Error(TempData, "There is no such token.");
         return Redirect("/settings/tokens");
     }
