@@ -1,3 +1,4 @@
+using System.CommandLine;
 using AutoResearch.Cli;
 using Serilog;
 
@@ -5,9 +6,10 @@ Log.Logger = new LoggerConfiguration()
     .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
     .CreateBootstrapLogger();
 
+using var interruption = new Interruption();
 try
 {
-    return await CliApp.Build().Parse(args).InvokeAsync();
+    return await CliApp.Build().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interruption.Token);
 }
 catch (Exception ex)
 {

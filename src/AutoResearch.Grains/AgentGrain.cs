@@ -137,8 +137,7 @@ public sealed class AgentGrain(
 
         session.LoopRunning = false;
         var final = state.State.StopRequested ? AgentState.Stopped : AgentState.Done;
-        var (stopReason, stopDetail) = session.Stop ?? (AgentStopReason.Stopped, null);
-        var status = session.Status = session.Current with { State = final, Activity = AgentStops.Activity(stopReason, stopDetail), StopReason = stopReason, StopDetail = stopDetail, InFlight = 0 };
+        var status = session.End(final);
         state.State.LastStatus = status;
         await state.WriteStateAsync();
         await TransientRetry.RunAsync(() => Campaign.ReportAgent(status), "report to the campaign", logger);

@@ -84,7 +84,7 @@ public sealed class BudgetAccount
         actual = actual.ClampToZero();
         Used += actual;
         if (!_reservations.Remove(key, out var reserved)) return ResourceUse.Zero;
-        Reserved = (Reserved - reserved).ClampToZero();
+        Reserved = Without(reserved);
         return (reserved - actual).ClampToZero();
     }
 
@@ -92,8 +92,14 @@ public sealed class BudgetAccount
     public void Cancel(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (_reservations.Remove(key, out var reserved)) Reserved = (Reserved - reserved).ClampToZero();
+        if (_reservations.Remove(key, out var reserved)) Reserved = Without(reserved);
     }
+
+    /// <summary>
+    /// <see cref="Reserved"/> less a closed reservation; exactly zero once none is open, so that rounding in the sums of
+    /// fractional CPU/GPU-seconds never leaves a finished agent showing a sliver reserved.
+    /// </summary>
+    private ResourceUse Without(ResourceUse reserved) => _reservations.Count == 0 ? ResourceUse.Zero : (Reserved - reserved).ClampToZero();
 
     /// <summary>Charges use outside any reservation (e.g. the tokens of a model call). Negative amounts count as zero.</summary>
     /// <remarks>A charge is never refused: the use already happened. It may take <see cref="Used"/> past the budget.</remarks>

@@ -10,9 +10,12 @@ public sealed class CliProcess : IDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
 
-    private CliProcess(Process process)
+    private readonly string _command;
+
+    private CliProcess(Process process, string command)
     {
         _process = process;
+        _command = command;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
         _process.BeginOutputReadLine();
@@ -29,21 +32,36 @@ public sealed class CliProcess : IDisposable
     public static CliProcess StartWithInput(string dataDirectory, string input, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
         StartProcess(dataDirectory, environment, input, args);
 
-    private static CliProcess StartProcess(string dataDirectory, IReadOnlyDictionary<string, string>? environment, string? input, string[] args)
+    /// <summary>
+    /// Starts the CLI with Ctrl+C (SIGINT) at its default action, as a terminal's foreground command has it, whatever this test
+    /// run inherited: a run started in the background of a script without job control (<c>cmd &amp;</c>, nohup) ignores SIGINT,
+    /// its children inherit that, and .NET leaves an ignored signal ignored, so <see cref="Interrupt"/> would do nothing.
+    /// </summary>
+    public static CliProcess StartInteractive(string dataDirectory, params string[] args) =>
+        StartProcess(dataDirectory, null, null, args, defaultSignals: true);
+
+    private static CliProcess StartProcess(string dataDirectory, IReadOnlyDictionary<string, string>? environment, string? input, string[] args,
+        bool defaultSignals = false)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // GNU env resets the signals' handling and execs dotnet in the same process (same pid).
+        var info = new ProcessStartInfo(defaultSignals ? "env" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = input is not null,
             WorkingDirectory = RepoPaths.Root,
         };
+        if (defaultSignals)
+        {
+            info.ArgumentList.Add("--default-signal=INT");
+            info.ArgumentList.Add("dotnet");
+        }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         info.ArgumentList.Add(RepoPaths.CliDll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.ArgumentList.Add("--data");
         info.ArgumentList.Add(dataDirectory);
-        var process = new CliProcess(Process.Start(info)!);
+        var process = new CliProcess(Process.Start(info)!, "autoresearch " + string.Join(' ', args));
         if (input is not null)
         {
             process._process.StandardInput.Write(input);
@@ -68,7 +86,7 @@ public sealed class CliProcess : IDisposable
         catch (OperationCanceledException)
         {
             _process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"autoresearch did not finish within {timeout}. stderr:\n{Tail(Stderr)}");
+            throw new TimeoutException($"{_command} did not finish within {timeout}. stderr:\n{Tail(Stderr)}");
         }
         _process.WaitForExit(); // flush the async readers
         return _process.ExitCode;
@@ -80,6 +98,18 @@ public sealed class CliProcess : IDisposable
         using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
         kill.WaitForExit();
         if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -INT {_process.Id} failed with exit code {kill.ExitCode}");
+    }
+
+    /// <summary>Whether the process ignores SIGINT (Linux: its <c>/proc</c> status; false where that cannot be read).</summary>
+    public bool IgnoresInterrupt
+    {
+        get
+        {
+            var path = $"/proc/{_process.Id}/status";
+            if (!File.Exists(path)) return false;
+            var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+            return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (2 - 1))) != 0; // SIGINT is 2
+        }
     }
 
     /// <summary>SIGKILL, like <c>kill -9</c>: no shutdown code runs.</summary>

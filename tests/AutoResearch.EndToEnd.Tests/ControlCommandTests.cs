@@ -124,13 +124,14 @@ public sealed class ControlCommandTests
         return (exit, cli.Stdout + cli.Stderr);
     }
 
-    private static async Task<string> WaitForAsync(Func<Task<string?>> probe, int seconds = 120)
+    private static async Task<string> WaitForAsync(Func<Task<string?>> probe, int seconds = 120,
+        [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(probe))] string what = "")
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
             if (await probe() is { } value) return value;
-            Assert.True(DateTime.UtcNow < until, $"condition not met within {seconds} s");
+            Assert.True(DateTime.UtcNow < until, $"waited {seconds} s for {what}: not met");
             await Task.Delay(200);
         }
     }

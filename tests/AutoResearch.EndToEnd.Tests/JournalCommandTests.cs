@@ -210,8 +210,10 @@ public sealed partial class JournalCommandTests(ITestOutputHelper output)
     {
         await using var data = new TestData();
         var seeded = await SeedAsync(data, CampaignState.Paused);
-        using var follower = CliProcess.Start(data.Directory, "journal", CampaignId, "--follow");
+        using var follower = CliProcess.StartInteractive(data.Directory, "journal", CampaignId, "--follow");
+        // Printed entries mean it is following: it takes Ctrl+C from before it prints anything.
         await WaitForAsync(follower, () => follower.Stdout.Contains($"#{seeded[^1].Id}  ", StringComparison.Ordinal));
+        Assert.False(follower.IgnoresInterrupt, "the follower ignores SIGINT: it was started with Ctrl+C ignored");
         await Task.Delay(TimeSpan.FromSeconds(1.5)); // at least one poll after the first
         Assert.False(follower.HasExited, "a paused campaign has not ended: it keeps following");
 
@@ -340,13 +342,15 @@ public sealed partial class JournalCommandTests(ITestOutputHelper output)
         return Lines(stdout).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt64()).ToList();
     }
 
-    private static async Task WaitForAsync(CliProcess process, Func<bool> condition, int seconds = 30)
+    /// <summary>Waits for what a running CLI prints; the bound covers its start-up too (a minute, like <see cref="Limit"/>, on two busy cores).</summary>
+    private static async Task WaitForAsync(CliProcess process, Func<bool> condition, int seconds = 60,
+        [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "")
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())
         {
-            Assert.False(process.HasExited, $"exited early; stdout:\n{process.Stdout}\nstderr:\n{CliProcess.Tail(process.Stderr)}");
-            Assert.True(DateTime.UtcNow < until, $"not seen within {seconds} s; stdout:\n{process.Stdout}");
+            Assert.False(process.HasExited, $"exited early, waiting for {what}; stdout:\n{process.Stdout}\nstderr:\n{CliProcess.Tail(process.Stderr)}");
+            Assert.True(DateTime.UtcNow < until, $"{what}: not seen within {seconds} s; stdout:\n{process.Stdout}\nstderr:\n{CliProcess.Tail(process.Stderr)}");
             await Task.Delay(100);
         }
     }

@@ -97,8 +97,9 @@ public sealed class BudgetAndControlTests(ClusterFixture fixture)
 
         var paused = await campaign.Control(new ControlRequest { CampaignId = id, Action = ControlAction.Pause, RequestedAt = DateTimeOffset.UtcNow });
         Assert.Equal(CampaignState.Paused, paused.State);
-        await Task.Delay(1500);
-        // Running experiments have finished; proposals that were ready wait (queued) without starting.
+        // Running experiments finish; proposals that were ready wait (queued) without starting.
+        await Waits.UntilAsync(async () => (await fixture.Ledger.GetExperimentsAsync(id)).All(e => e.IsFinished || e.Status == ExperimentStatus.Queued), 30,
+            "the paused campaign's running experiments to finish");
         var settled = await fixture.Ledger.GetExperimentsAsync(id);
         Assert.All(settled, e => Assert.True(e.IsFinished || e.Status == ExperimentStatus.Queued, $"{e.Id} is still {e.Status} while paused"));
         var started = settled.Count(e => e.StartedAt is not null);

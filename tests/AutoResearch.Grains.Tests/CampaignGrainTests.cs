@@ -99,7 +99,9 @@ public sealed class CampaignGrainTests(ClusterFixture fixture)
         Assert.Equal(CampaignState.Stopped, stopped.State);
         Assert.Equal("operator asked", stopped.Reason);
 
-        await Task.Delay(1500);
+        // Running experiments finish, ready ones are recorded as not run, and every agent's loop ends; then nothing new appears.
+        await WaitUntilAsync(async () => (await campaign.GetStatus()).Agents.All(a => a.State is AgentState.Stopped or AgentState.Done)
+                                         && (await fixture.Ledger.GetExperimentsAsync(id)).All(e => e.IsFinished), 60);
         var settled = (await fixture.Ledger.GetExperimentsAsync(id)).Count;
         await Task.Delay(1000);
         var experiments = await fixture.Ledger.GetExperimentsAsync(id);
@@ -181,5 +183,7 @@ public sealed class CampaignGrainTests(ClusterFixture fixture)
 
     private Task<CampaignStatus> WaitForEndAsync(string id, int seconds = 90) => Waits.ForEndAsync(fixture.Grains, id, seconds);
 
-    private static Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 90) => Waits.UntilAsync(condition, seconds);
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 90,
+        [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string conditionText = "") =>
+        Waits.UntilAsync(condition, seconds, conditionText);
 }

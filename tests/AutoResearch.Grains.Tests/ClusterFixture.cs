@@ -72,8 +72,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.Configure<AgentOptions>(o => o.SlotWait = TimeSpan.FromSeconds(2));
         });
         var cluster = builder.Build();
-        await cluster.DeployAsync();
-        await cluster.Silos[0].ServiceProvider.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync(CancellationToken.None);
+        await Waits.ForAsync(cluster.DeployAsync(), 120, $"a test cluster of {silos} silo(s) to start");
+        await Waits.ForAsync(cluster.Silos[0].ServiceProvider.GetRequiredService<LedgerInitializer>().EnsureCreatedAsync(CancellationToken.None), 60,
+            "the test cluster's ledger to be created");
         return cluster;
     }
 

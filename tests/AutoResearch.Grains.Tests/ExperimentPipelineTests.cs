@@ -130,6 +130,24 @@ public sealed class ExperimentPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_status_a_loop_ends_with_holds_no_reservation_after_its_last_ticket_was_refused()
+    {
+        var host = await HostAsync("refused", cpuBudget: 100, Ticket(0, ExperimentKind.Baseline));
+        var agent = Session(host);
+
+        await RunAsync(agent);
+
+        // The last line a worker set was "asking for a ticket", with that ticket's worst case reserved; the refusal cancelled it.
+        Assert.Equal(2, host.TicketsAsked);
+        Assert.Equal(("asking for a ticket", agent.WorstCase), (agent.Current.Activity, agent.Current.Reserved));
+        Assert.Equal(ResourceUse.Zero, agent.Budget!.Reserved);
+        var end = agent.End(AgentState.Done);
+        Assert.Equal((AgentState.Done, AgentStopReason.CampaignFinished, 0, ResourceUse.Zero), (end.State, end.StopReason, end.InFlight, end.Reserved));
+        Assert.Equal(1, end.Experiments);
+        Assert.Same(end, agent.Status);
+    }
+
+    [Fact]
     public async Task A_proposal_outside_the_benchmarks_ranges_is_rejected_without_a_slot_and_counts_as_a_rejection()
     {
         var host = await HostAsync("rejected", cpuBudget: 0, Ticket(1, ExperimentKind.Proposal));
@@ -176,7 +194,7 @@ public sealed class ExperimentPipelineTests : IAsyncLifetime
         host.Paused = false;
         var woken = DateTime.UtcNow;
         agent.WakeUp.Pulse();
-        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+        await Waits.ForAsync(loop, 10, "the woken agent's loop to run its experiment and end");
 
         Assert.True(DateTime.UtcNow - woken < AgentSession.PausedFallback / 3, $"the loop ended {DateTime.UtcNow - woken} after the wake-up");
         Assert.Equal(ExperimentStatus.Succeeded, Assert.Single(await Ledger.GetExperimentsAsync(host.Assignment.CampaignId)).Status);
@@ -189,10 +207,10 @@ public sealed class ExperimentPipelineTests : IAsyncLifetime
         var waits = Enumerable.Range(0, 3).Select(_ => wakeUp.WaitAsync(TimeSpan.FromMinutes(5), CancellationToken.None)).ToList();
         Assert.DoesNotContain(waits, w => w.IsCompleted);
         wakeUp.Pulse();
-        await Task.WhenAll(waits).WaitAsync(TimeSpan.FromSeconds(5));
+        await Waits.ForAsync(Task.WhenAll(waits), 5, "the pulse to end every wait in progress");
 
         var started = DateTime.UtcNow;
-        await wakeUp.WaitAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        await Waits.ForAsync(wakeUp.WaitAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None), 5, "a wait nobody ends to end after its 200 ms fallback");
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(150), "an earlier pulse ended a later wait");
         using var cancelled = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wakeUp.WaitAsync(TimeSpan.FromMinutes(5), cancelled.Token));

@@ -26,6 +26,22 @@ public sealed class BudgetAccountTests
     }
 
     [Fact]
+    public void Once_every_reservation_is_closed_nothing_is_reserved_not_even_a_rounding_sliver()
+    {
+        var account = new BudgetAccount(new BudgetSpec(), ResourceUse.Zero);
+        Assert.True(account.TryReserve("a", Cpu(0.1), out _));
+        Assert.True(account.TryReserve("b", Cpu(0.2), out _));
+        Assert.True(account.TryReserve("c", Cpu(0.3), out _));
+        account.Settle("a", Cpu(0.05));
+        account.Cancel("b");
+        Assert.Equal(0.3, account.Reserved.CpuSeconds, 9);
+        account.Settle("c", Cpu(0.3));
+        // 0.1 + 0.2 + 0.3 - 0.1 - 0.2 - 0.3 is 5.6e-17 in doubles: an agent with nothing in flight would show it reserved.
+        Assert.Equal(0, account.OpenReservations);
+        Assert.Same(ResourceUse.Zero, account.Reserved);
+    }
+
+    [Fact]
     public void Lowering_a_budget_below_use_blocks_new_work_and_raising_it_admits_work_again()
     {
         var account = new BudgetAccount(new BudgetSpec { GpuSeconds = 50, Tokens = 1000 }, new ResourceUse { GpuSeconds = 40 });

@@ -72,6 +72,26 @@ public sealed class AgentSession(IAgentHost host, IProposerFactory proposers, IL
             Reserved = Budget?.Reserved ?? ResourceUse.Zero,
         };
 
+    /// <summary>
+    /// The status the loop ends with (its workers have all returned): why it stopped, nothing in flight, and what the budget
+    /// account still holds, which is nothing once each worker settled or cancelled its reservation. Not the last line a worker
+    /// set: a worker refused its ticket set "asking for a ticket" with that ticket's worst case reserved, then cancelled it.
+    /// </summary>
+    public AgentStatus End(AgentState final)
+    {
+        var (reason, detail) = Stop ?? (AgentStopReason.Stopped, null);
+        return Status = Current with
+        {
+            State = final,
+            Activity = AgentStops.Activity(reason, detail),
+            ActivitySequence = null,
+            StopReason = reason,
+            StopDetail = detail,
+            InFlight = 0,
+            Reserved = Budget?.Reserved ?? ResourceUse.Zero,
+        };
+    }
+
     /// <summary>The status with the proposer's current token reservation per experiment and its arithmetic (model agents).</summary>
     public AgentStatus WithTokenPlan(AgentStatus status) => Proposer is { MaxTokensPerExperiment: > 0 } p
         ? status with { TokensPerExperiment = p.MaxTokensPerExperiment, TokenPlan = p.DescribeTokenPlan() }
