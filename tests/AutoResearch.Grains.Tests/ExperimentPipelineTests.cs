@@ -272,6 +272,12 @@ public sealed class ScriptedAgentHost(AgentAssignment assignment, IEnumerable<Ex
 
     public int TicketsAsked { get; private set; }
 
+    /// <summary>People's configurations queued for this agent ("try this next").</summary>
+    public Queue<AutoResearch.Grains.Agents.QueuedConfiguration> Configurations { get; } = new();
+
+    public Task<AutoResearch.Grains.Agents.QueuedConfiguration?> TakeConfigurationAsync() =>
+        Task.FromResult(Configurations.TryDequeue(out var next) ? next : null);
+
     public Task<ExperimentTicket> RequestTicketAsync(TicketRequest request, CancellationToken cancellationToken)
     {
         TicketsAsked++;
