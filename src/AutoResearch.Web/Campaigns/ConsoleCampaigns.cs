@@ -19,7 +19,7 @@ namespace AutoResearch.Web.Campaigns;
 /// pause/resume/stop/budget, report). Campaigns started here run on this process's silo; campaigns another process runs
 /// (an <c>autoresearch run</c> on the same data) are read from the ledger and controlled through its control queue.
 /// </summary>
-public sealed class ConsoleCampaigns(
+public sealed partial class ConsoleCampaigns(
     ILedger ledger,
     IJournal journal,
     IReportWriter reports,
@@ -243,7 +243,7 @@ public sealed class ConsoleCampaigns(
         if (result.Failure == OperationFailure.Conflict) return new OperationOutcome<T>(default, Conflict: result.Conflict);
         var problems = new FormProblems();
         foreach (var problem in result.Problems ?? [])
-            problems.Add(problem.Field.ToString(), problem.Message);
+            problems.Add(problem.Key is { } key ? $"{problem.Field}[{key}]" : problem.Field.ToString(), problem.Message);
         return new OperationOutcome<T>(default, problems);
     }
 
