@@ -25,9 +25,7 @@ public sealed partial class SteeringTests(ConsoleFactory console)
     [Fact]
     public async Task New_limits_are_in_force_at_once_and_shown_and_bad_limits_are_refused_naming_the_field()
     {
-        using var client = console.TokenClient();
-        var id = await StartAsync(client, "steer-limits");
-        try
+        await WithRunningCampaignAsync("steer-limits", async (client, id) =>
         {
             await AssertProblemAsync(client, $"/api/campaigns/{id}/limits", new { maxExperiments = 0 }, HttpStatusCode.BadRequest, "maxExperiments", "must be from 1 to");
             await AssertProblemAsync(client, $"/api/campaigns/{id}/limits", new { slots = 0 }, HttpStatusCode.BadRequest, "slots", "at least 1");
@@ -51,19 +49,13 @@ public sealed partial class SteeringTests(ConsoleFactory console)
             // Fewer experiments than already run is refused.
             await WaitUntilAsync(async () => (await Ledger.GetExperimentsAsync(id)).Count(e => e.IsFinished) >= 2, StateTimeout, "two finished experiments");
             await AssertProblemAsync(client, $"/api/campaigns/{id}/limits", new { maxExperiments = 1 }, HttpStatusCode.BadRequest, "maxExperiments", "is below the");
-        }
-        finally
-        {
-            await StopAsync(client, id);
-        }
+        });
     }
 
     [Fact]
     public async Task A_configuration_queued_through_the_api_is_the_agents_next_proposal_and_bad_values_are_refused_per_parameter()
     {
-        using var client = console.TokenClient();
-        var id = await StartAsync(client, "steer-try");
-        try
+        await WithRunningCampaignAsync("steer-try", async (client, id) =>
         {
             using (var bad = await client.PostAsJsonAsync($"/api/campaigns/{id}/configurations", new { parameters = new { x1 = 99, nope = "1" } }))
             {
@@ -84,19 +76,13 @@ public sealed partial class SteeringTests(ConsoleFactory console)
             Assert.Equal(ExperimentStatus.Succeeded, finished.Status);
             var journal = await client.GetStringAsync($"/api/campaigns/{id}/journal");
             Assert.Contains("Configuration from console", journal, StringComparison.Ordinal);
-        }
-        finally
-        {
-            await StopAsync(client, id);
-        }
+        });
     }
 
     [Fact]
     public async Task One_running_experiment_is_stopped_through_the_api_recorded_as_stopped_by_a_person_and_the_campaign_goes_on()
     {
-        using var client = console.TokenClient();
-        var id = await StartAsync(client, "steer-stop");
-        try
+        await WithRunningCampaignAsync("steer-stop", async (client, id) =>
         {
             await AssertProblemAsync(client, $"/api/campaigns/{id}/experiments/9999/stop", new { }, HttpStatusCode.BadRequest, "experiment", "has no experiment '9999'");
             var done = await WaitForAsync(async () => (await Ledger.GetExperimentsAsync(id)).FirstOrDefault(e => e.IsFinished), StateTimeout, "a finished experiment");
@@ -122,19 +108,13 @@ public sealed partial class SteeringTests(ConsoleFactory console)
             await WaitUntilAsync(async () => (await Ledger.GetExperimentsAsync(id)).Any(e => e.Sequence > stopped.Sequence && e.IsFinished), StateTimeout, "an experiment after the stopped one");
             var detail = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}/experiments/{stopped.Sequence}");
             Assert.Contains("stopped by a person", detail.ToString(), StringComparison.Ordinal);
-        }
-        finally
-        {
-            await StopAsync(client, id);
-        }
+        });
     }
 
     [Fact]
     public async Task The_cli_changes_limits_and_queues_a_configuration_and_names_the_option_of_bad_input()
     {
-        using var client = console.TokenClient();
-        var id = await StartAsync(client, "steer-cli");
-        try
+        await WithRunningCampaignAsync("steer-cli", async (client, id) =>
         {
             var (badSlots, badSlotsText) = await CliAsync("limits", id, "--slots", "0");
             Assert.Equal(2, badSlots);
@@ -161,19 +141,13 @@ public sealed partial class SteeringTests(ConsoleFactory console)
             Assert.Equal(250, detail.GetProperty("campaign").GetProperty("maxExperiments").GetInt32());
             var person = await WaitForAsync(async () => (await Ledger.GetExperimentsAsync(id)).FirstOrDefault(e => e.Origin == ProposalOrigin.Person), ProposalTimeout, "the CLI's configuration as a proposal");
             Assert.Equal(("1.5", "2"), (person.Parameters["x1"], person.Parameters["x2"]));
-        }
-        finally
-        {
-            await StopAsync(client, id);
-        }
+        });
     }
 
     [Fact]
     public async Task The_console_forms_change_limits_and_queue_a_configuration_with_red_banners_for_bad_input()
     {
-        using var api = console.TokenClient();
-        var id = await StartAsync(api, "steer-forms");
-        try
+        await WithRunningCampaignAsync("steer-forms", async (api, id) =>
         {
             using var admin = await console.SignedInClientAsync();
             var page = await admin.GetStringAsync($"/campaigns/{id}");
@@ -206,14 +180,25 @@ public sealed partial class SteeringTests(ConsoleFactory console)
             Assert.Equal(" flash-error", stopKind);
             Assert.Contains("Experiment: experiment #", stopText, StringComparison.Ordinal);
             Assert.Contains("has already finished", stopText, StringComparison.Ordinal);
+        });
+    }
+
+    /// <summary>Starts a branin campaign through the API (slots 1, 400 experiments, 30 minutes), runs <paramref name="test"/> on it and stops it.</summary>
+    private async Task WithRunningCampaignAsync(string name, Func<HttpClient, string, Task> test)
+    {
+        using var client = console.TokenClient();
+        var id = await StartAsync(client, name);
+        try
+        {
+            await test(client, id);
         }
         finally
         {
-            await StopAsync(api, id);
+            await StopAsync(client, id);
         }
     }
 
-    private async Task<string> StartAsync(HttpClient client, string name)
+    private static async Task<string> StartAsync(HttpClient client, string name)
     {
         using var created = await client.PostAsJsonAsync("/api/campaigns", new
         {

@@ -24,20 +24,8 @@ public sealed partial class CampaignOperations
         else if (experiment.IsFinished)
             problems.Add(new OperationProblem(OperationField.Experiment,
                 $"experiment #{experiment.Sequence} has already finished ({experiment.Status.ToString().ToLowerInvariant()}); only a queued or running experiment can be stopped"));
-        var reason = order.Reason?.Trim() ?? "";
-        if (reason.Length > MaxReasonLength) problems.Add(new OperationProblem(OperationField.Reason, $"at most {MaxReasonLength} characters"));
-        if (problems.Count > 0) return new OperationResult<ControlReply>(default, OperationFailure.Invalid, problems);
-        if (ControlRules.WhyNotControllable(campaign, null) is { } over) return OperationResult<ControlReply>.Refuse(over);
-        return await QueueAsync(new ControlRequest
-        {
-            CampaignId = campaign.Id,
-            AgentId = experiment!.AgentId,
-            Action = ControlAction.StopExperiment,
-            ExperimentSequence = experiment.Sequence,
-            Reason = reason,
-            RequestedBy = order.RequestedBy,
-            RequestedAt = clock.GetUtcNow(),
-        }, wait, cancellationToken);
+        return await QueueAsync(campaign, problems, order.Reason, order.RequestedBy, ControlAction.StopExperiment,
+            r => r with { AgentId = experiment!.AgentId, ExperimentSequence = experiment.Sequence }, wait, cancellationToken);
     }
 
     /// <summary>
@@ -60,19 +48,7 @@ public sealed partial class CampaignOperations
                 _ => OperationField.Limits,
             }, p.Message))
             .ToList();
-        var reason = order.Reason?.Trim() ?? "";
-        if (reason.Length > MaxReasonLength) problems.Add(new OperationProblem(OperationField.Reason, $"at most {MaxReasonLength} characters"));
-        if (problems.Count > 0) return new OperationResult<ControlReply>(default, OperationFailure.Invalid, problems);
-        if (ControlRules.WhyNotControllable(campaign, null) is { } over) return OperationResult<ControlReply>.Refuse(over);
-        return await QueueAsync(new ControlRequest
-        {
-            CampaignId = campaign.Id,
-            Action = ControlAction.SetLimits,
-            Limits = change,
-            Reason = reason,
-            RequestedBy = order.RequestedBy,
-            RequestedAt = clock.GetUtcNow(),
-        }, wait, cancellationToken);
+        return await QueueAsync(campaign, problems, order.Reason, order.RequestedBy, ControlAction.SetLimits, r => r with { Limits = change }, wait, cancellationToken);
     }
 
     /// <summary>
@@ -96,24 +72,32 @@ public sealed partial class CampaignOperations
                 $"give at least one parameter value (name=value); parameters of {campaign.Spec.Benchmark.Name}: {string.Join(", ", campaign.Spec.Benchmark.Parameters.Select(p => p.Name))}"));
         foreach (var problem in ProposalValidator.ParameterProblems(campaign.Spec.Benchmark, parameters, requireAll: false))
             problems.Add(new OperationProblem(OperationField.Parameters, problem.Message, problem.Name));
-        var reason = order.Reason?.Trim() ?? "";
+        return await QueueAsync(campaign, problems, order.Reason, order.RequestedBy, ControlAction.TryConfiguration,
+            r => r with { AgentId = agent, Parameters = parameters }, wait, cancellationToken);
+    }
+
+    /// <summary>
+    /// The steering operations' common end: the reason's rule, every problem at once (nothing queued), a campaign that is
+    /// over refused, else the request (<paramref name="fill"/> adds its own fields) queued and waited for.
+    /// </summary>
+    private async Task<OperationResult<ControlReply>> QueueAsync(
+        CampaignRecord campaign, List<OperationProblem> problems, string? reason, string requestedBy, ControlAction action,
+        Func<ControlRequest, ControlRequest> fill, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        reason = reason?.Trim() ?? "";
         if (reason.Length > MaxReasonLength) problems.Add(new OperationProblem(OperationField.Reason, $"at most {MaxReasonLength} characters"));
         if (problems.Count > 0) return new OperationResult<ControlReply>(default, OperationFailure.Invalid, problems);
         if (ControlRules.WhyNotControllable(campaign, null) is { } over) return OperationResult<ControlReply>.Refuse(over);
-        return await QueueAsync(new ControlRequest
+        var request = fill(new ControlRequest
         {
             CampaignId = campaign.Id,
-            AgentId = agent,
-            Action = ControlAction.TryConfiguration,
-            Parameters = parameters,
+            Action = action,
             Reason = reason,
-            RequestedBy = order.RequestedBy,
+            RequestedBy = requestedBy,
             RequestedAt = clock.GetUtcNow(),
-        }, wait, cancellationToken);
+        });
+        return OperationResult<ControlReply>.Done(new ControlReply(await ControlQueue.EnqueueAndWaitAsync(ledger, request, wait, cancellationToken)));
     }
-
-    private async Task<OperationResult<ControlReply>> QueueAsync(ControlRequest request, TimeSpan wait, CancellationToken cancellationToken) =>
-        OperationResult<ControlReply>.Done(new ControlReply(await ControlQueue.EnqueueAndWaitAsync(ledger, request, wait, cancellationToken)));
 }
 
 /// <summary>Stop one experiment of a campaign: <paramref name="Experiment"/> is its number (<c>12</c>, <c>#12</c>) or id.</summary>
