@@ -51,10 +51,11 @@ public sealed partial class ConsoleCampaigns(
 
             // Aggregate queries in the ledger: no campaign's experiments are loaded to list it.
             var headline = await HeadlineAsync(campaign, cancellationToken);
+            var limits = CampaignFacts.LimitsInForce(campaign.Spec, await ledger.GetControlsAsync(campaign.Id, cancellationToken));
             list.Add(new CampaignListItem(
                 campaign.Id, campaign.Name, campaign.State.ToString(), campaign.Spec.Benchmark.Name, campaign.Spec.Benchmark.Metric.Name,
                 campaign.Spec.Benchmark.Metric.Direction.ToString().ToLowerInvariant(), campaign.CreatedAt, campaign.StartedAt, campaign.Deadline,
-                campaign.EndedAt, headline.Finished, campaign.Spec.MaxExperiments, headline.Baseline, headline.Best, headline.BestSequence,
+                campaign.EndedAt, headline.Finished, limits.MaxExperiments, headline.Baseline, headline.Best, headline.BestSequence,
                 campaign.Spec.Agents.Count, false));
         }
         return list;
