@@ -287,12 +287,33 @@ public sealed class CampaignLeaderboard
         var final = verdict.Verdict == AcceptanceVerdict.Confirming ? AcceptanceVerdict.WithinNoise : verdict.Verdict;
         if (final == AcceptanceVerdict.Accepted)
         {
-            var entry = Entry(candidate, now, verdict.Confidence, verdict.Margin);
+            var entry = Entry(candidate, now, verdict.Confidence, verdict.Margin, verdict.Reason);
             _history.Add(entry);
             return new Judgement(candidate, final, verdict.Confidence, verdict.Margin, entry, why) { Reason = verdict.Reason };
         }
+        if (PrefersByMean(verdict, best, values))
+        {
+            // Not a confident win, but the better estimate: its fresh runs beat the best's mean, and the campaign's gain over
+            // the baseline was already made with confidence by the best it replaces. No confidence is claimed for the switch.
+            var entry = Entry(candidate, now, confidence: null, margin: null, AcceptanceReason.BetterMean);
+            _history.Add(entry);
+            var because = $"mean {Fmt(values.Average())} over {values.Count} runs; its fresh runs beat the best {Fmt(bestMean)} ({bestRuns} runs) by " +
+                          $"{Fmt(verdict.Improvement)}, not more than the margin {Fmt(verdict.Margin)} of test {Tests}: preferred as the better estimate " +
+                          $"(#{best.Sequence}, which it replaces, was accepted with confidence over the baseline); no further confidence is claimed";
+            return new Judgement(candidate, AcceptanceVerdict.Accepted, verdict.Confidence, verdict.Margin, entry, because) { Reason = AcceptanceReason.BetterMean };
+        }
         return new Judgement(candidate, final, verdict.Confidence, verdict.Margin, null, why) { Reason = verdict.Reason };
     }
+
+    /// <summary>
+    /// The better-mean rule (<see cref="NoiseSpec.PreferBetterMean"/>): a candidate tested on its confirmation runs that beat the
+    /// best's mean on them without reaching the confidence margin replaces a best that was accepted with confidence (or by this
+    /// rule after one that was). A best that is the baseline is only ever replaced with confidence, so a campaign where nothing
+    /// really improves still claims nothing (the calibration is the confident test's).
+    /// </summary>
+    private bool PrefersByMean(AcceptanceResult verdict, LeaderboardEntry best, List<double> values) =>
+        _noise.PreferBetterMean && _noise.ConfirmationRuns > 0 && verdict is { Tested: true, Verdict: AcceptanceVerdict.WithinNoise, Improvement: > 0 } &&
+        values.Count >= 2 && best.Index > 0 && best.Reason is AcceptanceReason.Confidence or AcceptanceReason.BetterMean;
 
     /// <summary>The journal's sentence for a judgement (written once here; the typed verdict and reason travel beside it).</summary>
     private string Why(AcceptanceResult r, double bestMean, int bestRuns, List<double> values)
@@ -333,7 +354,7 @@ public sealed class CampaignLeaderboard
         };
     }
 
-    private LeaderboardEntry Entry(ExperimentRecord e, DateTimeOffset now, double? confidence, double? margin)
+    private LeaderboardEntry Entry(ExperimentRecord e, DateTimeOffset now, double? confidence, double? margin, AcceptanceReason? grounds = null)
     {
         var values = Values(e.Id);
         return new LeaderboardEntry
@@ -348,6 +369,7 @@ public sealed class CampaignLeaderboard
             StdDev = values.Count >= 2 ? StdDev(values) : null,
             Confidence = confidence,
             Margin = margin,
+            Grounds = grounds,
             AcceptedAt = now,
             Parameters = new Dictionary<string, string>(e.Parameters, StringComparer.Ordinal),
             EditedFiles = new Dictionary<string, string>(e.EditedFiles, StringComparer.Ordinal),

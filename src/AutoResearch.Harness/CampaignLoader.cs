@@ -17,7 +17,7 @@ public static class CampaignLoader
 
     private static readonly string[] AgentKeys = ["id", "role", "seed", "weight", "model", "failover", "settings", "budgets"];
 
-    private static readonly string[] NoiseKeys = ["baseline_runs", "confirmation_runs", "sigmas"];
+    private static readonly string[] NoiseKeys = ["baseline_runs", "confirmation_runs", "sigmas", "prefer_better_mean"];
 
     private static readonly string[] HoldoutKeys = ["top_k", "on_new_best"];
 
@@ -277,8 +277,11 @@ public static class CampaignLoader
             map.Error("sigmas", $"must be 0 or more (standard errors a new best must win by), not {sg}");
         }
 
+        var preferBetterMean = map.Bool("prefer_better_mean", required: false);
+
         return new NoiseSpec
         {
+            PreferBetterMean = preferBetterMean ?? defaults.PreferBetterMean,
             BaselineRuns = (int)Math.Clamp(baselineRuns ?? defaults.BaselineRuns, 1, 100),
             ConfirmationRuns = (int)Math.Clamp(confirmationRuns ?? defaults.ConfirmationRuns, 0, 100),
             Sigmas = sigmas is { } v && v >= 0 && double.IsFinite(v) ? v : defaults.Sigmas,

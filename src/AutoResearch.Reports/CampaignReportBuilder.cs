@@ -4,6 +4,7 @@ using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
+using AutoResearch.Evaluation;
 
 namespace AutoResearch.Reports;
 
@@ -177,7 +178,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             Total = tuning.Count,
             Succeeded = tuning.Count(e => e.Status == ExperimentStatus.Succeeded),
             Failed = tuning.Count(e => e.Status == ExperimentStatus.Failed),
-            Holdout = HoldoutSummary.From(ordered, metric),
+            Holdout = HoldoutSummaries.From(ordered, metric),
             Pending = pending,
             FailuresByKind = failureGroups,
             StoppedEarly = rows.Where(r => r.Status == ExperimentStatus.Pruned).ToList(),

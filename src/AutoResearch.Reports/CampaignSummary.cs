@@ -44,7 +44,7 @@ public sealed record CampaignSummary
     /// <summary>The campaign's minimum improvement (stated in the campaign file or the default).</summary>
     [JsonPropertyName("min_improvement")] public CampaignSummaryMinImprovement? MinImprovement { get; init; }
 
-    /// <summary>On what grounds the best was accepted: <c>reference</c> (the baseline), <c>confidence</c> or <c>minimum_improvement</c>; null without a leaderboard.</summary>
+    /// <summary>On what grounds the best was accepted: <c>reference</c> (the baseline), <c>confidence</c>, <c>minimum_improvement</c> or <c>better_mean</c> (the better estimate after an earlier confident win; no confidence claimed); null without a leaderboard.</summary>
     [JsonPropertyName("best_accepted_by")] public string? BestAcceptedBy { get; init; }
 
     /// <summary>Experiments stopped early by the benchmark's rule (counted neither as succeeded nor failed).</summary>

@@ -57,7 +57,7 @@ public static class CampaignSummaryBuilder
         if (facts is not null && status.Running is null) status = status.WithFacts(facts, live: true);
         var metric = new MetricSpec { Name = status.MetricName, Direction = status.Direction };
         // Held-out runs are reported apart (holdout); the counts are the search's experiments.
-        var holdout = experiments.Count > 0 ? HoldoutSummary.From(experiments, metric) : status.Holdout;
+        var holdout = experiments.Count > 0 ? HoldoutSummaries.From(experiments, metric) : status.Holdout;
         var all = experiments;
         // Proposals rejected before they ran are no experiments: each agent shows how many it had (rejections).
         var rejections = all.Where(e => e.IsRejectedProposal()).GroupBy(e => e.AgentId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
@@ -135,6 +135,7 @@ public static class CampaignSummaryBuilder
                 AcceptanceReason.Reference => "reference",
                 AcceptanceReason.Confidence => "confidence",
                 AcceptanceReason.MinimumImprovement => "minimum_improvement",
+                AcceptanceReason.BetterMean => "better_mean",
                 _ => null,
             },
             Report = report?.Markdown,
@@ -186,7 +187,7 @@ public static class CampaignSummaryBuilder
             }).ToList(),
             Utilization = Utilization(status.StartedAt, status.EndedAt ?? now ?? DateTimeOffset.UtcNow, all, slots),
             BestHeldOut = Finite(bestHeldOut?.HeldOut),
-            BestHeldUp = bestHeldOut is { Verdict: HoldoutVerdict.HeldUp or HoldoutVerdict.DidNotHoldUp } h ? h.Verdict == HoldoutVerdict.HeldUp : null,
+            BestHeldUp = bestHeldOut is { Verdict: HoldoutVerdict.HeldUp or HoldoutVerdict.DidNotHoldUp or HoldoutVerdict.WithinNoise } h ? h.Verdict == HoldoutVerdict.HeldUp : null,
             Holdout = CampaignSummaryHoldout.From(holdout),
         };
     }

@@ -49,15 +49,17 @@ public sealed record CampaignSummaryHoldout
                 Rank = r.Rank,
                 Verdict = VerdictName(r.Verdict),
                 DidNotHoldUp = r.DidNotHoldUp,
+                Confidence = Finite(r.Confidence),
             }).ToList(),
         };
     }
 
-    /// <summary>The verdict in JSON: <c>held_up</c>, <c>did_not_hold_up</c>, <c>no_score</c>, <c>no_reference</c>, <c>baseline</c>, <c>pending</c>.</summary>
+    /// <summary>The verdict in JSON: <c>held_up</c>, <c>did_not_hold_up</c>, <c>within_noise</c>, <c>no_score</c>, <c>no_reference</c>, <c>baseline</c>, <c>pending</c>.</summary>
     public static string VerdictName(HoldoutVerdict verdict) => verdict switch
     {
         HoldoutVerdict.HeldUp => "held_up",
         HoldoutVerdict.DidNotHoldUp => "did_not_hold_up",
+        HoldoutVerdict.WithinNoise => "within_noise",
         HoldoutVerdict.NoScore => "no_score",
         HoldoutVerdict.NoReference => "no_reference",
         HoldoutVerdict.Baseline => "baseline",
@@ -85,4 +87,7 @@ public sealed record CampaignSummaryHoldoutResult
     [JsonPropertyName("rank")] public int? Rank { get; init; }
     [JsonPropertyName("verdict")] public required string Verdict { get; init; }
     [JsonPropertyName("did_not_hold_up")] public bool DidNotHoldUp { get; init; }
+
+    /// <summary>Confidence that its held-out score beats the baseline's (one-sided t test); null when not tested.</summary>
+    [JsonPropertyName("confidence")] public double? Confidence { get; init; }
 }

@@ -10,13 +10,15 @@ public static class HoldoutReportText
     public const string Intro =
         "The baseline and the top accepted results were re-run on the benchmark's held-out evaluation (AR_EVAL=holdout, fresh seeds), " +
         "which no result was selected on. The final answer is ranked by the held-out score; a result whose held-out score is not " +
-        "better than the baseline's is flagged \"did not hold up\".";
+        "better than the baseline's is flagged \"did not hold up\"; one better by less than the held-out runs' noise (one-sided " +
+        "t test below 95 %) is \"within noise\": not shown to hold up.";
 
     /// <summary>The verdict as a reader sees it: <c>held up</c>, <c>did not hold up</c>, …</summary>
     public static string Verdict(HoldoutVerdict verdict) => verdict switch
     {
         HoldoutVerdict.HeldUp => "held up",
         HoldoutVerdict.DidNotHoldUp => "did not hold up",
+        HoldoutVerdict.WithinNoise => "within noise (not shown to hold up)",
         HoldoutVerdict.NoScore => "no held-out score (runs failed)",
         HoldoutVerdict.NoReference => "no baseline held-out score to compare",
         HoldoutVerdict.Baseline => "reference",

@@ -198,6 +198,10 @@ internal static class ReportNarrative
         var spread = model.BestStdDev is { } sd ? $" ± {ReportFormat.Objective(sd)}" : "";
         var confidence = best.Index == 0
             ? "no experiment beat the baseline by more than the noise"
+            : best.Reason == AcceptanceReason.BetterMean
+                ? "preferred over the previous best as the better estimate: its confirmation runs beat that best's mean, though not " +
+                  "by the confidence margin; the gain over the baseline was made with confidence by an earlier best, and no further " +
+                  "confidence is claimed for this one"
             : best.Reason == AcceptanceReason.Confidence && best.Confidence is { } c
                 ? $"campaign-wide confidence {ReportFormat.Confidence(c)} that it beats the previous best" +
                   (model.Noise.Tests > 0 ? $", corrected for {model.Noise.Tests} comparison{(model.Noise.Tests == 1 ? "" : "s")}" : "") +

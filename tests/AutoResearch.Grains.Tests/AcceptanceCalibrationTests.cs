@@ -117,6 +117,49 @@ public sealed class AcceptanceCalibrationTests(ITestOutputHelper output)
         Assert.True(found >= campaigns * 0.35, $"only {found} of {campaigns} campaigns found a 3σ improvement among good settings");
     }
 
+    /// <summary>
+    /// Graded proposals (true means spread evenly from the baseline's down to 3σ better, σ 0.3, 30 proposals): the true mean
+    /// of the configuration each campaign hands back, with and without the better-mean rule (<see cref="NoiseSpec.PreferBetterMean"/>).
+    /// A confident test gets harder with every comparison (α/(k(k+1))), so without the rule a later, better configuration that
+    /// does not clear it is never handed back.
+    /// </summary>
+    [Fact]
+    public void Preferring_the_better_mean_hands_back_truly_better_configurations()
+    {
+        const int campaigns = 1000;
+        (double MeanOfFinal, int Switches, int WorseSwitches) Run(bool prefer)
+        {
+            var noise = new NoiseSpec { BaselineRuns = 3, ConfirmationRuns = 2, Sigmas = 2, PreferBetterMean = prefer };
+            var random = new Random(424242);
+            double total = 0;
+            int switches = 0, worse = 0;
+            for (var c = 0; c < campaigns; c++)
+            {
+                var result = Simulate(noise, 30, random, i => 10.0 - 0.9 * ((i * 7) % 10) / 9.0, sigma: 0.3);
+                total += result.Accepted.Count > 0 ? double.Parse(result.Accepted[^1].Parameters["mean"], System.Globalization.CultureInfo.InvariantCulture) : 10.0;
+                for (var k = 0; k < result.Accepted.Count; k++)
+                {
+                    if (result.Accepted[k].Reason != AcceptanceReason.BetterMean) continue;
+                    switches++;
+                    Assert.Null(result.Accepted[k].Confidence);
+                    Assert.True(k > 0, "a better-mean switch replaced the baseline, which only a confident win may replace");
+                    if (double.Parse(result.Accepted[k].Parameters["mean"], System.Globalization.CultureInfo.InvariantCulture) >
+                        double.Parse(result.Accepted[k - 1].Parameters["mean"], System.Globalization.CultureInfo.InvariantCulture)) worse++;
+                }
+            }
+            return (total / campaigns, switches, worse);
+        }
+
+        var on = Run(prefer: true);
+        var off = Run(prefer: false);
+        output.WriteLine($"true mean of the configuration handed back (baseline 10.0, best possible 9.1): better-mean rule {on.MeanOfFinal:F4} " +
+                         $"({on.Switches} switches, {on.WorseSwitches} to a truly worse one), confident wins only {off.MeanOfFinal:F4}");
+        Assert.Equal(0, off.Switches);
+        Assert.True(on.Switches > 0, "the better-mean rule never switched");
+        Assert.True(on.MeanOfFinal < off.MeanOfFinal, $"better-mean {on.MeanOfFinal:F4} is not better than confident-only {off.MeanOfFinal:F4}");
+        Assert.True(on.WorseSwitches <= on.Switches * 0.25, $"{on.WorseSwitches} of {on.Switches} better-mean switches went to a truly worse configuration");
+    }
+
     /// <summary>One campaign with one slot: the baseline and its repeats, then each proposal followed by any repeats it asks for.</summary>
     /// <param name="sigmaAt">The noise at a true mean (heteroscedastic objectives); <paramref name="sigma"/> everywhere when null.</param>
     private static (List<LeaderboardEntry> Accepted, int Runs) Simulate(

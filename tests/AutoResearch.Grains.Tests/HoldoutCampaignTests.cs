@@ -3,6 +3,7 @@ using AutoResearch.Abstractions.Grains;
 using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
+using AutoResearch.Evaluation;
 using AutoResearch.Host.Storage;
 using AutoResearch.Ledger;
 using AutoResearch.Reports;
@@ -77,7 +78,7 @@ public sealed class HoldoutCampaignTests(DockerClusterFixture fixture)
         Assert.Equal(honest.Id, summary.FinalAnswerId);
         Assert.InRange(summary.Baseline!.HeldOut!.Value, 0.95, 1.05);
         // The grain's summary is the ledger's projection (what the CLI, console and report show).
-        Assert.Equal(summary, HoldoutSummary.From(experiments, DockerClusterFixture.LuckySplit().Metric), HoldoutSummaryComparer.Instance);
+        Assert.Equal(summary, HoldoutSummaries.From(experiments, DockerClusterFixture.LuckySplit().Metric), HoldoutSummaryComparer.Instance);
 
         // The journal says it, and the final report shows in-sample beside held-out.
         var journal = await fixture.Journal.ReadAsync(id);

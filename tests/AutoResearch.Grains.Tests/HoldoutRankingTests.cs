@@ -1,5 +1,6 @@
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Specs;
+using AutoResearch.Evaluation;
 
 namespace AutoResearch.Grains.Tests;
 
@@ -45,7 +46,7 @@ public sealed class HoldoutRankingTests
     [Fact]
     public void The_lucky_best_is_flagged_and_the_final_answer_is_ranked_by_held_out()
     {
-        var summary = HoldoutSummary.From(LuckySplit(), Loss);
+        var summary = HoldoutSummaries.From(LuckySplit(), Loss);
 
         Assert.Equal(["c/0002", "c/0003"], summary.Results.Select(r => r.ExperimentId));
         var honest = summary.Results[0];
@@ -76,7 +77,7 @@ public sealed class HoldoutRankingTests
     {
         var experiments = LuckySplit().Where(e => e.RepeatOf != "c/0002").ToList();
         experiments.Add(Run(10, ExperimentKind.Holdout, 1.0, of: "c/0002"));
-        var summary = HoldoutSummary.From(experiments, Loss);
+        var summary = HoldoutSummaries.From(experiments, Loss);
 
         Assert.All(summary.Results, r => Assert.Equal(HoldoutVerdict.DidNotHoldUp, r.Verdict));
         Assert.Null(summary.FinalAnswerId);
@@ -95,11 +96,98 @@ public sealed class HoldoutRankingTests
             Run(4, ExperimentKind.Holdout, 0.79, of: "c/0001"),
             Run(5, ExperimentKind.Holdout, 0.85, of: "c/0002"),
         };
-        var summary = HoldoutSummary.From(experiments, Accuracy);
+        var summary = HoldoutSummaries.From(experiments, Accuracy);
 
         Assert.Equal(["c/0002", "c/0001"], summary.Results.Select(r => r.ExperimentId));
         Assert.Equal([HoldoutVerdict.HeldUp, HoldoutVerdict.DidNotHoldUp], summary.Results.Select(r => r.Verdict));
         Assert.Equal("c/0002", summary.FinalAnswerId);
+    }
+
+    /// <summary>Baseline held-out 1.0 ± 0.1 (two runs); <paramref name="heldOut"/> are the candidate's held-out runs.</summary>
+    private static List<ExperimentRecord> AgainstNoisyBaseline(params double[] heldOut)
+    {
+        var runs = new List<ExperimentRecord>
+        {
+            Run(0, ExperimentKind.Baseline, 1.0),
+            Run(1, ExperimentKind.Proposal, 0.5, recipe: "candidate"),
+            Run(2, ExperimentKind.Holdout, 0.93, of: "c/0000"),
+            Run(3, ExperimentKind.Holdout, 1.07, of: "c/0000"),
+        };
+        runs.AddRange(heldOut.Select((v, i) => Run(10 + i, ExperimentKind.Holdout, v, of: "c/0001", recipe: "candidate")));
+        return runs;
+    }
+
+    [Fact]
+    public void A_held_out_gain_inside_the_held_out_noise_is_within_noise_not_held_up()
+    {
+        var summary = HoldoutSummaries.From(AgainstNoisyBaseline(0.90, 1.04), Loss);
+        var result = summary.For("c/0001")!;
+
+        Assert.Equal(HoldoutVerdict.WithinNoise, result.Verdict);
+        Assert.False(result.DidNotHoldUp);
+        Assert.InRange(result.Confidence!.Value, 0.5, 0.95);
+        // Better on average than the baseline, so still the answer when nothing held up, with its verdict beside it.
+        Assert.Equal("c/0001", summary.FinalAnswerId);
+
+        var clear = HoldoutSummaries.From(AgainstNoisyBaseline(0.60, 0.62, 0.58), Loss).For("c/0001")!;
+        Assert.Equal(HoldoutVerdict.HeldUp, clear.Verdict);
+        Assert.True(clear.Confidence > HoldoutSummaries.RequiredConfidence);
+    }
+
+    [Fact]
+    public void A_result_that_held_up_is_the_answer_before_a_better_mean_within_noise()
+    {
+        var experiments = AgainstNoisyBaseline(0.80, 0.81, 0.79);
+        experiments.Add(Run(20, ExperimentKind.Proposal, 0.4, recipe: "wild"));
+        experiments.Add(Run(21, ExperimentKind.Holdout, 0.10, of: "c/0020", recipe: "wild"));
+        experiments.Add(Run(22, ExperimentKind.Holdout, 1.40, of: "c/0020", recipe: "wild"));
+        var summary = HoldoutSummaries.From(experiments, Loss);
+
+        Assert.Equal(["c/0020", "c/0001"], summary.Results.Select(r => r.ExperimentId)); // ranked by held-out mean
+        Assert.Equal([HoldoutVerdict.WithinNoise, HoldoutVerdict.HeldUp], summary.Results.Select(r => r.Verdict));
+        Assert.Equal("c/0001", summary.FinalAnswerId);
+    }
+
+    [Fact]
+    public void A_deterministic_held_out_evaluation_counts_any_strict_gain()
+    {
+        var experiments = new List<ExperimentRecord>
+        {
+            Run(0, ExperimentKind.Baseline, 0.30),
+            Run(1, ExperimentKind.Proposal, 0.20),
+            Run(2, ExperimentKind.Holdout, 0.25, of: "c/0000"),
+            Run(3, ExperimentKind.Holdout, 0.25, of: "c/0000"),
+            Run(4, ExperimentKind.Holdout, 0.249, of: "c/0001"),
+            Run(5, ExperimentKind.Holdout, 0.249, of: "c/0001"),
+        };
+        var result = HoldoutSummaries.From(experiments, Loss).For("c/0001")!;
+        Assert.Equal((HoldoutVerdict.HeldUp, (double?)1.0), (result.Verdict, result.Confidence));
+    }
+
+    [Fact]
+    public void Held_up_is_calibrated_when_nothing_really_changed_and_finds_a_real_gain()
+    {
+        // Candidate and baseline held-out runs drawn from the same distribution: "held up" at most ~5 % of the time.
+        var random = new Random(20261205);
+        double Gauss() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        int heldUp = 0, found = 0;
+        const int Campaigns = 4000;
+        for (var c = 0; c < Campaigns; c++)
+        {
+            foreach (var gain in new[] { 0.0, 4.0 })
+            {
+                var runs = new List<ExperimentRecord> { Run(0, ExperimentKind.Baseline, 0), Run(1, ExperimentKind.Proposal, -1) };
+                for (var k = 0; k < 3; k++)
+                {
+                    runs.Add(Run(10 + k, ExperimentKind.Holdout, Gauss(), of: "c/0000"));
+                    runs.Add(Run(20 + k, ExperimentKind.Holdout, Gauss() - gain, of: "c/0001"));
+                }
+                var verdict = HoldoutSummaries.From(runs, Loss).For("c/0001")!.Verdict;
+                if (verdict == HoldoutVerdict.HeldUp) { if (gain == 0) heldUp++; else found++; }
+            }
+        }
+        Assert.InRange(heldUp / (double)Campaigns, 0.02, 0.065);
+        Assert.True(found / (double)Campaigns > 0.75, $"a 4 sigma held-out gain was found in only {found} of {Campaigns} campaigns");
     }
 
     [Fact]
@@ -107,18 +195,18 @@ public sealed class HoldoutRankingTests
     {
         var running = LuckySplit();
         running[^1] = running[^1] with { Status = ExperimentStatus.Running, Objective = null };
-        var pending = HoldoutSummary.From(running, Loss);
+        var pending = HoldoutSummaries.From(running, Loss);
         Assert.Equal(HoldoutVerdict.Pending, pending.For("c/0002")!.Verdict);
         Assert.Equal(1, pending.For("c/0002")!.HeldOutUnfinished);
         Assert.False(pending.IsComplete);
 
         var failed = LuckySplit().Select(e => e.RepeatOf == "c/0002" && e.IsHoldout ? e with { Status = ExperimentStatus.Failed, Objective = null } : e).ToList();
-        var noScore = HoldoutSummary.From(failed, Loss).For("c/0002")!;
+        var noScore = HoldoutSummaries.From(failed, Loss).For("c/0002")!;
         Assert.Equal((HoldoutVerdict.NoScore, 2, (int?)null), (noScore.Verdict, noScore.HeldOutFailed, noScore.Rank));
-        Assert.Equal("c/0002", HoldoutSummary.From(failed, Loss).Results[^1].ExperimentId); // unscored results rank last
+        Assert.Equal("c/0002", HoldoutSummaries.From(failed, Loss).Results[^1].ExperimentId); // unscored results rank last
 
         var noBaseline = LuckySplit().Where(e => !(e.IsHoldout && e.RepeatOf == "c/0000")).ToList();
-        var unreferenced = HoldoutSummary.From(noBaseline, Loss);
+        var unreferenced = HoldoutSummaries.From(noBaseline, Loss);
         Assert.Null(unreferenced.Baseline);
         Assert.All(unreferenced.Results, r => Assert.Equal(HoldoutVerdict.NoReference, r.Verdict));
         Assert.Null(unreferenced.FinalAnswerId);
@@ -134,7 +222,7 @@ public sealed class HoldoutRankingTests
         // A held-out score better than every tuning score is still not a best.
         experiments.Add(Run(11, ExperimentKind.Holdout, 0.01, of: "c/0003"));
         Assert.Equal("c/0003", Loss.BestOf(experiments)!.Id);
-        Assert.True(HoldoutSummary.From([Run(0, ExperimentKind.Baseline, 1.0)], Loss).IsEmpty);
+        Assert.True(HoldoutSummaries.From([Run(0, ExperimentKind.Baseline, 1.0)], Loss).IsEmpty);
     }
 
     [Fact]

@@ -29,13 +29,13 @@ public sealed class BudgetNoiseAndEarlyStoppingSpecTests : IDisposable
     public void Campaign_budget_noise_and_weights_are_read_and_agent_weights_override_the_role()
     {
         var campaign = Specs.Campaign
-            .With("slots: 2\n", "slots: 2\nweight: 2.5\nbudget: { tokens: 2000000, gpu_seconds: 144000, cpu_seconds: 7200 }\nnoise: { baseline_runs: 5, confirmation_runs: 1, sigmas: 2.5 }\n")
+            .With("slots: 2\n", "slots: 2\nweight: 2.5\nbudget: { tokens: 2000000, gpu_seconds: 144000, cpu_seconds: 7200 }\nnoise: { baseline_runs: 5, confirmation_runs: 1, sigmas: 2.5, prefer_better_mean: false }\n")
             .With("    role: tpe-searcher", "    role: tpe-searcher\n    weight: 3");
         var spec = CampaignLoader.Load(Specs.WriteCampaign(_tree, campaign: campaign, explorer: Specs.Explorer + "\nweight: 0.5\n"));
 
         Assert.Equal(2.5, spec.Weight);
         Assert.Equal(new BudgetSpec { Tokens = 2_000_000, GpuSeconds = 144_000, CpuSeconds = 7200 }, spec.Budget);
-        Assert.Equal(new NoiseSpec { BaselineRuns = 5, ConfirmationRuns = 1, Sigmas = 2.5 }, spec.Noise);
+        Assert.Equal(new NoiseSpec { BaselineRuns = 5, ConfirmationRuns = 1, Sigmas = 2.5, PreferBetterMean = false }, spec.Noise);
         Assert.Equal(0.5, spec.Agents[0].Weight);
         Assert.Equal(3, spec.Agents[1].Weight);
     }
@@ -51,7 +51,7 @@ public sealed class BudgetNoiseAndEarlyStoppingSpecTests : IDisposable
     public void Bad_budget_noise_and_weight_values_are_named()
     {
         var campaign = Specs.Campaign
-            .With("slots: 2\n", "slots: 2\nweight: 0\nbudget: { cpu_seconds: -5, gpus: 1 }\nnoise: { baseline_runs: 0, confirmation_runs: -1, sigmas: -2 }\n")
+            .With("slots: 2\n", "slots: 2\nweight: 0\nbudget: { cpu_seconds: -5, gpus: 1 }\nnoise: { baseline_runs: 0, confirmation_runs: -1, sigmas: -2, prefer_better_mean: sometimes }\n")
             .With("    role: tpe-searcher", "    role: tpe-searcher\n    weight: -1");
         var e = Expect.Invalid(() => CampaignLoader.Load(Specs.WriteCampaign(_tree, campaign: campaign)));
         Expect.Error(e, CampaignFile, "weight", "must be more than 0");
@@ -60,6 +60,7 @@ public sealed class BudgetNoiseAndEarlyStoppingSpecTests : IDisposable
         Expect.Error(e, CampaignFile, "noise.baseline_runs", "from 1 (no noise measurement)");
         Expect.Error(e, CampaignFile, "noise.confirmation_runs", "from 0 to 100");
         Expect.Error(e, CampaignFile, "noise.sigmas", "0 or more");
+        Expect.Error(e, CampaignFile, "noise.prefer_better_mean", "true or false");
         Expect.Error(e, CampaignFile, "agents[1].weight", "must be more than 0");
 
         var word = Expect.Invalid(() => CampaignLoader.Load(Specs.WriteCampaign(_tree, campaign: Specs.Campaign.With("slots: 2\n", "slots: 2\nnoise: loud\n"))));

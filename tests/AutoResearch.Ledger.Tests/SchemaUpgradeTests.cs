@@ -84,6 +84,12 @@ public sealed class SchemaUpgradeTests
         };
         await db.Ledger.AppendLeaderboardAsync(entry);
         Assert.Equal(Json(entry), Json(Assert.Single(await db.Ledger.GetLeaderboardAsync(campaign))));
+        // The grounds of a later best are kept (the LeaderboardReason migration's column).
+        var byMean = entry with { Index = 1, ExperimentId = judged.Id, Sequence = judged.Sequence, Grounds = AcceptanceReason.BetterMean };
+        await db.Ledger.AppendLeaderboardAsync(byMean);
+        var storedBest = (await db.Ledger.GetLeaderboardAsync(campaign))[^1];
+        Assert.Equal((AcceptanceReason?)AcceptanceReason.BetterMean, storedBest.Grounds);
+        Assert.Equal(AcceptanceReason.BetterMean, storedBest.Reason);
 
         var call = new ModelCallRecord
         {

@@ -30,7 +30,8 @@ public sealed class SchemaVersion4Tests
                 await Version1Ledger.ExecuteAsync(v3, $"UPDATE {LedgerDbContext.ControlsTable} SET outcome = '{outcomes[i]}', applied_at = '2026-12-04T20:00:01.0000000Z' WHERE id = {controls[i]}");
             await Version1Ledger.ExecuteAsync(v3, $"ALTER TABLE {LedgerDbContext.ControlsTable} DROP COLUMN outcome_kind");
             await Version1Ledger.ExecuteAsync(v3, $"ALTER TABLE {LedgerDbContext.ExperimentsTable} DROP COLUMN origin");
-            // Nor the columns later migrations added (ControlSteering), which they add again after the baseline.
+            // Nor the columns of the migrations after InitialCreate (they are added again when the ledger migrates).
+            await Version1Ledger.ExecuteAsync(v3, $"ALTER TABLE {LedgerDbContext.LeaderboardTable} DROP COLUMN reason");
             foreach (var column in new[] { "experiment_sequence", "limit_deadline", "limit_max_experiments", "limit_slots", "parameters_json" })
                 await Version1Ledger.ExecuteAsync(v3, $"ALTER TABLE {LedgerDbContext.ControlsTable} DROP COLUMN {column}");
             // A pre-migrations ledger: its version in ledger_schema_version, no migrations history.

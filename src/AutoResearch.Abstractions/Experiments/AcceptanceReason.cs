@@ -15,4 +15,12 @@ public enum AcceptanceReason
     /// least the campaign's minimum improvement. No confidence is claimed.
     /// </summary>
     MinimumImprovement = 2,
+
+    /// <summary>
+    /// Preferred as the better estimate: its confirmation runs beat the best's mean, but not by the confidence margin, and the
+    /// best it replaces had itself been accepted with confidence over the baseline (so the campaign's improvement over the
+    /// baseline stays one made with confidence). No further confidence is claimed; <c>prefer_better_mean: false</c> in the
+    /// campaign's noise settings turns this off.
+    /// </summary>
+    BetterMean = 3,
 }

@@ -31,6 +31,12 @@ public sealed record HoldoutResult
 
     [Id(13)] public Dictionary<string, string> Parameters { get; init; } = [];
 
+    /// <summary>
+    /// Confidence that its held-out score beats the baseline's (one-sided t test over both held-out runs); null when it
+    /// was not tested (no score, no reference, or neither side has two held-out runs to measure noise with).
+    /// </summary>
+    [Id(14)] public double? Confidence { get; init; }
+
     /// <summary>Held-out minus in-sample (objective units); null when either is missing.</summary>
     public double? Gap => HeldOut is { } h && InSample is { } i ? h - i : null;
 

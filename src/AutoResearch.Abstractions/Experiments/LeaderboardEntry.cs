@@ -37,6 +37,13 @@ public sealed record LeaderboardEntry
     /// <summary>Edited files of the best code (relative path → content), for agents that build on it.</summary>
     [Id(12)] public Dictionary<string, string> EditedFiles { get; init; } = [];
 
-    /// <summary>On what grounds it was accepted, derived from what the ledger keeps: index 0 is the reference; no confidence means the minimum improvement.</summary>
-    public AcceptanceReason Reason => Index == 0 ? AcceptanceReason.Reference : Confidence is null ? AcceptanceReason.MinimumImprovement : AcceptanceReason.Confidence;
+    /// <summary>The grounds recorded when it was accepted; null on entries written before they were recorded (see <see cref="Reason"/>).</summary>
+    [Id(13)] public AcceptanceReason? Grounds { get; init; }
+
+    /// <summary>
+    /// On what grounds it was accepted: index 0 is the reference; else the recorded <see cref="Grounds"/>; for older entries no
+    /// confidence means the minimum improvement.
+    /// </summary>
+    public AcceptanceReason Reason => Index == 0 ? AcceptanceReason.Reference
+        : Grounds ?? (Confidence is null ? AcceptanceReason.MinimumImprovement : AcceptanceReason.Confidence);
 }

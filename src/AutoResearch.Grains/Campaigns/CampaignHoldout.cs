@@ -3,6 +3,7 @@ using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Grains;
 using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Specs;
+using AutoResearch.Evaluation;
 using AutoResearch.Grains.Agents;
 using AutoResearch.Scheduling;
 using Microsoft.Extensions.Logging;
@@ -71,7 +72,7 @@ public sealed class CampaignHoldout(CampaignSession s)
     public async Task FinishedAsync(ExperimentRecord run)
     {
         s.Holdout.Observe(run);
-        s.HoldoutSummary = HoldoutSummary.From(await s.Ledger.GetExperimentsAsync(s.CampaignId), s.Spec.Benchmark.Metric);
+        s.HoldoutSummary = HoldoutSummaries.From(await s.Ledger.GetExperimentsAsync(s.CampaignId), s.Spec.Benchmark.Metric);
         // One line per re-validated result once its verdict is in (a result waits for the baseline's held-out runs too).
         var rows = new[] { s.HoldoutSummary.Baseline }.Concat(s.HoldoutSummary.Results.OrderBy(r => r.Sequence));
         foreach (var done in rows.OfType<HoldoutResult>().Where(r => r.Verdict != HoldoutVerdict.Pending && r.HeldOutUnfinished == 0))
@@ -178,7 +179,8 @@ internal static class HoldoutJournal
         var verdict = r.Verdict switch
         {
             HoldoutVerdict.Baseline => "the reference for the others.",
-            HoldoutVerdict.HeldUp => $"held up: better than{reference}.",
+            HoldoutVerdict.HeldUp => $"held up: better than{reference}{ConfidenceText(r)}.",
+            HoldoutVerdict.WithinNoise => $"better than{reference}, but within the held-out runs' noise{ConfidenceText(r)}: not shown to hold up (more held-out runs could tell).",
             HoldoutVerdict.DidNotHoldUp => $"DID NOT HOLD UP: not better than{reference}; its in-sample gain looks like a lucky split or seed.",
             HoldoutVerdict.NoScore => "no held-out score (its held-out runs failed).",
             HoldoutVerdict.NoReference => "cannot be compared: the baseline has no held-out score.",
@@ -187,14 +189,18 @@ internal static class HoldoutJournal
         return $"Held-out {metric.Name} of {who}: {scores}; {verdict}";
     }
 
+    private static string ConfidenceText(HoldoutResult r) =>
+        r.Confidence is { } c ? $" ({(c * 100).ToString("0.#", CultureInfo.InvariantCulture)} % confidence)" : "";
+
     /// <summary>" Held-out: …" for the campaign's closing line; empty when nothing was re-validated.</summary>
     public static string FinalLine(HoldoutSummary summary, MetricSpec metric)
     {
         if (summary.IsEmpty) return "";
         var ranked = string.Join(", ", summary.Results.Select(r =>
-            $"#{r.Sequence} {Format(r.HeldOut)}{(r.DidNotHoldUp ? " (did not hold up)" : r.Verdict == HoldoutVerdict.HeldUp ? "" : $" ({r.Verdict})")}"));
+            $"#{r.Sequence} {Format(r.HeldOut)}{(r.DidNotHoldUp ? " (did not hold up)" : r.Verdict == HoldoutVerdict.HeldUp ? "" : r.Verdict == HoldoutVerdict.WithinNoise ? " (within noise)" : $" ({r.Verdict})")}"));
         var answer = summary.FinalAnswer is { } f
-            ? $"final answer (ranked by held-out): #{f.Sequence}, held-out {metric.Name} {Format(f.HeldOut)} vs in-sample {Format(f.InSample)}"
+            ? $"final answer (ranked by held-out): #{f.Sequence}, held-out {metric.Name} {Format(f.HeldOut)} vs in-sample {Format(f.InSample)}" +
+              (f.Verdict == HoldoutVerdict.WithinNoise ? " (better than the baseline on held-out only within noise)" : "")
             : "no re-validated result beat the baseline on held-out: keep the baseline";
         return $" Held-out: baseline {Format(summary.Baseline?.HeldOut)}; {ranked}; {answer}.";
     }

@@ -4,6 +4,7 @@ using AutoResearch.Abstractions.Grains;
 using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
+using AutoResearch.Evaluation;
 using AutoResearch.Grains.Agents;
 using AutoResearch.Scheduling;
 using Microsoft.Extensions.Logging;
@@ -203,7 +204,7 @@ public sealed class CampaignSession(ICampaignHost host, ILedger ledger, IJournal
         _leaderboard.Restore(experiments.Where(e => !e.IsHoldout && !e.IsRejectedProposal()).ToList(), entries);
         _holdout = new HoldoutRevalidation(Spec.Benchmark, Spec.Holdout);
         _holdout.Restore(experiments);
-        HoldoutSummary = HoldoutSummary.From(experiments, Spec.Benchmark.Metric);
+        HoldoutSummary = HoldoutSummaries.From(experiments, Spec.Benchmark.Metric);
         var used = ResourceUse.Zero;
         foreach (var e in experiments.Where(e => e.IsFinished))
         {

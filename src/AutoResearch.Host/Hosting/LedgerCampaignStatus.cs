@@ -43,7 +43,7 @@ public static class LedgerCampaignStatus
             Agents = spec.Agents.Select(a => AgentStatus.Initial(a)).ToList(),
             Reason = campaign.Reason,
             Slots = slots,
-            Holdout = HoldoutSummary.From(experiments, metric),
+            Holdout = HoldoutSummaries.From(experiments, metric),
             HoldoutLaunched = heldOut.Count,
             HoldoutFinished = heldOut.Count(e => e.IsFinished),
             AllocationShares = new Dictionary<string, double>(facts.AllocationShares, StringComparer.Ordinal),

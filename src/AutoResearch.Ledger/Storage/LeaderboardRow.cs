@@ -14,6 +14,9 @@ public sealed class LeaderboardRow
     public double? StdDev { get; set; }
     public double? Confidence { get; set; }
     public double? Margin { get; set; }
+
+    /// <summary>The typed grounds (<c>AcceptanceReason</c>); null on rows written before it was recorded.</summary>
+    public int? Reason { get; set; }
     public DateTimeOffset AcceptedAt { get; set; }
     public string ParametersJson { get; set; } = "{}";
     public string EditedFilesJson { get; set; } = "{}";

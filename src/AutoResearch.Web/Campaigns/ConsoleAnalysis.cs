@@ -204,7 +204,7 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
     {
         var (experiments, facts) = await FactsAsync(campaign, cancellationToken);
         var metric = campaign.Spec.Benchmark.Metric;
-        var holdout = HoldoutSummary.From(experiments, metric);
+        var holdout = HoldoutSummaries.From(experiments, metric);
         var bestHoldout = holdout.For(facts.Best?.ExperimentId);
         var importance = ParameterImportance.Compute(campaign.Spec.Benchmark.Parameters, experiments, facts.Direction, facts.Best, facts.Noise);
         // The campaign's use as status shows it (every finished run and the report's advice), from the projection.

@@ -317,7 +317,7 @@ public sealed partial class ConsoleCampaigns(
         var costPerGain = AutoResearch.Evaluation.CostPerGain.From(campaign.Spec.Agents.Select(a => a.Id).ToList(), experiments, leaderboard,
             calls, campaign.Spec.Benchmark.Metric.Direction);
         var basis = new DetailBasis(key ?? "", status, experiments, facts, chart,
-            HoldoutSummary.From(experiments, campaign.Spec.Benchmark.Metric), costPerGain);
+            HoldoutSummaries.From(experiments, campaign.Spec.Benchmark.Metric), costPerGain);
         if (key is not null)
         {
             _settled[campaign.Id] = basis;

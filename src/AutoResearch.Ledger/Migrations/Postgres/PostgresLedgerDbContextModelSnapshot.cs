@@ -460,6 +460,10 @@ namespace AutoResearch.Ledger.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("parameters_json");
 
+                    b.Property<int?>("Reason")
+                        .HasColumnType("integer")
+                        .HasColumnName("reason");
+
                     b.Property<int>("Runs")
                         .HasColumnType("integer")
                         .HasColumnName("runs");

@@ -451,6 +451,10 @@ namespace AutoResearch.Ledger.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("parameters_json");
 
+                    b.Property<int?>("Reason")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reason");
+
                     b.Property<int>("Runs")
                         .HasColumnType("INTEGER")
                         .HasColumnName("runs");

@@ -10,8 +10,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AutoResearch.Ledger.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLedgerDbContext))]
-    [Migration("20261205060055_ControlSteering")]
-    partial class ControlSteering
+    [Migration("20261205061821_LeaderboardReason")]
+    partial class LeaderboardReason
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -112,23 +112,6 @@ namespace AutoResearch.Ledger.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("campaign_id");
 
-                    b.Property<int?>("ExperimentSequence")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("experiment_sequence");
-
-                    b.Property<string>("LimitDeadline")
-                        .HasMaxLength(28)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("limit_deadline");
-
-                    b.Property<int?>("LimitMaxExperiments")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("limit_max_experiments");
-
-                    b.Property<int?>("LimitSlots")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("limit_slots");
-
                     b.Property<string>("Outcome")
                         .HasColumnType("TEXT")
                         .HasColumnName("outcome");
@@ -136,10 +119,6 @@ namespace AutoResearch.Ledger.Migrations.Sqlite
                     b.Property<string>("OutcomeKind")
                         .HasColumnType("TEXT")
                         .HasColumnName("outcome_kind");
-
-                    b.Property<string>("ParametersJson")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("parameters_json");
 
                     b.Property<string>("Reason")
                         .IsRequired()
@@ -453,6 +432,10 @@ namespace AutoResearch.Ledger.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("parameters_json");
+
+                    b.Property<int?>("Reason")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reason");
 
                     b.Property<int>("Runs")
                         .HasColumnType("INTEGER")

@@ -11,7 +11,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AutoResearch.Ledger.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLedgerDbContext))]
-    [Migration("20261205060107_ControlSteering")]
+    [Migration("20261205070548_ControlSteering")]
     partial class ControlSteering
     {
         /// <inheritdoc />
@@ -462,6 +462,10 @@ namespace AutoResearch.Ledger.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("parameters_json");
+
+                    b.Property<int?>("Reason")
+                        .HasColumnType("integer")
+                        .HasColumnName("reason");
 
                     b.Property<int>("Runs")
                         .HasColumnType("integer")
