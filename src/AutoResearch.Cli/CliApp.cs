@@ -14,7 +14,7 @@ public static class CliApp
             Description = "Data directory (SQLite ledger, reports, logs). Default: $AUTORESEARCH_DATA or ./.autoresearch",
             Recursive = true,
         };
-        return new RootCommand("AutoResearch: overnight autonomous research campaigns in Docker sandboxes.")
+        var root = new RootCommand("AutoResearch: overnight autonomous research campaigns in Docker sandboxes.")
         {
             data,
             RunCommand.Create(data),
@@ -31,5 +31,7 @@ public static class CliApp
             TokenCommand.Create(data),
             TokenCommand.Users(data),
         };
+        foreach (var steer in SteerCommand.Create(data)) root.Add(steer);
+        return root;
     }
 }

@@ -46,8 +46,11 @@ public sealed record CampaignFacts
 
     public IReadOnlyList<AgentFacts> Agents { get; init; } = [];
 
-    /// <summary>Sandbox slots the campaign may use; <see cref="Running"/> never exceeds it.</summary>
+    /// <summary>Sandbox slots the campaign may use (a person's applied change of them included); <see cref="Running"/> never exceeds it.</summary>
     public int Slots { get; init; }
+
+    /// <summary>The most experiments of the search in force: the spec's, or the last applied change (<see cref="LimitsInForce"/>).</summary>
+    public int MaxExperiments { get; init; }
 
     /// <summary>The search's experiments holding a sandbox slot now, and those granted and waiting for one (counted apart).</summary>
     public int Running { get; init; }
@@ -150,6 +153,8 @@ public sealed record CampaignFacts
         }
 
         var budgets = BudgetsInForce(spec, controls);
+        var limits = LimitsInForce(spec, controls);
+        if (limits.Slots is { } setSlots) slots = setSlots;
         // Rows left running by a crashed host are re-run by their agent; more rows than slots cannot hold a slot at once.
         var runningRows = search.Count(e => e.Status == ExperimentStatus.Running);
         var effectiveSlots = slots > 0 ? slots : int.MaxValue;
@@ -188,6 +193,7 @@ public sealed record CampaignFacts
             BudgetChanges = budgets.Changes,
             Agents = agents,
             Slots = slots,
+            MaxExperiments = limits.MaxExperiments,
             Running = running,
             Queued = queued,
             Launched = search.Count,
@@ -209,6 +215,25 @@ public sealed record CampaignFacts
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     /// <summary>The campaign's and each agent's budget after the applied budget changes, in the order they were applied.</summary>
+    /// <summary>
+    /// The limits in force after the applied limit changes (<see cref="ControlAction.SetLimits"/>, in order): the most experiments
+    /// (the spec's when never changed), the slots a person set (null: the host's share) and the deadline a person set (null: the
+    /// campaign's own, which the ledger's campaign row carries).
+    /// </summary>
+    public static (int MaxExperiments, int? Slots, DateTimeOffset? Deadline) LimitsInForce(CampaignSpec spec, IReadOnlyList<ControlRequest> controls)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(controls);
+        var (max, slots, deadline) = (spec.MaxExperiments, (int?)null, (DateTimeOffset?)null);
+        foreach (var c in controls.Where(c => c.Action == ControlAction.SetLimits && c.TookEffect && c.Limits is not null).OrderBy(c => c.Id))
+        {
+            max = c.Limits!.MaxExperiments ?? max;
+            slots = c.Limits.Slots ?? slots;
+            deadline = c.Limits.Deadline ?? deadline;
+        }
+        return (max, slots, deadline);
+    }
+
     public static (BudgetSpec Campaign, IReadOnlyDictionary<string, BudgetSpec> Agents, IReadOnlyList<BudgetChangeFact> Changes) BudgetsInForce(
         CampaignSpec spec, IReadOnlyList<ControlRequest> controls)
     {

@@ -27,6 +27,8 @@ public static class CampaignStatusFacts
             NoiseStdDev = facts.Noise.StdDev,
             Noise = live ? status.Noise : facts.Noise,
             Budget = facts.Budget,
+            MaxExperiments = facts.MaxExperiments > 0 ? facts.MaxExperiments : status.MaxExperiments,
+            Slots = facts.Slots > 0 ? facts.Slots : status.Slots,
             Running = facts.Running,
             Queued = facts.Queued,
             Agents = status.Agents.Select(a => facts.Agent(a.Id) is { } f ? a.WithFacts(f, status.State, live) : a.InCampaign(status.State)).ToList(),

@@ -99,6 +99,21 @@ public sealed class AgentGrain(
                     $"Budget changed{by}{why}: {BudgetText.Describe(before)} → {BudgetText.Describe(state.State.Budget)}.", null);
                 if (!session.LoopRunning && !state.State.StopRequested) StartLoop();
                 break;
+            case ControlAction.StopExperiment when request.ExperimentSequence is { } sequence:
+                // Running here: its sandbox is killed now; not started yet: recorded as stopped when it would start.
+                session.RunStops.Request(sequence, new PersonStop(request.RequestedBy, request.Reason));
+                break;
+            case ControlAction.TryConfiguration when request.Parameters is { Count: > 0 } parameters:
+                state.State.Configurations.Add(new QueuedConfiguration
+                {
+                    Parameters = new Dictionary<string, string>(parameters, StringComparer.Ordinal),
+                    RequestedBy = request.RequestedBy,
+                    Reason = request.Reason,
+                    RequestedAt = request.RequestedAt,
+                    ControlId = request.Id,
+                });
+                await state.WriteStateAsync();
+                break;
         }
         session.Status = session.Current with { State = session.StateNow() };
         session.WakeUp.Pulse();
@@ -172,4 +187,13 @@ public sealed class AgentGrain(
     }
 
     public void KeepAlive() => DelayDeactivation(TimeSpan.FromHours(1));
+
+    public async Task<QueuedConfiguration?> TakeConfigurationAsync()
+    {
+        if (state.State.Configurations.Count == 0) return null;
+        var next = state.State.Configurations[0];
+        state.State.Configurations.RemoveAt(0);
+        await state.WriteStateAsync();
+        return next;
+    }
 }

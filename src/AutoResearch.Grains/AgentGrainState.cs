@@ -16,4 +16,7 @@ public sealed class AgentGrainState
 
     /// <summary>The agent's budget after changes made while the campaign runs; null means the spec's.</summary>
     [Id(4)] public BudgetSpec? Budget { get; set; }
+
+    /// <summary>People's configurations waiting to be this agent's next proposals, oldest first.</summary>
+    [Id(5)] public List<AutoResearch.Grains.Agents.QueuedConfiguration> Configurations { get; set; } = [];
 }

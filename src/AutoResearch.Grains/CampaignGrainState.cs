@@ -31,4 +31,10 @@ public sealed class CampaignGrainState
     /// must not be handed out twice.
     /// </summary>
     [Id(12)] public int NextSequence { get; set; }
+
+    /// <summary>The most experiments after a person changed it while the campaign runs; null means the spec's.</summary>
+    [Id(13)] public int? MaxExperiments { get; set; }
+
+    /// <summary>The slots after a person changed them while the campaign runs; null means the spec's.</summary>
+    [Id(14)] public int? Slots { get; set; }
 }

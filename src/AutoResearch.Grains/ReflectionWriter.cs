@@ -21,6 +21,13 @@ public static class ReflectionWriter
                 $"Proposal rejected before running: {Flatten(experiment.Reason) ?? "no reason recorded"}. Nothing ran; this says nothing about the settings.");
         }
 
+        if (experiment.Failure == FailureKind.StoppedByPerson)
+        {
+            // A person's decision, not the settings' result: nothing is concluded about them.
+            return (JournalEntryKind.System,
+                $"Tried {tried}. {Flatten(experiment.Reason) ?? "Stopped by a person"}. Nothing is concluded about this setting; the agent goes on with its next proposal.");
+        }
+
         if (experiment.Status == ExperimentStatus.Pruned)
         {
             var last = experiment.Objective is { } partial ? $" (last {metric.Name}={Format(partial)})" : "";
@@ -155,6 +162,7 @@ public static class ReflectionWriter
         FailureKind.Rejected => "rejected proposal",
         FailureKind.SandboxError => "sandbox error",
         FailureKind.NotRun => "not run",
+        FailureKind.StoppedByPerson => "stopped by a person",
         _ => "failure",
     };
 

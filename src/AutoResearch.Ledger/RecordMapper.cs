@@ -211,6 +211,11 @@ internal static class RecordMapper
         AppliedAt = c.AppliedAt,
         Outcome = c.Outcome,
         OutcomeKind = c.OutcomeKind?.ToString(),
+        ExperimentSequence = c.ExperimentSequence,
+        LimitDeadline = c.Limits?.Deadline,
+        LimitMaxExperiments = c.Limits?.MaxExperiments,
+        LimitSlots = c.Limits?.Slots,
+        ParametersJson = c.Parameters is null ? null : LedgerJson.Serialize(c.Parameters),
     };
 
     public static ControlRequest ToRecord(ControlRow r) => new()
@@ -228,6 +233,11 @@ internal static class RecordMapper
         AppliedAt = r.AppliedAt,
         Outcome = r.Outcome,
         OutcomeKind = r.OutcomeKind is null ? null : Enum.Parse<ControlOutcomeKind>(r.OutcomeKind),
+        ExperimentSequence = r.ExperimentSequence,
+        Limits = r.LimitDeadline is null && r.LimitMaxExperiments is null && r.LimitSlots is null
+            ? null
+            : new LimitsChange { Deadline = r.LimitDeadline, MaxExperiments = r.LimitMaxExperiments, Slots = r.LimitSlots },
+        Parameters = r.ParametersJson is null ? null : LedgerJson.Deserialize<Dictionary<string, string>>(r.ParametersJson, $"parameters of control {r.Id}"),
     };
 
     public static JournalRow ToRow(JournalEntry e) => new()

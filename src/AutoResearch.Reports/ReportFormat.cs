@@ -122,6 +122,7 @@ public static class ReportFormat
         FailureKind.NoMetric => "No metric",
         FailureKind.SandboxError => "Sandbox error",
         FailureKind.NotRun => "Not run",
+        FailureKind.StoppedByPerson => "Stopped by a person",
         _ => kind.ToString(),
     };
 }

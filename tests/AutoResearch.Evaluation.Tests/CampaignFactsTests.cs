@@ -31,6 +31,27 @@ public sealed class CampaignFactsTests
     };
 
     [Fact]
+    public void The_limits_in_force_are_the_specs_with_the_applied_limit_changes_in_order_and_every_status_shows_them()
+    {
+        var deadline = T0.AddHours(9);
+        var controls = new[]
+        {
+            new ControlRequest { Id = 1, CampaignId = "c", Action = ControlAction.SetLimits, Limits = new LimitsChange { MaxExperiments = 40, Slots = 1 }, RequestedAt = T0, AppliedAt = T0, OutcomeKind = ControlOutcomeKind.Applied },
+            new ControlRequest { Id = 2, CampaignId = "c", Action = ControlAction.SetLimits, Limits = new LimitsChange { Deadline = deadline, MaxExperiments = 30 }, RequestedAt = T0, AppliedAt = T0, OutcomeKind = ControlOutcomeKind.Applied },
+            // Refused and still queued changes are not in force.
+            new ControlRequest { Id = 3, CampaignId = "c", Action = ControlAction.SetLimits, Limits = new LimitsChange { Slots = 99 }, RequestedAt = T0, AppliedAt = T0, OutcomeKind = ControlOutcomeKind.Refused },
+            new ControlRequest { Id = 4, CampaignId = "c", Action = ControlAction.SetLimits, Limits = new LimitsChange { MaxExperiments = 2 }, RequestedAt = T0 },
+        };
+
+        Assert.Equal((30, 1, deadline), CampaignFacts.LimitsInForce(Spec, controls));
+        Assert.Equal((20, (int?)null, (DateTimeOffset?)null), CampaignFacts.LimitsInForce(Spec, []));
+        var facts = CampaignFacts.Build("c", Spec, CampaignState.Running, [Run(0, "a", ExperimentStatus.Running), Run(1, "b", ExperimentStatus.Running)], controls: controls, slots: 2);
+        Assert.Equal((30, 1, 1, 1), (facts.MaxExperiments, facts.Slots, facts.Running, facts.Queued));
+        var status = new CampaignStatus { Id = "c", Name = "c", State = CampaignState.Running, MaxExperiments = 20, Slots = 2 }.WithFacts(facts, live: false);
+        Assert.Equal((30, 1), (status.MaxExperiments, status.Slots));
+    }
+
+    [Fact]
     public void Running_never_exceeds_the_slots_and_queued_is_counted_apart()
     {
         // Three rows say running (one left by a crashed host), two slots: two run, the third waits with the queued one.

@@ -128,6 +128,96 @@ public sealed class CampaignCoreTests : IAsyncLifetime
         Assert.Equal(1, host.AgentStops);
     }
 
+    [Fact]
+    public async Task New_limits_are_in_force_at_once_for_tickets_and_the_status_and_are_journaled()
+    {
+        var (host, core) = await CoreAsync("limits", TestSpecs.Campaign("limits", maxExperiments: 2, slots: 1) with { Noise = NoiseSpec.Off });
+        Assert.True((await core.Desk.RequestAsync(Ask("gp-1"))).Granted);
+        Assert.True((await core.Desk.RequestAsync(Ask("gp-1"))).Granted);
+        var full = await core.Desk.RequestAsync(Ask("gp-1"));
+        Assert.Equal((false, "all 2 experiments granted; waiting for 2 to finish"), (full.Granted, full.Reason));
+
+        var deadline = DateTimeOffset.UtcNow.AddHours(3);
+        var outcome = await core.Controls.ApplyAsync(Steer(host, ControlAction.SetLimits) with { Limits = new LimitsChange { MaxExperiments = 4, Slots = 2, Deadline = deadline } });
+
+        Assert.Equal(ControlOutcomeKind.Applied, outcome.Kind);
+        var ticket = await core.Desk.RequestAsync(Ask("gp-1"));
+        Assert.Equal((true, 2, 2, deadline), (ticket.Granted, ticket.Sequence, ticket.MaxSlots, ticket.MustFinishBy));
+        var status = core.Session.BuildStatus();
+        Assert.Equal((4, 2, deadline), (status.MaxExperiments, status.Slots, status.Deadline));
+        Assert.Equal(deadline, (await Ledger.GetCampaignAsync(host.CampaignId))!.Deadline);
+        Assert.Equal(1, host.AgentStarts);
+        Assert.Contains(await Journal.ReadAsync(host.CampaignId), e => e.Text.StartsWith("Campaign limits changed by test", StringComparison.Ordinal) && e.Text.Contains("max_experiments 2 → 4", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Limits_that_cannot_hold_are_refused_naming_the_field_and_change_nothing()
+    {
+        var (host, core) = await CoreAsync("bad-limits", TestSpecs.Campaign("bad-limits", maxExperiments: 5, slots: 1) with { Noise = NoiseSpec.Off });
+        await core.Desk.RequestAsync(Ask("gp-1"));
+        await core.Desk.RequestAsync(Ask("gp-1"));
+        async Task<ControlOutcome> Set(LimitsChange change) => await core.Controls.ApplyAsync(Steer(host, ControlAction.SetLimits) with { Limits = change });
+
+        var past = await Set(new LimitsChange { Deadline = DateTimeOffset.UtcNow.AddMinutes(-1) });
+        var below = await Set(new LimitsChange { MaxExperiments = 1 });
+        var none = await Set(new LimitsChange { Slots = 0 });
+        var tooMany = await Set(new LimitsChange { Slots = 3 });
+
+        Assert.All([past, below, none, tooMany], o => Assert.Equal(ControlOutcomeKind.Refused, o.Kind));
+        Assert.Contains("deadline", past.Text, StringComparison.Ordinal);
+        Assert.Contains("is in the past", past.Text, StringComparison.Ordinal);
+        Assert.Contains("max_experiments 1 is below the 2 experiments", below.Text, StringComparison.Ordinal);
+        Assert.Contains("slots must be at least 1", none.Text, StringComparison.Ordinal);
+        Assert.Contains("slots 3 is more than the fleet's 2", tooMany.Text, StringComparison.Ordinal);
+        Assert.Equal((5, 1), (core.Session.MaxExperiments, core.Session.Slots));
+        Assert.Equal(0, host.AgentStarts);
+    }
+
+    [Fact]
+    public async Task A_stop_of_one_experiment_goes_to_the_agent_running_it_and_unknown_or_finished_ones_are_not_stopped()
+    {
+        var (host, core) = await CoreAsync("stop-one", TestSpecs.Campaign("stop-one", maxExperiments: 5, slots: 1));
+        var running = Finished(host, 1, ExperimentKind.Proposal, objective: null) with { AgentId = "random-2", Status = ExperimentStatus.Running, EndedAt = null };
+        await Ledger.SaveExperimentsAsync([running, Finished(host, 2, ExperimentKind.Proposal, objective: 3)]);
+
+        var stopped = await core.Controls.ApplyAsync(Steer(host, ControlAction.StopExperiment) with { ExperimentSequence = 1, Reason = "wrong idea" });
+        var unknown = await core.Controls.ApplyAsync(Steer(host, ControlAction.StopExperiment) with { ExperimentSequence = 9 });
+        var finished = await core.Controls.ApplyAsync(Steer(host, ControlAction.StopExperiment) with { ExperimentSequence = 2 });
+
+        Assert.Equal(ControlOutcomeKind.Applied, stopped.Kind);
+        var (agent, request) = Assert.Single(host.AgentRequests);
+        Assert.Equal(("random-2", ControlAction.StopExperiment, 1), (agent, request.Action, request.ExperimentSequence));
+        Assert.Equal((ControlOutcomeKind.Refused, "refused: experiment: the campaign has no experiment #9"), (unknown.Kind, unknown.Text));
+        Assert.Equal(ControlOutcomeKind.NoOp, finished.Kind);
+        Assert.Contains(await Journal.ReadAsync(host.CampaignId), e => e.ExperimentId == running.Id && e.Text.StartsWith("Stop of experiment #1 requested by test (wrong idea)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_persons_configuration_goes_to_the_chosen_agent_or_any_running_one_and_bad_values_are_refused_naming_each_parameter()
+    {
+        var (host, core) = await CoreAsync("try", TestSpecs.Campaign("try", maxExperiments: 5, slots: 1));
+        ControlRequest Try(Dictionary<string, string> values, string? agent = null) => Steer(host, ControlAction.TryConfiguration) with { Parameters = values, AgentId = agent };
+
+        var any = await core.Controls.ApplyAsync(Try(new() { ["x1"] = "2.5" }));
+        var chosen = await core.Controls.ApplyAsync(Try(new() { ["x2"] = "7" }, agent: "random-2"));
+        var bad = await core.Controls.ApplyAsync(Try(new() { ["x1"] = "99", ["x3"] = "1" }));
+        host.State.Agents["gp-1"] = host.State.Agents["gp-1"] with { State = AgentState.Done };
+        var done = await core.Controls.ApplyAsync(Try(new() { ["x1"] = "1" }, agent: "gp-1"));
+
+        Assert.Equal((ControlOutcomeKind.Applied, "queued as agent gp-1's next proposal"), (any.Kind, any.Text));
+        Assert.Equal(ControlOutcomeKind.Applied, chosen.Kind);
+        Assert.Equal(["gp-1", "random-2"], host.AgentRequests.Select(r => r.AgentId));
+        Assert.All(host.AgentRequests, r => Assert.Equal(ControlAction.TryConfiguration, r.Request.Action));
+        Assert.Equal(ControlOutcomeKind.Refused, bad.Kind);
+        Assert.Contains("parameter 'x1'=99 is outside", bad.Text, StringComparison.Ordinal);
+        Assert.Contains("parameter 'x3' is not declared", bad.Text, StringComparison.Ordinal);
+        Assert.Equal((ControlOutcomeKind.Refused, "refused: agent: gp-1 is done and proposes nothing more"), (done.Kind, done.Text));
+        Assert.Contains(await Journal.ReadAsync(host.CampaignId), e => e.Text == "Configuration queued by test as agent gp-1's next proposal: x1=2.5.");
+    }
+
+    private static ControlRequest Steer(ScriptedCampaignHost host, ControlAction action) =>
+        new() { CampaignId = host.CampaignId, Action = action, RequestedBy = "test", RequestedAt = DateTimeOffset.UtcNow };
+
     private static TicketRequest Ask(string agentId) => new() { AgentId = agentId, Estimate = new ResourceUse { CpuSeconds = 10 } };
 
     private static ExperimentRecord Finished(ScriptedCampaignHost host, int sequence, ExperimentKind kind, double? objective, FailureKind failure = FailureKind.None) => new()
@@ -177,7 +267,14 @@ public sealed class CampaignCoreTests : IAsyncLifetime
         public (CampaignState, string, bool)? Finished { get; private set; }
 
         public Task SaveStateAsync() => Task.CompletedTask;
-        public Task StartAgentsAsync() => Task.CompletedTask;
+        public int AgentStarts { get; private set; }
+        public List<(string AgentId, ControlRequest Request)> AgentRequests { get; } = [];
+
+        public Task StartAgentsAsync()
+        {
+            AgentStarts++;
+            return Task.CompletedTask;
+        }
 
         public Task StopAgentsAsync()
         {
@@ -188,6 +285,7 @@ public sealed class CampaignCoreTests : IAsyncLifetime
         public Task<AgentStatus> ControlAgentAsync(string agentId, ControlRequest request)
         {
             AgentControls.Add(agentId);
+            AgentRequests.Add((agentId, request));
             return Task.FromResult(state.Agents[agentId] with { State = AgentState.Paused });
         }
 

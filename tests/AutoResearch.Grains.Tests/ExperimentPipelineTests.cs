@@ -216,6 +216,68 @@ public sealed class ExperimentPipelineTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wakeUp.WaitAsync(TimeSpan.FromMinutes(5), cancelled.Token));
     }
 
+    [Fact]
+    public async Task A_person_stops_a_running_experiment_its_sandbox_is_cancelled_it_is_recorded_and_charged_and_the_agent_goes_on()
+    {
+        var host = await HostAsync("stop-run", cpuBudget: 0, Ticket(1, ExperimentKind.Proposal), Ticket(2, ExperimentKind.Proposal));
+        _sandbox.Delay = TimeSpan.FromMinutes(5);
+        var agent = Session(host);
+        var loop = RunAsync(agent);
+        var id = ExperimentIds.For(host.Assignment.CampaignId, 1);
+        await Waits.UntilAsync(async () => (await Ledger.GetExperimentAsync(id))?.ContainerId is not null, seconds: 30, what: "experiment #1 running in its sandbox");
+        await Task.Delay(200);
+
+        _sandbox.Delay = TimeSpan.FromMilliseconds(40);
+        Assert.True(agent.RunStops.Request(1, new PersonStop("alice", "wrong idea")));
+        await loop;
+
+        var runs = await Ledger.GetExperimentsAsync(host.Assignment.CampaignId);
+        var stopped = runs.Single(e => e.Sequence == 1);
+        Assert.Equal((ExperimentStatus.Failed, FailureKind.StoppedByPerson, "stopped by alice: wrong idea"), (stopped.Status, stopped.Failure, stopped.Reason));
+        Assert.InRange(stopped.CpuSeconds, 0.1, agent.WorstCase.CpuSeconds / 2);
+        Assert.Equal(ExperimentStatus.Succeeded, runs.Single(e => e.Sequence == 2).Status);
+        Assert.Equal(2, host.Finished.Count);
+        Assert.Equal(host.Leased, host.Released);
+        Assert.Equal(ResourceUse.Zero, agent.Budget!.Reserved);
+        Assert.True(agent.Budget.Used.CpuSeconds >= stopped.CpuSeconds, $"{agent.Budget.Used.CpuSeconds} CPU-s charged for {stopped.CpuSeconds}");
+        Assert.Contains(await Journal.ReadAsync(host.Assignment.CampaignId), e => e.ExperimentId == stopped.Id && e.Text.Contains("stopped by alice: wrong idea", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_experiment_stopped_before_it_starts_is_recorded_as_stopped_without_running()
+    {
+        var host = await HostAsync("stop-early", cpuBudget: 0, Ticket(1, ExperimentKind.Proposal), Ticket(2, ExperimentKind.Proposal));
+        var agent = Session(host);
+        Assert.False(agent.RunStops.Request(1, new PersonStop("bob", "")));
+
+        await RunAsync(agent);
+
+        var runs = await Ledger.GetExperimentsAsync(host.Assignment.CampaignId);
+        var stopped = runs.Single(e => e.Sequence == 1);
+        Assert.Equal((FailureKind.StoppedByPerson, "not started: stopped by bob", 0.0), (stopped.Failure, stopped.Reason, stopped.CpuSeconds));
+        Assert.Equal(ExperimentStatus.Succeeded, runs.Single(e => e.Sequence == 2).Status);
+        Assert.Equal(1, _sandbox.Runs(host.Assignment.CampaignId));
+    }
+
+    [Fact]
+    public async Task A_persons_queued_configuration_is_the_agents_next_proposal_with_origin_person_and_is_journaled()
+    {
+        var host = await HostAsync("person", cpuBudget: 0, Ticket(1, ExperimentKind.Proposal), Ticket(2, ExperimentKind.Proposal));
+        host.Configurations.Enqueue(new QueuedConfiguration { Parameters = new() { ["x1"] = "2.5" }, RequestedBy = "alice", Reason = "near the optimum" });
+        var agent = Session(host);
+
+        await RunAsync(agent);
+
+        var runs = await Ledger.GetExperimentsAsync(host.Assignment.CampaignId);
+        var person = runs.Single(e => e.Sequence == 1);
+        Assert.Equal((ProposalOrigin.Person, "person", ExperimentStatus.Succeeded), (person.Origin, person.ProposerName, person.Status));
+        Assert.Equal(new Dictionary<string, string> { ["x1"] = "2.5", ["x2"] = "0" }, person.Parameters);
+        Assert.Equal(ScriptedSandboxRunner.Branin(2.5, 0), person.Objective);
+        Assert.NotEqual(ProposalOrigin.Person, runs.Single(e => e.Sequence == 2).Origin);
+        Assert.Contains(await Journal.ReadAsync(host.Assignment.CampaignId),
+            e => e.Kind == JournalEntryKind.Hypothesis && e.ExperimentId == person.Id && e.Text == "#1: Configuration from alice: x1=2.5 (near the optimum).");
+    }
+
     private static ExperimentTicket Ticket(int sequence, ExperimentKind kind) =>
         new() { Granted = true, Sequence = sequence, Kind = kind, IsBaseline = kind == ExperimentKind.Baseline };
 
@@ -289,6 +351,12 @@ public sealed class ScriptedAgentHost(AgentAssignment assignment, IEnumerable<Ex
     });
 
     public int TicketsAsked { get; private set; }
+
+    /// <summary>People's configurations queued for this agent ("try this next").</summary>
+    public Queue<AutoResearch.Grains.Agents.QueuedConfiguration> Configurations { get; } = new();
+
+    public Task<AutoResearch.Grains.Agents.QueuedConfiguration?> TakeConfigurationAsync() =>
+        Task.FromResult(Configurations.TryDequeue(out var next) ? next : null);
 
     public Task<ExperimentTicket> RequestTicketAsync(TicketRequest request, CancellationToken cancellationToken)
     {

@@ -10,4 +10,13 @@ public enum ControlAction
 
     /// <summary>Raise or lower budgets (<see cref="ControlRequest.Budget"/>).</summary>
     SetBudget = 3,
+
+    /// <summary>Stop one running (or queued) experiment (<see cref="ControlRequest.ExperimentSequence"/>); its agent goes on with its next proposal.</summary>
+    StopExperiment = 4,
+
+    /// <summary>Change the deadline, the most experiments or the slots while the campaign runs (<see cref="ControlRequest.Limits"/>).</summary>
+    SetLimits = 5,
+
+    /// <summary>Queue a person's configuration (<see cref="ControlRequest.Parameters"/>) as the next proposal of an agent (or any).</summary>
+    TryConfiguration = 6,
 }

@@ -30,6 +30,15 @@ public sealed record ControlRequest
     /// <summary>What kind of outcome <see cref="Outcome"/> is; null while queued (and for rows applied before it was recorded).</summary>
     [Id(10)] public ControlOutcomeKind? OutcomeKind { get; init; }
 
+    /// <summary>The experiment (its number in the campaign) a <see cref="ControlAction.StopExperiment"/> is about.</summary>
+    [Id(11)] public int? ExperimentSequence { get; init; }
+
+    /// <summary>New limits for <see cref="ControlAction.SetLimits"/>.</summary>
+    [Id(12)] public LimitsChange? Limits { get; init; }
+
+    /// <summary>The parameter values of a <see cref="ControlAction.TryConfiguration"/> (name → value as the benchmark's space writes it).</summary>
+    [Id(13)] public Dictionary<string, string>? Parameters { get; init; }
+
     /// <summary>Applied and refused (decided by <see cref="OutcomeKind"/>, never by the text).</summary>
     public bool IsRefused => OutcomeKind == ControlOutcomeKind.Refused;
 

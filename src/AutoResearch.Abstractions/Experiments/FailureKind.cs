@@ -26,4 +26,7 @@ public enum FailureKind
 
     /// <summary>Never started: no slot could be granted in time (e.g. the deadline came too close while it waited).</summary>
     NotRun = 7,
+
+    /// <summary>Stopped by a person while it ran (or before it started); who and why are in its reason and the journal.</summary>
+    StoppedByPerson = 8,
 }

@@ -18,4 +18,7 @@ public enum ProposalOrigin
 
     /// <summary>A model agent's fallback optimizer after its rejection allowance was used up.</summary>
     RejectionsUsedUp = 4,
+
+    /// <summary>A person's configuration ("try this next"), queued through the control queue for this agent (or any).</summary>
+    Person = 5,
 }

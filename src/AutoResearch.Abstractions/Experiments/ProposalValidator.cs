@@ -12,18 +12,7 @@ public static class ProposalValidator
     /// <summary>Null when valid, else what is wrong.</summary>
     public static string? Validate(BenchmarkSpec benchmark, Proposal proposal)
     {
-        var problems = new List<string>();
-        foreach (var spec in benchmark.Parameters)
-        {
-            if (!proposal.Parameters.TryGetValue(spec.Name, out var raw))
-            {
-                problems.Add($"parameter '{spec.Name}' is missing");
-                continue;
-            }
-            if (CheckValue(spec, raw) is { } problem) problems.Add(problem);
-        }
-        foreach (var name in proposal.Parameters.Keys.Where(k => benchmark.Parameters.All(p => p.Name != k)))
-            problems.Add($"parameter '{name}' is not declared by benchmark {benchmark.Name}");
+        var problems = ParameterProblems(benchmark, proposal.Parameters).Select(p => p.Message).ToList();
 
         foreach (var (path, content) in proposal.EditedFiles)
         {
@@ -36,6 +25,27 @@ public static class ProposalValidator
                 problems.Add($"edited '{path}' is larger than {MaxEditedFileBytes} bytes");
         }
         return problems.Count == 0 ? null : "invalid proposal: " + string.Join("; ", problems);
+    }
+
+    /// <summary>
+    /// Each parameter's problem (its name and what is wrong): undeclared, not a number or integer, out of bounds, not one of
+    /// the choices, and (with <paramref name="requireAll"/>) missing. Empty when the values fit the benchmark's space.
+    /// </summary>
+    public static IReadOnlyList<ParameterProblem> ParameterProblems(BenchmarkSpec benchmark, IReadOnlyDictionary<string, string> values, bool requireAll = true)
+    {
+        var problems = new List<ParameterProblem>();
+        foreach (var spec in benchmark.Parameters)
+        {
+            if (!values.TryGetValue(spec.Name, out var raw))
+            {
+                if (requireAll) problems.Add(new ParameterProblem(spec.Name, $"parameter '{spec.Name}' is missing"));
+                continue;
+            }
+            if (CheckValue(spec, raw) is { } problem) problems.Add(new ParameterProblem(spec.Name, problem));
+        }
+        foreach (var name in values.Keys.Where(k => benchmark.Parameters.All(p => p.Name != k)))
+            problems.Add(new ParameterProblem(name, $"parameter '{name}' is not declared by benchmark {benchmark.Name} (its parameters: {string.Join(", ", benchmark.Parameters.Select(p => p.Name))})"));
+        return problems;
     }
 
     private static string? CheckValue(ParameterSpec spec, string raw)
@@ -51,3 +61,6 @@ public static class ProposalValidator
         return null;
     }
 }
+
+/// <summary>What is wrong with one parameter value (<see cref="ProposalValidator.ParameterProblems"/>).</summary>
+public sealed record ParameterProblem(string Name, string Message);

@@ -66,6 +66,22 @@ public static class ControlCommand
         var operations = new CampaignOperations(session.Ledger, session.Journal, TimeProvider.System);
         var result = await operations.ControlAsync(
             new ControlOrder(id, action, agentId, budget, topUp, reason, $"cli ({Environment.UserName})"), wait, cancellationToken);
+        return await ShowAsync(result, session, id, Target(id, agentId), wait, json, problem => problem.Field switch
+        {
+            OperationField.Budget => $"budget: {problem.Message} (--tokens, --cpu-seconds, --gpu-seconds{(topUp ? " with --top-up" : "")}).",
+            OperationField.Reason => $"--reason: {problem.Message}.",
+            _ => problem.Message,
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Shows what became of a queued control request (a line, or one JSON object): exit 0 applied or nothing to do, 1 refused by
+    /// the campaign, 2 bad input (every problem, each named by <paramref name="describe"/>) or no such campaign, 3 still queued.
+    /// </summary>
+    internal static async Task<int> ShowAsync(
+        OperationResult<ControlReply> result, LedgerSession session, string id, string target, TimeSpan wait, bool json, Func<OperationProblem, string> describe,
+        CancellationToken cancellationToken)
+    {
         switch (result.Failure)
         {
             case OperationFailure.NotFound:
@@ -74,13 +90,7 @@ public static class ControlCommand
             case OperationFailure.Conflict:
                 return await LedgerSession.FailAsync(result.Conflict!, 2);
             case OperationFailure.Invalid:
-                var problem = result.Problems![0];
-                return await LedgerSession.FailAsync(problem.Field switch
-                {
-                    OperationField.Budget => $"budget: {problem.Message} (--tokens, --cpu-seconds, --gpu-seconds{(topUp ? " with --top-up" : "")}).",
-                    OperationField.Reason => $"--reason: {problem.Message}.",
-                    _ => problem.Message,
-                }, 2);
+                return await LedgerSession.FailAsync(string.Join(Environment.NewLine, result.Problems!.Select(describe)), 2);
         }
 
         var reply = result.Value!;
@@ -94,21 +104,24 @@ public static class ControlCommand
                 campaign = current.CampaignId,
                 action = current.Action.ToString(),
                 agent = current.AgentId,
+                experiment = current.ExperimentSequence,
                 status = reply.State.ToString(),
                 outcome = current.Outcome,
                 budget = current.Budget is { } b ? new { tokens = b.Tokens, cpu_seconds = b.CpuSeconds, gpu_seconds = b.GpuSeconds } : null,
+                limits = current.Limits is { } l ? new { deadline = l.Deadline, max_experiments = l.MaxExperiments, slots = l.Slots } : null,
+                parameters = current.Parameters,
             }));
             return exit;
         }
         if (reply.State != ControlReplyState.Queued)
         {
             var refusedByHost = reply.State == ControlReplyState.Refused;
-            await (refusedByHost ? Console.Error : Console.Out).WriteLineAsync($"{Target(id, agentId)}: {current.Outcome}");
+            await (refusedByHost ? Console.Error : Console.Out).WriteLineAsync($"{target}: {current.Outcome}");
             return refusedByHost ? 1 : 0;
         }
         var seconds = wait.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture);
         await Console.Out.WriteLineAsync(
-            $"{Target(id, agentId)}: request #{current.Id} queued; no running host applied it within {seconds} s. " +
+            $"{target}: request #{current.Id} queued; no running host applied it within {seconds} s. " +
             "It is applied when the campaign runs again ('autoresearch run' with its campaign file resumes it).");
         return 3;
     }

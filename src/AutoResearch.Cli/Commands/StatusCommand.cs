@@ -36,8 +36,9 @@ public static class StatusCommand
             {
                 // Aggregate queries: listing never loads a campaign's experiments.
                 var h = await ledger.GetHeadlineAsync(c.Id, c.Spec.Benchmark.Metric, cancellationToken);
+                var limits = AutoResearch.Evaluation.CampaignFacts.LimitsInForce(c.Spec, await ledger.GetControlsAsync(c.Id, cancellationToken));
                 table.AddRow(Markup.Escape(c.Id), c.State.ToString(), c.StartedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "–",
-                    $"{h.Finished}/{c.Spec.MaxExperiments}", Fmt(h.Baseline), Fmt(h.Best));
+                    $"{h.Finished}/{limits.MaxExperiments}", Fmt(h.Baseline), Fmt(h.Best));
             }
             if (json)
                 await Console.Out.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(campaigns.Select(c => new { id = c.Id, name = c.Name, state = c.State.ToString() })));

@@ -41,6 +41,8 @@ public sealed class AgentSession(IAgentHost host, IProposerFactory proposers, IL
     public int InFlight { get; set; }
     public int Proposals { get; set; }
     public int? MaxRejections { get; set; }
+    /// <summary>People's stops of this agent's experiments (running or not started yet).</summary>
+    public RunStops RunStops { get; } = new();
     /// <summary>Wakes the workers waiting for a resume, a budget or a ticket.</summary>
     public WakeUp WakeUp { get; } = new();
 

@@ -27,9 +27,23 @@ public sealed class AgentWorkLoop(AgentSession agent)
         // Slots an earlier activation of this agent held (its silo died) are given back before its experiments are re-run.
         await agent.Host.ReleaseStaleSlotsAsync(cancellationToken);
         await _pipeline.RecoverInterruptedAsync(cancellationToken);
-        var workers = Enumerable.Range(0, Math.Max(1, agent.Assignment.Workers)).Select(_ => WorkAsync(cancellationToken)).ToList();
-        await Task.WhenAll(workers);
+        var workers = new List<Task>();
+        while (true)
+        {
+            // More slots given while it runs (a person's change of the campaign's limits): more workers join at once.
+            while (workers.Count < Math.Max(1, agent.Assignment.Workers) && !agent.Host.StopRequested && agent.Stop is null)
+                workers.Add(WorkAsync(cancellationToken));
+            var all = Task.WhenAll(workers);
+            if (cancellationToken.IsCancellationRequested || await Task.WhenAny(all, Task.Delay(WorkerCheck, cancellationToken)) == all)
+            {
+                await all;
+                return;
+            }
+        }
     }
+
+    /// <summary>How often the loop looks whether its share of workers grew.</summary>
+    private static readonly TimeSpan WorkerCheck = TimeSpan.FromSeconds(1);
 
     /// <summary>One worker: experiments one after another until the campaign, the budget or a person says stop.</summary>
     private async Task WorkAsync(CancellationToken cancellationToken)

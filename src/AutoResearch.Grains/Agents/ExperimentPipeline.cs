@@ -64,6 +64,12 @@ public sealed class ExperimentPipeline(AgentSession agent)
     {
         while (true)
         {
+            if (agent.RunStops.Requested(record.Sequence) is { } personStop)
+            {
+                var stopped = _proposals.Rejected(record, $"not started: {personStop.Describe()}", FailureKind.StoppedByPerson);
+                await agent.Ledger.SaveExperimentAsync(stopped, cancellationToken);
+                return stopped;
+            }
             if (await WhyNotStartAsync() is { } hold)
             {
                 if (hold.Final)
@@ -169,6 +175,9 @@ public sealed class ExperimentPipeline(AgentSession agent)
 
         var running = record;
         SandboxResult result;
+        // A person's stop cancels the run like a host shutdown does (the runner kills and removes the container), but is recorded.
+        using var personStop = agent.RunStops.Register(record.Sequence);
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, personStop.Token);
         try
         {
             result = await agent.Sandbox.RunAsync(request,
@@ -178,7 +187,20 @@ public sealed class ExperimentPipeline(AgentSession agent)
                     await agent.Ledger.SaveExperimentAsync(running, cancellationToken);
                 },
                 onMetric: null,
-                cancellationToken);
+                run.Token);
+        }
+        catch (OperationCanceledException) when (personStop.Token.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var stop = agent.RunStops.Requested(record.Sequence) ?? new PersonStop("", "");
+            agent.Logger.LogInformation("Experiment {ExperimentId} {Stop}", record.Id, stop.Describe());
+            result = new SandboxResult
+            {
+                Status = ExperimentStatus.Failed,
+                Failure = FailureKind.StoppedByPerson,
+                Reason = stop.Describe(),
+                StartedAt = running.StartedAt ?? clock.GetUtcNow(),
+                EndedAt = clock.GetUtcNow(),
+            };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -238,7 +260,8 @@ public sealed class ExperimentPipeline(AgentSession agent)
         var metric = agent.Assignment.Benchmark.Metric;
         var bestBefore = metric.BestOf(experiments.Where(e => e.Id != finished.Id && e.EndedAt <= finished.EndedAt));
         Reflection? reflection = null;
-        if (agent.Proposer is IReflector reflector && finished.Kind == ExperimentKind.Proposal && finished.Failure is not (FailureKind.NotRun or FailureKind.Rejected))
+        agent.RunStops.Forget(finished.Sequence);
+        if (agent.Proposer is IReflector reflector && finished.Kind == ExperimentKind.Proposal && finished.Failure is not (FailureKind.NotRun or FailureKind.Rejected or FailureKind.StoppedByPerson))
         {
             agent.SetActivity($"reflecting on #{finished.Sequence}", finished.Sequence);
             try

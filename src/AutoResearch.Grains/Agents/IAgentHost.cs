@@ -41,4 +41,7 @@ public interface IAgentHost
 
     /// <summary>Called by each worker at the top of its loop: the agent is busy, keep it alive.</summary>
     void KeepAlive();
+
+    /// <summary>Takes the oldest configuration a person queued for this agent (it becomes the next proposal); null when none waits.</summary>
+    Task<QueuedConfiguration?> TakeConfigurationAsync();
 }

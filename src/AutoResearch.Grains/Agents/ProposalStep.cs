@@ -50,6 +50,9 @@ public sealed class ProposalStep(AgentSession agent)
             };
         }
 
+        if (await agent.Host.TakeConfigurationAsync() is { } person)
+            return await PersonsProposalAsync(baseRecord, person, ticket);
+
         agent.SetActivity("proposing");
         try
         {
@@ -105,6 +108,30 @@ public sealed class ProposalStep(AgentSession agent)
             agent.Logger.LogWarning(ex, "Proposer {Proposer} of agent {AgentId} failed", agent.Spec.Proposer, agent.Spec.Id);
             return Rejected(baseRecord with { Tokens = spent }, $"proposer {agent.Spec.Proposer} failed: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// A person's configuration ("try this next") as this proposal: the values given, the benchmark's defaults for the rest,
+    /// on the best code found so far; recorded with <see cref="ProposalOrigin.Person"/> and journaled like any proposal.
+    /// </summary>
+    private async Task<ExperimentRecord> PersonsProposalAsync(ExperimentRecord baseRecord, QueuedConfiguration person, ExperimentTicket ticket)
+    {
+        var parameters = agent.Assignment.Benchmark.Defaults();
+        foreach (var (name, value) in person.Parameters) parameters[name] = value;
+        var given = string.Join(", ", person.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        var by = string.IsNullOrWhiteSpace(person.RequestedBy) ? "a person" : person.RequestedBy;
+        var hypothesis = $"Configuration from {by}: {given}" + (string.IsNullOrWhiteSpace(person.Reason) ? "." : $" ({person.Reason}).");
+        var record = baseRecord with
+        {
+            Parameters = parameters,
+            Hypothesis = hypothesis,
+            ProposerName = "person",
+            Origin = ProposalOrigin.Person,
+            EditedFiles = ticket.Best is { EditedFiles.Count: > 0 } best ? new Dictionary<string, string>(best.EditedFiles, StringComparer.Ordinal) : [],
+        };
+        await agent.WriteJournalAsync(JournalEntryKind.Hypothesis, $"#{record.Sequence}: {hypothesis}", record.Id);
+        var problem = ProposalValidator.Validate(agent.Assignment.Benchmark, new Proposal { Parameters = parameters, EditedFiles = record.EditedFiles, Hypothesis = hypothesis, ProposerName = "person" });
+        return problem is null ? record : Rejected(record, problem);
     }
 
     /// <summary>The record finished without running: rejected before it ran, or (<paramref name="failure"/>) not started.</summary>

@@ -10,9 +10,14 @@ namespace AutoResearch.Grains.Campaigns;
 /// </summary>
 public sealed class CampaignControls(CampaignSession s)
 {
+    private readonly CampaignSteering _steering = new(s);
+
     public async Task<ControlOutcome> ApplyAsync(ControlRequest request)
     {
         if (s.State.Spec is null) return ControlOutcome.Refused("the campaign was never started");
+        // Stop one experiment, new limits, a person's configuration: the steering rules (an agent's request included).
+        if (CampaignSteering.Handles(request.Action))
+            return await _steering.ApplyAsync(request);
         var spec = s.Spec;
         var state = s.State;
         var by = string.IsNullOrWhiteSpace(request.RequestedBy) ? "" : $" by {request.RequestedBy}";

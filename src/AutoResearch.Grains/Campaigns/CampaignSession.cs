@@ -37,7 +37,9 @@ public sealed class CampaignSession(ICampaignHost host, ILedger ledger, IJournal
 
     public CampaignSpec Spec => State.Spec ?? throw new InvalidOperationException($"Campaign '{CampaignId}' has not been started.");
     public bool IsLive => State.State is CampaignState.Running or CampaignState.Paused;
-    public int Slots => Spec.Slots > 0 ? Math.Min(Spec.Slots, Math.Max(1, host.FleetSlots)) : Math.Max(1, host.FleetSlots);
+    public int Slots => (State.Slots ?? Spec.Slots) is > 0 and var slots ? Math.Min(slots, Math.Max(1, host.FleetSlots)) : Math.Max(1, host.FleetSlots);
+    /// <summary>The most experiments in force: the spec's, or a person's change while it runs.</summary>
+    public int MaxExperiments => State.MaxExperiments ?? Spec.MaxExperiments;
     public CampaignLeaderboard Board => _leaderboard ??= new CampaignLeaderboard(CampaignId, Spec.Benchmark.Metric, Spec.Noise);
     public BudgetAccount Budget => _budget ??= new BudgetAccount(EffectiveBudget, ResourceUse.Zero);
     public BudgetSpec EffectiveBudget => State.Budget ?? Spec.Budget;
@@ -64,15 +66,15 @@ public sealed class CampaignSession(ICampaignHost host, ILedger ledger, IJournal
         if (State.State == CampaignState.Paused) return ("campaign paused", true);
         if (State.State != CampaignState.Running) return ($"campaign is {State.State.ToString().ToLowerInvariant()}", false);
         // Every experiment is granted but some are not back: a proposal rejected before it runs gives its experiment back.
-        if (Launched >= Spec.MaxExperiments && Running > 0)
-            return ($"all {Spec.MaxExperiments} experiments granted; waiting for {Running} to finish", true);
+        if (Launched >= MaxExperiments && Running > 0)
+            return ($"all {MaxExperiments} experiments granted; waiting for {Running} to finish", true);
         return (WhyFinished(), false);
     }
 
     /// <summary>Why the campaign can start no more experiments at all (null while it can).</summary>
     public string? WhyFinished()
     {
-        if (Launched >= Spec.MaxExperiments) return $"all {Spec.MaxExperiments} experiments granted";
+        if (Launched >= MaxExperiments) return $"all {MaxExperiments} experiments granted";
         if (Spec.Target is { } target && Board.BestMean is { } best && !Spec.Benchmark.Metric.IsBetter(target, best))
             return $"target {target:G6} reached";
         if (NoTimeForAnotherRun) return "not enough time before the deadline for another run";
@@ -235,7 +237,7 @@ public sealed class CampaignSession(ICampaignHost host, ILedger ledger, IJournal
             StartedAt = State.StartedAt,
             EndedAt = State.EndedAt,
             Deadline = State.Deadline,
-            MaxExperiments = spec?.MaxExperiments ?? 0,
+            MaxExperiments = spec is null ? 0 : MaxExperiments,
             Launched = Launched,
             Finished = Finished,
             Succeeded = _succeeded,

@@ -11,7 +11,7 @@ namespace AutoResearch.Host.Operations;
 /// note — with their rules, in one place for the CLI, the HTTP API and the console pages. Each front end only parses its
 /// input and shows the <see cref="OperationResult{T}"/>.
 /// </summary>
-public sealed class CampaignOperations(ILedger ledger, IJournal journal, TimeProvider clock)
+public sealed partial class CampaignOperations(ILedger ledger, IJournal journal, TimeProvider clock)
 {
     /// <summary>Longest reason a control request may carry.</summary>
     public const int MaxReasonLength = 1000;
@@ -135,9 +135,25 @@ public enum OperationField
 
     /// <summary>A campaign or benchmark file (the message names the file and its field: <c>file: field: message</c>).</summary>
     File,
+
+    /// <summary>A campaign's new deadline (steering).</summary>
+    Deadline,
+
+    /// <summary>A campaign's new most experiments (<c>max_experiments</c>).</summary>
+    MaxExperiments,
+
+    /// <summary>A campaign's new slots.</summary>
+    Slots,
+
+    /// <summary>No limit given at all.</summary>
+    Limits,
+
+    /// <summary>A person's configuration: <see cref="OperationProblem.Key"/> names the parameter.</summary>
+    Parameters,
 }
 
-public sealed record OperationProblem(OperationField Field, string Message);
+/// <param name="Key">Which one of the field's entries is wrong (a parameter's name); null when the field is one value.</param>
+public sealed record OperationProblem(OperationField Field, string Message, string? Key = null);
 
 public enum OperationFailure
 {

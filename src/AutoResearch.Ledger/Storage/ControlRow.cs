@@ -18,4 +18,15 @@ public sealed class ControlRow
 
     /// <summary><see cref="AutoResearch.Abstractions.Experiments.ControlOutcomeKind"/> name; null while queued (schema version 4).</summary>
     public string? OutcomeKind { get; set; }
+
+    /// <summary>The experiment a <c>StopExperiment</c> is about (migration <c>ControlSteering</c>).</summary>
+    public int? ExperimentSequence { get; set; }
+
+    /// <summary>New limits of a <c>SetLimits</c>; null leaves a limit as it is.</summary>
+    public DateTimeOffset? LimitDeadline { get; set; }
+    public int? LimitMaxExperiments { get; set; }
+    public int? LimitSlots { get; set; }
+
+    /// <summary>The parameter values of a <c>TryConfiguration</c> (JSON object of name → value); null for other actions.</summary>
+    public string? ParametersJson { get; set; }
 }

@@ -103,6 +103,18 @@ public static class CampaignsApi
             };
         }).WithSummary("Pause, resume or stop the campaign or one agent, or change a budget (action: pause|resume|stop|budget)");
 
+        campaigns.MapPost("/{id}/experiments/{sequence:int}/stop", async Task<Results<Ok<ControlResult>, Accepted<ControlResult>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> (string id, int sequence, StopExperimentBody? body, HttpContext http, ConsoleCampaigns console, CancellationToken ct) =>
+            SteeringAnswer(id, await console.StopExperimentAsync(id, sequence, body?.Reason, SignedInAs(http), ct), "The stop is not valid"))
+            .WithSummary("Stop one queued or running experiment: its sandbox is stopped, it is recorded as stopped by you, its agent goes on");
+
+        campaigns.MapPost("/{id}/limits", async Task<Results<Ok<ControlResult>, Accepted<ControlResult>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> (string id, LimitsBody body, HttpContext http, ConsoleCampaigns console, CancellationToken ct) =>
+            SteeringAnswer(id, await console.SetLimitsAsync(id, body, SignedInAs(http), ct), "The limits are not valid"))
+            .WithSummary("Change the deadline, the most experiments (maxExperiments) and/or the slots of a running campaign");
+
+        campaigns.MapPost("/{id}/configurations", async Task<Results<Ok<ControlResult>, Accepted<ControlResult>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> (string id, ConfigurationBody body, HttpContext http, ConsoleCampaigns console, CancellationToken ct) =>
+            SteeringAnswer(id, await console.TryConfigurationAsync(id, body.Agent, body.Values(), body.Reason, SignedInAs(http), ct), "The configuration is not valid"))
+            .WithSummary("Try this configuration next: parameter values queued as an agent's next proposal (agent: one agent, or none for any)");
+
         campaigns.MapGet("/{id}/reports", async Task<Results<Ok<IReadOnlyList<ReportItem>>, NotFound<ProblemDetails>>> (string id, ConsoleCampaigns console, CancellationToken ct) =>
             await console.ReportsAsync(id, ct) is { } list ? TypedResults.Ok(list) : NotFoundCampaign(id))
             .WithSummary("Every report written for the campaign, newest first");
@@ -127,6 +139,21 @@ public static class CampaignsApi
 
     /// <summary>The name notes and control requests are recorded under: the token's name, or the admin.</summary>
     public static string SignedInAs(HttpContext http) => http.User.Identity?.Name ?? ConsoleAuth.AdminName;
+
+    /// <summary>A steering request's answer: 200 applied, 202 queued (no running host yet), 409 refused by the campaign, 400 per field.</summary>
+    private static Results<Ok<ControlResult>, Accepted<ControlResult>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>> SteeringAnswer(
+        string id, OperationOutcome<ControlResult> outcome, string invalidTitle)
+    {
+        if (outcome.NotFound) return NotFoundCampaign(id);
+        if (outcome.Conflict is { } why) return TypedResults.Conflict(Problem(StatusCodes.Status409Conflict, "Nothing to control", why));
+        if (!outcome.Ok) return TypedResults.ValidationProblem(outcome.Problems!.ToCamelCase(), title: invalidTitle);
+        return outcome.Value!.State switch
+        {
+            ControlReplyState.Queued => TypedResults.Accepted($"/api/campaigns/{id}", outcome.Value),
+            ControlReplyState.Refused => TypedResults.Conflict(Problem(StatusCodes.Status409Conflict, "Refused", outcome.Value.Outcome)),
+            _ => TypedResults.Ok(outcome.Value),
+        };
+    }
 
     private static NotFound<ProblemDetails> NotFoundCampaign(string id) =>
         TypedResults.NotFound(Problem(StatusCodes.Status404NotFound, "No such campaign", $"No campaign '{id}' in the ledger; GET /api/campaigns lists them."));

@@ -407,6 +407,10 @@
     if (list) campaignList(list);
     var form = document.getElementById("new-campaign");
     if (form) newCampaignForm(form);
+    // Steering forms read deadlines in the browser's zone, as the new-campaign form does.
+    document.querySelectorAll("input[data-timezone]").forEach(function (zone) {
+      if (!zone.value && window.Intl) zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    });
     localiseTimes(document);
   });
 })();

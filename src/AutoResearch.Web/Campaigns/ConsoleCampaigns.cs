@@ -19,7 +19,7 @@ namespace AutoResearch.Web.Campaigns;
 /// pause/resume/stop/budget, report). Campaigns started here run on this process's silo; campaigns another process runs
 /// (an <c>autoresearch run</c> on the same data) are read from the ledger and controlled through its control queue.
 /// </summary>
-public sealed class ConsoleCampaigns(
+public sealed partial class ConsoleCampaigns(
     ILedger ledger,
     IJournal journal,
     IReportWriter reports,
@@ -50,10 +50,11 @@ public sealed class ConsoleCampaigns(
 
             // Aggregate queries in the ledger: no campaign's experiments are loaded to list it.
             var headline = await HeadlineAsync(campaign, cancellationToken);
+            var limits = CampaignFacts.LimitsInForce(campaign.Spec, await ledger.GetControlsAsync(campaign.Id, cancellationToken));
             list.Add(new CampaignListItem(
                 campaign.Id, campaign.Name, campaign.State.ToString(), campaign.Spec.Benchmark.Name, campaign.Spec.Benchmark.Metric.Name,
                 campaign.Spec.Benchmark.Metric.Direction.ToString().ToLowerInvariant(), campaign.CreatedAt, campaign.StartedAt, campaign.Deadline,
-                campaign.EndedAt, headline.Finished, campaign.Spec.MaxExperiments, headline.Baseline, headline.Best, headline.BestSequence,
+                campaign.EndedAt, headline.Finished, limits.MaxExperiments, headline.Baseline, headline.Best, headline.BestSequence,
                 campaign.Spec.Agents.Count, false));
         }
         return list;
@@ -237,7 +238,7 @@ public sealed class ConsoleCampaigns(
         if (result.Failure == OperationFailure.Conflict) return new OperationOutcome<T>(default, Conflict: result.Conflict);
         var problems = new FormProblems();
         foreach (var problem in result.Problems ?? [])
-            problems.Add(problem.Field.ToString(), problem.Message);
+            problems.Add(problem.Key is { } key ? $"{problem.Field}[{key}]" : problem.Field.ToString(), problem.Message);
         return new OperationOutcome<T>(default, problems);
     }
 

@@ -116,6 +116,23 @@ namespace AutoResearch.Ledger.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("campaign_id");
 
+                    b.Property<int?>("ExperimentSequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("experiment_sequence");
+
+                    b.Property<string>("LimitDeadline")
+                        .HasMaxLength(28)
+                        .HasColumnType("character varying(28)")
+                        .HasColumnName("limit_deadline");
+
+                    b.Property<int?>("LimitMaxExperiments")
+                        .HasColumnType("integer")
+                        .HasColumnName("limit_max_experiments");
+
+                    b.Property<int?>("LimitSlots")
+                        .HasColumnType("integer")
+                        .HasColumnName("limit_slots");
+
                     b.Property<string>("Outcome")
                         .HasColumnType("text")
                         .HasColumnName("outcome");
@@ -123,6 +140,10 @@ namespace AutoResearch.Ledger.Migrations.Postgres
                     b.Property<string>("OutcomeKind")
                         .HasColumnType("text")
                         .HasColumnName("outcome_kind");
+
+                    b.Property<string>("ParametersJson")
+                        .HasColumnType("text")
+                        .HasColumnName("parameters_json");
 
                     b.Property<string>("Reason")
                         .IsRequired()

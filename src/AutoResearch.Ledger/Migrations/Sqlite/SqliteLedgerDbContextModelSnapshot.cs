@@ -109,6 +109,23 @@ namespace AutoResearch.Ledger.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("campaign_id");
 
+                    b.Property<int?>("ExperimentSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("experiment_sequence");
+
+                    b.Property<string>("LimitDeadline")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("limit_deadline");
+
+                    b.Property<int?>("LimitMaxExperiments")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("limit_max_experiments");
+
+                    b.Property<int?>("LimitSlots")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("limit_slots");
+
                     b.Property<string>("Outcome")
                         .HasColumnType("TEXT")
                         .HasColumnName("outcome");
@@ -116,6 +133,10 @@ namespace AutoResearch.Ledger.Migrations.Sqlite
                     b.Property<string>("OutcomeKind")
                         .HasColumnType("TEXT")
                         .HasColumnName("outcome_kind");
+
+                    b.Property<string>("ParametersJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parameters_json");
 
                     b.Property<string>("Reason")
                         .IsRequired()

@@ -14,4 +14,19 @@ public sealed class ExperimentModel(ConsoleCampaigns campaigns) : PageModel
         Detail = detail;
         return Page();
     }
+
+    /// <summary>Stops this experiment (<see cref="ConsoleCampaigns.StopExperimentAsync"/>): its sandbox is stopped and it is recorded as stopped by the signed-in person.</summary>
+    public async Task<IActionResult> OnPostStopAsync(string id, int sequence, string? reason, CancellationToken cancellationToken)
+    {
+        var outcome = await campaigns.StopExperimentAsync(id, sequence, reason, AutoResearch.Web.Api.CampaignsApi.SignedInAs(HttpContext), cancellationToken);
+        if (outcome.NotFound) return NotFound();
+        var problem = outcome.Conflict ?? (outcome.Problems is { } p ? string.Join(" ", p.ByField.SelectMany(kv => kv.Value.Select(v => $"{kv.Key}: {v}."))) : null);
+        if (problem is not null)
+            AutoResearch.Web.Pages.Flash.Error(TempData, $"Not stopped: {problem}");
+        else if (outcome.Value!.State == AutoResearch.Host.Operations.ControlReplyState.Refused)
+            AutoResearch.Web.Pages.Flash.Error(TempData, $"Stop refused: {outcome.Value.Outcome}");
+        else
+            AutoResearch.Web.Pages.Flash.Done(TempData, $"Stop {outcome.Value.Status}: {outcome.Value.Outcome}");
+        return Redirect($"/campaigns/{Uri.EscapeDataString(id)}/experiments/{sequence}");
+    }
 }

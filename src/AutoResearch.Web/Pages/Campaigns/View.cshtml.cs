@@ -18,6 +18,12 @@ public sealed class ViewModel(ConsoleCampaigns campaigns, IOptions<Microsoft.Asp
     [BindProperty]
     public ControlInput Control { get; set; } = new();
 
+    [BindProperty]
+    public LimitsInput Limits { get; set; } = new();
+
+    [BindProperty]
+    public TryInput Try { get; set; } = new();
+
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
         if (await campaigns.GetAsync(id, cancellationToken) is not { } detail) return NotFound();
@@ -53,6 +59,47 @@ public sealed class ViewModel(ConsoleCampaigns campaigns, IOptions<Microsoft.Asp
             Flash.Done(TempData, $"Budget applied: {BudgetInHours(after, outcome.Value.Agent)}.");
         else
             Flash.Done(TempData, $"{Capitalized(outcome.Value.Action)} {outcome.Value.Status}: {outcome.Value.Outcome}");
+        return Redirect($"/campaigns/{Uri.EscapeDataString(id)}");
+    }
+
+    /// <summary>New deadline, most experiments and/or slots (<see cref="ConsoleCampaigns.SetLimitsAsync"/>); every problem is shown at once.</summary>
+    public async Task<IActionResult> OnPostLimitsAsync(string id, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        int? Whole(string? text, string field)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            if (int.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)) return value;
+            problems.Add($"{field}: '{text.Trim()}' is not a whole number.");
+            return null;
+        }
+        var max = Whole(Limits.MaxExperiments, "most experiments");
+        var slots = Whole(Limits.Slots, "slots");
+        var outcome = await campaigns.SetLimitsAsync(id, new LimitsBody(Limits.Deadline, max, slots, Limits.Reason, Limits.TimeZone), CampaignsApi.SignedInAs(HttpContext), cancellationToken);
+        if (outcome.NotFound) return NotFound();
+        return Steered(id, "Limits", outcome, problems);
+    }
+
+    /// <summary>A person's configuration as an agent's next proposal (<see cref="ConsoleCampaigns.TryConfigurationAsync"/>).</summary>
+    public async Task<IActionResult> OnPostTryAsync(string id, CancellationToken cancellationToken)
+    {
+        var values = ConfigurationBody.ParsePairs([Try.Parameters ?? ""], out var bad);
+        var outcome = await campaigns.TryConfigurationAsync(id, Try.Agent, values, Try.Reason, CampaignsApi.SignedInAs(HttpContext), cancellationToken);
+        if (outcome.NotFound) return NotFound();
+        return Steered(id, "Configuration", outcome, bad.Select(b => $"parameters: {b}.").ToList());
+    }
+
+    /// <summary>Shows a steering outcome (every problem at once, red for refusals) and goes back to the live view.</summary>
+    private RedirectResult Steered(string id, string what, OperationOutcome<ControlResult> outcome, List<string> problems)
+    {
+        if (outcome.Problems is { } p) problems.AddRange(p.ByField.SelectMany(kv => kv.Value.Select(v => $"{kv.Key}: {v}.")));
+        if (outcome.Conflict is { } why) problems.Add(why);
+        if (problems.Count > 0)
+            Flash.Error(TempData, $"{what} not applied: {string.Join(" ", problems)}");
+        else if (outcome.Value!.State == AutoResearch.Host.Operations.ControlReplyState.Refused)
+            Flash.Error(TempData, $"{what} refused: {outcome.Value.Outcome}");
+        else
+            Flash.Done(TempData, $"{what} {outcome.Value.Status}: {outcome.Value.Outcome}");
         return Redirect($"/campaigns/{Uri.EscapeDataString(id)}");
     }
 
