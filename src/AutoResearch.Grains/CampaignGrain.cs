@@ -132,25 +132,28 @@ public sealed class CampaignGrain(
     private async Task WatchAsync(CancellationToken cancellationToken)
     {
         if (state.State.Spec is null) return;
-        if (!Books.IsLive)
-        {
-            await WriteReportWhenSettledAsync();
-            return;
-        }
         try
         {
-            foreach (var request in await ledger.GetPendingControlsAsync(CampaignId, cancellationToken))
-            {
-                var outcome = await Controls.ApplyAsync(request);
-                await ledger.CompleteControlAsync(request.Id, clock.GetUtcNow(), outcome, cancellationToken);
-            }
+            // A finished campaign still answers what was queued while it finished (a stop that came too late is "nothing
+            // to do", not left queued for ever).
+            await ApplyPendingControlsAsync(cancellationToken);
             await WriteReportWhenSettledAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Reading control requests of campaign {CampaignId} failed", CampaignId);
         }
-        await CheckCompletionAsync();
+        if (Books.IsLive) await CheckCompletionAsync();
+    }
+
+    private async Task ApplyPendingControlsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var request in await ledger.GetPendingControlsAsync(CampaignId, cancellationToken))
+        {
+            var outcome = await Controls.ApplyAsync(request);
+            // Applied is applied: its outcome is recorded even when the timer is being cancelled (deactivation, shutdown).
+            await ledger.CompleteControlAsync(request.Id, clock.GetUtcNow(), outcome, CancellationToken.None);
+        }
     }
 
     private async Task CheckCompletionAsync()

@@ -15,6 +15,8 @@ public sealed class CampaignControls(CampaignSession s)
     public async Task<ControlOutcome> ApplyAsync(ControlRequest request)
     {
         if (s.State.Spec is null) return ControlOutcome.Refused("the campaign was never started");
+        // Ended (completed, stopped, failed) while the request waited in the queue: nothing is changed any more.
+        if (!s.IsLive) return ControlOutcome.NoOp($"the campaign is {s.State.State.ToString().ToLowerInvariant()}");
         // Stop one experiment, new limits, a person's configuration: the steering rules (an agent's request included).
         if (CampaignSteering.Handles(request.Action))
             return await _steering.ApplyAsync(request);
