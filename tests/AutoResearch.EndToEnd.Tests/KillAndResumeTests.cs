@@ -57,7 +57,10 @@ public sealed class KillAndResumeTests
 
         var all = await data.Ledger.GetExperimentsAsync(campaignId);
         Assert.Equal(10, all.Count);
-        Assert.Equal(Enumerable.Range(0, 10), all.Select(e => e.Sequence).Order());
+        // Each number once. A number granted with a ticket that the killed process never recorded is not handed out again
+        // (after a re-activation its agent could still hold it), so the numbers may skip one per slot (2), no more.
+        Assert.Equal(10, all.Select(e => e.Sequence).Distinct().Count());
+        Assert.InRange(all.Max(e => e.Sequence), 9, 9 + 2);
         Assert.All(all, e => Assert.True(e.IsFinished, $"{e.Id} is {e.Status}"));
 
         foreach (var before in finishedBeforeKill)
