@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Ports;
+using AutoResearch.Harness;
 using AutoResearch.Web.Security;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,6 +65,14 @@ public sealed class RolesTests(ConsoleFactory console)
         using var researcher = await SignInAsync($"rita-{_suffix}", UserPassword);
         using var second = await SignInAsync($"alex-{_suffix}", UserPassword);
         using var builtIn = await console.SignedInClientAsync();
+        // A running campaign (run elsewhere) whose pages show controls to researchers and up only.
+        var campaignId = $"roles-live-{_suffix}";
+        var spec = CampaignLoader.Load(Path.Combine(RepositoryPaths.Root, "campaigns", "branin.yaml"));
+        await console.Services.GetRequiredService<ILedger>().UpsertCampaignAsync(new CampaignRecord
+        {
+            Id = campaignId, Name = spec.Name, State = CampaignState.Running, CreatedAt = DateTimeOffset.UtcNow,
+            StartedAt = DateTimeOffset.UtcNow, Deadline = DateTimeOffset.UtcNow.AddHours(1), Spec = spec,
+        });
 
         var wrong = new List<string>();
         foreach (var (who, client, role) in new[] { ("viewer", viewer, ConsoleRole.Viewer), ("researcher", researcher, ConsoleRole.Researcher), ("user admin", second, ConsoleRole.Admin), ("built-in admin", builtIn, ConsoleRole.Admin) })
@@ -102,6 +113,12 @@ public sealed class RolesTests(ConsoleFactory console)
             var nav = await client.GetStringAsync("/");
             Assert.Equal(adminUp, nav.Contains("href=\"/settings/users\"", StringComparison.Ordinal));
             Assert.Equal(researcherUp, nav.Contains("href=\"/campaigns/new\"", StringComparison.Ordinal));
+            // Controls, "Resume here", notes and "Write a report now" are not offered to a viewer (who would get a 403).
+            var live = await client.GetStringAsync($"/campaigns/{campaignId}");
+            Assert.Equal((researcherUp, researcherUp, researcherUp), (live.Contains("id=\"limits-form\"", StringComparison.Ordinal),
+                live.Contains("handler=ResumeHere", StringComparison.Ordinal), live.Contains("class=\"controls\"", StringComparison.Ordinal)));
+            Assert.Equal(researcherUp, (await client.GetStringAsync($"/campaigns/{campaignId}/journal")).Contains("id=\"note-form\"", StringComparison.Ordinal));
+            Assert.Equal(researcherUp, (await client.GetStringAsync($"/campaigns/{campaignId}/reports")).Contains("Write a report now", StringComparison.Ordinal));
         }
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
 
