@@ -115,6 +115,7 @@ def main():
         spec, module = load_benchmark(os.path.join(args.bench_root, run["benchmark"]))
         sign = 1 if spec["metric"]["direction"] == "minimize" else -1
         picks = pick(run, sign)
+        by = groups(run)
         row = {"benchmark": run["benchmark"], "seed": run["seed"], "source": run["source"], "sign": sign}
         for rule, k in picks.items():
             ck = (run["benchmark"], k)
@@ -128,7 +129,7 @@ def main():
                 ok = [v for v in vals if v is not None]
                 cache[ck] = statistics.fmean(ok) if len(ok) == len(vals) else None
             row[rule] = cache[ck]
-            row[rule + "_n"] = len(groups(run)[k])
+            row[rule + "_n"] = len(by[k])
         rows.append(row)
         print(json.dumps(row), file=sys.stderr)
     for b in sorted({r["benchmark"] for r in rows}):

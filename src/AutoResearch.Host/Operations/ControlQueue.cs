@@ -18,6 +18,8 @@ public static class ControlQueue
         var queued = await ledger.EnqueueControlAsync(request, cancellationToken);
         var until = DateTimeOffset.UtcNow + wait;
         DateTimeOffset? endedSince = null;
+        CampaignRecord? ended = null;
+        var polls = 0;
         while (true)
         {
             var current = await ledger.GetControlAsync(queued.Id, cancellationToken) ?? queued;
@@ -26,8 +28,12 @@ public static class ControlQueue
             // The campaign ended while the request waited (a one-experiment campaign completing as the stop arrives): its
             // host applies nothing any more, so the request is answered here instead of staying queued for ever. The grace
             // lets the host record its own outcome first (a stop it applied ends the campaign a moment before it says so).
-            var ended = await ledger.GetCampaignAsync(request.CampaignId, cancellationToken) is { State: not (CampaignState.Running or CampaignState.Paused) } c ? c : null;
-            endedSince = ended is null ? null : endedSince ?? DateTimeOffset.UtcNow;
+            // Read once a second, not at every poll of the request: the record carries the whole campaign file.
+            if (++polls % 4 == 1)
+            {
+                ended = await ledger.GetCampaignAsync(request.CampaignId, cancellationToken) is { State: not (CampaignState.Running or CampaignState.Paused) } c ? c : null;
+                endedSince = ended is null ? null : endedSince ?? DateTimeOffset.UtcNow;
+            }
             if (ended is not null && DateTimeOffset.UtcNow - endedSince >= EndedGrace)
             {
                 await ledger.CompleteControlAsync(queued.Id, DateTimeOffset.UtcNow,
