@@ -81,6 +81,9 @@ internal sealed class SandboxRun
 
     public void MarkEnded() => EndedAt ??= DateTimeOffset.UtcNow;
 
+    /// <summary>For a run collected after it ended unwatched: the start and end Docker recorded.</summary>
+    public void MarkTimes(DateTimeOffset startedAt, DateTimeOffset endedAt) => (StartedAt, EndedAt) = (startedAt, endedAt);
+
     /// <summary>Records a point printed on stdout and reports it to the caller (and to early stopping).</summary>
     public void AddMetric(MetricPoint point)
     {

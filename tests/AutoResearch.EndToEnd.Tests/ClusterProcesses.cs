@@ -157,6 +157,9 @@ public sealed class ClusterFacts(string clusterId, string connectionString) : IA
     private readonly DockerClient _docker = new DockerClientConfiguration(new Uri("unix:///var/run/docker.sock")).CreateClient();
     private IHost? _client;
 
+    /// <summary>The label the runner puts on a run's work-volume keeper.</summary>
+    private const string KeeperLabel = "autoresearch.role";
+
     /// <summary>Every silo in the membership table with its status.</summary>
     public async Task<IReadOnlyList<(SiloAddress Silo, SiloStatus Status)>> MembersAsync() =>
         (await _membership.ReadAll()).Members.Select(m => (m.Item1.SiloAddress, m.Item1.Status)).ToList();
@@ -207,7 +210,8 @@ public sealed class ClusterFacts(string clusterId, string connectionString) : IA
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [Names.SiloLabel] = true } },
         });
         return all.Where(c => c.Labels.TryGetValue(Names.OwnerLabel, out var owner) && owners.Contains(owner))
-            .Select(c => new Sandbox(c.ID, c.Labels[Names.SiloLabel], (c.Labels.TryGetValue(Names.ExperimentLabel, out var experiment) ? experiment : ""), c.State))
+            .Select(c => new Sandbox(c.ID, c.Labels[Names.SiloLabel], c.Labels.TryGetValue(Names.ExperimentLabel, out var experiment) ? experiment : "", c.State,
+                Keeper: c.Labels.ContainsKey(KeeperLabel)))
             .ToList();
     }
 
@@ -247,7 +251,9 @@ public sealed record Placement(
     IReadOnlyList<(string Key, SiloAddress Silo)> Fleets);
 
 /// <summary>A sandbox container as Docker lists it: its silo label, experiment label and state (running, exited, …).</summary>
-public sealed record Sandbox(string ContainerId, string Silo, string Experiment, string State)
+/// <param name="Keeper">A run's work-volume keeper (it runs as long as the run's volume is kept), not a run.</param>
+public sealed record Sandbox(string ContainerId, string Silo, string Experiment, string State, bool Keeper)
 {
-    public bool Running => State == "running";
+    /// <summary>A run (not a keeper) that is running.</summary>
+    public bool Running => State == "running" && !Keeper;
 }

@@ -37,15 +37,25 @@ public sealed class ExperimentPipeline(AgentSession agent)
         var experiments = await agent.Ledger.GetExperimentsAsync(agent.CampaignId, cancellationToken);
         foreach (var interrupted in experiments.Where(e => e.AgentId == agent.Spec.Id && !e.IsFinished))
         {
-            await agent.WriteJournalAsync(JournalEntryKind.System,
-                $"Re-running experiment #{interrupted.Sequence}: it was {interrupted.Status.ToString().ToLowerInvariant()} when the host stopped.", interrupted.Id);
             var key = $"recover-{interrupted.Id}";
             // Its worst case was reserved before the crash; hold it again even if the budget was lowered since.
             agent.Budget!.TryReserve(key, agent.WorstCase, out _);
             agent.InFlight++;
             try
             {
-                var finished = await RunWithSlotAsync(interrupted with { Status = ExperimentStatus.Queued, ContainerId = null }, cancellationToken);
+                // A sandbox that ran to its end after its host died: its outcome is collected (scored as usual), not run again.
+                var finished = await CollectAsync(interrupted, cancellationToken);
+                if (finished is null)
+                {
+                    await agent.WriteJournalAsync(JournalEntryKind.System,
+                        $"Re-running experiment #{interrupted.Sequence}: it was {interrupted.Status.ToString().ToLowerInvariant()} when the host stopped.", interrupted.Id);
+                    finished = await RunWithSlotAsync(interrupted with { Status = ExperimentStatus.Queued, ContainerId = null }, cancellationToken);
+                }
+                else
+                {
+                    await agent.WriteJournalAsync(JournalEntryKind.System,
+                        $"Collected experiment #{interrupted.Sequence}: its sandbox finished after the host running it stopped.", interrupted.Id);
+                }
                 await SettleAndFinishAsync(finished, key, cancellationToken);
             }
             finally
@@ -53,6 +63,21 @@ public sealed class ExperimentPipeline(AgentSession agent)
                 agent.InFlight--;
             }
         }
+    }
+
+    /// <summary>
+    /// The outcome of an interrupted run whose sandbox finished while no host watched it, recorded as this attempt's; null when
+    /// there is none to collect (the runner says why in its log) and the experiment must run again.
+    /// </summary>
+    private async Task<ExperimentRecord?> CollectAsync(ExperimentRecord interrupted, CancellationToken cancellationToken)
+    {
+        if (interrupted.Status != ExperimentStatus.Running || interrupted.ContainerId is not { Length: > 0 } containerId) return null;
+        var result = await agent.Sandbox.CollectAsync(SandboxRequestFor(interrupted, [], earlyStop: null), containerId, cancellationToken);
+        if (result is null) return null;
+        var finished = Finished(interrupted, result, gpus: 0);
+        await agent.Ledger.SaveExperimentAsync(finished, CancellationToken.None);
+        agent.Logger.LogInformation("Experiment {ExperimentId} collected after its host died: {Status} objective {Objective}", finished.Id, finished.Status, finished.Objective);
+        return finished;
     }
 
     /// <summary>
@@ -144,7 +169,6 @@ public sealed class ExperimentPipeline(AgentSession agent)
     private async Task<ExperimentRecord> RunExperimentAsync(ExperimentRecord record, SlotLease lease, CancellationToken cancellationToken)
     {
         using var scope = agent.Logger.BeginScope(new Dictionary<string, object> { ["ExperimentId"] = record.Id });
-        var benchmark = agent.Assignment.Benchmark;
         var clock = agent.Clock;
         record = record with
         {
@@ -157,21 +181,7 @@ public sealed class ExperimentPipeline(AgentSession agent)
         agent.SetActivity($"running #{record.Sequence}: {record.Hypothesis}", record.Sequence);
         agent.Logger.LogInformation("Experiment {ExperimentId} attempt {Attempt} starting on slot {Slot}", record.Id, record.Attempt, lease.Slot);
 
-        var request = new SandboxRequest
-        {
-            CampaignId = agent.CampaignId,
-            ExperimentId = record.Id,
-            Benchmark = benchmark,
-            Parameters = record.Parameters,
-            EditedFiles = record.EditedFiles,
-            Seed = record.Seed,
-            Split = record.IsHoldout ? EvaluationSplit.Holdout : EvaluationSplit.Tuning,
-            GpuDeviceIds = lease.GpuDeviceIds,
-            ArtifactsDirectory = agent.Options.ArtifactsRoot is { } root
-                ? Path.Combine(root, SafeName(agent.CampaignId), record.Sequence.ToString("D4", CultureInfo.InvariantCulture))
-                : null,
-            EarlyStop = await EarlyStopFor(record, cancellationToken),
-        };
+        var request = SandboxRequestFor(record, lease.GpuDeviceIds, await EarlyStopFor(record, cancellationToken));
 
         var running = record;
         SandboxResult result;
@@ -214,8 +224,34 @@ public sealed class ExperimentPipeline(AgentSession agent)
             };
         }
 
+        var finished = Finished(running, result, lease.GpuDeviceIds.Count) with { SlotEndedAt = clock.GetUtcNow() };
+        await agent.Ledger.SaveExperimentAsync(finished, CancellationToken.None);
+        agent.Logger.LogInformation("Experiment {ExperimentId} {Status} objective {Objective} in {Seconds:F1}s", finished.Id, finished.Status, finished.Objective,
+            Math.Max(0, (result.EndedAt - result.StartedAt).TotalSeconds));
+        return finished;
+    }
+
+    private SandboxRequest SandboxRequestFor(ExperimentRecord record, IReadOnlyList<string> gpuDeviceIds, Func<MetricPoint, string?>? earlyStop) => new()
+    {
+        CampaignId = agent.CampaignId,
+        ExperimentId = record.Id,
+        Benchmark = agent.Assignment.Benchmark,
+        Parameters = record.Parameters,
+        EditedFiles = record.EditedFiles,
+        Seed = record.Seed,
+        Split = record.IsHoldout ? EvaluationSplit.Holdout : EvaluationSplit.Tuning,
+        GpuDeviceIds = gpuDeviceIds,
+        ArtifactsDirectory = agent.Options.ArtifactsRoot is { } root
+            ? Path.Combine(root, SafeName(agent.CampaignId), record.Sequence.ToString("D4", CultureInfo.InvariantCulture))
+            : null,
+        EarlyStop = earlyStop,
+    };
+
+    /// <summary>The running record with the sandbox's outcome; CPU and GPU time from its duration.</summary>
+    private ExperimentRecord Finished(ExperimentRecord running, SandboxResult result, int gpus)
+    {
         var seconds = Math.Max(0, (result.EndedAt - result.StartedAt).TotalSeconds);
-        var finished = running with
+        return running with
         {
             Status = result.Status,
             Failure = result.Failure,
@@ -231,13 +267,9 @@ public sealed class ExperimentPipeline(AgentSession agent)
             LogTail = result.LogTail,
             Notes = result.Notes.ToList(),
             ArtifactsTruncated = result.ArtifactsTruncated,
-            CpuSeconds = seconds * benchmark.Resources.Cpus,
-            GpuSeconds = seconds * lease.GpuDeviceIds.Count,
-            SlotEndedAt = clock.GetUtcNow(),
+            CpuSeconds = seconds * agent.Assignment.Benchmark.Resources.Cpus,
+            GpuSeconds = seconds * gpus,
         };
-        await agent.Ledger.SaveExperimentAsync(finished, CancellationToken.None);
-        agent.Logger.LogInformation("Experiment {ExperimentId} {Status} objective {Objective} in {Seconds:F1}s", finished.Id, finished.Status, finished.Objective, seconds);
-        return finished;
     }
 
     /// <summary>The benchmark's early-stopping rule over the curves of the campaign's finished runs; null when the rule is off.</summary>

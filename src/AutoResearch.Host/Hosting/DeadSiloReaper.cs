@@ -12,6 +12,9 @@ namespace AutoResearch.Host.Hosting;
 /// containers carry <c>autoresearch.silo</c>): where several silos share a Docker host, a dead silo's runs do not hold
 /// slots, memory and disk until it comes back. (A silo on a Docker host of its own reaps its leftovers itself when it
 /// restarts, by its owner label.) Each dead silo is reaped once per process, also those dead before this one started.
+/// A run that finished after its silo died is kept for <see cref="KeepFinishedFor"/>, so that the agent re-running the
+/// interrupted experiment collects its outcome instead (<see cref="DockerSandboxRunner.CollectAsync"/>); what is still there
+/// then is removed.
 /// </summary>
 public sealed class DeadSiloReaper(
     IServiceProvider services,
@@ -22,6 +25,12 @@ public sealed class DeadSiloReaper(
 {
     /// <summary>How often the membership is looked at.</summary>
     public static TimeSpan PollEvery { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a dead silo's run that exited with code 0 is kept for its outcome to be collected.</summary>
+    public static TimeSpan KeepFinishedFor { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often a dead silo with finished runs kept is looked at again.</summary>
+    public static TimeSpan RecheckKeptEvery { get; set; } = TimeSpan.FromSeconds(30);
 
     private readonly HashSet<SiloAddress> _reaped = [];
 
@@ -35,11 +44,13 @@ public sealed class DeadSiloReaper(
             await started.Task.WaitAsync(stoppingToken);
 
         MembershipVersion? seen = null;
+        var recheckAt = DateTime.MaxValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             var snapshot = membership.CurrentSnapshot;
-            if (snapshot.Version != seen)
+            if (snapshot.Version != seen || DateTime.UtcNow >= recheckAt)
             {
+                recheckAt = DateTime.MaxValue;
                 var allDone = true;
                 foreach (var dead in snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead && !m.SiloAddress.Equals(local.SiloAddress)))
                 {
@@ -47,8 +58,11 @@ public sealed class DeadSiloReaper(
                         continue;
                     try
                     {
-                        var experiments = await runner.ReapSiloAsync(dead.SiloAddress.ToParsableString(), stoppingToken);
-                        _reaped.Add(dead.SiloAddress);
+                        var (experiments, kept) = await runner.ReapSiloAsync(dead.SiloAddress.ToParsableString(), KeepFinishedFor, stoppingToken);
+                        if (kept == 0)
+                            _reaped.Add(dead.SiloAddress);
+                        else
+                            recheckAt = DateTime.UtcNow + RecheckKeptEvery;
                         if (experiments.Count > 0)
                             logger.LogWarning("Removed the sandboxes of dead silo {Silo} on this Docker host (experiments {Experiments})", dead.SiloAddress, string.Join(", ", experiments));
                     }
