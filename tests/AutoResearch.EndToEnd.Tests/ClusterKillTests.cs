@@ -7,6 +7,7 @@ using AutoResearch.Ledger;
 using AutoResearch.Proposers;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
+using AutoResearch.Grains.Tests;
 using Xunit.Abstractions;
 
 namespace AutoResearch.EndToEnd.Tests;
@@ -36,11 +37,11 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
     private readonly List<SiloProcess> _silos = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    [ClusterFact]
+    [PostgresFact]
     public async Task A_campaign_survives_kill_9_of_the_silos_holding_its_campaign_its_agents_and_its_fleet()
     {
         var clusterId = "kill-" + Guid.NewGuid().ToString("N")[..6];
-        await using var db = await ClusterDatabase.CreateAsync();
+        await using var db = await PostgresTestDatabase.CreateAsync();
         await using var facts = new ClusterFacts(clusterId, db.ConnectionString);
         await using var observer = new ServiceCollection().AddLogging().AddLedger(o => o.ConnectionString = db.ConnectionString).BuildServiceProvider();
         var ledger = observer.GetRequiredService<ILedger>();

@@ -10,64 +10,11 @@ using Docker.DotNet.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Serialization;
 
 namespace AutoResearch.EndToEnd.Tests;
-
-/// <summary>
-/// A database of its own on the PostgreSQL server of <c>AUTORESEARCH_TEST_POSTGRES</c> (<c>./build.sh test</c> starts one from the
-/// machine's binaries with <c>scripts/postgres.sh</c>), for one cluster test; dropped afterwards.
-/// </summary>
-public sealed class ClusterDatabase : IAsyncDisposable
-{
-    public const string Variable = "AUTORESEARCH_TEST_POSTGRES";
-
-    private ClusterDatabase(string connectionString) => ConnectionString = connectionString;
-
-    public static string? Server => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } s ? s : null;
-
-    public string ConnectionString { get; }
-
-    public static async Task<ClusterDatabase> CreateAsync()
-    {
-        var builder = new NpgsqlConnectionStringBuilder(Server ?? throw new InvalidOperationException($"{Variable} is not set."));
-        var name = "ar_cluster_" + Guid.NewGuid().ToString("N")[..12];
-        await ExecuteAsync(builder.ConnectionString, $"CREATE DATABASE \"{name}\"");
-        builder.Database = name;
-        return new ClusterDatabase(builder.ConnectionString);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
-        var name = builder.Database;
-        builder.Database = "postgres";
-        NpgsqlConnection.ClearAllPools();
-        await ExecuteAsync(builder.ConnectionString, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-}
-
-/// <summary>A fact that needs the PostgreSQL server of <c>AUTORESEARCH_TEST_POSTGRES</c>; skipped, saying why, without one.</summary>
-public sealed class ClusterFactAttribute : FactAttribute
-{
-    public ClusterFactAttribute()
-    {
-        if (ClusterDatabase.Server is null)
-            Skip = $"{ClusterDatabase.Variable} is not set: no PostgreSQL server for the cluster (./build.sh test starts one from the machine's " +
-                   "PostgreSQL binaries with scripts/postgres.sh and sets it; without those binaries the cluster tests cannot run).";
-    }
-}
 
 /// <summary>
 /// One silo of a cluster on PostgreSQL as its own operating-system process: the real <c>autoresearch serve</c> (console and silo)

@@ -1,5 +1,6 @@
 using AutoResearch.Abstractions;
 using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Specs;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
@@ -38,6 +39,30 @@ public sealed class CollectTests(ITestOutputHelper output)
         Assert.Contains(result.Notes, n => n.Contains("collected after the silo that ran it died", StringComparison.Ordinal));
         await AssertNothingLeftAsync(client, dead.Silo!);
         Assert.Null(await survivor.CollectAsync(request, container, CancellationToken.None)); // gone: nothing more to collect
+    }
+
+    [DockerFact]
+    public async Task A_collected_run_of_a_benchmark_with_a_trusted_scorer_is_scored_never_taken_at_its_word()
+    {
+        var (suffix, dead, survivor) = Silos();
+        using var _ = survivor;
+        using var client = DockerTestEnvironment.CreateClient();
+        using var bench = new TestBenchmark(("score.sh", "echo \"METRIC loss=$(cat \"$AR_ARTIFACT_DIR/value\")\"\n"));
+        // The run claims 0.01 in result.json and on stdout; what it left in out/ scores 0.75.
+        var spec = bench.Spec(["sh", "-c", "mkdir -p \"$AR_OUTPUT_DIR\" && echo 0.75 > \"$AR_OUTPUT_DIR/value\" && echo METRIC loss=0.01 && " +
+                                           "printf '{\"metrics\": {\"loss\": 0.01}}' > result.json"]) with
+        {
+            Scorer = new ScorerSpec { Command = ["sh", "score.sh"], Files = ["score.sh"], TimeLimit = TimeSpan.FromSeconds(60) },
+        };
+        var request = bench.Request(spec, experimentId: "exp-scored-" + suffix);
+        var container = await StartUnwatchedAsync(client, request, dead);
+
+        var result = await survivor.CollectAsync(request, container, CancellationToken.None);
+        Assert.NotNull(result);
+        output.WriteLine($"{result.Status} {result.Failure} {result.Objective} {result.Reason}");
+        Assert.Equal((ExperimentStatus.Succeeded, 0.75, container), (result.Status, result.Objective, result.ContainerId));
+        await AssertNothingLeftAsync(client, dead.Silo!);
+        await DockerAssertions.AssertNoContainersAsync(client, bench.CampaignId); // the scorer's sandbox went too
     }
 
     [DockerTheory]
