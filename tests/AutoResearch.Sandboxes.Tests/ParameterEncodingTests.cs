@@ -49,7 +49,10 @@ public sealed class ParameterEncodingTests
     [Fact]
     public void Environment_uses_the_normalised_text()
     {
-        var env = ParameterEncoding.ToEnvironment(Specs, AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["learning-rate"] = " 0.0010 ", ["extra"] = "x y" }));
+        // Text is normalised where it is parsed (the edge, against the space); the run gets the canonical text.
+        var values = AutoResearch.Abstractions.Parameters.ParameterSet.Parse(new Dictionary<string, string> { ["learning-rate"] = " 0.0010 " }, Specs)
+            .With("extra", AutoResearch.Abstractions.Parameters.ParameterValue.Choice("x y"));
+        var env = ParameterEncoding.ToEnvironment(Specs, values);
 
         Assert.Equal(
             ["AR_PARAM_LEARNING_RATE=0.001", "AR_PARAM_HIDDEN_UNITS=64", "AR_PARAM_ACTIVATION=relu", "AR_PARAM_EXTRA=x y"],
