@@ -111,6 +111,14 @@ public sealed class ParameterValueTests
     }
 
     [Fact]
+    public void A_name_given_twice_keeps_its_last_value()
+    {
+        var set = ParameterSet.Of(("b", 1), ("a", 2), ("b", 3), ("c", 4), ("b", 5));
+        Assert.Equal("a=2, b=5, c=4", set.ToString());
+        Assert.Equal("a=2, b=6, c=4", set.With([KeyValuePair.Create("b", (ParameterValue)6)]).ToString());
+    }
+
+    [Fact]
     public void Stored_texts_read_back_typed_and_the_stored_form_is_unchanged()
     {
         var stored = new Dictionary<string, string> { ["lr"] = "0.001", ["hidden"] = "64", ["activation"] = "relu" };

@@ -31,13 +31,30 @@ public sealed class ParameterSet : IReadOnlyDictionary<string, ParameterValue>, 
     public static ParameterSet Create(ReadOnlySpan<KeyValuePair<string, ParameterValue>> items)
     {
         if (items.Length == 0) return Empty;
-        var map = new SortedDictionary<string, ParameterValue>(StringComparer.Ordinal);
-        foreach (var (name, value) in items)
+        var names = new string[items.Length];
+        var order = new int[items.Length];
+        for (var i = 0; i < items.Length; i++)
         {
+            var (name, value) = items[i];
             ArgumentNullException.ThrowIfNull(name);
-            map[name] = value ?? throw new ArgumentNullException(nameof(items), $"parameter '{name}' has no value");
+            if (value is null) throw new ArgumentNullException(nameof(items), $"parameter '{name}' has no value");
+            names[i] = name;
+            order[i] = i;
         }
-        return new([.. map.Keys], [.. map.Values]);
+        Array.Sort(names, order, StringComparer.Ordinal);
+        // A name given twice keeps its last value (the largest original index among its run).
+        var keptNames = new List<string>(names.Length);
+        var keptValues = new List<ParameterValue>(names.Length);
+        for (var i = 0; i < names.Length;)
+        {
+            var last = order[i];
+            var j = i + 1;
+            for (; j < names.Length && string.Equals(names[j], names[i], StringComparison.Ordinal); j++) last = Math.Max(last, order[j]);
+            keptNames.Add(names[i]);
+            keptValues.Add(items[last].Value);
+            i = j;
+        }
+        return new([.. keptNames], [.. keptValues]);
     }
 
     /// <summary>From name/value pairs (any order; a name given twice keeps its last value).</summary>
