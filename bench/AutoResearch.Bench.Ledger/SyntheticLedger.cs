@@ -73,7 +73,7 @@ public static class SyntheticLedger
                 AgentId = agent,
                 Sequence = seq,
                 ProposerName = agent.StartsWith("random", StringComparison.Ordinal) ? "random" : "portfolio:gp",
-                Parameters = new() { ["x1"] = x1.ToString("R", CultureInfo.InvariantCulture), ["x2"] = x2.ToString("R", CultureInfo.InvariantCulture) },
+                Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["x1"] = x1.ToString("R", CultureInfo.InvariantCulture), ["x2"] = x2.ToString("R", CultureInfo.InvariantCulture) }),
                 Hypothesis = $"Moving x1 towards {x1:F2} and x2 towards {x2:F2} should lower the Branin value near the second basin.",
                 IsBaseline = seq == 1,
                 Kind = kind,

@@ -59,7 +59,7 @@ foreach (string name in functions)
                 onProposal: p =>
                 {
                     proposals++;
-                    bounded += OptimizationLoop.OnBound(function.Spec, p.Parameters) ? 1 : 0;
+                    bounded += OptimizationLoop.OnBound(function.Spec, p.Parameters.ToText()) ? 1 : 0;
                 });
             bests[s] = trace[^1];
         }
@@ -82,7 +82,7 @@ if (latency)
     for (int i = 0; i < 100; i++)
     {
         Proposal p = await sampler.ProposeAsync(new ProposalContext { Benchmark = h6.Spec, History = history.ToList(), Seed = rng.Next(), Round = i }, default);
-        history.Add(new Observation { Parameters = p.Parameters, Objective = h6.Evaluate(p.Parameters) });
+        history.Add(new Observation { Parameters = p.Parameters, Objective = h6.Evaluate(p.Parameters.ToText()) });
     }
 
     foreach (string method in new[] { "gp", "tpe", "cmaes", "portfolio" })

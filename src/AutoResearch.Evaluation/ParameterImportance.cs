@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using System.Globalization;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Grains;
@@ -160,17 +161,18 @@ public static class ParameterImportance
     }
 
     /// <summary>A parameter's value as a number: its position on its own scale (log10 for log-scale numbers), a choice's index; NaN when unreadable.</summary>
-    public static double Encode(ParameterSpec parameter, IReadOnlyDictionary<string, string> values)
+    public static double Encode(ParameterSpec parameter, ParameterSet values)
     {
         ArgumentNullException.ThrowIfNull(parameter);
         ArgumentNullException.ThrowIfNull(values);
-        var text = values.TryGetValue(parameter.Name, out var v) ? v : parameter.Default;
+        var value = values.ValueOrDefault(parameter);
         if (parameter.Type == ParameterType.Choice)
         {
-            var i = parameter.Choices.IndexOf(text);
+            var i = parameter.Choices.IndexOf(value.Text);
             return i >= 0 ? i : double.NaN;
         }
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) || !double.IsFinite(x)) return double.NaN;
+        if (!value.IsNumber) return double.NaN;
+        var x = value.AsNumber;
         if (parameter.Log) return x > 0 ? Math.Log10(x) : double.NaN;
         return x;
     }
@@ -290,8 +292,8 @@ public static class ParameterImportance
         var bestRuns = Math.Max(1, best.Runs);
         foreach (var p in parameters)
         {
-            var bestValue = bestRun.Parameters.TryGetValue(p.Name, out var v) ? v : p.Default;
-            if (SameValue(p, bestValue, p.Default)) continue;
+            var bestValue = bestRun.Parameters.ValueOrDefault(p);
+            if (SameValue(p, bestValue, p.DefaultValue())) continue;
             var reverted = usable.Where(e => e.Id != bestRun.Id && IsAblation(parameters, bestRun, e, p)).ToList();
             if (reverted.Count == 0) continue;
             var values = reverted.Select(e => e.Objective!.Value).ToList();
@@ -309,8 +311,8 @@ public static class ParameterImportance
             effects[p.Name] = new AblationEffect
             {
                 Parameter = p.Name,
-                BestValue = bestValue,
-                RevertedTo = p.Default,
+                BestValue = bestValue.Text,
+                RevertedTo = p.DefaultValue().Text,
                 Best = best.Value,
                 BestSequence = best.Sequence,
                 Ablated = ablated,
@@ -330,20 +332,19 @@ public static class ParameterImportance
     {
         foreach (var p in parameters)
         {
-            var c = candidate.Parameters.TryGetValue(p.Name, out var cv) ? cv : p.Default;
-            var expected = p.Name == reverted.Name ? p.Default : best.Parameters.TryGetValue(p.Name, out var bv) ? bv : p.Default;
+            var c = candidate.Parameters.ValueOrDefault(p);
+            var expected = p.Name == reverted.Name ? p.DefaultValue() : best.Parameters.ValueOrDefault(p);
             if (!SameValue(p, c, expected)) return false;
         }
         return true;
     }
 
-    private static bool SameValue(ParameterSpec p, string a, string b)
+    private static bool SameValue(ParameterSpec p, ParameterValue a, ParameterValue b)
     {
-        if (string.Equals(a, b, StringComparison.Ordinal)) return true;
-        if (p.Type == ParameterType.Choice) return false;
-        return double.TryParse(a, NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
-               && double.TryParse(b, NumberStyles.Float, CultureInfo.InvariantCulture, out var y)
-               && Math.Abs(x - y) <= 1e-12 * Math.Max(1, Math.Max(Math.Abs(x), Math.Abs(y)));
+        if (a == b) return true;
+        if (p.Type == ParameterType.Choice || !a.IsNumber || !b.IsNumber) return false;
+        var (x, y) = (a.AsNumber, b.AsNumber);
+        return Math.Abs(x - y) <= 1e-12 * Math.Max(1, Math.Max(Math.Abs(x), Math.Abs(y)));
     }
 }
 

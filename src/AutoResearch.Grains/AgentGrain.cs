@@ -106,7 +106,7 @@ public sealed class AgentGrain(
             case ControlAction.TryConfiguration when request.Parameters is { Count: > 0 } parameters:
                 state.State.Configurations.Add(new QueuedConfiguration
                 {
-                    Parameters = new Dictionary<string, string>(parameters, StringComparer.Ordinal),
+                    Parameters = parameters,
                     RequestedBy = request.RequestedBy,
                     Reason = request.Reason,
                     RequestedAt = request.RequestedAt,

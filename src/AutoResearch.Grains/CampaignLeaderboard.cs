@@ -371,7 +371,7 @@ public sealed class CampaignLeaderboard
             Margin = margin,
             Grounds = grounds,
             AcceptedAt = now,
-            Parameters = new Dictionary<string, string>(e.Parameters, StringComparer.Ordinal),
+            Parameters = e.Parameters,
             EditedFiles = new Dictionary<string, string>(e.EditedFiles, StringComparer.Ordinal),
         };
     }

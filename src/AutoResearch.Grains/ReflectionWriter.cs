@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using System.Globalization;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Journal;
@@ -89,7 +90,7 @@ public static class ReflectionWriter
         return diff;
     }
 
-    private static string DescribeChange(BenchmarkSpec benchmark, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string>? reference, string? diff)
+    private static string DescribeChange(BenchmarkSpec benchmark, ParameterSet parameters, ParameterSet? reference, string? diff)
     {
         var code = DiffSummary(diff);
         if (reference is null)
@@ -99,11 +100,9 @@ public static class ReflectionWriter
         {
             if (!parameters.TryGetValue(spec.Name, out var now)) continue;
             if (!reference.TryGetValue(spec.Name, out var before) || before == now) continue;
-            if (spec.Type != ParameterType.Choice
-                && double.TryParse(before, NumberStyles.Float, CultureInfo.InvariantCulture, out var b)
-                && double.TryParse(now, NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
-                && Math.Abs(b) > 1e-300)
+            if (spec.Type != ParameterType.Choice && before.IsNumber && now.IsNumber && Math.Abs(before.AsNumber) > 1e-300)
             {
+                var (b, n) = (before.AsNumber, now.AsNumber);
                 changes.Add($"{spec.Name} {Short(before)}→{Short(now)} (×{(n / b).ToString("G3", CultureInfo.InvariantCulture)})");
             }
             else
@@ -148,10 +147,8 @@ public static class ReflectionWriter
     }
 
     /// <summary>Numbers to four significant digits (journal entries are read by people and models, not replayed).</summary>
-    private static string Short(string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-            ? number.ToString("G4", CultureInfo.InvariantCulture)
-            : value;
+    private static string Short(ParameterValue value) =>
+        value.IsNumber ? value.AsNumber.ToString("G4", CultureInfo.InvariantCulture) : value.Text;
 
     private static string Describe(FailureKind failure) => failure switch
     {

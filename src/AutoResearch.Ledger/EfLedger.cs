@@ -102,7 +102,7 @@ public sealed class EfLedger(
             .Select(x => new { x.Id, x.ParametersJson }).ToDictionaryAsync(x => x.Id, x => x.ParametersJson, StringComparer.Ordinal, cancellationToken)
             .ConfigureAwait(false);
         return digests.ConvertAll(e => parameters.TryGetValue(e.Id, out var json)
-            ? e with { Parameters = LedgerJson.Deserialize<Dictionary<string, string>>(json, $"parameters of experiment {e.Id}") }
+            ? e with { Parameters = RecordMapper.ReadParameters(json, $"parameters of experiment {e.Id}") }
             : e);
     }
 

@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Specs;
@@ -61,7 +62,7 @@ internal static class RecordMapper
         Diff = x.Diff,
         LogHead = x.LogHead ?? "",
         LogTail = x.LogTail ?? "",
-        ParametersJson = LedgerJson.Serialize(x.Parameters ?? []),
+        ParametersJson = StoredParameters(x.Parameters),
         MetricsJson = LedgerJson.Serialize(x.Metrics ?? []),
         EditedFilesJson = LedgerJson.Serialize(x.EditedFiles ?? []),
         Kind = x.Kind.ToString(),
@@ -87,7 +88,7 @@ internal static class RecordMapper
         Diff = r.Diff,
         LogHead = r.LogHead,
         LogTail = r.LogTail,
-        Parameters = LedgerJson.Deserialize<Dictionary<string, string>>(r.ParametersJson, $"parameters of experiment {r.Id}"),
+        Parameters = ReadParameters(r.ParametersJson, $"parameters of experiment {r.Id}"),
         Metrics = LedgerJson.Deserialize<List<MetricPoint>>(r.MetricsJson, $"metrics of experiment {r.Id}"),
         EditedFiles = LedgerJson.Deserialize<Dictionary<string, string>>(r.EditedFilesJson, $"edited files of experiment {r.Id}"),
         Notes = LedgerJson.Deserialize<List<string>>(r.NotesJson, $"notes of experiment {r.Id}"),
@@ -101,7 +102,7 @@ internal static class RecordMapper
         AgentId = r.AgentId,
         Sequence = r.Sequence,
         ProposerName = r.ProposerName,
-        Parameters = [],
+        Parameters = ParameterSet.Empty,
         Status = Enum.Parse<ExperimentStatus>(r.Status),
         Failure = Enum.Parse<FailureKind>(r.Failure),
         ExitCode = r.ExitCode,
@@ -141,7 +142,7 @@ internal static class RecordMapper
         Margin = e.Margin,
         Reason = e.Grounds is { } g ? (int)g : null,
         AcceptedAt = e.AcceptedAt,
-        ParametersJson = LedgerJson.Serialize(e.Parameters ?? []),
+        ParametersJson = StoredParameters(e.Parameters),
         EditedFilesJson = LedgerJson.Serialize(e.EditedFiles ?? []),
     };
 
@@ -159,7 +160,7 @@ internal static class RecordMapper
         Margin = r.Margin,
         Grounds = r.Reason is { } g ? (AcceptanceReason)g : null,
         AcceptedAt = r.AcceptedAt,
-        Parameters = LedgerJson.Deserialize<Dictionary<string, string>>(r.ParametersJson, $"parameters of leaderboard entry {r.Id}"),
+        Parameters = ReadParameters(r.ParametersJson, $"parameters of leaderboard entry {r.Id}"),
         EditedFiles = LedgerJson.Deserialize<Dictionary<string, string>>(r.EditedFilesJson, $"edited files of leaderboard entry {r.Id}"),
     };
 
@@ -215,7 +216,7 @@ internal static class RecordMapper
         LimitDeadline = c.Limits?.Deadline,
         LimitMaxExperiments = c.Limits?.MaxExperiments,
         LimitSlots = c.Limits?.Slots,
-        ParametersJson = c.Parameters is null ? null : LedgerJson.Serialize(c.Parameters),
+        ParametersJson = c.Parameters is null ? null : StoredParameters(c.Parameters),
     };
 
     public static ControlRequest ToRecord(ControlRow r) => new()
@@ -237,7 +238,7 @@ internal static class RecordMapper
         Limits = r.LimitDeadline is null && r.LimitMaxExperiments is null && r.LimitSlots is null
             ? null
             : new LimitsChange { Deadline = r.LimitDeadline, MaxExperiments = r.LimitMaxExperiments, Slots = r.LimitSlots },
-        Parameters = r.ParametersJson is null ? null : LedgerJson.Deserialize<Dictionary<string, string>>(r.ParametersJson, $"parameters of control {r.Id}"),
+        Parameters = r.ParametersJson is null ? null : ReadParameters(r.ParametersJson, $"parameters of control {r.Id}"),
     };
 
     public static JournalRow ToRow(JournalEntry e) => new()
@@ -260,4 +261,14 @@ internal static class RecordMapper
         ExperimentId = r.ExperimentId,
         At = r.At,
     };
+
+    /// <summary>
+    /// Parameters as the ledger stores them: a JSON object of name → canonical text (the format every ledger version has
+    /// written, so rows written before the typed values read unchanged).
+    /// </summary>
+    public static string StoredParameters(ParameterSet? parameters) => LedgerJson.Serialize((parameters ?? ParameterSet.Empty).ToText());
+
+    /// <summary>The stored JSON object of name → text read back as typed values (the ledger's parsing edge).</summary>
+    public static ParameterSet ReadParameters(string json, string what) =>
+        ParameterSet.FromStored(LedgerJson.Deserialize<Dictionary<string, string>>(json, what));
 }

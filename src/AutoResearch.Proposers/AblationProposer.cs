@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Ports;
 
@@ -24,16 +25,17 @@ public sealed class AblationProposer : ProposerBase
         if (context.Best is { } best)
         {
             var tried = context.History.Select(h => h.Parameters).Concat(context.Pending).ToList();
+            var defaults = context.Benchmark.Defaults();
             foreach (var parameter in context.Benchmark.Parameters)
             {
-                if (!best.Parameters.TryGetValue(parameter.Name, out var value) || SameValue(value, parameter.Default)) continue;
-                var candidate = new Dictionary<string, string>(best.Parameters, StringComparer.Ordinal) { [parameter.Name] = parameter.Default };
+                if (!best.Parameters.TryGetValue(parameter.Name, out var value) || defaults.Get(parameter.Name) is not { } baseline || SameValue(value, baseline)) continue;
+                var candidate = best.Parameters.With(parameter.Name, baseline);
                 if (tried.Any(t => SameAssignment(t, candidate))) continue;
                 return new Proposal
                 {
                     Parameters = candidate,
                     EditedFiles = new Dictionary<string, string>(best.EditedFiles, StringComparer.Ordinal),
-                    Hypothesis = $"Ablation of the best (experiment #{best.Sequence}): revert {parameter.Name} {value} → {parameter.Default} (baseline) " +
+                    Hypothesis = $"Ablation of the best (experiment #{best.Sequence}): revert {parameter.Name} {value} → {baseline} (baseline) " +
                                  $"and keep everything else; if the result holds, {parameter.Name} is not what made it better.",
                     ProposerName = Name,
                 };
@@ -47,12 +49,9 @@ public sealed class AblationProposer : ProposerBase
         };
     }
 
-    private static bool SameAssignment(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+    private static bool SameAssignment(ParameterSet a, ParameterSet b) =>
         a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && SameValue(kv.Value, v));
 
-    private static bool SameValue(string a, string b) =>
-        string.Equals(a, b, StringComparison.Ordinal) ||
-        (double.TryParse(a, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x)
-         && double.TryParse(b, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var y)
-         && Math.Abs(x - y) <= 1e-12 * Math.Max(1, Math.Max(Math.Abs(x), Math.Abs(y))));
+    private static bool SameValue(ParameterValue a, ParameterValue b) =>
+        a == b || (a.IsNumber && b.IsNumber && Math.Abs(a.AsNumber - b.AsNumber) <= 1e-12 * Math.Max(1, Math.Max(Math.Abs(a.AsNumber), Math.Abs(b.AsNumber))));
 }

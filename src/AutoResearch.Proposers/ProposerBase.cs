@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Ports;
 
@@ -23,6 +24,6 @@ public abstract class ProposerBase : IProposer
     internal abstract Proposal Propose(ProposalContext context);
 
     /// <summary>A proposal recorded under this strategy's name.</summary>
-    private protected Proposal Make(Dictionary<string, string> parameters, string hypothesis) =>
+    private protected Proposal Make(ParameterSet parameters, string hypothesis) =>
         new() { Parameters = parameters, Hypothesis = hypothesis, ProposerName = Name };
 }

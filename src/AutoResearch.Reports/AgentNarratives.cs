@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using System.Globalization;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Journal;
@@ -52,13 +53,13 @@ internal static class AgentNarratives
         var lines = new List<string>();
         foreach (var p in benchmark.Parameters)
         {
-            var values = proposals.Select(e => e.Parameters.GetValueOrDefault(p.Name)).Where(v => v is not null).Select(v => v!).ToList();
-            if (values.Count == 0 || values.All(v => v == p.Default)) continue;
-            var distinct = values.Distinct(StringComparer.Ordinal).ToList();
+            var values = proposals.Select(e => e.Parameters.Get(p.Name)).Where(v => v is not null).Select(v => v!).ToList();
+            var defaultValue = p.DefaultValue();
+            if (values.Count == 0 || values.All(v => v == defaultValue)) continue;
+            var distinct = values.Distinct().Select(v => v.Text).ToList();
             if (p.Type is ParameterType.Int or ParameterType.Float)
             {
-                var numbers = values.Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN)
-                    .Where(double.IsFinite).ToList();
+                var numbers = values.Where(v => v.IsNumber).Select(v => v.AsNumber).ToList();
                 if (numbers.Count == 0) continue;
                 var range = numbers.Min() == numbers.Max() ? Number(numbers.Min()) : $"{Number(numbers.Min())} – {Number(numbers.Max())}";
                 var of = p.Min is { } min && p.Max is { } max ? $" of [{Number(min)}, {Number(max)}]" : "";

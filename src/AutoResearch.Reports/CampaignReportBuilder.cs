@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AutoResearch.Abstractions.Experiments;
@@ -227,7 +228,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
     private static ExperimentReportRow ToRow(
         ExperimentRecord e,
         BenchmarkSpec benchmark,
-        IReadOnlyDictionary<string, string> defaults,
+        ParameterSet defaults,
         DateTimeOffset origin,
         bool isBest,
         bool isNewBest,
@@ -409,14 +410,14 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
                 Runs = c.Runs.Count,
                 Parameters = c.Experiment.Parameters
                     .OrderBy(p => p.Key, StringComparer.Ordinal)
-                    .Select(p => new TopParameter(p.Key, p.Value, defaults.GetValueOrDefault(p.Key) ?? ""))
+                    .Select(p => new TopParameter(p.Key, p.Value.Text, defaults.Get(p.Key)?.Text ?? ""))
                     .ToList(),
                 Diff = string.IsNullOrWhiteSpace(c.Experiment.Diff) ? null : c.Experiment.Diff,
             })
             .ToList();
     }
 
-    private static string TypedParametersJson(BenchmarkSpec benchmark, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    private static string TypedParametersJson(BenchmarkSpec benchmark, ParameterSet parameters)
     {
         var json = new JsonObject();
         foreach (var (name, value) in parameters)
@@ -424,10 +425,9 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             var type = benchmark.Parameters.FirstOrDefault(p => p.Name == name)?.Type;
             json[name] = type switch
             {
-                ParameterType.Int when long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) => JsonValue.Create(i),
-                ParameterType.Float when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
-                    => JsonValue.Create(d),
-                _ => JsonValue.Create(value),
+                ParameterType.Int when value.IsNumber => JsonValue.Create(value.AsInteger),
+                ParameterType.Float when value.IsNumber => JsonValue.Create(value.AsNumber),
+                _ => JsonValue.Create(value.Text),
             };
         }
 
@@ -436,7 +436,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
 
     private static ReproduceInfo BuildReproduce(BenchmarkSpec benchmark, ExperimentRecord best)
     {
-        var parameters = best.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        var parameters = best.Parameters.ToText().OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
         return new ReproduceInfo
         {
             ExperimentId = best.Id,
@@ -446,7 +446,7 @@ public sealed class CampaignReportBuilder(ILedger ledger, IJournal journal, Time
             Image = benchmark.Image,
             BenchmarkDirectory = benchmark.Directory,
             Parameters = parameters,
-            ParametersJson = TypedParametersJson(benchmark, parameters),
+            ParametersJson = TypedParametersJson(benchmark, best.Parameters),
             Seed = best.Seed,
             Diff = string.IsNullOrWhiteSpace(best.Diff) ? null : best.Diff,
             EditedFiles = best.EditedFiles.Keys.Order(StringComparer.Ordinal).ToList(),

@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Experiments;
 using System.Globalization;
 using System.Text;
@@ -71,10 +72,10 @@ public static class ReportFormat
     public static string Minutes(double minutes) => minutes.ToString("0.#", Invariant);
 
     /// <summary>Parameters that differ from <paramref name="defaults"/>, as <c>a=1, b=x</c>; <c>(defaults)</c> when none do.</summary>
-    public static string KeyParameters(IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> defaults)
+    public static string KeyParameters(ParameterSet parameters, ParameterSet defaults)
     {
         var changed = parameters
-            .Where(p => !defaults.TryGetValue(p.Key, out var d) || !string.Equals(d, p.Value, StringComparison.Ordinal))
+            .Where(p => defaults.Get(p.Key) != p.Value)
             .OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => $"{p.Key}={p.Value}")
             .ToList();

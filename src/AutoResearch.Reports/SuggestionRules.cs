@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using System.Globalization;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Specs;
@@ -40,7 +41,7 @@ public static class SuggestionRules
         {
             foreach (var p in model.Parameters)
             {
-                if (Position(p, best.Parameters.GetValueOrDefault(p.Name)) is not { } t || p.Min is not { } min || p.Max is not { } max) continue;
+                if (Position(p, best.Parameters.Get(p.Name)) is not { } t || p.Min is not { } min || p.Max is not { } max) continue;
                 if (t <= EdgeShare || t >= 1 - EdgeShare)
                 {
                     var upper = t >= 1 - EdgeShare;
@@ -73,7 +74,8 @@ public static class SuggestionRules
                     var hits = new int[regions.Count];
                     foreach (var e in proposals)
                     {
-                        if (!double.TryParse(e.Parameters.GetValueOrDefault(p.Name), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v)) continue;
+                        if (e.Parameters.Get(p.Name) is not { IsNumber: true } value) continue;
+                        var v = value.AsNumber;
                         var index = p.Type == ParameterType.Int
                             ? regions.FindIndex(r => Math.Round(v) >= r.Low && Math.Round(v) <= r.High)
                             : Position(p, e.Parameters[p.Name]) is { } t ? Math.Min(regions.Count - 1, (int)Math.Floor(t * regions.Count)) : -1;
@@ -95,7 +97,7 @@ public static class SuggestionRules
                 }
                 else if (p.Type == ParameterType.Choice && p.Choices.Count > 0)
                 {
-                    var tried = proposals.Select(e => e.Parameters.GetValueOrDefault(p.Name) ?? p.Default).ToHashSet(StringComparer.Ordinal);
+                    var tried = proposals.Select(e => e.Parameters.ValueOrDefault(p).Text).ToHashSet(StringComparer.Ordinal);
                     var never = p.Choices.Where(c => !tried.Contains(c)).ToList();
                     if (never.Count > 0 && never.Count < p.Choices.Count)
                     {
@@ -166,10 +168,11 @@ public static class SuggestionRules
     }
 
     /// <summary>Where <paramref name="value"/> lies in <paramref name="p"/>'s range, 0 to 1 (log scale for log parameters); null when not numeric.</summary>
-    internal static double? Position(ParameterSpec p, string? value)
+    internal static double? Position(ParameterSpec p, ParameterValue? value)
     {
         if (p.Type is not (ParameterType.Int or ParameterType.Float) || p.Min is not { } min || p.Max is not { } max || max <= min) return null;
-        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v)) return null;
+        if (value is not { IsNumber: true }) return null;
+        var v = value.AsNumber;
         var t = p.Log && min > 0 && v > 0 ? (Math.Log(v) - Math.Log(min)) / (Math.Log(max) - Math.Log(min)) : (v - min) / (max - min);
         return Math.Clamp(t, 0, 1);
     }

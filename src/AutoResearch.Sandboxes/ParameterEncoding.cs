@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.Sandboxes;
@@ -34,7 +35,7 @@ public static class ParameterEncoding
     /// </summary>
     /// <exception cref="FormatException">A value does not fit its parameter's type.</exception>
     public static IReadOnlyList<KeyValuePair<string, string>> Normalize(
-        IReadOnlyList<ParameterSpec> specs, IReadOnlyDictionary<string, string> values)
+        IReadOnlyList<ParameterSpec> specs, ParameterSet values)
     {
         ArgumentNullException.ThrowIfNull(specs);
         ArgumentNullException.ThrowIfNull(values);
@@ -45,7 +46,7 @@ public static class ParameterEncoding
     /// <exception cref="FormatException">A value does not fit its parameter's type.</exception>
     /// <exception cref="ArgumentException">Two parameter names map to the same variable.</exception>
     public static IReadOnlyList<string> ToEnvironment(
-        IReadOnlyList<ParameterSpec> specs, IReadOnlyDictionary<string, string> values)
+        IReadOnlyList<ParameterSpec> specs, ParameterSet values)
     {
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         var result = new List<string>();
@@ -65,7 +66,7 @@ public static class ParameterEncoding
 
     /// <summary>The <c>params.json</c> object (indented UTF-8 JSON).</summary>
     /// <exception cref="FormatException">A value does not fit its parameter's type.</exception>
-    public static byte[] ToJsonUtf8(IReadOnlyList<ParameterSpec> specs, IReadOnlyDictionary<string, string> values)
+    public static byte[] ToJsonUtf8(IReadOnlyList<ParameterSpec> specs, ParameterSet values)
     {
         ArgumentNullException.ThrowIfNull(specs);
         ArgumentNullException.ThrowIfNull(values);
@@ -96,11 +97,11 @@ public static class ParameterEncoding
     }
 
     /// <summary>The <c>params.json</c> object as a string.</summary>
-    public static string ToJson(IReadOnlyList<ParameterSpec> specs, IReadOnlyDictionary<string, string> values) =>
+    public static string ToJson(IReadOnlyList<ParameterSpec> specs, ParameterSet values) =>
         Encoding.UTF8.GetString(ToJsonUtf8(specs, values));
 
     private static List<(string Name, string Text, object? Number)> Typed(
-        IReadOnlyList<ParameterSpec> specs, IReadOnlyDictionary<string, string> values)
+        IReadOnlyList<ParameterSpec> specs, ParameterSet values)
     {
         var result = new List<(string, string, object?)>();
         var specified = new HashSet<string>(StringComparer.Ordinal);
@@ -111,55 +112,36 @@ public static class ParameterEncoding
                 throw new ArgumentException($"Parameter '{spec.Name}' is declared twice.", nameof(specs));
             }
 
-            var raw = values.TryGetValue(spec.Name, out var given) ? given : spec.Default;
+            var value = values.ValueOrDefault(spec);
             switch (spec.Type)
             {
                 case ParameterType.Int:
-                    var l = ParseInt(spec.Name, raw);
-                    result.Add((spec.Name, l.ToString(CultureInfo.InvariantCulture), l));
+                    if (!value.IsNumber || value.AsNumber != Math.Floor(value.AsNumber))
+                    {
+                        throw new FormatException($"Parameter '{spec.Name}' is an int but got '{value.Text}'.");
+                    }
+
+                    result.Add((spec.Name, value.AsInteger.ToString(CultureInfo.InvariantCulture), value.AsInteger));
                     break;
                 case ParameterType.Float:
-                    var d = ParseFloat(spec.Name, raw);
-                    result.Add((spec.Name, d.ToString("R", CultureInfo.InvariantCulture), d));
+                    if (!value.IsNumber)
+                    {
+                        throw new FormatException($"Parameter '{spec.Name}' is a float but got '{value.Text}'.");
+                    }
+
+                    result.Add((spec.Name, value.AsNumber.ToString("R", CultureInfo.InvariantCulture), value.AsNumber));
                     break;
                 default:
-                    result.Add((spec.Name, raw ?? "", null));
+                    result.Add((spec.Name, value.Text, null));
                     break;
             }
         }
 
-        foreach (var (name, value) in values.Where(kv => !specified.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (name, value) in values.Where(kv => !specified.Contains(kv.Key)))
         {
-            result.Add((name, value ?? "", null));
+            result.Add((name, value.Text, null));
         }
 
         return result;
-    }
-
-    private static long ParseInt(string name, string? raw)
-    {
-        var text = raw?.Trim();
-        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
-        {
-            return l;
-        }
-
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
-            && double.IsFinite(d) && d == Math.Floor(d) && Math.Abs(d) < 9e15)
-        {
-            return (long)d;
-        }
-
-        throw new FormatException($"Parameter '{name}' is an int but got '{raw}'.");
-    }
-
-    private static double ParseFloat(string name, string? raw)
-    {
-        if (double.TryParse(raw?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
-        {
-            return d;
-        }
-
-        throw new FormatException($"Parameter '{name}' is a float but got '{raw}'.");
     }
 }

@@ -18,7 +18,7 @@ public sealed class BenchmarkTests
         var spec = BenchmarkLoader.Load(Path.Combine(RepoPaths.Root, "sandboxes", "benchmarks", name));
         Assert.Equal(metric, spec.Metric.Name);
         var parameters = spec.Defaults();
-        if (overrideName is not null) parameters[overrideName] = overrideValue!; // keeps CI time down; time_budget is not tunable
+        if (overrideName is not null) parameters = parameters.With(overrideName, AutoResearch.Abstractions.Parameters.ParameterValue.FromStored(overrideValue!)); // keeps CI time down; time_budget is not tunable
 
         using var runner = Sandboxes.Create();
         var result = await runner.RunAsync(new SandboxRequest

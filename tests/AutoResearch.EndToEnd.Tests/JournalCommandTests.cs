@@ -307,7 +307,7 @@ public sealed partial class JournalCommandTests(ITestOutputHelper output)
         AgentId = agent,
         Sequence = seq,
         ProposerName = seq == 1 ? "baseline" : "gp",
-        Parameters = new Dictionary<string, string> { ["lr"] = "0.01" },
+        Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["lr"] = "0.01" }),
         IsBaseline = seq == 1,
         Status = ExperimentStatus.Succeeded,
         QueuedAt = Start.AddMinutes(seq),

@@ -86,15 +86,15 @@ public sealed class ModelAgentCampaignTests
         Assert.Equal(ExperimentStatus.Succeeded, first.Status);
         Assert.Contains("tuned by researcher-1", first.EditedFiles["train.py"]);
         Assert.Contains("+Reads hyper-parameters from $AR_PARAMS_FILE (default params.json); tuned by researcher-1. Trains with", first.Diff);
-        Assert.Equal(("0.01", "0.9", "relu", "120", "0.5"), (first.Parameters["lr"], first.Parameters["momentum"], first.Parameters["activation"], first.Parameters["epochs"], first.Parameters["augment"]));
+        Assert.Equal(("0.01", "0.9", "relu", "120", "0.5"), (first.Parameters["lr"].Text, first.Parameters["momentum"].Text, first.Parameters["activation"].Text, first.Parameters["epochs"].Text, first.Parameters["augment"].Text));
         var baseline = experiments.Single(e => e.IsBaseline);
         Assert.True(first.Objective < baseline.Objective - 0.02, $"llm proposal {first.Objective} vs baseline {baseline.Objective}");
         var leaderboard = await data.Ledger.GetLeaderboardAsync(campaign.Id);
         Assert.Contains(leaderboard, l => l.ExperimentId == first.Id);
         // The second builds on the best accepted when it was proposed: that best's parameters and code, plus its own change.
         var bestThen = leaderboard.Where(l => l.AcceptedAt <= mine[1].QueuedAt).OrderBy(l => l.Index).LastOrDefault();
-        var expected = new Dictionary<string, string>(bestThen?.Parameters ?? baseline.Parameters) { ["augment"] = "0.7" };
-        Assert.Equal(expected.OrderBy(kv => kv.Key), mine[1].Parameters.OrderBy(kv => kv.Key));
+        var expected = (bestThen?.Parameters ?? baseline.Parameters).With("augment", 0.7);
+        Assert.Equal(expected, mine[1].Parameters);
         Assert.Equal(bestThen is null ? [] : bestThen.EditedFiles.Keys.Order().ToList(), mine[1].EditedFiles.Keys.Order().ToList());
 
         // Every call is metered: 2 proposals + 2 reflections, usage counted exactly, recorded per experiment.

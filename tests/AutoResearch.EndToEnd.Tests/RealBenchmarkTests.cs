@@ -14,7 +14,7 @@ public sealed class RealBenchmarkTests
 {
     private static BenchmarkSpec Load(string name) => BenchmarkLoader.Load(Path.Combine(RepoPaths.Root, "bench", "real", "benchmarks", name));
 
-    private static async Task<SandboxResult> RunAsync(BenchmarkSpec spec, Dictionary<string, string> parameters, int seed)
+    private static async Task<SandboxResult> RunAsync(BenchmarkSpec spec, AutoResearch.Abstractions.Parameters.ParameterSet parameters, int seed)
     {
         using var runner = Sandboxes.Create();
         return await runner.RunAsync(new SandboxRequest
@@ -71,7 +71,7 @@ public sealed class RealBenchmarkTests
         {
             var (key, value) = (pair.Split('=')[0], pair.Split('=')[1]);
             Assert.True(parameters.ContainsKey(key), $"{name} has no parameter {key}");
-            parameters[key] = value;
+            parameters = parameters.With(key, AutoResearch.Abstractions.Parameters.ParameterValue.FromStored(value));
         }
 
         var result = await RunAsync(spec, parameters, seed: 1);

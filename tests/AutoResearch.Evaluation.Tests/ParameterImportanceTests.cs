@@ -25,12 +25,12 @@ public sealed class ParameterImportanceTests
     {
         Id = $"c/{sequence}", CampaignId = "c", AgentId = "a", Sequence = sequence, ProposerName = "t", Kind = kind,
         IsBaseline = kind == ExperimentKind.Baseline, Status = status, Objective = objective, QueuedAt = T0.AddMinutes(sequence),
-        Parameters = new()
+        Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>()
         {
             ["lr"] = lr.ToString("R", CultureInfo.InvariantCulture),
             ["depth"] = depth.ToString(CultureInfo.InvariantCulture),
             ["activation"] = activation,
-        },
+        }),
     };
 
     private static List<ExperimentRecord> RandomSearch(int count, int seed)

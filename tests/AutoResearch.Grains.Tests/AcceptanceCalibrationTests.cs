@@ -60,7 +60,7 @@ public sealed class AcceptanceCalibrationTests(ITestOutputHelper output)
             // Every fifth proposal is truly better by 3σ; the others are the baseline's distribution.
             var result = Simulate(noise, 30, random, i => i % 5 == 4 ? 10.0 - 0.9 : 10.0, sigma: 0.3);
             if (result.Accepted.Count > 0) found++;
-            if (result.Accepted.Any(e => e.Parameters["truth"] == "null")) wrong++;
+            if (result.Accepted.Any(e => e.Parameters["truth"].Text == "null")) wrong++;
         }
 
         output.WriteLine($"baseline {baselineRuns}, confirmation {confirmationRuns}: 3σ improvements: {found} of {campaigns} campaigns accepted one; {wrong} accepted a null proposal");
@@ -110,7 +110,7 @@ public sealed class AcceptanceCalibrationTests(ITestOutputHelper output)
         {
             // Every fifth proposal is better than the others by 3σ of the good settings' noise.
             var result = Simulate(noise, 30, random, i => i % 5 == 4 ? 10.0 - 0.9 : 10.0, sigma: 0.3, baselineMean: 20.0, sigmaAt: m => m >= 20.0 ? 3.0 : 0.3);
-            if (result.Accepted.Any(e => e.Parameters["mean"] == (10.0 - 0.9).ToString("R"))) found++;
+            if (result.Accepted.Any(e => e.Parameters["mean"].Text == (10.0 - 0.9).ToString("R"))) found++;
         }
 
         output.WriteLine($"noisy defaults: a 3σ improvement among good settings found in {found} of {campaigns} campaigns");
@@ -136,15 +136,15 @@ public sealed class AcceptanceCalibrationTests(ITestOutputHelper output)
             for (var c = 0; c < campaigns; c++)
             {
                 var result = Simulate(noise, 30, random, i => 10.0 - 0.9 * ((i * 7) % 10) / 9.0, sigma: 0.3);
-                total += result.Accepted.Count > 0 ? double.Parse(result.Accepted[^1].Parameters["mean"], System.Globalization.CultureInfo.InvariantCulture) : 10.0;
+                total += result.Accepted.Count > 0 ? result.Accepted[^1].Parameters["mean"].AsNumber : 10.0;
                 for (var k = 0; k < result.Accepted.Count; k++)
                 {
                     if (result.Accepted[k].Reason != AcceptanceReason.BetterMean) continue;
                     switches++;
                     Assert.Null(result.Accepted[k].Confidence);
                     Assert.True(k > 0, "a better-mean switch replaced the baseline, which only a confident win may replace");
-                    if (double.Parse(result.Accepted[k].Parameters["mean"], System.Globalization.CultureInfo.InvariantCulture) >
-                        double.Parse(result.Accepted[k - 1].Parameters["mean"], System.Globalization.CultureInfo.InvariantCulture)) worse++;
+                    if (result.Accepted[k].Parameters["mean"].AsNumber >
+                        result.Accepted[k - 1].Parameters["mean"].AsNumber) worse++;
                 }
             }
             return (total / campaigns, switches, worse);
@@ -182,7 +182,7 @@ public sealed class AcceptanceCalibrationTests(ITestOutputHelper output)
                 AgentId = "a",
                 Sequence = seq,
                 ProposerName = "sim",
-                Parameters = parameters,
+                Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(parameters),
                 Kind = kind,
                 IsBaseline = kind == ExperimentKind.Baseline,
                 RepeatOf = repeatOf,
@@ -197,7 +197,7 @@ public sealed class AcceptanceCalibrationTests(ITestOutputHelper output)
         void DrainRepeats()
         {
             while (board.TakeRepeat() is { } root)
-                board.Observe(Record(ExperimentKind.Repeat, Draw(means[root.Id]), root.Id, root.Parameters), Now);
+                board.Observe(Record(ExperimentKind.Repeat, Draw(means[root.Id]), root.Id, root.Parameters.ToText()), Now);
         }
 
         var baseline = Record(ExperimentKind.Baseline, Draw(baselineMean), null, new() { ["truth"] = "baseline" });

@@ -20,7 +20,7 @@ public sealed class BetterMeanTests
             return new ExperimentRecord
             {
                 Id = $"c/{seq:D4}", CampaignId = "c", AgentId = "a", Sequence = seq, ProposerName = "test",
-                Parameters = new() { ["recipe"] = recipe }, Kind = kind, IsBaseline = kind == ExperimentKind.Baseline, RepeatOf = of,
+                Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["recipe"] = recipe }), Kind = kind, IsBaseline = kind == ExperimentKind.Baseline, RepeatOf = of,
                 Status = ExperimentStatus.Succeeded, Objective = value, QueuedAt = Now, EndedAt = Now.AddSeconds(seq),
             };
         }
@@ -60,14 +60,14 @@ public sealed class BetterMeanTests
         var second = campaign.Propose("slightly better", 7.5, 7.9, 7.8);
         Assert.Equal((AcceptanceVerdict.Accepted, AcceptanceReason.BetterMean), (second.Verdict, second.Reason));
         var best = campaign.Board.Best!;
-        Assert.Equal(("slightly better", AcceptanceReason.BetterMean, (double?)null), (best.Parameters["recipe"], best.Reason, best.Confidence));
+        Assert.Equal(("slightly better", AcceptanceReason.BetterMean, (double?)null), (best.Parameters["recipe"].Text, best.Reason, best.Confidence));
         Assert.Contains("preferred as the better estimate", second.Why);
         Assert.Equal(3, campaign.Board.History.Count);
 
         // Confirmation runs that do not beat the best's mean change nothing.
         var worse = campaign.Propose("lucky once", 7.0, 7.95, 8.0);
         Assert.Equal(AcceptanceVerdict.NotBetter, worse.Verdict);
-        Assert.Equal("slightly better", campaign.Board.Best!.Parameters["recipe"]);
+        Assert.Equal("slightly better", campaign.Board.Best!.Parameters["recipe"].Text);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class BetterMeanTests
         off.Propose("good", 8.0, 8.1, 7.9);
         var second = off.Propose("slightly better", 7.5, 7.9, 7.8);
         Assert.Equal(AcceptanceVerdict.WithinNoise, second.Verdict);
-        Assert.Equal("good", off.Board.Best!.Parameters["recipe"]);
+        Assert.Equal("good", off.Board.Best!.Parameters["recipe"].Text);
 
         // The best is still the baseline: a confirmed candidate that does not clear the test never replaces it.
         var on = new Campaign(preferBetterMean: true);

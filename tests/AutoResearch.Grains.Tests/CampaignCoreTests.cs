@@ -196,7 +196,7 @@ public sealed class CampaignCoreTests : IAsyncLifetime
     public async Task A_persons_configuration_goes_to_the_chosen_agent_or_any_running_one_and_bad_values_are_refused_naming_each_parameter()
     {
         var (host, core) = await CoreAsync("try", TestSpecs.Campaign("try", maxExperiments: 5, slots: 1));
-        ControlRequest Try(Dictionary<string, string> values, string? agent = null) => Steer(host, ControlAction.TryConfiguration) with { Parameters = values, AgentId = agent };
+        ControlRequest Try(Dictionary<string, string> values, string? agent = null) => Steer(host, ControlAction.TryConfiguration) with { Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(values), AgentId = agent };
 
         var any = await core.Controls.ApplyAsync(Try(new() { ["x1"] = "2.5" }));
         var chosen = await core.Controls.ApplyAsync(Try(new() { ["x2"] = "7" }, agent: "random-2"));
@@ -227,7 +227,7 @@ public sealed class CampaignCoreTests : IAsyncLifetime
         AgentId = "gp-1",
         Sequence = sequence,
         ProposerName = kind == ExperimentKind.Baseline ? "baseline" : "gp",
-        Parameters = new() { ["x1"] = "1", ["x2"] = "2" },
+        Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["x1"] = "1", ["x2"] = "2" }),
         Kind = kind,
         IsBaseline = kind == ExperimentKind.Baseline,
         Status = objective is null ? ExperimentStatus.Failed : ExperimentStatus.Succeeded,

@@ -25,7 +25,7 @@ public sealed class CampaignGrainTests(ClusterFixture fixture)
 
         var baseline = Assert.Single(experiments, e => e.IsBaseline);
         Assert.Equal(0, baseline.Sequence);
-        Assert.Equal("0", baseline.Parameters["x1"]);
+        Assert.Equal("0", baseline.Parameters["x1"].Text);
         Assert.Equal(ScriptedSandboxRunner.Branin(0, 0), baseline.Objective!.Value, 9);
         Assert.Equal(baseline.Objective, status.Baseline);
 

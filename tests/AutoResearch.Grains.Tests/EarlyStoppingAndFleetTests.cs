@@ -17,8 +17,8 @@ public sealed class EarlyStoppingAndFleetTests(ClusterFixture fixture)
         var id = TestSpecs.UniqueId("prune");
         fixture.Sandbox.Script(id, request =>
         {
-            var x1 = double.Parse(request.Parameters["x1"], CultureInfo.InvariantCulture);
-            var x2 = double.Parse(request.Parameters["x2"], CultureInfo.InvariantCulture);
+            var x1 = double.Parse(request.Parameters["x1"].Text, CultureInfo.InvariantCulture);
+            var x2 = double.Parse(request.Parameters["x2"].Text, CultureInfo.InvariantCulture);
             var final = ScriptedSandboxRunner.Branin(x1, x2);
             var points = Enumerable.Range(1, 8).Select(step => new MetricPoint { Name = "value", Value = final * (1 + 1.0 / step), Step = step }).ToList();
             return new SandboxResult

@@ -97,7 +97,7 @@ public sealed class ExperimentPipelineTests : IAsyncLifetime
         var interrupted = new ExperimentRecord
         {
             Id = ExperimentIds.For(campaignId, 4), CampaignId = campaignId, AgentId = host.Assignment.Agent.Id, Sequence = 4,
-            ProposerName = "random", Parameters = new() { ["x1"] = "3", ["x2"] = "2" }, Kind = ExperimentKind.Proposal,
+            ProposerName = "random", Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["x1"] = "3", ["x2"] = "2" }), Kind = ExperimentKind.Proposal,
             Status = ExperimentStatus.Running, QueuedAt = DateTimeOffset.UtcNow, StartedAt = DateTimeOffset.UtcNow, ContainerId = "dead", Attempt = 1,
         };
         await Ledger.SaveExperimentAsync(interrupted);
@@ -263,7 +263,7 @@ public sealed class ExperimentPipelineTests : IAsyncLifetime
     public async Task A_persons_queued_configuration_is_the_agents_next_proposal_with_origin_person_and_is_journaled()
     {
         var host = await HostAsync("person", cpuBudget: 0, Ticket(1, ExperimentKind.Proposal), Ticket(2, ExperimentKind.Proposal));
-        host.Configurations.Enqueue(new QueuedConfiguration { Parameters = new() { ["x1"] = "2.5" }, RequestedBy = "alice", Reason = "near the optimum" });
+        host.Configurations.Enqueue(new QueuedConfiguration { Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["x1"] = "2.5" }), RequestedBy = "alice", Reason = "near the optimum" });
         var agent = Session(host);
 
         await RunAsync(agent);
@@ -271,7 +271,7 @@ public sealed class ExperimentPipelineTests : IAsyncLifetime
         var runs = await Ledger.GetExperimentsAsync(host.Assignment.CampaignId);
         var person = runs.Single(e => e.Sequence == 1);
         Assert.Equal((ProposalOrigin.Person, "person", ExperimentStatus.Succeeded), (person.Origin, person.ProposerName, person.Status));
-        Assert.Equal(new Dictionary<string, string> { ["x1"] = "2.5", ["x2"] = "0" }, person.Parameters);
+        Assert.Equal(new Dictionary<string, string> { ["x1"] = "2.5", ["x2"] = "0" }, person.Parameters.ToText());
         Assert.Equal(ScriptedSandboxRunner.Branin(2.5, 0), person.Objective);
         Assert.NotEqual(ProposalOrigin.Person, runs.Single(e => e.Sequence == 2).Origin);
         Assert.Contains(await Journal.ReadAsync(host.Assignment.CampaignId),
@@ -318,7 +318,7 @@ public sealed class ExperimentPipelineTests : IAsyncLifetime
             public string Name => "out-of-range";
 
             public Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken) =>
-                Task.FromResult(new Proposal { Parameters = new() { ["x1"] = "99", ["x2"] = "1" }, ProposerName = Name, Hypothesis = "far away" });
+                Task.FromResult(new Proposal { Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["x1"] = "99", ["x2"] = "1" }), ProposerName = Name, Hypothesis = "far away" });
         }
     }
 }

@@ -41,9 +41,9 @@ public sealed class HoldoutCampaignTests(DockerClusterFixture fixture)
 
         // In-sample, the lucky recipe is the accepted best.
         var story = string.Join("\n", experiments.OrderBy(e => e.Sequence).Select(e => $"#{e.Sequence} {e.Kind} {e.Parameters["recipe"]} {e.Objective} {e.Verdict} of {e.RepeatOf}"));
-        Assert.True(tuning.Count(e => e.Kind == ExperimentKind.Proposal && e.Parameters["recipe"] is "honest" or "lucky") == 2, story);
-        var honest = tuning.Single(e => e.Kind == ExperimentKind.Proposal && e.Parameters["recipe"] == "honest");
-        var lucky = tuning.Single(e => e.Kind == ExperimentKind.Proposal && e.Parameters["recipe"] == "lucky");
+        Assert.True(tuning.Count(e => e.Kind == ExperimentKind.Proposal && e.Parameters["recipe"].Text is "honest" or "lucky") == 2, story);
+        var honest = tuning.Single(e => e.Kind == ExperimentKind.Proposal && e.Parameters["recipe"].Text == "honest");
+        var lucky = tuning.Single(e => e.Kind == ExperimentKind.Proposal && e.Parameters["recipe"].Text == "lucky");
         var baseline = tuning.Single(e => e.Kind == ExperimentKind.Baseline);
         Assert.Equal(AcceptanceVerdict.Accepted, honest.Verdict);
         Assert.Equal(AcceptanceVerdict.Accepted, lucky.Verdict);
@@ -194,7 +194,7 @@ internal sealed class ScriptedProposer(System.Collections.Concurrent.ConcurrentD
         var recipe = list[Math.Min(context.Round, list.Length - 1)];
         return Task.FromResult(new Proposal
         {
-            Parameters = new Dictionary<string, string>(StringComparer.Ordinal) { ["recipe"] = recipe },
+            Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>(StringComparer.Ordinal) { ["recipe"] = recipe }),
             Hypothesis = $"scripted: recipe {recipe}",
             ProposerName = Name,
         });

@@ -51,7 +51,7 @@ public sealed class HoldoutGrainTests(ClusterFixture fixture)
         // The baseline scores 10 at once; the one proposal scores 5 (accepted: it and the baseline are to be re-validated) after 300 ms.
         fixture.Sandbox.Script(id, request =>
         {
-            if (request.Parameters["x1"] == "0" && request.Parameters["x2"] == "0") return Result(10);
+            if (request.Parameters["x1"].Text == "0" && request.Parameters["x2"].Text == "0") return Result(10);
             Thread.Sleep(300);
             return Result(5);
         });
@@ -87,8 +87,7 @@ public sealed class HoldoutGrainTests(ClusterFixture fixture)
 
     private static double Branin(ExperimentRecord e) => Branin(e.Parameters);
 
-    private static double Branin(Dictionary<string, string> p) => ScriptedSandboxRunner.Branin(
-        double.Parse(p["x1"], System.Globalization.CultureInfo.InvariantCulture), double.Parse(p["x2"], System.Globalization.CultureInfo.InvariantCulture));
+    private static double Branin(AutoResearch.Abstractions.Parameters.ParameterSet p) => ScriptedSandboxRunner.Branin(p["x1"].AsNumber, p["x2"].AsNumber);
 
     private static SandboxResult Result(double value) => new()
     {

@@ -19,7 +19,7 @@ public sealed class HoldoutRankingTests
         AgentId = "a",
         Sequence = sequence,
         ProposerName = "test",
-        Parameters = new() { ["recipe"] = recipe },
+        Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["recipe"] = recipe }),
         Kind = kind,
         IsBaseline = kind == ExperimentKind.Baseline,
         RepeatOf = of,

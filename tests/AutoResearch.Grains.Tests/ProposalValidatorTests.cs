@@ -6,7 +6,7 @@ public sealed class ProposalValidatorTests
 {
     private static Proposal With(Dictionary<string, string> parameters, Dictionary<string, string>? edits = null) => new()
     {
-        Parameters = parameters,
+        Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(parameters),
         EditedFiles = edits ?? [],
         ProposerName = "test",
     };

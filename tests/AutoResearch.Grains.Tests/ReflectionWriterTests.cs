@@ -12,7 +12,7 @@ public sealed class ReflectionWriterTests
         AgentId = "a",
         Sequence = sequence,
         ProposerName = "gp",
-        Parameters = new() { ["x1"] = x1, ["x2"] = "2" },
+        Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["x1"] = x1, ["x2"] = "2" }),
         Status = status,
         Objective = objective,
         QueuedAt = DateTimeOffset.UnixEpoch,

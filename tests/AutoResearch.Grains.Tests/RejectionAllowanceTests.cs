@@ -78,7 +78,7 @@ public sealed class RejectionAllowanceTests : IAsyncLifetime
         public Task<Proposal> ProposeAsync(ProposalContext context, CancellationToken cancellationToken) =>
             Task.FromResult(new Proposal
             {
-                Parameters = new Dictionary<string, string>(StringComparer.Ordinal) { ["x1"] = "99", ["x2"] = "1" },
+                Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>(StringComparer.Ordinal) { ["x1"] = "99", ["x2"] = "1" }),
                 Hypothesis = "x1 far out of range",
                 ProposerName = Name,
             });

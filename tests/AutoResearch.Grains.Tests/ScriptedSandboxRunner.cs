@@ -50,8 +50,8 @@ public sealed class ScriptedSandboxRunner : ISandboxRunner
             await Task.Delay(Delay, cancellationToken);
             if (_scripts.TryGetValue(request.CampaignId, out var script) && script(request) is { } scripted)
                 return EarlyStopped(request, scripted with { StartedAt = started, EndedAt = DateTimeOffset.UtcNow });
-            var x1 = double.Parse(request.Parameters["x1"], CultureInfo.InvariantCulture);
-            var x2 = double.Parse(request.Parameters["x2"], CultureInfo.InvariantCulture);
+            var x1 = double.Parse(request.Parameters["x1"].Text, CultureInfo.InvariantCulture);
+            var x2 = double.Parse(request.Parameters["x2"].Text, CultureInfo.InvariantCulture);
             var value = Branin(x1, x2);
             return new SandboxResult
             {

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Grains;
+using AutoResearch.Abstractions.Parameters;
+using AutoResearch.Grains.Agents;
 using AutoResearch.Abstractions.Specs;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
@@ -79,6 +81,38 @@ public sealed class SerializableAliasTests
         Assert.Equal(Json(state), Json(current.Deserialize<CampaignGrainState>(asState)));
         Assert.Equal(Json(state), Json(Assert.IsType<CampaignGrainState>(current.Deserialize<object>(asObject))));
         Assert.Equal(Json(agent), Json(Assert.IsType<AgentGrainState>(current.Deserialize<object>(agentAsObject))));
+    }
+
+    [Fact]
+    public void Typed_parameters_round_trip_and_agent_state_queued_with_text_values_still_reads()
+    {
+        using var now = Serializers(withoutAliases: false);
+        var serializer = now.GetRequiredService<Serializer>();
+        var set = ParameterSet.Of(("lr", 0.0013986616992729497), ("hidden", 64), ("activation", ParameterValue.Choice("relu")));
+        var back = serializer.Deserialize<ParameterSet>(serializer.SerializeToArray(set))!;
+        Assert.Equal(set, back);
+        Assert.Equal(set.Select(kv => kv.Value.Kind), back.Select(kv => kv.Value.Kind));
+        Assert.Equal(0.0013986616992729497, back["lr"].AsNumber);
+        var record = serializer.Deserialize<object>(serializer.SerializeToArray<object>(new ExperimentRecord
+        {
+            Id = "c/0001", CampaignId = "c", AgentId = "a", Sequence = 1, ProposerName = "gp", Parameters = set, Status = ExperimentStatus.Queued, QueuedAt = DateTimeOffset.UnixEpoch,
+        }));
+        Assert.Equal(set, Assert.IsType<ExperimentRecord>(record).Parameters);
+
+        // Agent state written before the typed values held a queued configuration's values as text under Id 0
+        // (LegacyParameters is that field): it reads, typed, without a migration.
+        var old = new AgentGrainState
+        {
+            Configurations = [new QueuedConfiguration { LegacyParameters = new() { ["lr"] = "0.001", ["hidden"] = "64" }, RequestedBy = "ann", ControlId = 3 }],
+        };
+        var read = serializer.Deserialize<AgentGrainState>(serializer.SerializeToArray(old))!;
+        Assert.Equal(ParameterSet.Of(("lr", 0.001), ("hidden", 64)), read.Configurations[0].Parameters);
+        Assert.Equal("ann", read.Configurations[0].RequestedBy);
+        // Written now: the typed field, and it reads back the same.
+        var fresh = new AgentGrainState { Configurations = [new QueuedConfiguration { Parameters = set, ControlId = 4 }] };
+        var freshRead = serializer.Deserialize<AgentGrainState>(serializer.SerializeToArray(fresh))!;
+        Assert.Null(freshRead.Configurations[0].LegacyParameters);
+        Assert.Equal(set, freshRead.Configurations[0].Parameters);
     }
 
     private static ServiceProvider Serializers(bool withoutAliases)

@@ -32,11 +32,11 @@ public sealed class SteeringGrainTests(ClusterFixture fixture)
             // One agent had slots + 1 = 2 workers: a third run at once needs the workers it gains with the slots.
             await Waits.UntilAsync(() => Task.FromResult(fixture.Sandbox.PeakConcurrency(id) >= ClusterFixture.FleetSlots), WaitSeconds, "three experiments running at once after the slots grew");
 
-            await campaign.Control(Request(id, ControlAction.TryConfiguration) with { Parameters = new() { ["x1"] = "9.42478", ["x2"] = "2.475" } });
+            await campaign.Control(Request(id, ControlAction.TryConfiguration) with { Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["x1"] = "9.42478", ["x2"] = "2.475" }) });
             ExperimentRecord? person = null;
             await Waits.UntilAsync(async () => (person = (await fixture.Ledger.GetExperimentsAsync(id)).FirstOrDefault(e => e.Origin == ProposalOrigin.Person && e.IsFinished)) is not null,
                 WaitSeconds, "the person's configuration run");
-            Assert.Equal((ExperimentStatus.Succeeded, "9.42478", "2.475"), (person!.Status, person.Parameters["x1"], person.Parameters["x2"]));
+            Assert.Equal((ExperimentStatus.Succeeded, "9.42478", "2.475"), (person!.Status, person.Parameters["x1"].Text, person.Parameters["x2"].Text));
             Assert.Equal(ScriptedSandboxRunner.Branin(9.42478, 2.475), person.Objective);
             var controls = await fixture.Ledger.GetControlsAsync(id);
             Assert.All(controls.Where(c => c.Action is ControlAction.SetLimits or ControlAction.TryConfiguration), c => Assert.Equal(ControlOutcomeKind.Applied, c.OutcomeKind));

@@ -46,7 +46,7 @@ public sealed class BenchmarkLoaderTests : IDisposable
         Assert.Equal(["relu", "tanh"], activation.Choices);
         Assert.Equal("tanh", activation.Default);
         Assert.Null(activation.Min);
-        Assert.Equal(new Dictionary<string, string> { ["lr"] = "0.05", ["hidden"] = "32", ["activation"] = "tanh" }, spec.Defaults());
+        Assert.Equal(new Dictionary<string, string> { ["lr"] = "0.05", ["hidden"] = "32", ["activation"] = "tanh" }, spec.Defaults().ToText());
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class CampaignParametersTests : IDisposable
         Assert.Equal(["relu"], activation.Choices);
 
         // The baseline's parameters are the searched ones; a run is given the searched and the fixed ones.
-        Assert.Equal(new Dictionary<string, string> { ["hidden"] = "32" }, spec.Benchmark.Defaults());
+        Assert.Equal(new Dictionary<string, string> { ["hidden"] = "32" }, spec.Benchmark.Defaults().ToText());
         Assert.Equal(["hidden", "lr", "activation"], spec.Benchmark.RunParameters().Select(p => p.Name));
         Assert.Null(spec.Benchmark.FixedSeed);
     }

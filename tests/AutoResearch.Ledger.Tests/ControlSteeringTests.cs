@@ -21,7 +21,7 @@ public sealed class ControlSteeringTests
             new() { CampaignId = id, AgentId = "gp-1", Action = ControlAction.StopExperiment, ExperimentSequence = 12, Reason = "wrong idea", RequestedBy = "alice", RequestedAt = now },
             new() { CampaignId = id, Action = ControlAction.SetLimits, Limits = new LimitsChange { Deadline = deadline, MaxExperiments = 300, Slots = 2 }, RequestedAt = now },
             new() { CampaignId = id, Action = ControlAction.SetLimits, Limits = new LimitsChange { Slots = 1 }, RequestedAt = now },
-            new() { CampaignId = id, Action = ControlAction.TryConfiguration, Parameters = new() { ["lr"] = "0.003", ["act"] = "relu" }, RequestedAt = now },
+            new() { CampaignId = id, Action = ControlAction.TryConfiguration, Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["lr"] = "0.003", ["act"] = "relu" }), RequestedAt = now },
         ];
         foreach (var request in queued) await db.Ledger.EnqueueControlAsync(request);
 
@@ -33,7 +33,7 @@ public sealed class ControlSteeringTests
         Assert.Null(pending[0].Parameters);
         Assert.Equal(new LimitsChange { Deadline = deadline, MaxExperiments = 300, Slots = 2 }, pending[1].Limits);
         Assert.Equal(new LimitsChange { Slots = 1 }, pending[2].Limits);
-        Assert.Equal(new Dictionary<string, string> { ["lr"] = "0.003", ["act"] = "relu" }, pending[3].Parameters);
+        Assert.Equal(new Dictionary<string, string> { ["lr"] = "0.003", ["act"] = "relu" }, pending[3].Parameters!.ToText());
         Assert.Null(pending[3].ExperimentSequence);
     }
 }

@@ -41,7 +41,7 @@ public sealed class LedgerMigrationTests
             (experiment.Kind, experiment.RepeatOf, experiment.Verdict, experiment.Confidence, experiment.Margin, experiment.Tokens));
         Assert.Equal((ProposalOrigin.Model, true, "note 1"), (experiment.Origin, experiment.ArtifactsTruncated, Assert.Single(experiment.Notes)));
         Assert.Equal(new DateTimeOffset(2026, 12, 1, 22, 0, 0, TimeSpan.Zero), experiment.SlotStartedAt);
-        Assert.Equal(new Dictionary<string, string> { ["lr"] = "0.01" }, experiment.Parameters);
+        Assert.Equal(new Dictionary<string, string> { ["lr"] = "0.01" }, experiment.Parameters.ToText());
         Assert.Equal("demo", (await db.Ledger.GetCampaignAsync(campaign))!.Name);
         var note = Assert.Single(await db.Journal.ReadAsync(campaign));
         Assert.Equal(("baseline measured", JournalEntryKind.Insight), (note.Text, note.Kind));

@@ -36,7 +36,7 @@ public sealed class LedgerScaleQueryTests
                 AgentId = agent,
                 Sequence = seq,
                 ProposerName = "tpe",
-                Parameters = new() { ["x"] = rng.NextDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture) },
+                Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["x"] = rng.NextDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture) }),
                 Hypothesis = $"hypothesis {seq}",
                 Reason = status == ExperimentStatus.Failed ? $"reason {seq}" : null,
                 IsBaseline = seq == 1,

@@ -123,7 +123,7 @@ public sealed class SchemaVersion2Tests
         foreach (var index in new[] { 2, 0, 1 })
             await db.Ledger.AppendLeaderboardAsync(Entry(id, index));
         // A replayed append (a resumed campaign judging its last experiment again) leaves the stored entry as it is.
-        await db.Ledger.AppendLeaderboardAsync(Entry(id, 1) with { Objective = 42, AgentId = "replayed", Parameters = new() { ["lr"] = "9" } });
+        await db.Ledger.AppendLeaderboardAsync(Entry(id, 1) with { Objective = 42, AgentId = "replayed", Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["lr"] = "9" }) });
         await db.Ledger.AppendLeaderboardAsync(Entry(TestData.NewCampaignId("other"), 0));
 
         var board = await db.Ledger.GetLeaderboardAsync(id);
@@ -138,7 +138,7 @@ public sealed class SchemaVersion2Tests
         Assert.Equal(3, first.Runs);
         Assert.Equal(0.01, first.StdDev);
         Assert.Equal(0.99, first.Confidence);
-        Assert.Equal("0.01", first.Parameters["lr"]);
+        Assert.Equal("0.01", first.Parameters["lr"].Text);
         Assert.Equal("print(1)", first.EditedFiles["train.py"]);
     }
 
@@ -211,7 +211,7 @@ public sealed class SchemaVersion2Tests
         Confidence = 0.99,
         Margin = 0.02,
         AcceptedAt = new DateTimeOffset(2026, 11, 23, 22, index, 0, TimeSpan.Zero),
-        Parameters = new() { ["lr"] = "0.01" },
+        Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["lr"] = "0.01" }),
         EditedFiles = new() { ["train.py"] = "print(1)" },
     };
 

@@ -16,7 +16,7 @@ internal static class TestData
         AgentId = agent,
         Sequence = sequence,
         ProposerName = "gp",
-        Parameters = new() { ["lr"] = "0.01", ["hidden"] = "64", ["activation"] = "relu", ["ünïcødé key"] = "värde \"quoted\"" },
+        Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["lr"] = "0.01", ["hidden"] = "64", ["activation"] = "relu", ["ünïcødé key"] = "värde \"quoted\"" }),
         Diff = "--- a/train.py\n+++ b/train.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n",
         Hypothesis = "A lower learning rate reduces the loss.",
         IsBaseline = true,

@@ -63,7 +63,7 @@ public sealed class AzureTests
         }, CancellationToken.None);
 
         Assert.Null(proposal.Rejection);
-        Assert.Equal(("0.0005", "azure-a (gpt-4o)"), (proposal.Parameters["lr"], proposal.Model));
+        Assert.Equal(("0.0005", "azure-a (gpt-4o)"), (proposal.Parameters["lr"].Text, proposal.Model));
         var request = Assert.Single(h.Server.Requests);
         Assert.Equal(("/openai/deployments/research-deploy/chat/completions", "2025-04-01-preview"), (request.Path, request.ApiVersion));
         Assert.Equal("json_schema", request.ResponseFormatType);

@@ -60,7 +60,7 @@ public sealed class LlmProposerTests
         Assert.Equal(2280, proposal.Tokens);
         Assert.StartsWith("A longer second-moment memory", proposal.Hypothesis);
         Assert.Equal("The model is small; steadier Adam steps allow a higher rate.", proposal.Rationale);
-        Assert.Equal(("0.002", "3", "64"), (proposal.Parameters["lr"], proposal.Parameters["n_layer"], proposal.Parameters["d_model"]));
+        Assert.Equal(("0.002", "3", "64"), (proposal.Parameters["lr"].Text, proposal.Parameters["n_layer"].Text, proposal.Parameters["d_model"].Text));
         Assert.Contains("betas=(0.9, 0.99)", proposal.EditedFiles["train.py"]);
         Assert.DoesNotContain("betas=(0.9, 0.95)", proposal.EditedFiles["train.py"]);
         Assert.Contains("--- a/train.py", proposal.Diff ?? "");
@@ -255,7 +255,7 @@ public sealed class LlmProposerTests
         var proposal = await proposer.ProposeAsync(Context(Repo.Benchmark("tiny-lm")), CancellationToken.None);
 
         Assert.Null(proposal.Rejection);
-        Assert.Equal("0.003", proposal.Parameters["lr"]);
+        Assert.Equal("0.003", proposal.Parameters["lr"].Text);
         Assert.Empty(proposal.EditedFiles);
         Assert.Single(h.Server.Requests);
     }

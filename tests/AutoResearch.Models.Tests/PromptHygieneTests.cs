@@ -27,7 +27,7 @@ public sealed partial class PromptHygieneTests
         AgentId = "other-agent",
         Sequence = sequence,
         ProposerName = "tpe",
-        Parameters = new() { ["lr"] = "0.02" },
+        Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["lr"] = "0.02" }),
         Hypothesis = "tpe proposal" + Injection,
         Kind = ExperimentKind.Proposal,
         Status = ExperimentStatus.Failed,

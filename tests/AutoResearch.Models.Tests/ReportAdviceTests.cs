@@ -142,7 +142,7 @@ public sealed class ReportAdviceTests
                 ProposerName = i == 0 ? "baseline" : "gp",
                 IsBaseline = i == 0,
                 Kind = i == 0 ? ExperimentKind.Baseline : ExperimentKind.Proposal,
-                Parameters = new() { ["lr"] = i == 0 ? "0.5" : (0.1 * i).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["lr"] = i == 0 ? "0.5" : (0.1 * i).ToString(System.Globalization.CultureInfo.InvariantCulture) }),
                 Status = ExperimentStatus.Succeeded,
                 Objective = 1.0 - 0.1 * i,
                 QueuedAt = start.AddMinutes(i),

@@ -47,7 +47,7 @@ public sealed class StructuredOutputTests
         var proposal = await proposer.ProposeAsync(Context(), CancellationToken.None);
 
         Assert.Null(proposal.Rejection);
-        Assert.Equal(("0.003", "64"), (proposal.Parameters["lr"], proposal.Parameters["d_model"]));
+        Assert.Equal(("0.003", "64"), (proposal.Parameters["lr"].Text, proposal.Parameters["d_model"].Text));
         Assert.Contains("import json  # structured", proposal.EditedFiles["train.py"]);
         var request = Assert.Single(h.Server.Requests);
         Assert.Equal("json_schema", request.ResponseFormatType);
@@ -82,8 +82,8 @@ public sealed class StructuredOutputTests
 
         Assert.Null(first.Rejection);
         Assert.Null(second.Rejection);
-        Assert.Equal("96", first.Parameters["d_model"]);
-        Assert.Equal("0.001", first.Parameters["lr"]);
+        Assert.Equal("96", first.Parameters["d_model"].Text);
+        Assert.Equal("0.001", first.Parameters["lr"].Text);
         var requests = h.Server.Requests;
         Assert.Equal(3, requests.Count);
         Assert.Equal("json_schema", requests[0].ResponseFormatType);
@@ -115,7 +115,7 @@ public sealed class StructuredOutputTests
         await proposer.ProposeAsync(Context(1), CancellationToken.None);
 
         Assert.Null(proposal.Rejection);
-        Assert.Equal("0.1", proposal.Parameters["dropout"]);
+        Assert.Equal("0.1", proposal.Parameters["dropout"].Text);
         Assert.Equal(4, h.Server.Requests.Count);
         Assert.All(h.Server.Requests.Skip(2), r => Assert.True(r.ResponseFormatType is null && r.Tools.Count == 0));
         Assert.Equal("prompt only", Assert.Single(Structured(h).AnswerStats, s => s.Endpoint == "model-a").StructuredOutput);
@@ -151,7 +151,7 @@ public sealed class StructuredOutputTests
 
         Assert.Null(proposal.Rejection);
         Assert.Equal("Lower lr", proposal.Hypothesis);
-        Assert.Equal("0.0005", proposal.Parameters["lr"]);
+        Assert.Equal("0.0005", proposal.Parameters["lr"].Text);
         Assert.Equal(Repo.Benchmark("tiny-lm").Defaults()["dropout"], proposal.Parameters["dropout"]);
         Assert.Equal("overshoots", proposal.Rationale);
         Assert.Single(h.Server.Requests);
@@ -172,7 +172,7 @@ public sealed class StructuredOutputTests
         Assert.Contains("after one repair round", invalid.Rejection);
         Assert.Contains("(model model-a, gpt-a)", invalid.Rejection);
         Assert.Contains("The rejected proposal: \"Huge learning rate\"; parameters against the best: lr 0.001→5, n_layer 2→3.", invalid.Rejection);
-        Assert.Equal(("5", "3", "Huge learning rate"), (invalid.Parameters["lr"], invalid.Parameters["n_layer"], invalid.Hypothesis));
+        Assert.Equal(("5", "3", "Huge learning rate"), (invalid.Parameters["lr"].Text, invalid.Parameters["n_layer"].Text, invalid.Hypothesis));
         Assert.Contains("could not be read as a proposal; it began: \"still nothing\"", garbage.Rejection);
         var stats = Assert.Single(Structured(h).AnswerStats, s => s.Endpoint == "model-a");
         Assert.Equal((4, 4, 1.0), (stats.Answers, stats.Rejected, stats.RejectionRate));

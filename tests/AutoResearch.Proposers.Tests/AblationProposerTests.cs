@@ -20,7 +20,7 @@ public sealed class AblationProposerTests
         AgentId = "gp-1",
         Objective = 0.5,
         AcceptedAt = DateTimeOffset.UnixEpoch,
-        Parameters = parameters,
+        Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(parameters),
         EditedFiles = new() { ["train.py"] = "print('best code')" },
     };
 
@@ -28,13 +28,13 @@ public sealed class AblationProposerTests
     public void Reverts_one_changed_parameter_of_the_best_to_its_baseline_value_and_keeps_the_best_code()
     {
         var defaults = Bench.Defaults();
-        var best = new Dictionary<string, string>(defaults) { ["lr"] = "0.2", ["act"] = "relu" };
+        var best = new Dictionary<string, string>(defaults.ToText()) { ["lr"] = "0.2", ["act"] = "relu" };
         var proposal = new AblationProposer().Propose(TestSpecs.Context(Bench) with { Best = Best(best) });
 
         Assert.Equal("ablation", proposal.ProposerName);
         Assert.Equal(defaults["lr"], proposal.Parameters["lr"]);
-        Assert.Equal("relu", proposal.Parameters["act"]);
-        Assert.Equal(best["layers"], proposal.Parameters["layers"]);
+        Assert.Equal("relu", proposal.Parameters["act"].Text);
+        Assert.Equal(best["layers"], proposal.Parameters["layers"].Text);
         Assert.Equal("print('best code')", proposal.EditedFiles["train.py"]);
         Assert.Contains("revert lr 0.2", proposal.Hypothesis);
     }
@@ -43,16 +43,16 @@ public sealed class AblationProposerTests
     public void Skips_ablations_already_tried_or_pending_then_falls_back_to_random_search()
     {
         var defaults = Bench.Defaults();
-        var best = new Dictionary<string, string>(defaults) { ["lr"] = "0.2", ["act"] = "relu" };
-        var lrReverted = new Dictionary<string, string>(best) { ["lr"] = defaults["lr"] };
-        var actReverted = new Dictionary<string, string>(best) { ["act"] = defaults["act"] };
+        var best = new Dictionary<string, string>(defaults.ToText()) { ["lr"] = "0.2", ["act"] = "relu" };
+        var lrReverted = new Dictionary<string, string>(best) { ["lr"] = defaults["lr"].Text };
+        var actReverted = new Dictionary<string, string>(best) { ["act"] = defaults["act"].Text };
 
-        var second = new AblationProposer().Propose(TestSpecs.Context(Bench, history: [new Observation { Parameters = lrReverted, Objective = 1 }]) with { Best = Best(best) });
+        var second = new AblationProposer().Propose(TestSpecs.Context(Bench, history: [new Observation { Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(lrReverted), Objective = 1 }]) with { Best = Best(best) });
         Assert.Equal(defaults["act"], second.Parameters["act"]);
-        Assert.Equal("0.2", second.Parameters["lr"]);
+        Assert.Equal("0.2", second.Parameters["lr"].Text);
 
         var fallback = new AblationProposer().Propose(
-            TestSpecs.Context(Bench, history: [new Observation { Parameters = lrReverted, Objective = 1 }], pending: [actReverted]) with { Best = Best(best) });
+            TestSpecs.Context(Bench, history: [new Observation { Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(lrReverted), Objective = 1 }], pending: [actReverted]) with { Best = Best(best) });
         Assert.StartsWith("Every change of the best has been ablated.", fallback.Hypothesis);
         Assert.Equal("ablation", fallback.ProposerName);
         TestSpecs.AssertValid(Bench, fallback, "ablation");

@@ -72,7 +72,7 @@ public sealed class CmaEsProposerTests
             Proposal p = await TestSpecs.Create("cmaes").ProposeAsync(TestSpecs.Context(spec, history, seed: 3, round: round), default);
             TestSpecs.AssertValid(spec, p, "cmaes");
             Assert.DoesNotContain(history, o => o.Parameters.SequenceEqual(p.Parameters));
-            history.Add(new Observation { Parameters = p.Parameters, Objective = TestSpecs.Parse(p.Parameters["x"]) });
+            history.Add(new Observation { Parameters = p.Parameters, Objective = TestSpecs.Parse(p.Parameters["x"].Text) });
         }
     }
 }

@@ -42,7 +42,7 @@ public sealed class DeterminismTests
         for (int i = 0; i < count; i++)
         {
             Proposal p = await random.ProposeAsync(TestSpecs.Context(f.Spec, history, seed: seed, round: i), default);
-            history.Add(new Observation { Parameters = p.Parameters, Objective = f.Evaluate(p.Parameters) });
+            history.Add(new Observation { Parameters = p.Parameters, Objective = f.Evaluate(p.Parameters.ToText()) });
         }
 
         return history;

@@ -35,7 +35,7 @@ public sealed class GaussianProcessProposerTests
             double x = 0.05 + 0.1 * i;
             history.Add(new Observation
             {
-                Parameters = new() { ["x"] = TestSpecs.Format(x) },
+                Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["x"] = TestSpecs.Format(x) }),
                 Objective = x > 0.6 ? null : (x - 0.3) * (x - 0.3),
             });
         }
@@ -43,7 +43,7 @@ public sealed class GaussianProcessProposerTests
         for (int round = 0; round < 5; round++)
         {
             Proposal p = await TestSpecs.Create("gp").ProposeAsync(TestSpecs.Context(benchmark, history, seed: 2, round: round), default);
-            Assert.InRange(TestSpecs.Parse(p.Parameters["x"]), 0.0, 0.6);
+            Assert.InRange(TestSpecs.Parse(p.Parameters["x"].Text), 0.0, 0.6);
         }
     }
 
@@ -70,8 +70,8 @@ public sealed class GaussianProcessProposerTests
         Proposal first = await TestSpecs.Create(strategy).ProposeAsync(context, default);
         Proposal second = await TestSpecs.Create(strategy).ProposeAsync(context with { Pending = [first.Parameters] }, default);
 
-        double dx = (TestSpecs.Parse(first.Parameters["x1"]) - TestSpecs.Parse(second.Parameters["x1"])) / 15;
-        double dy = (TestSpecs.Parse(first.Parameters["x2"]) - TestSpecs.Parse(second.Parameters["x2"])) / 15;
+        double dx = (TestSpecs.Parse(first.Parameters["x1"].Text) - TestSpecs.Parse(second.Parameters["x1"].Text)) / 15;
+        double dy = (TestSpecs.Parse(first.Parameters["x2"].Text) - TestSpecs.Parse(second.Parameters["x2"].Text)) / 15;
         Assert.True(Math.Sqrt(dx * dx + dy * dy) > 0.01, $"{strategy} proposed {second.Parameters["x1"]},{second.Parameters["x2"]} next to the pending point");
     }
 
@@ -93,13 +93,13 @@ public sealed class GaussianProcessProposerTests
             var context = TestSpecs.Context(benchmark, history, seed: 100 + agent, round: round / 4, pending: pending);
             Proposal p = await TestSpecs.Create(strategy).ProposeAsync(context, default);
             Assert.True(seen.Add(string.Join(",", p.Parameters.OrderBy(kv => kv.Key))), $"duplicate at round {round}");
-            pending.Add(p.Parameters);
+            pending.Add(p.Parameters.ToText());
             if (pending.Count > 3)
             {
                 Dictionary<string, string> done = pending[0];
                 pending.RemoveAt(0);
                 double loss = Math.Abs(int.Parse(done["a"]) - 2) + (done["b"] == "y" ? 0 : 1) + int.Parse(done["c"]);
-                history.Add(new Observation { Parameters = done, Objective = loss });
+                history.Add(new Observation { Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(done), Objective = loss });
             }
         }
     }
@@ -127,12 +127,12 @@ public sealed class GaussianProcessProposerTests
         for (int round = 0; round < 5; round++)
         {
             Proposal p = await TestSpecs.Create("gp").ProposeAsync(TestSpecs.Context(f.Spec, history, seed: 8, round: round), default);
-            history.Add(new Observation { Parameters = p.Parameters, Objective = f.Evaluate(p.Parameters) });
+            history.Add(new Observation { Parameters = p.Parameters, Objective = f.Evaluate(p.Parameters.ToText()) });
         }
 
         for (int d = 1; d <= 6; d++)
         {
-            var strata = history.Select(o => (int)(TestSpecs.Parse(o.Parameters[$"x{d}"]) * 5)).ToHashSet();
+            var strata = history.Select(o => (int)(TestSpecs.Parse(o.Parameters[$"x{d}"].Text) * 5)).ToHashSet();
             Assert.Equal(5, strata.Count);
         }
     }

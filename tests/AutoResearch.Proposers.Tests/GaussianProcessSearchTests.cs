@@ -40,7 +40,7 @@ public sealed class GaussianProcessSearchTests
             double[] trace = await OptimizationLoop.RunAsync(TestSpecs.Create(strategy), f, 30, seed, onProposal: p =>
             {
                 proposals++;
-                onBound += OptimizationLoop.OnBound(f.Spec, p.Parameters) ? 1 : 0;
+                onBound += OptimizationLoop.OnBound(f.Spec, p.Parameters.ToText()) ? 1 : 0;
             });
             bests.Add(trace[^1]);
         }
@@ -61,8 +61,8 @@ public sealed class GaussianProcessSearchTests
         for (int round = 0; round < 30; round++)
         {
             Proposal p = await gp.ProposeAsync(TestSpecs.Context(spec, history, seed: 3, round: round), default);
-            double x = TestSpecs.Parse(p.Parameters["x"]);
-            double y = TestSpecs.Parse(p.Parameters["y"]);
+            double x = TestSpecs.Parse(p.Parameters["x"].Text);
+            double y = TestSpecs.Parse(p.Parameters["y"].Text);
             bool fails = x + y > 1.2;
             if (fails && round >= 10)
             {
@@ -89,11 +89,11 @@ public sealed class GaussianProcessSearchTests
         BenchmarkSpec spec = TestSpecs.Benchmark([TestSpecs.Float("x", 0, 1)]);
         var history = Enumerable.Range(0, 8).Select(i => 0.05 + 0.12 * i).Select(x => new Observation
         {
-            Parameters = new() { ["x"] = TestSpecs.Format(x) },
+            Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["x"] = TestSpecs.Format(x) }),
             Objective = x > 0.7 ? null : x,
         }).ToList();
         Proposal p = await TestSpecs.Create("gp").ProposeAsync(TestSpecs.Context(spec, history, round: 8), default);
         Assert.Contains("failure risk", p.Hypothesis, StringComparison.Ordinal);
-        Assert.InRange(TestSpecs.Parse(p.Parameters["x"]), 0, 0.7);
+        Assert.InRange(TestSpecs.Parse(p.Parameters["x"].Text), 0, 0.7);
     }
 }

@@ -28,7 +28,7 @@ public sealed class NoisyIncumbentTests
         EncodedHistory encoded = EncodedHistory.Build(space, context);
         GaussianProcessProposer.Surrogate surrogate = GaussianProcessProposer.BuildSurrogate(space, encoded, context.Settings, SeededRandom.Create(1, 0, "test"));
 
-        double best = double.Parse(space.Decode(surrogate.Points[surrogate.BestIndex])["x"], CultureInfo.InvariantCulture);
+        double best = double.Parse(space.Decode(surrogate.Points[surrogate.BestIndex])["x"].Text, CultureInfo.InvariantCulture);
         Assert.True(best is > 0.45 and < 0.75, $"{warp}: incumbent at x = {best} (loss {encoded.Losses[surrogate.BestIndex]}), not near the optimum 0.6");
         Assert.True(surrogate.Incumbent > surrogate.Transform.Targets.Min(), $"{warp}: incumbent {surrogate.Incumbent} is the lowest noisy target");
 
@@ -37,5 +37,5 @@ public sealed class NoisyIncumbentTests
     }
 
     private static Observation Run(double x, double loss) =>
-        new() { Parameters = new Dictionary<string, string> { ["x"] = x.ToString("R", CultureInfo.InvariantCulture) }, Objective = loss };
+        new() { Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["x"] = x.ToString("R", CultureInfo.InvariantCulture) }), Objective = loss };
 }

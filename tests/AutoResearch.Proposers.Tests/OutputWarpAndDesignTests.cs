@@ -119,9 +119,9 @@ public sealed class OutputWarpAndDesignTests
         var baseline = benchmark.Parameters.ToDictionary(p => p.Name, p => p.Default);
         var history = new List<Observation>
         {
-            new() { Parameters = baseline, Objective = 0.5 },
-            new() { Parameters = baseline, Objective = 0.52 },
-            new() { Parameters = baseline, Objective = 0.49 },
+            new() { Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(baseline), Objective = 0.5 },
+            new() { Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(baseline), Objective = 0.52 },
+            new() { Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(baseline), Objective = 0.49 },
         };
         IProposer proposer = TestSpecs.Create(strategy);
         for (int round = 0; round < 3; round++)

@@ -17,7 +17,7 @@ public sealed class ParameterSpaceTests
     {
         Assert.Equal(4, space.Count);
         Assert.Equal(6, space.Dimensions);
-        double[] x = space.Encode(new Dictionary<string, string> { ["lr"] = "0.01", ["hidden"] = "32", ["layers"] = "2", ["act"] = "gelu" });
+        double[] x = space.Encode(AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["lr"] = "0.01", ["hidden"] = "32", ["layers"] = "2", ["act"] = "gelu" }));
         Assert.Equal(0.5, x[0], 12);                     // log10 0.01 is halfway between −4 and 0
         Assert.Equal([0.0, 0.0, 1.0], x[3..]);
     }
@@ -26,7 +26,7 @@ public sealed class ParameterSpaceTests
     public void Decode_RoundTripsValidAssignments()
     {
         var values = new Dictionary<string, string> { ["lr"] = "0.003", ["hidden"] = "100", ["layers"] = "4", ["act"] = "tanh" };
-        Dictionary<string, string> decoded = space.Decode(space.Encode(values));
+        Dictionary<string, string> decoded = space.Decode(space.Encode(AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(values))).ToText();
         Assert.Equal("100", decoded["hidden"]);
         Assert.Equal("4", decoded["layers"]);
         Assert.Equal("tanh", decoded["act"]);
@@ -46,8 +46,8 @@ public sealed class ParameterSpaceTests
     [Fact]
     public void BadValues_FallBackToTheDefault()
     {
-        double[] x = space.Encode(new Dictionary<string, string> { ["lr"] = "fast", ["act"] = "swish" });
-        Dictionary<string, string> decoded = space.Decode(x);
+        double[] x = space.Encode(AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["lr"] = "fast", ["act"] = "swish" }));
+        Dictionary<string, string> decoded = space.Decode(x).ToText();
         Assert.Equal("relu", decoded["act"]);
         Assert.Equal("1", decoded["hidden"]);
         Assert.Equal(0.01, TestSpecs.Parse(decoded["lr"]), 10);

@@ -23,7 +23,7 @@ public sealed class ProposalValidityTests
             for (int i = 0; i < size; i++)
             {
                 Proposal sample = await TestSpecs.Create("random").ProposeAsync(TestSpecs.Context(benchmark, history, seed: trial, round: i), default);
-                Dictionary<string, string> values = sample.Parameters;
+                Dictionary<string, string> values = sample.Parameters.ToText();
                 if (rng.Next(6) == 0)
                 {
                     // Garbage, out-of-range and missing values must not break encoding.
@@ -37,10 +37,10 @@ public sealed class ProposalValidityTests
                 }
 
                 double? objective = rng.Next(5) == 0 ? null : rng.Next(10) == 0 ? double.NaN : rng.NextDouble() * 10 - 5;
-                history.Add(new Observation { Parameters = values, Objective = objective });
+                history.Add(new Observation { Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(values), Objective = objective });
             }
 
-            var pending = history.Take(rng.Next(0, 3)).Select(o => new Dictionary<string, string>(o.Parameters)).ToList();
+            var pending = history.Take(rng.Next(0, 3)).Select(o => new Dictionary<string, string>(o.Parameters.ToText())).ToList();
             var context = TestSpecs.Context(benchmark, history, seed: trial, round: size, pending: pending);
             Proposal proposal = await proposer.ProposeAsync(context, default);
             TestSpecs.AssertValid(benchmark, proposal, strategy);
@@ -68,7 +68,7 @@ public sealed class ProposalValidityTests
         {
             Proposal p = await proposer.ProposeAsync(TestSpecs.Context(benchmark, history, seed: 3, round: round), default);
             TestSpecs.AssertValid(benchmark, p, strategy);
-            double loss = Math.Abs(Math.Log10(TestSpecs.Parse(p.Parameters["lr"])) + 2) + (p.Parameters["act"] == "gelu" ? 0 : 1);
+            double loss = Math.Abs(Math.Log10(TestSpecs.Parse(p.Parameters["lr"].Text)) + 2) + (p.Parameters["act"].Text == "gelu" ? 0 : 1);
             history.Add(new Observation { Parameters = p.Parameters, Objective = loss });
         }
     }

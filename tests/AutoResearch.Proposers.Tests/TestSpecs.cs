@@ -39,7 +39,7 @@ internal static class TestSpecs
         {
             Benchmark = benchmark,
             History = history?.ToList() ?? [],
-            Pending = pending?.ToList() ?? [],
+            Pending = pending?.Select(AutoResearch.Abstractions.Parameters.ParameterSet.FromStored).ToList() ?? [],
             Seed = seed,
             Round = round,
             Settings = settings ?? [],
@@ -93,7 +93,8 @@ internal static class TestSpecs
         Assert.Equal(benchmark.Parameters.Count, proposal.Parameters.Count);
         foreach (ParameterSpec p in benchmark.Parameters)
         {
-            Assert.True(proposal.Parameters.TryGetValue(p.Name, out string? text), $"missing {p.Name}");
+            Assert.True(proposal.Parameters.TryGetValue(p.Name, out var value), $"missing {p.Name}");
+            string text = value.Text;
             switch (p.Type)
             {
                 case ParameterType.Float:

@@ -46,7 +46,7 @@ public sealed class TrustRegionTests
             TestSpecs.Int("n", 1, 64, log: true),
             TestSpecs.Choice("kind", "a", "b", "c", "d"),
         ]);
-        double[] center = space.Encode(new Dictionary<string, string> { ["x"] = "0.5", ["y"] = "0.1", ["n"] = "8", ["kind"] = "c" });
+        double[] center = space.Encode(AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["x"] = "0.5", ["y"] = "0.1", ["n"] = "8", ["kind"] = "c" }));
 
         // Length scales 0.1, 0.4, 0.2 (geometric mean 0.2): weights 0.5, 2, 1, so half-sides 0.05, 0.2, 0.1 at side 0.2.
         double[] logLengths = new double[space.Dimensions];
@@ -69,7 +69,7 @@ public sealed class TrustRegionTests
             double[] s = region.Sample(rng);
             Assert.InRange(s[space.Parameters[0].Offset], xLow, xHigh);
             Assert.InRange(s[space.Parameters[1].Offset], yLow, yHigh);
-            Dictionary<string, string> decoded = space.Decode(s);
+            Dictionary<string, string> decoded = space.Decode(s).ToText();
             changed += decoded["kind"] == "c" ? 0 : 1;
 
             // Folding a far-away point brings its numeric coordinates into the box.
@@ -95,7 +95,7 @@ public sealed class TrustRegionTests
             double y = rng.NextDouble();
             history.Add(new Observation
             {
-                Parameters = new Dictionary<string, string> { ["x"] = TestSpecs.Format(x), ["y"] = TestSpecs.Format(y) },
+                Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["x"] = TestSpecs.Format(x), ["y"] = TestSpecs.Format(y) }),
                 Objective = (x - 0.3) * (x - 0.3) + (y - 0.7) * (y - 0.7),
             });
         }
@@ -109,8 +109,8 @@ public sealed class TrustRegionTests
         foreach (int seed in new[] { 1, 2, 3 })
         {
             Proposal p = await gp.ProposeAsync(TestSpecs.Context(spec, history, seed: seed, settings: new() { ["trust_region"] = "1" }), CancellationToken.None);
-            double dx = Math.Abs(TestSpecs.Parse(p.Parameters["x"]) - TestSpecs.Parse(best.Parameters["x"]));
-            double dy = Math.Abs(TestSpecs.Parse(p.Parameters["y"]) - TestSpecs.Parse(best.Parameters["y"]));
+            double dx = Math.Abs(TestSpecs.Parse(p.Parameters["x"].Text) - TestSpecs.Parse(best.Parameters["x"].Text));
+            double dy = Math.Abs(TestSpecs.Parse(p.Parameters["y"].Text) - TestSpecs.Parse(best.Parameters["y"].Text));
 
             // Side 0.2 before the length-scale weighting; the two weights multiply to 1, so one half-side is at most 0.1.
             Assert.True(Math.Min(dx, dy) <= 0.1 + 1e-9, $"seed {seed}: proposal {p.Parameters["x"]}, {p.Parameters["y"]} is outside every 0.1 band around the best {best.Parameters["x"]}, {best.Parameters["y"]}");

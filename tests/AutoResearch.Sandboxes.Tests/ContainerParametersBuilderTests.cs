@@ -163,7 +163,7 @@ public sealed class ContainerParametersBuilderTests
         Assert.Throws<ArgumentException>(() => ContainerParametersBuilder.Build(
             request with { Benchmark = request.Benchmark with { TimeLimit = TimeSpan.Zero } }, Options));
         Assert.Throws<FormatException>(() => ContainerParametersBuilder.Build(
-            request with { Parameters = new Dictionary<string, string> { ["lr"] = "x" } }, Options));
+            request with { Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["lr"] = "x" }) }, Options));
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public sealed class ContainerParametersBuilderTests
         CampaignId = "c-1",
         ExperimentId = "e-1",
         Seed = 7,
-        Parameters = new Dictionary<string, string> { ["lr"] = "0.5" },
+        Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["lr"] = "0.5" }),
         Benchmark = new BenchmarkSpec
         {
             Name = "b",

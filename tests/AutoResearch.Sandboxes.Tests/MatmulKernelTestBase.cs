@@ -39,7 +39,7 @@ public abstract class MatmulKernelTestBase : IDisposable
         var values = spec.Defaults();
         foreach (var (name, value) in parameters ?? [])
         {
-            values[name] = value;
+            values = values.With(name, AutoResearch.Abstractions.Parameters.ParameterValue.FromStored(value));
         }
 
         var request = new SandboxRequest

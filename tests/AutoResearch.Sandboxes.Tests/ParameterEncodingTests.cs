@@ -24,7 +24,7 @@ public sealed class ParameterEncodingTests
     [Fact]
     public void Json_is_typed_per_spec_and_fills_defaults()
     {
-        var json = ParameterEncoding.ToJson(Specs, new Dictionary<string, string> { ["learning-rate"] = "1e-3", ["activation"] = "1" });
+        var json = ParameterEncoding.ToJson(Specs, AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["learning-rate"] = "1e-3", ["activation"] = "1" }));
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
 
@@ -39,7 +39,7 @@ public sealed class ParameterEncodingTests
     [Fact]
     public void Whole_number_float_stays_a_float_value_and_integral_int_text_is_accepted()
     {
-        var json = ParameterEncoding.ToJson(Specs, new Dictionary<string, string> { ["learning-rate"] = "1", ["hidden.units"] = "128.0" });
+        var json = ParameterEncoding.ToJson(Specs, AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["learning-rate"] = "1", ["hidden.units"] = "128.0" }));
         using var document = JsonDocument.Parse(json);
 
         Assert.Equal(1.0, document.RootElement.GetProperty("learning-rate").GetDouble());
@@ -49,7 +49,10 @@ public sealed class ParameterEncodingTests
     [Fact]
     public void Environment_uses_the_normalised_text()
     {
-        var env = ParameterEncoding.ToEnvironment(Specs, new Dictionary<string, string> { ["learning-rate"] = " 0.0010 ", ["extra"] = "x y" });
+        // Text is normalised where it is parsed (the edge, against the space); the run gets the canonical text.
+        var values = AutoResearch.Abstractions.Parameters.ParameterSet.Parse(new Dictionary<string, string> { ["learning-rate"] = " 0.0010 " }, Specs)
+            .With("extra", AutoResearch.Abstractions.Parameters.ParameterValue.Choice("x y"));
+        var env = ParameterEncoding.ToEnvironment(Specs, values);
 
         Assert.Equal(
             ["AR_PARAM_LEARNING_RATE=0.001", "AR_PARAM_HIDDEN_UNITS=64", "AR_PARAM_ACTIVATION=relu", "AR_PARAM_EXTRA=x y"],
@@ -59,7 +62,7 @@ public sealed class ParameterEncodingTests
     [Fact]
     public void Values_without_a_spec_pass_as_strings()
     {
-        using var document = JsonDocument.Parse(ParameterEncoding.ToJson([], new Dictionary<string, string> { ["b"] = "2", ["a"] = "x" }));
+        using var document = JsonDocument.Parse(ParameterEncoding.ToJson([], AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["b"] = "2", ["a"] = "x" })));
 
         Assert.Equal(["a", "b"], document.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.String, document.RootElement.GetProperty("b").ValueKind);
@@ -73,22 +76,22 @@ public sealed class ParameterEncodingTests
     [InlineData("hidden.units", "many")]
     public void Values_not_fitting_their_type_are_format_errors(string name, string value)
     {
-        var error = Assert.Throws<FormatException>(() => ParameterEncoding.ToJsonUtf8(Specs, new Dictionary<string, string> { [name] = value }));
+        var error = Assert.Throws<FormatException>(() => ParameterEncoding.ToJsonUtf8(Specs, AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { [name] = value })));
         Assert.Contains(name, error.Message);
     }
 
     [Fact]
     public void Clashing_environment_names_are_rejected() =>
-        Assert.Throws<ArgumentException>(() => ParameterEncoding.ToEnvironment([], new Dictionary<string, string> { ["a-b"] = "1", ["a.b"] = "2" }));
+        Assert.Throws<ArgumentException>(() => ParameterEncoding.ToEnvironment([], AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["a-b"] = "1", ["a.b"] = "2" })));
 
     [Fact]
     public void Floats_round_trip()
     {
         var value = 0.1 + 0.2;
         var text = value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-        using var document = JsonDocument.Parse(ParameterEncoding.ToJson(Specs, new Dictionary<string, string> { ["learning-rate"] = text }));
+        using var document = JsonDocument.Parse(ParameterEncoding.ToJson(Specs, AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["learning-rate"] = text })));
 
         Assert.Equal(value, document.RootElement.GetProperty("learning-rate").GetDouble());
-        Assert.Contains($"AR_PARAM_LEARNING_RATE={text}", ParameterEncoding.ToEnvironment(Specs, new Dictionary<string, string> { ["learning-rate"] = text }));
+        Assert.Contains($"AR_PARAM_LEARNING_RATE={text}", ParameterEncoding.ToEnvironment(Specs, AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string> { ["learning-rate"] = text })));
     }
 }

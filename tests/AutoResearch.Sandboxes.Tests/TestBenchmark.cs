@@ -53,7 +53,7 @@ internal sealed class TestBenchmark : IDisposable
             CampaignId = CampaignId,
             ExperimentId = experimentId,
             Benchmark = spec,
-            Parameters = parameters ?? [],
+            Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(parameters) ?? [],
             Seed = 42,
         };
 

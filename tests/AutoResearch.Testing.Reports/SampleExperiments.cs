@@ -70,7 +70,7 @@ public static class SampleExperiments
             AgentId = agent,
             Sequence = seq,
             ProposerName = proposer,
-            Parameters = parameters,
+            Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(parameters),
             Diff = diff,
             EditedFiles = diff is null ? [] : new Dictionary<string, string> { ["train.py"] = "# edited\n" },
             Hypothesis = hypothesis,

@@ -261,7 +261,7 @@ public sealed class AnalysisScaleTests(ConsoleFactory console, Xunit.Abstraction
             return new AutoResearch.Abstractions.Experiments.ExperimentRecord
             {
                 Id = $"{id}/{s:D6}", CampaignId = id, AgentId = "random-1", Sequence = s, ProposerName = "random",
-                Parameters = new() { ["lr"] = lr.ToString("R", CultureInfo.InvariantCulture), ["depth"] = random.Next(1, 9).ToString(CultureInfo.InvariantCulture), ["activation"] = "relu" },
+                Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["lr"] = lr.ToString("R", CultureInfo.InvariantCulture), ["depth"] = random.Next(1, 9).ToString(CultureInfo.InvariantCulture), ["activation"] = "relu" }),
                 Hypothesis = "Try lr", Status = AutoResearch.Abstractions.Experiments.ExperimentStatus.Succeeded,
                 Objective = Math.Pow(Math.Log10(lr) + 2.5, 2) + 0.5, QueuedAt = t0, StartedAt = t0, EndedAt = t0.AddSeconds(1), CpuSeconds = 1,
             };

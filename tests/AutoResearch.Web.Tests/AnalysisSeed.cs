@@ -83,7 +83,7 @@ public static class AnalysisSeed
                 Id = $"{id}/{sequence:D4}", CampaignId = id, AgentId = agent, Sequence = sequence, Kind = kind, IsBaseline = kind == ExperimentKind.Baseline,
                 RepeatOf = of, ProposerName = agent.Split('-')[0], Status = status, Objective = objective, Failure = failure, Reason = reason,
                 Hypothesis = agent == "ablator-1" ? $"Ablation of the best (experiment #41)" : $"Try lr={S(lr)}",
-                Parameters = new() { ["lr"] = S(lr), ["depth"] = depth.ToString(CultureInfo.InvariantCulture), ["activation"] = activation },
+                Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["lr"] = S(lr), ["depth"] = depth.ToString(CultureInfo.InvariantCulture), ["activation"] = activation }),
                 EditedFiles = edited ? new() { ["train.py"] = EditedTrainPy } : [],
                 Diff = edited ? AutoResearch.Edits.UnifiedDiff.Create("train.py", TrainPy, EditedTrainPy) : null,
                 QueuedAt = at, StartedAt = at, EndedAt = at.AddSeconds(90), CpuSeconds = 85, Seed = 1000 + sequence,
@@ -148,7 +148,7 @@ public static class AnalysisSeed
         ExperimentRecord Run(int sequence, ExperimentKind kind, double? objective, string recipe, string? of = null, ExperimentStatus status = ExperimentStatus.Succeeded) => new()
         {
             Id = $"{id}/{sequence:D4}", CampaignId = id, AgentId = "random-1", Sequence = sequence, ProposerName = "random",
-            Parameters = new() { ["recipe"] = recipe }, Kind = kind, IsBaseline = kind == ExperimentKind.Baseline, RepeatOf = of,
+            Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["recipe"] = recipe }), Kind = kind, IsBaseline = kind == ExperimentKind.Baseline, RepeatOf = of,
             Status = status, Objective = objective, Failure = status == ExperimentStatus.Failed ? FailureKind.OutOfMemory : FailureKind.None,
             QueuedAt = t0.AddMinutes(sequence), StartedAt = t0.AddMinutes(sequence), EndedAt = t0.AddMinutes(sequence + 1), CpuSeconds = 30,
         };

@@ -210,7 +210,7 @@ public sealed class CampaignFactsConsistencyTests(ConsoleFactory console)
             ExperimentStatus status = ExperimentStatus.Succeeded, AcceptanceVerdict verdict = AcceptanceVerdict.NotJudged, double? confidence = null) => new()
         {
             Id = $"{id}/{sequence:D4}", CampaignId = id, AgentId = agent, Sequence = sequence, ProposerName = kind == ExperimentKind.Baseline ? "baseline" : "test",
-            Parameters = new() { ["lr"] = "0.1" }, Kind = kind, IsBaseline = kind == ExperimentKind.Baseline,
+            Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["lr"] = "0.1" }), Kind = kind, IsBaseline = kind == ExperimentKind.Baseline,
             RepeatOf = repeatOf is { } of ? $"{id}/{of:D4}" : null, Status = status, Objective = status == ExperimentStatus.Succeeded ? objective : null,
             Verdict = verdict, Confidence = confidence, QueuedAt = t0.AddMinutes(sequence),
             StartedAt = status == ExperimentStatus.Queued ? null : t0.AddMinutes(sequence),

@@ -59,7 +59,7 @@ public sealed class CostPerGainConsoleTests(ConsoleFactory console)
         ExperimentRecord Run(int sequence, string agent, double? objective, long tokens = 0, FailureKind failure = FailureKind.None) => new()
         {
             Id = $"{id}/{sequence:D4}", CampaignId = id, AgentId = agent, Sequence = sequence, ProposerName = "test",
-            Parameters = new() { ["x"] = "0.5" }, Kind = sequence == 0 ? ExperimentKind.Baseline : ExperimentKind.Proposal, IsBaseline = sequence == 0,
+            Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["x"] = "0.5" }), Kind = sequence == 0 ? ExperimentKind.Baseline : ExperimentKind.Proposal, IsBaseline = sequence == 0,
             Status = objective is null ? ExperimentStatus.Failed : ExperimentStatus.Succeeded, Failure = failure, Objective = objective,
             QueuedAt = t0.AddSeconds(sequence), StartedAt = t0.AddSeconds(sequence), EndedAt = t0.AddSeconds(sequence + 1),
             CpuSeconds = objective is null ? 0 : 30, Tokens = tokens,

@@ -45,7 +45,7 @@ public sealed class ExperimentsTableTests
     {
         var at = new DateTimeOffset(2026, 12, 1, 22, 0, 0, TimeSpan.Zero);
         ExperimentSummary Row(int seq, Dictionary<string, string> parameters, string hypothesis) => new(
-            seq, $"c/a/{seq}", "explorer-1", "Proposal", "Succeeded", "Accepted", 0.5 + seq, at, at.AddSeconds(1), at.AddSeconds(3), 2, hypothesis, null, parameters);
+            seq, $"c/a/{seq}", "explorer-1", "Proposal", "Succeeded", "Accepted", 0.5 + seq, at, at.AddSeconds(1), at.AddSeconds(3), 2, hypothesis, null, AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(parameters));
         var rows = new[]
         {
             Row(1, new() { ["lr"] = "0.1" }, "plain"),
@@ -95,7 +95,7 @@ public sealed class ExperimentsTableTests
                 list.Add(new ExperimentRecord
                 {
                     Id = $"digest-status/{seq:D4}", CampaignId = campaign.Id, AgentId = agents[rng.Next(agents.Count)], Sequence = seq,
-                    ProposerName = "tpe", Parameters = new() { ["x1"] = rng.NextDouble().ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                    ProposerName = "tpe", Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["x1"] = rng.NextDouble().ToString(System.Globalization.CultureInfo.InvariantCulture) }),
                     Hypothesis = "h", LogTail = "tail", IsBaseline = seq == 1 && baselineFlagged, Kind = kind,
                     RepeatOf = kind is ExperimentKind.Repeat or ExperimentKind.Holdout ? list[rng.Next(Math.Min(4, list.Count))].Id : null,
                     Status = status, Failure = rejected ? FailureKind.Rejected : status == ExperimentStatus.Failed ? FailureKind.Crash : FailureKind.None,

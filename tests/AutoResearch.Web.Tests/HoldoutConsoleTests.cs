@@ -61,7 +61,7 @@ public sealed class HoldoutConsoleTests(ConsoleFactory console)
         ExperimentRecord Run(int sequence, ExperimentKind kind, double objective, string recipe, string? of = null) => new()
         {
             Id = $"{id}/{sequence:D4}", CampaignId = id, AgentId = "random-1", Sequence = sequence, ProposerName = "test",
-            Parameters = new() { ["recipe"] = recipe }, Kind = kind, IsBaseline = kind == ExperimentKind.Baseline, RepeatOf = of,
+            Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(new Dictionary<string, string>() { ["recipe"] = recipe }), Kind = kind, IsBaseline = kind == ExperimentKind.Baseline, RepeatOf = of,
             Status = ExperimentStatus.Succeeded, Objective = objective, QueuedAt = t0.AddSeconds(sequence),
             StartedAt = t0.AddSeconds(sequence), EndedAt = t0.AddSeconds(sequence + 1),
         };

@@ -71,7 +71,7 @@ public sealed partial class SteeringTests(ConsoleFactory console)
             Assert.Equal(("random-1", "queued as agent random-1's next proposal"), (queued.GetProperty("agent").GetString(), queued.GetProperty("outcome").GetString()));
 
             var person = await WaitForAsync(async () => (await Ledger.GetExperimentsAsync(id)).FirstOrDefault(e => e.Origin == ProposalOrigin.Person), ProposalTimeout, "the person's proposal in the ledger");
-            Assert.Equal(("random-1", "person", "3.14", "2.275"), (person.AgentId, person.ProposerName, person.Parameters["x1"], person.Parameters["x2"]));
+            Assert.Equal(("random-1", "person", "3.14", "2.275"), (person.AgentId, person.ProposerName, person.Parameters["x1"].Text, person.Parameters["x2"].Text));
             var finished = await WaitForAsync(async () => await Ledger.GetExperimentAsync(person.Id) is { IsFinished: true } e ? e : null, ProposalTimeout, "the person's experiment to finish");
             Assert.Equal(ExperimentStatus.Succeeded, finished.Status);
             var journal = await client.GetStringAsync($"/api/campaigns/{id}/journal");
@@ -144,7 +144,7 @@ public sealed partial class SteeringTests(ConsoleFactory console)
             var detail = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}");
             Assert.Equal(250, detail.GetProperty("campaign").GetProperty("maxExperiments").GetInt32());
             var person = await WaitForAsync(async () => (await Ledger.GetExperimentsAsync(id)).FirstOrDefault(e => e.Origin == ProposalOrigin.Person), ProposalTimeout, "the CLI's configuration as a proposal");
-            Assert.Equal(("1.5", "2"), (person.Parameters["x1"], person.Parameters["x2"]));
+            Assert.Equal(("1.5", "2"), (person.Parameters["x1"].Text, person.Parameters["x2"].Text));
         });
     }
 

@@ -116,7 +116,7 @@ public static class RealBench
             int trial = history.Count;
             int trialSeed = (int)((seed * 1000003L + trial) & 0x7FFFFFFF);
             (double? value, string? error) = await worker.EvaluateAsync(p, trialSeed);
-            history.Add(new Observation { Parameters = p, Objective = value, Proposer = proposer });
+            history.Add(new Observation { Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(p), Objective = value, Proposer = proposer });
             if (value is double v)
             {
                 ok++;
@@ -156,7 +156,7 @@ public static class RealBench
             {
                 Benchmark = spec,
                 History = history.ToList(),
-                Pending = inflight.Select(f => f.Params).ToList(),
+                Pending = inflight.Select(f => AutoResearch.Abstractions.Parameters.ParameterSet.FromStored(f.Params)).ToList(),
                 Seed = seed * 1000 + team[a].Seed,
                 Round = rounds[a]++,
                 Settings = team[a].Settings,
@@ -166,7 +166,7 @@ public static class RealBench
             var parameters = new Dictionary<string, string>(defaults, StringComparer.Ordinal);
             foreach (var kv in proposal.Parameters)
             {
-                parameters[kv.Key] = kv.Value;
+                parameters[kv.Key] = kv.Value.Text;
             }
 
             inflight.Enqueue((parameters, proposal.ProposerName, team[a].Id));

@@ -32,7 +32,7 @@ public static class OptimizationLoop
             };
             Proposal proposal = await proposer.ProposeAsync(context, cancellationToken);
             onProposal?.Invoke(proposal);
-            double truth = function.Evaluate(proposal.Parameters);
+            double truth = function.Evaluate(proposal.Parameters.ToText());
             double value = function.NoiseSd > 0 ? truth + function.NoiseSd * Gaussian(noise) : truth;
             history.Add(new Observation { Parameters = proposal.Parameters, Objective = value, Proposer = proposal.ProposerName });
             if (maximize ? value > best : value < best)

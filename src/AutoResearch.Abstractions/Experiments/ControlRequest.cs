@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.Abstractions.Experiments;
@@ -36,8 +37,8 @@ public sealed record ControlRequest
     /// <summary>New limits for <see cref="ControlAction.SetLimits"/>.</summary>
     [Id(12)] public LimitsChange? Limits { get; init; }
 
-    /// <summary>The parameter values of a <see cref="ControlAction.TryConfiguration"/> (name → value as the benchmark's space writes it).</summary>
-    [Id(13)] public Dictionary<string, string>? Parameters { get; init; }
+    /// <summary>The parameter values of a <see cref="ControlAction.TryConfiguration"/> (typed, parsed against the benchmark's space where the person gave them; Id 13 held them as text before).</summary>
+    [Id(14)] public ParameterSet? Parameters { get; init; }
 
     /// <summary>Applied and refused (decided by <see cref="OutcomeKind"/>, never by the text).</summary>
     public bool IsRefused => OutcomeKind == ControlOutcomeKind.Refused;

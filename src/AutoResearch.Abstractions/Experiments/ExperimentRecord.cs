@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.Abstractions.Experiments;
@@ -15,7 +16,8 @@ public sealed record ExperimentRecord
     [Id(3)] public required int Sequence { get; init; }
 
     [Id(4)] public required string ProposerName { get; init; }
-    [Id(5)] public required Dictionary<string, string> Parameters { get; init; }
+    /// <summary>Its typed parameter values (Id 5 held them as text before; a new Id keeps old payloads readable).</summary>
+    [Id(38)] public required ParameterSet Parameters { get; init; }
     [Id(6)] public string? Diff { get; init; }
     [Id(7)] public string Hypothesis { get; init; } = "";
     [Id(8)] public bool IsBaseline { get; init; }

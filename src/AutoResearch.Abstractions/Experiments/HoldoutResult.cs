@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>One re-validated result: its in-sample score (the runs it was selected on) beside its held-out score.</summary>
@@ -29,7 +30,8 @@ public sealed record HoldoutResult
     /// <summary>1 for the best held-out score among the re-validated results (the baseline is not ranked); null without a score.</summary>
     [Id(12)] public int? Rank { get; init; }
 
-    [Id(13)] public Dictionary<string, string> Parameters { get; init; } = [];
+    /// <summary>Its typed parameter values (Id 13 held them as text before).</summary>
+    [Id(15)] public ParameterSet Parameters { get; init; } = ParameterSet.Empty;
 
     /// <summary>
     /// Confidence that its held-out score beats the baseline's (one-sided t test over both held-out runs); null when it

@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>One accepted best of a campaign. The leaderboard's history is the sequence of these, baseline first.</summary>
@@ -32,7 +33,8 @@ public sealed record LeaderboardEntry
     [Id(9)] public double? Margin { get; init; }
 
     [Id(10)] public required DateTimeOffset AcceptedAt { get; init; }
-    [Id(11)] public Dictionary<string, string> Parameters { get; init; } = [];
+    /// <summary>Its typed parameter values (Id 11 held them as text before).</summary>
+    [Id(14)] public ParameterSet Parameters { get; init; } = ParameterSet.Empty;
 
     /// <summary>Edited files of the best code (relative path → content), for agents that build on it.</summary>
     [Id(12)] public Dictionary<string, string> EditedFiles { get; init; } = [];

@@ -1,10 +1,12 @@
+using AutoResearch.Abstractions.Parameters;
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>A finished experiment as proposers see it: the parameters and the objective (null when it failed).</summary>
 [GenerateSerializer, Immutable, Alias("AutoResearch.Observation")]
 public sealed record Observation
 {
-    [Id(0)] public required Dictionary<string, string> Parameters { get; init; }
+    /// <summary>Its typed parameter values (Id 0 held them as text before).</summary>
+    [Id(4)] public required ParameterSet Parameters { get; init; }
     [Id(1)] public double? Objective { get; init; }
 
     /// <summary>Stopped early: <see cref="Objective"/> is its last intermediate value, a pessimistic estimate.</summary>

@@ -1,11 +1,12 @@
+using AutoResearch.Abstractions.Parameters;
 namespace AutoResearch.Abstractions.Experiments;
 
 /// <summary>What a proposer wants to try next: parameter values and/or file edits, with its reasoning.</summary>
 [GenerateSerializer, Immutable, Alias("AutoResearch.Proposal")]
 public sealed record Proposal
 {
-    /// <summary>Full parameter assignment (every declared parameter), invariant-formatted.</summary>
-    [Id(0)] public required Dictionary<string, string> Parameters { get; init; }
+    /// <summary>Full parameter assignment (every declared parameter), typed. (Id 0 held it as text before; a new Id keeps old payloads readable.)</summary>
+    [Id(14)] public required ParameterSet Parameters { get; init; }
 
     /// <summary>Unified diff against the benchmark's editable files, or null for parameter-only proposals.</summary>
     [Id(1)] public string? Diff { get; init; }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.Abstractions.Experiments;
@@ -31,34 +31,39 @@ public static class ProposalValidator
     /// Each parameter's problem (its name and what is wrong): undeclared, not a number or integer, out of bounds, not one of
     /// the choices, and (with <paramref name="requireAll"/>) missing. Empty when the values fit the benchmark's space.
     /// </summary>
-    public static IReadOnlyList<ParameterProblem> ParameterProblems(BenchmarkSpec benchmark, IReadOnlyDictionary<string, string> values, bool requireAll = true)
+    public static IReadOnlyList<ParameterProblem> ParameterProblems(BenchmarkSpec benchmark, ParameterSet values, bool requireAll = true)
     {
         var problems = new List<ParameterProblem>();
         foreach (var spec in benchmark.Parameters)
         {
-            if (!values.TryGetValue(spec.Name, out var raw))
+            if (!values.TryGetValue(spec.Name, out var value))
             {
                 if (requireAll) problems.Add(new ParameterProblem(spec.Name, $"parameter '{spec.Name}' is missing"));
                 continue;
             }
-            if (CheckValue(spec, raw) is { } problem) problems.Add(new ParameterProblem(spec.Name, problem));
+            if (CheckValue(spec, value) is { } problem) problems.Add(new ParameterProblem(spec.Name, problem));
         }
         foreach (var name in values.Keys.Where(k => benchmark.Parameters.All(p => p.Name != k)))
             problems.Add(new ParameterProblem(name, $"parameter '{name}' is not declared by benchmark {benchmark.Name} (its parameters: {string.Join(", ", benchmark.Parameters.Select(p => p.Name))})"));
         return problems;
     }
 
-    private static string? CheckValue(ParameterSpec spec, string raw)
+    /// <summary>
+    /// The parsing edge for name → text a person or a model gave: the values that fit <paramref name="benchmark"/>'s space,
+    /// typed, and each problem (the parameter's name and what is wrong).
+    /// </summary>
+    public static ParameterSet ParseParameters(BenchmarkSpec benchmark, IEnumerable<KeyValuePair<string, string>> values, bool requireAll,
+        out IReadOnlyList<ParameterProblem> problems) =>
+        ParameterSet.TryParse(values, benchmark.Parameters, requireAll, out problems, benchmark.Name);
+
+    /// <summary>What is wrong with a typed value for <paramref name="spec"/> (a value stored or proposed without the space at hand), or null.</summary>
+    public static string? CheckValue(ParameterSpec spec, ParameterValue value)
     {
         if (spec.Type == ParameterType.Choice)
-            return spec.Choices.Contains(raw, StringComparer.Ordinal) ? null : $"parameter '{spec.Name}'='{raw}' is not one of {string.Join("|", spec.Choices)}";
-        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
-            return $"parameter '{spec.Name}'='{raw}' is not a number";
-        if (spec.Type == ParameterType.Int && Math.Abs(value - Math.Round(value)) > 1e-9)
-            return $"parameter '{spec.Name}'='{raw}' is not an integer";
-        if ((spec.Min is { } min && value < min) || (spec.Max is { } max && value > max))
-            return $"parameter '{spec.Name}'={raw} is outside [{spec.Min}, {spec.Max}]";
-        return null;
+            return spec.Choices.Contains(value.Text, StringComparer.Ordinal) ? null : $"parameter '{spec.Name}'='{value.Text}' is not one of {string.Join("|", spec.Choices)}";
+        if (!value.IsNumber)
+            return $"parameter '{spec.Name}'='{value.Text}' is not a number";
+        return ParameterValue.TryNumber(spec, value.AsNumber, value.Text, out _, out var problem) ? null : problem;
     }
 }
 

@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.Abstractions.Experiments;
@@ -8,7 +9,8 @@ public sealed record SandboxRequest
     public required string CampaignId { get; init; }
     public required string ExperimentId { get; init; }
     public required BenchmarkSpec Benchmark { get; init; }
-    public required Dictionary<string, string> Parameters { get; init; }
+    /// <summary>The typed values; the run gets their canonical text (<see cref="ParameterSet.ToText"/>).</summary>
+    public required ParameterSet Parameters { get; init; }
 
     /// <summary>Files that replace the benchmark's copies in the work dir (relative path → content).</summary>
     public Dictionary<string, string> EditedFiles { get; init; } = [];

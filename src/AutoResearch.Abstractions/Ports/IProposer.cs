@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Specs;
 
@@ -30,7 +31,7 @@ public sealed record ProposalContext
     public required IReadOnlyList<Observation> History { get; init; }
 
     /// <summary>Parameters of experiments proposed but not finished yet (any agent), to avoid duplicates.</summary>
-    public IReadOnlyList<Dictionary<string, string>> Pending { get; init; } = [];
+    public IReadOnlyList<ParameterSet> Pending { get; init; } = [];
 
     /// <summary>Agent seed combined with <see cref="Round"/> gives reproducible proposals.</summary>
     public required int Seed { get; init; }

@@ -58,6 +58,5 @@ public sealed record BenchmarkSpec
     public List<ParameterSpec> RunParameters() => FixedParameters.Count == 0 ? Parameters : [.. Parameters, .. FixedParameters];
 
     /// <summary>Baseline parameter values (each parameter's default).</summary>
-    public Dictionary<string, string> Defaults() =>
-        Parameters.ToDictionary(p => p.Name, p => p.Default, StringComparer.Ordinal);
+    public AutoResearch.Abstractions.Parameters.ParameterSet Defaults() => AutoResearch.Abstractions.Parameters.ParameterSet.Defaults(Parameters);
 }

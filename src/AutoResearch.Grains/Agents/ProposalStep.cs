@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using System.Globalization;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Grains;
@@ -41,7 +42,7 @@ public sealed class ProposalStep(AgentSession agent)
             {
                 ProposerName = "repeat",
                 RepeatOf = of.Id,
-                Parameters = new Dictionary<string, string>(of.Parameters, StringComparer.Ordinal),
+                Parameters = of.Parameters,
                 EditedFiles = new Dictionary<string, string>(of.EditedFiles, StringComparer.Ordinal),
                 Diff = of.Diff,
                 Hypothesis = of.Kind == ExperimentKind.Baseline
@@ -116,9 +117,8 @@ public sealed class ProposalStep(AgentSession agent)
     /// </summary>
     private async Task<ExperimentRecord> PersonsProposalAsync(ExperimentRecord baseRecord, QueuedConfiguration person, ExperimentTicket ticket)
     {
-        var parameters = agent.Assignment.Benchmark.Defaults();
-        foreach (var (name, value) in person.Parameters) parameters[name] = value;
-        var given = string.Join(", ", person.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        var parameters = agent.Assignment.Benchmark.Defaults().With(person.Parameters);
+        var given = person.Parameters.ToString();
         var by = string.IsNullOrWhiteSpace(person.RequestedBy) ? "a person" : person.RequestedBy;
         var hypothesis = $"Configuration from {by}: {given}" + (string.IsNullOrWhiteSpace(person.Reason) ? "." : $" ({person.Reason}).");
         var record = baseRecord with
@@ -190,7 +190,7 @@ public sealed class ProposalStep(AgentSession agent)
         ProposerName = "holdout",
         IsBaseline = false,
         RepeatOf = target.Id,
-        Parameters = new Dictionary<string, string>(target.Parameters, StringComparer.Ordinal),
+        Parameters = target.Parameters,
         EditedFiles = new Dictionary<string, string>(target.EditedFiles, StringComparer.Ordinal),
         Diff = target.Diff,
         Hypothesis = target.Kind == ExperimentKind.Baseline || target.IsBaseline

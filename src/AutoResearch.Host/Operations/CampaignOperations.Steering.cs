@@ -64,13 +64,15 @@ public sealed partial class CampaignOperations
         var agent = string.IsNullOrWhiteSpace(order.AgentId) ? null : order.AgentId.Trim();
         if (agent is not null && campaign.Spec.Agents.All(a => a.Id != agent))
             problems.Add(new OperationProblem(OperationField.Agent, ControlRules.WhyNotControllable(campaign, agent)!));
-        var parameters = (order.Parameters ?? new Dictionary<string, string>())
+        var given = (order.Parameters ?? new Dictionary<string, string>())
             .Where(p => !string.IsNullOrWhiteSpace(p.Key))
             .ToDictionary(p => p.Key.Trim(), p => (p.Value ?? "").Trim(), StringComparer.Ordinal);
-        if (parameters.Count == 0)
+        if (given.Count == 0)
             problems.Add(new OperationProblem(OperationField.Parameters,
                 $"give at least one parameter value (name=value); parameters of {campaign.Spec.Benchmark.Name}: {string.Join(", ", campaign.Spec.Benchmark.Parameters.Select(p => p.Name))}"));
-        foreach (var problem in ProposalValidator.ParameterProblems(campaign.Spec.Benchmark, parameters, requireAll: false))
+        // A person's values are parsed here, once, against the benchmark's space: the request carries them typed.
+        var parameters = ProposalValidator.ParseParameters(campaign.Spec.Benchmark, given, requireAll: false, out var parameterProblems);
+        foreach (var problem in parameterProblems)
             problems.Add(new OperationProblem(OperationField.Parameters, problem.Message, problem.Name));
         return await QueueAsync(campaign, problems, order.Reason, order.RequestedBy, ControlAction.TryConfiguration,
             r => r with { AgentId = agent, Parameters = parameters }, wait, cancellationToken);

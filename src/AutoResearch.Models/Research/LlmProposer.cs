@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using System.Collections.Concurrent;
 using System.Globalization;
 using AutoResearch.Abstractions.Experiments;
@@ -257,7 +258,7 @@ public sealed class LlmProposer : IProposer, IReflector
 
     /// <summary>Validates a parsed answer against the benchmark and applies its edits to the current best code.</summary>
     private (Proposal? Proposal, string? Problem, ModelProposalReply? Parsed) Interpret(
-        ModelReply reply, BenchmarkSpec benchmark, IReadOnlyDictionary<string, string> originals, IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string> bestParameters)
+        ModelReply reply, BenchmarkSpec benchmark, IReadOnlyDictionary<string, string> originals, IReadOnlyDictionary<string, string> current, ParameterSet bestParameters)
     {
         var parsed = ProposalReplyParser.Parse(reply, out var error);
         if (parsed is null) return (null, error, null);
@@ -266,12 +267,13 @@ public sealed class LlmProposer : IProposer, IReflector
     }
 
     private (Proposal? Proposal, string? Problem) Check(
-        ModelProposalReply parsed, BenchmarkSpec benchmark, IReadOnlyDictionary<string, string> originals, IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string> bestParameters)
+        ModelProposalReply parsed, BenchmarkSpec benchmark, IReadOnlyDictionary<string, string> originals, IReadOnlyDictionary<string, string> current, ParameterSet bestParameters)
     {
 
-        var parameters = new Dictionary<string, string>(bestParameters, StringComparer.Ordinal);
-        foreach (var p in benchmark.Parameters) parameters.TryAdd(p.Name, p.Default);
-        foreach (var (name, value) in parsed.Parameters) parameters[name] = Normalize(benchmark, name, value);
+        // The model's values are parsed here, once, against the benchmark's space; the rest of the way they are typed.
+        var given = ProposalValidator.ParseParameters(benchmark, parsed.Parameters, requireAll: false, out var problems);
+        if (problems.Count > 0) return (null, "invalid proposal: " + string.Join("; ", problems.Select(p => p.Message)));
+        var parameters = benchmark.Defaults().With(bestParameters).With(given);
 
         var files = new Dictionary<string, string>(current, StringComparer.Ordinal);
         if (parsed.Edits.Length > 0)
@@ -296,21 +298,17 @@ public sealed class LlmProposer : IProposer, IReflector
         if (ProposalValidator.Validate(benchmark, proposal) is { } invalid) return (null, invalid);
         if (parsed.Parameters.Count == 0 && parsed.Edits.Length == 0)
             return (null, "the proposal changes nothing: name at least one parameter to change or give an edit block");
-        if (parsed.Parameters.Count > 0 && parsed.Edits.Length == 0 && parameters.All(kv => bestParameters.GetValueOrDefault(kv.Key) == kv.Value) && edited.SequenceEqual(current.Where(c => !originals.TryGetValue(c.Key, out var o) || o != c.Value)))
+        if (parsed.Parameters.Count > 0 && parsed.Edits.Length == 0 && parameters.All(kv => bestParameters.Get(kv.Key) == kv.Value) && edited.SequenceEqual(current.Where(c => !originals.TryGetValue(c.Key, out var o) || o != c.Value)))
             return (null, "the proposal repeats the current best: change a parameter value or the code");
         return (proposal, null);
     }
 
-    /// <summary>Numbers in the invariant form the benchmark uses (ints without a fraction).</summary>
-    private static string Normalize(BenchmarkSpec benchmark, string name, string value)
-    {
-        var spec = benchmark.Parameters.FirstOrDefault(p => p.Name == name);
-        if (spec is null || spec.Type == ParameterType.Choice) return value;
-        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)) return value;
-        return spec.Type == ParameterType.Int && Math.Abs(number - Math.Round(number)) < 1e-9
-            ? ((long)Math.Round(number)).ToString(CultureInfo.InvariantCulture)
-            : number.ToString("R", CultureInfo.InvariantCulture);
-    }
+    /// <summary>
+    /// A value the model gave for a declared parameter, typed: parsed against the space when it fits, else kept as given
+    /// (a rejected proposal records what was tried, even a value outside the space).
+    /// </summary>
+    private static ParameterValue TriedValue(ParameterSpec spec, string value) =>
+        ParameterValue.TryParse(spec, value, out var typed, out _) ? typed : ParameterValue.FromStored(value);
 
     /// <summary>
     /// A proposal refused before it runs. It describes what the model proposed (its hypothesis, the parameters it changed
@@ -318,17 +316,18 @@ public sealed class LlmProposer : IProposer, IReflector
     /// refused; its parameters are the rejected proposal's (merged over the best), never the best's alone as if they had failed.
     /// </summary>
     private Proposal Rejected(ProposalContext context, string reason, long tokens, ModelReply? reply, ModelProposalReply? tried,
-        IReadOnlyDictionary<string, string> bestParameters, string? notice)
+        ParameterSet bestParameters, string? notice)
     {
-        var parameters = new Dictionary<string, string>(bestParameters, StringComparer.Ordinal);
-        foreach (var p in context.Benchmark.Parameters) parameters.TryAdd(p.Name, p.Default);
+        var parameters = context.Benchmark.Defaults().With(bestParameters);
         string what;
         if (tried is not null)
         {
-            foreach (var (name, value) in tried.Parameters)
-                if (context.Benchmark.Parameters.Any(p => p.Name == name)) parameters[name] = Normalize(context.Benchmark, name, value);
-            var changed = tried.Parameters.Where(kv => bestParameters.GetValueOrDefault(kv.Key) != kv.Value)
-                .Select(kv => $"{kv.Key} {bestParameters.GetValueOrDefault(kv.Key, "?")}→{kv.Value}").ToList();
+            parameters = parameters.With(tried.Parameters
+                .Select(kv => (Spec: context.Benchmark.Parameters.FirstOrDefault(p => p.Name == kv.Key), kv.Value))
+                .Where(t => t.Spec is not null)
+                .Select(t => KeyValuePair.Create(t.Spec!.Name, TriedValue(t.Spec, t.Value))));
+            var changed = tried.Parameters.Where(kv => bestParameters.Get(kv.Key)?.Text != kv.Value)
+                .Select(kv => $"{kv.Key} {bestParameters.Get(kv.Key)?.Text ?? "?"}→{kv.Value}").ToList();
             var files = EditParser.Parse(tried.Edits).Edits.Select(e => e.Path).Distinct(StringComparer.Ordinal).ToList();
             what = $"The rejected proposal: \"{tried.Hypothesis}\"; " +
                    (changed.Count > 0 ? $"parameters against the best: {string.Join(", ", changed)}" : "no parameter change") +

@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using System.Globalization;
 using System.Text;
 using AutoResearch.Abstractions.Experiments;
@@ -78,7 +79,7 @@ public static class PromptBuilder
         foreach (var p in benchmark.Parameters)
         {
             var range = p.Type == ParameterType.Choice ? "one of " + string.Join(", ", p.Choices) : $"{p.Min?.ToString(c)} to {p.Max?.ToString(c)}{(p.Log ? ", log scale" : "")}";
-            sb.AppendLine(c, $"- {p.Name}: {p.Type.ToString().ToLowerInvariant()}, {range}, current {bestParameters.GetValueOrDefault(p.Name, p.Default)}");
+            sb.AppendLine(c, $"- {p.Name}: {p.Type.ToString().ToLowerInvariant()}, {range}, current {bestParameters.ValueOrDefault(p).Text}");
         }
 
         sb.AppendLine().AppendLine("## Current best");
@@ -102,7 +103,7 @@ public static class PromptBuilder
                 ExperimentStatus.Pruned => string.Create(c, $"stopped early at {e.Objective:G6}"),
                 _ => $"failed: {UntrustedText.OneLine(e.Reason, 160)}",
             };
-            var changed = e.Parameters.Where(kv => bestParameters.GetValueOrDefault(kv.Key) != kv.Value).Select(kv => $"{kv.Key}={kv.Value}");
+            var changed = e.Parameters.Where(kv => bestParameters.Get(kv.Key) != kv.Value).Select(kv => $"{kv.Key}={kv.Value.Text}");
             return $"#{e.Sequence} {e.AgentId} ({e.ProposerName}){(e.EditedFiles.Count > 0 ? " [code edited]" : "")}: {outcome}; {UntrustedText.OneLine(e.Hypothesis, 160)}; params {string.Join(" ", changed)}";
         }), 420));
 

@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Specs;
 
@@ -11,7 +12,7 @@ public sealed record PromptFacts(
     BenchmarkSpec Benchmark,
     string? Task,
     IReadOnlyDictionary<string, string> CurrentFiles,
-    IReadOnlyDictionary<string, string> BestParameters,
+    ParameterSet BestParameters,
     LeaderboardEntry? Best,
     string AgentId,
     string BudgetLeft)

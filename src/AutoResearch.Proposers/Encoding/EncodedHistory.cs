@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
@@ -47,7 +48,7 @@ internal sealed class EncodedHistory
         }
 
         var pending = new List<double[]>(context.Pending.Count);
-        foreach (Dictionary<string, string> p in context.Pending)
+        foreach (ParameterSet p in context.Pending)
         {
             double[] x = space.Encode(p);
             pending.Add(x);

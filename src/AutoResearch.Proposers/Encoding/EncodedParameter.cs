@@ -1,4 +1,5 @@
 using System.Globalization;
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.Proposers.Encoding;
@@ -14,11 +15,13 @@ internal sealed class EncodedParameter
     private readonly bool log;
     private readonly double low;
     private readonly double high;
+    private readonly ParameterValue? _default;
 
     public EncodedParameter(ParameterSpec spec, int offset)
     {
         Spec = spec;
         Offset = offset;
+        _default = ParameterValue.TryParse(spec, spec.Default, out var parsedDefault, out _) ? parsedDefault : null;
         if (spec.Type == ParameterType.Choice)
         {
             Choices = spec.Choices.Count > 0 ? spec.Choices : [spec.Default];
@@ -28,8 +31,8 @@ internal sealed class EncodedParameter
 
         Choices = [];
         Width = 1;
-        double min = spec.Min ?? ParseOr(spec.Default, 0);
-        double max = spec.Max ?? ParseOr(spec.Default, min);
+        double min = spec.Min ?? (_default is { IsNumber: true } dmin ? dmin.AsNumber : 0);
+        double max = spec.Max ?? (_default is { IsNumber: true } dmax ? dmax.AsNumber : min);
         if (max < min)
         {
             (min, max) = (max, min);
@@ -108,26 +111,25 @@ internal sealed class EncodedParameter
     public double Snap(double u) =>
         Type == ParameterType.Int || double.IsNaN(u) || transformedHigh <= transformedLow ? ToUnit(FromUnit(u)) : Math.Clamp(u, 0, 1);
 
-    public string Format(double value) =>
-        Type == ParameterType.Int
-            ? ((long)value).ToString(CultureInfo.InvariantCulture)
-            : value.ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>The typed value of a decoded number (an integer for an int parameter).</summary>
+    public ParameterValue Value(double value) => ParameterValue.Numeric(Spec, value);
 
-    /// <summary>Unit position of a stored value; unparsable or missing values fall back to the default, then the middle.</summary>
-    public double ParseUnit(string? text)
+    /// <summary>Unit position of a value; missing or non-numeric values fall back to the default, then the middle.</summary>
+    public double Unit(ParameterValue? value)
     {
-        if (TryParse(text, out double v) || TryParse(Spec.Default, out v))
+        if (value is { IsNumber: true } || _default is { IsNumber: true })
         {
+            double v = value is { IsNumber: true } ? value.AsNumber : _default!.AsNumber;
             return Snap(ToUnit(v));
         }
 
         return Snap(0.5);
     }
 
-    /// <summary>Index of a stored choice; unknown values fall back to the default, then the first choice.</summary>
-    public int ParseChoice(string? text)
+    /// <summary>Index of a choice; unknown values fall back to the default, then the first choice.</summary>
+    public int ChoiceIndex(ParameterValue? value)
     {
-        int i = IndexOf(text);
+        int i = IndexOf(value?.Text);
         if (i < 0)
         {
             i = IndexOf(Spec.Default);
@@ -172,9 +174,4 @@ internal sealed class EncodedParameter
         double r = double.Parse(v.ToString("G10", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
         return r == 0 ? v : r;
     }
-
-    private static bool TryParse(string? text, out double value) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
-
-    private static double ParseOr(string? text, double fallback) => TryParse(text, out double v) ? v : fallback;
 }

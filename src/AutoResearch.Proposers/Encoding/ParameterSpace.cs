@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.Proposers.Encoding;
@@ -33,36 +34,37 @@ internal sealed class ParameterSpace
     /// <summary>Number of parameters (length of the compact vector).</summary>
     public int Count => Parameters.Count;
 
-    public double[] Encode(IReadOnlyDictionary<string, string> values)
+    public double[] Encode(ParameterSet values)
     {
         var x = new double[Dimensions];
         foreach (EncodedParameter p in Parameters)
         {
-            values.TryGetValue(p.Name, out string? text);
+            ParameterValue? value = values.Get(p.Name);
             if (p.IsChoice)
             {
-                x[p.Offset + p.ParseChoice(text)] = 1;
+                x[p.Offset + p.ChoiceIndex(value)] = 1;
             }
             else
             {
-                x[p.Offset] = p.ParseUnit(text);
+                x[p.Offset] = p.Unit(value);
             }
         }
 
         return x;
     }
 
-    public Dictionary<string, string> Decode(double[] x)
+    public ParameterSet Decode(double[] x)
     {
-        var values = new Dictionary<string, string>(Parameters.Count, StringComparer.Ordinal);
-        foreach (EncodedParameter p in Parameters)
+        var values = new KeyValuePair<string, ParameterValue>[Parameters.Count];
+        for (int i = 0; i < Parameters.Count; i++)
         {
-            values[p.Name] = p.IsChoice
-                ? p.Choices[ArgMax(x, p.Offset, p.Width)]
-                : p.Format(p.FromUnit(x[p.Offset]));
+            EncodedParameter p = Parameters[i];
+            values[i] = KeyValuePair.Create(p.Name, p.IsChoice
+                ? ParameterValue.Choice(p.Choices[ArgMax(x, p.Offset, p.Width)])
+                : p.Value(p.FromUnit(x[p.Offset])));
         }
 
-        return values;
+        return ParameterSet.Create(values);
     }
 
     /// <summary>Projects a model vector onto the valid points (ints on their integers, one-hot choices) in place.</summary>
@@ -168,9 +170,9 @@ internal sealed class ParameterSpace
     public string Key(double[] x)
     {
         var sb = new StringBuilder();
-        foreach (KeyValuePair<string, string> kv in Decode(x))
+        foreach (KeyValuePair<string, ParameterValue> kv in Decode(x))
         {
-            sb.Append(kv.Key).Append('=').Append(kv.Value).Append(';');
+            sb.Append(kv.Key).Append('=').Append(kv.Value.Text).Append(';');
         }
 
         return sb.ToString();
@@ -186,7 +188,7 @@ internal sealed class ParameterSpace
             string value = p.IsChoice
                 ? p.Choices[ArgMax(x, p.Offset, p.Width)]
                 : p.Type == ParameterType.Int
-                    ? p.Format(p.FromUnit(x[p.Offset]))
+                    ? p.Value(p.FromUnit(x[p.Offset])).Text
                     : p.FromUnit(x[p.Offset]).ToString("G3", CultureInfo.InvariantCulture);
             parts.Add($"{p.Name}={value}");
         }

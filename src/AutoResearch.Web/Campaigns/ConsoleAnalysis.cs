@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using System.Globalization;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Ports;
@@ -80,7 +81,7 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
                 curves.Add(new CurveRun(full.Sequence, full.AgentId, full.Objective, full.Metrics));
         return new AnalysisView(
             campaign.Id, campaign.Name, spec.Metric.Name, Direction(spec.Metric.Direction), usable.Count,
-            spec.Parameters.Select(p => new ParameterAxis(p.Name, Type(p.Type), p.Log, p.Min, p.Max, p.Choices, p.Default)).ToList(),
+            spec.Parameters.Select(p => new ParameterAxis(p.Name, Type(p.Type), p.Log, p.Min, p.Max, p.Choices, p.DefaultValue())).ToList(),
             points, importance, facts.Best?.Sequence, facts.Best?.Value, facts.Baseline?.Sequence, facts.Baseline?.Mean,
             facts.Best is { } best ? experiments.FirstOrDefault(e => e.Id == best.ExperimentId)?.Parameters : null,
             Tonight(spec.Parameters, importance, facts.Best is { } b ? experiments.FirstOrDefault(e => e.Id == b.ExperimentId) : null),
@@ -111,7 +112,7 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
             .Distinct(StringComparer.Ordinal).ToList();
         var parameters = names.Select(name =>
         {
-            var values = runs.Select(r => r.Parameters.TryGetValue(name, out var v) ? v : null).ToList();
+            var values = runs.Select(r => r.Parameters.Get(name)?.Text).ToList();
             return new CompareParameter(name, values, values.Distinct(StringComparer.Ordinal).Count() > 1);
         }).ToList();
 
@@ -254,7 +255,7 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
         var mattered = importance.Parameters.Where(p => p.Mattered || p.Ablation?.Mattered == true).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var keep = parameters.Where(p => mattered.Contains(p.Name)).Select(p => p.Name).ToList();
         var pin = parameters.Where(p => !mattered.Contains(p.Name))
-            .ToDictionary(p => p.Name, p => best.Parameters.TryGetValue(p.Name, out var v) ? v : p.Default, StringComparer.Ordinal);
+            .ToDictionary(p => p.Name, p => best.Parameters.ValueOrDefault(p).Text, StringComparer.Ordinal);
         return new TonightAdvice(best.Sequence, keep, pin);
     }
 
@@ -308,7 +309,7 @@ public sealed record AnalysisView(
     double? Best,
     int? BaselineSequence,
     double? Baseline,
-    IReadOnlyDictionary<string, string>? BestParameters,
+    ParameterSet? BestParameters,
     TonightAdvice? Tonight,
     IReadOnlyList<CurveRun> Curves);
 
@@ -316,10 +317,10 @@ public sealed record AnalysisView(
 public sealed record CurveRun(int Sequence, string Agent, double? Objective, IReadOnlyList<MetricPoint> Metrics);
 
 /// <summary>A searched parameter as the plots draw it (type <c>float</c>, <c>int</c> or <c>choice</c>).</summary>
-public sealed record ParameterAxis(string Name, string Type, bool Log, double? Min, double? Max, IReadOnlyList<string> Choices, string Default);
+public sealed record ParameterAxis(string Name, string Type, bool Log, double? Min, double? Max, IReadOnlyList<string> Choices, ParameterValue Default);
 
 /// <summary>One usable result: its number, agent, kind, objective and parameters.</summary>
-public sealed record AnalysisPoint(int Sequence, string Agent, string Kind, double Objective, IReadOnlyDictionary<string, string> Parameters);
+public sealed record AnalysisPoint(int Sequence, string Agent, string Kind, double Objective, ParameterSet Parameters);
 
 /// <summary>What to try tonight: search the parameters that mattered, pin the rest at the best's values.</summary>
 public sealed record TonightAdvice(int FromSequence, IReadOnlyList<string> Search, IReadOnlyDictionary<string, string> Pin);

@@ -85,7 +85,7 @@ public static class ExperimentExport
             Time(r.QueuedAt), r.StartedAt is { } s ? Time(s) : "", r.EndedAt is { } e ? Time(e) : "",
             r.Seconds?.ToString("0.###", CultureInfo.InvariantCulture) ?? "", r.Hypothesis, r.Reason ?? "",
         };
-        fields.AddRange(names.Select(n => r.Parameters.GetValueOrDefault(n) ?? ""));
+        fields.AddRange(names.Select(n => r.Parameters.Get(n)?.Text ?? ""));
         fields.Add(other.Count == 0 ? "" : JsonSerializer.Serialize(other));
         return writer.WriteLineAsync(string.Join(",", fields.Select(Field)));
     }

@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 namespace AutoResearch.Web.Campaigns;
 
 /// <summary>One experiment in a list: what it was, how it ended (or how long it has run).</summary>
@@ -15,7 +16,7 @@ public sealed record ExperimentSummary(
     double? Seconds,
     string Hypothesis,
     string? Reason,
-    IReadOnlyDictionary<string, string> Parameters,
+    ParameterSet Parameters,
     AutoResearch.Abstractions.Experiments.FailureKind Failure = AutoResearch.Abstractions.Experiments.FailureKind.None,
     string? EndedBecause = null)
 {

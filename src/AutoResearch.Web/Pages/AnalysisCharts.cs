@@ -1,3 +1,4 @@
+using AutoResearch.Abstractions.Parameters;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -141,10 +142,10 @@ public static class AnalysisCharts
                 if (axis.Position(value, jitter: p.Sequence) is not { } px || metric.Position(p.Objective) is not { } py) continue;
                 if (p.Sequence == view.BestSequence)
                 {
-                    best = new PointOf(X(px), Y(py), p, value);
+                    best = new PointOf(X(px), Y(py), p, value.Text);
                     continue;
                 }
-                html.Append(CultureInfo.InvariantCulture, $"<circle data-sequence=\"{p.Sequence}\" cx=\"{F(X(px))}\" cy=\"{F(Y(py))}\" r=\"3\" fill=\"{Colour(ranks[p.Sequence])}\" fill-opacity=\"0.8\"><title>#{p.Sequence}: {name}={E(value)}, {E(view.Metric)} {Label(p.Objective)}</title></circle>");
+                html.Append(CultureInfo.InvariantCulture, $"<circle data-sequence=\"{p.Sequence}\" cx=\"{F(X(px))}\" cy=\"{F(Y(py))}\" r=\"3\" fill=\"{Colour(ranks[p.Sequence])}\" fill-opacity=\"0.8\"><title>#{p.Sequence}: {name}={E(value.Text)}, {E(view.Metric)} {Label(p.Objective)}</title></circle>");
             }
             if (best is { } b)
                 html.Append(CultureInfo.InvariantCulture, $"<circle class=\"best\" data-sequence=\"{b.Point.Sequence}\" cx=\"{F(b.X)}\" cy=\"{F(b.Y)}\" r=\"6\" fill=\"none\" stroke=\"#0f172a\" stroke-width=\"2.5\"><title>best #{b.Point.Sequence}: {name}={E(b.Value)}, {E(view.Metric)} {Label(b.Point.Objective)}</title></circle>");
@@ -193,7 +194,7 @@ public static class AnalysisCharts
                 best = new PointOf(X(tx), Y(ty), p, $"{xName}={xv}, {yName}={yv}");
                 continue;
             }
-            svg.Append(CultureInfo.InvariantCulture, $"<circle data-sequence=\"{p.Sequence}\" cx=\"{F(X(tx))}\" cy=\"{F(Y(ty))}\" r=\"5\" fill=\"{Colour(ranks[p.Sequence])}\" fill-opacity=\"0.85\"><title>#{p.Sequence}: {E(xName)}={E(xv)}, {E(yName)}={E(yv)}, {E(view.Metric)} {Label(p.Objective)}</title></circle>");
+            svg.Append(CultureInfo.InvariantCulture, $"<circle data-sequence=\"{p.Sequence}\" cx=\"{F(X(tx))}\" cy=\"{F(Y(ty))}\" r=\"5\" fill=\"{Colour(ranks[p.Sequence])}\" fill-opacity=\"0.85\"><title>#{p.Sequence}: {E(xName)}={E(xv.Text)}, {E(yName)}={E(yv.Text)}, {E(view.Metric)} {Label(p.Objective)}</title></circle>");
         }
         if (best is { } bp)
             svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"best\" data-sequence=\"{bp.Point.Sequence}\" cx=\"{F(bp.X)}\" cy=\"{F(bp.Y)}\" r=\"8\" fill=\"none\" stroke=\"#0f172a\" stroke-width=\"2.5\"><title>best #{bp.Point.Sequence}: {E(bp.Value)}, {E(view.Metric)} {Label(bp.Point.Objective)}</title></circle>");
@@ -296,9 +297,9 @@ public static class AnalysisCharts
 /// </summary>
 public sealed class ParamScale
 {
-    private readonly Func<string, int, double?> _position;
+    private readonly Func<ParameterValue, int, double?> _position;
 
-    private ParamScale(string name, string kind, IReadOnlyList<(double T, string Label)> ticks, Func<string, int, double?> position)
+    private ParamScale(string name, string kind, IReadOnlyList<(double T, string Label)> ticks, Func<ParameterValue, int, double?> position)
     {
         Name = name;
         Kind = kind;
@@ -314,27 +315,27 @@ public sealed class ParamScale
     public IReadOnlyList<(double T, string Label)> Ticks { get; }
 
     /// <summary>The value's place on the axis (0 bottom/left, 1 top/right); null when it cannot be placed.</summary>
-    public double? Position(string value, int jitter = -1) => _position(value, jitter);
+    public double? Position(ParameterValue value, int jitter = -1) => _position(value, jitter);
 
-    public double? Position(double value) => _position(value.ToString("R", CultureInfo.InvariantCulture), -1);
+    public double? Position(double value) => double.IsFinite(value) ? _position(ParameterValue.Real(value), -1) : null;
 
     public static ParamScale For(ParameterAxis parameter, IReadOnlyList<AnalysisPoint> points)
     {
         if (parameter.Type == "choice")
         {
             var choices = parameter.Choices.Count > 0 ? parameter.Choices.ToList()
-                : points.Select(p => p.Parameters.GetValueOrDefault(parameter.Name) ?? parameter.Default).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                : points.Select(p => (p.Parameters.Get(parameter.Name) ?? parameter.Default).Text).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             double Place(int i) => choices.Count == 1 ? 0.5 : 0.08 + 0.84 * i / (choices.Count - 1);
             return new ParamScale(parameter.Name, "choice", choices.Select((c, i) => (Place(i), c)).ToList(), (v, jitter) =>
             {
-                var i = choices.IndexOf(v);
+                var i = choices.IndexOf(v.Text);
                 if (i < 0) return null;
                 // Results at one choice are spread a little sideways (by their number), so they do not hide each other.
                 var spread = jitter >= 0 ? ((jitter * 0.6180339887) % 1 - 0.5) * Math.Min(0.12, 0.6 / Math.Max(1, choices.Count)) : 0;
                 return Place(i) + spread;
             });
         }
-        var values = points.Select(p => Number(p.Parameters.GetValueOrDefault(parameter.Name) ?? parameter.Default)).Where(v => v is not null).Select(v => v!.Value).ToList();
+        var values = points.Select(p => Number(p.Parameters.Get(parameter.Name) ?? parameter.Default)).Where(v => v is not null).Select(v => v!.Value).ToList();
         if (parameter.Min is { } min) values.Add(min);
         if (parameter.Max is { } max) values.Add(max);
         return Linear(parameter.Name, values, parameter.Log);
@@ -367,6 +368,5 @@ public sealed class ParamScale
             (v, _) => Number(v) is { } x ? (x - axis.Min) / span : null);
     }
 
-    private static double? Number(string? text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null;
+    private static double? Number(ParameterValue value) => value.IsNumber ? value.AsNumber : null;
 }
