@@ -41,8 +41,9 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
     public async Task<AnalysisView?> AnalysisAsync(string id, CancellationToken cancellationToken)
     {
         if (await ledger.GetCampaignAsync(id, cancellationToken) is not { } campaign) return null;
-        var key = await SettledCampaignKey.OfAsync(ledger, campaign, cancellationToken);
-        if (key is not null && _settled.TryGetValue(id, out var kept) && kept.Key == key) return kept.View;
+        // A running campaign's analysis is kept too, while its ledger key holds (an aggregate query, not every row).
+        var key = await SettledCampaignKey.OfAsync(ledger, campaign, cancellationToken) ?? "live|" + await ConsoleCampaigns.LedgerKeyAsync(ledger, campaign, cancellationToken);
+        if (_settled.TryGetValue(id, out var kept) && kept.Key == key) return kept.View;
         var view = await ComputeAnalysisAsync(campaign, cancellationToken);
         if (key is not null)
         {
