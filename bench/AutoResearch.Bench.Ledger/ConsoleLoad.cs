@@ -43,16 +43,16 @@ public static class ConsoleLoad
         };
         foreach (var (name, client, path) in calls)
         {
-            var first = await OnceAsync(client, path);
+            var first = await Program.OnceAsync(client, path);
             var runs = new List<(double Wall, double Cpu)>();
             for (var i = 0; i < repeat; i++)
             {
-                var r = await OnceAsync(client, path);
+                var r = await Program.OnceAsync(client, path);
                 runs.Add((r.Wall, r.Cpu));
             }
             var row = first.Status != HttpStatusCode.OK
                 ? $"| {name} | HTTP {(int)first.Status} | | | | |"
-                : $"| {name} | {first.Wall:F0} | {Percentile(runs.Select(r => r.Wall), 0.5):F0} | {Percentile(runs.Select(r => r.Wall), 0.95):F0} | {Percentile(runs.Select(r => r.Cpu), 0.5):F0} | {Size(first.Bytes)} |";
+                : $"| {name} | {first.Wall:F0} | {Percentile(runs.Select(r => r.Wall), 0.5):F0} | {Percentile(runs.Select(r => r.Wall), 0.95):F0} | {Percentile(runs.Select(r => r.Cpu), 0.5):F0} | {Program.Size(first.Bytes)} |";
             Console.WriteLine(row);
             table.AppendLine(row);
         }
@@ -134,8 +134,8 @@ public static class ConsoleLoad
         {
             var round = await Task.WhenAll(Enumerable.Range(0, viewers).Select(async v =>
             {
-                var page = await OnceAsync(cookie, $"/campaigns/{id}");
-                var api = await OnceAsync(token, $"/api/campaigns/{id}");
+                var page = await Program.OnceAsync(cookie, $"/campaigns/{id}");
+                var api = await Program.OnceAsync(token, $"/api/campaigns/{id}");
                 return (Page: page.Wall, Api: api.Wall);
             }));
             pageLoads.AddRange(round.Select(r => r.Page));
@@ -165,18 +165,6 @@ public static class ConsoleLoad
         return text.ToString();
     }
 
-    private static async Task<(HttpStatusCode Status, long Bytes, double Wall, double Cpu)> OnceAsync(HttpClient client, string path)
-    {
-        using var process = Process.GetCurrentProcess();
-        var cpu0 = process.TotalProcessorTime;
-        var watch = Stopwatch.StartNew();
-        using var response = await client.GetAsync(path, HttpCompletionOption.ResponseContentRead);
-        var body = await response.Content.ReadAsByteArrayAsync();
-        watch.Stop();
-        process.Refresh();
-        return (response.StatusCode, body.Length, watch.Elapsed.TotalMilliseconds, (process.TotalProcessorTime - cpu0).TotalMilliseconds);
-    }
-
     private static double Percentile(IEnumerable<double> values, double p)
     {
         var sorted = values.Order().ToList();
@@ -184,11 +172,4 @@ public static class ConsoleLoad
         var rank = (int)Math.Ceiling(p * sorted.Count) - 1;
         return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
     }
-
-    private static string Size(long bytes) => bytes switch
-    {
-        >= 1 << 20 => $"{bytes / 1048576.0:F1} MB",
-        >= 1 << 10 => $"{bytes / 1024.0:F0} kB",
-        _ => $"{bytes} B",
-    };
 }

@@ -23,6 +23,8 @@ namespace AutoResearch.Bench.Ledger;
 /// so the listing has several), then the console (the real app on loopback Kestrel, signed in with an API token) is timed:
 /// the campaign list, one campaign's detail, a page of experiments (sorted by the metric, filtered, deep offset), the CSV
 /// export and a report written on demand (once; its HTML size is recorded).
+/// <c>--mode console [--viewers 20] [--watch-seconds 30] [--writes 1] [--reuse]</c>: every console page and API call instead
+/// (<see cref="ConsoleLoad"/>); <c>--reuse</c> keeps a data folder an earlier run filled.
 /// </summary>
 public static partial class Program
 {
@@ -48,8 +50,11 @@ public static partial class Program
         var spec = CampaignLoader.Load(Path.Combine(root, "campaigns", "branin.yaml"));
 
         var table = new StringBuilder();
-        table.AppendLine($"| {label} ({state.ToString().ToLowerInvariant()}): experiments | fill (s) | GET /api/campaigns | GET /api/campaigns/{{id}} | experiments page | experiments CSV | report (s) | report HTML |");
-        table.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        if (mode != "console")
+        {
+            table.AppendLine($"| {label} ({state.ToString().ToLowerInvariant()}): experiments | fill (s) | GET /api/campaigns | GET /api/campaigns/{{id}} | experiments page | experiments CSV | report (s) | report HTML |");
+            table.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        }
         foreach (var n in sizes)
         {
             var data = Path.Combine(work, $"n{n}");
@@ -166,7 +171,7 @@ public static partial class Program
         return $"{wall:F0} / {medianWall:F0} ms (cpu {cpu:F0} / {medianCpu:F0}) · {Size(bytes)}";
     }
 
-    private static async Task<(HttpStatusCode Status, long Bytes, double Wall, double Cpu)> OnceAsync(HttpClient client, string path)
+    internal static async Task<(HttpStatusCode Status, long Bytes, double Wall, double Cpu)> OnceAsync(HttpClient client, string path)
     {
         using var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
@@ -178,7 +183,7 @@ public static partial class Program
         return (response.StatusCode, body.Length, watch.Elapsed.TotalMilliseconds, (process.TotalProcessorTime - cpu0).TotalMilliseconds);
     }
 
-    private static string Size(long bytes) => bytes switch
+    internal static string Size(long bytes) => bytes switch
     {
         >= 1 << 20 => $"{bytes / 1048576.0:F1} MB",
         >= 1 << 10 => $"{bytes / 1024.0:F0} kB",

@@ -81,6 +81,27 @@ public sealed class LiveDetailCacheTests(ConsoleFactory console)
         Assert.Equal("look at lr", noted.LatestJournal[0].Text);
     }
 
+    [Fact]
+    public async Task A_running_campaigns_analysis_and_night_row_are_kept_until_the_ledger_changes()
+    {
+        var id = await SeedAsync(30);
+        var analysis = console.Services.GetRequiredService<ConsoleAnalysis>();
+        var first = (await analysis.AnalysisAsync(id, CancellationToken.None))!;
+        Assert.Same(first, await analysis.AnalysisAsync(id, CancellationToken.None));
+        var started = (await Ledger.GetCampaignAsync(id))!.StartedAt!.Value;
+        var night = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(started, TimeZoneInfo.Local).DateTime.AddHours(-12));
+        var row = (await analysis.NightAsync(night, CancellationToken.None)).Campaigns.Single(c => c.Id == id);
+
+        await Ledger.SaveExperimentAsync(Run(id, 31, ExperimentStatus.Succeeded, 0.05, AcceptanceVerdict.NotBetter));
+        var after = (await analysis.AnalysisAsync(id, CancellationToken.None))!;
+        Assert.Equal(first.Results + 1, after.Results);
+        Assert.Contains(after.Points, p => p.Sequence == 31 && p.Objective == 0.05);
+        var rowAfter = (await analysis.NightAsync(night, CancellationToken.None)).Campaigns.Single(c => c.Id == id);
+        Assert.Equal(row.Finished + 1, rowAfter.Finished);
+        // The time burnt so far goes on while the campaign runs, kept row or not.
+        Assert.True(rowAfter.Budget.Minutes >= row.Budget.Minutes);
+    }
+
     private async Task<string> DetailJsonAsync(string id)
     {
         var detail = (await Campaigns.GetAsync(id, CancellationToken.None))!;
