@@ -9,7 +9,7 @@ namespace AutoResearch.Web.BrowserTests;
 /// <summary>
 /// Steering a running campaign from its live page, and the lab's roles, in a real browser against a real server running
 /// real sandboxes: new limits (deadline, most experiments, slots), "try this configuration next", stopping one running
-/// experiment from its page, each with bad input first (red banner naming every problem) and checked afterwards through the
+/// experiment from its page and a note about it there, each with bad input first (red banner naming every problem) and checked afterwards through the
 /// API; then users added on the admin's page, each signing in through the sign-in form: a viewer sees no controls, a
 /// researcher steers (and stops the campaign), only an admin sees the users and audit pages, and the audit log names who did
 /// what. One campaign of digits-mlp serves every step (its runs last seconds, so a stop lands while one runs).
@@ -118,6 +118,19 @@ public sealed class SteeringAndRolesInBrowserTests(ServedConsole console, ITestO
             await Assertions.Expect(page.Locator("#status-reason")).ToContainTextAsync("stopped by");
             await Assertions.Expect(page.Locator("#stop-experiment")).ToHaveCountAsync(0);
             await Shot(page, "steering-05-experiment-stopped");
+
+            // A note from the experiment's page: an empty one is refused in red; a real one lands in the journal about it.
+            await page.ClickAsync("#experiment-note button:has-text('Add note')");
+            await Assertions.Expect(banner).ToHaveClassAsync(new Regex("flash-error"));
+            await Assertions.Expect(banner).ToContainTextAsync("Note not added");
+            await page.FillAsync("#experiment-note textarea[name=text]", "Stopped: the learning rate was heading the wrong way.");
+            await page.ClickAsync("#experiment-note button:has-text('Add note')");
+            await Assertions.Expect(banner).ToContainTextAsync($"Note added to the journal about #{stopped}");
+            await Assertions.Expect(banner).Not.ToHaveClassAsync(new Regex("flash-error"));
+            var notes = await GetJsonAsync(page, $"/api/campaigns/{id}/journal");
+            Assert.Contains(notes.EnumerateArray(), n => n.GetProperty("kind").GetString() == "note" && n.GetProperty("author").GetString() == "admin"
+                && n.GetProperty("experimentSequence").GetInt32() == stopped && n.GetProperty("text").GetString()!.Contains("heading the wrong way", StringComparison.Ordinal));
+            await Shot(page, "steering-05b-experiment-note");
             var after = await GetJsonAsync(page, $"/api/campaigns/{id}/experiments/{stopped}");
             Assert.Equal("stopped by a person", after.GetProperty("summary").GetProperty("endedBecause").GetString());
             Assert.EndsWith("): wrong direction", after.GetProperty("summary").GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -155,6 +168,9 @@ public sealed class SteeringAndRolesInBrowserTests(ServedConsole console, ITestO
             await page.GotoAsync(campaignUrl + "/journal");
             await Assertions.Expect(page.Locator("#journal li").First).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("#note-form")).ToHaveCountAsync(0);
+            await page.GotoAsync($"{campaignUrl}/experiments/{stopped}");
+            await Assertions.Expect(page.Locator("#parameters")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#experiment-note")).ToHaveCountAsync(0);
             foreach (var adminPage in new[] { "/settings/users", "/settings/audit" })
             {
                 var refused = await page.GotoAsync(console.BaseUrl + adminPage);
