@@ -23,6 +23,8 @@ namespace AutoResearch.Bench.Ledger;
 /// so the listing has several), then the console (the real app on loopback Kestrel, signed in with an API token) is timed:
 /// the campaign list, one campaign's detail, a page of experiments (sorted by the metric, filtered, deep offset), the CSV
 /// export and a report written on demand (once; its HTML size is recorded).
+/// <c>--mode console [--viewers 20] [--watch-seconds 30] [--writes 1] [--reuse]</c>: every console page and API call instead
+/// (<see cref="ConsoleLoad"/>); <c>--reuse</c> keeps a data folder an earlier run filled.
 /// </summary>
 public static partial class Program
 {
@@ -38,19 +40,31 @@ public static partial class Program
         var state = Enum.Parse<AutoResearch.Abstractions.Experiments.CampaignState>(Arg(args, "--state", "completed"), ignoreCase: true);
         var work = Path.GetFullPath(Arg(args, "--work", Path.Combine(Path.GetTempPath(), "ar-bench-ledger")));
         var output = Arg(args, "--out", "");
+        // console: every page and API call with median and p95, then --viewers on one running campaign's live page.
+        var mode = Arg(args, "--mode", "scale");
+        var viewers = int.Parse(Arg(args, "--viewers", "20"), CultureInfo.InvariantCulture);
+        var watchSeconds = int.Parse(Arg(args, "--watch-seconds", "30"), CultureInfo.InvariantCulture);
+        var writes = double.Parse(Arg(args, "--writes", "1"), CultureInfo.InvariantCulture);
+        var reuse = args.Contains("--reuse");
         var root = RepositoryRoot();
         var spec = CampaignLoader.Load(Path.Combine(root, "campaigns", "branin.yaml"));
 
         var table = new StringBuilder();
-        table.AppendLine($"| {label} ({state.ToString().ToLowerInvariant()}): experiments | fill (s) | GET /api/campaigns | GET /api/campaigns/{{id}} | experiments page | experiments CSV | report (s) | report HTML |");
-        table.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        if (mode != "console")
+        {
+            table.AppendLine($"| {label} ({state.ToString().ToLowerInvariant()}): experiments | fill (s) | GET /api/campaigns | GET /api/campaigns/{{id}} | experiments page | experiments CSV | report (s) | report HTML |");
+            table.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        }
         foreach (var n in sizes)
         {
             var data = Path.Combine(work, $"n{n}");
-            if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
-            Directory.CreateDirectory(data);
             var fill = Stopwatch.StartNew();
-            string id;
+            var id = $"big-{n}";
+            // --reuse: a data folder filled by an earlier run is used as it is (the state is still set below).
+            var filled = reuse && Directory.Exists(data) && Directory.EnumerateFiles(data, "*.db").Any();
+            if (!filled && Directory.Exists(data)) Directory.Delete(data, recursive: true);
+            Directory.CreateDirectory(data);
+            if (!filled)
             await using (var services = new ServiceCollection().AddLogging()
                 .AddLedger(o => o.ConnectionString = LedgerOptions.SqliteConnectionStringFor(data)).BuildServiceProvider())
             {
@@ -59,9 +73,17 @@ public static partial class Program
                 await SyntheticLedger.FillAsync(ledger, journal, spec, "small-a", 100, 1, CancellationToken.None);
                 await SyntheticLedger.FillAsync(ledger, journal, spec, "small-b", 100, 2, CancellationToken.None);
                 id = await SyntheticLedger.FillAsync(ledger, journal, spec, $"big-{n}", n, 3, CancellationToken.None);
-                if (state != AutoResearch.Abstractions.Experiments.CampaignState.Completed)
-                    await ledger.UpsertCampaignAsync((await ledger.GetCampaignAsync(id))! with { State = state, EndedAt = null });
             }
+            await using (var services = new ServiceCollection().AddLogging()
+                .AddLedger(o => o.ConnectionString = LedgerOptions.SqliteConnectionStringFor(data)).BuildServiceProvider())
+            {
+                var ledger = services.GetRequiredService<ILedger>();
+                var campaign = (await ledger.GetCampaignAsync(id))!;
+                await ledger.UpsertCampaignAsync(state == AutoResearch.Abstractions.Experiments.CampaignState.Completed
+                    ? campaign with { State = state, EndedAt = campaign.EndedAt ?? campaign.StartedAt!.Value.AddSeconds(n * 0.3 + 60) }
+                    : campaign with { State = state, EndedAt = null });
+            }
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             fill.Stop();
             Console.Error.WriteLine($"{n}: filled in {fill.Elapsed.TotalSeconds:F1} s");
 
@@ -74,12 +96,22 @@ public static partial class Program
             try
             {
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-                using var client = await TokenClientAsync(new Uri(address));
-                client.Timeout = TimeSpan.FromMinutes(15);
+                var (client, cookie) = await TokenClientAsync(new Uri(address));
+                using var disposeClient = client;
+                using var disposeCookie = cookie;
+
                 var page = $"/api/campaigns/{id}/experiments?offset={n / 2}&limit=50&sort=objective&desc=true&status=Succeeded";
                 // Warm the code paths (JIT) on a small campaign, so the first timed call is about the data, not the start-up.
-                foreach (var warm in new[] { "/api/campaigns/small-a", "/api/campaigns/small-a/experiments?sort=objective", "/api/campaigns/small-a/experiments/export.csv" })
+                foreach (var warm in new[] { "/api/campaigns/small-a", "/api/campaigns/small-a/experiments?sort=objective", "/api/campaigns/small-a/experiments/export.csv", "/api/campaigns/small-a/analysis" })
                     (await client.GetAsync(warm)).EnsureSuccessStatusCode();
+                if (mode == "console")
+                {
+                    foreach (var warm in new[] { "/", "/campaigns/small-a", "/campaigns/small-a/experiments", "/campaigns/small-a/analysis", "/night?date=2026-12-01", "/campaigns/small-a/journal" })
+                        (await cookie.GetAsync(warm)).EnsureSuccessStatusCode();
+                    table.Append(await ConsoleLoad.RunAsync(app.Services, new Uri(address), client, cookie, id, n, repeat, viewers, watchSeconds, writes, new DateOnly(2026, 12, 1)));
+                    table.AppendLine();
+                    continue;
+                }
                 var list = await TimeAsync(client, "/api/campaigns", repeat);
                 var detail = await TimeAsync(client, $"/api/campaigns/{id}", repeat);
                 var experiments = await TimeAsync(client, page, repeat);
@@ -139,7 +171,7 @@ public static partial class Program
         return $"{wall:F0} / {medianWall:F0} ms (cpu {cpu:F0} / {medianCpu:F0}) · {Size(bytes)}";
     }
 
-    private static async Task<(HttpStatusCode Status, long Bytes, double Wall, double Cpu)> OnceAsync(HttpClient client, string path)
+    internal static async Task<(HttpStatusCode Status, long Bytes, double Wall, double Cpu)> OnceAsync(HttpClient client, string path)
     {
         using var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
@@ -151,7 +183,7 @@ public static partial class Program
         return (response.StatusCode, body.Length, watch.Elapsed.TotalMilliseconds, (process.TotalProcessorTime - cpu0).TotalMilliseconds);
     }
 
-    private static string Size(long bytes) => bytes switch
+    internal static string Size(long bytes) => bytes switch
     {
         >= 1 << 20 => $"{bytes / 1048576.0:F1} MB",
         >= 1 << 10 => $"{bytes / 1024.0:F0} kB",
@@ -159,10 +191,10 @@ public static partial class Program
     };
 
     /// <summary>Signs in as the admin through the sign-in page, then makes an API token (as the console's tests do).</summary>
-    private static async Task<HttpClient> TokenClientAsync(Uri address)
+    private static async Task<(HttpClient Token, HttpClient Cookie)> TokenClientAsync(Uri address)
     {
         var cookies = new CookieContainer();
-        using var admin = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = address };
+        var admin = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(15) };
         var login = await AntiforgeryTokenAsync(admin, "/login");
         using (var signIn = await admin.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -177,9 +209,9 @@ public static partial class Program
         using var response = await admin.SendAsync(request);
         response.EnsureSuccessStatusCode();
         var secret = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
-        var client = new HttpClient { BaseAddress = address };
+        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(15) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        return client;
+        return (client, admin);
     }
 
     private static async Task<string> AntiforgeryTokenAsync(HttpClient client, string page)

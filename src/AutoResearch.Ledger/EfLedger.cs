@@ -210,6 +210,19 @@ public sealed class EfLedger(
     /// <see cref="CampaignHeadline.From"/> as aggregate queries (a count, the baseline, the best single run, the accepted best's runs):
     /// no experiment list is loaded.
     /// </summary>
+    /// <summary>The signature by status and verdict, aggregated in the database from the covering index (no wide row is read).</summary>
+    public async Task<ExperimentSignature> GetExperimentSignatureAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var groups = await db.Experiments.AsNoTracking()
+            .Where(x => x.CampaignId == campaignId)
+            .GroupBy(x => new { x.Status, x.Verdict })
+            .Select(g => new { g.Key.Status, g.Key.Verdict, Count = g.Count(), Sequences = g.Sum(x => (long)x.Sequence), Objectives = g.Sum(x => x.Objective ?? 0.0) })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return ExperimentSignature.Of(groups.Select(g => new ExperimentSignatureGroup(g.Status, g.Verdict, g.Count, g.Sequences, g.Objectives)));
+    }
+
     public async Task<CampaignHeadline> GetHeadlineAsync(string campaignId, AutoResearch.Abstractions.Specs.MetricSpec metric, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(metric);

@@ -81,6 +81,13 @@ public interface ILedger
             await GetLeaderboardAsync(campaignId, cancellationToken).ConfigureAwait(false),
             metric);
 
+    /// <summary>
+    /// What changes whenever one of the campaign's experiments is added or changes status, verdict or objective
+    /// (<see cref="ExperimentSignature"/>): one aggregate query in the EF ledger.
+    /// </summary>
+    async Task<ExperimentSignature> GetExperimentSignatureAsync(string campaignId, CancellationToken cancellationToken = default) =>
+        ExperimentSignature.From(await GetExperimentDigestsAsync(campaignId, cancellationToken).ConfigureAwait(false));
+
     /// <summary>Inserts or replaces many experiments (by id): a bulk load.</summary>
     async Task SaveExperimentsAsync(IEnumerable<ExperimentRecord> experiments, CancellationToken cancellationToken = default)
     {

@@ -42,8 +42,9 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
     public async Task<AnalysisView?> AnalysisAsync(string id, CancellationToken cancellationToken)
     {
         if (await ledger.GetCampaignAsync(id, cancellationToken) is not { } campaign) return null;
-        var key = await SettledCampaignKey.OfAsync(ledger, campaign, cancellationToken);
-        if (key is not null && _settled.TryGetValue(id, out var kept) && kept.Key == key) return kept.View;
+        // A running campaign's analysis is kept too, while its ledger key holds (an aggregate query, not every row).
+        var key = await SettledCampaignKey.OfAsync(ledger, campaign, cancellationToken) ?? "live|" + await ConsoleCampaigns.LedgerKeyAsync(ledger, campaign, cancellationToken);
+        if (_settled.TryGetValue(id, out var kept) && kept.Key == key) return kept.View;
         var view = await ComputeAnalysisAsync(campaign, cancellationToken);
         if (key is not null)
         {
@@ -162,19 +163,20 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
                      .Where(c => (c.StartedAt ?? c.CreatedAt) is var at && at >= from && at < to)
                      .OrderBy(c => c.StartedAt ?? c.CreatedAt))
         {
-            var key = await SettledCampaignKey.OfAsync(ledger, campaign, cancellationToken);
+            var settled = await SettledCampaignKey.OfAsync(ledger, campaign, cancellationToken);
+            // A running campaign's row is kept while its ledger key holds; only its time burnt so far is worked out again.
+            var key = settled ?? "live|" + await ConsoleCampaigns.LedgerKeyAsync(ledger, campaign, cancellationToken);
             var list = await reports.ListAsync(campaign.Id, cancellationToken);
             NightCampaign row;
-            if (key is not null && _nightRows.TryGetValue(campaign.Id, out var kept) && kept.Key == key) row = kept.Row;
+            if (_nightRows.TryGetValue(campaign.Id, out var kept) && kept.Key == key) row = kept.Row;
             else
             {
                 row = await NightRowAsync(campaign, cancellationToken);
-                if (key is not null)
-                {
-                    _nightRows[campaign.Id] = (key, row);
-                    foreach (var other in _nightRows.Keys.Where(k => k != campaign.Id).Skip(NightCacheSize - 1).ToList()) _nightRows.TryRemove(other, out _);
-                }
+                _nightRows[campaign.Id] = (key, row);
+                foreach (var other in _nightRows.Keys.Where(k => k != campaign.Id).Skip(NightCacheSize - 1).ToList()) _nightRows.TryRemove(other, out _);
             }
+            if (settled is null)
+                row = row with { Budget = row.Budget with { Minutes = Math.Max(0, ((campaign.EndedAt ?? clock.GetUtcNow()) - (campaign.StartedAt ?? campaign.CreatedAt)).TotalMinutes) } };
             var escaped = Uri.EscapeDataString(campaign.Id);
             rows.Add(row with
             {

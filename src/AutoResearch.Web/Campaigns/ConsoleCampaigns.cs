@@ -91,10 +91,10 @@ public sealed partial class ConsoleCampaigns(
         var (status, experiments, facts) = (basis.Status, basis.Experiments, basis.Facts);
         var start = campaign.StartedAt ?? campaign.CreatedAt;
         var now = clock.GetUtcNow();
-        var entries = await journal.ReadAsync(id, 0, cancellationToken);
+        var (journalCount, latestJournal) = await JournalTailAsync(id, 8, cancellationToken);
         // The page shows the running ones and the latest 12 finished in full; every other number comes from the digests.
-        var running = await FullAsync(experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued), cancellationToken);
-        var recent = await FullAsync(experiments.Where(e => e.IsFinished).OrderByDescending(e => e.EndedAt).Take(12), cancellationToken);
+        var running = await FullAsync(basis.Running, cancellationToken);
+        var recent = await FullAsync(basis.Recent, cancellationToken);
         var chart = basis.Chart;
         var costPerGain = basis.CostPerGain;
         return new CampaignDetail(
@@ -126,8 +126,8 @@ public sealed partial class ConsoleCampaigns(
                 .Select(e => new ChartPoint(Math.Max(0, (e.EndedAt!.Value - start).TotalMinutes), e.Objective!.Value, e.AgentId, e.Sequence))
                 .ToList(),
             facts.Leaderboard.Select(l => new BestStep(Math.Max(0, (l.AcceptedAt - start).TotalMinutes), l.Objective, l.Sequence, l.AgentId, l.Runs, l.Confidence)).ToList(),
-            entries.Count,
-            entries.TakeLast(8).Reverse().Select(j => Item(j, experiments)).ToList(),
+            journalCount,
+            latestJournal.Reverse().Select(j => Item(j, basis.Sequences)).ToList(),
             now,
             HoldoutView.From(basis.Holdout),
 
@@ -135,7 +135,7 @@ public sealed partial class ConsoleCampaigns(
 
             CostPerGainView.From(costPerGain, status),
 
-            LiveWarning.From(experiments, campaign.Spec.Benchmark.TimeLimit))
+            basis.Warnings)
         {
             BaselineRuns = facts.Baseline?.Runs ?? 0,
             RunningCount = facts.Running,
@@ -187,9 +187,10 @@ public sealed partial class ConsoleCampaigns(
 
     public async Task<IReadOnlyList<JournalItem>?> JournalAsync(string id, long afterId, CancellationToken cancellationToken)
     {
-        if (await ledger.GetCampaignAsync(id, cancellationToken) is null) return null;
-        var experiments = await ledger.GetExperimentDigestsAsync(id, cancellationToken);
-        return (await journal.ReadAsync(id, afterId, cancellationToken)).Select(j => Item(j, experiments)).ToList();
+        if (await ledger.GetCampaignAsync(id, cancellationToken) is not { } campaign) return null;
+        // Experiment numbers from the detail's basis (kept while the campaign's key holds), not from every digest on every call.
+        var sequences = (await BasisAsync(campaign, cancellationToken)).Sequences;
+        return (await journal.ReadAsync(id, afterId, cancellationToken)).Select(j => Item(j, sequences)).ToList();
     }
 
     /// <summary>Appends a person's note (<see cref="CampaignOperations.NoteAsync"/>, as <c>autoresearch note</c>).</summary>
@@ -285,7 +286,19 @@ public sealed partial class ConsoleCampaigns(
         AutoResearch.Evaluation.CampaignFacts Facts,
         IReadOnlyList<ExperimentRecord> Chart,
         HoldoutSummary Holdout,
-        AutoResearch.Evaluation.CostPerGainReport CostPerGain);
+        AutoResearch.Evaluation.CostPerGainReport CostPerGain)
+    {
+        /// <summary>The running and queued experiments' digests (the page reads them whole).</summary>
+        public IReadOnlyList<ExperimentRecord> Running { get; init; } = [];
+
+        /// <summary>The 12 latest finished experiments' digests (the page reads them whole).</summary>
+        public IReadOnlyList<ExperimentRecord> Recent { get; init; } = [];
+
+        /// <summary>Experiment numbers by id, for journal entries.</summary>
+        public IReadOnlyDictionary<string, int> Sequences { get; init; } = new Dictionary<string, int>();
+
+        public IReadOnlyList<LiveWarning> Warnings { get; init; } = [];
+    }
 
     /// <summary>Most settled campaigns whose detail basis is kept in memory.</summary>
     private const int SettledCacheSize = 8;
@@ -301,25 +314,38 @@ public sealed partial class ConsoleCampaigns(
     private async Task<DetailBasis> BasisAsync(CampaignRecord campaign, CancellationToken cancellationToken)
     {
         var key = await SettledKeyAsync(campaign, cancellationToken);
-        if (key is not null && _settled.TryGetValue(campaign.Id, out var kept) && kept.Key == key) return kept;
+        // Running (or run here): kept while the ledger's signature and the rest of its key hold (ConsoleCampaigns.Live.cs).
+        if (key is null) return await LiveBasisAsync(campaign, cancellationToken);
+        if (_settled.TryGetValue(campaign.Id, out var kept) && kept.Key == key) return kept;
 
         var (status, experiments, leaderboard, facts, calls) = await StatusAsync(campaign, cancellationToken);
+        var basis = Compose(campaign, key, status, experiments, leaderboard, facts, calls);
+        _settled[campaign.Id] = basis;
+        // A small cache: beyond its size, drop any other campaign's basis (they are recomputed when asked for again).
+        foreach (var other in _settled.Keys.Where(k => k != campaign.Id).Skip(SettledCacheSize - 1).ToList())
+            _settled.TryRemove(other, out _);
+        return basis;
+    }
+
+    /// <summary>The basis from what was read: the chart's sample, the held-out summary and the cost per gain.</summary>
+    private static DetailBasis Compose(CampaignRecord campaign, string key, CampaignStatus status, IReadOnlyList<ExperimentRecord> experiments,
+        IReadOnlyList<LeaderboardEntry> leaderboard, AutoResearch.Evaluation.CampaignFacts facts, IReadOnlyList<ModelCallRecord> calls)
+    {
         var newBests = leaderboard.Select(l => l.ExperimentId).ToHashSet(StringComparer.Ordinal);
         var chart = ReportSampling.Thin(
             experiments.Where(e => e.HasUsableObjective && e.EndedAt is not null).OrderBy(e => e.EndedAt).ToList(),
             MaxChartPoints, e => e.IsBaselineRun || newBests.Contains(e.Id));
         var costPerGain = AutoResearch.Evaluation.CostPerGain.From(campaign.Spec.Agents.Select(a => a.Id).ToList(), experiments, leaderboard,
             calls, campaign.Spec.Benchmark.Metric.Direction);
-        var basis = new DetailBasis(key ?? "", status, experiments, facts, chart,
-            HoldoutSummaries.From(experiments, campaign.Spec.Benchmark.Metric), costPerGain);
-        if (key is not null)
+        var sequences = new Dictionary<string, int>(experiments.Count, StringComparer.Ordinal);
+        foreach (var e in experiments) sequences.TryAdd(e.Id, e.Sequence);
+        return new DetailBasis(key, status, experiments, facts, chart, HoldoutSummaries.From(experiments, campaign.Spec.Benchmark.Metric), costPerGain)
         {
-            _settled[campaign.Id] = basis;
-            // A small cache: beyond its size, drop any other campaign's basis (they are recomputed when asked for again).
-            foreach (var other in _settled.Keys.Where(k => k != campaign.Id).Skip(SettledCacheSize - 1).ToList())
-                _settled.TryRemove(other, out _);
-        }
-        return basis;
+            Running = experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued).ToList(),
+            Recent = experiments.Where(e => e.IsFinished).OrderByDescending(e => e.EndedAt).Take(12).ToList(),
+            Sequences = sequences,
+            Warnings = LiveWarning.From(experiments, campaign.Spec.Benchmark.TimeLimit),
+        };
     }
 
     /// <summary>A settled campaign's cache key (<see cref="SettledCampaignKey"/>); null for one run here or still changing.</summary>
@@ -394,9 +420,9 @@ public sealed partial class ConsoleCampaigns(
         return new ReportItem(name, files.WrittenAt, trigger, $"{path}/html", $"{path}/md");
     }
 
-    private static JournalItem Item(JournalEntry entry, IReadOnlyList<ExperimentRecord> experiments) => new(
+    private static JournalItem Item(JournalEntry entry, IReadOnlyDictionary<string, int> sequences) => new(
         entry.Id, entry.At, entry.Author, Kind(entry.Kind), entry.Text, entry.ExperimentId,
-        entry.ExperimentId is { } x ? experiments.FirstOrDefault(e => e.Id == x)?.Sequence : null);
+        entry.ExperimentId is { } x && sequences.TryGetValue(x, out var sequence) ? sequence : null);
 
     private static string Kind(JournalEntryKind kind) => kind == JournalEntryKind.DeadEnd ? "dead_end" : kind.ToString().ToLowerInvariant();
 }

@@ -92,6 +92,7 @@ public static class RouteRoles
         new("GET", "/Campaigns/Experiments", Viewer),
         new("GET", "/Campaigns/Experiment", Viewer),
         new("POST", "/Campaigns/Experiment?handler=Stop", Researcher),
+        new("POST", "/Campaigns/Experiment?handler=Note", Researcher),
         new("GET", "/Campaigns/Compare", Viewer),
         new("GET", "/Campaigns/Analysis", Viewer),
         new("GET", "/Settings/Tokens", Viewer),
