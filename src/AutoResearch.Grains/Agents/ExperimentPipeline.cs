@@ -21,7 +21,12 @@ public sealed class ExperimentPipeline(AgentSession agent)
     public async Task RunTicketAsync(ExperimentTicket ticket, string budgetKey, CancellationToken cancellationToken)
     {
         var record = await _proposals.PrepareAsync(ticket, cancellationToken);
+        // Over the campaign's approval threshold: recorded as awaiting approval, and it waits for a person without a slot.
+        if (!record.IsFinished && agent.Assignment.Approval.Why(agent.Assignment.Benchmark) is not null)
+            record = record with { Status = ExperimentStatus.AwaitingApproval };
         await agent.Ledger.SaveExperimentAsync(record, cancellationToken);
+        if (record.Status == ExperimentStatus.AwaitingApproval)
+            record = await AwaitApprovalAsync(record, cancellationToken);
         if (record.IsFinished)
         {
             await SettleAndFinishAsync(record, budgetKey, cancellationToken);
@@ -45,13 +50,60 @@ public sealed class ExperimentPipeline(AgentSession agent)
             agent.InFlight++;
             try
             {
-                var finished = await RunWithSlotAsync(interrupted with { Status = ExperimentStatus.Queued, ContainerId = null }, cancellationToken);
+                // One still awaiting approval waits again (a decision the host lost with its crash is asked for again).
+                var ready = interrupted.Status == ExperimentStatus.AwaitingApproval
+                    ? await AwaitApprovalAsync(interrupted, cancellationToken)
+                    : interrupted with { Status = ExperimentStatus.Queued, ContainerId = null };
+                var finished = ready.IsFinished ? ready : await RunWithSlotAsync(ready, cancellationToken);
                 await SettleAndFinishAsync(finished, key, cancellationToken);
             }
             finally
             {
                 agent.InFlight--;
             }
+        }
+    }
+
+    /// <summary>
+    /// An experiment over the campaign's approval threshold waits here, holding no sandbox slot, until a person approves it
+    /// (it goes on queued for a slot) or rejects it (recorded as <see cref="FailureKind.RejectedByPerson"/>), a person stops it,
+    /// or the agent or campaign ends (recorded as not run). Its agent's status says what it waits for.
+    /// </summary>
+    private async Task<ExperimentRecord> AwaitApprovalAsync(ExperimentRecord record, CancellationToken cancellationToken)
+    {
+        var why = agent.Assignment.Approval.Why(agent.Assignment.Benchmark) ?? "its cost is over the campaign's approval threshold";
+        await agent.WriteJournalAsync(JournalEntryKind.System,
+            $"Experiment #{record.Sequence} awaits a person's approval before it runs: {why}. Approve or reject it in the console, the API or the CLI.", record.Id);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (agent.Approvals.Take(record.Sequence) is { } decision)
+            {
+                await agent.WriteJournalAsync(JournalEntryKind.System, $"Experiment #{record.Sequence} {decision.Describe()}.", record.Id);
+                if (!decision.Approved)
+                {
+                    var rejected = _proposals.Rejected(record, $"not started: {decision.Describe()}", FailureKind.RejectedByPerson);
+                    await agent.Ledger.SaveExperimentAsync(rejected, cancellationToken);
+                    return rejected;
+                }
+                var approved = record with { Status = ExperimentStatus.Queued };
+                await agent.Ledger.SaveExperimentAsync(approved, cancellationToken);
+                return approved;
+            }
+            if (agent.RunStops.Requested(record.Sequence) is { } personStop)
+            {
+                var stopped = _proposals.Rejected(record, $"not started: {personStop.Describe()}", FailureKind.StoppedByPerson);
+                await agent.Ledger.SaveExperimentAsync(stopped, cancellationToken);
+                return stopped;
+            }
+            if (await WhyNotStartAsync() is { Final: true } over)
+            {
+                var notRun = _proposals.Rejected(record, $"not started: {over.Reason} while it awaited approval", FailureKind.NotRun);
+                await agent.Ledger.SaveExperimentAsync(notRun, cancellationToken);
+                return notRun;
+            }
+            agent.SetActivity($"#{record.Sequence} awaiting approval: {why}", record.Sequence);
+            await agent.WakeUp.WaitAsync(AgentSession.RetryFallback, cancellationToken);
         }
     }
 
