@@ -313,7 +313,7 @@ public sealed class ExperimentPipeline(AgentSession agent)
         var bestBefore = metric.BestOf(experiments.Where(e => e.Id != finished.Id && e.EndedAt <= finished.EndedAt));
         Reflection? reflection = null;
         agent.RunStops.Forget(finished.Sequence);
-        if (agent.Proposer is IReflector reflector && finished.Kind == ExperimentKind.Proposal && finished.Failure is not (FailureKind.NotRun or FailureKind.Rejected or FailureKind.StoppedByPerson))
+        if (agent.Proposer is IReflector reflector && finished.Kind == ExperimentKind.Proposal && finished.Failure is not (FailureKind.NotRun or FailureKind.Rejected or FailureKind.StoppedByPerson or FailureKind.RejectedByPerson))
         {
             agent.SetActivity($"reflecting on #{finished.Sequence}", finished.Sequence);
             try

@@ -29,6 +29,28 @@ public sealed partial class CampaignOperations
     }
 
     /// <summary>
+    /// Approves (<see cref="ApprovalOrder.Approve"/>) or rejects an experiment awaiting approval (the campaign's <c>approval:</c>
+    /// thresholds): approved, it is queued for a sandbox slot; rejected, it is recorded as rejected by a person and its agent goes on.
+    /// </summary>
+    public async Task<OperationResult<ControlReply>> DecideApprovalAsync(ApprovalOrder order, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var campaign = await ledger.GetCampaignAsync(order.CampaignId, cancellationToken);
+        if (campaign is null) return OperationResult<ControlReply>.Missing();
+        var problems = new List<OperationProblem>();
+        var experiment = string.IsNullOrWhiteSpace(order.Experiment) ? null : await ExperimentLookup.FindAsync(ledger, campaign.Id, order.Experiment, cancellationToken);
+        if (experiment is null)
+            problems.Add(new OperationProblem(OperationField.Experiment, string.IsNullOrWhiteSpace(order.Experiment)
+                ? "give the experiment's number (e.g. 12) or id"
+                : $"campaign '{campaign.Id}' has no experiment '{order.Experiment.Trim()}' (give its id or its number, e.g. 12)"));
+        else if (experiment.Status != ExperimentStatus.AwaitingApproval)
+            problems.Add(new OperationProblem(OperationField.Experiment,
+                $"experiment #{experiment.Sequence} is not awaiting approval (it is {experiment.Status.ToString().ToLowerInvariant()}); only an experiment awaiting approval can be {(order.Approve ? "approved" : "rejected")}"));
+        return await QueueAsync(campaign, problems, order.Reason, order.RequestedBy, order.Approve ? ControlAction.ApproveExperiment : ControlAction.RejectExperiment,
+            r => r with { AgentId = experiment!.AgentId, ExperimentSequence = experiment.Sequence }, wait, cancellationToken);
+    }
+
+    /// <summary>
     /// Changes the deadline, the most experiments and/or the slots of a running campaign (<see cref="LimitsRules"/>: a deadline
     /// in the past, fewer experiments than already run, slots below 1 are refused here; slots above the fleet's by its host).
     /// </summary>
@@ -102,6 +124,9 @@ public sealed partial class CampaignOperations
 
 /// <summary>Stop one experiment of a campaign: <paramref name="Experiment"/> is its number (<c>12</c>, <c>#12</c>) or id.</summary>
 public sealed record StopExperimentOrder(string CampaignId, string? Experiment, string? Reason = null, string RequestedBy = "");
+
+/// <summary>Approve (<paramref name="Approve"/> true) or reject an experiment awaiting approval: <paramref name="Experiment"/> is its number or id.</summary>
+public sealed record ApprovalOrder(string CampaignId, string? Experiment, bool Approve, string? Reason = null, string RequestedBy = "");
 
 /// <summary>New limits of a running campaign; a null value stays as it is.</summary>
 public sealed record LimitsOrder(string CampaignId, DateTimeOffset? Deadline = null, int? MaxExperiments = null, int? Slots = null, string? Reason = null, string RequestedBy = "");

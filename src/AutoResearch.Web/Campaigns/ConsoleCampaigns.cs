@@ -93,7 +93,7 @@ public sealed partial class ConsoleCampaigns(
         var now = clock.GetUtcNow();
         var entries = await journal.ReadAsync(id, 0, cancellationToken);
         // The page shows the running ones and the latest 12 finished in full; every other number comes from the digests.
-        var running = await FullAsync(experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued), cancellationToken);
+        var running = await FullAsync(experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued or ExperimentStatus.AwaitingApproval), cancellationToken);
         var recent = await FullAsync(experiments.Where(e => e.IsFinished).OrderByDescending(e => e.EndedAt).Take(12), cancellationToken);
         var chart = basis.Chart;
         var costPerGain = basis.CostPerGain;
@@ -140,6 +140,8 @@ public sealed partial class ConsoleCampaigns(
             BaselineRuns = facts.Baseline?.Runs ?? 0,
             RunningCount = facts.Running,
             QueuedCount = facts.Queued,
+            AwaitingApprovalCount = facts.AwaitingApproval,
+            AwaitingApprovalSince = facts.AwaitingApprovalSince,
         };
     }
 
