@@ -264,7 +264,9 @@ public sealed partial class SteeringTests(ConsoleFactory console)
         Console.SetError(captured);
         try
         {
-            var exit = await CliApp.Build().Parse([.. args, "--data", console.DataDirectory, "--wait", "20"]).InvokeAsync();
+            // Every steering command waits for the campaign's answer; status only reads.
+            string[] wait = args[0] == "status" ? [] : ["--wait", "20"];
+            var exit = await CliApp.Build().Parse([.. args, "--data", console.DataDirectory, .. wait]).InvokeAsync();
             return (exit, captured.ToString());
         }
         finally
