@@ -82,6 +82,24 @@ public static class LabQuotaRules
         return problems;
     }
 
+    /// <summary>
+    /// The most a campaign may use of each resource: its campaign-wide budget, else the sum of its agents' budgets when every
+    /// agent has one for that resource, else 0 (no limit of its own).
+    /// </summary>
+    public static BudgetSpec CampaignBudget(CampaignSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var agents = spec.Agents.Select(a => a.Budget).ToList();
+        double Of(double campaign, Func<BudgetSpec, double> agent) =>
+            campaign > 0 ? campaign : agents.Count > 0 && agents.All(a => agent(a) > 0) ? agents.Sum(agent) : 0;
+        return new BudgetSpec
+        {
+            GpuSeconds = Of(spec.Budget.GpuSeconds, a => a.GpuSeconds),
+            CpuSeconds = Of(spec.Budget.CpuSeconds, a => a.CpuSeconds),
+            Tokens = (long)Of(spec.Budget.Tokens, a => a.Tokens),
+        };
+    }
+
     /// <summary>Why no new experiment may start under the quota (a limited resource used up); null while every one has some left.</summary>
     public static string? Exhausted(BudgetSpec quota, ResourceUse used)
     {

@@ -40,6 +40,8 @@ public static class RouteRoles
         new("PUT", "/api/users/{name}", Admin),
         new("DELETE", "/api/users/{name}", Admin),
         new("GET", "/api/audit", Admin),
+        new("GET", "/api/quota", Viewer),
+        new("PUT", "/api/quota", Admin),
 
         // Campaigns: viewers read; researchers start, steer, control, annotate and write reports.
         new("GET", "/api/catalog", Viewer),
@@ -104,6 +106,8 @@ public static class RouteRoles
         new("POST", "/Settings/Users?handler=Save", Admin),
         new("POST", "/Settings/Users?handler=Remove", Admin),
         new("GET", "/Settings/Audit", Admin),
+        new("GET", "/Settings/Quota", Viewer),
+        new("POST", "/Settings/Quota?handler=Save", Admin),
     ];
 
     /// <summary>The rule for an endpoint (null when the table has none).</summary>
