@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Ports;
-using AutoResearch.Cli;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoResearch.Web.Tests;
@@ -109,22 +108,6 @@ public sealed class LabQuotaTests(ConsoleFactory console)
         }
     }
 
-    /// <summary>Runs an <c>autoresearch</c> command in-process on the console's data folder; its exit code and what it wrote.</summary>
-    private async Task<(int Exit, string Output)> CliAsync(params string[] args)
-    {
-        var (output, error) = (Console.Out, Console.Error);
-        using var captured = new StringWriter();
-        Console.SetOut(captured);
-        Console.SetError(captured);
-        try
-        {
-            var exit = await CliApp.Build().Parse([.. args, "--data", console.DataDirectory]).InvokeAsync();
-            return (exit, captured.ToString());
-        }
-        finally
-        {
-            Console.SetOut(output);
-            Console.SetError(error);
-        }
-    }
+    /// <summary>Runs an <c>autoresearch</c> command in-process on the console's data folder.</summary>
+    private Task<(int Exit, string Output)> CliAsync(params string[] args) => InProcessCli.RunAsync([.. args, "--data", console.DataDirectory]);
 }

@@ -15,15 +15,9 @@ public sealed partial class CampaignOperations
         ArgumentNullException.ThrowIfNull(order);
         var campaign = await ledger.GetCampaignAsync(order.CampaignId, cancellationToken);
         if (campaign is null) return OperationResult<ControlReply>.Missing();
-        var problems = new List<OperationProblem>();
-        var experiment = string.IsNullOrWhiteSpace(order.Experiment) ? null : await ExperimentLookup.FindAsync(ledger, campaign.Id, order.Experiment, cancellationToken);
-        if (experiment is null)
-            problems.Add(new OperationProblem(OperationField.Experiment, string.IsNullOrWhiteSpace(order.Experiment)
-                ? "give the experiment's number (e.g. 12) or id"
-                : $"campaign '{campaign.Id}' has no experiment '{order.Experiment.Trim()}' (give its id or its number, e.g. 12)"));
-        else if (experiment.IsFinished)
-            problems.Add(new OperationProblem(OperationField.Experiment,
-                $"experiment #{experiment.Sequence} has already finished ({experiment.Status.ToString().ToLowerInvariant()}); only a queued or running experiment can be stopped"));
+        var (experiment, problems) = await ExperimentAsync(campaign, order.Experiment, e => e.IsFinished
+            ? $"experiment #{e.Sequence} has already finished ({e.Status.ToString().ToLowerInvariant()}); only a queued or running experiment can be stopped"
+            : null, cancellationToken);
         return await QueueAsync(campaign, problems, order.Reason, order.RequestedBy, ControlAction.StopExperiment,
             r => r with { AgentId = experiment!.AgentId, ExperimentSequence = experiment.Sequence }, wait, cancellationToken);
     }
@@ -37,15 +31,9 @@ public sealed partial class CampaignOperations
         ArgumentNullException.ThrowIfNull(order);
         var campaign = await ledger.GetCampaignAsync(order.CampaignId, cancellationToken);
         if (campaign is null) return OperationResult<ControlReply>.Missing();
-        var problems = new List<OperationProblem>();
-        var experiment = string.IsNullOrWhiteSpace(order.Experiment) ? null : await ExperimentLookup.FindAsync(ledger, campaign.Id, order.Experiment, cancellationToken);
-        if (experiment is null)
-            problems.Add(new OperationProblem(OperationField.Experiment, string.IsNullOrWhiteSpace(order.Experiment)
-                ? "give the experiment's number (e.g. 12) or id"
-                : $"campaign '{campaign.Id}' has no experiment '{order.Experiment.Trim()}' (give its id or its number, e.g. 12)"));
-        else if (experiment.Status != ExperimentStatus.AwaitingApproval)
-            problems.Add(new OperationProblem(OperationField.Experiment,
-                $"experiment #{experiment.Sequence} is not awaiting approval (it is {experiment.Status.ToString().ToLowerInvariant()}); only an experiment awaiting approval can be {(order.Approve ? "approved" : "rejected")}"));
+        var (experiment, problems) = await ExperimentAsync(campaign, order.Experiment, e => e.Status != ExperimentStatus.AwaitingApproval
+            ? $"experiment #{e.Sequence} is not awaiting approval (it is {e.Status.ToString().ToLowerInvariant()}); only an experiment awaiting approval can be {(order.Approve ? "approved" : "rejected")}"
+            : null, cancellationToken);
         return await QueueAsync(campaign, problems, order.Reason, order.RequestedBy, order.Approve ? ControlAction.ApproveExperiment : ControlAction.RejectExperiment,
             r => r with { AgentId = experiment!.AgentId, ExperimentSequence = experiment.Sequence }, wait, cancellationToken);
     }
@@ -96,6 +84,24 @@ public sealed partial class CampaignOperations
             problems.Add(new OperationProblem(OperationField.Parameters, problem.Message, problem.Name));
         return await QueueAsync(campaign, problems, order.Reason, order.RequestedBy, ControlAction.TryConfiguration,
             r => r with { AgentId = agent, Parameters = parameters }, wait, cancellationToken);
+    }
+
+    /// <summary>
+    /// The experiment a steering request is about (its number or id), and the problems with it: none given, no such
+    /// experiment, or <paramref name="whyNot"/>'s answer for one in the wrong state.
+    /// </summary>
+    private async Task<(ExperimentRecord? Experiment, List<OperationProblem> Problems)> ExperimentAsync(
+        CampaignRecord campaign, string? text, Func<ExperimentRecord, string?> whyNot, CancellationToken cancellationToken)
+    {
+        var problems = new List<OperationProblem>();
+        var experiment = string.IsNullOrWhiteSpace(text) ? null : await ExperimentLookup.FindAsync(ledger, campaign.Id, text, cancellationToken);
+        if (experiment is null)
+            problems.Add(new OperationProblem(OperationField.Experiment, string.IsNullOrWhiteSpace(text)
+                ? "give the experiment's number (e.g. 12) or id"
+                : $"campaign '{campaign.Id}' has no experiment '{text.Trim()}' (give its id or its number, e.g. 12)"));
+        else if (whyNot(experiment) is { } problem)
+            problems.Add(new OperationProblem(OperationField.Experiment, problem));
+        return (experiment, problems);
     }
 
     /// <summary>
