@@ -74,6 +74,28 @@ public sealed class ApprovalGrainTests(ClusterFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Experiments_nobody_approved_are_recorded_as_not_run_when_the_deadline_comes_and_the_campaign_ends()
+    {
+        var id = TestSpecs.UniqueId("unattended");
+        var spec = TestSpecs.Campaign("unattended", maxExperiments: 5, slots: 1, duration: TimeSpan.FromSeconds(8), proposers: ["random"]) with
+        {
+            Benchmark = TestSpecs.Branin(timeLimit: TimeSpan.FromSeconds(2)),
+            Noise = NoiseSpec.Off,
+            Approval = new ApprovalPolicy { CpuHoursOver = 0 },
+        };
+        var campaign = fixture.Grains.GetGrain<ICampaignGrain>(id);
+        await campaign.Start(spec);
+        var status = await Waits.ForEndAsync(fixture.Grains, id, seconds: WaitSeconds);
+
+        Assert.Equal(CampaignState.Completed, status.State);
+        var experiments = await fixture.Ledger.GetExperimentsAsync(id);
+        Assert.NotEmpty(experiments);
+        Assert.All(experiments, e => Assert.Equal((ExperimentStatus.Failed, FailureKind.NotRun), (e.Status, e.Failure)));
+        Assert.All(experiments, e => Assert.EndsWith("while it awaited approval", e.Reason));
+        Assert.Equal(0, fixture.Sandbox.Runs(id));
+    }
+
     private async Task<ExperimentRecord> AwaitingAsync(string id, string what, int after = 0)
     {
         ExperimentRecord? waiting = null;

@@ -96,9 +96,13 @@ public sealed class ExperimentPipeline(AgentSession agent)
                 await agent.Ledger.SaveExperimentAsync(stopped, cancellationToken);
                 return stopped;
             }
-            if (await WhyNotStartAsync() is { Final: true } over)
+            // Ended, or too close to the deadline for its run: recorded as not run, so the campaign can end on time.
+            var end = await WhyNotStartAsync() is { Final: true } over ? over.Reason
+                : (await agent.Host.ReadCampaignAsync(cancellationToken)).Deadline is { } deadline && agent.Clock.GetUtcNow() + agent.Assignment.Benchmark.TimeLimit > deadline
+                    ? "the deadline came too close for its run" : null;
+            if (end is not null)
             {
-                var notRun = _proposals.Rejected(record, $"not started: {over.Reason} while it awaited approval", FailureKind.NotRun);
+                var notRun = _proposals.Rejected(record, $"not started: {end} while it awaited approval", FailureKind.NotRun);
                 await agent.Ledger.SaveExperimentAsync(notRun, cancellationToken);
                 return notRun;
             }
