@@ -30,6 +30,7 @@ public static class CliApp
             ServeCommand.Create(data),
             TokenCommand.Create(data),
             TokenCommand.Users(data),
+            QuotaCommand.Create(data),
         };
         foreach (var steer in SteerCommand.Create(data)) root.Add(steer);
         return root;

@@ -56,6 +56,10 @@ public sealed record CampaignFacts
     public int Running { get; init; }
     public int Queued { get; init; }
 
+    /// <summary>Experiments waiting for a person's approval (<c>approval:</c> thresholds; they hold no slot), and since when the oldest waits.</summary>
+    public int AwaitingApproval { get; init; }
+    public DateTimeOffset? AwaitingApprovalSince { get; init; }
+
     /// <summary>The search's experiments (held-out runs and proposals rejected before they ran left out).</summary>
     public int Launched { get; init; }
     public int Finished { get; init; }
@@ -160,6 +164,7 @@ public sealed record CampaignFacts
         var effectiveSlots = slots > 0 ? slots : int.MaxValue;
         var running = Math.Min(runningRows, effectiveSlots);
         var queued = search.Count(e => e.Status == ExperimentStatus.Queued) + (runningRows - running);
+        var awaiting = experiments.Where(e => e.Status == ExperimentStatus.AwaitingApproval).ToList();
 
         var gains = CostPerGain.GainsByAgent(board, metric.Direction);
         // New bests are the leaderboard's accepted entries after the baseline; a campaign from before the leaderboard has
@@ -196,6 +201,8 @@ public sealed record CampaignFacts
             MaxExperiments = limits.MaxExperiments,
             Running = running,
             Queued = queued,
+            AwaitingApproval = awaiting.Count,
+            AwaitingApprovalSince = awaiting.Count == 0 ? null : awaiting.Min(e => e.QueuedAt),
             Launched = search.Count,
             Finished = finished,
             Succeeded = usable.Count,
@@ -287,6 +294,7 @@ public sealed record CampaignFacts
         var budget = budgets.Agents.TryGetValue(a.Id, out var b) ? b : a.Budget;
         var running = mine.Concat(all.Where(e => e.IsHoldout)).Where(e => e.Status == ExperimentStatus.Running).Select(e => e.Sequence).Order().ToList();
         var queued = mine.Concat(all.Where(e => e.IsHoldout)).Where(e => e.Status == ExperimentStatus.Queued).Select(e => e.Sequence).Order().ToList();
+        var awaiting = mine.Concat(all.Where(e => e.IsHoldout)).Where(e => e.Status == ExperimentStatus.AwaitingApproval).Select(e => e.Sequence).Order().ToList();
         return new AgentFacts
         {
             Id = a.Id,
@@ -312,6 +320,7 @@ public sealed record CampaignFacts
             },
             Running = running,
             Queued = queued,
+            AwaitingApproval = awaiting,
             Turns = all.Count(e => !e.IsHoldout),
         };
     }
@@ -408,17 +417,23 @@ public sealed record AgentFacts
     public IReadOnlyList<int> Running { get; init; } = [];
     public IReadOnlyList<int> Queued { get; init; } = [];
 
+    /// <summary>Sequences of its experiments waiting for a person's approval (holding no slot).</summary>
+    public IReadOnlyList<int> AwaitingApproval { get; init; } = [];
+
     /// <summary>Tickets it was granted (as the campaign counts turns under <c>allocation: gain</c>).</summary>
     public int Turns { get; init; }
 
     /// <summary>Its experiments in flight: running or queued.</summary>
-    public int InFlight => Running.Count + Queued.Count;
+    public int InFlight => Running.Count + Queued.Count + AwaitingApproval.Count;
 
     /// <summary>What the ledger says it is doing, e.g. <c>running #9; #11 queued</c>; null when it has nothing in flight.</summary>
     public string? LedgerActivity =>
-        Running.Count > 0
+        (Running.Count > 0
             ? "running " + string.Join(", ", Running.Select(s => "#" + s)) + (Queued.Count > 0 ? "; " + string.Join(", ", Queued.Select(s => "#" + s)) + " queued" : "")
-            : Queued.Count > 0 ? string.Join(", ", Queued.Select(s => "#" + s)) + " queued, waiting for a sandbox slot" : null;
+            : Queued.Count > 0 ? string.Join(", ", Queued.Select(s => "#" + s)) + " queued, waiting for a sandbox slot" : null) is var doing
+        && AwaitingApproval.Count > 0
+            ? (doing is null ? "" : doing + "; ") + string.Join(", ", AwaitingApproval.Select(s => "#" + s)) + " awaiting approval"
+            : doing;
 }
 
 /// <summary>An applied budget change: the campaign's (<see cref="AgentId"/> null) or an agent's.</summary>

@@ -31,6 +31,8 @@ public static class CampaignStatusFacts
             Slots = facts.Slots > 0 ? facts.Slots : status.Slots,
             Running = facts.Running,
             Queued = facts.Queued,
+            AwaitingApproval = facts.AwaitingApproval,
+            AwaitingApprovalSince = facts.AwaitingApprovalSince,
             Agents = status.Agents.Select(a => facts.Agent(a.Id) is { } f ? a.WithFacts(f, status.State, live) : a.InCampaign(status.State)).ToList(),
         };
     }

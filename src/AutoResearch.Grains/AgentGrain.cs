@@ -103,6 +103,10 @@ public sealed class AgentGrain(
                 // Running here: its sandbox is killed now; not started yet: recorded as stopped when it would start.
                 session.RunStops.Request(sequence, new PersonStop(request.RequestedBy, request.Reason));
                 break;
+            case ControlAction.ApproveExperiment or ControlAction.RejectExperiment when request.ExperimentSequence is { } decided:
+                // The experiment waits (without a slot) for this: it runs, or is recorded as rejected, when its worker wakes.
+                session.Approvals.Decide(decided, new ApprovalDecision(request.Action == ControlAction.ApproveExperiment, request.RequestedBy, request.Reason));
+                break;
             case ControlAction.TryConfiguration when request.Parameters is { Count: > 0 } parameters:
                 state.State.Configurations.Add(new QueuedConfiguration
                 {

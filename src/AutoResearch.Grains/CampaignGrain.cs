@@ -291,6 +291,7 @@ public sealed class CampaignGrain(
                 Workers = workers[agent.Id],
                 CampaignWeight = Spec.Weight,
                 MaxSlots = Books.Slots,
+                Approval = Spec.Approval,
             });
         }
     }

@@ -22,7 +22,7 @@ public static class ReflectionWriter
                 $"Proposal rejected before running: {Flatten(experiment.Reason) ?? "no reason recorded"}. Nothing ran; this says nothing about the settings.");
         }
 
-        if (experiment.Failure == FailureKind.StoppedByPerson)
+        if (experiment.Failure is FailureKind.StoppedByPerson or FailureKind.RejectedByPerson)
         {
             // A person's decision, not the settings' result: nothing is concluded about them.
             return (JournalEntryKind.System,
@@ -160,6 +160,7 @@ public static class ReflectionWriter
         FailureKind.SandboxError => "sandbox error",
         FailureKind.NotRun => "not run",
         FailureKind.StoppedByPerson => "stopped by a person",
+        FailureKind.RejectedByPerson => "rejected by a person before it ran",
         _ => "failure",
     };
 

@@ -13,13 +13,15 @@ public static class CampaignLoader
     public const string AgentsFolderName = "agents";
 
     private static readonly string[] RootKeys =
-        ["name", "goal", "benchmark", "agents_dir", "max_experiments", "duration", "target", "slots", "weight", "budget", "noise", "reports", "agents", "min_improvement", "parameters", "holdout", "allocation"];
+        ["name", "goal", "benchmark", "agents_dir", "max_experiments", "duration", "target", "slots", "weight", "budget", "noise", "reports", "agents", "min_improvement", "parameters", "holdout", "allocation", "approval"];
 
     private static readonly string[] AgentKeys = ["id", "role", "seed", "weight", "model", "failover", "settings", "budgets"];
 
     private static readonly string[] NoiseKeys = ["baseline_runs", "confirmation_runs", "sigmas", "prefer_better_mean"];
 
     private static readonly string[] HoldoutKeys = ["top_k", "on_new_best"];
+
+    private static readonly string[] ApprovalKeys = ["gpus_over", "gpu_hours_over", "cpu_hours_over"];
 
     private static readonly string[] ReportKeys = ["at", "time_zone"];
 
@@ -69,6 +71,7 @@ public static class CampaignLoader
         var reports = ReadReports(root);
         var holdout = ReadHoldout(root);
         var allocation = ReadAllocation(root);
+        var approval = ReadApproval(root);
         var benchmark = ReadBenchmark(root, folder, sink);
         if (benchmark is not null && root.Has("parameters"))
         {
@@ -105,6 +108,63 @@ public static class CampaignLoader
             Reports = reports ?? new ReportSchedule(),
             Holdout = holdout ?? new HoldoutPolicy(),
             Allocation = allocation,
+            Approval = approval ?? new ApprovalPolicy(),
+        };
+    }
+
+    /// <summary>
+    /// <c>approval: { gpus_over: 0, gpu_hours_over: 2, cpu_hours_over: 8 }</c>: experiments whose benchmark run uses more GPUs,
+    /// or whose worst case (time limit × GPUs or CPUs) is over the GPU- or CPU-hours given, wait for a person's approval before
+    /// they run; each key is optional, at least one must be given.
+    /// </summary>
+    private static ApprovalPolicy? ReadApproval(MapReader root)
+    {
+        if (!root.Has("approval"))
+        {
+            return null;
+        }
+
+        if (root.Raw("approval") is YScalar scalar)
+        {
+            root.Error("approval", $"must be a mapping with one or more of {string.Join(", ", ApprovalKeys)} (e.g. approval: {{ gpus_over: 0 }}), not '{scalar.Value}'");
+            return null;
+        }
+
+        var map = root.Map("approval", required: false, ApprovalKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var gpus = map.Integer("gpus_over", required: false);
+        if (gpus is < 0 or > 1024)
+        {
+            map.Error("gpus_over", $"must be a whole number of GPUs from 0 (every GPU run waits) to 1024, not {gpus}");
+        }
+
+        var gpuHours = map.Number("gpu_hours_over", required: false);
+        if (gpuHours is { } gh && (gh < 0 || !double.IsFinite(gh)))
+        {
+            map.Error("gpu_hours_over", $"must be 0 or more GPU-hours, not {gh}");
+        }
+
+        var cpuHours = map.Number("cpu_hours_over", required: false);
+        if (cpuHours is { } ch && (ch < 0 || !double.IsFinite(ch)))
+        {
+            map.Error("cpu_hours_over", $"must be 0 or more CPU-hours, not {ch}");
+        }
+
+        if (gpus is null && gpuHours is null && cpuHours is null)
+        {
+            root.Error("approval", $"give at least one of {string.Join(", ", ApprovalKeys)} (e.g. approval: {{ gpus_over: 0 }})");
+            return null;
+        }
+
+        return new ApprovalPolicy
+        {
+            GpusOver = gpus is { } g ? (int)Math.Clamp(g, 0, 1024) : null,
+            GpuHoursOver = gpuHours,
+            CpuHoursOver = cpuHours,
         };
     }
 

@@ -468,6 +468,55 @@ public sealed class EfLedger(
         return row is null ? null : RecordMapper.ToRecord(row);
     }
 
+    public async Task<LabQuota> GetLabQuotaAsync(string lab = LabQuota.DefaultLab, CancellationToken cancellationToken = default)
+    {
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.LabQuotas.AsNoTracking().SingleOrDefaultAsync(x => x.Lab == lab, cancellationToken).ConfigureAwait(false);
+        return row is null
+            ? LabQuota.None with { Lab = lab }
+            : new LabQuota
+            {
+                Lab = row.Lab,
+                Limits = new Abstractions.Specs.BudgetSpec { Tokens = row.Tokens, GpuSeconds = row.GpuSeconds, CpuSeconds = row.CpuSeconds },
+                SetBy = row.SetBy,
+                SetAt = row.SetAt,
+            };
+    }
+
+    public async Task SetLabQuotaAsync(LabQuota quota, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        using var _ = await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await db.LabQuotas.FindAsync([quota.Lab], cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            row = new LabQuotaRow { Lab = quota.Lab };
+            db.LabQuotas.Add(row);
+        }
+        row.Tokens = quota.Limits.Tokens;
+        row.GpuSeconds = quota.Limits.GpuSeconds;
+        row.CpuSeconds = quota.Limits.CpuSeconds;
+        row.SetBy = quota.SetBy;
+        row.SetAt = quota.SetAt;
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sums in the database: the runs' CPU- and GPU-seconds of every campaign, and every metered model call's tokens.</summary>
+    public async Task<Abstractions.Specs.ResourceUse> GetLabUsageAsync(CancellationToken cancellationToken = default)
+    {
+        await initializer.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var runs = await db.Experiments.AsNoTracking()
+            .GroupBy(_ => 1)
+            .Select(g => new { Cpu = g.Sum(e => e.CpuSeconds), Gpu = g.Sum(e => e.GpuSeconds) })
+            .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var tokens = await db.ModelCalls.AsNoTracking().SumAsync(c => (long?)(c.PromptTokens + c.CompletionTokens), cancellationToken).ConfigureAwait(false);
+        return new Abstractions.Specs.ResourceUse { CpuSeconds = runs?.Cpu ?? 0, GpuSeconds = runs?.Gpu ?? 0, Tokens = tokens ?? 0 };
+    }
+
     private bool IsUniqueViolation(DbUpdateException e) => settings.Provider switch
     {
         LedgerProvider.Postgres => e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation },

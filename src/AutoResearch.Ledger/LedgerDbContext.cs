@@ -25,6 +25,7 @@ public abstract class LedgerDbContext(DbContextOptions<LedgerDbContext> options)
     public const string LeaderboardTable = "ledger_leaderboard";
     public const string ModelCallsTable = "ledger_model_calls";
     public const string ControlsTable = "ledger_controls";
+    public const string LabQuotasTable = "ledger_lab_quotas";
 
     public DbSet<CampaignRow> Campaigns => Set<CampaignRow>();
     public DbSet<ExperimentRow> Experiments => Set<ExperimentRow>();
@@ -34,6 +35,7 @@ public abstract class LedgerDbContext(DbContextOptions<LedgerDbContext> options)
     public DbSet<LeaderboardRow> Leaderboard => Set<LeaderboardRow>();
     public DbSet<ModelCallRow> ModelCalls => Set<ModelCallRow>();
     public DbSet<ControlRow> Controls => Set<ControlRow>();
+    public DbSet<LabQuotaRow> LabQuotas => Set<LabQuotaRow>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -106,6 +108,12 @@ public abstract class LedgerDbContext(DbContextOptions<LedgerDbContext> options)
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).ValueGeneratedOnAdd();
             e.HasIndex(x => new { x.CampaignId, x.AppliedAt });
+        });
+
+        modelBuilder.Entity<LabQuotaRow>(e =>
+        {
+            e.ToTable(LabQuotasTable);
+            e.HasKey(x => x.Lab);
         });
 
         modelBuilder.Entity<SchemaVersionRow>(e =>

@@ -68,6 +68,10 @@ public sealed record CampaignSummary
     /// <summary>Busy sandbox-slot time over available slot time in the campaign window, 0..1.</summary>
     [JsonPropertyName("utilization")] public double Utilization { get; init; }
 
+    /// <summary>Experiments waiting for a person's approval (the campaign's <c>approval:</c> thresholds) and since when the oldest waits.</summary>
+    [JsonPropertyName("awaiting_approval")] public int AwaitingApproval { get; init; }
+    [JsonPropertyName("awaiting_approval_since")] public DateTimeOffset? AwaitingApprovalSince { get; init; }
+
     /// <summary>The campaign's token budget (0 = no limit), what all agents used, and what is left (null without a budget).</summary>
     [JsonPropertyName("token_budget")] public long TokenBudget { get; init; }
     [JsonPropertyName("tokens_used")] public long TokensUsed { get; init; }

@@ -187,6 +187,8 @@ public static class CampaignSummaryBuilder
                 RejectionRate = Math.Round(r.Rate, 4),
             }).ToList(),
             Utilization = Utilization(status.StartedAt, status.EndedAt ?? now ?? DateTimeOffset.UtcNow, all, slots),
+            AwaitingApproval = status.AwaitingApproval,
+            AwaitingApprovalSince = status.AwaitingApprovalSince,
             BestHeldOut = Finite(bestHeldOut?.HeldOut),
             BestHeldUp = bestHeldOut is { Verdict: HoldoutVerdict.HeldUp or HoldoutVerdict.DidNotHoldUp or HoldoutVerdict.WithinNoise } h ? h.Verdict == HoldoutVerdict.HeldUp : null,
             Holdout = CampaignSummaryHoldout.From(holdout),

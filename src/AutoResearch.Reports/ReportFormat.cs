@@ -124,6 +124,7 @@ public static class ReportFormat
         FailureKind.SandboxError => "Sandbox error",
         FailureKind.NotRun => "Not run",
         FailureKind.StoppedByPerson => "Stopped by a person",
+        FailureKind.RejectedByPerson => "Rejected by a person (awaited approval)",
         _ => kind.ToString(),
     };
 }

@@ -34,6 +34,7 @@ public sealed class SchemaVersion4Tests
             await Version1Ledger.ExecuteAsync(v3, $"ALTER TABLE {LedgerDbContext.LeaderboardTable} DROP COLUMN reason");
             foreach (var column in new[] { "experiment_sequence", "limit_deadline", "limit_max_experiments", "limit_slots", "parameters_json" })
                 await Version1Ledger.ExecuteAsync(v3, $"ALTER TABLE {LedgerDbContext.ControlsTable} DROP COLUMN {column}");
+            await Version1Ledger.ExecuteAsync(v3, $"DROP TABLE {LedgerDbContext.LabQuotasTable}");
             // A pre-migrations ledger: its version in ledger_schema_version, no migrations history.
             await Version1Ledger.ExecuteAsync(v3, "DELETE FROM \"__EFMigrationsHistory\"");
             await Version1Ledger.ExecuteAsync(v3, $"INSERT INTO {LedgerDbContext.SchemaVersionTable} (version, applied_at) VALUES (3, '2026-12-04T19:00:00.0000000Z')");

@@ -41,7 +41,7 @@ public sealed class CampaignSummaryBuilderTests
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(
             ["campaign", "experiments", "succeeded", "failed", "direction", "baseline", "baseline_runs", "best", "best_confidence", "best_runs", "noise_stddev", "noise_identical_repeats", "acceptance_rule", "min_improvement", "best_accepted_by", "pruned",
-             "report", "report_html", "agents", "best_held_out", "best_held_up", "holdout", "utilization",
+             "report", "report_html", "agents", "best_held_out", "best_held_up", "holdout", "utilization", "awaiting_approval", "awaiting_approval_since",
              "token_budget", "tokens_used", "tokens_remaining", "cost_per_gain", "model_rejections"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
         var agent = doc.RootElement.GetProperty("agents")[0];

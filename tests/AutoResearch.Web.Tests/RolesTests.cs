@@ -47,6 +47,10 @@ public sealed class RolesTests(ConsoleFactory console)
             await Expect(wrong, role, client, HttpMethod.Delete, $"/api/users/nobody-{_suffix}", null, isAdmin ? HttpStatusCode.NotFound : HttpStatusCode.Forbidden);
             await Expect(wrong, role, client, HttpMethod.Get, "/api/audit", null, isAdmin ? HttpStatusCode.OK : HttpStatusCode.Forbidden);
             await Expect(wrong, role, client, HttpMethod.Get, "/dashboard/version", null, isAdmin ? HttpStatusCode.OK : HttpStatusCode.Forbidden);
+            // The lab's quota: everyone reads it, admins set it (an empty change is refused by the handler); approvals: researchers.
+            await Expect(wrong, role, client, HttpMethod.Get, "/api/quota", null, HttpStatusCode.OK);
+            await Expect(wrong, role, client, HttpMethod.Put, "/api/quota", new { }, isAdmin ? HttpStatusCode.BadRequest : HttpStatusCode.Forbidden);
+            await Expect(wrong, role, client, HttpMethod.Post, "/api/campaigns/no-such-campaign/experiments/1/approve", new { }, researcher ? HttpStatusCode.NotFound : HttpStatusCode.Forbidden);
             // Everyone makes tokens of their own, never above their role.
             await Expect(wrong, role, client, HttpMethod.Post, "/api/tokens", new { name = "mine", role = "viewer" }, HttpStatusCode.Created);
             await Expect(wrong, role, client, HttpMethod.Post, "/api/tokens", new { name = "more", role = "admin" }, isAdmin ? HttpStatusCode.Created : HttpStatusCode.BadRequest);

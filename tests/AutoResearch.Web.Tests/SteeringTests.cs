@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Ports;
-using AutoResearch.Cli;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoResearch.Web.Tests;
@@ -255,24 +254,10 @@ public sealed partial class SteeringTests(ConsoleFactory console)
         return (banner.Groups[1].Value, banner.Groups[2].Value);
     }
 
-    /// <summary>Runs an <c>autoresearch</c> command in-process on the console's data folder; its exit code and what it wrote.</summary>
-    private async Task<(int Exit, string Output)> CliAsync(params string[] args)
-    {
-        var (output, error) = (Console.Out, Console.Error);
-        using var captured = new StringWriter();
-        Console.SetOut(captured);
-        Console.SetError(captured);
-        try
-        {
-            var exit = await CliApp.Build().Parse([.. args, "--data", console.DataDirectory, "--wait", "20"]).InvokeAsync();
-            return (exit, captured.ToString());
-        }
-        finally
-        {
-            Console.SetOut(output);
-            Console.SetError(error);
-        }
-    }
+    /// <summary>Runs an <c>autoresearch</c> command in-process on the console's data folder (steering commands wait 20 s for the answer).</summary>
+    private Task<(int Exit, string Output)> CliAsync(params string[] args) =>
+        // Every steering command waits for the campaign's answer; status only reads.
+        InProcessCli.RunAsync([.. args, "--data", console.DataDirectory, .. args[0] == "status" ? Array.Empty<string>() : ["--wait", "20"]]);
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what) where T : class
     {

@@ -19,4 +19,10 @@ public enum ControlAction
 
     /// <summary>Queue a person's configuration (<see cref="ControlRequest.Parameters"/>) as the next proposal of an agent (or any).</summary>
     TryConfiguration = 6,
+
+    /// <summary>Let an experiment awaiting approval (<see cref="ControlRequest.ExperimentSequence"/>) run.</summary>
+    ApproveExperiment = 7,
+
+    /// <summary>Refuse an experiment awaiting approval: it is recorded as rejected by a person and its agent goes on.</summary>
+    RejectExperiment = 8,
 }

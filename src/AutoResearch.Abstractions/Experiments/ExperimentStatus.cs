@@ -15,4 +15,10 @@ public enum ExperimentStatus
 
     /// <summary>Stopped early by the benchmark's early-stopping rule: its intermediate points were hopeless.</summary>
     Pruned = 4,
+
+    /// <summary>
+    /// Proposed and recorded, but its cost is over the campaign's approval threshold: it waits (holding no sandbox slot) until a
+    /// researcher approves it (then <see cref="Queued"/>) or rejects it (then failed, <see cref="FailureKind.RejectedByPerson"/>).
+    /// </summary>
+    AwaitingApproval = 5,
 }

@@ -29,4 +29,7 @@ public enum FailureKind
 
     /// <summary>Stopped by a person while it ran (or before it started); who and why are in its reason and the journal.</summary>
     StoppedByPerson = 8,
+
+    /// <summary>Never started: it awaited a person's approval (its cost was over the campaign's threshold) and was rejected.</summary>
+    RejectedByPerson = 9,
 }

@@ -18,4 +18,7 @@ public sealed record AgentAssignment
 
     /// <summary>Sandbox slots the campaign may use at once.</summary>
     [Id(5)] public int MaxSlots { get; init; }
+
+    /// <summary>The campaign's approval thresholds: an experiment above them waits for a person before it asks for a slot.</summary>
+    [Id(6)] public ApprovalPolicy Approval { get; init; } = new();
 }

@@ -20,4 +20,7 @@ public enum AgentStopReason
 
     /// <summary>Too many of its proposals were rejected before running (rejections cost no experiment, so it must stop somewhere).</summary>
     TooManyRejections = 5,
+
+    /// <summary>The lab's quota (GPU-hours, CPU-hours or tokens across its campaigns) is used up; an admin can raise it.</summary>
+    QuotaSpent = 6,
 }

@@ -10,6 +10,7 @@ public static class AgentStops
         AgentStopReason.CampaignFinished => $"done: {detail ?? "no more experiments"}",
         AgentStopReason.Failed => $"failed: {detail}",
         AgentStopReason.TooManyRejections => $"done: {detail}",
+        AgentStopReason.QuotaSpent => $"done: lab quota spent ({detail})",
         _ => "stopped",
     };
 
@@ -21,6 +22,7 @@ public static class AgentStops
         AgentStopReason.Failed => $"failed: {agent.StopDetail}",
         AgentStopReason.Stopped => "stopped",
         AgentStopReason.TooManyRejections => "too many proposals rejected",
+        AgentStopReason.QuotaSpent => "lab quota spent",
         _ => "",
     };
 }

@@ -69,6 +69,10 @@ public sealed record CampaignStatus
     [Id(62)] public int? Running { get; init; }
     [Id(63)] public int? Queued { get; init; }
 
+    /// <summary>Experiments waiting for a person's approval (<c>approval:</c> thresholds; they hold no slot) and since when the oldest waits.</summary>
+    [Id(80)] public int AwaitingApproval { get; init; }
+    [Id(81)] public DateTimeOffset? AwaitingApprovalSince { get; init; }
+
     /// <summary>
     /// Running and queued as every view counts them: the ledger's counts when known; else (a live status) the experiments granted
     /// and not back, of which no more than <see cref="Slots"/> can be running (the rest wait for a slot).

@@ -1,4 +1,5 @@
 using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Specs;
 
 namespace AutoResearch.Abstractions.Ports;
 
@@ -124,4 +125,27 @@ public interface ILedger
 
     /// <summary>Every control request of a campaign, applied or not, oldest first (the audit trail of pauses, stops and budget changes).</summary>
     Task<IReadOnlyList<ControlRequest>> GetControlsAsync(string campaignId, CancellationToken cancellationToken = default);
+
+    /// <summary>The lab's quota (<see cref="LabQuota.DefaultLab"/>: the one lab of a ledger); <see cref="LabQuota.None"/> when none was set.</summary>
+    Task<LabQuota> GetLabQuotaAsync(string lab = LabQuota.DefaultLab, CancellationToken cancellationToken = default) => Task.FromResult(LabQuota.None);
+
+    /// <summary>Sets (replaces) a lab's quota.</summary>
+    Task SetLabQuotaAsync(LabQuota quota, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("this ledger keeps no lab quotas");
+
+    /// <summary>
+    /// What the lab's campaigns have used, as recorded: the runs' CPU- and GPU-seconds and the metered model tokens (every
+    /// campaign of the ledger: one lab per ledger).
+    /// </summary>
+    async Task<ResourceUse> GetLabUsageAsync(CancellationToken cancellationToken = default)
+    {
+        var used = ResourceUse.Zero;
+        foreach (var campaign in await ListCampaignsAsync(cancellationToken))
+        {
+            foreach (var e in await GetExperimentsWithoutLogsAsync(campaign.Id, cancellationToken))
+                used += new ResourceUse { CpuSeconds = e.CpuSeconds, GpuSeconds = e.GpuSeconds };
+            used += new ResourceUse { Tokens = (await GetModelCallsAsync(campaign.Id, cancellationToken)).Sum(c => c.TotalTokens) };
+        }
+        return used;
+    }
 }

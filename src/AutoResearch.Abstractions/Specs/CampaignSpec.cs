@@ -45,4 +45,7 @@ public sealed record CampaignSpec
 
     /// <summary>How experiment turns are handed to the agents: <c>fair</c> (first come, the default) or <c>gain</c> (a bandit on gain per cost).</summary>
     [Id(30)] public AllocationPolicy Allocation { get; init; } = AllocationPolicy.Fair;
+
+    /// <summary>Which experiments wait for a person's approval before they run (<c>approval:</c>); by default none.</summary>
+    [Id(31)] public ApprovalPolicy Approval { get; init; } = new();
 }

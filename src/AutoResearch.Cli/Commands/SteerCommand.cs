@@ -8,7 +8,7 @@ namespace AutoResearch.Cli.Commands;
 /// Steering a running campaign through <see cref="CampaignOperations"/> (the console's path too), queued in the ledger's control
 /// queue and applied by the process running it: <c>autoresearch stop-experiment &lt;campaign&gt; &lt;experiment&gt;</c>,
 /// <c>autoresearch limits &lt;campaign&gt; [--deadline] [--max-experiments] [--slots]</c>,
-/// <c>autoresearch try &lt;campaign&gt; --set name=value... [--agent ID]</c>. Output and exit codes as the control commands.
+/// <c>autoresearch try &lt;campaign&gt; --set name=value... [--agent ID]</c>, <c>autoresearch approve|reject &lt;campaign&gt; &lt;experiment&gt;</c>. Output and exit codes as the control commands.
 /// </summary>
 public static class SteerCommand
 {
@@ -17,6 +17,29 @@ public static class SteerCommand
         yield return StopExperiment(data);
         yield return Limits(data);
         yield return Try(data);
+        yield return Decide(data, approve: true);
+        yield return Decide(data, approve: false);
+    }
+
+    /// <summary><c>autoresearch approve|reject &lt;campaign&gt; &lt;experiment&gt;</c>: a person's decision on an experiment awaiting approval.</summary>
+    private static Command Decide(Option<string?> data, bool approve)
+    {
+        var id = Campaign();
+        var experiment = new Argument<string>("experiment") { Description = "The number (e.g. 12) or id of an experiment awaiting approval." };
+        var (reason, wait, json) = Common();
+        var command = approve
+            ? new Command("approve", "Approve an experiment awaiting approval (over the campaign's approval: thresholds): it is queued for a sandbox slot and runs.") { id, experiment, reason, wait, json }
+            : new Command("reject", "Reject an experiment awaiting approval: it is recorded as rejected by you and never runs; its agent goes on.") { id, experiment, reason, wait, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var session = await LedgerSession.OpenAsync(parse.GetValue(data), ct);
+            var campaign = parse.GetRequiredValue(id);
+            var waitFor = Seconds(parse.GetValue(wait));
+            var result = await Operations(session).DecideApprovalAsync(
+                new ApprovalOrder(campaign, parse.GetRequiredValue(experiment), approve, parse.GetValue(reason), RequestedBy), waitFor, ct);
+            return await ControlCommand.ShowAsync(result, session, campaign, $"experiment {parse.GetRequiredValue(experiment)} of campaign {campaign}", waitFor, parse.GetValue(json), Describe, ct);
+        });
+        return command;
     }
 
     private static Command StopExperiment(Option<string?> data)

@@ -108,12 +108,12 @@ public static class TokenCommand
         return new Command("user", "People who sign in to the web console, with their roles (viewer, researcher, admin).") { add, list, remove };
     }
 
-    private static string Actor => "cli:" + Environment.UserName;
+    internal static string Actor => "cli:" + Environment.UserName;
 
-    private static void Audit(AuditLog audit, string operation, string detail) =>
+    internal static void Audit(AuditLog audit, string operation, string detail) =>
         audit.Write(new AuditEntry { At = DateTimeOffset.UtcNow, Actor = Actor, Via = "cli", Action = operation, Detail = detail, Status = 200, Remote = "local" });
 
-    private static (CredentialStore Store, AuditLog Audit) Stores(string? dataDirectory)
+    internal static (CredentialStore Store, AuditLog Audit) Stores(string? dataDirectory)
     {
         var options = new AutoResearchOptions();
         if (!string.IsNullOrWhiteSpace(dataDirectory)) options.DataDirectory = dataDirectory;

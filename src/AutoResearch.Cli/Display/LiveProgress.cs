@@ -57,7 +57,7 @@ public static class LiveProgress
     /// <summary>One plain line of progress, for logs and non-interactive terminals.</summary>
     public static string Line(CampaignStatus s) => string.Create(CultureInfo.InvariantCulture,
         $"[{DateTime.Now:HH:mm:ss}] {s.Id} {s.State.ToString().ToLowerInvariant()}: {s.Finished}/{s.MaxExperiments} finished " +
-        $"({s.Succeeded} ok, {s.Failed} failed, {s.Pruned} stopped early, {s.RunningAndQueued.Running} running, {s.RunningAndQueued.Queued} queued), " +
+        $"({s.Succeeded} ok, {s.Failed} failed, {s.Pruned} stopped early, {s.RunningAndQueued.Running} running, {s.RunningAndQueued.Queued} queued{(s.AwaitingApproval > 0 ? ", " + SummaryView.AwaitingText(s.AwaitingApproval, s.AwaitingApprovalSince) : "")}), " +
         $"{s.MetricName} baseline {Fmt(s.Baseline)} best {Fmt(s.Best)}{Confidence(s)}");
 
     private static string Confidence(CampaignStatus s) =>
@@ -76,7 +76,7 @@ public static class LiveProgress
         var header = new Grid().AddColumn().AddColumn();
         header.AddRow(new Markup($"[bold]{Markup.Escape(s.Id)}[/]"), new Markup($"[grey]{s.State}[/]"));
         header.AddRow(new Markup("experiments"), new Markup(
-            $"{Bar(done)} {s.Finished}/{s.MaxExperiments}  [green]{s.Succeeded} ok[/]  [red]{s.Failed} failed[/]  [yellow]{s.Pruned} stopped early[/]  {s.RunningAndQueued.Running} running  {s.RunningAndQueued.Queued} queued"));
+            $"{Bar(done)} {s.Finished}/{s.MaxExperiments}  [green]{s.Succeeded} ok[/]  [red]{s.Failed} failed[/]  [yellow]{s.Pruned} stopped early[/]  {s.RunningAndQueued.Running} running  {s.RunningAndQueued.Queued} queued{(s.AwaitingApproval > 0 ? "  [bold yellow]" + Markup.Escape(SummaryView.AwaitingText(s.AwaitingApproval, s.AwaitingApprovalSince)) + "[/]" : "")}"));
         header.AddRow(new Markup(Markup.Escape(s.MetricName)), new Markup(
             $"baseline [bold]{Fmt(s.Baseline)}[/] → best [bold green]{Fmt(s.Best)}[/] ({s.Direction.ToString().ToLowerInvariant()}){Markup.Escape(Confidence(s))}"));
         if (s.Budget.CpuSeconds > 0 || s.Budget.GpuSeconds > 0 || s.Budget.Tokens > 0)

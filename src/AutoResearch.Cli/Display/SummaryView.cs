@@ -8,6 +8,10 @@ namespace AutoResearch.Cli.Display;
 /// <summary>The end-of-campaign summary as people read it.</summary>
 public static class SummaryView
 {
+    /// <summary>"2 experiment(s) awaiting approval since 02:14 UTC" (status, progress lines).</summary>
+    public static string AwaitingText(int count, DateTimeOffset? since) =>
+        $"{count} experiment(s) awaiting approval" + (since is { } at ? $" since {at.ToUniversalTime():yyyy-MM-dd HH:mm} UTC" : "");
+
     public static void Write(IAnsiConsole console, CampaignStatus status, CampaignSummary summary)
     {
         var grid = new Grid().AddColumn().AddColumn();
@@ -16,6 +20,8 @@ public static class SummaryView
         grid.AddRow("experiments", $"{summary.Experiments}: [green]{summary.Succeeded} succeeded[/], [red]{summary.Failed} failed[/]");
         grid.AddRow(Markup.Escape(status.MetricName), $"baseline [bold]{Fmt(summary.Baseline)}[/] → best [bold green]{Fmt(summary.Best)}[/] ({summary.Direction}){Improvement(summary)}");
         grid.AddRow("noise", Markup.Escape(Noise(summary)));
+        if (summary.AwaitingApproval > 0)
+            grid.AddRow("awaiting approval", Markup.Escape(AwaitingText(summary.AwaitingApproval, summary.AwaitingApprovalSince) + ": autoresearch approve|reject <campaign> <experiment>"));
         grid.AddRow("utilization", summary.Utilization.ToString("P0", CultureInfo.InvariantCulture) + $" of {status.Slots} sandbox slots");
         if (summary.BestHeldOut is { } bestHeldOut)
             grid.AddRow("best, held-out", $"[bold]{Fmt(bestHeldOut)}[/] on the held-out evaluation (in-sample {Fmt(summary.Best)}){(summary.BestHeldUp == false ? " [bold red]did not hold up[/]" : summary.BestHeldUp == true ? " [green]held up[/]" : "")}");

@@ -43,6 +43,9 @@ public sealed class AgentSession(IAgentHost host, IProposerFactory proposers, IL
     public int? MaxRejections { get; set; }
     /// <summary>People's stops of this agent's experiments (running or not started yet).</summary>
     public RunStops RunStops { get; } = new();
+
+    /// <summary>People's approvals and rejections of this agent's experiments awaiting approval.</summary>
+    public Approvals Approvals { get; } = new();
     /// <summary>Wakes the workers waiting for a resume, a budget or a ticket.</summary>
     public WakeUp WakeUp { get; } = new();
 

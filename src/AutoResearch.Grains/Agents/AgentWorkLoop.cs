@@ -59,6 +59,13 @@ public sealed class AgentWorkLoop(AgentSession agent)
                 continue;
             }
 
+            // The lab's quota over all its campaigns, from the ledger's recorded use: used up, the agent stops like at its budget.
+            if (await LabQuotaSpentAsync(cancellationToken) is { } quotaProblem)
+            {
+                await QuotaSpentAsync(quotaProblem);
+                return;
+            }
+
             var key = Guid.NewGuid().ToString("N");
             var budget = agent.Budget!;
             if (!budget.TryReserve(key, agent.WorstCase, out var budgetProblem))
@@ -120,6 +127,23 @@ public sealed class AgentWorkLoop(AgentSession agent)
         agent.Stop ??= (AgentStopReason.TooManyRejections, $"{rejections} proposals rejected before running (limit {limit})");
         await agent.WriteJournalAsync(JournalEntryKind.System,
             $"Stopping: {rejections} of my proposals were rejected before running, the most this campaign allows me ({limit}); the other agents go on.", null);
+    }
+
+    /// <summary>Why the lab's quota lets no new experiment start (<see cref="LabQuotaRules.Exhausted"/>); null when there is none or some is left.</summary>
+    private async Task<string?> LabQuotaSpentAsync(CancellationToken cancellationToken)
+    {
+        var quota = await agent.Ledger.GetLabQuotaAsync(LabQuota.DefaultLab, cancellationToken);
+        if (quota.Limits.IsUnlimited) return null;
+        return LabQuotaRules.Exhausted(quota.Limits, await agent.Ledger.GetLabUsageAsync(cancellationToken));
+    }
+
+    private async Task QuotaSpentAsync(string problem)
+    {
+        agent.Stop ??= (AgentStopReason.QuotaSpent, problem);
+        if (agent.BudgetNoticeWritten) return;
+        agent.BudgetNoticeWritten = true;
+        await agent.WriteJournalAsync(JournalEntryKind.System,
+            $"Stopping: {problem}. An admin can raise the lab's quota (console Settings → Quota, or 'autoresearch quota set').", null);
     }
 
     private async Task BudgetSpentAsync(string problem)

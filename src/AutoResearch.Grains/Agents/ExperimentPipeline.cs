@@ -21,7 +21,12 @@ public sealed class ExperimentPipeline(AgentSession agent)
     public async Task RunTicketAsync(ExperimentTicket ticket, string budgetKey, CancellationToken cancellationToken)
     {
         var record = await _proposals.PrepareAsync(ticket, cancellationToken);
+        // Over the campaign's approval threshold: recorded as awaiting approval, and it waits for a person without a slot.
+        if (!record.IsFinished && agent.Assignment.Approval.Why(agent.Assignment.Benchmark) is not null)
+            record = record with { Status = ExperimentStatus.AwaitingApproval };
         await agent.Ledger.SaveExperimentAsync(record, cancellationToken);
+        if (record.Status == ExperimentStatus.AwaitingApproval)
+            record = await AwaitApprovalAsync(record, cancellationToken);
         if (record.IsFinished)
         {
             await SettleAndFinishAsync(record, budgetKey, cancellationToken);
@@ -43,18 +48,24 @@ public sealed class ExperimentPipeline(AgentSession agent)
             agent.InFlight++;
             try
             {
-                // A sandbox that ran to its end after its host died: its outcome is collected (scored as usual), not run again.
-                var finished = await CollectAsync(interrupted, cancellationToken);
-                if (finished is null)
+                // One still awaiting approval waits again (a decision the host lost with its crash is asked for again); a
+                // sandbox that ran to its end after its host died: its outcome is collected (scored as usual), not run again.
+                var finished = interrupted.Status == ExperimentStatus.AwaitingApproval ? null : await CollectAsync(interrupted, cancellationToken);
+                if (finished is not null)
                 {
                     await agent.WriteJournalAsync(JournalEntryKind.System,
-                        $"Re-running experiment #{interrupted.Sequence}: it was {interrupted.Status.ToString().ToLowerInvariant()} when the host stopped.", interrupted.Id);
-                    finished = await RunWithSlotAsync(interrupted with { Status = ExperimentStatus.Queued, ContainerId = null }, cancellationToken);
+                        $"Collected experiment #{interrupted.Sequence}: its sandbox finished after the host running it stopped.", interrupted.Id);
+                }
+                else if (interrupted.Status == ExperimentStatus.AwaitingApproval)
+                {
+                    var ready = await AwaitApprovalAsync(interrupted, cancellationToken);
+                    finished = ready.IsFinished ? ready : await RunWithSlotAsync(ready, cancellationToken);
                 }
                 else
                 {
                     await agent.WriteJournalAsync(JournalEntryKind.System,
-                        $"Collected experiment #{interrupted.Sequence}: its sandbox finished after the host running it stopped.", interrupted.Id);
+                        $"Re-running experiment #{interrupted.Sequence}: it was {interrupted.Status.ToString().ToLowerInvariant()} when the host stopped.", interrupted.Id);
+                    finished = await RunWithSlotAsync(interrupted with { Status = ExperimentStatus.Queued, ContainerId = null }, cancellationToken);
                 }
                 await SettleAndFinishAsync(finished, key, cancellationToken);
             }
@@ -78,6 +89,53 @@ public sealed class ExperimentPipeline(AgentSession agent)
         await agent.Ledger.SaveExperimentAsync(finished, CancellationToken.None);
         agent.Logger.LogInformation("Experiment {ExperimentId} collected after its host died: {Status} objective {Objective}", finished.Id, finished.Status, finished.Objective);
         return finished;
+    }
+
+    /// <summary>
+    /// An experiment over the campaign's approval threshold waits here, holding no sandbox slot, until a person approves it
+    /// (it goes on queued for a slot) or rejects it (recorded as <see cref="FailureKind.RejectedByPerson"/>), a person stops it,
+    /// or the agent or campaign ends (recorded as not run). Its agent's status says what it waits for.
+    /// </summary>
+    private async Task<ExperimentRecord> AwaitApprovalAsync(ExperimentRecord record, CancellationToken cancellationToken)
+    {
+        var why = agent.Assignment.Approval.Why(agent.Assignment.Benchmark) ?? "its cost is over the campaign's approval threshold";
+        await agent.WriteJournalAsync(JournalEntryKind.System,
+            $"Experiment #{record.Sequence} awaits a person's approval before it runs: {why}. Approve or reject it in the console, the API or the CLI.", record.Id);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (agent.Approvals.Take(record.Sequence) is { } decision)
+            {
+                await agent.WriteJournalAsync(JournalEntryKind.System, $"Experiment #{record.Sequence} {decision.Describe()}.", record.Id);
+                if (!decision.Approved)
+                {
+                    var rejected = _proposals.Rejected(record, $"not started: {decision.Describe()}", FailureKind.RejectedByPerson);
+                    await agent.Ledger.SaveExperimentAsync(rejected, cancellationToken);
+                    return rejected;
+                }
+                var approved = record with { Status = ExperimentStatus.Queued };
+                await agent.Ledger.SaveExperimentAsync(approved, cancellationToken);
+                return approved;
+            }
+            if (agent.RunStops.Requested(record.Sequence) is { } personStop)
+            {
+                var stopped = _proposals.Rejected(record, $"not started: {personStop.Describe()}", FailureKind.StoppedByPerson);
+                await agent.Ledger.SaveExperimentAsync(stopped, cancellationToken);
+                return stopped;
+            }
+            // Ended, or too close to the deadline for its run: recorded as not run, so the campaign can end on time.
+            var end = await WhyNotStartAsync() is { Final: true } over ? over.Reason
+                : (await agent.Host.ReadCampaignAsync(cancellationToken)).Deadline is { } deadline && agent.Clock.GetUtcNow() + agent.Assignment.Benchmark.TimeLimit > deadline
+                    ? "the deadline came too close for its run" : null;
+            if (end is not null)
+            {
+                var notRun = _proposals.Rejected(record, $"not started: {end} while it awaited approval", FailureKind.NotRun);
+                await agent.Ledger.SaveExperimentAsync(notRun, cancellationToken);
+                return notRun;
+            }
+            agent.SetActivity($"#{record.Sequence} awaiting approval: {why}", record.Sequence);
+            await agent.WakeUp.WaitAsync(AgentSession.RetryFallback, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -293,7 +351,7 @@ public sealed class ExperimentPipeline(AgentSession agent)
         var bestBefore = metric.BestOf(experiments.Where(e => e.Id != finished.Id && e.EndedAt <= finished.EndedAt));
         Reflection? reflection = null;
         agent.RunStops.Forget(finished.Sequence);
-        if (agent.Proposer is IReflector reflector && finished.Kind == ExperimentKind.Proposal && finished.Failure is not (FailureKind.NotRun or FailureKind.Rejected or FailureKind.StoppedByPerson))
+        if (agent.Proposer is IReflector reflector && finished.Kind == ExperimentKind.Proposal && finished.Failure is not (FailureKind.NotRun or FailureKind.Rejected or FailureKind.StoppedByPerson or FailureKind.RejectedByPerson))
         {
             agent.SetActivity($"reflecting on #{finished.Sequence}", finished.Sequence);
             try

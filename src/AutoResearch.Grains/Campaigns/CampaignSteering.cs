@@ -12,7 +12,8 @@ namespace AutoResearch.Grains.Campaigns;
 /// </summary>
 public sealed class CampaignSteering(CampaignSession s)
 {
-    public static bool Handles(ControlAction action) => action is ControlAction.StopExperiment or ControlAction.SetLimits or ControlAction.TryConfiguration;
+    public static bool Handles(ControlAction action) =>
+        action is ControlAction.StopExperiment or ControlAction.SetLimits or ControlAction.TryConfiguration or ControlAction.ApproveExperiment or ControlAction.RejectExperiment;
 
     public async Task<ControlOutcome> ApplyAsync(ControlRequest request)
     {
@@ -23,6 +24,7 @@ public sealed class CampaignSteering(CampaignSession s)
             ControlAction.StopExperiment => await StopExperimentAsync(request),
             ControlAction.SetLimits => await SetLimitsAsync(request),
             ControlAction.TryConfiguration => await TryConfigurationAsync(request),
+            ControlAction.ApproveExperiment or ControlAction.RejectExperiment => await DecideApprovalAsync(request),
             _ => ControlOutcome.NoOp($"{request.Action} is no steering action"),
         };
     }
@@ -42,6 +44,27 @@ public sealed class CampaignSteering(CampaignSession s)
         await s.AppendAsync($"Stop of experiment #{sequence} requested{By(request)}{Why(request)}; agent {experiment.AgentId} stops its sandbox and goes on with its next proposal.", experiment.Id);
         s.Logger.LogInformation("Campaign {CampaignId}: stop of experiment #{Sequence} sent to agent {AgentId}", s.CampaignId, sequence, experiment.AgentId);
         return ControlOutcome.Applied($"experiment #{sequence} is being stopped by agent {experiment.AgentId}");
+    }
+
+    /// <summary>A person's approval or rejection of an experiment awaiting approval, passed to its agent (whose worker waits for it).</summary>
+    private async Task<ControlOutcome> DecideApprovalAsync(ControlRequest request)
+    {
+        var approve = request.Action == ControlAction.ApproveExperiment;
+        if (request.ExperimentSequence is not { } sequence)
+            return ControlOutcome.Refused("experiment: no experiment number given");
+        var experiment = await s.Ledger.GetExperimentAsync(ExperimentIds.For(s.CampaignId, sequence));
+        if (experiment is null)
+            return ControlOutcome.Refused($"experiment: the campaign has no experiment #{sequence}");
+        if (experiment.Status != ExperimentStatus.AwaitingApproval)
+            return ControlOutcome.NoOp($"experiment #{sequence} is not awaiting approval (it is {experiment.Status.ToString().ToLowerInvariant()})");
+        if (s.Spec.Agents.All(a => a.Id != experiment.AgentId))
+            return ControlOutcome.Refused($"experiment: #{sequence} belongs to no agent of the campaign");
+        await s.Host.ControlAgentAsync(experiment.AgentId, request with { AgentId = experiment.AgentId });
+        var verb = approve ? "approved" : "rejected";
+        await s.AppendAsync($"Experiment #{sequence} {verb}{By(request)}{Why(request)}; " +
+            (approve ? $"agent {experiment.AgentId} queues it for a sandbox slot." : $"agent {experiment.AgentId} records it as rejected and goes on."), experiment.Id);
+        s.Logger.LogInformation("Campaign {CampaignId}: experiment #{Sequence} {Verb}", s.CampaignId, sequence, verb);
+        return ControlOutcome.Applied(approve ? $"experiment #{sequence} approved: it runs when a slot is free" : $"experiment #{sequence} rejected");
     }
 
     private async Task<ControlOutcome> SetLimitsAsync(ControlRequest request)

@@ -126,9 +126,23 @@ public sealed partial class CampaignLaunch(
             .ToList();
         if (unusable.Count > 0) return new OperationResult<LaunchReply>(null, OperationFailure.Invalid, unusable);
         var (id, resumed) = await CampaignIds.ResolveAsync(Need(ledger), spec, fresh, _clock.GetUtcNow(), cancellationToken);
+        // A new campaign must fit what is left of the lab's quota (one resumed was counted when it started).
+        if (!resumed && await QuotaProblemsAsync(spec, cancellationToken) is { Count: > 0 } overQuota)
+            return new OperationResult<LaunchReply>(null, OperationFailure.Invalid, overQuota);
         var status = await Need(grains).GetGrain<ICampaignGrain>(id).Start(spec);
         _runningHere[id] = true;
         return OperationResult<LaunchReply>.Done(new LaunchReply(id, resumed, status));
+    }
+
+    /// <summary>Why <paramref name="spec"/>'s budgets do not fit the lab's quota (<see cref="LabQuotaRules.StartProblems"/>); each names the resource and the numbers.</summary>
+    public async Task<IReadOnlyList<OperationProblem>> QuotaProblemsAsync(CampaignSpec spec, CancellationToken cancellationToken)
+    {
+        var quota = await Need(ledger).GetLabQuotaAsync(LabQuota.DefaultLab, cancellationToken);
+        if (quota.Limits.IsUnlimited) return [];
+        var used = await Need(ledger).GetLabUsageAsync(cancellationToken);
+        return LabQuotaRules.StartProblems(quota.Limits, used, LabQuotaRules.CampaignBudget(spec))
+            .Select(p => new OperationProblem(OperationField.Quota, p.Message, p.Resource.ToString()))
+            .ToList();
     }
 
     /// <summary>

@@ -15,16 +15,26 @@ public sealed partial class CampaignOperations
         ArgumentNullException.ThrowIfNull(order);
         var campaign = await ledger.GetCampaignAsync(order.CampaignId, cancellationToken);
         if (campaign is null) return OperationResult<ControlReply>.Missing();
-        var problems = new List<OperationProblem>();
-        var experiment = string.IsNullOrWhiteSpace(order.Experiment) ? null : await ExperimentLookup.FindAsync(ledger, campaign.Id, order.Experiment, cancellationToken);
-        if (experiment is null)
-            problems.Add(new OperationProblem(OperationField.Experiment, string.IsNullOrWhiteSpace(order.Experiment)
-                ? "give the experiment's number (e.g. 12) or id"
-                : $"campaign '{campaign.Id}' has no experiment '{order.Experiment.Trim()}' (give its id or its number, e.g. 12)"));
-        else if (experiment.IsFinished)
-            problems.Add(new OperationProblem(OperationField.Experiment,
-                $"experiment #{experiment.Sequence} has already finished ({experiment.Status.ToString().ToLowerInvariant()}); only a queued or running experiment can be stopped"));
+        var (experiment, problems) = await ExperimentAsync(campaign, order.Experiment, e => e.IsFinished
+            ? $"experiment #{e.Sequence} has already finished ({e.Status.ToString().ToLowerInvariant()}); only a queued or running experiment can be stopped"
+            : null, cancellationToken);
         return await QueueAsync(campaign, problems, order.Reason, order.RequestedBy, ControlAction.StopExperiment,
+            r => r with { AgentId = experiment!.AgentId, ExperimentSequence = experiment.Sequence }, wait, cancellationToken);
+    }
+
+    /// <summary>
+    /// Approves (<see cref="ApprovalOrder.Approve"/>) or rejects an experiment awaiting approval (the campaign's <c>approval:</c>
+    /// thresholds): approved, it is queued for a sandbox slot; rejected, it is recorded as rejected by a person and its agent goes on.
+    /// </summary>
+    public async Task<OperationResult<ControlReply>> DecideApprovalAsync(ApprovalOrder order, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var campaign = await ledger.GetCampaignAsync(order.CampaignId, cancellationToken);
+        if (campaign is null) return OperationResult<ControlReply>.Missing();
+        var (experiment, problems) = await ExperimentAsync(campaign, order.Experiment, e => e.Status != ExperimentStatus.AwaitingApproval
+            ? $"experiment #{e.Sequence} is not awaiting approval (it is {e.Status.ToString().ToLowerInvariant()}); only an experiment awaiting approval can be {(order.Approve ? "approved" : "rejected")}"
+            : null, cancellationToken);
+        return await QueueAsync(campaign, problems, order.Reason, order.RequestedBy, order.Approve ? ControlAction.ApproveExperiment : ControlAction.RejectExperiment,
             r => r with { AgentId = experiment!.AgentId, ExperimentSequence = experiment.Sequence }, wait, cancellationToken);
     }
 
@@ -79,6 +89,24 @@ public sealed partial class CampaignOperations
     }
 
     /// <summary>
+    /// The experiment a steering request is about (its number or id), and the problems with it: none given, no such
+    /// experiment, or <paramref name="whyNot"/>'s answer for one in the wrong state.
+    /// </summary>
+    private async Task<(ExperimentRecord? Experiment, List<OperationProblem> Problems)> ExperimentAsync(
+        CampaignRecord campaign, string? text, Func<ExperimentRecord, string?> whyNot, CancellationToken cancellationToken)
+    {
+        var problems = new List<OperationProblem>();
+        var experiment = string.IsNullOrWhiteSpace(text) ? null : await ExperimentLookup.FindAsync(ledger, campaign.Id, text, cancellationToken);
+        if (experiment is null)
+            problems.Add(new OperationProblem(OperationField.Experiment, string.IsNullOrWhiteSpace(text)
+                ? "give the experiment's number (e.g. 12) or id"
+                : $"campaign '{campaign.Id}' has no experiment '{text.Trim()}' (give its id or its number, e.g. 12)"));
+        else if (whyNot(experiment) is { } problem)
+            problems.Add(new OperationProblem(OperationField.Experiment, problem));
+        return (experiment, problems);
+    }
+
+    /// <summary>
     /// The steering operations' common end: the reason's rule, every problem at once (nothing queued), a campaign that is
     /// over refused, else the request (<paramref name="fill"/> adds its own fields) queued and waited for.
     /// </summary>
@@ -104,6 +132,9 @@ public sealed partial class CampaignOperations
 
 /// <summary>Stop one experiment of a campaign: <paramref name="Experiment"/> is its number (<c>12</c>, <c>#12</c>) or id.</summary>
 public sealed record StopExperimentOrder(string CampaignId, string? Experiment, string? Reason = null, string RequestedBy = "");
+
+/// <summary>Approve (<paramref name="Approve"/> true) or reject an experiment awaiting approval: <paramref name="Experiment"/> is its number or id.</summary>
+public sealed record ApprovalOrder(string CampaignId, string? Experiment, bool Approve, string? Reason = null, string RequestedBy = "");
 
 /// <summary>New limits of a running campaign; a null value stays as it is.</summary>
 public sealed record LimitsOrder(string CampaignId, DateTimeOffset? Deadline = null, int? MaxExperiments = null, int? Slots = null, string? Reason = null, string RequestedBy = "");

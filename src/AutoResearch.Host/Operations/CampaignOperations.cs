@@ -150,6 +150,9 @@ public enum OperationField
 
     /// <summary>A person's configuration: <see cref="OperationProblem.Key"/> names the parameter.</summary>
     Parameters,
+
+    /// <summary>The lab's quota: <see cref="OperationProblem.Key"/> names the resource (GpuHours, CpuHours, Tokens).</summary>
+    Quota,
 }
 
 /// <param name="Key">Which one of the field's entries is wrong (a parameter's name); null when the field is one value.</param>

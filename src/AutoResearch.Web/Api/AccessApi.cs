@@ -60,6 +60,16 @@ public static class AccessApi
             access.RemoveUser(http, name) ? TypedResults.NoContent() : NoSuchUser(name))
             .WithTags("Users").WithSummary("Remove a user; their sessions end at once");
 
+        api.MapGet("/quota", async (AutoResearch.Web.Campaigns.ConsoleCampaigns console, CancellationToken ct) => TypedResults.Ok(await console.QuotaAsync(ct)))
+            .WithTags("Quota").WithSummary("The lab's quota of GPU-hours, CPU-hours and tokens (0: no limit), what its campaigns used and what is left (one lab per server)");
+
+        api.MapPut("/quota", async Task<Results<Ok<AutoResearch.Host.Operations.LabQuotaView>, ValidationProblem>> (AutoResearch.Web.Campaigns.QuotaBody body, HttpContext http, AutoResearch.Web.Campaigns.ConsoleCampaigns console, CancellationToken ct) =>
+        {
+            var set = await console.SetQuotaAsync(body, CampaignsApi.SignedInAs(http), ct);
+            AuditRecorder.Describe(http, $"quota gpuHours={body.GpuHours?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} cpuHours={body.CpuHours?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} tokens={body.Tokens?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}");
+            return set.Ok ? TypedResults.Ok(set.Value!) : TypedResults.ValidationProblem(set.Problems!.ToCamelCase(), title: "The quota is not valid");
+        }).WithTags("Quota").WithSummary("Set the lab's quota (admin): gpuHours, cpuHours, tokens; a missing value stays, 0 removes a limit. Enforced at campaign start and while campaigns run");
+
         api.MapGet("/audit", Results<Ok<AuditPageView>, ValidationProblem> (int? offset, int? limit, AuditLog audit) =>
         {
             var (from, count) = (offset ?? 0, limit ?? AuditPageView.DefaultLimit);

@@ -107,6 +107,14 @@ public static class CampaignsApi
             SteeringAnswer(id, await console.StopExperimentAsync(id, sequence, body?.Reason, SignedInAs(http), ct), "The stop is not valid"))
             .WithSummary("Stop one queued or running experiment: its sandbox is stopped, it is recorded as stopped by you, its agent goes on");
 
+        campaigns.MapPost("/{id}/experiments/{sequence:int}/approve", async Task<Results<Ok<ControlResult>, Accepted<ControlResult>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> (string id, int sequence, StopExperimentBody? body, HttpContext http, ConsoleCampaigns console, CancellationToken ct) =>
+            SteeringAnswer(id, await console.DecideApprovalAsync(id, sequence, approve: true, body?.Reason, SignedInAs(http), ct), "The approval is not valid"))
+            .WithSummary("Approve an experiment awaiting approval (over the campaign's approval: thresholds): it is queued for a sandbox slot");
+
+        campaigns.MapPost("/{id}/experiments/{sequence:int}/reject", async Task<Results<Ok<ControlResult>, Accepted<ControlResult>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> (string id, int sequence, StopExperimentBody? body, HttpContext http, ConsoleCampaigns console, CancellationToken ct) =>
+            SteeringAnswer(id, await console.DecideApprovalAsync(id, sequence, approve: false, body?.Reason, SignedInAs(http), ct), "The rejection is not valid"))
+            .WithSummary("Reject an experiment awaiting approval: it is recorded as rejected by you, its agent goes on");
+
         campaigns.MapPost("/{id}/limits", async Task<Results<Ok<ControlResult>, Accepted<ControlResult>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> (string id, LimitsBody body, HttpContext http, ConsoleCampaigns console, CancellationToken ct) =>
             SteeringAnswer(id, await console.SetLimitsAsync(id, body, SignedInAs(http), ct), "The limits are not valid"))
             .WithSummary("Change the deadline, the most experiments (maxExperiments) and/or the slots of a running campaign");

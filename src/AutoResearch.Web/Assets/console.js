@@ -87,6 +87,17 @@
   }
   function cell(tr, text, cls) { var td = el("td", cls ? { "class": cls } : null, text); tr.appendChild(td); return td; }
   function link(href, text) { return el("a", { href: href }, text); }
+  // Approve / Reject of an experiment awaiting approval: a post to the live page's Decide handler with the page's antiforgery token.
+  function approvalForm(id, sequence) {
+    var form = el("form", { method: "post", action: "/campaigns/" + encodeURIComponent(id) + "?handler=Decide", "class": "approval-form", "data-approval": String(sequence) });
+    var token = document.querySelector('#approval-token input[name="__RequestVerificationToken"]');
+    if (token) form.appendChild(el("input", { type: "hidden", name: "__RequestVerificationToken", value: token.value }));
+    form.appendChild(el("input", { type: "hidden", name: "sequence", value: String(sequence) }));
+    form.appendChild(el("input", { name: "reason", placeholder: "reason (optional)", "aria-label": "Reason for #" + sequence }));
+    form.appendChild(el("button", { type: "submit", name: "decision", value: "approve", "class": "secondary" }, "Approve"));
+    form.appendChild(el("button", { type: "submit", name: "decision", value: "reject", "class": "danger" }, "Reject"));
+    return form;
+  }
   function stateBadge(state) { return el("span", { "class": "state state-" + String(state).toLowerCase() }, state); }
 
   // A y axis with round ticks (1, 2, 2.5 or 5 × 10^n apart) that covers [lo, hi]; never below zero when no value is.
@@ -187,6 +198,13 @@
     // Running never counts the queued ones (they wait for a slot): "(2 running, 1 queued)".
     bind("runningCount", d.runningCount || d.queuedCount
       ? "(" + d.runningCount + " running" + (d.queuedCount ? ", " + d.queuedCount + " queued" : "") + ")" : "");
+    // Experiments over the approval thresholds wait for a person without a slot: never silently.
+    var awaiting = root.querySelector("#awaiting-approval");
+    if (awaiting) {
+      awaiting.hidden = !d.awaitingApprovalCount;
+      bind("awaitingApproval", d.awaitingApprovalCount
+        ? d.awaitingApprovalCount + " experiment(s) awaiting approval" + (d.awaitingApprovalSince ? " since " + localTime(d.awaitingApprovalSince) : "") : "");
+    }
     var deadline = root.querySelector('[data-bind="deadline"]');
     if (deadline && c.deadline) deadline.textContent = localTime(c.deadline);
     root.dataset.deadline = c.deadline || "";
@@ -224,9 +242,11 @@
       var tr = el("tr", { "data-sequence": e.sequence });
       cell(tr, "").appendChild(link("/campaigns/" + encodeURIComponent(id) + "/experiments/" + e.sequence, "#" + e.sequence));
       cell(tr, e.agent); cell(tr, e.kind); cell(tr, "").appendChild(stateBadge(e.status));
-      var elapsed = cell(tr, e.startedAt ? dur((now - Date.parse(e.startedAt)) / 1000) : "waiting for a slot", "num");
+      var awaitingThis = e.status === "AwaitingApproval";
+      var elapsed = cell(tr, e.startedAt ? dur((now - Date.parse(e.startedAt)) / 1000) : awaitingThis ? "awaiting approval" : "waiting for a slot", "num");
       if (e.startedAt) { elapsed.dataset.since = e.startedAt; elapsed.dataset.offset = String(Date.now() - now); }
-      cell(tr, e.hypothesis || Object.keys(e.parameters || {}).map(function (k) { return k + "=" + e.parameters[k]; }).join(", "));
+      var what = cell(tr, e.hypothesis || Object.keys(e.parameters || {}).map(function (k) { return k + "=" + e.parameters[k]; }).join(", "));
+      if (awaitingThis && root.dataset.canSteer) what.appendChild(approvalForm(id, e.sequence));
       return tr;
     });
 

@@ -36,4 +36,8 @@ public sealed record CampaignDetail(
     /// <summary>Experiments holding a sandbox slot now (never more than <see cref="Slots"/>) and those waiting for one, counted apart.</summary>
     public int RunningCount { get; init; }
     public int QueuedCount { get; init; }
+
+    /// <summary>Experiments waiting for a person's approval (they hold no slot) and since when the oldest waits; shown so a night never stalls unseen.</summary>
+    public int AwaitingApprovalCount { get; init; }
+    public DateTimeOffset? AwaitingApprovalSince { get; init; }
 }

@@ -11,6 +11,11 @@ public sealed partial class ConsoleCampaigns
         Reply("stop-experiment", await operations.StopExperimentAsync(
             new StopExperimentOrder(id, sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), reason, $"console ({requestedBy})"), options.Value.ControlWait, cancellationToken));
 
+    /// <summary>Approves or rejects experiment #<paramref name="sequence"/> awaiting approval (<see cref="CampaignOperations.DecideApprovalAsync"/>).</summary>
+    public async Task<OperationOutcome<ControlResult>> DecideApprovalAsync(string id, int sequence, bool approve, string? reason, string requestedBy, CancellationToken cancellationToken) =>
+        Reply(approve ? "approve" : "reject", await operations.DecideApprovalAsync(
+            new ApprovalOrder(id, sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), approve, reason, $"console ({requestedBy})"), options.Value.ControlWait, cancellationToken));
+
     /// <summary>Changes the deadline, most experiments and/or slots (<see cref="CampaignOperations.SetLimitsAsync"/>); the deadline is read as people write it.</summary>
     public async Task<OperationOutcome<ControlResult>> SetLimitsAsync(string id, LimitsBody body, string requestedBy, CancellationToken cancellationToken)
     {

@@ -140,6 +140,8 @@ public sealed partial class ConsoleCampaigns(
             BaselineRuns = facts.Baseline?.Runs ?? 0,
             RunningCount = facts.Running,
             QueuedCount = facts.Queued,
+            AwaitingApprovalCount = facts.AwaitingApproval,
+            AwaitingApprovalSince = facts.AwaitingApprovalSince,
         };
     }
 
@@ -341,7 +343,7 @@ public sealed partial class ConsoleCampaigns(
         foreach (var e in experiments) sequences.TryAdd(e.Id, e.Sequence);
         return new DetailBasis(key, status, experiments, facts, chart, HoldoutSummaries.From(experiments, campaign.Spec.Benchmark.Metric), costPerGain)
         {
-            Running = experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued).ToList(),
+            Running = experiments.Where(e => e.Status is ExperimentStatus.Running or ExperimentStatus.Queued or ExperimentStatus.AwaitingApproval).ToList(),
             Recent = experiments.Where(e => e.IsFinished).OrderByDescending(e => e.EndedAt).Take(12).ToList(),
             Sequences = sequences,
             Warnings = LiveWarning.From(experiments, campaign.Spec.Benchmark.TimeLimit),

@@ -34,6 +34,7 @@ public sealed record ExperimentSummary(
         AutoResearch.Abstractions.Experiments.FailureKind.SandboxError => "sandbox error",
         AutoResearch.Abstractions.Experiments.FailureKind.NotRun => "never started (no slot in time)",
         AutoResearch.Abstractions.Experiments.FailureKind.StoppedByPerson => "stopped by a person",
+        AutoResearch.Abstractions.Experiments.FailureKind.RejectedByPerson => "rejected by a person (awaited approval)",
         _ => e.Status == AutoResearch.Abstractions.Experiments.ExperimentStatus.Pruned ? "stopped early (hopeless curve)" : null,
     };
 }

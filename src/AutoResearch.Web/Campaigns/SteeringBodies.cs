@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace AutoResearch.Web.Campaigns;
 
-/// <summary>Stop one experiment: why (recorded with it and in the journal).</summary>
+/// <summary>Stop, approve or reject one experiment: why (recorded with it and in the journal).</summary>
 public sealed record StopExperimentBody(string? Reason);
 
 /// <summary>

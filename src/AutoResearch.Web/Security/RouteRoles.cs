@@ -40,6 +40,8 @@ public static class RouteRoles
         new("PUT", "/api/users/{name}", Admin),
         new("DELETE", "/api/users/{name}", Admin),
         new("GET", "/api/audit", Admin),
+        new("GET", "/api/quota", Viewer),
+        new("PUT", "/api/quota", Admin),
 
         // Campaigns: viewers read; researchers start, steer, control, annotate and write reports.
         new("GET", "/api/catalog", Viewer),
@@ -55,6 +57,8 @@ public static class RouteRoles
         new("POST", "/api/campaigns/{id}/journal", Researcher),
         new("POST", "/api/campaigns/{id}/controls", Researcher),
         new("POST", "/api/campaigns/{id}/experiments/{sequence:int}/stop", Researcher),
+        new("POST", "/api/campaigns/{id}/experiments/{sequence:int}/approve", Researcher),
+        new("POST", "/api/campaigns/{id}/experiments/{sequence:int}/reject", Researcher),
         new("POST", "/api/campaigns/{id}/limits", Researcher),
         new("POST", "/api/campaigns/{id}/configurations", Researcher),
         new("GET", "/api/campaigns/{id}/reports", Viewer),
@@ -85,6 +89,7 @@ public static class RouteRoles
         new("POST", "/Campaigns/View?handler=ResumeHere", Researcher),
         new("POST", "/Campaigns/View?handler=Limits", Researcher),
         new("POST", "/Campaigns/View?handler=Try", Researcher),
+        new("POST", "/Campaigns/View?handler=Decide", Researcher),
         new("GET", "/Campaigns/Journal", Viewer),
         new("POST", "/Campaigns/Journal", Researcher),
         new("GET", "/Campaigns/Reports", Viewer),
@@ -102,6 +107,8 @@ public static class RouteRoles
         new("POST", "/Settings/Users?handler=Save", Admin),
         new("POST", "/Settings/Users?handler=Remove", Admin),
         new("GET", "/Settings/Audit", Admin),
+        new("GET", "/Settings/Quota", Viewer),
+        new("POST", "/Settings/Quota?handler=Save", Admin),
     ];
 
     /// <summary>The rule for an endpoint (null when the table has none).</summary>

@@ -407,6 +407,40 @@ namespace AutoResearch.Ledger.Migrations.Postgres
                     b.ToTable("ledger_journal", (string)null);
                 });
 
+            modelBuilder.Entity("AutoResearch.Ledger.Storage.LabQuotaRow", b =>
+                {
+                    b.Property<string>("Lab")
+                        .HasColumnType("text")
+                        .HasColumnName("lab");
+
+                    b.Property<double>("CpuSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("cpu_seconds");
+
+                    b.Property<double>("GpuSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("gpu_seconds");
+
+                    b.Property<string>("SetAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("character varying(28)")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("set_by");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tokens");
+
+                    b.HasKey("Lab")
+                        .HasName("pk_ledger_lab_quotas");
+
+                    b.ToTable("ledger_lab_quotas", (string)null);
+                });
+
             modelBuilder.Entity("AutoResearch.Ledger.Storage.LeaderboardRow", b =>
                 {
                     b.Property<string>("Id")

@@ -398,6 +398,40 @@ namespace AutoResearch.Ledger.Migrations.Sqlite
                     b.ToTable("ledger_journal", (string)null);
                 });
 
+            modelBuilder.Entity("AutoResearch.Ledger.Storage.LabQuotaRow", b =>
+                {
+                    b.Property<string>("Lab")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lab");
+
+                    b.Property<double>("CpuSeconds")
+                        .HasColumnType("REAL")
+                        .HasColumnName("cpu_seconds");
+
+                    b.Property<double>("GpuSeconds")
+                        .HasColumnType("REAL")
+                        .HasColumnName("gpu_seconds");
+
+                    b.Property<string>("SetAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("set_at");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("set_by");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tokens");
+
+                    b.HasKey("Lab")
+                        .HasName("pk_ledger_lab_quotas");
+
+                    b.ToTable("ledger_lab_quotas", (string)null);
+                });
+
             modelBuilder.Entity("AutoResearch.Ledger.Storage.LeaderboardRow", b =>
                 {
                     b.Property<string>("Id")

@@ -62,6 +62,20 @@ public sealed class ViewModel(ConsoleCampaigns campaigns, IOptions<Microsoft.Asp
         return Redirect($"/campaigns/{Uri.EscapeDataString(id)}");
     }
 
+    /// <summary>Approves or rejects an experiment awaiting approval (<see cref="ConsoleCampaigns.DecideApprovalAsync"/>), from its row on the live view.</summary>
+    public async Task<IActionResult> OnPostDecideAsync(string id, int sequence, string? decision, string? reason, CancellationToken cancellationToken)
+    {
+        if (decision is not ("approve" or "reject"))
+        {
+            Flash.Error(TempData, $"Nothing decided: the decision must be approve or reject, not '{decision}'.");
+            return Redirect($"/campaigns/{Uri.EscapeDataString(id)}");
+        }
+        var approve = decision == "approve";
+        var outcome = await campaigns.DecideApprovalAsync(id, sequence, approve, reason, CampaignsApi.SignedInAs(HttpContext), cancellationToken);
+        if (outcome.NotFound) return NotFound();
+        return Steered(id, approve ? $"Approval of #{sequence}" : $"Rejection of #{sequence}", outcome, []);
+    }
+
     /// <summary>New deadline, most experiments and/or slots (<see cref="ConsoleCampaigns.SetLimitsAsync"/>); every problem is shown at once.</summary>
     public async Task<IActionResult> OnPostLimitsAsync(string id, CancellationToken cancellationToken)
     {
