@@ -7,6 +7,7 @@ using AutoResearch.Proposers;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
 using Orleans.TestingHost;
+using Xunit.Abstractions;
 
 namespace AutoResearch.Grains.Tests;
 

@@ -36,4 +36,7 @@ public sealed record CampaignDetail(
     /// <summary>Experiments holding a sandbox slot now (never more than <see cref="Slots"/>) and those waiting for one, counted apart.</summary>
     public int RunningCount { get; init; }
     public int QueuedCount { get; init; }
+
+    /// <summary>The sandbox slots of every live host (sum and per host) while the campaign runs; null once it has ended.</summary>
+    public AutoResearch.Abstractions.Grains.ClusterFleetStatus? Fleet { get; init; }
 }
