@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Net;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Grains;
 using AutoResearch.Abstractions.Ports;
@@ -6,6 +8,7 @@ using AutoResearch.Grains.Fleets;
 using AutoResearch.Proposers;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 using Xunit.Abstractions;
 
@@ -18,7 +21,16 @@ namespace AutoResearch.Grains.Tests;
 public sealed class FleetPerHostTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Two_silos_with_1_and_2_slots_run_3_experiments_at_once_each_on_a_slot_of_its_own_host()
+    public Task Two_silos_with_1_and_2_slots_run_3_experiments_at_once_each_on_a_slot_of_its_own_host() => RunOnTwoHostsAsync(null);
+
+    [PostgresFact]
+    public async Task On_PostgreSQL_two_silos_with_1_and_2_slots_run_3_experiments_at_once_each_on_a_slot_of_its_own_host()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await RunOnTwoHostsAsync(db.ConnectionString);
+    }
+
+    private async Task RunOnTwoHostsAsync(string? postgres)
     {
         var data = Path.Combine(Path.GetTempPath(), "ar-fleets-" + Guid.NewGuid().ToString("N")[..8]);
         var shared = new ScriptedSandboxRunner { Delay = TimeSpan.FromMilliseconds(600) };
@@ -28,7 +40,7 @@ public sealed class FleetPerHostTests(ITestOutputHelper output)
         {
             services.AddSingleton<IDiskSpaceGuard>(new ScriptedDiskSpaceGuard());
             services.AddSingleton<IProposerFactory, ProposerFactory>();
-        }, silos: 2, perSilo: (host, services) =>
+        }, postgres: postgres, silos: 2, perSilo: (host, services) =>
         {
             // The first silo has 1 slot, the second 2; each has its own sandbox runner (its own Docker host).
             lock (hosts) hosts.Add(host);
@@ -114,6 +126,29 @@ public sealed class FleetPerHostTests(ITestOutputHelper output)
         }
 
         public Task<IReadOnlyList<string>> ReapAsync(CancellationToken cancellationToken) => inner.ReapAsync(cancellationToken);
+    }
+}
+
+/// <summary>Host names: unique among the live silos.</summary>
+public sealed class FleetHostNameTests
+{
+    private static readonly SiloAddress Self = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111), 2);
+
+    private static ClusterMembershipSnapshot Snapshot(params ClusterMember[] members) =>
+        new(members.ToImmutableDictionary(m => m.SiloAddress), new MembershipVersion(7));
+
+    [Fact]
+    public void A_silo_named_like_another_live_silo_clashes_but_not_its_own_older_generation_or_a_dead_one()
+    {
+        var other = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11112), 1);
+        var older = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111), 1);
+        Assert.Equal(other, UniqueHostCheck.Clash(Snapshot(new(Self, SiloStatus.Active, "box"), new(other, SiloStatus.Active, "box")), Self, "box")?.SiloAddress);
+        Assert.Null(UniqueHostCheck.Clash(Snapshot(new(Self, SiloStatus.Active, "box"), new(other, SiloStatus.Dead, "box")), Self, "box"));
+        Assert.Null(UniqueHostCheck.Clash(Snapshot(new(Self, SiloStatus.Active, "box"), new(older, SiloStatus.Active, "box")), Self, "box"));
+        Assert.Null(UniqueHostCheck.Clash(Snapshot(new(Self, SiloStatus.Active, "box"), new(other, SiloStatus.Active, "box-2")), Self, "box"));
+        // The fleet of "box" goes to the newest generation of the live silos of that name.
+        Assert.Equal(Self, FleetHosts.SiloOf(Snapshot(new(Self, SiloStatus.Active, "box"), new(older, SiloStatus.Active, "box")), "box"));
+        Assert.Null(FleetHosts.SiloOf(Snapshot(new(Self, SiloStatus.Active, "box"), new(other, SiloStatus.Dead, "gone")), "gone"));
     }
 }
 

@@ -16,6 +16,7 @@ public static class FleetSiloBuilderExtensions
         silo.Services.AddSingleton<FleetDirectory>();
         silo.Services.AddPlacementDirector<FleetPlacement, FleetPlacementDirector>();
         silo.Services.AddPlacementDirector<AgentPlacement, AgentPlacementDirector>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, UniqueHostCheck>();
         return silo;
     }
 }
