@@ -5,6 +5,7 @@ using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Grains;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Grains.Fleets;
+using AutoResearch.Ledger;
 using AutoResearch.Proposers;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
@@ -91,6 +92,65 @@ public sealed class FleetPerHostTests(ITestOutputHelper output)
             var after = await fleets.GetAsync();
             Assert.Equal(0, after.Busy);
             Assert.Contains("on 2 hosts", after.Describe());
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    [PostgresFact]
+    public async Task When_the_silo_of_the_2_slot_fleet_is_killed_its_fleet_is_gone_and_the_campaign_completes_on_the_other_host()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        var data = Path.Combine(Path.GetTempPath(), "ar-fleets-" + Guid.NewGuid().ToString("N")[..8]);
+        var shared = new ScriptedSandboxRunner { Delay = TimeSpan.FromMilliseconds(400) };
+        var hosts = new List<string>();
+        var runners = new ConcurrentDictionary<string, HostRunner>(StringComparer.Ordinal);
+        var cluster = await ClusterFixture.StartAsync(data, slots: 1, gpuDeviceIds: [], services =>
+        {
+            services.AddSingleton<IDiskSpaceGuard>(new ScriptedDiskSpaceGuard());
+            services.AddSingleton<IProposerFactory, ProposerFactory>();
+            services.AddHostedService<AutoResearch.Host.Hosting.CampaignTakeover>();
+        }, postgres: db.ConnectionString, silos: 2, perSilo: (host, services) =>
+        {
+            lock (hosts) hosts.Add(host);
+            var slots = hosts.Count == 1 ? 1 : 2;
+            services.Configure<FleetOptions>(o => o.Slots = slots);
+            services.AddSingleton<ISandboxRunner>(runners.GetOrAdd(host, h => new HostRunner(h, slots, shared)));
+        });
+        await using var observer = new ServiceCollection().AddLedger(o => o.ConnectionString = db.ConnectionString).BuildServiceProvider();
+        var ledger = observer.GetRequiredService<ILedger>();
+        try
+        {
+            var id = TestSpecs.UniqueId("fleetkill");
+            await cluster.Client.GetGrain<ICampaignGrain>(id).Start(TestSpecs.Campaign("fleetkill", maxExperiments: 24, slots: 0, proposers: ["random", "random", "random"]));
+            await Waits.UntilAsync(async () => (await ledger.GetExperimentsAsync(id)).Count(e => e.IsFinished) >= 4, seconds: 60,
+                what: $"four experiments of campaign {id} to finish");
+
+            var doomedHost = runners.Values.Single(r => r.Slots == 2).Host;
+            var survivorHost = runners.Values.Single(r => r.Slots == 1).Host;
+            var doomed = cluster.Silos.Single(s => s.ServiceProvider.GetRequiredService<FleetDirectory>().LocalHost == doomedHost);
+            var survivor = cluster.Silos.Single(s => s != doomed).ServiceProvider.GetRequiredService<FleetDirectory>();
+            await cluster.KillSiloAsync(doomed);
+            var killedAt = DateTimeOffset.UtcNow;
+
+            await Waits.UntilAsync(async () => (await ledger.GetCampaignAsync(id))?.State == CampaignState.Completed, seconds: 150,
+                what: $"campaign {id} to complete after the silo of host {doomedHost} was killed");
+            var experiments = await ledger.GetExperimentsAsync(id);
+            Assert.All(experiments, e => Assert.True(e.IsFinished, $"#{e.Sequence} is {e.Status}"));
+            Assert.Equal(24, experiments.Count);
+            Assert.Equal(24, experiments.Select(e => e.Sequence).Distinct().Count());
+            // Every attempt started after the kill leased its slot from the survivor's fleet, and ran there.
+            var after = experiments.Where(e => e.StartedAt > killedAt).ToList();
+            Assert.NotEmpty(after);
+            Assert.All(after, e => Assert.Equal(survivorHost, e.Host));
+            Assert.Contains(experiments, e => e.Host == doomedHost);
+            // The dead host's fleet is gone: the cluster's capacity is the survivor's one slot.
+            var fleets = await survivor.GetAsync();
+            Assert.Equal((1, 1, survivorHost), (fleets.Hosts.Count, fleets.Slots, fleets.Hosts[0].Host));
+            output.WriteLine($"{experiments.Count(e => e.Host == doomedHost)} on {doomedHost} (killed), {experiments.Count(e => e.Host == survivorHost)} on {survivorHost}; {after.Count} started after the kill");
         }
         finally
         {
