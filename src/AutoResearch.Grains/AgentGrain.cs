@@ -5,6 +5,8 @@ using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
 using AutoResearch.Grains.Agents;
+using AutoResearch.Grains.Fleets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -19,6 +21,7 @@ namespace AutoResearch.Grains;
 /// while experiments run; it reaches the campaign and the fleet through this grain's <see cref="IAgentHost"/>.
 /// </summary>
 [Reentrant]
+[AgentPlacement]
 public sealed class AgentGrain(
     [PersistentState("agent", Names.GrainStorage)] IPersistentState<AgentGrainState> state,
     IProposerFactory proposers,
@@ -37,7 +40,8 @@ public sealed class AgentGrain(
     private AgentSpec Spec => Assignment.Agent;
     private string CampaignId => Assignment.CampaignId;
     private ICampaignGrain Campaign => GrainFactory.GetGrain<ICampaignGrain>(CampaignId);
-    private IFleetGrain Fleet => GrainFactory.GetGrain<IFleetGrain>(Names.LocalFleet);
+    // The fleet of the Docker host this activation's silo runs containers on; after a re-activation elsewhere, that host's.
+    private IFleetGrain Fleet => ServiceProvider.GetRequiredService<FleetDirectory>().Local;
 
     public async Task Start(AgentAssignment assignment)
     {

@@ -5,9 +5,9 @@ using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Reports;
 using AutoResearch.Abstractions.Specs;
 using AutoResearch.Grains.Campaigns;
+using AutoResearch.Grains.Fleets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace AutoResearch.Grains;
@@ -25,7 +25,7 @@ public sealed class CampaignGrain(
     ILedger ledger,
     IJournal journal,
     IReportWriter reports,
-    IOptions<FleetOptions> fleet,
+    FleetDirectory fleets,
     TimeProvider clock,
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable, ICampaignHost
 {
@@ -86,6 +86,7 @@ public sealed class CampaignGrain(
         if (Books.IsLive)
         {
             await ScheduleReportsAsync();
+            await fleets.TryGetAsync(TimeSpan.FromSeconds(2)); // the live hosts' slots, which size the agents' workers
             await StartAgentsAsync();
             StartWatchdog();
         }
@@ -143,8 +144,14 @@ public sealed class CampaignGrain(
         {
             logger.LogWarning(ex, "Reading control requests of campaign {CampaignId} failed", CampaignId);
         }
-        if (Books.IsLive) await CheckCompletionAsync();
+        if (Books.IsLive)
+        {
+            await fleets.TryGetAsync(FleetRefresh); // hosts come and go: the campaign's capacity follows the live ones
+            await CheckCompletionAsync();
+        }
     }
+
+    private static readonly TimeSpan FleetRefresh = TimeSpan.FromSeconds(10);
 
     private async Task ApplyPendingControlsAsync(CancellationToken cancellationToken)
     {
@@ -274,7 +281,8 @@ public sealed class CampaignGrain(
 
     // ICampaignHost: the campaign's plain classes reach its state, the fleet's size, its agents and its end through these.
     public CampaignGrainState State => state.State;
-    public int FleetSlots => fleet.Value.Slots;
+    /// <summary>The slots of every live host (one fleet per silo), as last read: a second silo adds its slots.</summary>
+    public int FleetSlots => fleets.Slots;
     public IDiskSpaceGuard? DiskGuard => ServiceProvider.GetService<IDiskSpaceGuard>();
     public Task SaveStateAsync() => state.WriteStateAsync();
 

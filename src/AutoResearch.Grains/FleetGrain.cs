@@ -1,4 +1,5 @@
 using AutoResearch.Abstractions.Grains;
+using AutoResearch.Grains.Fleets;
 using AutoResearch.Scheduling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,28 +10,49 @@ namespace AutoResearch.Grains;
 /// <summary>
 /// The sandbox slots and GPU devices of one Docker host, handed to experiments by <see cref="FairShareScheduler"/>: weighted
 /// fair share across campaigns and agents, never one GPU to two experiments, never a start that cannot finish before its
-/// campaign's deadline. Reentrant so that waiting acquirers do not block releases. Not persisted: leases die with the process
-/// (the experiments holding them are re-run after a restart).
+/// campaign's deadline. One per silo: keyed by the silo's name and pinned to that silo (<see cref="FleetPlacement"/>), so its
+/// slots are those of the Docker daemon the silo's runner uses, and only that silo's agents lease from it. Reentrant so that
+/// waiting acquirers do not block releases.
+/// <para>
+/// Its scheduler (leases, GPU ids, fair-share accounts) lives in the silo's <see cref="FleetDirectory"/>, not in the
+/// activation: a fleet deactivated and re-activated (always on the same silo) takes its leases up again, and a release of a
+/// lease granted before is honoured. Nothing is written to storage: the leases die with the process, and so do the agents
+/// that held them (their experiments are re-run by agents re-activated elsewhere, leasing from their new host's fleet).
+/// </para>
 /// </summary>
 [Reentrant]
-public sealed class FleetGrain(IOptions<FleetOptions> options, TimeProvider clock, ILogger<FleetGrain> logger) : Grain, IFleetGrain
+[FleetPlacement]
+public sealed class FleetGrain(FleetDirectory directory, IOptions<FleetOptions> options, TimeProvider clock, ILogger<FleetGrain> logger) : Grain, IFleetGrain
 {
     private readonly Dictionary<long, TaskCompletionSource<SlotGrant>> _waiters = [];
     private FairShareScheduler? _scheduler;
 
     private FairShareScheduler Scheduler => _scheduler ?? throw new InvalidOperationException("The fleet is not activated.");
+    private string Host => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var gpus = options.Value.GpuDeviceIds.ToList();
-        if (gpus.Count == 0 && options.Value.DiscoverGpus)
+        if (Host != directory.LocalHost)
+            throw new InvalidOperationException($"The fleet of host '{Host}' was activated on silo '{directory.LocalHost}'; a fleet lives only on its own host's silo.");
+        if (directory.LocalScheduler is { } kept)
         {
-            gpus = [.. await GpuDiscovery.DiscoverAsync(cancellationToken)];
-            if (gpus.Count > 0)
-                logger.LogInformation("Fleet discovered {GpuCount} GPUs with nvidia-smi: {GpuDeviceIds}", gpus.Count, gpus);
+            // Re-activated: the leases stand. Requests the previous activation was waiting on have no caller any more.
+            foreach (var id in kept.WaitingInOrder(clock.GetUtcNow())) kept.Cancel(id, clock.GetUtcNow());
+            _scheduler = kept;
+            logger.LogInformation("Fleet {Fleet} re-activated with {Busy} of {Slots} slots leased", Host, kept.Busy, kept.Slots);
         }
-        _scheduler = new FairShareScheduler(Math.Max(1, options.Value.Slots), gpus);
-        logger.LogInformation("Fleet {Fleet} has {Slots} sandbox slots and {GpuCount} GPUs", this.GetPrimaryKeyString(), _scheduler.Slots, gpus.Count);
+        else
+        {
+            var gpus = options.Value.GpuDeviceIds.ToList();
+            if (gpus.Count == 0 && options.Value.DiscoverGpus)
+            {
+                gpus = [.. await GpuDiscovery.DiscoverAsync(cancellationToken)];
+                if (gpus.Count > 0)
+                    logger.LogInformation("Fleet discovered {GpuCount} GPUs with nvidia-smi: {GpuDeviceIds}", gpus.Count, gpus);
+            }
+            _scheduler = directory.LocalScheduler = new FairShareScheduler(Math.Max(1, options.Value.Slots), gpus);
+            logger.LogInformation("Fleet {Fleet} has {Slots} sandbox slots and {GpuCount} GPUs", Host, _scheduler.Slots, gpus.Count);
+        }
         await base.OnActivateAsync(cancellationToken);
     }
 
@@ -70,7 +92,7 @@ public sealed class FleetGrain(IOptions<FleetOptions> options, TimeProvider cloc
         return Task.FromResult(released);
     }
 
-    public Task<FleetStatus> GetStatus() => Task.FromResult(Scheduler.Snapshot(clock.GetUtcNow()));
+    public Task<FleetStatus> GetStatus() => Task.FromResult(Scheduler.Snapshot(clock.GetUtcNow()) with { Host = Host });
 
     private void Dispatch()
     {
@@ -82,7 +104,7 @@ public sealed class FleetGrain(IOptions<FleetOptions> options, TimeProvider cloc
                 if (decision.Lease is { } orphan) Scheduler.Release(orphan.LeaseId, clock.GetUtcNow());
                 continue;
             }
-            waiter.TrySetResult(new SlotGrant { Lease = decision.Lease, Refusal = decision.Refusal });
+            waiter.TrySetResult(new SlotGrant { Lease = decision.Lease is { } lease ? lease with { Host = Host } : null, Refusal = decision.Refusal });
         }
     }
 }

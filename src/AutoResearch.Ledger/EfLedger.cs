@@ -91,7 +91,7 @@ public sealed class EfLedger(
                 Status = x.Status, Failure = x.Failure, ExitCode = x.ExitCode, QueuedAt = x.QueuedAt, StartedAt = x.StartedAt, EndedAt = x.EndedAt,
                 Objective = x.Objective, Attempt = x.Attempt, CpuSeconds = x.CpuSeconds, GpuSeconds = x.GpuSeconds, Seed = x.Seed,
                 IsBaseline = x.IsBaseline, Kind = x.Kind, RepeatOf = x.RepeatOf, Verdict = x.Verdict, Confidence = x.Confidence, Margin = x.Margin,
-                SlotStartedAt = x.SlotStartedAt, SlotEndedAt = x.SlotEndedAt, Tokens = x.Tokens, ArtifactsTruncated = x.ArtifactsTruncated, Origin = x.Origin,
+                SlotStartedAt = x.SlotStartedAt, SlotEndedAt = x.SlotEndedAt, Tokens = x.Tokens, ArtifactsTruncated = x.ArtifactsTruncated, Origin = x.Origin, Host = x.Host,
             })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var digests = rows.ConvertAll(RecordMapper.ToDigest);
@@ -115,7 +115,7 @@ public sealed class EfLedger(
             CpuSeconds = x.CpuSeconds, GpuSeconds = x.GpuSeconds, Seed = x.Seed, IsBaseline = x.IsBaseline, Hypothesis = x.Hypothesis, Diff = x.Diff,
             ParametersJson = x.ParametersJson, EditedFilesJson = x.EditedFilesJson, Kind = x.Kind, RepeatOf = x.RepeatOf, Verdict = x.Verdict,
             Confidence = x.Confidence, Margin = x.Margin, SlotStartedAt = x.SlotStartedAt, SlotEndedAt = x.SlotEndedAt, Tokens = x.Tokens,
-            ArtifactsTruncated = x.ArtifactsTruncated, Origin = x.Origin,
+            ArtifactsTruncated = x.ArtifactsTruncated, Origin = x.Origin, Host = x.Host,
         };
 
     /// <summary>Every column but the logs, metric curve and notes (the widest ones), so no curve or note JSON is parsed.</summary>

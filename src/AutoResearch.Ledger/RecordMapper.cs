@@ -76,6 +76,7 @@ internal static class RecordMapper
         NotesJson = LedgerJson.Serialize(x.Notes ?? []),
         ArtifactsTruncated = x.ArtifactsTruncated,
         Origin = x.Origin.ToString(),
+        Host = x.Host,
     };
 
     /// <summary>A record from a full row: the digest's numbers with its text, parameters, metrics, files and notes.</summary>
@@ -125,6 +126,7 @@ internal static class RecordMapper
         Tokens = r.Tokens,
         ArtifactsTruncated = r.ArtifactsTruncated,
         Origin = Enum.Parse<ProposalOrigin>(r.Origin),
+        Host = r.Host,
     };
 
     public static LeaderboardRow ToRow(LeaderboardEntry e) => new()

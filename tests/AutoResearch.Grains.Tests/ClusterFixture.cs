@@ -1,5 +1,6 @@
 using AutoResearch.Abstractions;
 using AutoResearch.Abstractions.Ports;
+using AutoResearch.Grains.Fleets;
 using AutoResearch.Host.Storage;
 using AutoResearch.Ledger;
 using AutoResearch.Proposers;
@@ -40,9 +41,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// Starts a one-silo test cluster wired like the embedded host (SQLite grain state and ledger under <paramref name="dataDirectory"/>,
     /// reports, fleet and agent options); <paramref name="configure"/> adds the sandbox, proposers and whatever else a fixture varies.
     /// <paramref name="postgres"/>: grain state, reminders and ledger in that PostgreSQL database instead of SQLite.
+    /// <paramref name="perSilo"/>: services of one silo by its name (its fleet's host name), applied last (e.g. its own slots).
     /// </summary>
     public static async Task<InProcessTestCluster> StartAsync(string dataDirectory, int slots, string[] gpuDeviceIds, Action<IServiceCollection> configure,
-        string? postgres = null, short silos = 1)
+        string? postgres = null, short silos = 1, Action<string, IServiceCollection>? perSilo = null)
     {
         Directory.CreateDirectory(dataDirectory);
         var db = Path.Combine(dataDirectory, "autoresearch.db");
@@ -54,10 +56,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
         builder.ConfigureSilo((_, silo) =>
         {
+            silo.AddFleets();
             if (postgres is null) silo.UseSqliteStorage($"Data Source={db};Default Timeout=30");
             else silo.UsePostgresStorage(postgres);
         });
-        builder.ConfigureSiloHost((_, host) =>
+        builder.ConfigureSiloHost((siloOptions, host) =>
         {
             host.Services.AddSingleton(TimeProvider.System);
             host.Services.AddLedger(o => o.ConnectionString = postgres ?? $"Data Source={db}");
@@ -70,6 +73,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.DiscoverGpus = false;
             });
             host.Services.Configure<AgentOptions>(o => o.SlotWait = TimeSpan.FromSeconds(2));
+            perSilo?.Invoke(siloOptions.SiloName, host.Services);
         });
         var cluster = builder.Build();
         await Waits.ForAsync(cluster.DeployAsync(), 120, $"a test cluster of {silos} silo(s) to start");

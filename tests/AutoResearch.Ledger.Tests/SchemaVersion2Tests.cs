@@ -69,6 +69,7 @@ public sealed class SchemaVersion2Tests
             Notes = ["artifact x (the per-run limit of 1 artifact files was reached)", "artifacts truncated: 1 files copied"],
             ArtifactsTruncated = true,
             Origin = ProposalOrigin.Fallback,
+            Host = "gpu-box-11111",
         };
         var plain = TestData.MinimalExperiment("other", 0, "nobody") with { QueuedAt = default };
         var stored = typeof(ExperimentRecord).GetProperties().Where(p => p.SetMethod is not null).ToList();

@@ -32,6 +32,7 @@ public sealed class SchemaVersion4Tests
             await Version1Ledger.ExecuteAsync(v3, $"ALTER TABLE {LedgerDbContext.ExperimentsTable} DROP COLUMN origin");
             // Nor the columns of the migrations after InitialCreate (they are added again when the ledger migrates).
             await Version1Ledger.ExecuteAsync(v3, $"ALTER TABLE {LedgerDbContext.LeaderboardTable} DROP COLUMN reason");
+            await Version1Ledger.ExecuteAsync(v3, $"ALTER TABLE {LedgerDbContext.ExperimentsTable} DROP COLUMN host");
             foreach (var column in new[] { "experiment_sequence", "limit_deadline", "limit_max_experiments", "limit_slots", "parameters_json" })
                 await Version1Ledger.ExecuteAsync(v3, $"ALTER TABLE {LedgerDbContext.ControlsTable} DROP COLUMN {column}");
             await Version1Ledger.ExecuteAsync(v3, $"DROP TABLE {LedgerDbContext.LabQuotasTable}");

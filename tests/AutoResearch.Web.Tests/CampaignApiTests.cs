@@ -154,6 +154,9 @@ public sealed class CampaignApiTests(ConsoleFactory console)
         Assert.Equal(1, first.GetProperty("summary").GetProperty("sequence").GetInt32());
         Assert.Equal(2, first.GetProperty("summary").GetProperty("parameters").EnumerateObject().Count());
         Assert.Contains("METRIC", first.GetProperty("logHead").GetString(), StringComparison.Ordinal);
+        // The host whose fleet leased its slot and whose runner started its container (embedded: the machine's name).
+        Assert.Equal(Environment.MachineName, first.GetProperty("host").GetString());
+        Assert.False(string.IsNullOrEmpty(first.GetProperty("containerId").GetString()));
         var limits = first.GetProperty("limits");
         Assert.Equal("none", limits.GetProperty("network").GetString());
         Assert.Equal(30, limits.GetProperty("timeLimitSeconds").GetDouble());

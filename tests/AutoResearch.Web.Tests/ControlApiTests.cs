@@ -42,6 +42,11 @@ public sealed class ControlApiTests(ConsoleFactory console)
         Assert.Equal("applied", budget.GetProperty("status").GetString());
         var detail = await client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{id}");
         Assert.Equal(7200, detail.GetProperty("agents").EnumerateArray().Single(a => a.GetProperty("id").GetString() == "random-1").GetProperty("cpuBudgetSeconds").GetDouble());
+        // A running campaign's page carries the cluster's sandboxes: here one host (this machine), its slots the sum.
+        var fleet = detail.GetProperty("fleet");
+        var host = Assert.Single(fleet.GetProperty("hosts").EnumerateArray());
+        Assert.Equal(Environment.MachineName, host.GetProperty("host").GetString());
+        Assert.Equal(host.GetProperty("slots").GetInt32(), fleet.GetProperty("slots").GetInt32());
 
         // A top-up adds to the limit in force; a resource without a limit has nothing to top up.
         Assert.Equal("applied", (await ControlAsync(client, id, new { action = "budget", agent = "random-1", cpuSeconds = 3600, topUp = true })).GetProperty("status").GetString());

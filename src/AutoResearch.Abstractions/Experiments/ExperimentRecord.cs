@@ -82,6 +82,12 @@ public sealed record ExperimentRecord
     /// <summary>What made its proposal (see <see cref="ProposalOrigin"/>); stored in the ledger next to <see cref="ProposerName"/>.</summary>
     [Id(37)] public ProposalOrigin Origin { get; init; }
 
+    /// <summary>
+    /// The Docker host (fleet, silo name) whose runner started this attempt's container (<see cref="ContainerId"/>); null before
+    /// it got a slot. A re-run after its silo died records the host that ran it again.
+    /// </summary>
+    [Id(40)] public string? Host { get; init; }
+
     public bool IsFinished => Status is ExperimentStatus.Succeeded or ExperimentStatus.Failed or ExperimentStatus.Pruned;
 
     /// <summary>What it consumed, as charged to budgets.</summary>

@@ -1,6 +1,6 @@
 namespace AutoResearch.Abstractions.Grains;
 
-/// <summary>Occupancy of a fleet's sandbox slots.</summary>
+/// <summary>Occupancy of one fleet's (one Docker host's) sandbox slots.</summary>
 [GenerateSerializer, Immutable, Alias("AutoResearch.FleetStatus")]
 public sealed record FleetStatus
 {
@@ -18,4 +18,7 @@ public sealed record FleetStatus
     /// <summary>Slot-seconds each campaign and agent has held (the fair-share accounts).</summary>
     [Id(6)] public Dictionary<string, double> CampaignSlotSeconds { get; init; } = [];
     [Id(7)] public Dictionary<string, double> AgentSlotSeconds { get; init; } = [];
+
+    /// <summary>The fleet's host: the name of the silo (Docker host) it belongs to and is pinned to.</summary>
+    [Id(8)] public string Host { get; init; } = "";
 }

@@ -10,4 +10,7 @@ public sealed record SlotLease
 
     /// <summary>When the fleet granted it.</summary>
     [Id(3)] public DateTimeOffset GrantedAt { get; init; }
+
+    /// <summary>The fleet (Docker host, silo name) that granted it: the host whose runner starts the container.</summary>
+    [Id(4)] public string? Host { get; init; }
 }

@@ -63,7 +63,7 @@ public static class RunCommand
 
         try
         {
-            status = await LiveProgress.WatchAsync(console, grains, campaign, status, cancellationToken);
+            status = await LiveProgress.WatchAsync(console, grains, services.GetRequiredService<AutoResearch.Grains.Fleets.FleetDirectory>(), campaign, status, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

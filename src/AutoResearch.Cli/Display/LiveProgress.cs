@@ -1,6 +1,7 @@
 using System.Globalization;
 using AutoResearch.Abstractions;
 using AutoResearch.Abstractions.Grains;
+using AutoResearch.Grains.Fleets;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -11,7 +12,7 @@ public static class LiveProgress
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    public static async Task<CampaignStatus> WatchAsync(IAnsiConsole console, IGrainFactory grains, ICampaignGrain campaign, CampaignStatus status, CancellationToken cancellationToken)
+    public static async Task<CampaignStatus> WatchAsync(IAnsiConsole console, IGrainFactory grains, FleetDirectory fleets, ICampaignGrain campaign, CampaignStatus status, CancellationToken cancellationToken)
     {
         if (status.IsTerminal) return status;
         if (!console.Profile.Capabilities.Interactive)
@@ -24,7 +25,7 @@ public static class LiveProgress
                 await Task.Delay(Interval, cancellationToken);
                 status = await campaign.GetStatus();
                 var agents = await AgentStatusesAsync(grains, status);
-                var fleet = await grains.GetGrain<IFleetGrain>(Names.LocalFleet).GetStatus();
+                var fleet = await fleets.GetAsync(TimeSpan.FromSeconds(1));
                 context.UpdateTarget(Render(status, agents, fleet));
             }
         });
@@ -66,7 +67,7 @@ public static class LiveProgress
         (s.Noise.IdenticalRepeats ? $", identical repeats (no confidence; min improvement {s.Noise.MinImprovement})"
             : s.NoiseStdDev is { } sd ? string.Create(CultureInfo.InvariantCulture, $", noise σ {sd:G3}") : "");
 
-    private static IRenderable Render(CampaignStatus s, IReadOnlyList<AgentStatus> agents, FleetStatus? fleet)
+    private static IRenderable Render(CampaignStatus s, IReadOnlyList<AgentStatus> agents, ClusterFleetStatus? fleet)
     {
         var now = DateTimeOffset.UtcNow;
         var elapsed = s.StartedAt is { } started ? now - started : TimeSpan.Zero;
@@ -83,7 +84,7 @@ public static class LiveProgress
             header.AddRow(new Markup("campaign budget"), new Markup(BudgetText(s.Used, s.Reserved, s.Budget)));
         header.AddRow(new Markup("time"), new Markup($"{elapsed:hh\\:mm\\:ss} elapsed, {(left > TimeSpan.Zero ? left : TimeSpan.Zero):hh\\:mm\\:ss} to deadline"));
         if (fleet is not null)
-            header.AddRow(new Markup("sandboxes"), new Markup($"{fleet.Busy}/{fleet.Slots} slots busy, {fleet.Waiting} waiting"));
+            header.AddRow(new Markup("sandboxes"), new Markup(Markup.Escape(fleet.Describe())));
 
         var table = new Table().Border(TableBorder.Rounded).Expand();
         table.AddColumns("agent", "role", "proposer", "state", "runs", "best", "budget: used (+reserved) / limit", "doing");

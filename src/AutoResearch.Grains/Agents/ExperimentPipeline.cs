@@ -234,10 +234,11 @@ public sealed class ExperimentPipeline(AgentSession agent)
             StartedAt = clock.GetUtcNow(),
             SlotStartedAt = lease.GrantedAt == default ? clock.GetUtcNow() : lease.GrantedAt,
             Attempt = record.Attempt + 1,
+            Host = lease.Host,
         };
         await agent.Ledger.SaveExperimentAsync(record, cancellationToken);
         agent.SetActivity($"running #{record.Sequence}: {record.Hypothesis}", record.Sequence);
-        agent.Logger.LogInformation("Experiment {ExperimentId} attempt {Attempt} starting on slot {Slot}", record.Id, record.Attempt, lease.Slot);
+        agent.Logger.LogInformation("Experiment {ExperimentId} attempt {Attempt} starting on slot {Slot} of host {Host}", record.Id, record.Attempt, lease.Slot, lease.Host);
 
         var request = SandboxRequestFor(record, lease.GpuDeviceIds, await EarlyStopFor(record, cancellationToken));
 

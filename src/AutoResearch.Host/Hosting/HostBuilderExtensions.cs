@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using AutoResearch.Abstractions;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Grains;
+using AutoResearch.Grains.Fleets;
 using AutoResearch.Host.Storage;
 using AutoResearch.Ledger;
 using AutoResearch.Models;
@@ -122,6 +123,9 @@ public static class HostBuilderExtensions
             // Checked before the silo starts: a port another process holds fails the start naming the port and its setting.
             builder.Services.AddHostedService(_ => new SiloPortCheck(options.SiloPort, options.GatewayPort));
         }
+        // One fleet per silo (Docker host), named like the silo: the name is configured, or the machine's (with the silo port in a cluster).
+        var host = (builder.Configuration.GetSection(FleetOptions.Section).Get<FleetOptions>() ?? new FleetOptions())
+            .HostName(options.IsCluster ? options.SiloPort : null);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(cluster =>
@@ -129,6 +133,8 @@ public static class HostBuilderExtensions
                 cluster.ClusterId = options.ClusterId;
                 cluster.ServiceId = options.ServiceId;
             });
+            silo.Configure<SiloOptions>(o => o.SiloName = host);
+            silo.AddFleets();
             if (options.IsCluster)
             {
                 var connectionString = options.ClusterConnectionString!;

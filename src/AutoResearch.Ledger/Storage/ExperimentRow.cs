@@ -47,4 +47,7 @@ public sealed class ExperimentRow
 
     /// <summary><see cref="AutoResearch.Abstractions.Experiments.ProposalOrigin"/> name (schema version 4).</summary>
     public string Origin { get; set; } = "Strategy";
+
+    /// <summary>The Docker host (fleet, silo name) whose runner started the attempt's container (migration <c>ExperimentHost</c>).</summary>
+    public string? Host { get; set; }
 }

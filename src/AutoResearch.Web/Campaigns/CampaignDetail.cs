@@ -40,4 +40,7 @@ public sealed record CampaignDetail(
     /// <summary>Experiments waiting for a person's approval (they hold no slot) and since when the oldest waits; shown so a night never stalls unseen.</summary>
     public int AwaitingApprovalCount { get; init; }
     public DateTimeOffset? AwaitingApprovalSince { get; init; }
+
+    /// <summary>The sandbox slots of every live host (sum and per host) while the campaign runs; null once it has ended.</summary>
+    public AutoResearch.Abstractions.Grains.ClusterFleetStatus? Fleet { get; init; }
 }

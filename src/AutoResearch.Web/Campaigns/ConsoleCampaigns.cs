@@ -28,7 +28,7 @@ public sealed partial class ConsoleCampaigns(
     IGrainFactory grains,
     CampaignFormCompiler compiler,
     IOptions<ConsoleOptions> options,
-    IOptions<FleetOptions> fleet,
+    AutoResearch.Grains.Fleets.FleetDirectory fleets,
     TimeProvider clock,
     ILogger<ConsoleCampaigns> logger)
 {
@@ -142,6 +142,8 @@ public sealed partial class ConsoleCampaigns(
             QueuedCount = facts.Queued,
             AwaitingApprovalCount = facts.AwaitingApproval,
             AwaitingApprovalSince = facts.AwaitingApprovalSince,
+            // The cluster's sandboxes (every live host's fleet) while the campaign can use them.
+            Fleet = status.State is CampaignState.Running or CampaignState.Paused ? await fleets.GetAsync(TimeSpan.FromSeconds(2)) : null,
         };
     }
 
@@ -184,7 +186,7 @@ public sealed partial class ConsoleCampaigns(
             e.Failure.ToString(), e.ExitCode, e.Attempt, e.Seed, e.RepeatOf, e.Confidence, e.Margin, e.CpuSeconds, e.GpuSeconds, e.Tokens, e.ImageId,
             e.LogHead, e.LogTail, e.Metrics,
             new SandboxLimits(r.Cpus, r.MemoryMb, r.Gpus, r.Pids, r.TmpfsMb, benchmark.TimeLimit.TotalSeconds, "none", "read-only", benchmark.Image),
-            benchmark.Metric.Name, benchmark.Metric.Direction.ToString().ToLowerInvariant());
+            benchmark.Metric.Name, benchmark.Metric.Direction.ToString().ToLowerInvariant()) { Host = e.Host, ContainerId = e.ContainerId };
     }
 
     public async Task<IReadOnlyList<JournalItem>?> JournalAsync(string id, long afterId, CancellationToken cancellationToken)
@@ -379,7 +381,7 @@ public sealed partial class ConsoleCampaigns(
         var leaderboard = await ledger.GetLeaderboardAsync(campaign.Id, cancellationToken);
         var calls = await ledger.GetModelCallsAsync(campaign.Id, cancellationToken);
         var controls = await ledger.GetControlsAsync(campaign.Id, cancellationToken);
-        var slots = campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, fleet.Value.Slots) : fleet.Value.Slots;
+        var slots = campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, fleets.Slots) : fleets.Slots;
         if (IsHostedHere(campaign.Id))
         {
             var live = await grains.GetGrain<ICampaignGrain>(campaign.Id).GetStatus();

@@ -25,4 +25,9 @@ public sealed record ExperimentDetail(
     IReadOnlyList<MetricPoint> Metrics,
     SandboxLimits Limits,
     string Metric,
-    string Direction);
+    string Direction)
+{
+    /// <summary>The Docker host (fleet, silo name) whose runner started its latest attempt's container, and that container.</summary>
+    public string? Host { get; init; }
+    public string? ContainerId { get; init; }
+}

@@ -233,6 +233,10 @@ namespace AutoResearch.Ledger.Migrations.Postgres
                         .HasColumnType("double precision")
                         .HasColumnName("gpu_seconds");
 
+                    b.Property<string>("Host")
+                        .HasColumnType("text")
+                        .HasColumnName("host");
+
                     b.Property<string>("Hypothesis")
                         .IsRequired()
                         .HasColumnType("text")

@@ -226,6 +226,10 @@ namespace AutoResearch.Ledger.Migrations.Sqlite
                         .HasColumnType("REAL")
                         .HasColumnName("gpu_seconds");
 
+                    b.Property<string>("Host")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("host");
+
                     b.Property<string>("Hypothesis")
                         .IsRequired()
                         .HasColumnType("TEXT")
