@@ -37,7 +37,7 @@ public sealed partial class ConsoleCampaigns
         var calls = await ledger.GetModelCallsAsync(id, cancellationToken);
         var controls = await ledger.GetControlsAsync(id, cancellationToken);
         var live = IsHostedHere(id) ? await grains.GetGrain<ICampaignGrain>(id).GetStatus() : null;
-        var slots = campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, fleet.Value.Slots) : fleet.Value.Slots;
+        var slots = campaign.Spec.Slots > 0 ? Math.Min(campaign.Spec.Slots, fleets.Slots) : fleets.Slots;
         var key = LiveKey(campaign, signature, leaderboard, calls, controls, live, slots);
 
         LiveEntry entry;
