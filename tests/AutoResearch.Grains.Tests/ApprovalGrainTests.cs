@@ -17,16 +17,7 @@ public sealed class ApprovalGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task An_experiment_over_the_threshold_waits_without_running_until_approved_and_a_rejected_one_never_runs()
     {
-        var id = TestSpecs.UniqueId("approve");
-        var spec = TestSpecs.Campaign("approve", maxExperiments: 5, slots: 1, duration: TimeSpan.FromMinutes(5), proposers: ["random"]) with
-        {
-            Benchmark = TestSpecs.Branin(timeLimit: TimeSpan.FromSeconds(30)),
-            Noise = NoiseSpec.Off,
-            // One branin run's worst case is 30 s × 1 CPU: over 0 CPU-hours, so every experiment waits for a person.
-            Approval = new ApprovalPolicy { CpuHoursOver = 0 },
-        };
-        var campaign = fixture.Grains.GetGrain<ICampaignGrain>(id);
-        await campaign.Start(spec);
+        var (id, spec, campaign) = await StartAsync("approve", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30));
         try
         {
             var first = await AwaitingAsync(id, "the first experiment awaiting approval");
@@ -77,15 +68,7 @@ public sealed class ApprovalGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Experiments_nobody_approved_are_recorded_as_not_run_when_the_deadline_comes_and_the_campaign_ends()
     {
-        var id = TestSpecs.UniqueId("unattended");
-        var spec = TestSpecs.Campaign("unattended", maxExperiments: 5, slots: 1, duration: TimeSpan.FromSeconds(8), proposers: ["random"]) with
-        {
-            Benchmark = TestSpecs.Branin(timeLimit: TimeSpan.FromSeconds(2)),
-            Noise = NoiseSpec.Off,
-            Approval = new ApprovalPolicy { CpuHoursOver = 0 },
-        };
-        var campaign = fixture.Grains.GetGrain<ICampaignGrain>(id);
-        await campaign.Start(spec);
+        var (id, _, _) = await StartAsync("unattended", TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(2));
         var status = await Waits.ForEndAsync(fixture.Grains, id, seconds: WaitSeconds);
 
         Assert.Equal(CampaignState.Completed, status.State);
@@ -94,6 +77,24 @@ public sealed class ApprovalGrainTests(ClusterFixture fixture)
         Assert.All(experiments, e => Assert.Equal((ExperimentStatus.Failed, FailureKind.NotRun), (e.Status, e.Failure)));
         Assert.All(experiments, e => Assert.EndsWith("while it awaited approval", e.Reason));
         Assert.Equal(0, fixture.Sandbox.Runs(id));
+    }
+
+    /// <summary>
+    /// Starts a branin campaign (one random agent, one slot, 5 experiments) whose every experiment waits for a person: one
+    /// run's worst case (time limit × 1 CPU) is over <c>cpu_hours_over: 0</c>.
+    /// </summary>
+    private async Task<(string Id, CampaignSpec Spec, ICampaignGrain Campaign)> StartAsync(string name, TimeSpan duration, TimeSpan timeLimit)
+    {
+        var id = TestSpecs.UniqueId(name);
+        var spec = TestSpecs.Campaign(name, maxExperiments: 5, slots: 1, duration: duration, proposers: ["random"]) with
+        {
+            Benchmark = TestSpecs.Branin(timeLimit: timeLimit),
+            Noise = NoiseSpec.Off,
+            Approval = new ApprovalPolicy { CpuHoursOver = 0 },
+        };
+        var campaign = fixture.Grains.GetGrain<ICampaignGrain>(id);
+        await campaign.Start(spec);
+        return (id, spec, campaign);
     }
 
     private async Task<ExperimentRecord> AwaitingAsync(string id, string what, int after = 0)

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AutoResearch.Abstractions.Experiments;
 using AutoResearch.Abstractions.Specs;
-using AutoResearch.Host.Operations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoResearch.Web.Tests;
@@ -85,24 +84,30 @@ public sealed partial class SteeringTests
         });
     }
 
-    /// <summary>Starts campaigns/branin.yaml (slots 1, 30 minutes) with <c>approval: { cpu_hours_over: 0 }</c>: every experiment waits for a person.</summary>
+    /// <summary>Starts a branin campaign through the API (slots 1, 30 minutes) with <c>approvalCpuHoursOver: 0</c>: every experiment waits for a person.</summary>
     private async Task WithAwaitingCampaignAsync(string name, Func<HttpClient, string, Task> test)
     {
-        var loaded = CampaignLaunch.LoadCampaign(Path.Combine(RepositoryPaths.Root, "campaigns", "branin.yaml"));
-        Assert.True(loaded.Ok, string.Join("; ", loaded.Problems?.Select(p => p.Message) ?? []));
-        var spec = loaded.Value! with
-        {
-            Name = name,
-            MaxExperiments = 400,
-            Duration = TimeSpan.FromMinutes(30),
-            Slots = 1,
-            Target = null,
-            Approval = new ApprovalPolicy { CpuHoursOver = 0 },
-        };
-        var started = await console.Services.GetRequiredService<CampaignLaunch>().StartAsync(spec, fresh: true, CancellationToken.None);
-        Assert.True(started.Ok, string.Join("; ", started.Problems?.Select(p => p.Message) ?? []));
-        var id = started.Value!.CampaignId;
         using var client = console.TokenClient();
+        using (var bad = await client.PostAsJsonAsync("/api/campaigns", new { name, benchmark = "branin", deadline = "in 30m", maxExperiments = 10, approvalGpusOver = -1, agents = new object[] { new { role = "random" } } }))
+        {
+            var text = await bad.Content.ReadAsStringAsync();
+            Assert.True(bad.StatusCode == HttpStatusCode.BadRequest, text);
+            Assert.Contains("must be a whole number of GPUs from 0", JsonDocument.Parse(text).RootElement.GetProperty("errors").GetProperty("approvalGpusOver")[0].GetString(), StringComparison.Ordinal);
+        }
+        using var created = await client.PostAsJsonAsync("/api/campaigns", new
+        {
+            name,
+            benchmark = "branin",
+            deadline = "in 30m",
+            maxExperiments = 400,
+            slots = 1,
+            approvalCpuHoursOver = 0,
+            agents = new object[] { new { role = "random" }, new { role = "explorer" } },
+        });
+        var createdText = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == HttpStatusCode.Created, createdText);
+        var id = JsonDocument.Parse(createdText).RootElement.GetProperty("campaign").GetProperty("id").GetString()!;
+        Assert.Equal(new ApprovalPolicy { CpuHoursOver = 0 }, (await Ledger.GetCampaignAsync(id))!.Spec.Approval);
         try
         {
             await ConsoleFactory.WaitForStateAsync(client, id, StateTimeout, "Running");

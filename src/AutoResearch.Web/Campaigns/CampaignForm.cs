@@ -31,6 +31,11 @@ public sealed class CampaignForm
     public double? CpuHours { get; set; }
     public double? GpuHours { get; set; }
 
+    /// <summary>Approve-before-run thresholds (<c>approval:</c>): runs with more GPUs, or a worst case over these GPU- or CPU-hours, wait for a person; empty: none.</summary>
+    public int? ApprovalGpusOver { get; set; }
+    public double? ApprovalGpuHoursOver { get; set; }
+    public double? ApprovalCpuHoursOver { get; set; }
+
     /// <summary>Times of day for the morning report, comma-separated (<c>07:00</c>).</summary>
     public string? ReportAt { get; set; }
 

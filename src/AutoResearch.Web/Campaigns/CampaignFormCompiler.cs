@@ -140,6 +140,11 @@ public sealed partial class CampaignFormCompiler(
         if (form.Target is { } targetValue) file.Append("target: ").AppendLine(targetValue.ToString("R", CultureInfo.InvariantCulture));
         if (form.Slots is > 0) file.Append("slots: ").AppendLine(form.Slots.Value.ToString(CultureInfo.InvariantCulture));
         AppendBudgets(file, "budget", form.Tokens, form.CpuHours, form.GpuHours);
+        var approval = new List<string>();
+        if (form.ApprovalGpusOver is { } gpusOver) approval.Add("gpus_over: " + gpusOver.ToString(CultureInfo.InvariantCulture));
+        if (form.ApprovalGpuHoursOver is { } gpuHoursOver) approval.Add("gpu_hours_over: " + gpuHoursOver.ToString("R", CultureInfo.InvariantCulture));
+        if (form.ApprovalCpuHoursOver is { } cpuHoursOver) approval.Add("cpu_hours_over: " + cpuHoursOver.ToString("R", CultureInfo.InvariantCulture));
+        if (approval.Count > 0) file.Append("approval: { ").Append(string.Join(", ", approval)).AppendLine(" }");
         if (reportTimes.Count > 0)
             file.Append("reports:\n  at: [").Append(string.Join(", ", reportTimes.Distinct().Select(Quote))).Append("]\n  time_zone: ").AppendLine(Quote(zone.Id));
         file.AppendLine("agents:");
@@ -217,6 +222,12 @@ public sealed partial class CampaignFormCompiler(
             "target" => "Target",
             "slots" => "Slots",
             "budget" => "Tokens",
+            "approval" => field switch
+            {
+                "approval.gpu_hours_over" => "ApprovalGpuHoursOver",
+                "approval.cpu_hours_over" => "ApprovalCpuHoursOver",
+                _ => "ApprovalGpusOver",
+            },
             "reports" => "ReportAt",
             "agents" => "Agents",
             _ => "",
