@@ -106,6 +106,7 @@ public sealed class PostgresSiloTests
             var doomed = cluster.GetSiloForAddress(context.Address.SiloAddress!);
             Assert.NotNull(doomed);
             await cluster.KillSiloAsync(doomed);
+            var killedAt = DateTimeOffset.UtcNow;
             var finishedAtKill = (await ledger.GetExperimentsAsync(id)).Count(e => e.IsFinished);
 
             // Nobody calls the campaign: only the ledger is watched until it says the campaign completed.
@@ -123,7 +124,9 @@ public sealed class PostgresSiloTests
             Assert.Equal(experiments.Count, experiments.Select(e => e.Id).Distinct().Count());
             // Every sequence once, 16 experiments in all. A number handed to the dead silo's agent before it wrote its row is
             // never handed out again (the campaign's high-water mark), so it may be missing: nothing had run under it.
-            Assert.Equal(16, experiments.Count);
+            var rows = string.Join("\n", experiments.OrderBy(e => e.Sequence).Select(e =>
+                $"#{e.Sequence} {e.AgentId} {e.Status} attempt {e.Attempt} on {e.Host} queued {e.QueuedAt:HH:mm:ss.fff} started {e.StartedAt:HH:mm:ss.fff} ended {e.EndedAt:HH:mm:ss.fff}"));
+            Assert.True(experiments.Count == 16, $"{experiments.Count} experiments, not 16 (killed at {killedAt:HH:mm:ss.fff}):\n{rows}");
             Assert.Equal(experiments.Count, experiments.Select(e => e.Sequence).Distinct().Count());
             Assert.True(experiments.Max(e => e.Sequence) <= 15 + 2, "more sequence numbers lost than the two agents could hold: " + string.Join(",", experiments.Select(e => e.Sequence).Order()));
             Assert.True(finishedAtKill < 16, "the campaign had finished before its silo was killed: nothing was taken over");

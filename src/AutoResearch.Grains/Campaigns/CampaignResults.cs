@@ -22,12 +22,14 @@ public sealed class CampaignResults(CampaignSession s, CampaignHoldout holdout)
             if (!s.Counted.Contains(experiment.Id) && s.Rejected.Add(experiment.Id))
             {
                 s.Budget.Settle(key, experiment.Use);
-                s.Launched--;
+                if (!s.UnrecordedTickets.Remove(experiment.Sequence)) s.Launched--;
             }
             return;
         }
         if (!s.Counted.Add(experiment.Id)) return;
         s.Budget.Settle(key, experiment.Use);
+        // A ticket handed out before a re-activation whose row the rebuild did not see: launched after all.
+        if (s.UnrecordedTickets.Remove(experiment.Sequence) && !experiment.IsHoldout) s.Launched++;
         if (experiment.IsHoldout)
         {
             await holdout.FinishedAsync(experiment);

@@ -54,6 +54,9 @@ public sealed class CampaignSession(ICampaignHost host, ILedger ledger, IJournal
     public HashSet<string> Rejected { get; } = new(StringComparer.Ordinal);
     public int NextSequence { get; private set; }
     public int Launched { get; set; }
+
+    /// <summary>Sequence numbers handed out before this activation whose experiments were not in the ledger when it rebuilt.</summary>
+    public HashSet<int> UnrecordedTickets { get; } = [];
     /// <summary>Stopped: the final report waits until no experiment runs any more.</summary>
     public bool ReportPending { get; set; }
     public int Finished => _succeeded + _failed + _pruned;
@@ -200,6 +203,12 @@ public sealed class CampaignSession(ICampaignHost host, ILedger ledger, IJournal
         // Numbers handed out with tickets whose experiments are not in the ledger yet are not handed out again.
         NextSequence = Math.Max(experiments.Count == 0 ? 0 : experiments.Max(e => e.Sequence) + 1, State.NextSequence);
         Launched = experiments.Count(e => !e.IsHoldout && !e.IsRejectedProposal());
+        // Numbers handed out that have no row yet: a live agent on another silo may still hold one (its row not written when
+        // this activation read the ledger); it is counted as launched when its result is reported (a dead agent's never is).
+        UnrecordedTickets.Clear();
+        var recorded = experiments.Select(e => e.Sequence).ToHashSet();
+        for (var n = 0; n < NextSequence; n++)
+            if (!recorded.Contains(n)) UnrecordedTickets.Add(n);
         _leaderboard = new CampaignLeaderboard(CampaignId, Spec.Benchmark.Metric, Spec.Noise);
         _leaderboard.Restore(experiments.Where(e => !e.IsHoldout && !e.IsRejectedProposal()).ToList(), entries);
         _holdout = new HoldoutRevalidation(Spec.Benchmark, Spec.Holdout);
