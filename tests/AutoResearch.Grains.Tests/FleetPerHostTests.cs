@@ -35,23 +35,11 @@ public sealed class FleetPerHostTests(ITestOutputHelper output)
     {
         var data = Path.Combine(Path.GetTempPath(), "ar-fleets-" + Guid.NewGuid().ToString("N")[..8]);
         var shared = new ScriptedSandboxRunner { Delay = TimeSpan.FromMilliseconds(600) };
-        var hosts = new List<string>();
         var runners = new ConcurrentDictionary<string, HostRunner>(StringComparer.Ordinal);
-        var cluster = await ClusterFixture.StartAsync(data, slots: 1, gpuDeviceIds: [], services =>
-        {
-            services.AddSingleton<IDiskSpaceGuard>(new ScriptedDiskSpaceGuard());
-            services.AddSingleton<IProposerFactory, ProposerFactory>();
-        }, postgres: postgres, silos: 2, perSilo: (host, services) =>
-        {
-            // The first silo has 1 slot, the second 2; each has its own sandbox runner (its own Docker host).
-            lock (hosts) hosts.Add(host);
-            var slots = hosts.Count == 1 ? 1 : 2;
-            services.Configure<FleetOptions>(o => o.Slots = slots);
-            services.AddSingleton<ISandboxRunner>(runners.GetOrAdd(host, h => new HostRunner(h, slots, shared)));
-        });
+        var cluster = await StartTwoHostsAsync(data, postgres, shared, runners, takeover: false);
         try
         {
-            Assert.Equal(2, hosts.Count);
+            Assert.Equal(2, runners.Count);
             var fleets = cluster.Silos[0].ServiceProvider.GetRequiredService<FleetDirectory>();
             var before = await fleets.GetAsync();
             Assert.Equal((2, 3), (before.Hosts.Count, before.Slots));
@@ -106,20 +94,8 @@ public sealed class FleetPerHostTests(ITestOutputHelper output)
         await using var db = await PostgresTestDatabase.CreateAsync();
         var data = Path.Combine(Path.GetTempPath(), "ar-fleets-" + Guid.NewGuid().ToString("N")[..8]);
         var shared = new ScriptedSandboxRunner { Delay = TimeSpan.FromMilliseconds(400) };
-        var hosts = new List<string>();
         var runners = new ConcurrentDictionary<string, HostRunner>(StringComparer.Ordinal);
-        var cluster = await ClusterFixture.StartAsync(data, slots: 1, gpuDeviceIds: [], services =>
-        {
-            services.AddSingleton<IDiskSpaceGuard>(new ScriptedDiskSpaceGuard());
-            services.AddSingleton<IProposerFactory, ProposerFactory>();
-            services.AddHostedService<AutoResearch.Host.Hosting.CampaignTakeover>();
-        }, postgres: db.ConnectionString, silos: 2, perSilo: (host, services) =>
-        {
-            lock (hosts) hosts.Add(host);
-            var slots = hosts.Count == 1 ? 1 : 2;
-            services.Configure<FleetOptions>(o => o.Slots = slots);
-            services.AddSingleton<ISandboxRunner>(runners.GetOrAdd(host, h => new HostRunner(h, slots, shared)));
-        });
+        var cluster = await StartTwoHostsAsync(data, db.ConnectionString, shared, runners, takeover: true);
         await using var observer = new ServiceCollection().AddLedger(o => o.ConnectionString = db.ConnectionString).BuildServiceProvider();
         var ledger = observer.GetRequiredService<ILedger>();
         try
@@ -158,6 +134,28 @@ public sealed class FleetPerHostTests(ITestOutputHelper output)
             await cluster.DisposeAsync();
             try { Directory.Delete(data, recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>
+    /// Two silos: the first with 1 slot, the second with 2, each with its own sandbox runner (its own Docker host) in
+    /// <paramref name="runners"/> by host name; <paramref name="takeover"/>: with the survivors' campaign takeover.
+    /// </summary>
+    private static Task<InProcessTestCluster> StartTwoHostsAsync(string data, string? postgres, ScriptedSandboxRunner shared,
+        ConcurrentDictionary<string, HostRunner> runners, bool takeover)
+    {
+        var hosts = new List<string>();
+        return ClusterFixture.StartAsync(data, slots: 1, gpuDeviceIds: [], services =>
+        {
+            services.AddSingleton<IDiskSpaceGuard>(new ScriptedDiskSpaceGuard());
+            services.AddSingleton<IProposerFactory, ProposerFactory>();
+            if (takeover) services.AddHostedService<AutoResearch.Host.Hosting.CampaignTakeover>();
+        }, postgres: postgres, silos: 2, perSilo: (host, services) =>
+        {
+            lock (hosts) hosts.Add(host);
+            var slots = hosts.Count == 1 ? 1 : 2;
+            services.Configure<FleetOptions>(o => o.Slots = slots);
+            services.AddSingleton<ISandboxRunner>(runners.GetOrAdd(host, h => new HostRunner(h, slots, shared)));
+        });
     }
 
     /// <summary>A silo's own sandbox runner: which experiments its host ran, and its peak at once.</summary>
