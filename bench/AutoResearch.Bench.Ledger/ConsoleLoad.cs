@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Web.Campaigns;
 using Microsoft.Extensions.DependencyInjection;
@@ -118,7 +119,7 @@ public static class ConsoleLoad
                 await ledger.SaveExperimentAsync(new ExperimentRecord
                 {
                     Id = $"{id}/load/{next:D7}", CampaignId = id, AgentId = "random-1", Sequence = next++, ProposerName = "random",
-                    Parameters = new() { ["x1"] = "1.5", ["x2"] = "2.5" }, Kind = ExperimentKind.Proposal, Status = ExperimentStatus.Succeeded,
+                    Parameters = ParameterSet.Of(("x1", 1.5), ("x2", 2.5)), Kind = ExperimentKind.Proposal, Status = ExperimentStatus.Succeeded,
                     QueuedAt = at, StartedAt = at, EndedAt = at, Objective = 30 + written % 7, Verdict = AcceptanceVerdict.NotBetter, Attempt = 1, Seed = next,
                 });
                 written++;

@@ -26,14 +26,6 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
 {
     private const int MaxExperiments = 28; // Fixtures/cluster/campaign.yaml
 
-    /// <summary>
-    /// Whether each Docker host has a fleet of its own and agents spread over the hosts with free slots (issue 16 item 3). Until
-    /// then one fleet grain hands out one silo's slots for the whole cluster and agents stay where the campaign placed them, so
-    /// the sandboxes of two silos never run at the same moment (measured: at most one silo at once, in every run): the check
-    /// that both silos' capacity is used is off. Set it to true with the change that brings one fleet per Docker host.
-    /// </summary>
-    private static readonly bool OneFleetPerDockerHost = false;
-
     private readonly List<SiloProcess> _silos = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
@@ -116,11 +108,8 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
                     $"{after.Status} in {after.ContainerId} (attempt {after.Attempt}) {after.Reason}");
             }
             // Both silos' Docker capacity was used: sandboxes of two silos ran at the same moment.
-            if (OneFleetPerDockerHost)
-                Assert.True(sampling.MostSilosAtOnce >= 2,
-                    $"sandboxes of at most {sampling.MostSilosAtOnce} silo ran at once; seen running: {string.Join(", ", sampling.SilosSeen)}");
-            else
-                Say($"NOT CHECKED: sandboxes of two silos running at once (one fleet for the whole cluster; see {nameof(OneFleetPerDockerHost)})");
+            Assert.True(sampling.MostSilosAtOnce >= 2,
+                $"sandboxes of at most {sampling.MostSilosAtOnce} silo ran at once; seen running: {string.Join(", ", sampling.SilosSeen)}");
             Assert.DoesNotContain(await facts.SandboxesAsync(Owners), s => s.Running);
 
             foreach (var k in kills)

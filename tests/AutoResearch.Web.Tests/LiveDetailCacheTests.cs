@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AutoResearch.Abstractions.Experiments;
+using AutoResearch.Abstractions.Parameters;
 using AutoResearch.Abstractions.Ports;
 using AutoResearch.Abstractions.Specs;
 using AutoResearch.Web.Campaigns;
@@ -146,7 +147,7 @@ public sealed class LiveDetailCacheTests(ConsoleFactory console)
         return new ExperimentRecord
         {
             Id = $"{id}/{sequence:D4}", CampaignId = id, AgentId = "random-1", Sequence = sequence, ProposerName = "random",
-            Parameters = new() { ["lr"] = "0.1" }, Kind = sequence == 1 ? ExperimentKind.Baseline : ExperimentKind.Proposal, IsBaseline = sequence == 1,
+            Parameters = ParameterSet.Of(("lr", 0.1)), Kind = sequence == 1 ? ExperimentKind.Baseline : ExperimentKind.Proposal, IsBaseline = sequence == 1,
             Status = status, Objective = objective, Verdict = verdict, Attempt = 1, Seed = sequence,
             Failure = status == ExperimentStatus.Failed ? FailureKind.Crash : FailureKind.None,
             QueuedAt = at, StartedAt = at, EndedAt = status == ExperimentStatus.Running ? null : at.AddSeconds(10),
