@@ -18,11 +18,8 @@ public sealed partial class CampaignOperations
         return LabQuotaView.From(quota, used);
     }
 
-    /// <summary>
-    /// Sets the lab's quota: a null value stays as it is, 0 removes that limit; a negative or non-finite value is refused
-    /// naming its field. Lowering a quota below what was used stops running agents before their next experiment.
-    /// </summary>
-    public async Task<OperationResult<LabQuotaView>> SetQuotaAsync(QuotaOrder order, CancellationToken cancellationToken)
+    /// <summary>Each negative or non-finite value of <paramref name="order"/>, naming its resource (a form reports these with its own).</summary>
+    public static List<OperationProblem> QuotaValueProblems(QuotaOrder order)
     {
         ArgumentNullException.ThrowIfNull(order);
         var problems = new List<OperationProblem>();
@@ -34,6 +31,17 @@ public sealed partial class CampaignOperations
         Check(order.GpuHours, QuotaResource.GpuHours);
         Check(order.CpuHours, QuotaResource.CpuHours);
         Check(order.Tokens, QuotaResource.Tokens);
+        return problems;
+    }
+
+    /// <summary>
+    /// Sets the lab's quota: a null value stays as it is, 0 removes that limit; a negative or non-finite value is refused
+    /// naming its field. Lowering a quota below what was used stops running agents before their next experiment.
+    /// </summary>
+    public async Task<OperationResult<LabQuotaView>> SetQuotaAsync(QuotaOrder order, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var problems = QuotaValueProblems(order);
         if (order.GpuHours is null && order.CpuHours is null && order.Tokens is null)
             problems.Add(new OperationProblem(OperationField.Quota, "give at least one of GPU-hours, CPU-hours or tokens (0 removes a limit)"));
         if (problems.Count > 0) return new OperationResult<LabQuotaView>(null, OperationFailure.Invalid, problems);

@@ -238,7 +238,14 @@
     });
 
     var now = Date.parse(d.now);
-    fillRows(root.querySelector("#running tbody"), d.running, function (e) {
+    // Rows are rebuilt on every update: keep a reason being typed into an approval form (and its focus) across it.
+    var runningBody = root.querySelector("#running tbody"), typed = {}, focused = null;
+    Array.prototype.forEach.call(runningBody.querySelectorAll("form.approval-form"), function (f) {
+      var r = f.querySelector('input[name="reason"]');
+      if (r && r.value) typed[f.dataset.approval] = r.value;
+      if (r && document.activeElement === r) focused = f.dataset.approval;
+    });
+    fillRows(runningBody, d.running, function (e) {
       var tr = el("tr", { "data-sequence": e.sequence });
       cell(tr, "").appendChild(link("/campaigns/" + encodeURIComponent(id) + "/experiments/" + e.sequence, "#" + e.sequence));
       cell(tr, e.agent); cell(tr, e.kind); cell(tr, "").appendChild(stateBadge(e.status));
@@ -246,7 +253,11 @@
       var elapsed = cell(tr, e.startedAt ? dur((now - Date.parse(e.startedAt)) / 1000) : awaitingThis ? "awaiting approval" : "waiting for a slot", "num");
       if (e.startedAt) { elapsed.dataset.since = e.startedAt; elapsed.dataset.offset = String(Date.now() - now); }
       var what = cell(tr, e.hypothesis || Object.keys(e.parameters || {}).map(function (k) { return k + "=" + e.parameters[k]; }).join(", "));
-      if (awaitingThis && root.dataset.canSteer) what.appendChild(approvalForm(id, e.sequence));
+      if (awaitingThis && root.dataset.canSteer) {
+        var form = what.appendChild(approvalForm(id, e.sequence)), reason = form.querySelector('input[name="reason"]');
+        if (typed[String(e.sequence)]) reason.value = typed[String(e.sequence)];
+        if (focused === String(e.sequence)) reason.focus();
+      }
       return tr;
     });
 

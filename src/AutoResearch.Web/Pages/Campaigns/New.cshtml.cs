@@ -44,7 +44,7 @@ public sealed class NewModel(ConsoleCampaigns campaigns, CampaignCatalog catalog
         var started = await campaigns.StartAsync(Form, cancellationToken, earlier);
         if (!started.Ok)
         {
-            Problems = started.Problems!;
+            Problems = QuotaAtBudgetFields(started.Problems!);
             return Invalid();
         }
         TempData["Message"] = $"Campaign {started.Value} started.";
@@ -52,6 +52,23 @@ public sealed class NewModel(ConsoleCampaigns campaigns, CampaignCatalog catalog
     }
 
     public IReadOnlyList<string> ErrorsFor(string field) => Problems.For(field);
+
+    /// <summary>
+    /// A refusal by the lab's quota (<c>Quota[CpuHours]</c>) shown at the form's budget field of that resource (the form's
+    /// GpuHours, CpuHours and Tokens fields are named as the quota's resources); one with no resource with the form's problems.
+    /// </summary>
+    private static FormProblems QuotaAtBudgetFields(FormProblems problems)
+    {
+        var shown = new FormProblems();
+        foreach (var (field, messages) in problems.ByField)
+        {
+            var at = field == "Quota" ? ""
+                : field.StartsWith("Quota[", StringComparison.Ordinal) && field.EndsWith(']') ? field[6..^1]
+                : field;
+            foreach (var message in messages) shown.Add(at, message);
+        }
+        return shown;
+    }
 
     private PageResult Invalid()
     {

@@ -22,14 +22,17 @@ public sealed class QuotaModel(ConsoleCampaigns campaigns) : PageModel
     public async Task<IActionResult> OnPostSaveAsync(CancellationToken cancellationToken)
     {
         var problems = new FormProblems();
-        double? Number(string? text, string field)
+        double? Number(string? text, string field, string label)
         {
             if (string.IsNullOrWhiteSpace(text)) return null;
             if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) return value;
-            problems.Add(field, $"'{text.Trim()}' is not a number");
+            problems.Add(field, $"{label}: '{text.Trim()}' is not a number");
             return null;
         }
-        var body = new QuotaBody(Number(GpuHours, "Quota[GpuHours]"), Number(CpuHours, "Quota[CpuHours]"), Number(Tokens, "Quota[Tokens]"));
+        var body = new QuotaBody(Number(GpuHours, "Quota[GpuHours]", "GPU-hours"), Number(CpuHours, "Quota[CpuHours]", "CPU-hours"), Number(Tokens, "Quota[Tokens]", "Tokens"));
+        // A value that is not a number hides none of the others' problems.
+        foreach (var problem in CampaignOperations.QuotaValueProblems(new QuotaOrder(body.GpuHours, body.CpuHours, body.Tokens, "")))
+            problems.Add($"{problem.Field}[{problem.Key}]", problem.Message);
         if (!problems.Any)
         {
             var set = await campaigns.SetQuotaAsync(body, AutoResearch.Web.Api.CampaignsApi.SignedInAs(HttpContext), cancellationToken);
