@@ -260,44 +260,15 @@ public sealed class SteeringAndRolesInBrowserTests(ServedConsole console, ITestO
         throw new TimeoutException($"no running experiment was caught and stopped from its page within {Long}");
     }
 
-    private async Task SignInAsync(IPage page, string name, string password)
-    {
-        await page.GotoAsync(console.BaseUrl + "/login");
-        await page.FillAsync("#name", name);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("button[type=submit]");
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Campaigns");
-        await Assertions.Expect(page.Locator("header .who")).ToContainTextAsync(name);
-    }
+    private Task SignInAsync(IPage page, string name, string password) => ConsolePages.SignInAsync(page, console.BaseUrl, name, password);
 
-    private async Task SignOutAsync(IPage page)
-    {
-        await page.GotoAsync(console.BaseUrl + "/");
-        await page.ClickAsync("button:has-text('Sign out')");
-        await page.WaitForURLAsync("**/login");
-    }
+    private Task SignOutAsync(IPage page) => ConsolePages.SignOutAsync(page, console.BaseUrl);
 
     private Task<JsonElement> DetailAsync(IPage page, string id) => GetJsonAsync(page, $"/api/campaigns/{id}");
 
-    /// <summary>GET through the browser's own session (its cookie), as the page's scripts do.</summary>
-    private async Task<JsonElement> GetJsonAsync(IPage page, string path)
-    {
-        var response = await page.APIRequest.GetAsync(console.BaseUrl + path);
-        var text = await response.TextAsync();
-        Assert.True(response.Status == 200, $"GET {path}: {response.Status} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    private Task<JsonElement> GetJsonAsync(IPage page, string path) => ConsolePages.GetJsonAsync(page, console.BaseUrl, path);
 
-    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what) where T : struct
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (await probe() is { } value) return value;
-            if (DateTime.UtcNow > until) throw new TimeoutException($"timed out after {timeout} waiting for {what}");
-            await Task.Delay(500);
-        }
-    }
+    private static Task<T> WaitForAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what) where T : struct => ConsolePages.WaitForAsync(probe, timeout, what);
 
     private Task<string> Shot(IPage page, string name) => TestArtifacts.SaveScreenshotAsync(page, name, output.WriteLine);
 }
