@@ -178,6 +178,7 @@ public sealed class AnalysisInBrowserTests(SeededNightConsole seeded, ITestOutpu
     /// <summary>Drags the mouse over a chart between two points of its view box (<paramref name="width"/>×<paramref name="height"/>).</summary>
     private static async Task DragAsync(IPage page, ILocator chart, double width, double height, (double X, double Y) from, (double X, double Y) to)
     {
+        await chart.ScrollIntoViewIfNeededAsync();
         var box = await chart.BoundingBoxAsync() ?? throw new InvalidOperationException("the chart is not drawn");
         double Sx(double x) => box.X + x * box.Width / width;
         double Sy(double y) => box.Y + y * box.Height / height;
