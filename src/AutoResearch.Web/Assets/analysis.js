@@ -109,7 +109,8 @@
       if (ay.kind !== "choice") axisTicks(ay, view.y0, view.y1).forEach(function (k) {
         var y = B - (k.t - view.y0) / (view.y1 - view.y0) * H;
         if (y < T - 0.5 || y > B + 0.5) return;
-        added.push(chart.appendChild(svg("line", { x1: L, y1: y.toFixed(1), x2: R, y2: y.toFixed(1), stroke: "#e2e8f0", "class": "grid-y zoom-tick" })));
+        // Grid lines under the marks (as the server draws them), labels on top.
+        added.push(chart.insertBefore(svg("line", { x1: L, y1: y.toFixed(1), x2: R, y2: y.toFixed(1), stroke: "#f1f5f9", "class": "grid-y zoom-tick" }), chart.querySelector("g.marks")));
         added.push(chart.appendChild(svg("text", { x: yTickX, y: y.toFixed(1), "text-anchor": "end", "dominant-baseline": "middle", "class": "axis y-tick zoom-tick" }, k.text)));
       });
     }
