@@ -107,6 +107,32 @@ public sealed class AnalysisInBrowserTests(SeededNightConsole seeded, ITestOutpu
             await TestArtifacts.SaveScreenshotAsync(page.Locator("#pair"), "analysis-04b-pair", output.WriteLine);
             await TestArtifacts.SaveScreenshotAsync(page.Locator("#curves"), "analysis-04c-curves", output.WriteLine);
 
+            // The contour of lr and depth (the two most important numeric parameters), the best ringed; zoom by dragging, then reset.
+            var contour = page.Locator("#contour-chart");
+            await Assertions.Expect(contour).ToHaveAttributeAsync("data-x", "lr");
+            Assert.True(await contour.Locator("rect.cell").CountAsync() > 100);
+            await Assertions.Expect(contour.Locator("circle.best")).ToHaveCountAsync(1);
+            await TestArtifacts.SaveScreenshotAsync(page.Locator("#contour"), "analysis-04e-contour", output.WriteLine);
+            var contourTicks = await VisibleTicksAsync(contour, "x-tick");
+            await DragAsync(page, contour, 600, 420, (160, 80), (330, 260));
+            await Assertions.Expect(contour).ToHaveAttributeAsync("data-zoomed", "true");
+            var zoomedTicks = await VisibleTicksAsync(contour, "x-tick");
+            Assert.NotEqual(contourTicks, zoomedTicks);
+            Assert.NotEmpty(zoomedTicks);
+            await TestArtifacts.SaveScreenshotAsync(page.Locator("#contour"), "analysis-04f-contour-zoomed", output.WriteLine);
+            await page.ClickAsync("#contour button.zoom-reset");
+            await Assertions.Expect(contour).ToHaveAttributeAsync("data-zoomed", "false");
+            Assert.Equal(contourTicks, await VisibleTicksAsync(contour, "x-tick"));
+            // A slice zooms too: its metric axis gets finer labels.
+            var slice = page.Locator("#slices svg.slice").First;
+            var sliceTicks = await VisibleTicksAsync(slice, "y-tick");
+            await DragAsync(page, slice, 320, 220, (70, 120), (300, 170));
+            await Assertions.Expect(slice).ToHaveAttributeAsync("data-zoomed", "true");
+            Assert.NotEqual(sliceTicks, await VisibleTicksAsync(slice, "y-tick"));
+            await TestArtifacts.SaveScreenshotAsync(page.Locator("#slice-plots"), "analysis-04g-slice-zoomed", output.WriteLine);
+            await slice.DblClickAsync(new LocatorDblClickOptions { Position = new Position { X = 5, Y = 5 } });
+            await Assertions.Expect(slice).ToHaveAttributeAsync("data-zoomed", "false");
+
             // The metric on a log axis, from the switch above the plots.
             await page.ClickAsync("#metric-scale a:has-text('log')");
             await Assertions.Expect(page.Locator("#parallel-chart g[data-axis=loss]")).ToHaveAttributeAsync("data-scale", "log");
@@ -144,4 +170,21 @@ public sealed class AnalysisInBrowserTests(SeededNightConsole seeded, ITestOutpu
     }
 
     private Task<string> Shot(IPage page, string name) => TestArtifacts.SaveScreenshotAsync(page, name, output.WriteLine);
+
+    /// <summary>The labels of a chart's ticks of one class (<c>x-tick</c>, <c>y-tick</c>) that are shown.</summary>
+    private static async Task<string> VisibleTicksAsync(ILocator chart, string tick) =>
+        string.Join(", ", await chart.Locator($"text.{tick}:not([visibility=hidden])").AllTextContentsAsync());
+
+    /// <summary>Drags the mouse over a chart between two points of its view box (<paramref name="width"/>×<paramref name="height"/>).</summary>
+    private static async Task DragAsync(IPage page, ILocator chart, double width, double height, (double X, double Y) from, (double X, double Y) to)
+    {
+        await chart.ScrollIntoViewIfNeededAsync();
+        var box = await chart.BoundingBoxAsync() ?? throw new InvalidOperationException("the chart is not drawn");
+        double Sx(double x) => box.X + x * box.Width / width;
+        double Sy(double y) => box.Y + y * box.Height / height;
+        await page.Mouse.MoveAsync((float)Sx(from.X), (float)Sy(from.Y));
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync((float)Sx(to.X), (float)Sy(to.Y), new MouseMoveOptions { Steps = 5 });
+        await page.Mouse.UpAsync();
+    }
 }

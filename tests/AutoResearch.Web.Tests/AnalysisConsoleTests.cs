@@ -85,7 +85,7 @@ public sealed partial class AnalysisConsoleTests(ConsoleFactory console)
         // Slices: one per parameter, log x for lr, the best ringed.
         Assert.Equal(3, Regex.Matches(html, "<svg class=\"chart slice\"").Count);
         Assert.Contains("<svg class=\"chart slice\" data-parameter=\"lr\" data-scale=\"log\"", html, StringComparison.Ordinal);
-        Assert.Equal(4, Regex.Matches(html, "<circle class=\"best\" data-sequence=\"41\"").Count); // three slices and the pair plot
+        Assert.Equal(5, Regex.Matches(html, "<circle class=\"best\" data-sequence=\"41\"").Count); // three slices, the pair and contour plots
         // What to try tonight: pin what did not matter at the best's values.
         Assert.Contains("  depth: 6\n", html, StringComparison.Ordinal);
         Assert.Contains("keep searching <strong>lr</strong>", html, StringComparison.Ordinal);

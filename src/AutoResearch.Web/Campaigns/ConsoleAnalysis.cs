@@ -26,6 +26,9 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
     /// <summary>Most results the plots draw: the baseline, the best and the top results, then an even sample of the rest.</summary>
     public const int MaxPoints = 1500;
 
+    /// <summary>Most numeric parameters (by importance) whose pairs get a contour surface.</summary>
+    public const int MaxContourParameters = 4;
+
     /// <summary>Most settled campaigns whose night row is kept in memory.</summary>
     private const int NightCacheSize = 64;
 
@@ -86,7 +89,28 @@ public sealed class ConsoleAnalysis(ILedger ledger, IReportWriter reports, TimeP
             points, importance, facts.Best?.Sequence, facts.Best?.Value, facts.Baseline?.Sequence, facts.Baseline?.Mean,
             facts.Best is { } best ? experiments.FirstOrDefault(e => e.Id == best.ExperimentId)?.Parameters : null,
             Tonight(spec.Parameters, importance, facts.Best is { } b ? experiments.FirstOrDefault(e => e.Id == b.ExperimentId) : null),
-            curves);
+            curves,
+            Contours(spec.Parameters, importance, usable, facts.Direction));
+    }
+
+    /// <summary>
+    /// The contour surfaces of each pair of the most important numeric parameters (up to <see cref="MaxContourParameters"/>),
+    /// the two most important first; computed once per analysis (bounded: each samples at most
+    /// <see cref="ParameterContour.MaxSamples"/> results on a fixed grid).
+    /// </summary>
+    private static IReadOnlyList<ContourSurface> Contours(IReadOnlyList<ParameterSpec> parameters, ImportanceReport importance,
+        IReadOnlyList<ExperimentRecord> usable, Direction direction)
+    {
+        var byName = parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var numeric = importance.Parameters.Select(r => byName.GetValueOrDefault(r.Name)).OfType<ParameterSpec>()
+            .Concat(parameters).Distinct().Where(p => p.Type != ParameterType.Choice).Take(MaxContourParameters).ToList();
+        var results = usable.Select(e => (ParameterSet.Of(numeric.Select(p => KeyValuePair.Create(p.Name, e.Parameters.ValueOrDefault(p)))), e.Objective!.Value)).ToList();
+        var surfaces = new List<ContourSurface>();
+        for (var i = 0; i < numeric.Count; i++)
+            for (var j = i + 1; j < numeric.Count; j++)
+                if (ParameterContour.Compute(numeric[i], numeric[j], results, direction) is { } surface)
+                    surfaces.Add(surface);
+        return surfaces;
     }
 
     /// <summary>
@@ -313,7 +337,8 @@ public sealed record AnalysisView(
     double? Baseline,
     ParameterSet? BestParameters,
     TonightAdvice? Tonight,
-    IReadOnlyList<CurveRun> Curves);
+    IReadOnlyList<CurveRun> Curves,
+    IReadOnlyList<ContourSurface> Contours);
 
 /// <summary>One run's intermediate values (its metric points), for the curves across runs.</summary>
 public sealed record CurveRun(int Sequence, string Agent, double? Objective, IReadOnlyList<MetricPoint> Metrics);

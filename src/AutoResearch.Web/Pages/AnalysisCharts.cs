@@ -123,11 +123,12 @@ public static class AnalysisCharts
             double X(double t) => left + t * (w - left - right);
             double Y(double t) => top + (1 - t) * (h - top - bottom);
             var name = E(parameter.Name);
-            html.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart slice\" data-parameter=\"{name}\" data-scale=\"{axis.Kind}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{E(view.Metric)} against {name}\">");
+            html.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart slice\" data-parameter=\"{name}\" data-scale=\"{axis.Kind}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{E(view.Metric)} against {name}\"{Zoom(left, top, w - right, h - bottom, axis, metric)}>");
+            html.Append(Clip($"clip-slice-{i}", left, top, w - right, h - bottom));
             html.Append(CultureInfo.InvariantCulture, $"<text x=\"{left}\" y=\"14\" class=\"axis-name\">{name}{(axis.Kind == "log" ? " (log)" : "")}</text>");
             foreach (var (t, label) in metric.Ticks)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{F(Y(t))}\" x2=\"{w - right}\" y2=\"{F(Y(t))}\" stroke=\"#f1f5f9\"/>");
+                html.Append(CultureInfo.InvariantCulture, $"<line class=\"grid-y\" x1=\"{left}\" y1=\"{F(Y(t))}\" x2=\"{w - right}\" y2=\"{F(Y(t))}\" stroke=\"#f1f5f9\"/>");
                 html.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 5}\" y=\"{F(Y(t))}\" text-anchor=\"end\" dominant-baseline=\"middle\" class=\"axis y-tick\">{E(label)}</text>");
             }
             foreach (var (t, label) in axis.Ticks)
@@ -135,6 +136,7 @@ public static class AnalysisCharts
             html.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{h - bottom}\" x2=\"{w - right}\" y2=\"{h - bottom}\" stroke=\"#cbd5e1\"/>");
             html.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{h - bottom}\" stroke=\"#cbd5e1\"/>");
             html.Append(CultureInfo.InvariantCulture, $"<text x=\"{w - right}\" y=\"{h - 4}\" text-anchor=\"end\" class=\"axis\">{E(view.Metric)} ↕</text>");
+            html.Append(CultureInfo.InvariantCulture, $"<g class=\"marks\" clip-path=\"url(#clip-slice-{i})\">");
             PointOf? best = null;
             foreach (var p in view.Points)
             {
@@ -149,7 +151,7 @@ public static class AnalysisCharts
             }
             if (best is { } b)
                 html.Append(CultureInfo.InvariantCulture, $"<circle class=\"best\" data-sequence=\"{b.Point.Sequence}\" cx=\"{F(b.X)}\" cy=\"{F(b.Y)}\" r=\"6\" fill=\"none\" stroke=\"#0f172a\" stroke-width=\"2.5\"><title>best #{b.Point.Sequence}: {name}={E(b.Value)}, {E(view.Metric)} {Label(b.Point.Objective)}</title></circle>");
-            html.Append("</svg>");
+            html.Append("</g></svg>");
         }
         html.Append("</div>");
         return html.ToString();
@@ -170,19 +172,21 @@ public static class AnalysisCharts
         double X(double t) => left + t * (w - left - right);
         double Y(double t) => top + (1 - t) * (h - top - bottom);
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg id=\"pair-chart\" class=\"chart pair\" data-x=\"{E(xName)}\" data-y=\"{E(yName)}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{E(yName)} against {E(xName)}, coloured by {E(view.Metric)}\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<svg id=\"pair-chart\" class=\"chart pair\" data-x=\"{E(xName)}\" data-y=\"{E(yName)}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{E(yName)} against {E(xName)}, coloured by {E(view.Metric)}\"{Zoom(left, top, w - right, h - bottom, xAxis, yAxis)}>");
+        svg.Append(Clip("clip-pair", left, top, w - right, h - bottom));
         foreach (var (t, label) in yAxis.Ticks)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{F(Y(t))}\" x2=\"{w - right}\" y2=\"{F(Y(t))}\" stroke=\"#f1f5f9\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<line class=\"grid-y\" x1=\"{left}\" y1=\"{F(Y(t))}\" x2=\"{w - right}\" y2=\"{F(Y(t))}\" stroke=\"#f1f5f9\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 6}\" y=\"{F(Y(t))}\" text-anchor=\"end\" dominant-baseline=\"middle\" class=\"axis y-tick\">{E(label)}</text>");
         }
         foreach (var (t, label) in xAxis.Ticks)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{F(X(t))}\" y1=\"{top}\" x2=\"{F(X(t))}\" y2=\"{h - bottom}\" stroke=\"#f1f5f9\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<line class=\"grid-x\" x1=\"{F(X(t))}\" y1=\"{top}\" x2=\"{F(X(t))}\" y2=\"{h - bottom}\" stroke=\"#f1f5f9\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(X(t))}\" y=\"{h - bottom + 16}\" text-anchor=\"middle\" class=\"axis x-tick\">{E(label)}</text>");
         }
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F((left + w - right) / 2)}\" y=\"{h - 6}\" text-anchor=\"middle\" class=\"axis-name\">{E(xName)}{(xAxis.Kind == "log" ? " (log)" : "")}</text>");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"14\" y=\"{F((top + h - bottom) / 2)}\" text-anchor=\"middle\" class=\"axis-name\" transform=\"rotate(-90 14 {F((top + h - bottom) / 2)})\">{E(yName)}{(yAxis.Kind == "log" ? " (log)" : "")}</text>");
+        svg.Append("<g class=\"marks\" clip-path=\"url(#clip-pair)\">");
         PointOf? best = null;
         foreach (var p in view.Points.OrderByDescending(p => ranks[p.Sequence]))
         {
@@ -198,9 +202,112 @@ public static class AnalysisCharts
         }
         if (best is { } bp)
             svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"best\" data-sequence=\"{bp.Point.Sequence}\" cx=\"{F(bp.X)}\" cy=\"{F(bp.Y)}\" r=\"8\" fill=\"none\" stroke=\"#0f172a\" stroke-width=\"2.5\"><title>best #{bp.Point.Sequence}: {E(bp.Value)}, {E(view.Metric)} {Label(bp.Point.Objective)}</title></circle>");
-        svg.Append("</svg>");
+        svg.Append("</g></svg>");
         return svg.ToString();
     }
+
+    /// <summary>
+    /// A contour plot: the smoothed objective over a pair of numeric parameters (<see cref="ContourSurface"/>) as filled cells,
+    /// darker where better (by the metric's direction), blank where no result is near; the results as points, the best ringed;
+    /// a colour legend on the right.
+    /// </summary>
+    public static string Contour(AnalysisView view, ContourSurface surface)
+    {
+        const double w = 600, h = 420, left = 70, right = 96, top = 20, bottom = 44;
+        double X(double t) => left + t * (w - left - right);
+        double Y(double t) => top + (1 - t) * (h - top - bottom);
+        var minimize = view.Direction == "minimize";
+        var xAxis = ContourAxis(surface.X, surface.XLog, surface.XMin, surface.XMax);
+        var yAxis = ContourAxis(surface.Y, surface.YLog, surface.YMin, surface.YMax);
+        var span = surface.High - surface.Low;
+        // Darkness in [0, 1]: 1 the best smoothed value, 0 the worst.
+        double Darkness(double v) => span < 1e-300 ? 1 : minimize ? (surface.High - v) / span : (v - surface.Low) / span;
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"<svg id=\"contour-chart\" class=\"chart contour\" data-x=\"{E(surface.X)}\" data-y=\"{E(surface.Y)}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"Smoothed {E(view.Metric)} over {E(surface.X)} and {E(surface.Y)}\"{Zoom(left, top, w - right, h - bottom, xAxis, yAxis)}>");
+        svg.Append(Clip("clip-contour", left, top, w - right, h - bottom));
+        svg.Append("<g class=\"marks\" clip-path=\"url(#clip-contour)\">");
+        var n = surface.Size;
+        var cw = (w - left - right) / n;
+        var ch = (h - top - bottom) / n;
+        for (var row = 0; row < n; row++)
+            for (var col = 0; col < n; col++)
+            {
+                if (surface.Values[row * n + col] is not { } v) continue;
+                var best = row == surface.BestRow && col == surface.BestColumn;
+                svg.Append(CultureInfo.InvariantCulture,
+                    $"<rect class=\"cell{(best ? " best-cell" : "")}\" data-column=\"{col}\" data-row=\"{row}\" x=\"{F(X((double)col / n))}\" y=\"{F(Y((double)(row + 1) / n))}\" width=\"{F(cw + 0.4)}\" height=\"{F(ch + 0.4)}\" fill=\"{Shade(Darkness(v))}\"><title>{E(surface.X)}≈{Label(surface.XAt(col))}, {E(surface.Y)}≈{Label(surface.YAt(row))}: smoothed {E(view.Metric)} {Label(v)}</title></rect>");
+            }
+        PointOf? bestPoint = null;
+        foreach (var p in view.Points)
+        {
+            if (Scaled(p, surface.X, surface.XLog, view) is not { } u || Scaled(p, surface.Y, surface.YLog, view) is not { } sv) continue;
+            var px = X((u - surface.XMin) / (surface.XMax - surface.XMin));
+            var py = Y((sv - surface.YMin) / (surface.YMax - surface.YMin));
+            if (p.Sequence == view.BestSequence)
+            {
+                bestPoint = new PointOf(px, py, p, "");
+                continue;
+            }
+            svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"result\" data-sequence=\"{p.Sequence}\" cx=\"{F(px)}\" cy=\"{F(py)}\" r=\"2.5\" fill=\"#ffffff\" stroke=\"#0f172a\" stroke-width=\"0.8\"><title>#{p.Sequence}: {E(view.Metric)} {Label(p.Objective)}</title></circle>");
+        }
+        if (bestPoint is { } bp)
+            svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"best\" data-sequence=\"{bp.Point.Sequence}\" cx=\"{F(bp.X)}\" cy=\"{F(bp.Y)}\" r=\"7\" fill=\"none\" stroke=\"#dc2626\" stroke-width=\"2.5\"><title>best #{bp.Point.Sequence}: {E(view.Metric)} {Label(bp.Point.Objective)}</title></circle>");
+        svg.Append("</g>");
+        svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{left}\" y=\"{top}\" width=\"{F(w - left - right)}\" height=\"{F(h - top - bottom)}\" fill=\"none\" stroke=\"#cbd5e1\"/>");
+        foreach (var (t, label) in yAxis.Ticks)
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 6}\" y=\"{F(Y(t))}\" text-anchor=\"end\" dominant-baseline=\"middle\" class=\"axis y-tick\">{E(label)}</text>");
+        foreach (var (t, label) in xAxis.Ticks)
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(X(t))}\" y=\"{h - bottom + 16}\" text-anchor=\"middle\" class=\"axis x-tick\">{E(label)}</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F((left + w - right) / 2)}\" y=\"{h - 6}\" text-anchor=\"middle\" class=\"axis-name\">{E(surface.X)}{(surface.XLog ? " (log)" : "")}</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"14\" y=\"{F((top + h - bottom) / 2)}\" text-anchor=\"middle\" class=\"axis-name\" transform=\"rotate(-90 14 {F((top + h - bottom) / 2)})\">{E(surface.Y)}{(surface.YLog ? " (log)" : "")}</text>");
+        // The legend: the smoothed values from the best (darkest, at the top) to the worst.
+        var lx = w - right + 18;
+        const int steps = 10;
+        var lh = (h - top - bottom) / steps;
+        svg.Append("<g class=\"legend\">");
+        for (var i = 0; i < steps; i++)
+            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{F(lx)}\" y=\"{F(top + i * lh)}\" width=\"16\" height=\"{F(lh + 0.4)}\" fill=\"{Shade(1 - (i + 0.5) / steps)}\"/>");
+        var bestValue = minimize ? surface.Low : surface.High;
+        var worstValue = minimize ? surface.High : surface.Low;
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis legend-best\" x=\"{F(lx + 20)}\" y=\"{F(top + 6)}\" dominant-baseline=\"middle\">{Label(bestValue)}</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis legend-worst\" x=\"{F(lx + 20)}\" y=\"{F(h - bottom - 6)}\" dominant-baseline=\"middle\">{Label(worstValue)}</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis\" x=\"{F(lx)}\" y=\"{F(h - bottom + 16)}\">{E(view.Metric)}</text>");
+        svg.Append("</g></svg>");
+        return svg.ToString();
+    }
+
+    /// <summary>A result's value of a contour's parameter in its scaled space (log10 on a log scale); the default where unset.</summary>
+    private static double? Scaled(AnalysisPoint p, string name, bool log, AnalysisView view)
+    {
+        var value = p.Parameters.Get(name) ?? view.Parameters.FirstOrDefault(a => a.Name == name)?.Default;
+        if (value is not { IsNumber: true }) return null;
+        var x = value.AsNumber;
+        return !log ? x : x > 0 ? Math.Log10(x) : null;
+    }
+
+    /// <summary>A contour axis over a scaled range [lo, hi] (log10 where <paramref name="log"/>).</summary>
+    private static ParamScale ContourAxis(string name, bool log, double lo, double hi) =>
+        ParamScale.Linear(name, log ? [Math.Pow(10, lo), Math.Pow(10, hi)] : [lo, hi], log, exact: true);
+
+    /// <summary>Light (0) to dark blue (1).</summary>
+    private static string Shade(double darkness)
+    {
+        (double R, double G, double B) light = (239, 246, 255), dark = (23, 37, 84);
+        var f = Math.Clamp(darkness, 0, 1);
+        int C(double a, double b) => (int)Math.Round(a + (b - a) * f);
+        return $"#{C(light.R, dark.R):x2}{C(light.G, dark.G):x2}{C(light.B, dark.B):x2}";
+    }
+
+    /// <summary>
+    /// The attributes the page's zoom reads: the plot area (<c>data-zoom</c>: left top right bottom in the view box) and each
+    /// axis' kind and range (<c>linear lo hi</c>, <c>log lo hi</c> in log10, or <c>choice</c>).
+    /// </summary>
+    private static string Zoom(double left, double top, double right, double bottom, ParamScale x, ParamScale y) =>
+        string.Create(CultureInfo.InvariantCulture, $" data-zoom=\"{left} {top} {right} {bottom}\" data-zoom-x=\"{x.ZoomAxis}\" data-zoom-y=\"{y.ZoomAxis}\"");
+
+    /// <summary>A clip path over the plot area, so zoomed marks stay inside it.</summary>
+    private static string Clip(string id, double left, double top, double right, double bottom) =>
+        string.Create(CultureInfo.InvariantCulture, $"<defs><clipPath id=\"{id}\"><rect x=\"{left}\" y=\"{top}\" width=\"{right - left}\" height=\"{bottom - top}\"/></clipPath></defs>");
 
     private readonly record struct PointOf(double X, double Y, AnalysisPoint Point, string Value);
 
@@ -299,13 +406,17 @@ public sealed class ParamScale
 {
     private readonly Func<ParameterValue, int, double?> _position;
 
-    private ParamScale(string name, string kind, IReadOnlyList<(double T, string Label)> ticks, Func<ParameterValue, int, double?> position)
+    private ParamScale(string name, string kind, IReadOnlyList<(double T, string Label)> ticks, Func<ParameterValue, int, double?> position, double low = 0, double high = 1)
     {
         Name = name;
         Kind = kind;
         Ticks = ticks;
         _position = position;
+        ZoomAxis = kind == "choice" ? "choice" : string.Create(CultureInfo.InvariantCulture, $"{kind} {low:R} {high:R}");
     }
+
+    /// <summary>The axis as the page's zoom reads it: <c>linear lo hi</c>, <c>log lo hi</c> (log10 of the ends) or <c>choice</c>.</summary>
+    public string ZoomAxis { get; }
 
     public string Name { get; }
 
@@ -342,7 +453,7 @@ public sealed class ParamScale
     }
 
     /// <summary>A numeric axis over <paramref name="values"/>: log10 when <paramref name="log"/> (and every value is positive).</summary>
-    public static ParamScale Linear(string name, IReadOnlyList<double> values, bool log)
+    public static ParamScale Linear(string name, IReadOnlyList<double> values, bool log, bool exact = false)
     {
         var finite = values.Where(double.IsFinite).ToList();
         if (log && finite.Count > 0 && finite.All(v => v > 0))
@@ -359,13 +470,15 @@ public sealed class ParamScale
                 ticks.Add((0, Math.Pow(10, lo).ToString("G3", CultureInfo.InvariantCulture)));
                 ticks.Add((1, Math.Pow(10, hi).ToString("G3", CultureInfo.InvariantCulture)));
             }
-            return new ParamScale(name, "log", ticks, (v, _) => Number(v) is { } x && x > 0 ? (Math.Log10(x) - lo) / (hi - lo) : null);
+            return new ParamScale(name, "log", ticks, (v, _) => Number(v) is { } x && x > 0 ? (Math.Log10(x) - lo) / (hi - lo) : null, lo, hi);
         }
         var axis = SvgChart.Axis(finite.DefaultIfEmpty(0).Min(), finite.DefaultIfEmpty(1).Max(), pad: false);
-        var span = axis.Max - axis.Min;
+        // Exact: the axis spans the values' range itself (a contour's grid), its ticks the nice ones inside it.
+        var (min, max) = exact && finite.Count > 0 && finite.Max() > finite.Min() ? (finite.Min(), finite.Max()) : (axis.Min, axis.Max);
+        var span = max - min;
         return new ParamScale(name, "linear",
-            axis.Ticks.Select(t => ((t - axis.Min) / span, t.ToString("G4", CultureInfo.InvariantCulture))).ToList(),
-            (v, _) => Number(v) is { } x ? (x - axis.Min) / span : null);
+            axis.Ticks.Where(t => t >= min - 1e-9 * span && t <= max + 1e-9 * span).Select(t => ((t - min) / span, t.ToString("G4", CultureInfo.InvariantCulture))).ToList(),
+            (v, _) => Number(v) is { } x ? (x - min) / span : null, min, max);
     }
 
     private static double? Number(ParameterValue value) => value.IsNumber ? value.AsNumber : null;

@@ -21,7 +21,13 @@ public sealed class AnalysisModel(ConsoleAnalysis analysis) : PageModel
     /// <summary>The two parameters the pair plot shows (the two most important); null with fewer than two.</summary>
     public (string X, string Y)? Pair { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string id, string? scale, CancellationToken cancellationToken)
+    /// <summary>The contour plot's pair (<c>?contour=X/Y</c>, one of the analysis' surfaces; default the two most important numeric parameters); null when there is none.</summary>
+    public AutoResearch.Evaluation.ContourSurface? Contour { get; private set; }
+
+    /// <summary>A contour pair's value in the selector.</summary>
+    public static string PairKey(AutoResearch.Evaluation.ContourSurface surface) => surface.X + "/" + surface.Y;
+
+    public async Task<IActionResult> OnGetAsync(string id, string? scale, string? contour, CancellationToken cancellationToken)
     {
         if (await analysis.AnalysisAsync(id, cancellationToken) is not { } view) return NotFound();
         View = view;
@@ -29,6 +35,7 @@ public sealed class AnalysisModel(ConsoleAnalysis analysis) : PageModel
         LogMetric = CanLog && string.Equals(scale, "log", StringComparison.OrdinalIgnoreCase);
         var ranked = view.Importance.Parameters.Select(p => p.Name).ToList();
         if (ranked.Count >= 2) Pair = (ranked[0], ranked[1]);
+        Contour = view.Contours.FirstOrDefault(c => PairKey(c) == contour) ?? view.Contours.FirstOrDefault();
         return Page();
     }
 }
