@@ -1,3 +1,4 @@
+using AutoResearch.Host.Operations;
 using System.CommandLine;
 using System.Globalization;
 using AutoResearch.Abstractions.Experiments;
@@ -48,13 +49,9 @@ public static class JournalCommand
     public static async Task<int> ExecuteAsync(
         string id, bool follow, IReadOnlyList<string> kindNames, string? author, long afterId, bool json, string? dataDirectory, CancellationToken cancellationToken)
     {
-        var kinds = new HashSet<JournalEntryKind>();
-        foreach (var name in kindNames.SelectMany(k => k.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
-        {
-            if (!JournalKinds.TryParse(name, out var kind))
-                return await LedgerSession.FailAsync($"journal: unknown kind '{name}'; valid kinds: {JournalKinds.ValidNames}.");
-            kinds.Add(kind);
-        }
+        var filter = JournalFilter.Parse(kindNames, author, out var problems);
+        if (problems.Count > 0)
+            return await LedgerSession.FailAsync($"journal: {problems[0]}.");
         if (afterId < 0)
             return await LedgerSession.FailAsync($"journal: --after-id must be 0 or more, not {afterId.ToString(CultureInfo.InvariantCulture)}.");
         if (author is not null && string.IsNullOrWhiteSpace(author))
@@ -66,7 +63,7 @@ public static class JournalCommand
         if (await session.FindCampaignAsync(id, cancellationToken) is null)
             return 2;
 
-        var printer = new JournalPrinter(ledger, json, kinds, author?.Trim());
+        var printer = new JournalPrinter(ledger, json, filter);
         var last = afterId;
         try
         {

@@ -1,3 +1,4 @@
+using AutoResearch.Host.Operations;
 using System.Globalization;
 using AutoResearch.Abstractions.Journal;
 using AutoResearch.Abstractions.Ports;
@@ -9,15 +10,14 @@ namespace AutoResearch.Cli.Display;
 /// Filters journal entries (by kind and author) and prints them to stdout as text or JSON Lines; in text, an entry's
 /// experiment is named by its sequence number (<c>#12</c>) once the ledger has it.
 /// </summary>
-public sealed class JournalPrinter(ILedger ledger, bool json, IReadOnlySet<JournalEntryKind> kinds, string? author)
+public sealed class JournalPrinter(ILedger ledger, bool json, JournalFilter filter)
 {
     private readonly IAnsiConsole? _console = json ? null : JournalView.CreateConsole();
     private readonly Dictionary<string, string> _experiments = new(StringComparer.Ordinal);
 
     public async Task WriteAsync(JournalEntry entry, CancellationToken cancellationToken)
     {
-        if (kinds.Count > 0 && !kinds.Contains(entry.Kind)) return;
-        if (author is not null && !string.Equals(entry.Author, author, StringComparison.OrdinalIgnoreCase)) return;
+        if (!filter.Matches(entry)) return;
         if (_console is null)
         {
             await Console.Out.WriteLineAsync(JournalView.JsonLine(entry));

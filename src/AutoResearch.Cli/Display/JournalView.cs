@@ -1,3 +1,4 @@
+using AutoResearch.Host.Operations;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;

@@ -77,9 +77,14 @@ public static class CampaignsApi
                 : TypedResults.NotFound(Problem(StatusCodes.Status404NotFound, "No such experiment", $"Campaign '{id}' has no experiment number {sequence}.")))
             .WithSummary("One experiment: parameters or diff, log head and tail, metric curve, sandbox limits, status reason");
 
-        campaigns.MapGet("/{id}/journal", async Task<Results<Ok<IReadOnlyList<JournalItem>>, NotFound<ProblemDetails>>> (string id, long? afterId, ConsoleCampaigns console, CancellationToken ct) =>
-            await console.JournalAsync(id, Math.Max(0, afterId ?? 0), ct) is { } list ? TypedResults.Ok(list) : NotFoundCampaign(id))
-            .WithSummary("The shared journal, oldest first (afterId: only newer entries)");
+        campaigns.MapGet("/{id}/journal", async Task<Results<Ok<IReadOnlyList<JournalItem>>, ValidationProblem, NotFound<ProblemDetails>>> (
+            string id, long? afterId, string[]? kind, string? author, ConsoleCampaigns console, CancellationToken ct) =>
+        {
+            var filter = JournalFilter.Parse(kind, author, out var problems);
+            if (problems.Count > 0)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [.. problems] }, title: "The journal filter is not valid");
+            return await console.JournalAsync(id, Math.Max(0, afterId ?? 0), ct, filter) is { } list ? TypedResults.Ok(list) : NotFoundCampaign(id);
+        }).WithSummary("The shared journal, oldest first (afterId: only newer entries; kind, repeatable or comma-separated, and author: only those, as the CLI's journal --kind --author)");
 
         campaigns.MapPost("/{id}/journal", async Task<Results<Created<JournalItem>, ValidationProblem, NotFound<ProblemDetails>>> (string id, NoteRequest note, HttpContext http, ConsoleCampaigns console, CancellationToken ct) =>
         {

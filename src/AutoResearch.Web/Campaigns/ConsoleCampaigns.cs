@@ -189,12 +189,13 @@ public sealed partial class ConsoleCampaigns(
             benchmark.Metric.Name, benchmark.Metric.Direction.ToString().ToLowerInvariant()) { Host = e.Host, ContainerId = e.ContainerId };
     }
 
-    public async Task<IReadOnlyList<JournalItem>?> JournalAsync(string id, long afterId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<JournalItem>?> JournalAsync(string id, long afterId, CancellationToken cancellationToken, JournalFilter? filter = null)
     {
         if (await ledger.GetCampaignAsync(id, cancellationToken) is not { } campaign) return null;
         // Experiment numbers from the detail's basis (kept while the campaign's key holds), not from every digest on every call.
         var sequences = (await BasisAsync(campaign, cancellationToken)).Sequences;
-        return (await journal.ReadAsync(id, afterId, cancellationToken)).Select(j => Item(j, sequences)).ToList();
+        filter ??= JournalFilter.All;
+        return (await journal.ReadAsync(id, afterId, cancellationToken)).Where(filter.Matches).Select(j => Item(j, sequences)).ToList();
     }
 
     /// <summary>Appends a person's note (<see cref="CampaignOperations.NoteAsync"/>, as <c>autoresearch note</c>).</summary>

@@ -1,3 +1,4 @@
+using AutoResearch.Host.Operations;
 using AutoResearch.Web.Api;
 using AutoResearch.Web.Campaigns;
 using Microsoft.AspNetCore.Mvc;
@@ -14,6 +15,12 @@ public sealed class JournalModel(ConsoleCampaigns campaigns) : PageModel
     [BindProperty] public string? Text { get; set; }
     [BindProperty] public string? Author { get; set; }
     [BindProperty] public string? Experiment { get; set; }
+
+    /// <summary>The journal filter (query <c>kind</c>, repeatable, and <c>by</c>: the author), as the CLI's <c>journal --kind --author</c>.</summary>
+    [BindProperty(SupportsGet = true, Name = "kind")] public string[]? Kinds { get; set; }
+    [BindProperty(SupportsGet = true, Name = "by")] public string? By { get; set; }
+    public JournalFilter Filter { get; private set; } = JournalFilter.All;
+    public IReadOnlyList<string> FilterProblems { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
@@ -38,7 +45,9 @@ public sealed class JournalModel(ConsoleCampaigns campaigns) : PageModel
     private async Task<bool> LoadAsync(string id, CancellationToken cancellationToken)
     {
         CampaignId = id;
-        if (await campaigns.JournalAsync(id, 0, cancellationToken) is not { } entries) return false;
+        Filter = JournalFilter.Parse(Kinds, By, out var problems);
+        FilterProblems = problems;
+        if (await campaigns.JournalAsync(id, 0, cancellationToken, Filter) is not { } entries) return false;
         Entries = entries;
         return true;
     }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using AutoResearch.Abstractions.Journal;
 
-namespace AutoResearch.Cli.Commands;
+namespace AutoResearch.Host.Operations;
 
 /// <summary>Journal entry kinds as the CLI spells them: lowercase snake case (<c>dead_end</c>).</summary>
 public static class JournalKinds
