@@ -50,7 +50,7 @@ public sealed class ExperimentPipeline(AgentSession agent)
             {
                 // One still awaiting approval waits again (a decision the host lost with its crash is asked for again); a
                 // sandbox that ran to its end after its host died: its outcome is collected (scored as usual), not run again.
-                var finished = interrupted.Status == ExperimentStatus.AwaitingApproval ? null : await CollectAsync(interrupted, cancellationToken);
+                var finished = await CollectAsync(interrupted, cancellationToken); // null unless it was running in a sandbox
                 if (finished is not null)
                 {
                     await agent.WriteJournalAsync(JournalEntryKind.System,
