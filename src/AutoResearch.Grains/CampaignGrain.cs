@@ -286,22 +286,40 @@ public sealed class CampaignGrain(
     public IDiskSpaceGuard? DiskGuard => ServiceProvider.GetService<IDiskSpaceGuard>();
     public Task SaveStateAsync() => state.WriteStateAsync();
 
+    /// <summary>
+    /// How long starting one agent may hold up the campaign's start. In a cluster an agent whose silo just died is placed
+    /// again only once the membership and the grain directory have settled (10-40 s after a kill -9, more under load), and
+    /// this grain answers no agent while it starts (it is not reentrant): an agent not started in time is logged and left to
+    /// the cluster's takeover, which starts the agents that are active nowhere again.
+    /// </summary>
+    public static readonly TimeSpan AgentStartTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Starts every agent at once (a slow one does not hold up the others); an agent's start is idempotent.</summary>
     public async Task StartAgentsAsync()
     {
         var workers = Books.Workers();
-        foreach (var agent in Spec.Agents)
+        var starts = Spec.Agents.Select(async agent =>
         {
-            await Agent(agent.Id).Start(new AgentAssignment
+            try
             {
-                CampaignId = CampaignId,
-                Agent = agent,
-                Benchmark = Spec.Benchmark,
-                Workers = workers[agent.Id],
-                CampaignWeight = Spec.Weight,
-                MaxSlots = Books.Slots,
-                Approval = Spec.Approval,
-            });
-        }
+                await Agent(agent.Id).Start(new AgentAssignment
+                {
+                    CampaignId = CampaignId,
+                    Agent = agent,
+                    Benchmark = Spec.Benchmark,
+                    Workers = workers[agent.Id],
+                    CampaignWeight = Spec.Weight,
+                    MaxSlots = Books.Slots,
+                    Approval = Spec.Approval,
+                }).WaitAsync(AgentStartTimeout);
+            }
+            catch (Exception ex) when (TransientRetry.IsTransient(ex))
+            {
+                logger.LogWarning("Agent {AgentId} of campaign {CampaignId} did not start within {Timeout} ({Error}); the takeover starts it again",
+                    agent.Id, CampaignId, AgentStartTimeout, ex.Message);
+            }
+        }).ToList();
+        await Task.WhenAll(starts);
     }
 
     public async Task StopAgentsAsync()
