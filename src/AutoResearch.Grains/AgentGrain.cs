@@ -152,6 +152,15 @@ public sealed class AgentGrain(
             session.LoopRunning = false;
             return;
         }
+        catch (Orleans.Storage.InconsistentStateException ex)
+        {
+            // Another activation of this agent wrote its state since this one read it: this one is a duplicate (the cluster
+            // lost track of the other while a silo died). It stops without reporting an end, which is the other's to report.
+            logger.LogWarning("Agent {AgentId} of campaign {CampaignId} is active elsewhere too ({Error}); this activation stops", Spec.Id, CampaignId, ex.Message);
+            session.LoopRunning = false;
+            DeactivateOnIdle();
+            return;
+        }
         catch (Exception ex)
         {
             logger.LogError(ex, "Agent {AgentId} of campaign {CampaignId} failed", Spec.Id, CampaignId);

@@ -29,7 +29,7 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
     private readonly List<SiloProcess> _silos = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    [ClusterKillFact]
+    [PostgresFact]
     public async Task A_campaign_survives_kill_9_of_the_silos_holding_its_campaign_its_agents_and_its_fleet()
     {
         var clusterId = "kill-" + Guid.NewGuid().ToString("N")[..6];
@@ -107,16 +107,20 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
                     $"#{after.Sequence}, running in {interrupted.ContainerId} (attempt {interrupted.Attempt}) when silo {kill.Silo} was killed, was not collected: " +
                     $"{after.Status} in {after.ContainerId} (attempt {after.Attempt}) {after.Reason}");
             }
-            // Both silos' Docker capacity was used: sandboxes of two silos ran at the same moment.
-            Assert.True(sampling.MostSilosAtOnce >= 2,
-                $"sandboxes of at most {sampling.MostSilosAtOnce} silo ran at once; seen running: {string.Join(", ", sampling.SilosSeen)}");
+            // Both silos' Docker capacity was used: the ledger shows slots of two hosts held at the same moment (a slot is held
+            // from its lease to its release; the sandbox itself runs 2-3 s of that, so sampling running sandboxes every half
+            // second can miss two hosts' runs that only abut on a loaded machine: that sampling is reported, not asserted).
+            var overlap = OverlappingHosts(all);
+            Assert.True(overlap is not null,
+                $"no two hosts held slots at the same moment; hosts: {string.Join(", ", all.Select(e => e.Host).Distinct())}; sandboxes of at most {sampling.MostSilosAtOnce} silo seen running at once");
             Assert.DoesNotContain(await facts.SandboxesAsync(Owners), s => s.Running);
 
             foreach (var k in kills)
                 Say($"kill of the {k.What} silo {k.Silo.Name}: {k.SandboxesAtKill} sandboxes running at the kill; declared dead after {Seconds(k.DeclaredDead)}, " +
                     $"its sandboxes gone (collected or reaped) after {Seconds(k.Reaped)}, campaign going again (an experiment started after the kill finished, " +
                     $"the campaign grain active on a live silo) after {Seconds(k.Resumed)}; the {k.Interrupted.Count} experiments it was running recorded (collected) after {Seconds(k.Settled)}");
-            Say($"silos whose sandboxes ran: {string.Join(", ", sampling.SilosSeen)}; most silos running sandboxes at once: {sampling.MostSilosAtOnce}");
+            Say($"silos whose sandboxes ran: {string.Join(", ", sampling.SilosSeen)}; most silos running sandboxes at once: {sampling.MostSilosAtOnce}; " +
+                $"slots of two hosts held at once, e.g. #{overlap!.Value.A.Sequence} on {overlap.Value.A.Host} and #{overlap.Value.B.Sequence} on {overlap.Value.B.Host}");
             Say($"total {_clock.Elapsed.TotalSeconds:F0} s");
             passed = true;
         }
@@ -259,6 +263,17 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
         return placement!;
     }
 
+    /// <summary>Two experiments whose slots, on two different hosts, were held at the same moment; null when there are none.</summary>
+    private static (ExperimentRecord A, ExperimentRecord B)? OverlappingHosts(IReadOnlyList<ExperimentRecord> experiments)
+    {
+        var held = experiments.Where(e => e is { Host: { Length: > 0 }, SlotStartedAt: not null, SlotEndedAt: not null }).OrderBy(e => e.SlotStartedAt).ToList();
+        for (var i = 0; i < held.Count; i++)
+        for (var j = i + 1; j < held.Count && held[j].SlotStartedAt < held[i].SlotEndedAt; j++)
+            if (!string.Equals(held[i].Host, held[j].Host, StringComparison.Ordinal))
+                return (held[i], held[j]);
+        return null;
+    }
+
     private static async Task<IReadOnlyList<ExperimentRecord>> FinishedAsync(ILedger ledger, string id) =>
         (await ledger.GetExperimentsAsync(id)).Where(e => e.IsFinished).ToList();
 
@@ -344,21 +359,4 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s";
 
     private void Say(string text) => output.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:F1} s] {text}");
-}
-
-/// <summary>
-/// Runs the two-silo kill test only when <c>AUTORESEARCH_CLUSTER_KILL_TEST=1</c> (and PostgreSQL is there): on the 2-core CI
-/// machine it failed 2 of its last 3 runs (5 December 2026: once a survivor's takeover waited ~45 s on a call to the dead
-/// silo before the dead silo's kept sandboxes were collected; once at the third kill, cause not read yet), so it is not yet
-/// a gate. Run it with <c>AUTORESEARCH_CLUSTER_KILL_TEST=1 bash scripts/postgres.sh run dotnet test tests/AutoResearch.EndToEnd.Tests --filter ClusterKillTests</c>.
-/// </summary>
-public sealed class ClusterKillFactAttribute : FactAttribute
-{
-    public ClusterKillFactAttribute()
-    {
-        if (PostgresTestDatabase.ServerConnectionString is null)
-            Skip = $"{PostgresTestDatabase.Variable} is not set (./build.sh test starts a PostgreSQL server and sets it).";
-        else if (Environment.GetEnvironmentVariable("AUTORESEARCH_CLUSTER_KILL_TEST") != "1")
-            Skip = "AUTORESEARCH_CLUSTER_KILL_TEST is not 1: the two-silo kill test is flaky on 2 cores (see ClusterKillFactAttribute) and runs on request only.";
-    }
 }

@@ -30,6 +30,8 @@ public sealed class AgentPlacementChoiceTests
         // C looks empty only because its fleet said nothing: most often a silo killed and not yet declared dead.
         Assert.Equal(A, AgentPlacementDirector.Choose([A, C], [Fleet(A, 1, 1, waiting: 3)], []));
         Assert.Equal(B, AgentPlacementDirector.Choose([C, A, B], [Fleet(A, 2, 2), Fleet(B, 2, 1)], []));
+        // Its last answer (an empty fleet) is kept for the campaign's capacity, not for placing agents on it.
+        Assert.Equal(A, AgentPlacementDirector.Choose([A, C], [Fleet(A, 1, 1, waiting: 3), Fleet(C, 4, 0) with { Answered = false }], []));
     }
 
     [Fact]

@@ -115,6 +115,37 @@ public sealed class ExperimentPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_that_finished_after_its_silo_died_is_collected_as_the_same_attempt_and_charged_its_gpus()
+    {
+        var host = await HostAsync("collect", cpuBudget: 0, gpus: 2);
+        var campaignId = host.Assignment.CampaignId;
+        var started = DateTimeOffset.UtcNow.AddSeconds(-10);
+        var interrupted = new ExperimentRecord
+        {
+            Id = ExperimentIds.For(campaignId, 7), CampaignId = campaignId, AgentId = host.Assignment.Agent.Id, Sequence = 7,
+            ProposerName = "random", Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.Of(("x1", 3.0), ("x2", 2.0)), Kind = ExperimentKind.Proposal,
+            Status = ExperimentStatus.Running, QueuedAt = started, StartedAt = started, ContainerId = "left-behind", Attempt = 1,
+        };
+        await Ledger.SaveExperimentAsync(interrupted);
+        _sandbox.Leftovers["left-behind"] = new SandboxResult
+        {
+            Status = ExperimentStatus.Succeeded, ExitCode = 0, Objective = 1.25, ImageId = "sha256:scripted",
+            StartedAt = started, EndedAt = started.AddSeconds(4),
+        };
+        var agent = Session(host);
+
+        await RunAsync(agent);
+
+        var run = Assert.Single(await Ledger.GetExperimentsAsync(campaignId));
+        Assert.Equal((ExperimentStatus.Succeeded, 1, "left-behind", 1.25), (run.Status, run.Attempt, run.ContainerId, run.Objective));
+        Assert.Equal(0, _sandbox.Runs(campaignId)); // not run again
+        // Four seconds on the two GPUs its benchmark asks for (the dead silo's lease is gone with it).
+        Assert.Equal(8, run.GpuSeconds, 6);
+        Assert.Equal(run.Id, Assert.Single(host.Finished).Experiment.Id);
+        Assert.Contains(await Journal.ReadAsync(campaignId), e => e.ExperimentId == run.Id && e.Text.StartsWith("Collected experiment #7", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_budget_that_cannot_cover_one_run_stops_the_agent_before_it_asks_for_a_ticket()
     {
         // One run's worst case is (5 s time limit + 5 s kill grace) × 1 CPU = 10 CPU-s.
@@ -281,10 +312,13 @@ public sealed class ExperimentPipelineTests : IAsyncLifetime
     private static ExperimentTicket Ticket(int sequence, ExperimentKind kind) =>
         new() { Granted = true, Sequence = sequence, Kind = kind, IsBaseline = kind == ExperimentKind.Baseline };
 
-    private async Task<ScriptedAgentHost> HostAsync(string name, double cpuBudget, params ExperimentTicket[] tickets)
+    private Task<ScriptedAgentHost> HostAsync(string name, double cpuBudget, params ExperimentTicket[] tickets) => HostAsync(name, cpuBudget, gpus: 0, tickets);
+
+    private async Task<ScriptedAgentHost> HostAsync(string name, double cpuBudget, int gpus, params ExperimentTicket[] tickets)
     {
         var id = TestSpecs.UniqueId(name);
         var spec = TestSpecs.Campaign(name, maxExperiments: 10, slots: 1, proposers: "random");
+        if (gpus > 0) spec = spec with { Benchmark = spec.Benchmark with { Resources = spec.Benchmark.Resources with { Gpus = gpus } } };
         var agent = spec.Agents[0] with { CpuBudgetSeconds = cpuBudget };
         await Ledger.UpsertCampaignAsync(new CampaignRecord { Id = id, Name = name, Spec = spec, State = CampaignState.Running, CreatedAt = DateTimeOffset.UtcNow });
         return new ScriptedAgentHost(new AgentAssignment { CampaignId = id, Agent = agent, Benchmark = spec.Benchmark, Workers = 1, MaxSlots = 1 }, tickets);

@@ -20,6 +20,12 @@ public sealed class ScriptedSandboxRunner : ISandboxRunner
 
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(40);
 
+    /// <summary>Sandboxes that finished while no silo watched them, by container id: what <see cref="CollectAsync"/> finds.</summary>
+    public ConcurrentDictionary<string, SandboxResult> Leftovers { get; } = new(StringComparer.Ordinal);
+
+    public Task<SandboxResult?> CollectAsync(SandboxRequest request, string containerId, CancellationToken cancellationToken) =>
+        Task.FromResult(Leftovers.TryRemove(containerId, out var result) ? result with { ContainerId = containerId } : null);
+
     /// <summary>For a campaign: return a result to override Branin, or null to evaluate normally.</summary>
     public void Script(string campaignId, Func<SandboxRequest, SandboxResult?> script) => _scripts[campaignId] = script;
 

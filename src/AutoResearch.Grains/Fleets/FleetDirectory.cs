@@ -6,8 +6,11 @@ using Orleans.Runtime;
 
 namespace AutoResearch.Grains.Fleets;
 
-/// <summary>A live host's fleet and the silo it lives on.</summary>
-public sealed record FleetView(SiloAddress Silo, FleetStatus Status);
+/// <summary>
+/// A live host's fleet and the silo it lives on. <paramref name="Answered"/> is false for a host that did not answer the last
+/// look (slow under load, or killed and not yet declared dead): its status is the last it gave.
+/// </summary>
+public sealed record FleetView(SiloAddress Silo, FleetStatus Status, bool Answered = true);
 
 /// <summary>
 /// One silo's view of the cluster's fleets (one per live silo, keyed by silo name): the local fleet agents lease from, the
@@ -25,6 +28,8 @@ public sealed class FleetDirectory(
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
     private volatile IReadOnlyList<FleetView>? _last;
     private DateTimeOffset _lastAt = DateTimeOffset.MinValue;
+    /// <summary>Each live host's last answer, kept while the membership says it is active.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SiloAddress, FleetView> _lastAnswer = new();
 
     /// <summary>This silo's host (fleet) name: the silo name.</summary>
     public string LocalHost => local.Name;
@@ -38,7 +43,7 @@ public sealed class FleetDirectory(
     /// <summary>The cluster's slots as last seen (at least this host's own), for callers that cannot wait.</summary>
     public int Slots => _last is { Count: > 0 } last ? last.Sum(f => f.Status.Slots) : Math.Max(1, options.Value.Slots);
 
-    /// <summary>Every live host's fleet status (hosts that do not answer within 5 s are left out, logged).</summary>
+    /// <summary>Every live host's fleet status (a host that does not answer within 5 s is logged and given with its last answer, if any).</summary>
     public async Task<ClusterFleetStatus> GetAsync(TimeSpan? maxAge = null)
     {
         var views = await GetViewsAsync(maxAge ?? TimeSpan.Zero);
@@ -55,14 +60,17 @@ public sealed class FleetDirectory(
             try
             {
                 var status = await grains.GetGrain<IFleetGrain>(host.Key).GetStatus().WaitAsync(CallTimeout);
-                return new FleetView(host.Value, status with { Host = host.Key });
+                return _lastAnswer[host.Value] = new FleetView(host.Value, status with { Host = host.Key });
             }
             catch (Exception ex)
             {
+                // A host that is slow under load still has its slots: the campaign's capacity does not drop for one late
+                // answer. One that never answered counts for nothing until it does.
                 logger.LogWarning("The fleet of host {Host} did not answer: {Error}", host.Key, ex.Message);
-                return null;
+                return _lastAnswer.TryGetValue(host.Value, out var last) ? last with { Answered = false } : null;
             }
         }));
+        foreach (var gone in _lastAnswer.Keys.Where(silo => !live.Values.Contains(silo)).ToList()) _lastAnswer.TryRemove(gone, out _);
         var views = answers.OfType<FleetView>().ToList();
         _last = views;
         _lastAt = clock.GetUtcNow();

@@ -48,6 +48,13 @@ public sealed class CampaignTakeover(
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _startedWithDead = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Campaigns taken over that are not whole yet: the next takeover waits (2 s, doubling up to <see cref="FullCheckEvery"/>),
+    /// so a campaign that cannot be made whole (an agent that fails to activate) is not restarted every poll.
+    /// </summary>
+    private readonly Dictionary<string, (DateTime NotBefore, TimeSpan Delay)> _backoff = new(StringComparer.Ordinal);
+    private int _deadSeen;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var started = new TaskCompletionSource();
@@ -93,6 +100,12 @@ public sealed class CampaignTakeover(
             .Where(c => c.State is CampaignState.Running or CampaignState.Paused).ToList();
         if (open.Count == 0) return true;
         var whole = true;
+        // Another silo died: whatever waited is a new problem and is looked at now.
+        if (Dead(snapshot) != _deadSeen)
+        {
+            _deadSeen = Dead(snapshot);
+            _backoff.Clear();
+        }
 
         var management = grains.GetGrain<IManagementGrain>(0);
         var campaignType = grains.GetGrain<ICampaignGrain>("type").GetGrainId().Type;
@@ -125,8 +138,16 @@ public sealed class CampaignTakeover(
                     .Select(a => a.Id).ToList();
                 if (lost.Count > 0) why = $"its agents {string.Join(", ", lost)} were active on no silo";
             }
-            if (why is null) continue;
+            if (why is null)
+            {
+                _backoff.Remove(record.Id);
+                continue;
+            }
             whole = false;
+            var tried = _backoff.TryGetValue(record.Id, out var last);
+            if (tried && DateTime.UtcNow < last.NotBefore) continue;
+            var delay = tried ? TimeSpan.FromTicks(Math.Min(FullCheckEvery.Ticks, last.Delay.Ticks * 2)) : PollEvery;
+            _backoff[record.Id] = (DateTime.UtcNow + delay, delay);
             logger.LogWarning("Taking over campaign {CampaignId} on silo {Silo}: {Why}", record.Id, local.SiloAddress, why);
             var dead = Dead(snapshot);
             var rebuiltSinceLastDeath = _startedWithDead.TryGetValue(record.Id, out var deadThen) && deadThen == dead;

@@ -151,6 +151,13 @@ public static class HostBuilderExtensions
                 }
                 silo.UsePostgresClustering(connectionString);
                 silo.UsePostgresStorage(connectionString);
+                // Orleans' default directory is eventually consistent: when the silo holding a part of it dies, a grain still
+                // active elsewhere can be activated a second time (seen: two activations of one agent running the same
+                // experiment after a kill -9). The strongly consistent directory (experimental in Orleans 10) recovers the dead
+                // silo's part from the survivors' activations before it answers, so an agent or campaign is never active twice.
+#pragma warning disable ORLEANSEXP003
+                silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
             }
             else
             {
