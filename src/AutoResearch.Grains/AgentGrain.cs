@@ -128,6 +128,19 @@ public sealed class AgentGrain(
         return session.Status;
     }
 
+    public async Task<bool> Move(AgentMove move)
+    {
+        var session = Session;
+        if (!session.LoopRunning || session.Stop is not null || state.State.StopRequested) return false;
+        session.Stop = (AgentStopReason.Moving, move.ToHost);
+        logger.LogInformation("Agent {AgentId} of campaign {CampaignId} moves from host {FromHost} to host {ToHost}: {FreeSlots} free slots there, {Waiting} waiting here",
+            Spec.Id, CampaignId, move.FromHost, move.ToHost, move.FreeSlots, move.Waiting);
+        await session.WriteJournalAsync(JournalEntryKind.System, move.Describe(), null);
+        session.SetActivity(session.InFlight > 0 ? $"{session.InFlight} in flight finish first" : "leaving");
+        session.WakeUp.Pulse(); // workers waiting for a ticket, a budget or a resume end now
+        return true;
+    }
+
     private void StartLoop()
     {
         var session = Session;
@@ -159,7 +172,9 @@ public sealed class AgentGrain(
         }
 
         session.LoopRunning = false;
-        var final = state.State.StopRequested ? AgentState.Stopped : AgentState.Done;
+        if (state.State.StopRequested && session.MovingTo is not null) session.Stop = (AgentStopReason.Stopped, null);
+        // Moving: not an end. It waits (idle) for its campaign to re-activate it on its new host.
+        var final = state.State.StopRequested ? AgentState.Stopped : session.MovingTo is not null ? AgentState.Idle : AgentState.Done;
         var status = session.End(final);
         state.State.LastStatus = status;
         await state.WriteStateAsync();

@@ -36,6 +36,8 @@ public sealed class AgentSession(IAgentHost host, IProposerFactory proposers, IL
     public BudgetAccount? Budget { get; set; }
     /// <summary>Why the loop ends (set once by whoever sees it first); null while it goes on.</summary>
     public (AgentStopReason Reason, string? Detail)? Stop { get; set; }
+    /// <summary>The host the agent is moving to (<see cref="AgentStopReason.Moving"/>): its workers start nothing new here; null when it stays.</summary>
+    public string? MovingTo => Stop is { Reason: AgentStopReason.Moving, Detail: var host } ? host : null;
     public bool BudgetNoticeWritten { get; set; }
     public bool LoopRunning { get; set; }
     public int InFlight { get; set; }
@@ -70,7 +72,7 @@ public sealed class AgentSession(IAgentHost host, IProposerFactory proposers, IL
     public void SetActivity(string activity, int? sequence = null) =>
         Status = Current with
         {
-            Activity = activity,
+            Activity = MovingTo is { } host ? $"{AgentStops.Activity(AgentStopReason.Moving, host)}; {activity}" : activity,
             ActivitySequence = sequence,
             State = StateNow(),
             InFlight = InFlight,
