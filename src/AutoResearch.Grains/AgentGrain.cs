@@ -131,13 +131,10 @@ public sealed class AgentGrain(
     public async Task<bool> Move(AgentMove move)
     {
         var session = Session;
-        if (!session.LoopRunning || session.Stop is not null || state.State.StopRequested) return false;
-        session.Stop = (AgentStopReason.Moving, move.ToHost);
+        if (!session.LoopRunning || state.State.StopRequested || !session.MoveTo(move.ToHost)) return false;
         logger.LogInformation("Agent {AgentId} of campaign {CampaignId} moves from host {FromHost} to host {ToHost}: {FreeSlots} free slots there, {Waiting} waiting here",
             Spec.Id, CampaignId, move.FromHost, move.ToHost, move.FreeSlots, move.Waiting);
         await session.WriteJournalAsync(JournalEntryKind.System, move.Describe(), null);
-        session.SetActivity(session.InFlight > 0 ? $"{session.InFlight} in flight finish first" : "leaving");
-        session.WakeUp.Pulse(); // workers waiting for a ticket, a budget or a resume end now
         return true;
     }
 

@@ -68,6 +68,20 @@ public sealed class AgentSession(IAgentHost host, IProposerFactory proposers, IL
         : LoopRunning ? AgentState.Running
         : Current.State;
 
+    /// <summary>
+    /// The agent moves to <paramref name="host"/>: its workers take no new ticket, experiments running here finish, those not
+    /// started yet stay queued for its next activation, and the loop ends with <see cref="AgentStopReason.Moving"/>. False
+    /// when the loop already ends for another reason.
+    /// </summary>
+    public bool MoveTo(string host)
+    {
+        if (Stop is not null) return false;
+        Stop = (AgentStopReason.Moving, host);
+        SetActivity(InFlight > 0 ? $"{InFlight} in flight finish or go along" : "leaving");
+        WakeUp.Pulse(); // workers waiting for a ticket, a budget or a resume end now
+        return true;
+    }
+
     /// <param name="sequence">The experiment the line is about, so views can tell when the ledger has it finished.</param>
     public void SetActivity(string activity, int? sequence = null) =>
         Status = Current with
