@@ -214,8 +214,8 @@ public sealed class CampaignGrain(
         }
         _rebalancer.Started(plan.AgentId);
         _move = new AgentMoveInFlight(plan.AgentId, plan.ToHost, to);
-        logger.LogInformation("Campaign {CampaignId} moves agent {AgentId} from host {FromHost} to host {ToHost}: {FreeSlots} free slots there, {Waiting} waiting on {FromHost}",
-            CampaignId, plan.AgentId, plan.FromHost, plan.ToHost, plan.FreeSlots, plan.Waiting, plan.FromHost);
+        logger.LogInformation("Campaign {CampaignId} moves agent {AgentId} from host {FromHost} ({Waiting} waiting) to host {ToHost} ({FreeSlots} free slots)",
+            CampaignId, plan.AgentId, plan.FromHost, plan.Waiting, plan.ToHost, plan.FreeSlots);
     }
 
     private async Task AdvanceMoveAsync(AgentMoveInFlight move, DateTimeOffset now)

@@ -21,7 +21,16 @@ public sealed class AgentMoveTests(ITestOutputHelper output)
     private const int Experiments = 48;
 
     [Fact]
-    public async Task A_silo_that_joins_a_running_campaign_gets_an_agent_that_waited_for_slots_and_runs_its_experiments()
+    public Task A_silo_that_joins_a_running_campaign_gets_an_agent_that_waited_for_slots_and_runs_its_experiments() => JoinAsync(null);
+
+    [PostgresFact]
+    public async Task On_PostgreSQL_a_silo_that_joins_a_running_campaign_gets_an_agent_that_waited_for_slots_and_runs_its_experiments()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await JoinAsync(db.ConnectionString);
+    }
+
+    private async Task JoinAsync(string? postgres)
     {
         var data = Path.Combine(Path.GetTempPath(), "ar-move-" + Guid.NewGuid().ToString("N")[..8]);
         var shared = new ScriptedSandboxRunner { Delay = TimeSpan.FromMilliseconds(1500) };
@@ -32,7 +41,7 @@ public sealed class AgentMoveTests(ITestOutputHelper output)
         {
             services.AddSingleton<IDiskSpaceGuard>(new ScriptedDiskSpaceGuard());
             services.AddSingleton<IProposerFactory, ProposerFactory>();
-        }, silos: 1, perSilo: (host, services) =>
+        }, postgres: postgres, silos: 1, perSilo: (host, services) =>
         {
             int slots;
             lock (hosts)

@@ -319,6 +319,33 @@ public sealed class ExperimentPipelineTests : IAsyncLifetime
             && e.Text == "Picking up experiment #2: it was still waiting for a sandbox slot when this agent last stopped or moved hosts.");
     }
 
+    [Fact]
+    public async Task A_moving_agent_stopped_before_its_next_activation_records_what_it_took_along_as_not_run()
+    {
+        _sandbox.Delay = TimeSpan.FromSeconds(1);
+        var created = await HostAsync("move-stop", cpuBudget: 100);
+        var host = new ScriptedAgentHost(created.Assignment with { Workers = 2 },
+            [Ticket(1, ExperimentKind.Proposal), Ticket(2, ExperimentKind.Proposal)]) { FreeSlots = 1 };
+        var agent = Session(host);
+        var loop = RunAsync(agent);
+        await Waits.UntilAsync(() => Task.FromResult(host.Leased.Count == 1 && host.SlotWaits > 0), seconds: 20, what: "#1 to run and #2 to wait for a slot");
+        Assert.True(agent.MoveTo("new-host"));
+        await Waits.ForAsync(loop, 30, "the moving agent's loop to end");
+
+        // Stopped (the agent grain runs the loop once more, stopped): #2 is recorded as not run, and no new ticket is taken.
+        host.StopRequested = true;
+        agent.Stop = (AgentStopReason.Stopped, null);
+        await RunAsync(agent);
+
+        var runs = await Ledger.GetExperimentsAsync(host.Assignment.CampaignId);
+        var left = runs.Single(e => e.Sequence == 2);
+        Assert.Equal((ExperimentStatus.Failed, FailureKind.NotRun, "not started: the agent was stopped", 0), (left.Status, left.Failure, left.Reason, left.Attempt));
+        Assert.Equal([1, 2], host.Finished.Select(f => f.Experiment.Sequence).Order());
+        Assert.Equal(0, host.TicketsLeft);
+        Assert.Equal(1, _sandbox.Runs(host.Assignment.CampaignId));
+        Assert.Equal(ResourceUse.Zero, agent.Budget!.Reserved);
+    }
+
     private static ExperimentTicket Ticket(int sequence, ExperimentKind kind) =>
         new() { Granted = true, Sequence = sequence, Kind = kind, IsBaseline = kind == ExperimentKind.Baseline };
 
