@@ -1,5 +1,9 @@
+using System.Net;
 using AutoResearch.Abstractions.Grains;
 using AutoResearch.Grains.Fleets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 
 namespace AutoResearch.Grains.Tests;
 
@@ -149,5 +153,37 @@ public sealed class AgentRebalancerTests
             Assert.False(AgentRebalancer.LowersDemand(targetAfter, sourceAfter, moved), $"moving {moved} from {source} to {target} and back");
         }
         Assert.True(lowered > 100, $"only {lowered} of 2000 random loads had a move that lowers demand");
+    }
+}
+
+/// <summary>The placement of an agent honours a campaign's hint for the host it moves to.</summary>
+public sealed class AgentPlacementHintTests
+{
+    private static readonly SiloAddress[] Silos = [.. Enumerable.Range(1, 3).Select(i => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11110 + i), 1))];
+
+    [Fact]
+    public async Task A_hint_naming_a_compatible_silo_places_the_agent_there_and_one_naming_another_is_ignored()
+    {
+        // No fleet answers here: without a hint the director falls back to its own choice among the compatible silos.
+        var fleets = new FleetDirectory(null!, null!, null!, null!, TimeProvider.System, NullLogger<FleetDirectory>.Instance);
+        var director = new AgentPlacementDirector(fleets, TimeProvider.System);
+        var compatible = new Context(Silos[..2]);
+        PlacementTarget Target(SiloAddress? hint) => new(GrainId.Create("agent", "c/a"),
+            hint is null ? null! : new Dictionary<string, object> { [IPlacementDirector.PlacementHintKey] = hint }, default, 0);
+
+        Assert.Equal(Silos[1], await director.OnAddActivation(new AgentPlacement(), Target(Silos[1]), compatible));
+        Assert.Equal(Silos[0], await director.OnAddActivation(new AgentPlacement(), Target(Silos[0]), compatible));
+        var unhinted = await director.OnAddActivation(new AgentPlacement(), Target(null), compatible);
+        Assert.Contains(unhinted, Silos[..2]);
+        // A silo that is not compatible (gone, or not a host of this grain) is no hint.
+        Assert.Contains(await director.OnAddActivation(new AgentPlacement(), Target(Silos[2]), compatible), Silos[..2]);
+    }
+
+    private sealed class Context(SiloAddress[] compatible) : IPlacementContext
+    {
+        public SiloAddress[] GetCompatibleSilos(PlacementTarget target) => compatible;
+        public IReadOnlyDictionary<ushort, SiloAddress[]> GetCompatibleSilosWithVersions(PlacementTarget target) => new Dictionary<ushort, SiloAddress[]> { [0] = compatible };
+        public SiloAddress LocalSilo => compatible[0];
+        public SiloStatus LocalSiloStatus => SiloStatus.Active;
     }
 }
