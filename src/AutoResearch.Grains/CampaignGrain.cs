@@ -255,7 +255,8 @@ public sealed class CampaignGrain(
         if (hint is not null) RequestContext.Set(IPlacementDirector.PlacementHintKey, hint);
         try
         {
-            await grain.Start(AssignmentFor(spec, Books.Workers()[agentId]));
+            // Bounded like every agent start (the campaign answers no agent meanwhile); one that times out is tried again next tick.
+            await grain.Start(AssignmentFor(spec, Books.Workers()[agentId])).WaitAsync(AgentStartTimeout);
         }
         finally
         {
@@ -398,11 +399,31 @@ public sealed class CampaignGrain(
     public IDiskSpaceGuard? DiskGuard => ServiceProvider.GetService<IDiskSpaceGuard>();
     public Task SaveStateAsync() => state.WriteStateAsync();
 
+    /// <summary>
+    /// How long starting one agent may hold up the campaign's start. In a cluster an agent whose silo just died is placed
+    /// again only once the membership and the grain directory have settled (10-40 s after a kill -9, more under load), and
+    /// this grain answers no agent while it starts (it is not reentrant): an agent not started in time is logged and left to
+    /// the cluster's takeover, which starts the agents that are active nowhere again.
+    /// </summary>
+    public static readonly TimeSpan AgentStartTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Starts every agent at once (a slow one does not hold up the others); an agent's start is idempotent.</summary>
     public async Task StartAgentsAsync()
     {
         var workers = Books.Workers();
-        foreach (var agent in Spec.Agents)
-            await Agent(agent.Id).Start(AssignmentFor(agent, workers[agent.Id]));
+        var starts = Spec.Agents.Select(async agent =>
+        {
+            try
+            {
+                await Agent(agent.Id).Start(AssignmentFor(agent, workers[agent.Id])).WaitAsync(AgentStartTimeout);
+            }
+            catch (Exception ex) when (TransientRetry.IsTransient(ex))
+            {
+                logger.LogWarning("Agent {AgentId} of campaign {CampaignId} did not start within {Timeout} ({Error}); the takeover starts it again",
+                    agent.Id, CampaignId, AgentStartTimeout, ex.Message);
+            }
+        }).ToList();
+        await Task.WhenAll(starts);
     }
 
     private AgentAssignment AssignmentFor(AgentSpec agent, int workers) => new()

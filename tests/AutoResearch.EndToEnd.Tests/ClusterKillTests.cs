@@ -24,7 +24,7 @@ namespace AutoResearch.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class ClusterKillTests(ITestOutputHelper output)
 {
-    private const int MaxExperiments = 28; // Fixtures/cluster/campaign.yaml
+    private const int MaxExperiments = 40; // Fixtures/cluster/campaign.yaml
 
     private readonly List<SiloProcess> _silos = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -124,11 +124,15 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
         {
             await stopSampling.CancelAsync();
             if (sampler is not null) await sampler.ContinueWith(_ => { }, TaskScheduler.Default);
+            var kept = Path.Combine(Path.GetTempPath(), "cluster-kill-logs", clusterId);
             foreach (var silo in _silos)
             {
                 if (silo.Alive) silo.KillHard();
-                if (!passed && silo.Process.Stderr.Length > 0) output.WriteLine($"--- silo {silo} stderr (tail):\n{CliProcess.Tail(silo.Process.Stderr, 3000)}");
+                if (passed) continue;
+                if (silo.Process.Stderr.Length > 0) output.WriteLine($"--- silo {silo} stderr (tail):\n{CliProcess.Tail(silo.Process.Stderr, 3000)}");
+                KeepLogs(silo, Path.Combine(kept, silo.Name));
             }
+            if (!passed) output.WriteLine($"the silos' logs are kept in {kept}");
             // A failed run leaves its sandboxes: remove those this test's silos own (never anyone else's).
             await RemoveSandboxesAsync(facts);
             foreach (var silo in _silos) silo.Dispose();
@@ -283,6 +287,24 @@ public sealed class ClusterKillTests(ITestOutputHelper output)
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>A failed run's evidence: the silo's structured log files and its whole stderr, copied before its data directory goes.</summary>
+    private void KeepLogs(SiloProcess silo, string to)
+    {
+        try
+        {
+            Directory.CreateDirectory(to);
+            File.WriteAllText(Path.Combine(to, "stderr.txt"), silo.Process.Stderr.ToString());
+            var logs = Path.Combine(silo.DataDirectory, "logs");
+            if (Directory.Exists(logs))
+                foreach (var file in Directory.EnumerateFiles(logs))
+                    File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
+        }
+        catch (IOException ex)
+        {
+            output.WriteLine($"keeping the logs of silo {silo} failed: {ex.Message}");
         }
     }
 

@@ -111,7 +111,8 @@ public sealed class ExperimentPipeline(AgentSession agent)
         if (interrupted.Status != ExperimentStatus.Running || interrupted.ContainerId is not { Length: > 0 } containerId) return null;
         var result = await agent.Sandbox.CollectAsync(SandboxRequestFor(interrupted, [], earlyStop: null), containerId, cancellationToken);
         if (result is null) return null;
-        var finished = Finished(interrupted, result, gpus: 0);
+        // The dead silo's lease is gone with it; the run held as many GPUs as its benchmark asks for (a lease gives all or waits).
+        var finished = Finished(interrupted, result, gpus: agent.Assignment.Benchmark.Resources.Gpus);
         await agent.Ledger.SaveExperimentAsync(finished, CancellationToken.None);
         agent.Logger.LogInformation("Experiment {ExperimentId} collected after its host died: {Status} objective {Objective}", finished.Id, finished.Status, finished.Objective);
         return finished;

@@ -53,7 +53,11 @@ public sealed class AgentPlacementDirector(FleetDirectory fleets, TimeProvider c
         }
     }
 
-    /// <summary>The silo with the least demand per slot (ties: more slots, then the lower address).</summary>
+    /// <summary>
+    /// The silo with the least demand per slot (ties: more slots, then the lower address). A silo whose fleet did not answer
+    /// is chosen only when no fleet answered: it is most often a silo that died and is not yet declared dead (a process killed
+    /// with -9 stays Active in the membership for 10-40 s), and an agent placed there would wait on it until then.
+    /// </summary>
     public static SiloAddress Choose(IReadOnlyList<SiloAddress> candidates, IReadOnlyList<FleetView> fleets, IReadOnlyList<SiloAddress> recentlyPlaced)
     {
         return candidates
@@ -62,9 +66,9 @@ public sealed class AgentPlacementDirector(FleetDirectory fleets, TimeProvider c
                 var fleet = fleets.FirstOrDefault(f => f.Silo.Equals(silo));
                 var slots = Math.Max(1, fleet?.Status.Slots ?? 1);
                 var demand = (fleet is null ? 0 : fleet.Status.Busy + fleet.Status.Waiting) + recentlyPlaced.Count(s => s.Equals(silo));
-                return (Silo: silo, PerSlot: (double)demand / slots, Slots: slots);
+                return (Silo: silo, Answered: fleet is not null, PerSlot: (double)demand / slots, Slots: slots);
             })
-            .OrderBy(c => c.PerSlot).ThenByDescending(c => c.Slots).ThenBy(c => c.Silo)
+            .OrderByDescending(c => c.Answered).ThenBy(c => c.PerSlot).ThenByDescending(c => c.Slots).ThenBy(c => c.Silo)
             .First().Silo;
     }
 }
