@@ -63,6 +63,10 @@ public sealed class AgentGrain(
         state.State.StopRequested = true;
         await state.WriteStateAsync();
         _session?.WakeUp.Pulse(); // a ready experiment waiting for a resume is recorded as not run now
+        // Stopped between its move's end and its start on the new host: the loop runs once more, here, to record the
+        // experiments it took along as not run (it starts nothing new).
+        if (state.State.LastStatus is { StopReason: AgentStopReason.Moving } && state.State.Assignment is not null && !Session.LoopRunning)
+            StartLoop();
     }
 
     public async Task<AgentStatus> Control(ControlRequest request)
@@ -128,6 +132,16 @@ public sealed class AgentGrain(
         return session.Status;
     }
 
+    public async Task<bool> Move(AgentMove move)
+    {
+        var session = Session;
+        if (!session.LoopRunning || state.State.StopRequested || !session.MoveTo(move.ToHost)) return false;
+        logger.LogInformation("Agent {AgentId} of campaign {CampaignId} moves from host {FromHost} to host {ToHost}: {FreeSlots} free slots there, {Waiting} waiting here",
+            Spec.Id, CampaignId, move.FromHost, move.ToHost, move.FreeSlots, move.Waiting);
+        await session.WriteJournalAsync(JournalEntryKind.System, move.Describe(), null);
+        return true;
+    }
+
     private void StartLoop()
     {
         var session = Session;
@@ -145,6 +159,12 @@ public sealed class AgentGrain(
         try
         {
             await new AgentWorkLoop(session).RunAsync(cancellationToken);
+            if (state.State.StopRequested && session.MovingTo is not null)
+            {
+                // Stopped while moving: the experiments it left for its new host are recorded as not run now, here.
+                session.Stop = (AgentStopReason.Stopped, null);
+                await new AgentWorkLoop(session).RunAsync(cancellationToken);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -168,7 +188,8 @@ public sealed class AgentGrain(
         }
 
         session.LoopRunning = false;
-        var final = state.State.StopRequested ? AgentState.Stopped : AgentState.Done;
+        // Moving: not an end. It waits (idle) for its campaign to re-activate it on its new host.
+        var final = state.State.StopRequested ? AgentState.Stopped : session.MovingTo is not null ? AgentState.Idle : AgentState.Done;
         var status = session.End(final);
         state.State.LastStatus = status;
         await state.WriteStateAsync();

@@ -8,7 +8,9 @@ using AutoResearch.Grains.Campaigns;
 using AutoResearch.Grains.Fleets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Core.Internal;
 using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 
 namespace AutoResearch.Grains;
 
@@ -18,7 +20,8 @@ namespace AutoResearch.Grains;
 /// queue) are rebuilt from the ledger on activation, so a killed host loses nothing; tickets (<see cref="TicketDesk"/>),
 /// results (<see cref="CampaignResults"/>), controls (<see cref="CampaignControls"/>), held-out re-validation
 /// (<see cref="CampaignHoldout"/>) and gain allocation (<see cref="GainAllocator"/>) are plain classes over those books.
-/// Control requests queued in the ledger by other processes (CLI, console) are applied by its watchdog.
+/// Control requests queued in the ledger by other processes (CLI, console) are applied by its watchdog, which also moves an
+/// agent to a host with free slots while others of its agents wait for slots (<see cref="AgentRebalancer"/>).
 /// </summary>
 public sealed class CampaignGrain(
     [PersistentState("campaign", Names.GrainStorage)] IPersistentState<CampaignGrainState> state,
@@ -38,6 +41,8 @@ public sealed class CampaignGrain(
     private CampaignControls? _controls;
     private CampaignResults? _results;
     private TicketDesk? _desk;
+    private readonly AgentRebalancer _rebalancer = new();
+    private AgentMoveInFlight? _move;
 
     public string CampaignId => this.GetPrimaryKeyString();
     private CampaignSession Books => _session ??= new CampaignSession(this, ledger, journal, clock, logger);
@@ -146,12 +151,120 @@ public sealed class CampaignGrain(
         }
         if (Books.IsLive)
         {
-            await fleets.TryGetAsync(FleetRefresh); // hosts come and go: the campaign's capacity follows the live ones
+            var hosts = await fleets.TryGetAsync(FleetRefresh); // hosts come and go: the campaign's capacity follows the live ones
+            try
+            {
+                await RebalanceAsync(hosts.Count);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Moving an agent of campaign {CampaignId} to another host failed; the watchdog tries again", CampaignId);
+            }
             await CheckCompletionAsync();
         }
     }
 
     private static readonly TimeSpan FleetRefresh = TimeSpan.FromSeconds(10);
+
+    /// <summary>How fresh the fleets' views are when a move is considered.</summary>
+    private static readonly TimeSpan MoveCheck = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a moving agent may take to deactivate before it is started again anyway.</summary>
+    private static readonly TimeSpan DeactivationWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>An agent's move under way: asked to move, then (once its loop ended) deactivated, then started on <see cref="ToSilo"/>.</summary>
+    private sealed class AgentMoveInFlight(string agentId, string toHost, SiloAddress toSilo)
+    {
+        public string AgentId => agentId;
+        public string ToHost => toHost;
+        public SiloAddress ToSilo => toSilo;
+        public DateTimeOffset? DeactivationAskedAt { get; set; }
+    }
+
+    /// <summary>
+    /// One step of moving agents to where the slots are (one watchdog tick): the move under way goes on (its agent's loop ended
+    /// → deactivate it → start it with a placement hint for its new host), or, with none under way and the campaign running on
+    /// more than one host, <see cref="AgentRebalancer"/> may ask one agent to move.
+    /// </summary>
+    private async Task RebalanceAsync(int hostCount)
+    {
+        var now = clock.GetUtcNow();
+        if (_move is { } move)
+        {
+            await AdvanceMoveAsync(move, now);
+            return;
+        }
+        // Its loop ended for a move this activation did not see through (the campaign was re-activated meanwhile): it starts
+        // again where placement puts it.
+        if (state.State.Agents.Values.FirstOrDefault(a => a is { State: AgentState.Idle, StopReason: AgentStopReason.Moving }) is { } stranded)
+        {
+            await RestartAgentAsync(stranded.Id, hint: null);
+            return;
+        }
+        if (state.State.State != CampaignState.Running || hostCount < 2) return;
+
+        var views = await fleets.TryGetAsync(MoveCheck);
+        var plan = _rebalancer.Decide(now, [.. views.Select(v => HostLoad.From(v.Status, CampaignId))]);
+        if (plan is null) return;
+        var to = views.First(v => v.Status.Host == plan.ToHost).Silo;
+        if (!await Agent(plan.AgentId).Move(plan.ToRequest()))
+        {
+            _rebalancer.Finished(now); // its loop is not running or already ending: nothing to move (looked at again after the cooldown)
+            return;
+        }
+        _rebalancer.Started(plan.AgentId);
+        _move = new AgentMoveInFlight(plan.AgentId, plan.ToHost, to);
+        logger.LogInformation("Campaign {CampaignId} moves agent {AgentId} from host {FromHost} ({Waiting} waiting) to host {ToHost} ({FreeSlots} free slots)",
+            CampaignId, plan.AgentId, plan.FromHost, plan.Waiting, plan.ToHost, plan.FreeSlots);
+    }
+
+    private async Task AdvanceMoveAsync(AgentMoveInFlight move, DateTimeOffset now)
+    {
+        var agent = state.State.Agents.GetValueOrDefault(move.AgentId);
+        if (agent is null || agent.State is AgentState.Done or AgentState.Stopped)
+        {
+            // It ended for another reason before its loop handed over (failed, stopped): nothing to start elsewhere.
+            _move = null;
+            _rebalancer.Finished(now);
+            return;
+        }
+        if (agent is not { State: AgentState.Idle, StopReason: AgentStopReason.Moving }) return; // its running experiments finish first
+        var grain = Agent(move.AgentId);
+        if (move.DeactivationAskedAt is not { } asked)
+        {
+            await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+            move.DeactivationAskedAt = now;
+            return;
+        }
+        var management = GrainFactory.GetGrain<IManagementGrain>(0);
+        var active = (await management.GetActiveGrains(grain.GetGrainId().Type)).Contains(grain.GetGrainId());
+        if (active && now - asked < DeactivationWait) return;
+        if (active)
+            logger.LogWarning("Agent {AgentId} of campaign {CampaignId} did not deactivate within {Wait}; starting it where it is", move.AgentId, CampaignId, DeactivationWait);
+        await RestartAgentAsync(move.AgentId, move.ToSilo);
+        _move = null;
+        _rebalancer.Finished(now);
+        logger.LogInformation("Campaign {CampaignId}: agent {AgentId} started again for host {ToHost}", CampaignId, move.AgentId, move.ToHost);
+    }
+
+    /// <summary>Starts one agent with its share of workers, on <paramref name="hint"/> when it activates (and that silo is compatible).</summary>
+    private async Task RestartAgentAsync(string agentId, SiloAddress? hint)
+    {
+        var spec = Spec.Agents.First(a => a.Id == agentId);
+        var grain = Agent(agentId);
+        if (hint is not null) RequestContext.Set(IPlacementDirector.PlacementHintKey, hint);
+        try
+        {
+            // Bounded like every agent start (the campaign answers no agent meanwhile); one that times out is tried again next tick.
+            await grain.Start(AssignmentFor(spec, Books.Workers()[agentId])).WaitAsync(AgentStartTimeout);
+        }
+        finally
+        {
+            if (hint is not null) RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+        state.State.Agents[agentId] = await grain.GetStatus();
+        await state.WriteStateAsync();
+    }
 
     private async Task ApplyPendingControlsAsync(CancellationToken cancellationToken)
     {
@@ -302,16 +415,7 @@ public sealed class CampaignGrain(
         {
             try
             {
-                await Agent(agent.Id).Start(new AgentAssignment
-                {
-                    CampaignId = CampaignId,
-                    Agent = agent,
-                    Benchmark = Spec.Benchmark,
-                    Workers = workers[agent.Id],
-                    CampaignWeight = Spec.Weight,
-                    MaxSlots = Books.Slots,
-                    Approval = Spec.Approval,
-                }).WaitAsync(AgentStartTimeout);
+                await Agent(agent.Id).Start(AssignmentFor(agent, workers[agent.Id])).WaitAsync(AgentStartTimeout);
             }
             catch (Exception ex) when (TransientRetry.IsTransient(ex))
             {
@@ -321,6 +425,17 @@ public sealed class CampaignGrain(
         }).ToList();
         await Task.WhenAll(starts);
     }
+
+    private AgentAssignment AssignmentFor(AgentSpec agent, int workers) => new()
+    {
+        CampaignId = CampaignId,
+        Agent = agent,
+        Benchmark = Spec.Benchmark,
+        Workers = workers,
+        CampaignWeight = Spec.Weight,
+        MaxSlots = Books.Slots,
+        Approval = Spec.Approval,
+    };
 
     public async Task StopAgentsAsync()
     {

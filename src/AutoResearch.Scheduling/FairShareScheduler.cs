@@ -202,6 +202,7 @@ public sealed class FairShareScheduler
         GpuDeviceIds = [.. _gpus],
         BusyGpuDeviceIds = [.. _gpus.Where(_busyGpus.Contains)],
         Leases = [.. Leases],
+        Waiters = [.. _waiting.Values.OrderBy(w => w.Id).Select(w => new WaitingInfo { CampaignId = w.Request.CampaignId, AgentId = w.Request.AgentId, Since = w.EnqueuedAt })],
         CampaignSlotSeconds = CampaignSlotSeconds(now),
         AgentSlotSeconds = AgentSlotSeconds(now),
     };

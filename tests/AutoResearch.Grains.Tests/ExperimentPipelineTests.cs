@@ -309,6 +309,74 @@ public sealed class ExperimentPipelineTests : IAsyncLifetime
             e => e.Kind == JournalEntryKind.Hypothesis && e.ExperimentId == person.Id && e.Text == "#1: Configuration from alice: x1=2.5 (near the optimum).");
     }
 
+    [Fact]
+    public async Task A_moving_agent_lets_its_running_experiment_finish_and_leaves_the_one_waiting_for_a_slot_to_its_next_activation()
+    {
+        _sandbox.Delay = TimeSpan.FromSeconds(1);
+        var created = await HostAsync("move", cpuBudget: 100);
+        // Two workers, one slot: #1 runs while #2 waits for a slot.
+        var host = new ScriptedAgentHost(created.Assignment with { Workers = 2 },
+            [Ticket(1, ExperimentKind.Proposal), Ticket(2, ExperimentKind.Proposal), Ticket(3, ExperimentKind.Proposal)]) { FreeSlots = 1 };
+        var campaignId = host.Assignment.CampaignId;
+        var agent = Session(host);
+        var loop = RunAsync(agent);
+        await Waits.UntilAsync(() => Task.FromResult(host.Leased.Count == 1 && host.SlotWaits > 0), seconds: 20, what: "#1 to run and #2 to wait for a slot");
+
+        // What IAgentGrain.Move does to the loop.
+        Assert.True(agent.MoveTo("new-host"));
+        Assert.False(agent.MoveTo("other-host"));
+        Assert.Equal("moving to host new-host; 2 in flight finish or go along", agent.Current.Activity);
+        await Waits.ForAsync(loop, 30, "the moving agent's loop to end");
+
+        var runs = await Ledger.GetExperimentsAsync(campaignId);
+        Assert.Equal("new-host", agent.MovingTo);
+        Assert.Equal((ExperimentStatus.Succeeded, 1), runs.Where(e => e.Sequence == 1).Select(e => (e.Status, e.Attempt)).Single());
+        Assert.Equal((ExperimentStatus.Queued, 0), runs.Where(e => e.Sequence == 2).Select(e => (e.Status, e.Attempt)).Single());
+        Assert.Equal(2, runs.Count);
+        Assert.Equal(1, host.TicketsLeft);
+        Assert.Equal(1, Assert.Single(host.Finished).Experiment.Sequence);
+        Assert.Equal(host.Leased, host.Released);
+        Assert.Equal(ResourceUse.Zero, agent.Budget!.Reserved);
+
+        // Its next activation (on the new host) runs #2 once, before new tickets.
+        var next = new ScriptedAgentHost(host.Assignment, []);
+        var moved = Session(next);
+        await RunAsync(moved);
+        var second = (await Ledger.GetExperimentsAsync(campaignId)).Single(e => e.Sequence == 2);
+        Assert.Equal((ExperimentStatus.Succeeded, 1), (second.Status, second.Attempt));
+        Assert.Equal(second.Id, Assert.Single(next.Finished).Experiment.Id);
+        Assert.Equal(2, _sandbox.Runs(campaignId));
+        Assert.Contains(await Journal.ReadAsync(campaignId), e => e.ExperimentId == second.Id
+            && e.Text == "Picking up experiment #2: it was still waiting for a sandbox slot when this agent last stopped or moved hosts.");
+    }
+
+    [Fact]
+    public async Task A_moving_agent_stopped_before_its_next_activation_records_what_it_took_along_as_not_run()
+    {
+        _sandbox.Delay = TimeSpan.FromSeconds(1);
+        var created = await HostAsync("move-stop", cpuBudget: 100);
+        var host = new ScriptedAgentHost(created.Assignment with { Workers = 2 },
+            [Ticket(1, ExperimentKind.Proposal), Ticket(2, ExperimentKind.Proposal)]) { FreeSlots = 1 };
+        var agent = Session(host);
+        var loop = RunAsync(agent);
+        await Waits.UntilAsync(() => Task.FromResult(host.Leased.Count == 1 && host.SlotWaits > 0), seconds: 20, what: "#1 to run and #2 to wait for a slot");
+        Assert.True(agent.MoveTo("new-host"));
+        await Waits.ForAsync(loop, 30, "the moving agent's loop to end");
+
+        // Stopped (the agent grain runs the loop once more, stopped): #2 is recorded as not run, and no new ticket is taken.
+        host.StopRequested = true;
+        agent.Stop = (AgentStopReason.Stopped, null);
+        await RunAsync(agent);
+
+        var runs = await Ledger.GetExperimentsAsync(host.Assignment.CampaignId);
+        var left = runs.Single(e => e.Sequence == 2);
+        Assert.Equal((ExperimentStatus.Failed, FailureKind.NotRun, "not started: the agent was stopped", 0), (left.Status, left.Failure, left.Reason, left.Attempt));
+        Assert.Equal([1, 2], host.Finished.Select(f => f.Experiment.Sequence).Order());
+        Assert.Equal(0, host.TicketsLeft);
+        Assert.Equal(1, _sandbox.Runs(host.Assignment.CampaignId));
+        Assert.Equal(ResourceUse.Zero, agent.Budget!.Reserved);
+    }
+
     private static ExperimentTicket Ticket(int sequence, ExperimentKind kind) =>
         new() { Granted = true, Sequence = sequence, Kind = kind, IsBaseline = kind == ExperimentKind.Baseline };
 
@@ -400,16 +468,31 @@ public sealed class ScriptedAgentHost(AgentAssignment assignment, IEnumerable<Ex
             : new ExperimentTicket { Granted = false, Retry = false, Reason = "no more experiments" });
     }
 
-    public Task<SlotGrant> AcquireSlotAsync(SlotRequest request, CancellationToken cancellationToken)
+    /// <summary>Slots the fleet has (null: always one free); a request beyond them waits a moment and gets no lease.</summary>
+    public int? FreeSlots { get; init; }
+
+    /// <summary>Requests that waited without a lease.</summary>
+    public int SlotWaits { get; private set; }
+
+    public async Task<SlotGrant> AcquireSlotAsync(SlotRequest request, CancellationToken cancellationToken)
     {
-        var lease = new SlotLease { LeaseId = Guid.NewGuid(), Slot = Leased.Count, GrantedAt = DateTimeOffset.UtcNow };
-        Leased.Add(lease.LeaseId);
-        return Task.FromResult(new SlotGrant { Lease = lease });
+        lock (Leased)
+        {
+            if (FreeSlots is not { } slots || Leased.Count - Released.Count < slots)
+            {
+                var lease = new SlotLease { LeaseId = Guid.NewGuid(), Slot = Leased.Count, GrantedAt = DateTimeOffset.UtcNow };
+                Leased.Add(lease.LeaseId);
+                return new SlotGrant { Lease = lease };
+            }
+            SlotWaits++;
+        }
+        await Task.Delay(20, cancellationToken);
+        return SlotGrant.Wait;
     }
 
     public Task ReleaseSlotAsync(Guid leaseId)
     {
-        Released.Add(leaseId);
+        lock (Leased) Released.Add(leaseId);
         return Task.CompletedTask;
     }
 

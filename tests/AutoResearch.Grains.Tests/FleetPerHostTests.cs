@@ -159,7 +159,7 @@ public sealed class FleetPerHostTests(ITestOutputHelper output)
     }
 
     /// <summary>A silo's own sandbox runner: which experiments its host ran, and its peak at once.</summary>
-    private sealed class HostRunner(string host, int slots, ScriptedSandboxRunner inner) : ISandboxRunner
+    internal sealed class HostRunner(string host, int slots, ScriptedSandboxRunner inner) : ISandboxRunner
     {
         private int _running;
         private int _peak;

@@ -23,4 +23,10 @@ public enum AgentStopReason
 
     /// <summary>The lab's quota (GPU-hours, CPU-hours or tokens across its campaigns) is used up; an admin can raise it.</summary>
     QuotaSpent = 6,
+
+    /// <summary>
+    /// Not an end: the campaign moved it to another host (its detail), whose fleet has free slots while its own host's agents
+    /// wait. Its running experiments finished first; its campaign re-activates it there and it goes on.
+    /// </summary>
+    Moving = 7,
 }

@@ -11,6 +11,7 @@ public static class AgentStops
         AgentStopReason.Failed => $"failed: {detail}",
         AgentStopReason.TooManyRejections => $"done: {detail}",
         AgentStopReason.QuotaSpent => $"done: lab quota spent ({detail})",
+        AgentStopReason.Moving => $"moving to host {detail}",
         _ => "stopped",
     };
 
@@ -23,6 +24,7 @@ public static class AgentStops
         AgentStopReason.Stopped => "stopped",
         AgentStopReason.TooManyRejections => "too many proposals rejected",
         AgentStopReason.QuotaSpent => "lab quota spent",
+        AgentStopReason.Moving => "moving to another host",
         _ => "",
     };
 }

@@ -21,4 +21,7 @@ public sealed record FleetStatus
 
     /// <summary>The fleet's host: the name of the silo (Docker host) it belongs to and is pinned to.</summary>
     [Id(8)] public string Host { get; init; } = "";
+
+    /// <summary>Requests waiting for a slot now (as many as <see cref="Waiting"/>), each with whose it is.</summary>
+    [Id(9)] public List<WaitingInfo> Waiters { get; init; } = [];
 }

@@ -13,5 +13,13 @@ public interface IAgentGrain : IGrainWithStringKey
     /// <summary>Pause, resume, stop, or change the agent's budget. Running experiments always finish.</summary>
     Task<AgentStatus> Control(Experiments.ControlRequest request);
 
+    /// <summary>
+    /// Asks the agent to move to another host (<see cref="AgentMove.ToHost"/>): it journals why, takes no new ticket, lets its
+    /// running experiments finish (never kills them), leaves those waiting for a slot queued in the ledger, and its loop ends
+    /// with <see cref="AgentStopReason.Moving"/>; its campaign then re-activates it on that host, where it picks them up. False
+    /// when it is not moving: its loop is not running, or already ending for another reason.
+    /// </summary>
+    Task<bool> Move(AgentMove move);
+
     static string KeyFor(string campaignId, string agentId) => $"{campaignId}/{agentId}";
 }

@@ -36,6 +36,8 @@ public sealed class AgentSession(IAgentHost host, IProposerFactory proposers, IL
     public BudgetAccount? Budget { get; set; }
     /// <summary>Why the loop ends (set once by whoever sees it first); null while it goes on.</summary>
     public (AgentStopReason Reason, string? Detail)? Stop { get; set; }
+    /// <summary>The host the agent is moving to (<see cref="AgentStopReason.Moving"/>): its workers start nothing new here; null when it stays.</summary>
+    public string? MovingTo => Stop is { Reason: AgentStopReason.Moving, Detail: var host } ? host : null;
     public bool BudgetNoticeWritten { get; set; }
     public bool LoopRunning { get; set; }
     public int InFlight { get; set; }
@@ -66,11 +68,25 @@ public sealed class AgentSession(IAgentHost host, IProposerFactory proposers, IL
         : LoopRunning ? AgentState.Running
         : Current.State;
 
+    /// <summary>
+    /// The agent moves to <paramref name="host"/>: its workers take no new ticket, experiments running here finish, those not
+    /// started yet stay queued for its next activation, and the loop ends with <see cref="AgentStopReason.Moving"/>. False
+    /// when the loop already ends for another reason.
+    /// </summary>
+    public bool MoveTo(string host)
+    {
+        if (Stop is not null) return false;
+        Stop = (AgentStopReason.Moving, host);
+        SetActivity(InFlight > 0 ? $"{InFlight} in flight finish or go along" : "leaving");
+        WakeUp.Pulse(); // workers waiting for a ticket, a budget or a resume end now
+        return true;
+    }
+
     /// <param name="sequence">The experiment the line is about, so views can tell when the ledger has it finished.</param>
     public void SetActivity(string activity, int? sequence = null) =>
         Status = Current with
         {
-            Activity = activity,
+            Activity = MovingTo is { } host ? $"{AgentStops.Activity(AgentStopReason.Moving, host)}; {activity}" : activity,
             ActivitySequence = sequence,
             State = StateNow(),
             InFlight = InFlight,

@@ -26,14 +26,38 @@ public sealed class ExperimentPipeline(AgentSession agent)
             record = record with { Status = ExperimentStatus.AwaitingApproval };
         await agent.Ledger.SaveExperimentAsync(record, cancellationToken);
         if (record.Status == ExperimentStatus.AwaitingApproval)
-            record = await AwaitApprovalAsync(record, cancellationToken);
+        {
+            if (await AwaitApprovalAsync(record, cancellationToken) is not { } decided)
+            {
+                LeaveForNextHost(record, budgetKey);
+                return;
+            }
+            record = decided;
+        }
         if (record.IsFinished)
         {
             await SettleAndFinishAsync(record, budgetKey, cancellationToken);
             return;
         }
-        var finished = await RunWithSlotAsync(record, cancellationToken);
+        if (await RunWithSlotAsync(record, cancellationToken) is not { } finished)
+        {
+            LeaveForNextHost(record, budgetKey);
+            return;
+        }
         await SettleAndFinishAsync(finished, budgetKey, cancellationToken);
+    }
+
+    /// <summary>
+    /// The agent is moving to another host and the experiment did not start here: it stays queued (or awaiting approval) in
+    /// the ledger, its ticket still counted by the campaign, and the agent's next activation picks it up
+    /// (<see cref="RecoverInterruptedAsync"/>) on its new host. Its budget reservation here is let go (that one re-reserves it).
+    /// </summary>
+    private void LeaveForNextHost(ExperimentRecord record, string budgetKey)
+    {
+        agent.Budget!.Cancel(budgetKey);
+        agent.RunStops.Forget(record.Sequence);
+        agent.Logger.LogInformation("Experiment {ExperimentId} (#{Sequence}) did not start here: it goes with agent {AgentId} to host {Host}",
+            record.Id, record.Sequence, agent.Spec.Id, agent.MovingTo);
     }
 
     /// <summary>Re-runs this agent's experiments that a crashed host left queued or running (their containers were reaped at start-up).</summary>
@@ -59,15 +83,17 @@ public sealed class ExperimentPipeline(AgentSession agent)
                 else if (interrupted.Status == ExperimentStatus.AwaitingApproval)
                 {
                     var ready = await AwaitApprovalAsync(interrupted, cancellationToken);
-                    finished = ready.IsFinished ? ready : await RunWithSlotAsync(ready, cancellationToken);
+                    finished = ready is null || ready.IsFinished ? ready : await RunWithSlotAsync(ready, cancellationToken);
                 }
                 else
                 {
-                    await agent.WriteJournalAsync(JournalEntryKind.System,
-                        $"Re-running experiment #{interrupted.Sequence}: it was {interrupted.Status.ToString().ToLowerInvariant()} when the host stopped.", interrupted.Id);
+                    await agent.WriteJournalAsync(JournalEntryKind.System, interrupted.Status == ExperimentStatus.Queued
+                        ? $"Picking up experiment #{interrupted.Sequence}: it was still waiting for a sandbox slot when this agent last stopped or moved hosts."
+                        : $"Re-running experiment #{interrupted.Sequence}: it was {interrupted.Status.ToString().ToLowerInvariant()} when the host stopped.", interrupted.Id);
                     finished = await RunWithSlotAsync(interrupted with { Status = ExperimentStatus.Queued, ContainerId = null }, cancellationToken);
                 }
-                await SettleAndFinishAsync(finished, key, cancellationToken);
+                if (finished is null) LeaveForNextHost(interrupted, key);
+                else await SettleAndFinishAsync(finished, key, cancellationToken);
             }
             finally
             {
@@ -95,9 +121,10 @@ public sealed class ExperimentPipeline(AgentSession agent)
     /// <summary>
     /// An experiment over the campaign's approval threshold waits here, holding no sandbox slot, until a person approves it
     /// (it goes on queued for a slot) or rejects it (recorded as <see cref="FailureKind.RejectedByPerson"/>), a person stops it,
-    /// or the agent or campaign ends (recorded as not run). Its agent's status says what it waits for.
+    /// or the agent or campaign ends (recorded as not run). Its agent's status says what it waits for. Null when its agent moves
+    /// to another host first: it waits there.
     /// </summary>
-    private async Task<ExperimentRecord> AwaitApprovalAsync(ExperimentRecord record, CancellationToken cancellationToken)
+    private async Task<ExperimentRecord?> AwaitApprovalAsync(ExperimentRecord record, CancellationToken cancellationToken)
     {
         var why = agent.Assignment.Approval.Why(agent.Assignment.Benchmark) ?? "its cost is over the campaign's approval threshold";
         await agent.WriteJournalAsync(JournalEntryKind.System,
@@ -105,6 +132,7 @@ public sealed class ExperimentPipeline(AgentSession agent)
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (agent.MovingTo is not null && !agent.Host.StopRequested) return null;
             if (agent.Approvals.Take(record.Sequence) is { } decision)
             {
                 await agent.WriteJournalAsync(JournalEntryKind.System, $"Experiment #{record.Sequence} {decision.Describe()}.", record.Id);
@@ -142,12 +170,14 @@ public sealed class ExperimentPipeline(AgentSession agent)
     /// <summary>
     /// Waits for a slot (fair share, GPUs, deadline), runs the experiment on it and releases it once the result is recorded.
     /// A proposal still waiting when its agent or campaign is paused waits for the resume without holding a slot; one still
-    /// waiting when they are stopped is recorded as not run.
+    /// waiting when they are stopped is recorded as not run. Null when it has no slot yet and its agent moves to another host:
+    /// it is left queued for the agent there (a slot granted before the move is used here).
     /// </summary>
-    private async Task<ExperimentRecord> RunWithSlotAsync(ExperimentRecord record, CancellationToken cancellationToken)
+    private async Task<ExperimentRecord?> RunWithSlotAsync(ExperimentRecord record, CancellationToken cancellationToken)
     {
         while (true)
         {
+            if (agent.MovingTo is not null && !agent.Host.StopRequested) return null;
             if (agent.RunStops.Requested(record.Sequence) is { } personStop)
             {
                 var stopped = _proposals.Rejected(record, $"not started: {personStop.Describe()}", FailureKind.StoppedByPerson);
@@ -170,6 +200,7 @@ public sealed class ExperimentPipeline(AgentSession agent)
 
             agent.SetActivity($"waiting for a sandbox slot (#{record.Sequence} ready)", record.Sequence);
             var grant = await AcquireSlotAsync(cancellationToken);
+            if (grant.Lease is null && grant.Refusal is null) continue; // its agent is moving: it goes along
             if (grant.Lease is not { } lease)
             {
                 var notRun = _proposals.Rejected(record, $"not started: {grant.Refusal}", FailureKind.NotRun);
@@ -220,6 +251,8 @@ public sealed class ExperimentPipeline(AgentSession agent)
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // Moving to another host: stop asking this one (each ask waits up to AgentOptions.SlotWait).
+            if (agent.MovingTo is not null) return SlotGrant.Wait;
             var grant = await agent.Host.AcquireSlotAsync(request, cancellationToken);
             if (grant.Lease is not null || grant.Refusal is not null) return grant;
         }

@@ -10,7 +10,9 @@ namespace AutoResearch.Grains.Fleets;
 /// with the least demand per slot, where demand is its fleet's leases and waiting requests (a few seconds old) plus the
 /// agents this silo placed there in the last <see cref="AgentPlacementDirector.RecentWindow"/> (whose requests the fleets
 /// do not show yet); ties go to the host with more slots. So a campaign's agents started together go to a 1-slot and a
-/// 2-slot host 1 : 2, and agents re-activated after a silo died go to the survivors with free slots.
+/// 2-slot host 1 : 2, and agents re-activated after a silo died go to the survivors with free slots. A placement hint
+/// (<see cref="IPlacementDirector.PlacementHintKey"/> in the request context, set by a campaign moving an agent to a host with
+/// free slots) naming a compatible silo is honoured.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AutoResearch.AgentPlacement")]
 public sealed class AgentPlacement : PlacementStrategy
@@ -34,6 +36,11 @@ public sealed class AgentPlacementDirector(FleetDirectory fleets, TimeProvider c
     public async Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var compatible = context.GetCompatibleSilos(target);
+        if (IPlacementDirector.GetPlacementHint(target.RequestContextData, compatible) is { } hinted)
+        {
+            lock (_lock) _recent.Add((hinted, clock.GetUtcNow()));
+            return hinted;
+        }
         if (compatible.Length == 1) return compatible[0];
         var view = await fleets.TryGetAsync(TimeSpan.FromSeconds(2));
         var now = clock.GetUtcNow();
