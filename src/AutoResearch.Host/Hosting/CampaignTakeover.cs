@@ -133,7 +133,8 @@ public sealed class CampaignTakeover(
                 var status = await campaign.GetStatus().WaitAsync(CallTimeout, cancellationToken);
                 if (status.State is not (CampaignState.Running or CampaignState.Paused)) continue;
                 var lost = status.Agents
-                    .Where(a => a.State is AgentState.Running or AgentState.Idle or AgentState.Paused)
+                    // An agent between its move's end and its start on another host is the live campaign's to start.
+                    .Where(a => a.State is AgentState.Running or AgentState.Idle or AgentState.Paused && a.StopReason != AgentStopReason.Moving)
                     .Where(a => !activeAgents.Contains(IAgentGrain.KeyFor(record.Id, a.Id)))
                     .Select(a => a.Id).ToList();
                 if (lost.Count > 0) why = $"its agents {string.Join(", ", lost)} were active on no silo";
