@@ -146,6 +146,48 @@ public sealed class ExperimentPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_experiment_awaiting_approval_when_its_host_died_takes_the_decision_made_before_from_the_control_log()
+    {
+        var host = await HostAsync("recall", cpuBudget: 0);
+        var campaignId = host.Assignment.CampaignId;
+        ExperimentRecord Awaiting(int sequence) => new()
+        {
+            Id = ExperimentIds.For(campaignId, sequence), CampaignId = campaignId, AgentId = host.Assignment.Agent.Id, Sequence = sequence,
+            ProposerName = "random", Parameters = AutoResearch.Abstractions.Parameters.ParameterSet.Of(("x1", 3.0), ("x2", 2.0)), Kind = ExperimentKind.Proposal,
+            Status = ExperimentStatus.AwaitingApproval, QueuedAt = DateTimeOffset.UtcNow, Attempt = 0,
+        };
+        await Ledger.SaveExperimentAsync(Awaiting(3));
+        await Ledger.SaveExperimentAsync(Awaiting(4));
+        // Applied by the agent's earlier activation, which died before its worker took them; #4 was first approved, then rejected.
+        async Task DecideAsync(int sequence, ControlAction action, string by, string reason, ControlOutcomeKind kind = ControlOutcomeKind.Applied)
+        {
+            var recorded = await Ledger.EnqueueControlAsync(new ControlRequest
+            {
+                CampaignId = campaignId, AgentId = host.Assignment.Agent.Id, Action = action, ExperimentSequence = sequence,
+                RequestedBy = by, Reason = reason, RequestedAt = DateTimeOffset.UtcNow,
+            });
+            await Ledger.CompleteControlAsync(recorded.Id, DateTimeOffset.UtcNow, new ControlOutcome(kind, "test"));
+            await Task.Delay(20); // distinct applied times
+        }
+        await DecideAsync(3, ControlAction.RejectExperiment, "eve", "refused, so it counts for nothing", ControlOutcomeKind.Refused);
+        await DecideAsync(3, ControlAction.ApproveExperiment, "alice", "worth it");
+        await DecideAsync(4, ControlAction.ApproveExperiment, "alice", "");
+        await DecideAsync(4, ControlAction.RejectExperiment, "bob", "too dear");
+        var agent = Session(host);
+
+        await RunAsync(agent);
+
+        var runs = await Ledger.GetExperimentsAsync(campaignId);
+        Assert.Equal(ExperimentStatus.Succeeded, runs.Single(r => r.Sequence == 3).Status);
+        var rejected = runs.Single(r => r.Sequence == 4);
+        Assert.Equal(FailureKind.RejectedByPerson, rejected.Failure);
+        Assert.Contains("rejected by bob: too dear", rejected.Reason);
+        var journal = await Journal.ReadAsync(campaignId);
+        Assert.Contains(journal, e => e.Text == "Experiment #3 approved by alice: worth it.");
+        Assert.Equal(1, _sandbox.Runs(campaignId));
+    }
+
+    [Fact]
     public async Task A_budget_that_cannot_cover_one_run_stops_the_agent_before_it_asks_for_a_ticket()
     {
         // One run's worst case is (5 s time limit + 5 s kill grace) × 1 CPU = 10 CPU-s.

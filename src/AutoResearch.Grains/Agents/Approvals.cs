@@ -16,6 +16,12 @@ public sealed class Approvals
         lock (_gate) _decided[sequence] = decision;
     }
 
+    /// <summary>Records a decision read back from the ledger unless one came in meanwhile (which is newer).</summary>
+    public void DecideUnlessDecided(int sequence, ApprovalDecision decision)
+    {
+        lock (_gate) _decided.TryAdd(sequence, decision);
+    }
+
     /// <summary>Takes the decision on experiment #<paramref name="sequence"/>; null while none was made.</summary>
     public ApprovalDecision? Take(int sequence)
     {

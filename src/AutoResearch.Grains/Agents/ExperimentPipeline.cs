@@ -72,7 +72,8 @@ public sealed class ExperimentPipeline(AgentSession agent)
             agent.InFlight++;
             try
             {
-                // One still awaiting approval waits again (a decision the host lost with its crash is asked for again); a
+                // One still awaiting approval takes a decision a person made before this activation (its silo died, or it
+                // moved) from the ledger's control log, or waits again; a
                 // sandbox that ran to its end after its host died: its outcome is collected (scored as usual), not run again.
                 var finished = await CollectAsync(interrupted, cancellationToken); // null unless it was running in a sandbox
                 if (finished is not null)
@@ -82,6 +83,7 @@ public sealed class ExperimentPipeline(AgentSession agent)
                 }
                 else if (interrupted.Status == ExperimentStatus.AwaitingApproval)
                 {
+                    await RecallDecisionAsync(interrupted.Sequence, cancellationToken);
                     var ready = await AwaitApprovalAsync(interrupted, cancellationToken);
                     finished = ready is null || ready.IsFinished ? ready : await RunWithSlotAsync(ready, cancellationToken);
                 }
@@ -116,6 +118,19 @@ public sealed class ExperimentPipeline(AgentSession agent)
         await agent.Ledger.SaveExperimentAsync(finished, CancellationToken.None);
         agent.Logger.LogInformation("Experiment {ExperimentId} collected after its host died: {Status} objective {Objective}", finished.Id, finished.Status, finished.Objective);
         return finished;
+    }
+
+    /// <summary>
+    /// A person's approval or rejection of experiment #<paramref name="sequence"/> applied before this activation (the one
+    /// that took it died or moved before its worker took it): read back from the campaign's control log, the latest wins.
+    /// </summary>
+    private async Task RecallDecisionAsync(int sequence, CancellationToken cancellationToken)
+    {
+        var earlier = (await agent.Ledger.GetControlsAsync(agent.CampaignId, cancellationToken))
+            .Where(c => c.TookEffect && c.ExperimentSequence == sequence && c.Action is ControlAction.ApproveExperiment or ControlAction.RejectExperiment)
+            .MaxBy(c => c.AppliedAt);
+        if (earlier is not null)
+            agent.Approvals.DecideUnlessDecided(sequence, new ApprovalDecision(earlier.Action == ControlAction.ApproveExperiment, earlier.RequestedBy, earlier.Reason));
     }
 
     /// <summary>
